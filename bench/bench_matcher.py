@@ -1,0 +1,121 @@
+"""Matcher latency and build time on the real KB and on a synthetic 10,000-entry KB.
+
+Prints median and p99 latency per question and index build time for the project's matcher
+and for the naive baseline (rapidfuzz extractOne/WRatio over every question variant), both
+run here in the same process on the same questions, and the ratio between them.
+
+    .venv/bin/python bench/bench_matcher.py [--entries 10000] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.evaluation import Baseline, read_rows  # noqa: E402
+from bot.kb.loader import KnowledgeBase, load  # noqa: E402
+from bot.kb.schema import LocalizedList  # noqa: E402
+from bot.matcher import Matcher  # noqa: E402
+
+_HAN = "山海港灣溪谷林橋塔湖島村鎮廟宮寺園館堂街巷碼頭車站市場農場茶園"
+
+
+def _pseudo_word(rng: random.Random) -> str:
+    consonants, vowels = "bcdfghjklmnprstvwz", "aeiou"
+    return "".join(rng.choice(consonants) + rng.choice(vowels) for _ in range(rng.randint(2, 4)))
+
+
+def synthetic_kb(kb: KnowledgeBase, size: int, seed: int = 7) -> KnowledgeBase:
+    """``size`` entries derived from the real ones: same shape, each with its own made-up place.
+
+    Every copy gets a distinct pseudo-word and Han place name mixed into its phrasings, so the
+    index holds ``size`` really different documents rather than ``size`` duplicates.
+    """
+    rng = random.Random(seed)
+    entries = []
+    for index in range(size):
+        base = kb.entries[index % len(kb.entries)]
+        word = _pseudo_word(rng)
+        place = "".join(rng.choice(_HAN) for _ in range(2))
+        questions = LocalizedList.model_validate(
+            {
+                "zh-Hant": [f"{place}{q}" for q in base.questions.zh_hant],
+                "en": [f"{q} {word}" for q in base.questions.en],
+            }
+        )
+        entries.append(
+            base.model_copy(
+                update={
+                    "id": f"{base.category.value}.synthetic-{index}",
+                    "questions": questions,
+                    "related": [],
+                }
+            )
+        )
+    return KnowledgeBase(entries=tuple(entries), synonyms=kb.synonyms, intents=kb.intents)
+
+
+def _timed(run: Callable[[str], object], questions: Sequence[str], rounds: int) -> list[float]:
+    samples: list[float] = []
+    for _ in range(rounds):
+        for question in questions:
+            start = time.perf_counter_ns()
+            run(question)
+            samples.append((time.perf_counter_ns() - start) / 1e6)
+    return samples
+
+
+def _p(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def measure(label: str, kb: KnowledgeBase, questions: Sequence[str], rounds: int) -> None:
+    start = time.perf_counter()
+    matcher = Matcher(kb)
+    build_matcher = time.perf_counter() - start
+    start = time.perf_counter()
+    baseline = Baseline(kb)
+    build_baseline = time.perf_counter() - start
+    for question in questions[:20]:  # warm caches and lazy imports out of the figures
+        matcher.match(question)
+        baseline.match(question)
+    ours = _timed(matcher.match, questions, rounds)
+    naive = _timed(baseline.match, questions, rounds)
+    med_ours, med_naive = statistics.median(ours), statistics.median(naive)
+    p99_ours, p99_naive = _p(ours, 0.99), _p(naive, 0.99)
+    print(f"\n{label}: {len(kb)} entries, {len(questions)} questions x {rounds} rounds")
+    print(f"  {'':10}{'build s':>10}{'median ms':>12}{'p99 ms':>10}")
+    print(f"  {'matcher':10}{build_matcher:>10.3f}{med_ours:>12.3f}{p99_ours:>10.3f}")
+    print(f"  {'baseline':10}{build_baseline:>10.3f}{med_naive:>12.3f}{p99_naive:>10.3f}")
+    print(
+        f"  matcher/baseline: median {med_ours / med_naive:.2f}x, p99 {p99_ours / p99_naive:.2f}x"
+        f" (below 1 = matcher faster)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--entries", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    kb = load(ROOT / "knowledge")
+    rows = read_rows(ROOT.parent / "shared" / "eval" / "dev.tsv")
+    holdout = ROOT / "eval" / "holdout.tsv"
+    if holdout.exists():
+        rows += read_rows(holdout)
+    questions = [row.question for row in rows]
+    measure("real KB", kb, questions, args.rounds)
+    measure("synthetic KB", synthetic_kb(kb, args.entries), questions, args.rounds)
+
+
+if __name__ == "__main__":
+    main()

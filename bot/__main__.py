@@ -1,0 +1,201 @@
+"""Command line: ``python -m bot serve | ask | chat | match | eval | kb check | kb dump | kb schema``."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.answers import AnswerContext, render
+from bot.errors import DeskError
+from bot.kb.loader import KnowledgeBase, check, load
+from bot.kb.schema import Entry
+from bot.matcher import Decision, Match, Matcher
+from bot.settings import Settings
+from bot.text import Lang, localize
+
+logger = logging.getLogger(__name__)
+
+
+def _knowledge_dir(args: argparse.Namespace, settings: Settings) -> Path:
+    return Path(args.knowledge) if getattr(args, "knowledge", None) else settings.knowledge_dir
+
+
+def _visitor_text(kb: KnowledgeBase, match: Match, settings: Settings) -> str:
+    lang = match.lang
+    en = lang is Lang.EN
+    if match.decision is Decision.ANSWER and match.entry:
+        today = dt.datetime.now(settings.tz).date()
+        return render(kb, kb[match.entry], lang, AnswerContext.from_settings(settings, today))
+    if match.decision is Decision.CLARIFY:
+        options = "\n".join(
+            f"  {n}. {kb[c].title.get('en' if en else 'zh-Hant')}"
+            for n, c in enumerate(match.candidates, 1)
+        )
+        head = "Did you mean:" if en else "請問您想問的是："
+        return localize(f"{head}\n{options}", lang)
+    if match.decision is Decision.HANDOFF:
+        text = (
+            "I will pass your message to our staff; they will answer you here."
+            if en
+            else "我會將您的訊息轉給承辦同仁，他們會在這裡回覆您。"
+        )
+        return localize(text, lang)
+    text = (
+        "Sorry, I don't have an answer to that. You can rephrase it, or ask our staff."
+        if en
+        else "抱歉，我目前無法回答這個問題。您可以換個說法，或請承辦同仁協助。"
+    )
+    return localize(text, lang)
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    kb = load(_knowledge_dir(args, settings))
+    match = Matcher(kb).match(" ".join(args.question))
+    print(_visitor_text(kb, match, settings))
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    kb = load(_knowledge_dir(args, settings))
+    matcher = Matcher(kb)
+    print("Hualien Exchange Desk — ask in English or 中文 (Ctrl-D to quit)")
+    while True:
+        try:
+            question = input("> ")
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if question.strip():
+            print(_visitor_text(kb, matcher.match(question), settings))
+
+
+def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
+    kb = load(_knowledge_dir(args, settings))
+    matcher = Matcher(kb)
+    for line in sys.stdin:
+        question = line.rstrip("\r\n")
+        print(json.dumps(matcher.match(question).as_json(), ensure_ascii=False), flush=True)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.evaluation import run
+
+    kb = load(_knowledge_dir(args, settings))
+    exit_code = 0
+    for path in args.files:
+        ours, _, text = run(kb, Path(path), show_misses=args.misses)
+        print(f"== {path}\n{text}\n")
+        if args.strict and not ours.meets_bars():
+            exit_code = 1
+    return exit_code
+
+
+def cmd_kb_check(args: argparse.Namespace, settings: Settings) -> int:
+    directory = _knowledge_dir(args, settings)
+    topics = Path(args.topics) if args.topics else None
+    kb, problems = check(directory, topics)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) in {directory}", file=sys.stderr)
+        return 1
+    assert kb is not None
+    print(f"ok: {len(kb)} entries, {len(kb.synonyms)} synonym groups in {directory}")
+    return 0
+
+
+def _entry_json(entry: Entry) -> dict[str, object]:
+    return entry.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def cmd_kb_dump(args: argparse.Namespace, settings: Settings) -> int:
+    kb = load(_knowledge_dir(args, settings))
+    json.dump([_entry_json(e) for e in kb.entries], sys.stdout, ensure_ascii=False, indent=1)
+    print()
+    return 0
+
+
+def cmd_kb_schema(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.kb.schema import EntryFile
+
+    schema = EntryFile.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Hualien Exchange Desk knowledge-base file"
+    text = json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import serve
+
+    serve(settings)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser.add_argument("--log-level", default="INFO")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str, handler: object, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text)
+        sub.set_defaults(handler=handler)
+        sub.add_argument("--knowledge", help="knowledge directory (default: KNOWLEDGE_DIR)")
+        return sub
+
+    add("serve", cmd_serve, "run the webhook server and web chat")
+    ask = add("ask", cmd_ask, "answer one question as a visitor would see it")
+    ask.add_argument("question", nargs="+")
+    add("chat", cmd_chat, "an interactive prompt")
+    add("match", cmd_match, "questions on stdin → one JSON decision per line")
+    evaluation = add("eval", cmd_eval, "measure the matcher on labelled TSV files")
+    evaluation.add_argument("files", nargs="+")
+    evaluation.add_argument("--misses", action="store_true", help="list what went wrong")
+    evaluation.add_argument("--strict", action="store_true", help="exit 1 below the bars")
+
+    kb = commands.add_parser("kb", help="knowledge-base tools")
+    kb_commands = kb.add_subparsers(dest="kb_command", required=True)
+    kb_check = kb_commands.add_parser("check", help="validate the knowledge base")
+    kb_check.set_defaults(handler=cmd_kb_check)
+    kb_check.add_argument("--knowledge")
+    kb_check.add_argument("--topics", help="a topics.yaml whose every id must exist")
+    kb_dump = kb_commands.add_parser("dump", help="the whole knowledge base as JSON")
+    kb_dump.set_defaults(handler=cmd_kb_dump)
+    kb_dump.add_argument("--knowledge")
+    kb_schema = kb_commands.add_parser("schema", help="the JSON Schema of a knowledge file")
+    kb_schema.set_defaults(handler=cmd_kb_schema)
+    kb_schema.add_argument("--knowledge")
+    kb_schema.add_argument("--output", "-o")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=args.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        settings = Settings()
+        code: int = args.handler(args, settings)
+    except DeskError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

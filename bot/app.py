@@ -1,0 +1,216 @@
+"""The aiohttp application: one factory for the server and the tests."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Protocol
+
+from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.channels.line import LineChannel
+from bot.channels.telegram import TelegramChannel
+from bot.channels.web import chat_page, outcome_json, parse_chat
+from bot.desk import Desk
+from bot.errors import WebhookRejected
+from bot.kb.loader import KnowledgeBase, load
+from bot.matcher import Matcher
+from bot.models import Inbound, Reply
+from bot.settings import Settings
+from bot.store import Store
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 1024 * 1024
+DRAIN_SECONDS = 15.0
+
+
+class Sender(Protocol):
+    async def send(self, inbound: Inbound, replies: list[Reply]) -> None: ...
+
+
+SETTINGS = web.AppKey("settings", Settings)
+KB = web.AppKey("kb", KnowledgeBase)
+STORE = web.AppKey("store", Store)
+DESK = web.AppKey("desk", Desk)
+LINE = web.AppKey("line", LineChannel)
+TELEGRAM = web.AppKey("telegram", TelegramChannel)
+TASKS = web.AppKey("tasks", set[asyncio.Task[None]])
+
+
+def _error(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message}, status=status)
+
+
+@web.middleware
+async def errors_as_json(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """Every failure becomes a short JSON error: no stack trace ever reaches a client."""
+    try:
+        return await handler(request)
+    except WebhookRejected as exc:
+        logger.info("%s %s rejected: %d %s", request.method, request.path, exc.status, exc.reason)
+        return _error(exc.status, exc.reason)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        return _error(exc.status, exc.reason)
+    except SQLAlchemyError:
+        logger.exception("database unavailable during %s %s", request.method, request.path)
+        # 503 makes LINE and Telegram deliver the event again later: nothing is lost.
+        return _error(503, "temporarily unavailable, please retry")
+    except Exception:
+        logger.exception("unexpected error during %s %s", request.method, request.path)
+        return _error(500, "internal error")
+
+
+def _spawn(app: web.Application, coro: Awaitable[None]) -> None:
+    task: asyncio.Task[None] = asyncio.ensure_future(coro)
+    app[TASKS].add(task)
+    task.add_done_callback(app[TASKS].discard)
+
+
+async def _answer(app: web.Application, sender: Sender, inbound: Inbound) -> None:
+    try:
+        outcome = await app[DESK].handle(inbound)
+        await sender.send(inbound, outcome.replies)
+    except Exception:
+        logger.exception("could not answer %s event %s", inbound.channel, inbound.event_id)
+
+
+async def _accept(app: web.Application, sender: Sender, events: list[Inbound]) -> None:
+    store = app[STORE]
+    for inbound in events:
+        if inbound.event_id and not await store.first_delivery(
+            inbound.channel.value, inbound.event_id
+        ):
+            logger.info("duplicate %s event %s ignored", inbound.channel, inbound.event_id)
+            continue
+        _spawn(app, _answer(app, sender, inbound))
+
+
+async def line_webhook(request: web.Request) -> web.Response:
+    line = request.app.get(LINE)
+    if line is None:
+        return _error(404, "LINE channel is not configured on this server")
+    body = await request.read()
+    events = line.parse(body, request.headers.get("X-Line-Signature"))
+    await _accept(request.app, line, events)
+    return web.json_response({"ok": True})
+
+
+async def telegram_webhook(request: web.Request) -> web.Response:
+    telegram = request.app.get(TELEGRAM)
+    if telegram is None:
+        return _error(404, "Telegram channel is not configured on this server")
+    # The secret is checked before the body is read or parsed.
+    telegram.verify(request.headers.get("X-Telegram-Bot-Api-Secret-Token"))
+    body = await request.read()
+    inbound = telegram.parse(body, request.headers.get("X-Telegram-Bot-Api-Secret-Token"))
+    if inbound is not None:
+        await _accept(request.app, telegram, [inbound])
+    return web.json_response({"ok": True})
+
+
+async def api_chat(request: web.Request) -> web.Response:
+    body = await request.read()
+    try:
+        data = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise WebhookRejected(400, 'body must be JSON: {"session", "text"|"choice"}') from exc
+    inbound = parse_chat(data)
+    outcome = await request.app[DESK].handle(inbound)
+    return web.json_response(
+        outcome_json(outcome), dumps=lambda o: json.dumps(o, ensure_ascii=False)
+    )
+
+
+async def page(request: web.Request) -> web.Response:
+    return web.Response(text=chat_page(), content_type="text/html", charset="utf-8")
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "alive"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    database = await request.app[STORE].ping()
+    knowledge = len(request.app[KB]) > 0
+    status = 200 if database and knowledge else 503
+    return web.json_response(
+        {"database": database, "knowledge_base": knowledge, "entries": len(request.app[KB])},
+        status=status,
+    )
+
+
+def create_app(
+    settings: Settings,
+    *,
+    kb: KnowledgeBase | None = None,
+    clock: Callable[[], dt.datetime] | None = None,
+) -> web.Application:
+    app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[errors_as_json])
+    app[SETTINGS] = settings
+    app[KB] = kb if kb is not None else load(settings.knowledge_dir)
+    app[TASKS] = set()
+    matcher = Matcher(app[KB])
+
+    async def database(app: web.Application) -> AsyncIterator[None]:
+        store = await Store.open(settings.database_url)
+        app[STORE] = store
+        app[DESK] = Desk(app[KB], matcher, store, settings, clock=clock)
+        yield
+        await store.close()
+
+    async def channels(app: web.Application) -> AsyncIterator[None]:
+        if settings.line_channel_secret and settings.line_channel_access_token:
+            line = LineChannel(
+                settings.line_channel_secret.get_secret_value(),
+                settings.line_channel_access_token.get_secret_value(),
+                settings.line_api_base_url,
+            )
+            await line.start()
+            app[LINE] = line
+        if settings.telegram_bot_token and settings.telegram_webhook_secret:
+            telegram = TelegramChannel(
+                settings.telegram_bot_token.get_secret_value(),
+                settings.telegram_webhook_secret.get_secret_value(),
+                settings.telegram_api_base_url,
+            )
+            await telegram.start()
+            app[TELEGRAM] = telegram
+        logger.info(
+            "channels: web chat on; LINE %s; Telegram %s",
+            "on" if LINE in app else "off (no credentials)",
+            "on" if TELEGRAM in app else "off (no credentials)",
+        )
+        yield
+        # Answers in flight finish before their clients close.
+        in_flight: set[asyncio.Task[None]] = app[TASKS]
+        pending = list(in_flight)
+        if pending:
+            await asyncio.wait(pending, timeout=DRAIN_SECONDS)
+        if LINE in app:
+            await app[LINE].close()
+        if TELEGRAM in app:
+            await app[TELEGRAM].close()
+
+    app.cleanup_ctx.extend([database, channels])
+    app.router.add_get("/", page)
+    app.router.add_post("/api/chat", api_chat)
+    app.router.add_post("/webhooks/line", line_webhook)
+    app.router.add_post("/webhooks/telegram", telegram_webhook)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    return app
+
+
+def serve(settings: Settings) -> None:
+    app = create_app(settings)
+    logger.info("web chat: http://%s:%d/", settings.bot_host, settings.bot_port)
+    web.run_app(app, host=settings.bot_host, port=settings.bot_port, print=None)

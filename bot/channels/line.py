@@ -1,0 +1,242 @@
+"""LINE adapter (line-bot-sdk v3): verify and parse webhooks, send replies with the async client."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import uuid
+from typing import Any
+from urllib.parse import quote_plus
+
+from linebot.v3 import WebhookParser
+from linebot.v3.exceptions import InvalidSignatureError
+from linebot.v3.messaging import (
+    ApiException,
+    AsyncApiClient,
+    AsyncMessagingApi,
+    Configuration,
+    FlexBox,
+    FlexBubble,
+    FlexButton,
+    FlexMessage,
+    FlexText,
+    PostbackAction,
+    PushMessageRequest,
+    QuickReply,
+    QuickReplyItem,
+    ReplyMessageRequest,
+    TextMessage,
+    URIAction,
+)
+from linebot.v3.webhooks import (
+    FollowEvent,
+    MessageEvent,
+    PostbackEvent,
+    TextMessageContent,
+)
+
+from bot.errors import WebhookRejected
+from bot.kb.schema import Contact
+from bot.models import Channel, Inbound, InboundKind, Reply
+from bot.text import Lang, split_utf16
+
+logger = logging.getLogger(__name__)
+
+TEXT_LIMIT = 5000  # UTF-16 units per text message
+MAX_MESSAGES = 5  # per reply or push call
+MAX_QUICK_REPLIES = 13
+LABEL_LIMIT = 20
+REQUEST_TIMEOUT = 10.0
+
+
+def _label(text: str) -> str:
+    return text if len(text) <= LABEL_LIMIT else text[: LABEL_LIMIT - 1] + "…"
+
+
+def _tel(phone: str) -> str:
+    number = re.split(r"ext\.|轉", phone)[0]
+    return "tel:" + re.sub(r"[^\d+]", "", number)
+
+
+def _quick_reply(reply: Reply) -> QuickReply | None:
+    if not reply.options:
+        return None
+    items = [
+        QuickReplyItem(
+            action=PostbackAction(
+                label=_label(option.label), data=option.choice, display_text=option.label[:300]
+            )
+        )
+        for option in reply.options[:MAX_QUICK_REPLIES]
+    ]
+    return QuickReply(items=items)
+
+
+def contact_bubble(contacts: tuple[Contact, ...], lang: Lang) -> FlexMessage:
+    """A Flex bubble: each contact's name and hours, with call, map and website buttons."""
+    authored = "en" if lang is Lang.EN else "zh-Hant"
+    body: list[Any] = []
+    buttons: list[Any] = []
+    alt_lines: list[str] = []
+    for contact in contacts[:3]:
+        name = contact.name.get(authored)
+        body.append(FlexText(text=name, weight="bold", size="md", wrap=True))
+        details = [
+            value
+            for value in (
+                contact.phone,
+                contact.address.get(authored) if contact.address else None,
+                contact.hours.get(authored) if contact.hours else None,
+            )
+            if value
+        ]
+        if details:
+            body.append(FlexText(text="\n".join(details), size="sm", color="#555555", wrap=True))
+        alt_lines.append(" ".join([name, *details]))
+        if contact.phone and len(buttons) < 6:
+            call = "Call" if lang is Lang.EN else "撥打"
+            buttons.append(
+                FlexButton(
+                    action=URIAction(
+                        label=_label(f"{call} {contact.phone}"), uri=_tel(contact.phone)
+                    ),
+                    style="primary",
+                    height="sm",
+                )
+            )
+        if contact.address and len(buttons) < 6:
+            query = quote_plus(contact.address.get("zh-Hant"))
+            buttons.append(
+                FlexButton(
+                    action=URIAction(
+                        label="Map" if lang is Lang.EN else "地圖",
+                        uri=f"https://www.google.com/maps/search/?api=1&query={query}",
+                    ),
+                    style="secondary",
+                    height="sm",
+                )
+            )
+        if contact.url and len(buttons) < 6:
+            buttons.append(
+                FlexButton(
+                    action=URIAction(
+                        label="Website" if lang is Lang.EN else "網站", uri=contact.url
+                    ),
+                    style="link",
+                    height="sm",
+                )
+            )
+    bubble = FlexBubble(
+        body=FlexBox(layout="vertical", spacing="sm", contents=body),
+        footer=FlexBox(layout="vertical", spacing="sm", contents=buttons) if buttons else None,
+    )
+    alt_text = ("\n".join(alt_lines) or "Contacts")[:400]
+    return FlexMessage(alt_text=alt_text, contents=bubble)
+
+
+def to_line_messages(replies: list[Reply]) -> list[Any]:
+    """Replies → at most five LINE messages; quick replies ride on the last one."""
+    messages: list[Any] = []
+    for reply in replies:
+        for chunk in split_utf16(reply.text, TEXT_LIMIT) or [" "]:
+            messages.append(TextMessage(text=chunk))
+        if reply.contacts and any(c.phone or c.url or c.address for c in reply.contacts):
+            messages.append(contact_bubble(reply.contacts, reply.lang))
+    if len(messages) > MAX_MESSAGES:
+        # Keep the first four (the answer's start) and the last (its buttons).
+        messages = [*messages[: MAX_MESSAGES - 1], messages[-1]]
+    options_reply = next((r for r in reversed(replies) if r.options), None)
+    if options_reply is not None and messages:
+        messages[-1].quick_reply = _quick_reply(options_reply)
+    return messages
+
+
+class LineChannel:
+    def __init__(self, secret: str, access_token: str, host: str) -> None:
+        self._parser = WebhookParser(secret)
+        self._configuration = Configuration(access_token=access_token, host=host)
+        self._client: AsyncApiClient | None = None
+        self._api: AsyncMessagingApi | None = None
+
+    async def start(self) -> None:
+        # The SDK's aiohttp session must be created inside the running loop.
+        self._client = AsyncApiClient(self._configuration)
+        self._api = AsyncMessagingApi(self._client)
+
+    async def close(self) -> None:
+        if self._client is not None:
+            await self._client.close()
+            self._client = None
+
+    def parse(self, body: bytes, signature: str | None) -> list[Inbound]:
+        """Verify the signature over the raw body, then turn events into Inbound messages."""
+        if not signature:
+            raise WebhookRejected(401, "missing X-Line-Signature")
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise WebhookRejected(400, "body is not UTF-8") from exc
+        try:
+            events = self._parser.parse(text, signature)
+        except InvalidSignatureError as exc:
+            raise WebhookRejected(401, "invalid X-Line-Signature") from exc
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+            raise WebhookRejected(
+                400, f"malformed LINE webhook body: {type(exc).__name__}"
+            ) from exc
+        inbound: list[Inbound] = []
+        for event in events:
+            converted = self._convert(event)
+            if converted is not None:
+                inbound.append(converted)
+        return inbound
+
+    @staticmethod
+    def _convert(event: Any) -> Inbound | None:
+        source = getattr(event, "source", None)
+        user_id = getattr(source, "user_id", None)
+        if not user_id:
+            return None  # group/room events without a user, unknown events: nothing to answer
+        common: dict[str, Any] = {
+            "channel": Channel.LINE,
+            "user_id": user_id,
+            "event_id": getattr(event, "webhook_event_id", None),
+            "reply_token": getattr(event, "reply_token", None),
+        }
+        if isinstance(event, MessageEvent):
+            if isinstance(event.message, TextMessageContent):
+                return Inbound(kind=InboundKind.TEXT, text=event.message.text, **common)
+            return Inbound(kind=InboundKind.UNSUPPORTED, **common)
+        if isinstance(event, PostbackEvent):
+            return Inbound(kind=InboundKind.CHOICE, choice=event.postback.data, **common)
+        if isinstance(event, FollowEvent):
+            return Inbound(kind=InboundKind.FOLLOW, **common)
+        return None
+
+    async def send(self, inbound: Inbound, replies: list[Reply]) -> None:
+        if not replies:
+            return
+        assert self._api is not None, "LineChannel.start() was not awaited"
+        messages = to_line_messages(replies)
+        if inbound.reply_token:
+            try:
+                await self._api.reply_message(
+                    ReplyMessageRequest(reply_token=inbound.reply_token, messages=messages),
+                    _request_timeout=REQUEST_TIMEOUT,
+                )
+                return
+            except ApiException as exc:
+                if exc.status != 400:
+                    raise
+                # An expired or used reply token: the push API still reaches the visitor.
+                logger.info("LINE reply token rejected (400); falling back to push")
+        await self.push(inbound.user_id, messages)
+
+    async def push(self, user_id: str, messages: list[Any]) -> None:
+        assert self._api is not None, "LineChannel.start() was not awaited"
+        await self._api.push_message(
+            PushMessageRequest(to=user_id, messages=messages),
+            x_line_retry_key=str(uuid.uuid4()),
+            _request_timeout=REQUEST_TIMEOUT,
+        )

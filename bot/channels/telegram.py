@@ -1,0 +1,137 @@
+"""Telegram adapter (python-telegram-bot v22 as a Bot API client; the webhook route is ours)."""
+
+from __future__ import annotations
+
+import hmac
+import html
+import json
+import logging
+from typing import Any
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.request import HTTPXRequest
+
+from bot.errors import WebhookRejected
+from bot.models import Channel, Inbound, InboundKind, Reply
+from bot.text import split_utf16
+
+logger = logging.getLogger(__name__)
+
+TEXT_LIMIT = 4096
+CALLBACK_DATA_LIMIT = 64  # bytes
+REQUEST_TIMEOUT = 10.0
+
+
+def _keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    rows = [
+        [InlineKeyboardButton(option.label[:64], callback_data=option.choice)]
+        for option in reply.options
+        if len(option.choice.encode("utf-8")) <= CALLBACK_DATA_LIMIT
+    ]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+class TelegramChannel:
+    def __init__(self, token: str, webhook_secret: str, base_url: str) -> None:
+        self._secret = webhook_secret.encode("utf-8")
+        self._request = HTTPXRequest(
+            connect_timeout=5.0,
+            read_timeout=REQUEST_TIMEOUT,
+            write_timeout=REQUEST_TIMEOUT,
+            pool_timeout=5.0,
+        )
+        # No Bot.initialize(): it calls getMe at start-up (and its error message carries the
+        # token). Our own request object is initialised and shut down here instead.
+        self.bot = Bot(token, base_url=base_url, request=self._request)
+
+    async def start(self) -> None:
+        await self._request.initialize()
+
+    async def close(self) -> None:
+        await self._request.shutdown()
+
+    def verify(self, secret_header: str | None) -> None:
+        if not secret_header or not hmac.compare_digest(
+            secret_header.encode("utf-8"), self._secret
+        ):
+            raise WebhookRejected(401, "missing or wrong X-Telegram-Bot-Api-Secret-Token")
+
+    def parse(self, body: bytes, secret_header: str | None) -> Inbound | None:
+        self.verify(secret_header)
+        try:
+            data = json.loads(body)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise WebhookRejected(400, "body is not valid JSON") from exc
+        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+            raise WebhookRejected(400, "not a Telegram update (update_id missing)")
+        try:
+            update = Update.de_json(data, self.bot)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise WebhookRejected(400, f"malformed Telegram update: {type(exc).__name__}") from exc
+        return self._convert(update)
+
+    @staticmethod
+    def _convert(update: Update) -> Inbound | None:
+        event_id = str(update.update_id)
+        if update.callback_query is not None:
+            query = update.callback_query
+            chat = query.message.chat if query.message is not None else None
+            user_id = str(chat.id if chat is not None else query.from_user.id)
+            return Inbound(
+                Channel.TELEGRAM,
+                user_id,
+                InboundKind.CHOICE,
+                choice=query.data or "",
+                event_id=event_id,
+                reply_token=query.id,
+                display_name=query.from_user.full_name,
+            )
+        message = update.message
+        if message is None or message.chat.type != "private":
+            return None  # edits, channel posts, groups: not a visitor conversation
+        name = message.from_user.full_name if message.from_user else None
+        if message.text is not None:
+            return Inbound(
+                Channel.TELEGRAM,
+                str(message.chat.id),
+                InboundKind.TEXT,
+                text=message.text,
+                event_id=event_id,
+                display_name=name,
+            )
+        return Inbound(
+            Channel.TELEGRAM,
+            str(message.chat.id),
+            InboundKind.UNSUPPORTED,
+            event_id=event_id,
+            display_name=name,
+        )
+
+    async def send(self, inbound: Inbound, replies: list[Reply]) -> None:
+        if inbound.kind is InboundKind.CHOICE and inbound.reply_token:
+            # Always answered, or the visitor's button keeps spinning.
+            await self.bot.answer_callback_query(inbound.reply_token)
+        for reply in replies:
+            await self.send_reply(int(inbound.user_id), reply)
+
+    async def send_reply(self, chat_id: int, reply: Reply) -> None:
+        # Split before escaping so an entity (&amp;) is never cut; escaping grows a chunk by
+        # at most a few characters per "<>&", well inside the margin left below 4096.
+        chunks = [
+            html.escape(chunk, quote=False) for chunk in split_utf16(reply.text, TEXT_LIMIT - 596)
+        ] or [" "]
+        for index, chunk in enumerate(chunks):
+            last = index == len(chunks) - 1
+            await self.bot.send_message(
+                chat_id,
+                chunk,
+                parse_mode="HTML",
+                reply_markup=_keyboard(reply) if last else None,
+                disable_web_page_preview=True,
+            )
+        for contact in reply.contacts:
+            if contact.geo is not None:
+                await self.bot.send_location(chat_id, contact.geo.lat, contact.geo.lon)
+
+    async def send_text(self, chat_id: int, text: str, **kwargs: Any) -> None:
+        await self.bot.send_message(chat_id, text, **kwargs)

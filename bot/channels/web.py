@@ -1,0 +1,88 @@
+"""Web chat: the page at ``/`` and ``POST /api/chat``, the same desk as LINE and Telegram."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import jinja2
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from bot.errors import WebhookRejected
+from bot.models import Channel, Inbound, InboundKind, Outcome, Reply
+from bot.text import Lang
+
+_SESSION = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+_PAGE_TEXT = {
+    "title": "Hualien Exchange Desk 花蓮縣國際交流服務台",
+    "heading": "Hualien County Government · 花蓮縣政府",
+    "subheading": "Exchange Desk · 國際交流服務台",
+    "welcome": (
+        "Hello! Ask about sister cities, visits, student services, contacts or events.\n"
+        "您好！歡迎詢問姊妹市交流、參訪、學生服務、聯絡窗口或活動資訊。"
+    ),
+    "label": "Your question / 您的問題",
+    "placeholder": "Type your question… 請輸入問題…",
+    "send": "Send 送出",
+    "error": "Sorry, something went wrong. Please try again. 抱歉，發生錯誤，請再試一次。",
+    "footer": "Automated assistant with county staff behind it · 自動回覆服務，承辦同仁隨時協助",
+}
+
+_environment = jinja2.Environment(
+    loader=jinja2.PackageLoader("bot.channels", "templates"),
+    autoescape=jinja2.select_autoescape(["html"]),
+)
+
+
+def chat_page() -> str:
+    return _environment.get_template("chat.html").render(t=_PAGE_TEXT, html_lang="en")
+
+
+class ChatRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    session: str = Field(min_length=8, max_length=64)
+    text: str | None = Field(default=None, max_length=10_000)
+    choice: str | None = Field(default=None, max_length=100)
+
+    @model_validator(mode="after")
+    def _one_of(self) -> ChatRequest:
+        if not _SESSION.match(self.session):
+            raise ValueError("session must be 8-64 characters of A-Z, a-z, 0-9, _ or -")
+        if (self.text is None) == (self.choice is None):
+            raise ValueError("send either text or choice")
+        return self
+
+
+def parse_chat(data: Any) -> Inbound:
+    try:
+        request = ChatRequest.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "body"
+        raise WebhookRejected(400, f"{where}: {first['msg']}") from exc
+    if request.choice is not None:
+        return Inbound(Channel.WEB, request.session, InboundKind.CHOICE, choice=request.choice)
+    return Inbound(Channel.WEB, request.session, InboundKind.TEXT, text=request.text or "")
+
+
+def _reply_json(reply: Reply) -> dict[str, Any]:
+    authored = "en" if reply.lang is Lang.EN else "zh-Hant"
+    return {
+        "text": reply.text,
+        "options": [{"label": o.label, "choice": o.choice} for o in reply.options],
+        "contacts": [
+            {"name": c.name.get(authored), "phone": c.phone, "url": c.url, "email": c.email}
+            for c in reply.contacts
+        ],
+    }
+
+
+def outcome_json(outcome: Outcome) -> dict[str, Any]:
+    return {
+        "replies": [_reply_json(r) for r in outcome.replies],
+        "decision": outcome.decision,
+        "entry": outcome.entry_id,
+        "lang": outcome.lang.value,
+    }

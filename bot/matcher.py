@@ -1,0 +1,498 @@
+"""Match a visitor's question to a knowledge-base entry, or decide that it should not be answered.
+
+The method, in order:
+
+1. Safety and intent first: emergency words always lead to the emergency entry; a request
+   for a person is a ``handoff`` whatever else the question says.
+2. The question is normalised (:mod:`bot.text`), filler phrases are dropped, and it becomes a
+   bag of weighted tokens: English words (stemmed, typos corrected against the KB's own
+   vocabulary with rapidfuzz), Chinese character bigrams and (lightly weighted) unigrams,
+   multi-character terms from the KB's keywords, and synonym-group tokens, which let "ARC",
+   "residence permit" and 居留證 meet.
+3. BM25 over each entry's questions, keywords and title ranks the entries (numpy postings,
+   so a query costs the same whether the KB has 60 or 10,000 entries).
+4. The leading candidates are re-scored: how much of the question's information (IDF
+   weight) the entry explains — a question about a place or thing the KB never mentions
+   explains little and is declined — blended with BM25 and fuzzy similarity to the entry's
+   closest phrasing.
+5. A threshold and a margin over the runner-up decide ``answer``, ``clarify`` (≤ 3 options)
+   or ``fallback``.
+
+Everything is synchronous and pure: the index is built once; ``match`` has no side effects.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from bot.kb.loader import KnowledgeBase
+from bot.kb.schema import Entry
+from bot.text import Lang, detect_language, is_han, normalize
+
+EMERGENCY_ENTRY = "contact.emergency"
+
+
+class Decision(StrEnum):
+    ANSWER = "answer"
+    CLARIFY = "clarify"
+    FALLBACK = "fallback"
+    HANDOFF = "handoff"
+
+
+@dataclass(frozen=True)
+class Match:
+    question: str
+    lang: Lang
+    decision: Decision
+    entry: str | None = None
+    candidates: tuple[str, ...] = ()
+    score: float = 0.0
+    #: The question named an emergency: the desk also opens an urgent ticket.
+    emergency: bool = False
+    #: The best-scoring entries whatever the decision (for staff: "the bot's best guesses").
+    guesses: tuple[tuple[str, float], ...] = ()
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "question": self.question,
+            "lang": self.lang.value,
+            "decision": self.decision.value,
+            "entry": self.entry,
+            "candidates": list(self.candidates),
+            "score": round(self.score, 4),
+        }
+
+
+@dataclass(frozen=True)
+class MatcherConfig:
+    """The method's parameters; tuned on the dev set as a whole, never per question."""
+
+    k1: float = 1.2
+    b: float = 0.3
+    unigram_weight: float = 0.25
+    number_weight: float = 0.5
+    synonym_weight: float = 1.0
+    term_weight: float = 1.0
+    keyword_boost: int = 2
+    typo_min_length: int = 4
+    typo_cutoff: float = 80.0
+    rerank_depth: int = 12
+    weight_coverage: float = 0.45
+    weight_bm25: float = 0.25
+    weight_fuzzy: float = 0.30
+    answer_threshold: float = 0.40
+    answer_margin: float = 0.10
+    clarify_threshold: float = 0.20
+    clarify_window: float = 0.12
+    max_options: int = 3
+
+
+_EN_STOPWORDS = frozenset(
+    """a an the is are am was were be been being do does did doing i me my mine we our us you
+    your yours it its to of in on at for from with by about and or but can could would
+    should will shall may might must there here what whats which who whom whose how where
+    when why this that these those any some please tell know want wanna like get got if so
+    up out just also have has had as into than then them they he she his her im id ive dont
+    doesnt cant isnt arent theres hows wheres whos let lets me ok okay hey yes no not very
+    much many more one someone something anything go going gonna should u ur pls plz thx
+    really kindly""".split()
+)
+# Function characters: they appear in almost every Chinese question and say nothing of its topic.
+_ZH_STOP_UNIGRAMS = frozenset(
+    "的了是嗎呢吧啊呀喔哦我你妳您他她們在有要想會能可以和跟與及或這那哪什麼怎樣個些一也都就還很請問給把被讓對說為嘛囉耶欸"
+)
+_ZH_STOP_BIGRAMS = frozenset(
+    """什麼 怎麼 哪裡 哪個 哪些 可以 請問 我們 你們 是否 是不 不是 有沒 沒有 一下 知道 想要 需要 如何 怎樣 這個 那個 有什 有哪 要怎 要去 在哪 去哪 的話
+    的是 是什 麼辦 請告 告訴 訴我 想問 我想 我要 可不 不可 能不 不能 嗎？ 多少 幾號 有人 是哪""".split()
+)
+
+_EN_WORD = re.compile(r"[a-z0-9][a-z0-9+#]*")
+
+
+def stem(word: str) -> str:
+    """A light English stemmer: plurals only, which is where visitors' words differ most."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+@dataclass
+class _Tokens:
+    weights: dict[str, float] = field(default_factory=dict)
+
+    def add(self, token: str, weight: float) -> None:
+        # A token seen twice keeps its strongest weight: repetition in a question is not emphasis.
+        if weight > self.weights.get(token, 0.0):
+            self.weights[token] = weight
+
+
+class _Analyzer:
+    """Turns normalised text into weighted tokens; shared by indexing and querying."""
+
+    def __init__(
+        self,
+        config: MatcherConfig,
+        synonyms: Sequence[Sequence[str]],
+        terms: Iterable[str],
+        fillers: Iterable[str],
+    ) -> None:
+        self.config = config
+        self.en_synonyms: dict[tuple[str, ...], str] = {}
+        self.zh_synonyms: dict[str, str] = {}
+        for group_index, group in enumerate(synonyms):
+            token = f"~syn{group_index}"
+            for term in group:
+                normal = normalize(term)
+                if not normal:
+                    continue
+                if any(is_han(ch) for ch in normal):
+                    self.zh_synonyms[normal.replace(" ", "")] = token
+                else:
+                    words = tuple(stem(word) for word in _EN_WORD.findall(normal))
+                    if words:
+                        self.en_synonyms[words] = token
+        self.max_en_phrase = max((len(key) for key in self.en_synonyms), default=1)
+        self.zh_terms: set[str] = {
+            normal.replace(" ", "")
+            for normal in (normalize(term) for term in terms)
+            if len(normal) >= 3 and all(is_han(ch) for ch in normal.replace(" ", ""))
+        }
+        self.zh_lookup_lengths = sorted(
+            {len(term) for term in (*self.zh_terms, *self.zh_synonyms)}, reverse=True
+        )
+        normal_fillers = sorted(
+            {normalize(filler) for filler in fillers if normalize(filler)}, key=len, reverse=True
+        )
+        self.zh_fillers = [f for f in normal_fillers if any(is_han(ch) for ch in f)]
+        self.en_fillers = [f" {f} " for f in normal_fillers if not any(is_han(ch) for ch in f)]
+        self.vocabulary: set[str] = set()
+
+    def strip_fillers(self, normal: str) -> str:
+        padded = f" {normal} "
+        for filler in self.en_fillers:
+            padded = padded.replace(filler, " ")
+        # Chinese fillers open a sentence (請問…, 我想知道…); inside one they may be part of a
+        # word (申請問題 holds 請問), so only a chunk's opening is stripped.
+        chunks = []
+        for chunk in padded.split():
+            for filler in self.zh_fillers:
+                if chunk.startswith(filler) and len(chunk) > len(filler):
+                    chunk = chunk[len(filler) :]
+            chunks.append(chunk)
+        return " ".join(chunks)
+
+    def tokens(self, normal: str, correct: bool = False) -> dict[str, float]:
+        bag = _Tokens()
+        words: list[str] = []
+        for chunk in re.split(r"([\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+)", normal):
+            if not chunk.strip():
+                continue
+            if is_han(chunk[0]):
+                self._han_tokens(chunk, bag)
+            else:
+                words.extend(stem(word) for word in _EN_WORD.findall(chunk))
+        self._word_tokens(words, bag, correct)
+        return bag.weights
+
+    def _word_tokens(self, words: list[str], bag: _Tokens, correct: bool) -> None:
+        cfg = self.config
+        if correct:
+            words = [self.correct(word) for word in words]
+        for size in range(min(self.max_en_phrase, len(words)), 0, -1):
+            for start in range(len(words) - size + 1):
+                token = self.en_synonyms.get(tuple(words[start : start + size]))
+                if token:
+                    bag.add(token, cfg.synonym_weight)
+        for word in words:
+            if word not in _EN_STOPWORDS:
+                # Bare numbers are rarely the topic ("17 times 23"); service numbers still count.
+                bag.add(word, cfg.number_weight if word.isdigit() else 1.0)
+
+    def _han_tokens(self, run: str, bag: _Tokens) -> None:
+        cfg = self.config
+        for ch in run:
+            if ch not in _ZH_STOP_UNIGRAMS:
+                bag.add(ch, cfg.unigram_weight)
+        for start in range(len(run) - 1):
+            bigram = run[start : start + 2]
+            if bigram not in _ZH_STOP_BIGRAMS:
+                bag.add(bigram, 1.0)
+        for length in self.zh_lookup_lengths:
+            if length > len(run):
+                continue
+            for start in range(len(run) - length + 1):
+                piece = run[start : start + length]
+                synonym = self.zh_synonyms.get(piece)
+                if synonym:
+                    bag.add(synonym, cfg.synonym_weight)
+                if length >= 3 and piece in self.zh_terms:
+                    bag.add(piece, cfg.term_weight)
+
+    def correct(self, word: str) -> str:
+        if (
+            len(word) < self.config.typo_min_length
+            or word in self.vocabulary
+            or word in _EN_STOPWORDS
+            or not word.isalpha()
+        ):
+            return word
+        return self._nearest(word)
+
+    @lru_cache(maxsize=8192)  # noqa: B019 - one analyzer per matcher, kept for its lifetime
+    def _nearest(self, word: str) -> str:
+        bucket = self._buckets.get(len(word), ())
+        found = process.extractOne(
+            word,
+            bucket,
+            scorer=Levenshtein.normalized_similarity,
+            score_cutoff=self.config.typo_cutoff / 100,
+        )
+        return str(found[0]) if found else word
+
+    def freeze_vocabulary(self, vocabulary: Iterable[str]) -> None:
+        self.vocabulary = {w for w in vocabulary if w.isascii() and w.isalpha()}
+        buckets: dict[int, list[str]] = defaultdict(list)
+        for word in sorted(self.vocabulary):
+            if len(word) < self.config.typo_min_length:
+                continue
+            # Typos change the length by at most one or two letters in practice.
+            for length in range(len(word) - 1, len(word) + 2):
+                buckets[length].append(word)
+        self._buckets: dict[int, tuple[str, ...]] = {k: tuple(v) for k, v in buckets.items()}
+
+
+# A request for a person, beyond the listed phrases: a verb of talking near a word for a person
+# ("can I speak with a staff member", "is there someone I can talk to"), or a message that is
+# nothing but such a word ("human pls", "staff").
+_PERSON = r"(?:human|humans|person|people|someone|somebody|staff|staffer|agent|operator|representative|officer|member of staff|staff member|real one)"
+_TALK = r"(?:talk|speak|chat|connect|transfer|put me through|get me)"
+_EN_PERSON_REQUEST = re.compile(
+    rf"\b{_TALK}\b(?:\s+\S+){{0,4}}?\s+{_PERSON}\b|\b{_PERSON}\b(?:\s+\S+){{0,6}}?\s+(?:i|we)\s+(?:can|could)\s+{_TALK}\b"
+)
+_EN_PERSON_ONLY = re.compile(
+    rf"^(?:(?:a|an|the|to|please|pls|plz|now|me|i want|i need)\s+)*{_PERSON}(?:\s+(?:please|pls|plz|now))*$"
+)
+_ZH_PERSON_REQUEST = re.compile(
+    r"(?:跟|和|與|找|轉|接|給)[^，。？！ ]{0,4}(?:真人|工作人員|承辦|客服|專人|人工|服務人員|縣府的人|真的人)"
+)
+
+
+# Asking whether the bot is a person is a question about the bot, not a request for one.
+_ABOUT_THE_BOT = re.compile(
+    r"(?:你|妳|您)是(?:不是)?真人|是真人還是|是不是真人|\bare you (?:a |an )?(?:real|human|bot|robot|person)"
+    r"|\b(?:real person|human) or (?:a )?(?:bot|robot|machine)"
+)
+
+
+def is_person_request(normal: str) -> bool:
+    compact = normal.replace(" ", "")
+    if _ABOUT_THE_BOT.search(normal) or _ABOUT_THE_BOT.search(compact):
+        return False
+    return bool(
+        _EN_PERSON_REQUEST.search(normal)
+        or _EN_PERSON_ONLY.match(normal)
+        or _ZH_PERSON_REQUEST.search(compact)
+    )
+
+
+class _PhraseSpotter:
+    """Finds any of a set of phrases in normalised text (English by whole words)."""
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        normal = {normalize(phrase) for phrase in phrases} - {""}
+        self.zh = sorted({p.replace(" ", "") for p in normal if any(is_han(ch) for ch in p)})
+        self.en = sorted({f" {p} " for p in normal if not any(is_han(ch) for ch in p)})
+
+    def found_in(self, normal: str) -> bool:
+        padded = f" {normal} "
+        compact = normal.replace(" ", "")
+        return any(p in padded for p in self.en) or any(p in compact for p in self.zh)
+
+
+@dataclass(frozen=True)
+class _Scored:
+    entry_index: int
+    confidence: float
+    coverage: float
+    bm25: float
+    fuzzy: float
+
+
+class Matcher:
+    def __init__(self, kb: KnowledgeBase, config: MatcherConfig | None = None) -> None:
+        self.kb = kb
+        self.config = cfg = config or MatcherConfig()
+        self.entries: tuple[Entry, ...] = kb.entries
+        terms = [kw for entry in kb.entries for kw in entry.keywords.zh_hant]
+        self.analyzer = _Analyzer(cfg, kb.synonyms, terms, kb.intents.fillers.all())
+        self.handoff = _PhraseSpotter(kb.intents.handoff.all())
+        self.emergency = _PhraseSpotter(kb.intents.emergency.all())
+        self.emergency_index = next(
+            (i for i, entry in enumerate(self.entries) if entry.id == EMERGENCY_ENTRY), None
+        )
+        self._build_index()
+
+    # -- index ---------------------------------------------------------------------------
+
+    def _entry_texts(self, entry: Entry) -> tuple[list[str], list[str]]:
+        phrasings = [*entry.questions.all(), entry.title.zh_hant, entry.title.en]
+        keywords = entry.keywords.all()
+        return phrasings, keywords
+
+    def _build_index(self) -> None:
+        cfg = self.config
+        doc_terms: list[Counter[str]] = []
+        self.phrasings: list[list[str]] = []
+        for entry in self.entries:
+            phrasings, keywords = self._entry_texts(entry)
+            normal_phrasings = [self.analyzer.strip_fillers(normalize(p)) for p in phrasings]
+            self.phrasings.append([p for p in normal_phrasings if p])
+            counts: Counter[str] = Counter()
+            for text in normal_phrasings:
+                counts.update(self.analyzer.tokens(text).keys())
+            for keyword in keywords:
+                for token in self.analyzer.tokens(normalize(keyword)):
+                    counts[token] += cfg.keyword_boost
+            doc_terms.append(counts)
+        self.analyzer.freeze_vocabulary(t for counts in doc_terms for t in counts)
+        self.entry_tokens: list[frozenset[str]] = [frozenset(c) for c in doc_terms]
+        n_docs = len(doc_terms)
+        lengths = np.array([sum(c.values()) for c in doc_terms], dtype=np.float64)
+        average = float(lengths.mean()) if n_docs else 1.0
+        document_frequency: Counter[str] = Counter()
+        for counts in doc_terms:
+            document_frequency.update(counts.keys())
+        self.idf: dict[str, float] = {
+            token: math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
+            for token, df in document_frequency.items()
+        }
+        self.unknown_idf = math.log(1 + (n_docs + 0.5) / 0.5)
+        postings: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
+        for index, counts in enumerate(doc_terms):
+            norm = cfg.k1 * (1 - cfg.b + cfg.b * lengths[index] / average)
+            for token, tf in counts.items():
+                weight = self.idf[token] * tf * (cfg.k1 + 1) / (tf + norm)
+                ids, weights = postings[token]
+                ids.append(index)
+                weights.append(weight)
+        self.postings: dict[str, tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]] = {
+            token: (np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float32))
+            for token, (ids, weights) in postings.items()
+        }
+        self.n_docs = n_docs
+
+    # -- query ---------------------------------------------------------------------------
+
+    def match(self, question: str) -> Match:
+        lang = detect_language(question)
+        normal = normalize(question)
+        if self.emergency_index is not None and self.emergency.found_in(normal):
+            return Match(
+                question,
+                lang,
+                Decision.ANSWER,
+                EMERGENCY_ENTRY,
+                (EMERGENCY_ENTRY,),
+                1.0,
+                emergency=True,
+            )
+        if not _ABOUT_THE_BOT.search(normal) and (
+            self.handoff.found_in(normal) or is_person_request(normal)
+        ):
+            return Match(question, lang, Decision.HANDOFF, score=1.0)
+        scored = self._score(self.analyzer.strip_fillers(normal))
+        guesses = tuple((self.entries[s.entry_index].id, s.confidence) for s in scored[:3])
+        return self._decide(question, lang, scored, guesses)
+
+    def _score(self, normal: str) -> list[_Scored]:
+        cfg = self.config
+        query = self.analyzer.tokens(normal, correct=True)
+        if not query or not self.n_docs:
+            return []
+        scores = np.zeros(self.n_docs, dtype=np.float32)
+        total_information = 0.0
+        best_possible = 0.0
+        for token, weight in query.items():
+            idf = self.idf.get(token, self.unknown_idf)
+            total_information += weight * idf
+            best_possible += weight * idf * (cfg.k1 + 1)
+            posting = self.postings.get(token)
+            if posting is not None:
+                scores[posting[0]] += posting[1] * weight
+        depth = min(cfg.rerank_depth, self.n_docs)
+        top = np.argpartition(-scores, depth - 1)[:depth]
+        results: list[_Scored] = []
+        for index in top:
+            raw = float(scores[index])
+            if raw <= 0:
+                continue
+            tokens = self.entry_tokens[index]
+            explained = sum(
+                weight * self.idf[token] for token, weight in query.items() if token in tokens
+            )
+            coverage = explained / total_information if total_information else 0.0
+            bm25 = min(1.0, raw / best_possible) if best_possible else 0.0
+            fuzzy = self._fuzzy(normal, int(index))
+            confidence = (
+                cfg.weight_coverage * coverage + cfg.weight_bm25 * bm25 + cfg.weight_fuzzy * fuzzy
+            )
+            results.append(_Scored(int(index), confidence, coverage, bm25, fuzzy))
+        results.sort(key=lambda s: s.confidence, reverse=True)
+        return results
+
+    def _fuzzy(self, normal: str, index: int) -> float:
+        found = process.extractOne(normal, self.phrasings[index], scorer=fuzz.token_set_ratio)
+        return float(found[1]) / 100 if found else 0.0
+
+    def _decide(
+        self,
+        question: str,
+        lang: Lang,
+        scored: list[_Scored],
+        guesses: tuple[tuple[str, float], ...],
+    ) -> Match:
+        cfg = self.config
+        if not scored or scored[0].confidence < cfg.clarify_threshold:
+            best = scored[0].confidence if scored else 0.0
+            return Match(question, lang, Decision.FALLBACK, score=best, guesses=guesses)
+        top = scored[0]
+        runner_up = scored[1].confidence if len(scored) > 1 else 0.0
+        top_id = self.entries[top.entry_index].id
+        # A confident leader needs a smaller lead: the margin shrinks with the room left above it.
+        room = (1.05 - top.confidence) / (1.05 - cfg.answer_threshold)
+        required_margin = cfg.answer_margin * min(1.0, max(room, 0.0))
+        if top.confidence >= cfg.answer_threshold and top.confidence - runner_up >= required_margin:
+            return Match(
+                question,
+                lang,
+                Decision.ANSWER,
+                top_id,
+                (top_id,),
+                top.confidence,
+                guesses=guesses,
+            )
+        options = tuple(
+            self.entries[s.entry_index].id
+            for s in scored[: cfg.max_options]
+            if s.confidence >= cfg.clarify_threshold
+            and top.confidence - s.confidence <= cfg.clarify_window
+        )
+        # A single option below the answer bar is still offered, as a "did you mean".
+        return Match(
+            question, lang, Decision.CLARIFY, None, options, top.confidence, guesses=guesses
+        )

@@ -1,0 +1,64 @@
+"""Neutral dataclasses shared by the channels and the desk (no aiohttp, no SDK imports)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from bot.kb.schema import Contact
+from bot.text import Lang
+
+
+class Channel(StrEnum):
+    LINE = "line"
+    TELEGRAM = "telegram"
+    WEB = "web"
+
+
+class InboundKind(StrEnum):
+    TEXT = "text"
+    #: A button the bot offered was tapped (postback, callback query, web option).
+    CHOICE = "choice"
+    #: The visitor added the bot or opened the chat (LINE follow, Telegram /start).
+    FOLLOW = "follow"
+    #: A sticker, image, location … the bot cannot read.
+    UNSUPPORTED = "unsupported"
+
+
+@dataclass(frozen=True)
+class Inbound:
+    channel: Channel
+    user_id: str
+    kind: InboundKind
+    text: str = ""
+    choice: str = ""
+    event_id: str | None = None
+    reply_token: str | None = None
+    display_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Option:
+    """A button: ``label`` shown to the visitor, ``choice`` sent back when tapped."""
+
+    label: str
+    choice: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    options: tuple[Option, ...] = ()
+    #: Structured contacts for rich cards (LINE Flex, Telegram location); ``text`` stays complete.
+    contacts: tuple[Contact, ...] = ()
+    lang: Lang = Lang.EN
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the desk decided for one inbound message."""
+
+    replies: list[Reply] = field(default_factory=list)
+    decision: str = ""
+    entry_id: str | None = None
+    lang: Lang = Lang.EN

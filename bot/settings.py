@@ -1,0 +1,92 @@
+"""One frozen Settings object, read from the environment and ``.env``.
+
+Names are the contract in DESIGN.md, so deployments and outside checks can drive the server.
+Secrets are ``SecretStr``: their value never appears in a repr, a log line or an error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Self
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        frozen=True,
+        extra="ignore",
+        case_sensitive=False,
+    )
+
+    bot_host: str = "127.0.0.1"
+    bot_port: int = Field(default=8080, ge=0, le=65535)
+    database_url: str = "sqlite+aiosqlite:///./data/desk.db"
+    knowledge_dir: Path = Path("./knowledge")
+
+    line_channel_secret: SecretStr | None = None
+    line_channel_access_token: SecretStr | None = None
+    line_api_base_url: str = "https://api.line.me"
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    staff_telegram_chat_id: int | None = None
+
+    #: Office hours of the exchange staff, in their own time zone.
+    office_timezone: str = "Asia/Taipei"
+    office_days: str = "Mon-Fri"
+    office_open: dt.time = dt.time(8, 0)
+    office_close: dt.time = dt.time(17, 0)
+    #: Days conversations and tickets are kept before they are purged (PDPA).
+    retention_days: int = Field(default=180, ge=1, le=3650)
+
+    @field_validator("office_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        ZoneInfo(value)  # raises for an unknown zone: fail at start-up, not at the first ticket
+        return value
+
+    @field_validator("office_days")
+    @classmethod
+    def _day_range(cls, value: str) -> str:
+        first, _, last = value.partition("-")
+        if first not in _WEEKDAYS or (last and last not in _WEEKDAYS):
+            raise ValueError(f"office_days must look like 'Mon-Fri', got {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _pairs(self) -> Self:
+        if bool(self.line_channel_secret) != bool(self.line_channel_access_token):
+            raise ValueError(
+                "LINE needs both LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN (or neither)"
+            )
+        if bool(self.telegram_bot_token) != bool(self.telegram_webhook_secret):
+            raise ValueError(
+                "Telegram needs both TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET (or neither)"
+            )
+        return self
+
+    @property
+    def line_enabled(self) -> bool:
+        return self.line_channel_secret is not None
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return self.telegram_bot_token is not None
+
+    @property
+    def office_weekdays(self) -> range:
+        first, _, last = self.office_days.partition("-")
+        return range(_WEEKDAYS.index(first), _WEEKDAYS.index(last or first) + 1)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.office_timezone)

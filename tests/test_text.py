@@ -1,0 +1,69 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.text import Lang, detect_language, localize, normalize, split_utf16, utf16_length
+
+
+def test_full_width_and_case_are_folded() -> None:
+    assert normalize("ＡＲＣ　Ｐｌｅａｓｅ！") == "arc please"
+
+
+def test_simplified_becomes_traditional_with_taiwan_phrasing() -> None:
+    assert normalize("居留证到期怎么办") == "居留證到期怎麼辦"
+    assert "計程車" in normalize("出租车在哪里")
+
+
+def test_punctuation_and_emoji_become_spaces() -> None:
+    assert normalize("hello,world!!🙂 你好？") == "hello world 你好"
+
+
+def test_apostrophes_join_words() -> None:
+    assert normalize("What's up? don't") == "whats up dont"
+
+
+def test_lone_surrogates_are_dropped() -> None:
+    assert normalize("ab\ud800cd") == "abcd"
+
+
+def test_language_of_each_script() -> None:
+    assert detect_language("Where is the hospital?") is Lang.EN
+    assert detect_language("醫院在哪裡") is Lang.ZH_HANT
+    assert detect_language("医院在哪里") is Lang.ZH_HANS
+    assert detect_language("") is Lang.EN
+    assert detect_language("🙂🙂") is Lang.EN
+
+
+def test_mixed_text_takes_its_dominant_script() -> None:
+    assert detect_language("iTaiwan怎麼用") is Lang.ZH_HANT
+    assert detect_language("ARC 要去哪里办") is Lang.ZH_HANS
+    assert detect_language("how do I get to 太魯閣 from the station") is Lang.EN
+
+
+def test_simplified_answers_are_converted_traditional_ones_kept() -> None:
+    assert localize("計程車資訊", Lang.ZH_HANS) == "出租车信息"
+    assert localize("計程車資訊", Lang.ZH_HANT) == "計程車資訊"
+
+
+def test_split_counts_utf16_units() -> None:
+    text = "😀" * 10  # each emoji is two UTF-16 units
+    parts = split_utf16(text, 6)
+    assert all(utf16_length(p) <= 6 for p in parts)
+    assert "".join(parts) == text
+
+
+def test_split_prefers_line_breaks() -> None:
+    text = "first line here\nsecond line here"
+    assert split_utf16(text, 20) == ["first line here", "second line here"]
+
+
+@given(st.text())
+def test_normalize_never_raises_and_is_idempotent(text: str) -> None:
+    once = normalize(text)
+    assert normalize(once) == once
+
+
+@given(st.text(min_size=1), st.integers(min_value=2, max_value=50))
+def test_split_keeps_every_non_space_character(text: str, limit: int) -> None:
+    parts = split_utf16(text, limit)
+    assert all(utf16_length(p) <= limit for p in parts)
+    assert "".join("".join(parts).split()) == "".join(text.split())
