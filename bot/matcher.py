@@ -27,7 +27,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import lru_cache
 
@@ -38,7 +38,7 @@ from rapidfuzz.distance import Levenshtein
 
 from bot.kb.loader import KnowledgeBase
 from bot.kb.schema import Entry
-from bot.text import Lang, detect_language, is_han, normalize
+from bot.text import Lang, detect_language, has_han, is_han, normalize, normalize_many
 
 EMERGENCY_ENTRY = "contact.emergency"
 
@@ -94,6 +94,10 @@ class MatcherConfig:
     answer_threshold: float = 0.40
     answer_margin: float = 0.10
     clarify_threshold: float = 0.20
+    #: A clear leader below the answer bar is still answered when it leads by this much.
+    cue_boost: float = 0.06
+    lead_threshold: float = 0.30
+    lead_margin: float = 0.15
     clarify_window: float = 0.12
     max_options: int = 3
 
@@ -118,8 +122,10 @@ _ZH_STOP_BIGRAMS = frozenset(
 )
 
 _EN_WORD = re.compile(r"[a-z0-9][a-z0-9+#]*")
+_HAN_RUNS = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+)")
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A light English stemmer: plurals only, which is where visitors' words differ most."""
     if len(word) > 4 and word.endswith("ies"):
@@ -131,14 +137,10 @@ def stem(word: str) -> str:
     return word
 
 
-@dataclass
-class _Tokens:
-    weights: dict[str, float] = field(default_factory=dict)
-
-    def add(self, token: str, weight: float) -> None:
-        # A token seen twice keeps its strongest weight: repetition in a question is not emphasis.
-        if weight > self.weights.get(token, 0.0):
-            self.weights[token] = weight
+def _add(weights: dict[str, float], token: str, weight: float) -> None:
+    # A token seen twice keeps its strongest weight: repetition in a question is not emphasis.
+    if weight > weights.get(token, 0.0):
+        weights[token] = weight
 
 
 class _Analyzer:
@@ -154,94 +156,115 @@ class _Analyzer:
         self.config = config
         self.en_synonyms: dict[tuple[str, ...], str] = {}
         self.zh_synonyms: dict[str, str] = {}
-        for group_index, group in enumerate(synonyms):
-            token = f"~syn{group_index}"
-            for term in group:
-                normal = normalize(term)
-                if not normal:
-                    continue
-                if any(is_han(ch) for ch in normal):
-                    self.zh_synonyms[normal.replace(" ", "")] = token
-                else:
-                    words = tuple(stem(word) for word in _EN_WORD.findall(normal))
-                    if words:
-                        self.en_synonyms[words] = token
+        grouped = [(f"~syn{index}", term) for index, group in enumerate(synonyms) for term in group]
+        for (token, _), normal in zip(
+            grouped, normalize_many([term for _, term in grouped]), strict=True
+        ):
+            if not normal:
+                continue
+            if has_han(normal):
+                self.zh_synonyms[normal.replace(" ", "")] = token
+            else:
+                words = tuple(stem(word) for word in _EN_WORD.findall(normal))
+                if words:
+                    self.en_synonyms[words] = token
         self.max_en_phrase = max((len(key) for key in self.en_synonyms), default=1)
+        self.en_phrase_starts = {key[0] for key in self.en_synonyms}
         self.zh_terms: set[str] = {
-            normal.replace(" ", "")
-            for normal in (normalize(term) for term in terms)
-            if len(normal) >= 3 and all(is_han(ch) for ch in normal.replace(" ", ""))
+            compact
+            for compact in (n.replace(" ", "") for n in normalize_many(sorted(set(terms))))
+            if len(compact) >= 3 and all(is_han(ch) for ch in compact)
         }
-        self.zh_lookup_lengths = sorted(
-            {len(term) for term in (*self.zh_terms, *self.zh_synonyms)}, reverse=True
-        )
+        # Multi-character KB terms and synonyms, indexed by their first character, so a
+        # Chinese run is scanned once whatever the size of the lexicon.
+        self.zh_lexicon: dict[str, list[tuple[str, str | None, bool]]] = defaultdict(list)
+        for piece in sorted({*self.zh_terms, *self.zh_synonyms}):
+            self.zh_lexicon[piece[0]].append(
+                (piece, self.zh_synonyms.get(piece), piece in self.zh_terms)
+            )
         normal_fillers = sorted(
-            {normalize(filler) for filler in fillers if normalize(filler)}, key=len, reverse=True
+            {normalize(filler) for filler in fillers} - {""}, key=len, reverse=True
         )
-        self.zh_fillers = [f for f in normal_fillers if any(is_han(ch) for ch in f)]
-        self.en_fillers = [f" {f} " for f in normal_fillers if not any(is_han(ch) for ch in f)]
+        zh_fillers = [f.replace(" ", "") for f in normal_fillers if has_han(f)]
+        en_fillers = [f for f in normal_fillers if not has_han(f)]
+        # English fillers go wherever they stand; Chinese ones only where a sentence opens
+        # (請問…, 我想知道…), since inside one they may be part of a word (申請問題 holds 請問).
+        self._en_fillers = (
+            re.compile(r"(?<!\S)(?:" + "|".join(map(re.escape, en_fillers)) + r")(?!\S)")
+            if en_fillers
+            else None
+        )
+        self._zh_fillers = (
+            re.compile(r"(?:(?<=\s)|^)(?:" + "|".join(map(re.escape, zh_fillers)) + r")+(?=\S)")
+            if zh_fillers
+            else None
+        )
         self.vocabulary: set[str] = set()
 
     def strip_fillers(self, normal: str) -> str:
-        padded = f" {normal} "
-        for filler in self.en_fillers:
-            padded = padded.replace(filler, " ")
-        # Chinese fillers open a sentence (請問…, 我想知道…); inside one they may be part of a
-        # word (申請問題 holds 請問), so only a chunk's opening is stripped.
-        chunks = []
-        for chunk in padded.split():
-            for filler in self.zh_fillers:
-                if chunk.startswith(filler) and len(chunk) > len(filler):
-                    chunk = chunk[len(filler) :]
-            chunks.append(chunk)
-        return " ".join(chunks)
+        if self._en_fillers is not None:
+            normal = self._en_fillers.sub(" ", normal)
+        if self._zh_fillers is not None:
+            normal = self._zh_fillers.sub("", normal)
+        return " ".join(normal.split())
 
     def tokens(self, normal: str, correct: bool = False) -> dict[str, float]:
-        bag = _Tokens()
+        weights: dict[str, float] = {}
         words: list[str] = []
-        for chunk in re.split(r"([\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+)", normal):
+        for chunk in _HAN_RUNS.split(normal):
             if not chunk.strip():
                 continue
             if is_han(chunk[0]):
-                self._han_tokens(chunk, bag)
+                self._han_tokens(chunk, weights)
             else:
                 words.extend(stem(word) for word in _EN_WORD.findall(chunk))
-        self._word_tokens(words, bag, correct)
-        return bag.weights
+        self._word_tokens(words, weights, correct)
+        return weights
 
-    def _word_tokens(self, words: list[str], bag: _Tokens, correct: bool) -> None:
+    def _word_tokens(self, words: list[str], weights: dict[str, float], correct: bool) -> None:
         cfg = self.config
         if correct:
             words = [self.correct(word) for word in words]
-        for size in range(min(self.max_en_phrase, len(words)), 0, -1):
-            for start in range(len(words) - size + 1):
+        starts = self.en_phrase_starts
+        for start, word in enumerate(words):
+            if word not in starts:
+                continue
+            for size in range(1, min(self.max_en_phrase, len(words) - start) + 1):
                 token = self.en_synonyms.get(tuple(words[start : start + size]))
                 if token:
-                    bag.add(token, cfg.synonym_weight)
+                    _add(weights, token, cfg.synonym_weight)
         for word in words:
             if word not in _EN_STOPWORDS:
                 # Bare numbers are rarely the topic ("17 times 23"); service numbers still count.
-                bag.add(word, cfg.number_weight if word.isdigit() else 1.0)
+                _add(weights, word, cfg.number_weight if word.isdigit() else 1.0)
 
-    def _han_tokens(self, run: str, bag: _Tokens) -> None:
+    def _han_tokens(self, run: str, weights: dict[str, float]) -> None:
+        # The hottest loop of an index build: _add is inlined through a bound ``get``.
         cfg = self.config
-        for ch in run:
-            if ch not in _ZH_STOP_UNIGRAMS:
-                bag.add(ch, cfg.unigram_weight)
-        for start in range(len(run) - 1):
-            bigram = run[start : start + 2]
-            if bigram not in _ZH_STOP_BIGRAMS:
-                bag.add(bigram, 1.0)
-        for length in self.zh_lookup_lengths:
-            if length > len(run):
+        lexicon = self.zh_lexicon
+        get = weights.get
+        unigram, synonym_weight, term_weight = (
+            cfg.unigram_weight,
+            cfg.synonym_weight,
+            cfg.term_weight,
+        )
+        last = len(run) - 1
+        for start, char in enumerate(run):
+            if char not in _ZH_STOP_UNIGRAMS and get(char, 0.0) < unigram:
+                weights[char] = unigram
+            if start < last:
+                bigram = run[start : start + 2]
+                if bigram not in _ZH_STOP_BIGRAMS and get(bigram, 0.0) < 1.0:
+                    weights[bigram] = 1.0
+            candidates = lexicon.get(char)
+            if candidates is None:
                 continue
-            for start in range(len(run) - length + 1):
-                piece = run[start : start + length]
-                synonym = self.zh_synonyms.get(piece)
-                if synonym:
-                    bag.add(synonym, cfg.synonym_weight)
-                if length >= 3 and piece in self.zh_terms:
-                    bag.add(piece, cfg.term_weight)
+            for piece, synonym, is_term in candidates:
+                if run.startswith(piece, start):
+                    if synonym is not None and get(synonym, 0.0) < synonym_weight:
+                        weights[synonym] = synonym_weight
+                    if is_term and get(piece, 0.0) < term_weight:
+                        weights[piece] = term_weight
 
     def correct(self, word: str) -> str:
         if (
@@ -331,6 +354,8 @@ class _Scored:
     coverage: float
     bm25: float
     fuzzy: float
+    #: Share of the question's information in words the KB never uses (a query-level figure).
+    unknown: float
 
 
 class Matcher:
@@ -346,6 +371,36 @@ class Matcher:
             (i for i, entry in enumerate(self.entries) if entry.id == EMERGENCY_ENTRY), None
         )
         self._build_index()
+        self.elsewhere = self._places_not_in_kb(kb.intents.elsewhere.all())
+        self.category_cues = [
+            (category, _PhraseSpotter(cues.all()))
+            for category, cues in kb.intents.category_cues.items()
+        ]
+        self.entry_categories = [entry.category for entry in self.entries]
+
+    def _places_not_in_kb(self, places: list[str]) -> _PhraseSpotter:
+        texts = [
+            text
+            for entry in self.entries
+            for text in (
+                *entry.questions.all(),
+                *entry.keywords.all(),
+                *entry.answer.model_dump().values(),
+            )
+        ]
+        known = " " + " ".join(normalize_many(texts)) + " "
+        compact = known.replace(" ", "")
+        unknown = [
+            place
+            for place, normal in zip(places, normalize_many(places), strict=True)
+            if normal
+            and (
+                normal.replace(" ", "") not in compact
+                if has_han(normal)
+                else f" {normal} " not in known
+            )
+        ]
+        return _PhraseSpotter(unknown)
 
     # -- index ---------------------------------------------------------------------------
 
@@ -358,15 +413,34 @@ class Matcher:
         cfg = self.config
         doc_terms: list[Counter[str]] = []
         self.phrasings: list[list[str]] = []
-        for entry in self.entries:
-            phrasings, keywords = self._entry_texts(entry)
-            normal_phrasings = [self.analyzer.strip_fillers(normalize(p)) for p in phrasings]
+        texts = [self._entry_texts(entry) for entry in self.entries]
+        flat = [text for phrasings, keywords in texts for text in (*phrasings, *keywords)]
+        normal = iter(normalize_many(flat))
+        # Keywords and phrasings recur across entries (department names, "110"): tokenise each
+        # distinct text once.
+        seen: dict[str, dict[str, float]] = {}
+        stripped: dict[str, str] = {}
+
+        def strip(text: str) -> str:
+            found = stripped.get(text)
+            if found is None:
+                found = stripped[text] = self.analyzer.strip_fillers(text)
+            return found
+
+        def tokens_of(text: str) -> dict[str, float]:
+            found = seen.get(text)
+            if found is None:
+                found = seen[text] = self.analyzer.tokens(text)
+            return found
+
+        for phrasings, keywords in texts:
+            normal_phrasings = [strip(next(normal)) for _ in phrasings]
             self.phrasings.append([p for p in normal_phrasings if p])
             counts: Counter[str] = Counter()
             for text in normal_phrasings:
-                counts.update(self.analyzer.tokens(text).keys())
-            for keyword in keywords:
-                for token in self.analyzer.tokens(normalize(keyword)):
+                counts.update(tokens_of(text).keys())
+            for _ in keywords:
+                for token in tokens_of(next(normal)):
                     counts[token] += cfg.keyword_boost
             doc_terms.append(counts)
         self.analyzer.freeze_vocabulary(t for counts in doc_terms for t in counts)
@@ -382,17 +456,35 @@ class Matcher:
             for token, df in document_frequency.items()
         }
         self.unknown_idf = math.log(1 + (n_docs + 0.5) / 0.5)
-        postings: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
-        for index, counts in enumerate(doc_terms):
-            norm = cfg.k1 * (1 - cfg.b + cfg.b * lengths[index] / average)
-            for token, tf in counts.items():
-                weight = self.idf[token] * tf * (cfg.k1 + 1) / (tf + norm)
-                ids, weights = postings[token]
-                ids.append(index)
-                weights.append(weight)
+        # All postings at once in numpy: one (token, document, tf) triple per cell, weights
+        # computed vectorised, then cut into one slice per token.
+        vocabulary = list(document_frequency)
+        token_ids = {token: index for index, token in enumerate(vocabulary)}
+        cells = sum(len(counts) for counts in doc_terms)
+        cell_token = np.empty(cells, dtype=np.int32)
+        cell_doc = np.empty(cells, dtype=np.int32)
+        cell_tf = np.empty(cells, dtype=np.float64)
+        position = 0
+        for doc, counts in enumerate(doc_terms):
+            size = len(counts)
+            cell_token[position : position + size] = [token_ids[t] for t in counts]
+            cell_doc[position : position + size] = doc
+            cell_tf[position : position + size] = list(counts.values())
+            position += size
+        idf = np.array([self.idf[token] for token in vocabulary], dtype=np.float64)
+        norm = cfg.k1 * (1 - cfg.b + cfg.b * lengths[cell_doc] / average)
+        cell_weight = idf[cell_token] * cell_tf * (cfg.k1 + 1) / (cell_tf + norm)
+        order = np.argsort(cell_token, kind="stable")
+        sorted_tokens = cell_token[order]
+        bounds = np.searchsorted(sorted_tokens, np.arange(len(vocabulary) + 1))
+        docs_sorted = cell_doc[order]
+        weights_sorted = cell_weight[order].astype(np.float32)
         self.postings: dict[str, tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]] = {
-            token: (np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float32))
-            for token, (ids, weights) in postings.items()
+            token: (
+                docs_sorted[bounds[index] : bounds[index + 1]],
+                weights_sorted[bounds[index] : bounds[index + 1]],
+            )
+            for index, token in enumerate(vocabulary)
         }
         self.n_docs = n_docs
 
@@ -416,7 +508,23 @@ class Matcher:
         ):
             return Match(question, lang, Decision.HANDOFF, score=1.0)
         scored = self._score(self.analyzer.strip_fillers(normal))
+        cued = {category for category, spotter in self.category_cues if spotter.found_in(normal)}
+        if cued:
+            scored = sorted(
+                (
+                    replace(s, confidence=s.confidence + self.config.cue_boost)
+                    if self.entry_categories[s.entry_index] in cued
+                    else s
+                    for s in scored
+                ),
+                key=lambda s: s.confidence,
+                reverse=True,
+            )
         guesses = tuple((self.entries[s.entry_index].id, s.confidence) for s in scored[:3])
+        if self.elsewhere.found_in(normal):
+            # About a place the desk knows nothing of: the county's answer would mislead.
+            best = scored[0].confidence if scored else 0.0
+            return Match(question, lang, Decision.FALLBACK, score=best, guesses=guesses)
         return self._decide(question, lang, scored, guesses)
 
     def _score(self, normal: str) -> list[_Scored]:
@@ -426,10 +534,13 @@ class Matcher:
             return []
         scores = np.zeros(self.n_docs, dtype=np.float32)
         total_information = 0.0
+        unknown_information = 0.0
         best_possible = 0.0
         for token, weight in query.items():
             idf = self.idf.get(token, self.unknown_idf)
             total_information += weight * idf
+            if token not in self.idf:
+                unknown_information += weight * idf
             best_possible += weight * idf * (cfg.k1 + 1)
             posting = self.postings.get(token)
             if posting is not None:
@@ -451,7 +562,8 @@ class Matcher:
             confidence = (
                 cfg.weight_coverage * coverage + cfg.weight_bm25 * bm25 + cfg.weight_fuzzy * fuzzy
             )
-            results.append(_Scored(int(index), confidence, coverage, bm25, fuzzy))
+            unknown = unknown_information / total_information if total_information else 1.0
+            results.append(_Scored(int(index), confidence, coverage, bm25, fuzzy, unknown))
         results.sort(key=lambda s: s.confidence, reverse=True)
         return results
 
@@ -476,7 +588,10 @@ class Matcher:
         # A confident leader needs a smaller lead: the margin shrinks with the room left above it.
         room = (1.05 - top.confidence) / (1.05 - cfg.answer_threshold)
         required_margin = cfg.answer_margin * min(1.0, max(room, 0.0))
-        if top.confidence >= cfg.answer_threshold and top.confidence - runner_up >= required_margin:
+        lead = top.confidence - runner_up
+        if (top.confidence >= cfg.answer_threshold and lead >= required_margin) or (
+            top.confidence >= cfg.lead_threshold and lead >= cfg.lead_margin
+        ):
             return Match(
                 question,
                 lang,

@@ -18,15 +18,15 @@ from tests.conftest import DEV_SET, HOLDOUT_SET
 
 # (set, figure) -> floor (for "wrong", a ceiling). Measured 2026-11-26.
 RATCHET: dict[tuple[str, str], float] = {
-    ("dev", "answered_right"): 0.904,
+    ("dev", "answered_right"): 0.92,
     ("dev", "reached"): 0.98,
     ("dev", "wrong"): 0.0,
     ("dev", "out_of_scope_declined"): 1.0,
     ("dev", "handed_off"): 1.0,
-    ("holdout", "answered_right"): 0.895,
+    ("holdout", "answered_right"): 0.947,
     ("holdout", "reached"): 0.99,
-    ("holdout", "wrong"): 0.013,
-    ("holdout", "out_of_scope_declined"): 0.90,
+    ("holdout", "wrong"): 0.0,
+    ("holdout", "out_of_scope_declined"): 1.0,
     ("holdout", "handed_off"): 1.0,
 }
 SETS = {"dev": DEV_SET, "holdout": HOLDOUT_SET}

@@ -158,6 +158,12 @@ class IntentPhrases(Strict):
     emergency: LocalizedList
     #: Words stripped before matching because they carry no topic ("please", "請問").
     fillers: LocalizedList
+    #: Places outside the desk's remit (other cities, countries). A question naming one that
+    #: the knowledge base never mentions is about somewhere else and is not answered.
+    elsewhere: LocalizedList = Field(default_factory=LocalizedList)
+    #: Words that say what kind of answer is wanted ("phone", "地址" → a contact; "dates",
+    #: 「什麼時候」 → an event): entries of that category get a small lift when they appear.
+    category_cues: dict[Category, LocalizedList] = Field(default_factory=dict)
 
 
 class SynonymFile(Strict):
