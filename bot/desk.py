@@ -6,6 +6,7 @@ No aiohttp and no SDK here: channels translate platform payloads into :class:`In
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import re
@@ -117,6 +118,21 @@ def requested_language(text: str) -> Lang | None:
     return None
 
 
+def _clean(text: str) -> str:
+    """Drop what no database can store: lone surrogates (valid JSON escapes) and NUL."""
+    return text.encode("utf-8", "ignore").decode("utf-8").replace("\x00", "")
+
+
+def _storable(inbound: Inbound) -> Inbound:
+    name = inbound.display_name
+    return dataclasses.replace(
+        inbound,
+        text=_clean(inbound.text),
+        choice=_clean(inbound.choice),
+        display_name=_clean(name) if name is not None else None,
+    )
+
+
 class Desk:
     def __init__(
         self,
@@ -137,6 +153,7 @@ class Desk:
         return AnswerContext.from_settings(self.settings, today)
 
     async def handle(self, inbound: Inbound) -> Outcome:
+        inbound = _storable(inbound)
         state = await self.store.visitor(
             inbound.channel.value, inbound.user_id, inbound.display_name
         )
@@ -166,12 +183,14 @@ class Desk:
 
     async def _dispatch(self, inbound: Inbound, state: VisitorState) -> Outcome:
         chosen = Lang(state.lang_choice) if state.lang_choice else None
+        # A tap or a bare "2" has no language of its own: it continues the conversation's.
+        conversing = chosen or (Lang(state.last_lang) if state.last_lang else Lang.EN)
         if inbound.kind is InboundKind.FOLLOW:
             return Outcome([Reply(_WELCOME, self._start_options(chosen or Lang.EN))], "welcome")
         if inbound.kind is InboundKind.UNSUPPORTED:
             return Outcome([Reply(_UNSUPPORTED)], "unsupported")
         if inbound.kind is InboundKind.CHOICE:
-            return self._choice(inbound.choice, chosen or Lang.EN)
+            return self._choice(inbound.choice, conversing)
         text = inbound.text[:MAX_QUESTION_CHARS]
         lang = chosen or detect_language(text)
         command = text.strip().split(maxsplit=1)[0].lower() if text.strip() else ""
@@ -182,7 +201,7 @@ class Desk:
             return self._set_language(asked)
         picked = self._numbered_pick(text, state)
         if picked is not None:
-            return self._choice(picked, lang)
+            return self._choice(picked, conversing)
         if not normalize(text):
             return Outcome(
                 [Reply(_say("empty", lang), self._fallback_options(lang), lang=lang)],

@@ -9,6 +9,7 @@ import logging
 from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
 from telegram.request import HTTPXRequest
 
 from bot.errors import WebhookRejected
@@ -31,9 +32,31 @@ def _keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(rows) if rows else None
 
 
+# Loggers that write the Bot API URL, which carries the token: httpx logs every request URL
+# at INFO, PTB logs its base URLs at DEBUG.
+_URL_LOGGERS = ("httpx", "telegram.Bot")
+
+
+class _RedactToken(logging.Filter):
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self._token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self._token in message:
+            record.msg = message.replace(self._token, "<redacted>")
+            record.args = None
+        return True
+
+
 class TelegramChannel:
     def __init__(self, token: str, webhook_secret: str, base_url: str) -> None:
         self._secret = webhook_secret.encode("utf-8")
+        # Installed before Bot() is built: its constructor logs the URLs.
+        self._redact = _RedactToken(token)
+        for name in _URL_LOGGERS:
+            logging.getLogger(name).addFilter(self._redact)
         self._request = HTTPXRequest(
             connect_timeout=5.0,
             read_timeout=REQUEST_TIMEOUT,
@@ -49,6 +72,8 @@ class TelegramChannel:
 
     async def close(self) -> None:
         await self._request.shutdown()
+        for name in _URL_LOGGERS:
+            logging.getLogger(name).removeFilter(self._redact)
 
     def verify(self, secret_header: str | None) -> None:
         if not secret_header or not hmac.compare_digest(
@@ -66,7 +91,8 @@ class TelegramChannel:
             raise WebhookRejected(400, "not a Telegram update (update_id missing)")
         try:
             update = Update.de_json(data, self.bot)
-        except (KeyError, TypeError, ValueError) as exc:
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            # PTB trusts the payload's shape: {"message": "x"} raises AttributeError.
             raise WebhookRejected(400, f"malformed Telegram update: {type(exc).__name__}") from exc
         return self._convert(update)
 
@@ -109,8 +135,12 @@ class TelegramChannel:
 
     async def send(self, inbound: Inbound, replies: list[Reply]) -> None:
         if inbound.kind is InboundKind.CHOICE and inbound.reply_token:
-            # Always answered, or the visitor's button keeps spinning.
-            await self.bot.answer_callback_query(inbound.reply_token)
+            # Always answered, or the visitor's button keeps spinning. A query older than
+            # Telegram's window is refused (400): the answer itself must still be sent.
+            try:
+                await self.bot.answer_callback_query(inbound.reply_token)
+            except TelegramError as exc:
+                logger.warning("answerCallbackQuery failed: %s", exc)
         for reply in replies:
             await self.send_reply(int(inbound.user_id), reply)
 

@@ -1,24 +1,65 @@
-"""The async Store: one small interface over SQLAlchemy Core, the same on every backend."""
+"""The async Store: one small interface over SQLAlchemy Core, the same on every backend.
+
+SQLite (aiosqlite) by default, PostgreSQL (asyncpg) through ``DATABASE_URL``; one contract test
+suite runs against both. The schema is brought up to date by Alembic when the store opens.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from bot.store.tables import messages, metadata, processed_events, visitors
+from bot.store.migrate import upgrade
+from bot.store.tables import (
+    flags,
+    messages,
+    processed_events,
+    staff_accounts,
+    ticket_events,
+    tickets,
+    visitors,
+)
 
 logger = logging.getLogger(__name__)
 
+CLOSURE_FLAG = "office_closed"
 
-def _now() -> dt.datetime:
+
+def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    # SQLite hands back naive datetimes even for timezone=True columns; they were stored as UTC.
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value
+
+
+class TicketStatus(StrEnum):
+    OPEN = "open"
+    CLAIMED = "claimed"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+
+ACTIVE_STATUSES = (TicketStatus.OPEN, TicketStatus.CLAIMED, TicketStatus.ANSWERED)
+
+
+class Priority(StrEnum):
+    NORMAL = "normal"
+    URGENT = "urgent"
 
 
 @dataclass(frozen=True)
@@ -26,6 +67,104 @@ class VisitorState:
     visitor_id: int
     lang_choice: str | None
     last_options: tuple[str, ...]
+    last_lang: str | None = None
+
+
+@dataclass(frozen=True)
+class Visitor:
+    id: int
+    channel: str
+    user_id: str
+    display_name: str | None
+    lang: str | None
+
+
+@dataclass(frozen=True)
+class Ticket:
+    number: int
+    visitor_id: int
+    channel: str
+    user_id: str
+    display_name: str | None
+    lang: str
+    status: TicketStatus
+    priority: Priority
+    reason: str
+    question: str
+    guesses: tuple[tuple[str, float], ...]
+    assignee: str | None
+    card_message_id: int | None
+    card_posted_at: dt.datetime | None
+    delivery_error: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @property
+    def active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+
+@dataclass(frozen=True)
+class Message:
+    id: int
+    direction: str
+    author: str | None
+    text: str
+    decision: str | None
+    entry_id: str | None
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class TicketEvent:
+    actor: str
+    action: str
+    detail: str | None
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class UnansweredQuestion:
+    text: str
+    lang: str | None
+    created_at: dt.datetime
+
+
+_TICKET_COLUMNS = (
+    tickets,
+    visitors.c.user_id,
+    visitors.c.display_name,
+)
+
+
+def _ticket(row: Any) -> Ticket:
+    created = _aware(row.created_at)
+    updated = _aware(row.updated_at)
+    assert created is not None
+    assert updated is not None
+    return Ticket(
+        number=row.id,
+        visitor_id=row.visitor_id,
+        channel=row.channel,
+        user_id=row.user_id,
+        display_name=row.display_name,
+        lang=row.lang,
+        status=TicketStatus(row.status),
+        priority=Priority(row.priority),
+        reason=row.reason,
+        question=row.question,
+        guesses=tuple((str(g[0]), float(g[1])) for g in json.loads(row.guesses)),
+        assignee=row.assignee,
+        card_message_id=row.card_message_id,
+        card_posted_at=_aware(row.card_posted_at),
+        delivery_error=row.delivery_error,
+        created_at=created,
+        updated_at=updated,
+    )
+
+
+def _ticket_query() -> sa.Select[Any]:
+    return sa.select(*_TICKET_COLUMNS).join(visitors, visitors.c.id == tickets.c.visitor_id)
 
 
 class Store:
@@ -40,7 +179,7 @@ class Store:
         engine = create_async_engine(sa_url, pool_pre_ping=True)
         store = cls(engine)
         async with engine.begin() as conn:
-            await conn.run_sync(metadata.create_all)
+            await conn.run_sync(_migrate)
         logger.info("store ready on %s", sa_url.render_as_string(hide_password=True))
         return store
 
@@ -56,6 +195,8 @@ class Store:
             return False
         return True
 
+    # -- visitors ------------------------------------------------------------------------
+
     async def visitor(
         self, channel: str, user_id: str, display_name: str | None = None
     ) -> VisitorState:
@@ -63,13 +204,17 @@ class Store:
         async with self.engine.begin() as conn:
             row = (
                 await conn.execute(
-                    sa.select(visitors.c.id, visitors.c.lang_choice, visitors.c.last_options).where(
-                        visitors.c.channel == channel, visitors.c.user_id == user_id
-                    )
+                    sa.select(
+                        visitors.c.id,
+                        visitors.c.lang_choice,
+                        visitors.c.last_options,
+                        visitors.c.last_lang,
+                        visitors.c.display_name,
+                    ).where(visitors.c.channel == channel, visitors.c.user_id == user_id)
                 )
             ).first()
             if row is None:
-                now = _now()
+                now = utcnow()
                 try:
                     result = await conn.execute(
                         visitors.insert().values(
@@ -87,7 +232,26 @@ class Store:
                 pk = result.inserted_primary_key
                 assert pk is not None
                 return VisitorState(int(pk[0]), None, ())
-            return VisitorState(int(row.id), row.lang_choice, tuple(json.loads(row.last_options)))
+            if display_name and display_name != row.display_name:
+                await conn.execute(
+                    visitors.update()
+                    .where(visitors.c.id == row.id)
+                    .values(display_name=display_name)
+                )
+            return VisitorState(
+                int(row.id), row.lang_choice, tuple(json.loads(row.last_options)), row.last_lang
+            )
+
+    async def visitor_by_id(self, visitor_id: int) -> Visitor | None:
+        async with self.engine.connect() as conn:
+            row = (
+                await conn.execute(sa.select(visitors).where(visitors.c.id == visitor_id))
+            ).first()
+        if row is None:
+            return None
+        return Visitor(
+            row.id, row.channel, row.user_id, row.display_name, row.lang_choice or row.last_lang
+        )
 
     async def update_visitor(
         self,
@@ -96,19 +260,25 @@ class Store:
         last_lang: str,
         last_options: tuple[str, ...],
         lang_choice: str | None = None,
-        clear_lang_choice: bool = False,
     ) -> None:
         values: dict[str, object] = {
             "last_lang": last_lang,
             "last_options": json.dumps(list(last_options)),
-            "updated_at": _now(),
+            "updated_at": utcnow(),
         }
-        if lang_choice is not None or clear_lang_choice:
+        if lang_choice is not None:
             values["lang_choice"] = lang_choice
         async with self.engine.begin() as conn:
             await conn.execute(
                 visitors.update().where(visitors.c.id == visitor_id).values(**values)
             )
+
+    async def delete_visitor(self, visitor_id: int) -> None:
+        """Everything stored about one visitor, gone (the visitor's /delete)."""
+        async with self.engine.begin() as conn:
+            await _delete_visitors(conn, [visitor_id])
+
+    # -- messages ------------------------------------------------------------------------
 
     async def log_message(
         self,
@@ -117,31 +287,35 @@ class Store:
         text: str,
         decision: str | None = None,
         entry_id: str | None = None,
-    ) -> None:
+        *,
+        ticket_id: int | None = None,
+        author: str | None = None,
+    ) -> int:
         async with self.engine.begin() as conn:
-            await conn.execute(
+            result = await conn.execute(
                 messages.insert().values(
                     visitor_id=visitor_id,
+                    ticket_id=ticket_id,
                     direction=direction,
+                    author=author,
                     text=text,
                     decision=decision,
                     entry_id=entry_id,
-                    created_at=_now(),
+                    created_at=utcnow(),
                 )
             )
+        pk = result.inserted_primary_key
+        assert pk is not None
+        return int(pk[0])
 
-    async def first_delivery(self, channel: str, event_id: str) -> bool:
-        """Record an event id; False when it was already recorded (a redelivery)."""
-        try:
-            async with self.engine.begin() as conn:
-                await conn.execute(
-                    processed_events.insert().values(
-                        channel=channel, event_id=event_id, received_at=_now()
-                    )
-                )
-        except IntegrityError:
-            return False
-        return True
+    async def messages_of(self, visitor_id: int, after_id: int = 0) -> list[Message]:
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(
+                sa.select(messages)
+                .where(messages.c.visitor_id == visitor_id, messages.c.id > after_id)
+                .order_by(messages.c.id)
+            )
+            return [_message(row) for row in rows]
 
     async def message_count(self, visitor_id: int) -> int:
         async with self.engine.connect() as conn:
@@ -151,3 +325,295 @@ class Store:
                 .where(messages.c.visitor_id == visitor_id)
             )
             return int(result.scalar_one())
+
+    async def unanswered(self, limit: int = 500) -> list[UnansweredQuestion]:
+        """The newest questions the bot could not answer (fallbacks), for the curators."""
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(
+                sa.select(messages.c.text, visitors.c.last_lang, messages.c.created_at)
+                .join(visitors, visitors.c.id == messages.c.visitor_id)
+                .where(messages.c.direction == "in", messages.c.decision == "fallback")
+                .order_by(messages.c.id.desc())
+                .limit(limit)
+            )
+            return [
+                UnansweredQuestion(row.text, row.last_lang, _aware(row.created_at) or utcnow())
+                for row in rows
+            ]
+
+    # -- tickets -------------------------------------------------------------------------
+
+    async def open_ticket(
+        self,
+        visitor_id: int,
+        *,
+        channel: str,
+        lang: str,
+        priority: Priority,
+        reason: str,
+        question: str,
+        guesses: Sequence[tuple[str, float]] = (),
+    ) -> Ticket:
+        now = utcnow()
+        async with self.engine.begin() as conn:
+            result = await conn.execute(
+                tickets.insert().values(
+                    visitor_id=visitor_id,
+                    channel=channel,
+                    lang=lang,
+                    status=TicketStatus.OPEN.value,
+                    priority=priority.value,
+                    reason=reason,
+                    question=question,
+                    guesses=json.dumps([[g, round(s, 4)] for g, s in guesses]),
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            pk = result.inserted_primary_key
+            assert pk is not None
+            number = int(pk[0])
+            await _add_event(conn, number, "visitor", "opened", reason)
+        ticket = await self.ticket(number)
+        assert ticket is not None
+        return ticket
+
+    async def ticket(self, number: int) -> Ticket | None:
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(_ticket_query().where(tickets.c.id == number))).first()
+        return _ticket(row) if row is not None else None
+
+    async def active_ticket(self, visitor_id: int) -> Ticket | None:
+        async with self.engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    _ticket_query()
+                    .where(
+                        tickets.c.visitor_id == visitor_id,
+                        tickets.c.status.in_([s.value for s in ACTIVE_STATUSES]),
+                    )
+                    .order_by(tickets.c.id.desc())
+                    .limit(1)
+                )
+            ).first()
+        return _ticket(row) if row is not None else None
+
+    async def ticket_by_card(self, card_message_id: int) -> Ticket | None:
+        async with self.engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    _ticket_query().where(tickets.c.card_message_id == card_message_id)
+                )
+            ).first()
+        return _ticket(row) if row is not None else None
+
+    async def tickets(
+        self,
+        *,
+        statuses: Sequence[str] = (),
+        channel: str | None = None,
+        lang: str | None = None,
+        priority: str | None = None,
+        limit: int = 200,
+    ) -> list[Ticket]:
+        query = _ticket_query()
+        if statuses:
+            query = query.where(tickets.c.status.in_(list(statuses)))
+        if channel:
+            query = query.where(tickets.c.channel == channel)
+        if lang:
+            query = query.where(tickets.c.lang == lang)
+        if priority:
+            query = query.where(tickets.c.priority == priority)
+        query = query.order_by(
+            sa.case((tickets.c.priority == Priority.URGENT.value, 0), else_=1),
+            tickets.c.id.desc(),
+        ).limit(limit)
+        async with self.engine.connect() as conn:
+            return [_ticket(row) for row in await conn.execute(query)]
+
+    async def set_status(
+        self, number: int, status: TicketStatus, actor: str, detail: str | None = None
+    ) -> Ticket | None:
+        values: dict[str, object] = {"status": status.value, "updated_at": utcnow()}
+        if status is TicketStatus.CLAIMED:
+            values["assignee"] = actor
+        async with self.engine.begin() as conn:
+            result = await conn.execute(
+                tickets.update().where(tickets.c.id == number).values(**values)
+            )
+            if result.rowcount == 0:
+                return None
+            action = {
+                TicketStatus.CLAIMED: "claimed",
+                TicketStatus.ANSWERED: "replied",
+                TicketStatus.CLOSED: "closed",
+                TicketStatus.OPEN: "reopened",
+            }[status]
+            await _add_event(conn, number, actor, action, detail)
+        return await self.ticket(number)
+
+    async def add_event(self, number: int, actor: str, action: str, detail: str | None) -> None:
+        async with self.engine.begin() as conn:
+            await _add_event(conn, number, actor, action, detail)
+
+    async def events(self, number: int) -> list[TicketEvent]:
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(
+                sa.select(ticket_events)
+                .where(ticket_events.c.ticket_id == number)
+                .order_by(ticket_events.c.id)
+            )
+            return [
+                TicketEvent(r.actor, r.action, r.detail, _aware(r.created_at) or utcnow())
+                for r in rows
+            ]
+
+    async def set_card(self, number: int, card_message_id: int) -> None:
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                tickets.update()
+                .where(tickets.c.id == number)
+                .values(card_message_id=card_message_id, card_posted_at=utcnow())
+            )
+
+    async def record_delivery_error(self, number: int, error: str | None) -> None:
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                tickets.update().where(tickets.c.id == number).values(delivery_error=error)
+            )
+            if error:
+                await _add_event(conn, number, "bot", "delivery_failed", error)
+
+    async def unclaimed_since(self, cutoff: dt.datetime) -> list[Ticket]:
+        """Open tickets whose card was last posted before ``cutoff`` (to post them again)."""
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(
+                _ticket_query()
+                .where(
+                    tickets.c.status == TicketStatus.OPEN.value,
+                    sa.or_(tickets.c.card_posted_at.is_(None), tickets.c.card_posted_at < cutoff),
+                )
+                .order_by(tickets.c.id)
+            )
+            return [_ticket(row) for row in rows]
+
+    # -- staff accounts and flags -------------------------------------------------------
+
+    async def add_staff(self, name: str, password_hash: str) -> None:
+        async with self.engine.begin() as conn:
+            existing = (
+                await conn.execute(
+                    sa.select(staff_accounts.c.id).where(staff_accounts.c.name == name)
+                )
+            ).first()
+            if existing is None:
+                await conn.execute(
+                    staff_accounts.insert().values(
+                        name=name, password_hash=password_hash, created_at=utcnow()
+                    )
+                )
+            else:
+                await conn.execute(
+                    staff_accounts.update()
+                    .where(staff_accounts.c.id == existing.id)
+                    .values(password_hash=password_hash)
+                )
+
+    async def staff_password_hash(self, name: str) -> str | None:
+        async with self.engine.connect() as conn:
+            value = (
+                await conn.execute(
+                    sa.select(staff_accounts.c.password_hash).where(staff_accounts.c.name == name)
+                )
+            ).scalar_one_or_none()
+        return str(value) if value is not None else None
+
+    async def get_flag(self, name: str) -> str | None:
+        async with self.engine.connect() as conn:
+            value = (
+                await conn.execute(sa.select(flags.c.value).where(flags.c.name == name))
+            ).scalar_one_or_none()
+        return str(value) if value is not None else None
+
+    async def set_flag(self, name: str, value: str | None) -> None:
+        async with self.engine.begin() as conn:
+            await conn.execute(flags.delete().where(flags.c.name == name))
+            if value is not None:
+                await conn.execute(
+                    flags.insert().values(name=name, value=value, updated_at=utcnow())
+                )
+
+    # -- events and retention ------------------------------------------------------------
+
+    async def first_delivery(self, channel: str, event_id: str) -> bool:
+        """Record an event id; False when it was already recorded (a redelivery)."""
+        try:
+            async with self.engine.begin() as conn:
+                await conn.execute(
+                    processed_events.insert().values(
+                        channel=channel, event_id=event_id, received_at=utcnow()
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    async def purge_before(self, cutoff: dt.datetime) -> int:
+        """Delete visitors silent since ``cutoff`` with all they left; old event ids too.
+
+        Returns how many visitors were removed. A visitor with an active ticket is kept.
+        """
+        async with self.engine.begin() as conn:
+            active = sa.select(tickets.c.visitor_id).where(
+                tickets.c.status.in_([s.value for s in ACTIVE_STATUSES])
+            )
+            stale = [
+                int(row.id)
+                for row in await conn.execute(
+                    sa.select(visitors.c.id).where(
+                        visitors.c.updated_at < cutoff, visitors.c.id.not_in(active)
+                    )
+                )
+            ]
+            if stale:
+                await _delete_visitors(conn, stale)
+            await conn.execute(
+                processed_events.delete().where(processed_events.c.received_at < cutoff)
+            )
+        return len(stale)
+
+
+def _migrate(connection: Connection) -> None:
+    upgrade(connection)
+
+
+def _message(row: Any) -> Message:
+    return Message(
+        row.id,
+        row.direction,
+        row.author,
+        row.text,
+        row.decision,
+        row.entry_id,
+        _aware(row.created_at) or utcnow(),
+    )
+
+
+async def _add_event(
+    conn: AsyncConnection, number: int, actor: str, action: str, detail: str | None
+) -> None:
+    await conn.execute(
+        ticket_events.insert().values(
+            ticket_id=number, actor=actor, action=action, detail=detail, created_at=utcnow()
+        )
+    )
+
+
+async def _delete_visitors(conn: AsyncConnection, visitor_ids: list[int]) -> None:
+    # Children first: SQLite enforces no foreign keys unless asked, so cascades are explicit.
+    ticket_ids = sa.select(tickets.c.id).where(tickets.c.visitor_id.in_(visitor_ids))
+    await conn.execute(ticket_events.delete().where(ticket_events.c.ticket_id.in_(ticket_ids)))
+    await conn.execute(messages.delete().where(messages.c.visitor_id.in_(visitor_ids)))
+    await conn.execute(tickets.delete().where(tickets.c.visitor_id.in_(visitor_ids)))
+    await conn.execute(visitors.delete().where(visitors.c.id.in_(visitor_ids)))

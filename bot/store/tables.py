@@ -1,10 +1,21 @@
-"""Table definitions (SQLAlchemy Core). Dialect-neutral: the same tables on SQLite and PostgreSQL."""
+"""Table definitions (SQLAlchemy Core). Dialect-neutral: the same tables on SQLite and PostgreSQL.
+
+The schema is created and upgraded by Alembic (bot/store/migrations); these definitions are
+what the code queries and what ``alembic revision --autogenerate`` compares against.
+"""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-metadata = sa.MetaData()
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
 
 visitors = sa.Table(
     "visitors",
@@ -30,12 +41,75 @@ messages = sa.Table(
     sa.Column(
         "visitor_id", sa.Integer, sa.ForeignKey("visitors.id", ondelete="CASCADE"), nullable=False
     ),
+    sa.Column("ticket_id", sa.Integer, sa.ForeignKey("tickets.id", ondelete="SET NULL")),
     sa.Column("direction", sa.String(3), nullable=False),  # "in" | "out"
+    #: Who wrote an outbound message: "bot" or a staff member's name.
+    sa.Column("author", sa.String(100)),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("decision", sa.String(16)),
     sa.Column("entry_id", sa.String(80)),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Index("ix_messages_visitor", "visitor_id", "created_at"),
+    sa.Index("ix_messages_decision", "decision", "created_at"),
+)
+
+tickets = sa.Table(
+    "tickets",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "visitor_id", sa.Integer, sa.ForeignKey("visitors.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("channel", sa.String(16), nullable=False),
+    sa.Column("lang", sa.String(8), nullable=False),
+    sa.Column("status", sa.String(10), nullable=False),  # open | claimed | answered | closed
+    sa.Column("priority", sa.String(8), nullable=False),  # normal | urgent
+    sa.Column("reason", sa.String(20), nullable=False),  # asked | fallback | emergency | support
+    sa.Column("question", sa.Text, nullable=False),
+    #: JSON list of [entry id, score]: the bot's best guesses, shown to staff.
+    sa.Column("guesses", sa.Text, nullable=False, server_default="[]"),
+    sa.Column("assignee", sa.String(100)),
+    #: The Telegram staff-group message holding this ticket's card (edited on claim/close).
+    sa.Column("card_message_id", sa.BigInteger),
+    sa.Column("card_posted_at", sa.DateTime(timezone=True)),
+    #: The last delivery failure to the visitor (blocked bot, 403 …), shown on the ticket.
+    sa.Column("delivery_error", sa.Text),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_tickets_status", "status", "created_at"),
+    sa.Index("ix_tickets_visitor", "visitor_id", "status"),
+)
+
+ticket_events = sa.Table(
+    "ticket_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "ticket_id", sa.Integer, sa.ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("actor", sa.String(100), nullable=False),  # "visitor", "bot" or a staff name
+    sa.Column("action", sa.String(20), nullable=False),  # opened, claimed, replied, closed …
+    sa.Column("detail", sa.Text),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_ticket_events_ticket", "ticket_id", "created_at"),
+)
+
+staff_accounts = sa.Table(
+    "staff_accounts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(100), nullable=False, unique=True),
+    sa.Column("password_hash", sa.String(200), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+#: Small switches staff flip at run time (the typhoon-day closure).
+flags = sa.Table(
+    "flags",
+    metadata,
+    sa.Column("name", sa.String(50), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
 
 #: Webhook events already accepted; redeliveries hit the unique key and are dropped.
