@@ -1,0 +1,1 @@
+"""Staff side: the Telegram staff group and the web console."""
