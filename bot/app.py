@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -11,16 +12,19 @@ from typing import Protocol
 
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
+from telegram import Update
 
 from bot.channels.line import LineChannel
 from bot.channels.telegram import TelegramChannel
-from bot.channels.web import chat_page, outcome_json, parse_chat
+from bot.channels.web import WEB_SESSION, chat_page, outcome_json, parse_chat
 from bot.desk import Desk
 from bot.errors import WebhookRejected
 from bot.kb.loader import KnowledgeBase, load
 from bot.matcher import Matcher
-from bot.models import Inbound, Reply
+from bot.models import Channel, Inbound, Outcome, Reply
 from bot.settings import Settings
+from bot.staff.relay import Pusher, Relay
+from bot.staff.telegram_group import StaffGroup
 from bot.store import Store
 
 logger = logging.getLogger(__name__)
@@ -40,6 +44,9 @@ DESK = web.AppKey("desk", Desk)
 LINE = web.AppKey("line", LineChannel)
 TELEGRAM = web.AppKey("telegram", TelegramChannel)
 TASKS = web.AppKey("tasks", set[asyncio.Task[None]])
+RELAY = web.AppKey("relay", Relay)
+STAFF_GROUP = web.AppKey("staff_group", StaffGroup)
+HOUSEKEEPING_SECONDS = 60.0
 
 
 def _error(status: int, message: str) -> web.Response:
@@ -75,12 +82,34 @@ def _spawn(app: web.Application, coro: Awaitable[None]) -> None:
     task.add_done_callback(app[TASKS].discard)
 
 
+async def _tell_staff(app: web.Application, outcome: Outcome) -> None:
+    group = app.get(STAFF_GROUP)
+    for notice in outcome.notices:
+        if group is None:
+            logger.info(
+                "ticket #%d %s (no staff group configured)", notice.ticket_number, notice.kind
+            )
+            continue
+        try:
+            await group.notify(notice)
+        except Exception:
+            logger.exception("staff group not told of ticket #%d", notice.ticket_number)
+
+
 async def _answer(app: web.Application, sender: Sender, inbound: Inbound) -> None:
     try:
         outcome = await app[DESK].handle(inbound)
         await sender.send(inbound, outcome.replies)
+        await _tell_staff(app, outcome)
     except Exception:
         logger.exception("could not answer %s event %s", inbound.channel, inbound.event_id)
+
+
+async def _staff_update(app: web.Application, group: StaffGroup, update: Update) -> None:
+    try:
+        await group.handle(update)
+    except Exception:
+        logger.exception("staff group update %s failed", update.update_id)
 
 
 async def _accept(app: web.Application, sender: Sender, events: list[Inbound]) -> None:
@@ -111,7 +140,13 @@ async def telegram_webhook(request: web.Request) -> web.Response:
     # The secret is checked before the body is read or parsed.
     telegram.verify(request.headers.get("X-Telegram-Bot-Api-Secret-Token"))
     body = await request.read()
-    inbound = telegram.parse(body, request.headers.get("X-Telegram-Bot-Api-Secret-Token"))
+    update = telegram.parse_update(body, request.headers.get("X-Telegram-Bot-Api-Secret-Token"))
+    group = request.app.get(STAFF_GROUP)
+    if group is not None and group.is_staff_update(update):
+        if await request.app[STORE].first_delivery("telegram", str(update.update_id)):
+            _spawn(request.app, _staff_update(request.app, group, update))
+        return web.json_response({"ok": True})
+    inbound = telegram.convert(update)
     if inbound is not None:
         await _accept(request.app, telegram, [inbound])
     return web.json_response({"ok": True})
@@ -125,8 +160,33 @@ async def api_chat(request: web.Request) -> web.Response:
         raise WebhookRejected(400, 'body must be JSON: {"session", "text"|"choice"}') from exc
     inbound = parse_chat(data)
     outcome = await request.app[DESK].handle(inbound)
+    await _tell_staff(request.app, outcome)
     return web.json_response(
         outcome_json(outcome), dumps=lambda o: json.dumps(o, ensure_ascii=False)
+    )
+
+
+async def api_chat_updates(request: web.Request) -> web.Response:
+    """Staff answers for a web-chat visitor, newer than ``after`` (the page polls this)."""
+    session = request.query.get("session", "")
+    try:
+        after = int(request.query.get("after", "0"))
+    except ValueError as exc:
+        raise WebhookRejected(400, "after must be a message id (an integer)") from exc
+    if not WEB_SESSION.match(session):
+        raise WebhookRejected(400, "session must be 8-64 characters of A-Z, a-z, 0-9, _ or -")
+    store = request.app[STORE]
+    state = await store.visitor(Channel.WEB.value, session)
+    answers = [
+        message
+        for message in await store.messages_of(state.visitor_id, after)
+        if message.direction == "out" and message.author not in (None, "bot")
+    ]
+    staff_messages = [{"id": m.id, "text": m.text} for m in answers]
+    newest = max([after, *(m.id for m in answers)])
+    return web.json_response(
+        {"messages": staff_messages, "after": newest},
+        dumps=lambda o: json.dumps(o, ensure_ascii=False),
     )
 
 
@@ -146,6 +206,29 @@ async def readyz(request: web.Request) -> web.Response:
         {"database": database, "knowledge_base": knowledge, "entries": len(request.app[KB])},
         status=status,
     )
+
+
+async def housekeeping_once(app: web.Application, settings: Settings, now: dt.datetime) -> None:
+    """Purge what is past retention; post again the cards nobody claimed."""
+    removed = await app[STORE].purge_before(now - dt.timedelta(days=settings.retention_days))
+    if removed:
+        logger.info(
+            "retention: removed %d visitor(s) silent for %d days", removed, settings.retention_days
+        )
+    group = app.get(STAFF_GROUP)
+    if group is not None:
+        await group.repost_unclaimed(dt.timedelta(minutes=settings.staff_repost_minutes), now)
+
+
+async def _housekeeping_loop(
+    app: web.Application, settings: Settings, clock: Callable[[], dt.datetime] | None
+) -> None:
+    while True:
+        try:
+            await housekeeping_once(app, settings, clock() if clock else dt.datetime.now(dt.UTC))
+        except Exception:
+            logger.exception("housekeeping failed; trying again in %.0f s", HOUSEKEEPING_SECONDS)
+        await asyncio.sleep(HOUSEKEEPING_SECONDS)
 
 
 def create_app(
@@ -184,10 +267,25 @@ def create_app(
             )
             await telegram.start()
             app[TELEGRAM] = telegram
+        pushers: dict[str, Pusher] = {}
+        if LINE in app:
+            pushers[Channel.LINE.value] = app[LINE]
+        if TELEGRAM in app:
+            pushers[Channel.TELEGRAM.value] = app[TELEGRAM]
+        app[RELAY] = Relay(app[STORE], pushers)
+        if TELEGRAM in app and settings.staff_telegram_chat_id is not None:
+            app[STAFF_GROUP] = StaffGroup(
+                app[TELEGRAM].bot,
+                settings.staff_telegram_chat_id,
+                app[STORE],
+                app[RELAY],
+                settings.tz,
+            )
         logger.info(
-            "channels: web chat on; LINE %s; Telegram %s",
+            "channels: web chat on; LINE %s; Telegram %s; staff group %s",
             "on" if LINE in app else "off (no credentials)",
             "on" if TELEGRAM in app else "off (no credentials)",
+            "on" if STAFF_GROUP in app else "off (STAFF_TELEGRAM_CHAT_ID or Telegram unset)",
         )
         yield
         # Answers in flight finish before their clients close.
@@ -200,9 +298,17 @@ def create_app(
         if TELEGRAM in app:
             await app[TELEGRAM].close()
 
-    app.cleanup_ctx.extend([database, channels])
+    async def housekeeping(app: web.Application) -> AsyncIterator[None]:
+        task = asyncio.create_task(_housekeeping_loop(app, settings, clock))
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    app.cleanup_ctx.extend([database, channels, housekeeping])
     app.router.add_get("/", page)
     app.router.add_post("/api/chat", api_chat)
+    app.router.add_get("/api/chat/updates", api_chat_updates)
     app.router.add_post("/webhooks/line", line_webhook)
     app.router.add_post("/webhooks/telegram", telegram_webhook)
     app.router.add_get("/healthz", healthz)

@@ -14,10 +14,11 @@ from collections.abc import Callable
 
 from bot.answers import AnswerContext, render, title
 from bot.kb.loader import KnowledgeBase
-from bot.matcher import Decision, Match, Matcher
-from bot.models import Inbound, InboundKind, Option, Outcome, Reply
+from bot.matcher import EMERGENCY_ENTRY, Decision, Match, Matcher
+from bot.models import Inbound, InboundKind, NoticeKind, Option, Outcome, Reply, StaffNotice
+from bot.office import OfficeCalendar
 from bot.settings import Settings
-from bot.store import Store, VisitorState
+from bot.store import CLOSURE_FLAG, Priority, Store, Ticket, TicketStatus, VisitorState
 from bot.text import Lang, detect_language, localize, normalize
 
 logger = logging.getLogger(__name__)
@@ -26,6 +27,11 @@ CHOICE_ENTRY = "entry:"
 CHOICE_LANG = "lang:"
 CHOICE_STAFF = "staff"
 CHOICE_HELP = "help"
+CHOICE_STATUS = "ticket:status"
+CHOICE_CANCEL = "ticket:cancel"
+CHOICE_DELETE_YES = "delete:yes"
+CHOICE_DELETE_NO = "delete:no"
+SUPPORT_ENTRY = "exchange.student-support"
 HELP_ENTRY = "faq.help"
 LANGUAGE_ENTRY = "faq.language"
 MAX_QUESTION_CHARS = 2000
@@ -51,8 +57,64 @@ _TEXTS: dict[str, dict[Lang, str]] = {
         Lang.ZH_HANT: "抱歉，這個問題我還無法回答。您可以換個說法，或點「詢問承辦人員」由專人在這裡回覆您。",
     },
     "handoff": {
-        Lang.EN: "I have passed your message to our staff. They will reply to you here.",
-        Lang.ZH_HANT: "已將您的訊息轉給承辦同仁，他們會在這裡回覆您。",
+        Lang.EN: "I have passed your message to our staff as request #{number}. "
+        "They will reply to you here.",
+        Lang.ZH_HANT: "已將您的訊息轉給承辦同仁（案件編號 #{number}），他們會在這裡回覆您。",
+    },
+    "office_open": {
+        Lang.EN: "The office is open now, so expect a reply soon.",
+        Lang.ZH_HANT: "現在是上班時間，同仁會盡快回覆。",
+    },
+    "office_closed": {
+        Lang.EN: "The office is closed now; staff will reply after it reopens on {when} "
+        "(Taiwan time).",
+        Lang.ZH_HANT: "目前非上班時間，同仁將於{when}上班後回覆。",
+    },
+    "office_closed_today": {
+        Lang.EN: "The office is closed today; staff will reply after it reopens on {when} "
+        "(Taiwan time).",
+        Lang.ZH_HANT: "今日停止上班，同仁將於{when}上班後回覆。",
+    },
+    "emergency_ticket": {
+        Lang.EN: "I have also alerted our staff (request #{number}, urgent).",
+        Lang.ZH_HANT: "我也已通知承辦同仁（緊急案件 #{number}）。",
+    },
+    "follow_up": {
+        Lang.EN: "Added to your request #{number}; staff will reply here.",
+        Lang.ZH_HANT: "已加入您的案件 #{number}，承辦同仁會在這裡回覆。",
+    },
+    "status_open": {
+        Lang.EN: "Request #{number} is waiting for a staff member.",
+        Lang.ZH_HANT: "案件 #{number} 正在等候承辦同仁處理。",
+    },
+    "status_claimed": {
+        Lang.EN: "Request #{number} is being handled by our staff.",
+        Lang.ZH_HANT: "案件 #{number} 已有承辦同仁處理中。",
+    },
+    "status_answered": {
+        Lang.EN: "Staff have replied to request #{number}. Write here to continue, or close it.",
+        Lang.ZH_HANT: "承辦同仁已回覆案件 #{number}。可在此繼續留言，或結束案件。",
+    },
+    "no_ticket": {
+        Lang.EN: 'You have no open request. Type "staff" to reach a person.',
+        Lang.ZH_HANT: "您目前沒有進行中的案件。需要真人協助請輸入「真人」。",
+    },
+    "cancelled": {
+        Lang.EN: "Request #{number} is closed. I am back to answering your questions.",
+        Lang.ZH_HANT: "案件 #{number} 已結束，我會繼續回答您的問題。",
+    },
+    "delete_confirm": {
+        Lang.EN: "Delete everything this desk keeps about you: your messages, our replies and "
+        "your requests? This cannot be undone.",
+        Lang.ZH_HANT: "確定要刪除本服務台保存的您的所有資料（您的訊息、回覆與案件）嗎？刪除後無法復原。",
+    },
+    "deleted": {
+        Lang.EN: "Done: everything this desk kept about you has been deleted.",
+        Lang.ZH_HANT: "已刪除本服務台保存的您的所有資料。",
+    },
+    "delete_kept": {
+        Lang.EN: "OK, nothing was deleted.",
+        Lang.ZH_HANT: "好的，沒有刪除任何資料。",
     },
     "lang_set": {
         Lang.EN: "OK, I will answer in English.",
@@ -71,14 +133,18 @@ _TEXTS: dict[str, dict[Lang, str]] = {
 _LABELS: dict[str, dict[Lang, str]] = {
     "staff": {Lang.EN: "Ask staff", Lang.ZH_HANT: "詢問承辦人員"},
     "help": {Lang.EN: "Help", Lang.ZH_HANT: "使用說明"},
+    "status": {Lang.EN: "Request status", Lang.ZH_HANT: "案件進度"},
+    "cancel": {Lang.EN: "Close my request", Lang.ZH_HANT: "結束案件"},
+    "delete_yes": {Lang.EN: "Delete my data", Lang.ZH_HANT: "刪除我的資料"},
+    "delete_no": {Lang.EN: "Keep it", Lang.ZH_HANT: "保留"},
 }
 
 
-def _say(key: str, lang: Lang) -> str:
+def _say(key: str, lang: Lang, **values: object) -> str:
     texts = _TEXTS[key]
-    if lang in texts:
-        return texts[lang]
-    return localize(texts[Lang.EN if lang is Lang.EN else Lang.ZH_HANT], lang)
+    text = texts[lang] if lang in texts else texts[Lang.EN if lang is Lang.EN else Lang.ZH_HANT]
+    text = text.format(**values) if values else text
+    return text if lang in texts else localize(text, lang)
 
 
 def _label(key: str, lang: Lang) -> str:
@@ -146,6 +212,7 @@ class Desk:
         self.matcher = matcher
         self.store = store
         self.settings = settings
+        self.office = OfficeCalendar(settings)
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
 
     def _context(self) -> AnswerContext:
@@ -157,7 +224,10 @@ class Desk:
         state = await self.store.visitor(
             inbound.channel.value, inbound.user_id, inbound.display_name
         )
-        outcome = await self._dispatch(inbound, state)
+        ticket = await self.store.active_ticket(state.visitor_id)
+        outcome = await self._dispatch(inbound, state, ticket)
+        if outcome.forget:
+            return outcome
         logged_in = inbound.text or inbound.choice or f"[{inbound.kind.value}]"
         await self.store.log_message(
             state.visitor_id,
@@ -165,10 +235,17 @@ class Desk:
             logged_in[:MAX_QUESTION_CHARS],
             outcome.decision,
             outcome.entry_id,
+            ticket_id=outcome.ticket_number,
         )
         for reply in outcome.replies:
             await self.store.log_message(
-                state.visitor_id, "out", reply.text, outcome.decision, outcome.entry_id
+                state.visitor_id,
+                "out",
+                reply.text,
+                outcome.decision,
+                outcome.entry_id,
+                ticket_id=outcome.ticket_number,
+                author="bot",
             )
         last_options = next(
             (tuple(o.choice for o in r.options) for r in reversed(outcome.replies) if r.options), ()
@@ -181,35 +258,47 @@ class Desk:
         )
         return outcome
 
-    async def _dispatch(self, inbound: Inbound, state: VisitorState) -> Outcome:
+    async def _dispatch(
+        self, inbound: Inbound, state: VisitorState, ticket: Ticket | None
+    ) -> Outcome:
         chosen = Lang(state.lang_choice) if state.lang_choice else None
         # A tap or a bare "2" has no language of its own: it continues the conversation's.
         conversing = chosen or (Lang(state.last_lang) if state.last_lang else Lang.EN)
         if inbound.kind is InboundKind.FOLLOW:
             return Outcome([Reply(_WELCOME, self._start_options(chosen or Lang.EN))], "welcome")
         if inbound.kind is InboundKind.UNSUPPORTED:
+            if ticket is not None:
+                return await self._follow_up(ticket, "[sticker/image/file]", conversing)
             return Outcome([Reply(_UNSUPPORTED)], "unsupported")
         if inbound.kind is InboundKind.CHOICE:
-            return self._choice(inbound.choice, conversing)
+            return await self._choice(inbound.choice, conversing, state, ticket)
         text = inbound.text[:MAX_QUESTION_CHARS]
         lang = chosen or detect_language(text)
         command = text.strip().split(maxsplit=1)[0].lower() if text.strip() else ""
         if command.startswith("/"):
-            return self._command(command.split("@", 1)[0], text, lang)
+            return await self._command(command.split("@", 1)[0], text, lang, state, ticket)
+        # Safety first, even inside a conversation with staff.
+        match = self.matcher.match(text) if normalize(text) else None
+        if match is not None and match.emergency:
+            return await self._emergency(match, chosen or match.lang, state, ticket, text)
+        if ticket is not None:
+            return await self._follow_up(ticket, text, chosen or (match.lang if match else lang))
         asked = requested_language(text)
         if asked is not None:
             return self._set_language(asked)
         picked = self._numbered_pick(text, state)
         if picked is not None:
-            return self._choice(picked, conversing)
-        if not normalize(text):
+            return await self._choice(picked, conversing, state, ticket)
+        if match is None:
             return Outcome(
                 [Reply(_say("empty", lang), self._fallback_options(lang), lang=lang)],
                 "fallback",
                 lang=lang,
             )
-        match = self.matcher.match(text)
-        outcome = self._from_match(match, chosen or match.lang)
+        answer_lang = chosen or match.lang
+        if match.decision is Decision.HANDOFF:
+            return await self._handoff(state, answer_lang, "asked", text, match)
+        outcome = self._from_match(match, answer_lang)
         if len(inbound.text) > MAX_QUESTION_CHARS:
             outcome.replies.insert(0, Reply(_say("too_long", outcome.lang), lang=outcome.lang))
         return outcome
@@ -222,7 +311,9 @@ class Desk:
                 return state.last_options[index]
         return None
 
-    def _command(self, command: str, text: str, lang: Lang) -> Outcome:
+    async def _command(
+        self, command: str, text: str, lang: Lang, state: VisitorState, ticket: Ticket | None
+    ) -> Outcome:
         if command == "/start":
             return Outcome([Reply(_WELCOME, self._start_options(lang))], "welcome", lang=lang)
         if command == "/help":
@@ -244,10 +335,21 @@ class Desk:
                 lang=lang,
             )
         if command == "/human":
-            return self._handoff(lang)
+            if ticket is not None:
+                return self._status(ticket, lang)
+            question = await self.store.last_question(state.visitor_id) or text
+            return await self._handoff(state, lang, "asked", question, None)
+        if command == "/status":
+            return self._status(ticket, lang)
+        if command == "/cancel":
+            return await self._cancel(ticket, lang)
+        if command == "/delete":
+            return self._confirm_delete(lang)
         return self._answer_entry(HELP_ENTRY, lang)
 
-    def _choice(self, choice: str, lang: Lang) -> Outcome:
+    async def _choice(
+        self, choice: str, lang: Lang, state: VisitorState, ticket: Ticket | None
+    ) -> Outcome:
         if choice.startswith(CHOICE_ENTRY):
             entry_id = choice[len(CHOICE_ENTRY) :]
             if self.kb.get(entry_id) is not None:
@@ -258,18 +360,169 @@ class Desk:
             except ValueError:
                 pass
         elif choice == CHOICE_STAFF:
-            return self._handoff(lang)
+            if ticket is not None:
+                return self._status(ticket, lang)
+            question = await self.store.last_question(state.visitor_id) or ""
+            reason = "support" if question and self._about_support(question) else "fallback"
+            match = self.matcher.match(question) if question else None
+            return await self._handoff(state, lang, reason, question, match)
         elif choice == CHOICE_HELP:
             return self._answer_entry(HELP_ENTRY, lang)
+        elif choice == CHOICE_STATUS:
+            return self._status(ticket, lang)
+        elif choice == CHOICE_CANCEL:
+            return await self._cancel(ticket, lang)
+        elif choice == CHOICE_DELETE_YES:
+            await self.store.delete_visitor(state.visitor_id)
+            logger.info("visitor data deleted on request")
+            return Outcome(
+                [Reply(_say("deleted", lang), lang=lang)], "deleted", lang=lang, forget=True
+            )
+        elif choice == CHOICE_DELETE_NO:
+            return Outcome([Reply(_say("delete_kept", lang), lang=lang)], "kept", lang=lang)
         # A stale or forged button: say what the bot can do rather than fail.
         logger.info("unknown choice %r", choice[:80])
         return self._answer_entry(HELP_ENTRY, lang)
 
+    def _about_support(self, question: str) -> bool:
+        match = self.matcher.match(question)
+        return match.entry == SUPPORT_ENTRY or SUPPORT_ENTRY in match.candidates
+
     def _set_language(self, lang: Lang) -> Outcome:
         return Outcome([Reply(_say("lang_set", lang), lang=lang)], "language", lang=lang)
 
-    def _handoff(self, lang: Lang) -> Outcome:
-        return Outcome([Reply(_say("handoff", lang), lang=lang)], Decision.HANDOFF.value, lang=lang)
+    # -- tickets -------------------------------------------------------------------------
+
+    async def _when(self, lang: Lang) -> str:
+        now = self.clock()
+        local_today = now.astimezone(self.settings.tz).date().isoformat()
+        closed_today = await self.store.get_flag(CLOSURE_FLAG) == local_today
+        status = self.office.status(now, closed_today=closed_today)
+        if status.open_now:
+            return _say("office_open", lang)
+        key = "office_closed_today" if status.closed_by_switch else "office_closed"
+        reopens = status.reopens_at
+        if reopens is None:
+            return _say(key, lang, when="?")
+        if lang is Lang.EN:
+            when = f"{reopens:%a %-d %b} at {reopens:%H:%M}"
+        else:
+            weekday = "一二三四五六日"[reopens.weekday()]
+            when = f" {reopens.month}月{reopens.day}日（週{weekday}）{reopens:%H:%M} "
+        return _say(key, lang, when=when)
+
+    def _ticket_options(self, lang: Lang) -> tuple[Option, ...]:
+        return (
+            Option(_label("status", lang), CHOICE_STATUS),
+            Option(_label("cancel", lang), CHOICE_CANCEL),
+        )
+
+    async def _handoff(
+        self, state: VisitorState, lang: Lang, reason: str, question: str, match: Match | None
+    ) -> Outcome:
+        ticket = await self._open_ticket(state, lang, reason, question, match)
+        text = f"{_say('handoff', lang, number=ticket.number)}\n{await self._when(lang)}"
+        return Outcome(
+            [Reply(text, self._ticket_options(lang), lang=lang)],
+            Decision.HANDOFF.value,
+            lang=lang,
+            notices=[StaffNotice(NoticeKind.OPENED, ticket.number, question)],
+            ticket_number=ticket.number,
+        )
+
+    async def _open_ticket(
+        self,
+        state: VisitorState,
+        lang: Lang,
+        reason: str,
+        question: str,
+        match: Match | None,
+        *,
+        priority: Priority = Priority.NORMAL,
+    ) -> Ticket:
+        visitor = await self.store.visitor_by_id(state.visitor_id)
+        assert visitor is not None, "the visitor row exists for the whole exchange"
+        return await self.store.open_ticket(
+            state.visitor_id,
+            channel=visitor.channel,
+            lang=lang.value,
+            priority=priority,
+            reason=reason,
+            question=question[:MAX_QUESTION_CHARS] or "(no question)",
+            guesses=match.guesses if match else (),
+        )
+
+    async def _emergency(
+        self,
+        match: Match,
+        lang: Lang,
+        state: VisitorState,
+        ticket: Ticket | None,
+        text: str,
+    ) -> Outcome:
+        outcome = self._answer_entry(EMERGENCY_ENTRY, lang)
+        if ticket is None:
+            ticket = await self._open_ticket(
+                state, lang, "emergency", text, match, priority=Priority.URGENT
+            )
+            notice = StaffNotice(NoticeKind.OPENED, ticket.number, text, urgent=True)
+        else:
+            await self.store.escalate(ticket.number, "visitor", "emergency words")
+            notice = StaffNotice(NoticeKind.FOLLOW_UP, ticket.number, text, urgent=True)
+        outcome.replies.append(
+            Reply(_say("emergency_ticket", lang, number=ticket.number), lang=lang)
+        )
+        outcome.notices.append(notice)
+        outcome.ticket_number = ticket.number
+        return outcome
+
+    async def _follow_up(self, ticket: Ticket, text: str, lang: Lang) -> Outcome:
+        reply = Reply(
+            _say("follow_up", lang, number=ticket.number), self._ticket_options(lang), lang=lang
+        )
+        return Outcome(
+            [reply],
+            "relayed",
+            lang=lang,
+            notices=[StaffNotice(NoticeKind.FOLLOW_UP, ticket.number, text)],
+            ticket_number=ticket.number,
+        )
+
+    def _status(self, ticket: Ticket | None, lang: Lang) -> Outcome:
+        if ticket is None:
+            return Outcome(
+                [Reply(_say("no_ticket", lang), self._fallback_options(lang), lang=lang)],
+                "status",
+                lang=lang,
+            )
+        key = {
+            TicketStatus.OPEN: "status_open",
+            TicketStatus.CLAIMED: "status_claimed",
+            TicketStatus.ANSWERED: "status_answered",
+        }.get(ticket.status, "status_open")
+        reply = Reply(_say(key, lang, number=ticket.number), self._ticket_options(lang), lang=lang)
+        return Outcome([reply], "status", lang=lang, ticket_number=ticket.number)
+
+    async def _cancel(self, ticket: Ticket | None, lang: Lang) -> Outcome:
+        if ticket is None:
+            return self._status(None, lang)
+        await self.store.set_status(ticket.number, TicketStatus.CLOSED, "visitor", "cancelled")
+        return Outcome(
+            [Reply(_say("cancelled", lang, number=ticket.number), lang=lang)],
+            "cancelled",
+            lang=lang,
+            notices=[StaffNotice(NoticeKind.CANCELLED, ticket.number)],
+            ticket_number=ticket.number,
+        )
+
+    def _confirm_delete(self, lang: Lang) -> Outcome:
+        options = (
+            Option(_label("delete_yes", lang), CHOICE_DELETE_YES),
+            Option(_label("delete_no", lang), CHOICE_DELETE_NO),
+        )
+        return Outcome(
+            [Reply(_say("delete_confirm", lang), options, lang=lang)], "delete_confirm", lang=lang
+        )
 
     def _answer_entry(
         self, entry_id: str, lang: Lang, decision: str = Decision.ANSWER.value
@@ -288,8 +541,6 @@ class Desk:
         return Outcome([reply], decision, entry_id, lang)
 
     def _from_match(self, match: Match, lang: Lang) -> Outcome:
-        if match.decision is Decision.HANDOFF:
-            return self._handoff(lang)
         if match.decision is Decision.ANSWER and match.entry:
             return self._answer_entry(match.entry, lang)
         if match.decision is Decision.CLARIFY:

@@ -54,7 +54,23 @@ class Reply:
     lang: Lang = Lang.EN
 
 
+class NoticeKind(StrEnum):
+    OPENED = "opened"
+    FOLLOW_UP = "follow_up"
+    CANCELLED = "cancelled"
+
+
 @dataclass(frozen=True)
+class StaffNotice:
+    """Something staff must see: a new ticket, a visitor's follow-up, a cancellation."""
+
+    kind: NoticeKind
+    ticket_number: int
+    text: str = ""
+    urgent: bool = False
+
+
+@dataclass
 class Outcome:
     """What the desk decided for one inbound message."""
 
@@ -62,3 +78,8 @@ class Outcome:
     decision: str = ""
     entry_id: str | None = None
     lang: Lang = Lang.EN
+    notices: list[StaffNotice] = field(default_factory=list)
+    #: The ticket this exchange belongs to (its messages are filed under it).
+    ticket_number: int | None = None
+    #: The visitor's data was just deleted: nothing of this exchange may be stored.
+    forget: bool = False

@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     office_days: str = "Mon-Fri"
     office_open: dt.time = dt.time(8, 0)
     office_close: dt.time = dt.time(17, 0)
+    #: Minutes an unclaimed ticket waits before its card is posted to the staff group again.
+    staff_repost_minutes: int = Field(default=30, ge=1, le=1440)
+    #: Key of the staff console's encrypted session cookie (32 url-safe base64 bytes, Fernet).
+    #: Unset: a random key per process, so staff log in again after a restart.
+    staff_session_key: SecretStr | None = None
     #: Days conversations and tickets are kept before they are purged (PDPA).
     retention_days: int = Field(default=180, ge=1, le=3650)
 

@@ -231,9 +231,13 @@ class LineChannel:
                     raise
                 # An expired or used reply token: the push API still reaches the visitor.
                 logger.info("LINE reply token rejected (400); falling back to push")
-        await self.push(inbound.user_id, messages)
+        await self.push_messages(inbound.user_id, messages)
 
-    async def push(self, user_id: str, messages: list[Any]) -> None:
+    async def push(self, user_id: str, replies: list[Reply]) -> None:
+        """Messages the visitor did not just ask for (a staff answer): the push API."""
+        await self.push_messages(user_id, to_line_messages(replies))
+
+    async def push_messages(self, user_id: str, messages: list[Any]) -> None:
         assert self._api is not None, "LineChannel.start() was not awaited"
         await self._api.push_message(
             PushMessageRequest(to=user_id, messages=messages),

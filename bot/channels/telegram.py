@@ -82,6 +82,10 @@ class TelegramChannel:
             raise WebhookRejected(401, "missing or wrong X-Telegram-Bot-Api-Secret-Token")
 
     def parse(self, body: bytes, secret_header: str | None) -> Inbound | None:
+        return self.convert(self.parse_update(body, secret_header))
+
+    def parse_update(self, body: bytes, secret_header: str | None) -> Update:
+        """Verify the secret, then decode the update (visitor or staff group alike)."""
         self.verify(secret_header)
         try:
             data = json.loads(body)
@@ -94,10 +98,10 @@ class TelegramChannel:
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
             # PTB trusts the payload's shape: {"message": "x"} raises AttributeError.
             raise WebhookRejected(400, f"malformed Telegram update: {type(exc).__name__}") from exc
-        return self._convert(update)
+        return update
 
     @staticmethod
-    def _convert(update: Update) -> Inbound | None:
+    def convert(update: Update) -> Inbound | None:
         event_id = str(update.update_id)
         if update.callback_query is not None:
             query = update.callback_query
@@ -143,6 +147,11 @@ class TelegramChannel:
                 logger.warning("answerCallbackQuery failed: %s", exc)
         for reply in replies:
             await self.send_reply(int(inbound.user_id), reply)
+
+    async def push(self, user_id: str, replies: list[Reply]) -> None:
+        """Messages the visitor did not just ask for (a staff answer)."""
+        for reply in replies:
+            await self.send_reply(int(user_id), reply)
 
     async def send_reply(self, chat_id: int, reply: Reply) -> None:
         # Split before escaping so an entity (&amp;) is never cut; escaping grows a chunk by

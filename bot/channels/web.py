@@ -12,7 +12,7 @@ from bot.errors import WebhookRejected
 from bot.models import Channel, Inbound, InboundKind, Outcome, Reply
 from bot.text import Lang
 
-_SESSION = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+WEB_SESSION = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 _PAGE_TEXT = {
     "title": "Hualien Exchange Desk 花蓮縣國際交流服務台",
@@ -48,7 +48,7 @@ class ChatRequest(BaseModel):
 
     @model_validator(mode="after")
     def _one_of(self) -> ChatRequest:
-        if not _SESSION.match(self.session):
+        if not WEB_SESSION.match(self.session):
             raise ValueError("session must be 8-64 characters of A-Z, a-z, 0-9, _ or -")
         if (self.text is None) == (self.choice is None):
             raise ValueError("send either text or choice")

@@ -326,6 +326,23 @@ class Store:
             )
             return int(result.scalar_one())
 
+    async def last_question(self, visitor_id: int) -> str | None:
+        """The visitor's latest typed question (what "ask staff" after an answer refers to)."""
+        async with self.engine.connect() as conn:
+            value = (
+                await conn.execute(
+                    sa.select(messages.c.text)
+                    .where(
+                        messages.c.visitor_id == visitor_id,
+                        messages.c.direction == "in",
+                        messages.c.decision.in_(["answer", "clarify", "fallback", "handoff"]),
+                    )
+                    .order_by(messages.c.id.desc())
+                    .limit(1)
+                )
+            ).scalar_one_or_none()
+        return str(value) if value is not None else None
+
     async def unanswered(self, limit: int = 500) -> list[UnansweredQuestion]:
         """The newest questions the bot could not answer (fallbacks), for the curators."""
         async with self.engine.connect() as conn:
@@ -468,6 +485,15 @@ class Store:
                 TicketEvent(r.actor, r.action, r.detail, _aware(r.created_at) or utcnow())
                 for r in rows
             ]
+
+    async def escalate(self, number: int, actor: str, detail: str) -> None:
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                tickets.update()
+                .where(tickets.c.id == number)
+                .values(priority=Priority.URGENT.value, updated_at=utcnow())
+            )
+            await _add_event(conn, number, actor, "escalated", detail)
 
     async def set_card(self, number: int, card_message_id: int) -> None:
         async with self.engine.begin() as conn:

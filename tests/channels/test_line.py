@@ -242,8 +242,10 @@ async def test_postback_staff_hands_off(desk: Desk) -> None:
     assert (await desk.post_line(line_body(line_postback("staff")))).status == 200
     [call] = await desk.line.wait_for(REPLY)
     [message] = call.body["messages"]
-    assert "staff" in message["text"]
-    assert "quickReply" not in message
+    assert "staff as request #1" in message["text"]
+    # The visitor can follow the request: its status and a way to close it.
+    items = message["quickReply"]["items"]
+    assert [item["action"]["data"] for item in items] == ["ticket:status", "ticket:cancel"]
 
 
 async def test_follow_gets_bilingual_welcome_with_quick_replies(desk: Desk) -> None:

@@ -144,7 +144,9 @@ async def test_human_command_hands_off(desk: Desk) -> None:
     assert (await desk.post_telegram(tg_message("/human"))).status == 200
     [call] = await desk.telegram.wait_for("sendMessage")
     assert call.params == send_message(
-        "I have passed your message to our staff. They will reply to you here."
+        "I have passed your message to our staff as request #1. They will reply to you here.\n"
+        "The office is open now, so expect a reply soon.",
+        [("Request status", "ticket:status"), ("Close my request", "ticket:cancel")],
     )
 
 

@@ -1,0 +1,103 @@
+"""What staff do to a ticket, whichever tool they use (Telegram group or web console).
+
+A staff answer is filed under the ticket and pushed to the visitor on the channel the visitor
+used; claim and close are recorded with who did them. The Telegram staff group, if
+configured, is kept in step (its card shows who claimed or closed the ticket).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+
+from bot.models import Reply
+from bot.store import Store, Ticket, TicketStatus
+from bot.text import Lang, localize
+
+logger = logging.getLogger(__name__)
+
+MAX_STAFF_TEXT = 4000
+
+
+class Pusher(Protocol):
+    async def push(self, user_id: str, replies: list[Reply]) -> None: ...
+
+
+class CardKeeper(Protocol):
+    async def refresh_card(self, ticket: Ticket) -> None: ...
+
+
+def _staff_answer(ticket: Ticket, text: str) -> str:
+    if ticket.lang == Lang.EN.value:
+        return f"Staff reply (request #{ticket.number}):\n{text}"
+    return localize(f"承辦同仁回覆（案件 #{ticket.number}）：\n{text}", Lang(ticket.lang))
+
+
+def _closed_note(ticket: Ticket) -> str:
+    if ticket.lang == Lang.EN.value:
+        return f"Request #{ticket.number} has been closed by our staff. Ask me anything any time."
+    return localize(f"案件 #{ticket.number} 已由承辦同仁結案。歡迎隨時再提問。", Lang(ticket.lang))
+
+
+class Relay:
+    def __init__(self, store: Store, pushers: dict[str, Pusher]) -> None:
+        self.store = store
+        self.pushers = pushers
+        self.cards: CardKeeper | None = None
+
+    async def _deliver(self, ticket: Ticket, text: str) -> bool:
+        pusher = self.pushers.get(ticket.channel)
+        if pusher is None:
+            # The web chat fetches staff answers itself (GET /api/chat/updates).
+            return True
+        try:
+            await pusher.push(ticket.user_id, [Reply(text, lang=Lang(ticket.lang))])
+        except Exception as exc:
+            logger.warning("delivery to ticket #%d failed: %s", ticket.number, type(exc).__name__)
+            await self.store.record_delivery_error(ticket.number, f"{type(exc).__name__}: {exc}")
+            return False
+        if ticket.delivery_error:
+            await self.store.record_delivery_error(ticket.number, None)
+        return True
+
+    async def reply(self, number: int, staff: str, text: str) -> Ticket | None:
+        """Send a staff answer to the visitor; None when there is no such open ticket."""
+        text = text.strip()[:MAX_STAFF_TEXT]
+        ticket = await self.store.ticket(number)
+        if ticket is None or not text:
+            return None
+        if ticket.status is TicketStatus.CLOSED:
+            return None
+        visible = _staff_answer(ticket, text)
+        await self.store.log_message(
+            ticket.visitor_id, "out", visible, "staff", ticket_id=number, author=staff
+        )
+        updated = await self.store.set_status(number, TicketStatus.ANSWERED, staff, text[:500])
+        await self._deliver(ticket, visible)
+        updated = await self.store.ticket(number)
+        if updated is not None and self.cards is not None:
+            await self.cards.refresh_card(updated)
+        return updated
+
+    async def claim(self, number: int, staff: str) -> Ticket | None:
+        ticket = await self.store.ticket(number)
+        if ticket is None or ticket.status is TicketStatus.CLOSED:
+            return ticket
+        updated = await self.store.set_status(number, TicketStatus.CLAIMED, staff)
+        if updated is not None and self.cards is not None:
+            await self.cards.refresh_card(updated)
+        return updated
+
+    async def close(self, number: int, staff: str) -> Ticket | None:
+        ticket = await self.store.ticket(number)
+        if ticket is None or ticket.status is TicketStatus.CLOSED:
+            return ticket
+        updated = await self.store.set_status(number, TicketStatus.CLOSED, staff)
+        note = _closed_note(ticket)
+        await self.store.log_message(
+            ticket.visitor_id, "out", note, "staff", ticket_id=number, author=staff
+        )
+        await self._deliver(ticket, note)
+        if updated is not None and self.cards is not None:
+            await self.cards.refresh_card(updated)
+        return updated
