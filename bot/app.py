@@ -176,10 +176,12 @@ async def api_chat_updates(request: web.Request) -> web.Response:
     if not WEB_SESSION.match(session):
         raise WebhookRejected(400, "session must be 8-64 characters of A-Z, a-z, 0-9, _ or -")
     store = request.app[STORE]
-    state = await store.visitor(Channel.WEB.value, session)
+    visitor_id = await store.find_visitor(Channel.WEB.value, session)
+    if visitor_id is None:
+        return web.json_response({"messages": [], "after": after})
     answers = [
         message
-        for message in await store.messages_of(state.visitor_id, after)
+        for message in await store.messages_of(visitor_id, after)
         if message.direction == "out" and message.author not in (None, "bot")
     ]
     staff_messages = [{"id": m.id, "text": m.text} for m in answers]

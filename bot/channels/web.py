@@ -35,8 +35,13 @@ _environment = jinja2.Environment(
 )
 
 
+STAFF_POLL_MS = 5000
+
+
 def chat_page() -> str:
-    return _environment.get_template("chat.html").render(t=_PAGE_TEXT, html_lang="en")
+    return _environment.get_template("chat.html").render(
+        t=_PAGE_TEXT, html_lang="en", poll_ms=STAFF_POLL_MS
+    )
 
 
 class ChatRequest(BaseModel):
@@ -84,5 +89,6 @@ def outcome_json(outcome: Outcome) -> dict[str, Any]:
         "replies": [_reply_json(r) for r in outcome.replies],
         "decision": outcome.decision,
         "entry": outcome.entry_id,
+        "ticket": outcome.ticket_number,
         "lang": outcome.lang.value,
     }

@@ -242,6 +242,18 @@ class Store:
                 int(row.id), row.lang_choice, tuple(json.loads(row.last_options)), row.last_lang
             )
 
+    async def find_visitor(self, channel: str, user_id: str) -> int | None:
+        """The visitor's id, without creating one."""
+        async with self.engine.connect() as conn:
+            value = (
+                await conn.execute(
+                    sa.select(visitors.c.id).where(
+                        visitors.c.channel == channel, visitors.c.user_id == user_id
+                    )
+                )
+            ).scalar_one_or_none()
+        return int(value) if value is not None else None
+
     async def visitor_by_id(self, visitor_id: int) -> Visitor | None:
         async with self.engine.connect() as conn:
             row = (

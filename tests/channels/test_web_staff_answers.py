@@ -1,0 +1,56 @@
+"""A web-chat visitor's request reaches staff, and the staff answer reaches the page."""
+
+from __future__ import annotations
+
+from bot.app import RELAY, STORE
+from tests.channels.conftest import Desk
+
+SESSION = "web-visitor-0001"
+
+
+async def _updates(desk: Desk, after: int = 0, session: str = SESSION) -> dict[str, object]:
+    response = await desk.client.get(
+        "/api/chat/updates", params={"session": session, "after": str(after)}
+    )
+    assert response.status == 200
+    body: dict[str, object] = await response.json()
+    return body
+
+
+async def test_staff_answer_reaches_the_web_visitor_once(desk: Desk) -> None:
+    response = await desk.chat({"session": SESSION, "text": "I want to talk to a real person"})
+    data = await response.json()
+    assert data["decision"] == "handoff"
+    number = data["ticket"]
+    assert isinstance(number, int)
+    assert await _updates(desk) == {"messages": [], "after": 0}
+
+    await desk.app[RELAY].reply(number, "Mei", "We will call you at 3 pm.")
+
+    first = await _updates(desk)
+    messages = first["messages"]
+    assert isinstance(messages, list)
+    assert len(messages) == 1
+    assert "We will call you at 3 pm." in messages[0]["text"]
+    assert f"#{number}" in messages[0]["text"]
+    # Polling again from the returned cursor gives nothing new: shown once.
+    again = await _updates(desk, after=int(str(first["after"])))
+    assert again["messages"] == []
+
+
+async def test_updates_never_create_visitors_or_leak_other_sessions(desk: Desk) -> None:
+    response = await desk.chat({"session": SESSION, "text": "talk to a human"})
+    number = (await response.json())["ticket"]
+    await desk.app[RELAY].reply(number, "Mei", "Only for the first visitor.")
+    assert await _updates(desk, session="someone-else-1") == {"messages": [], "after": 0}
+    assert await desk.app[STORE].find_visitor("web", "someone-else-1") is None
+
+
+async def test_updates_reject_bad_parameters(desk: Desk) -> None:
+    bad_session = await desk.client.get("/api/chat/updates", params={"session": "x", "after": "0"})
+    assert bad_session.status == 400
+    bad_after = await desk.client.get(
+        "/api/chat/updates", params={"session": SESSION, "after": "zero"}
+    )
+    assert bad_after.status == 400
+    assert "Traceback" not in await bad_after.text()
