@@ -176,7 +176,14 @@ class Store:
         sa_url = sa.make_url(url)
         if sa_url.get_backend_name() == "sqlite" and sa_url.database not in (None, "", ":memory:"):
             Path(sa_url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(sa_url, pool_pre_ping=True)
+        if sa_url.get_backend_name() == "sqlite":
+            # SQLite has one writer at a time. One shared connection queues transactions in
+            # the event loop; a pool of them would collide on the file lock and sleep in
+            # SQLite's busy handler, which costs far more than the queueing.
+            engine = create_async_engine(sa_url, pool_size=1, max_overflow=0)
+            sa.event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        else:
+            engine = create_async_engine(sa_url, pool_pre_ping=True, pool_size=10)
         store = cls(engine)
         async with engine.begin() as conn:
             await conn.run_sync(_migrate)
@@ -620,6 +627,17 @@ class Store:
                 processed_events.delete().where(processed_events.c.received_at < cutoff)
             )
         return len(stale)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets readers work while one writer commits; NORMAL syncs at checkpoints, not on every
+    # commit (a power cut may lose the last commits, never corrupt the file); the busy timeout
+    # makes concurrent writers wait instead of failing with "database is locked".
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
 
 
 def _migrate(connection: Connection) -> None:
