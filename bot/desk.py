@@ -229,29 +229,18 @@ class Desk:
         if outcome.forget:
             return outcome
         logged_in = inbound.text or inbound.choice or f"[{inbound.kind.value}]"
-        await self.store.log_message(
-            state.visitor_id,
-            "in",
-            logged_in[:MAX_QUESTION_CHARS],
-            outcome.decision,
-            outcome.entry_id,
-            ticket_id=outcome.ticket_number,
-        )
-        for reply in outcome.replies:
-            await self.store.log_message(
-                state.visitor_id,
-                "out",
-                reply.text,
-                outcome.decision,
-                outcome.entry_id,
-                ticket_id=outcome.ticket_number,
-                author="bot",
-            )
         last_options = next(
             (tuple(o.choice for o in r.options) for r in reversed(outcome.replies) if r.options), ()
         )
-        await self.store.update_visitor(
+        await self.store.record_exchange(
             state.visitor_id,
+            [
+                ("in", logged_in[:MAX_QUESTION_CHARS], None),
+                *(("out", reply.text, "bot") for reply in outcome.replies),
+            ],
+            decision=outcome.decision,
+            entry_id=outcome.entry_id,
+            ticket_id=outcome.ticket_number,
             last_lang=outcome.lang.value,
             last_options=last_options,
             lang_choice=outcome.lang.value if outcome.decision == "language" else None,

@@ -261,6 +261,50 @@ class Store:
             ).scalar_one_or_none()
         return int(value) if value is not None else None
 
+    async def record_exchange(
+        self,
+        visitor_id: int,
+        entries: Sequence[tuple[str, str, str | None]],
+        *,
+        decision: str | None,
+        entry_id: str | None,
+        ticket_id: int | None,
+        last_lang: str,
+        last_options: tuple[str, ...],
+        lang_choice: str | None = None,
+    ) -> None:
+        """One inbound message and the bot's replies, and the visitor's new state, in one
+        transaction: ``entries`` are (direction, text, author)."""
+        now = utcnow()
+        values: dict[str, object] = {
+            "last_lang": last_lang,
+            "last_options": json.dumps(list(last_options)),
+            "updated_at": now,
+        }
+        if lang_choice is not None:
+            values["lang_choice"] = lang_choice
+        async with self.engine.begin() as conn:
+            if entries:
+                await conn.execute(
+                    messages.insert(),
+                    [
+                        {
+                            "visitor_id": visitor_id,
+                            "ticket_id": ticket_id,
+                            "direction": direction,
+                            "author": author,
+                            "text": text,
+                            "decision": decision,
+                            "entry_id": entry_id,
+                            "created_at": now,
+                        }
+                        for direction, text, author in entries
+                    ],
+                )
+            await conn.execute(
+                visitors.update().where(visitors.c.id == visitor_id).values(**values)
+            )
+
     async def visitor_by_id(self, visitor_id: int) -> Visitor | None:
         async with self.engine.connect() as conn:
             row = (
