@@ -233,14 +233,41 @@ class LineChannel:
                 logger.info("LINE reply token rejected (400); falling back to push")
         await self.push_messages(inbound.user_id, messages)
 
+    async def deliver(
+        self, user_id: str, replies: list[Reply], reply_token: str | None, retry_key: str
+    ) -> None:
+        """The outbox's delivery: the reply token while it is fresh, else push with a retry key
+        (LINE shows a push retried with the same key once; 409 means it already took it)."""
+        messages = to_line_messages(replies)
+        if reply_token:
+            assert self._api is not None, "LineChannel.start() was not awaited"
+            try:
+                await self._api.reply_message(
+                    ReplyMessageRequest(reply_token=reply_token, messages=messages),
+                    _request_timeout=REQUEST_TIMEOUT,
+                )
+                return
+            except ApiException as exc:
+                if exc.status != 400:
+                    raise
+                logger.info("LINE reply token rejected (400); falling back to push")
+        try:
+            await self.push_messages(user_id, messages, retry_key=retry_key)
+        except ApiException as exc:
+            if exc.status != 409:
+                raise
+            logger.info("LINE push already accepted (409) for retry key %s", retry_key)
+
     async def push(self, user_id: str, replies: list[Reply]) -> None:
         """Messages the visitor did not just ask for (a staff answer): the push API."""
         await self.push_messages(user_id, to_line_messages(replies))
 
-    async def push_messages(self, user_id: str, messages: list[Any]) -> None:
+    async def push_messages(
+        self, user_id: str, messages: list[Any], retry_key: str | None = None
+    ) -> None:
         assert self._api is not None, "LineChannel.start() was not awaited"
         await self._api.push_message(
             PushMessageRequest(to=user_id, messages=messages),
-            x_line_retry_key=str(uuid.uuid4()),
+            x_line_retry_key=retry_key or str(uuid.uuid4()),
             _request_timeout=REQUEST_TIMEOUT,
         )

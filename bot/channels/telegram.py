@@ -148,6 +148,18 @@ class TelegramChannel:
         for reply in replies:
             await self.send_reply(int(inbound.user_id), reply)
 
+    async def deliver(
+        self, user_id: str, replies: list[Reply], reply_token: str | None, retry_key: str
+    ) -> None:
+        """The outbox's delivery; ``reply_token`` is a callback-query id to acknowledge."""
+        if reply_token:
+            try:
+                await self.bot.answer_callback_query(reply_token)
+            except TelegramError as exc:
+                logger.warning("answerCallbackQuery failed: %s", exc)
+        for reply in replies:
+            await self.send_reply(int(user_id), reply)
+
     async def push(self, user_id: str, replies: list[Reply]) -> None:
         """Messages the visitor did not just ask for (a staff answer)."""
         for reply in replies:

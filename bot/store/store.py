@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -23,7 +24,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from bot.store.migrate import upgrade
 from bot.store.tables import (
     flags,
+    inbox,
     messages,
+    outbox,
     processed_events,
     staff_accounts,
     ticket_events,
@@ -648,6 +651,122 @@ class Store:
             return False
         return True
 
+    # -- inbox and outbox ---------------------------------------------------------------
+
+    async def accept_event(self, channel: str, event_id: str, payload: str) -> bool:
+        """Commit an accepted webhook event; False when it was accepted before (redelivery)."""
+        try:
+            async with self.engine.begin() as conn:
+                await conn.execute(
+                    inbox.insert().values(
+                        channel=channel,
+                        event_id=event_id,
+                        payload=payload,
+                        status="pending",
+                        attempts=0,
+                        created_at=utcnow(),
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    async def claim_inbox(self, limit: int, lease: dt.timedelta) -> list[InboxItem]:
+        async with self.engine.begin() as conn:
+            rows = await _claim(conn, inbox, sa.true(), limit, lease)
+        return [InboxItem(r.id, r.channel, r.payload, r.attempts) for r in rows]
+
+    async def finish_inbox(self, inbox_id: int, rows: Sequence[OutboxRow]) -> None:
+        """Mark the event processed and queue its replies, in one transaction."""
+        now = utcnow()
+        async with self.engine.begin() as conn:
+            done = await conn.execute(
+                inbox.update()
+                .where(inbox.c.id == inbox_id, inbox.c.status == "pending")
+                .values(status="done", processed_at=now, locked_until=None)
+            )
+            if done.rowcount == 0:
+                return  # another worker finished it after our lease ran out
+            for row in rows:
+                await _queue(conn, row, now)
+
+    async def fail_inbox(self, inbox_id: int, error: str, give_up: bool) -> None:
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                inbox.update()
+                .where(inbox.c.id == inbox_id)
+                .values(
+                    status="failed" if give_up else "pending",
+                    last_error=error[:1000],
+                    locked_until=None if give_up else utcnow() + dt.timedelta(seconds=5),
+                )
+            )
+
+    async def enqueue(self, rows: Sequence[OutboxRow]) -> None:
+        now = utcnow()
+        async with self.engine.begin() as conn:
+            for row in rows:
+                await _queue(conn, row, now)
+
+    async def claim_outbox(self, limit: int, lease: dt.timedelta) -> list[OutboxItem]:
+        async with self.engine.begin() as conn:
+            rows = await _claim(conn, outbox, outbox.c.next_attempt_at <= utcnow(), limit, lease)
+        return [
+            OutboxItem(
+                r.id,
+                r.channel,
+                r.user_id,
+                r.payload,
+                r.reply_token,
+                r.retry_key,
+                r.attempts,
+                r.ticket_id,
+                _aware(r.created_at) or utcnow(),
+            )
+            for r in rows
+        ]
+
+    async def outbox_sent(self, outbox_id: int) -> None:
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                outbox.update()
+                .where(outbox.c.id == outbox_id)
+                .values(status="sent", sent_at=utcnow(), locked_until=None)
+            )
+
+    async def outbox_retry(self, outbox_id: int, error: str, at: dt.datetime) -> None:
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                outbox.update()
+                .where(outbox.c.id == outbox_id)
+                .values(next_attempt_at=at, last_error=error[:1000], locked_until=None)
+            )
+
+    async def outbox_failed(self, outbox_id: int, error: str) -> None:
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                outbox.update()
+                .where(outbox.c.id == outbox_id)
+                .values(status="failed", last_error=error[:1000], locked_until=None)
+            )
+
+    async def backlog(self) -> dict[str, int]:
+        """Pending inbox and outbox rows (for /metrics and the fault tests)."""
+        async with self.engine.connect() as conn:
+            pending_in = (
+                await conn.execute(
+                    sa.select(sa.func.count()).select_from(inbox).where(inbox.c.status == "pending")
+                )
+            ).scalar_one()
+            pending_out = (
+                await conn.execute(
+                    sa.select(sa.func.count())
+                    .select_from(outbox)
+                    .where(outbox.c.status == "pending")
+                )
+            ).scalar_one()
+        return {"inbox": int(pending_in), "outbox": int(pending_out)}
+
     async def purge_before(self, cutoff: dt.datetime) -> int:
         """Delete visitors silent since ``cutoff`` with all they left; old event ids too.
 
@@ -684,6 +803,72 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+@dataclass(frozen=True)
+class InboxItem:
+    id: int
+    channel: str
+    payload: str
+    attempts: int
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    """A message to queue: ``payload`` is the replies as JSON."""
+
+    source: str
+    seq: int
+    channel: str
+    user_id: str
+    payload: str
+    reply_token: str | None = None
+    ticket_id: int | None = None
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    id: int
+    channel: str
+    user_id: str
+    payload: str
+    reply_token: str | None
+    retry_key: str
+    attempts: int
+    ticket_id: int | None
+    created_at: dt.datetime
+
+
+async def _claim(
+    conn: AsyncConnection, table: sa.Table, due: Any, limit: int, lease: dt.timedelta
+) -> list[Any]:
+    """Lease up to ``limit`` due rows to this worker. On PostgreSQL, rows another replica holds
+    are skipped (FOR UPDATE SKIP LOCKED); SQLite has one writer, so the lease alone suffices."""
+    now = utcnow()
+    ids = [
+        row.id
+        for row in await conn.execute(
+            sa.select(table.c.id)
+            .where(
+                table.c.status == "pending",
+                due,
+                sa.or_(table.c.locked_until.is_(None), table.c.locked_until < now),
+            )
+            .order_by(table.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    ]
+    if not ids:
+        return []
+    await conn.execute(
+        table.update()
+        .where(table.c.id.in_(ids))
+        .values(locked_until=now + lease, attempts=table.c.attempts + 1)
+    )
+    return list(
+        await conn.execute(sa.select(table).where(table.c.id.in_(ids)).order_by(table.c.id))
+    )
+
+
 def _migrate(connection: Connection) -> None:
     upgrade(connection)
 
@@ -698,6 +883,34 @@ def _message(row: Any) -> Message:
         row.entry_id,
         _aware(row.created_at) or utcnow(),
     )
+
+
+def _outbox_insert(row: OutboxRow, now: dt.datetime) -> Any:
+    values = {
+        "source": row.source,
+        "seq": row.seq,
+        "channel": row.channel,
+        "user_id": row.user_id,
+        "ticket_id": row.ticket_id,
+        "payload": row.payload,
+        "reply_token": row.reply_token,
+        "retry_key": str(uuid.uuid4()),
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+    return outbox.insert().values(**values)
+
+
+async def _queue(conn: AsyncConnection, row: OutboxRow, now: dt.datetime) -> None:
+    # A second run of the same source (a worker that crashed after queueing) adds nothing:
+    # the unique (source, seq) refuses the copy inside a savepoint, the rest goes on.
+    try:
+        async with conn.begin_nested():
+            await conn.execute(_outbox_insert(row, now))
+    except IntegrityError:
+        logger.info("outbox %s/%d already queued", row.source, row.seq)
 
 
 async def _add_event(

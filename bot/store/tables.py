@@ -120,3 +120,52 @@ processed_events = sa.Table(
     sa.Column("event_id", sa.String(128), primary_key=True),
     sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+#: Accepted webhook events, committed before the webhook answers 200 and processed off the
+#: request path; (channel, event_id) is unique, so a redelivered event is dropped at the door.
+inbox = sa.Table(
+    "inbox",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("channel", sa.String(16), nullable=False),
+    sa.Column("event_id", sa.String(128), nullable=False),
+    #: The neutral Inbound as JSON.
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("status", sa.String(8), nullable=False),  # pending | done | failed
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    #: A worker holds the row until then; a crashed worker's rows are taken up after it.
+    sa.Column("locked_until", sa.DateTime(timezone=True)),
+    sa.Column("last_error", sa.Text),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("processed_at", sa.DateTime(timezone=True)),
+    sa.UniqueConstraint("channel", "event_id", name="uq_inbox_channel_event"),
+    sa.Index("ix_inbox_pending", "status", "id"),
+)
+
+#: Every message to a visitor, committed before it is sent; the sender retries until it is
+#: delivered or fails for good. (source, seq) is unique so a re-run never queues a copy.
+outbox = sa.Table(
+    "outbox",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    #: What produced it: "inbox:<id>" or "staff:<ticket>:<message id>".
+    sa.Column("source", sa.String(64), nullable=False),
+    sa.Column("seq", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("channel", sa.String(16), nullable=False),
+    sa.Column("user_id", sa.String(128), nullable=False),
+    sa.Column("ticket_id", sa.Integer),
+    #: The replies as JSON; the channel renders them into platform messages.
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("reply_token", sa.String(256)),
+    #: Also sent as X-Line-Retry-Key, so a retried LINE push is never shown twice.
+    sa.Column("retry_key", sa.String(36), nullable=False),
+    sa.Column("status", sa.String(8), nullable=False),  # pending | sent | failed
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("locked_until", sa.DateTime(timezone=True)),
+    sa.Column("last_error", sa.Text),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("sent_at", sa.DateTime(timezone=True)),
+    sa.UniqueConstraint("source", "seq", name="uq_outbox_source_seq"),
+    sa.Index("ix_outbox_due", "status", "next_attempt_at"),
+)

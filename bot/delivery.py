@@ -1,0 +1,270 @@
+"""Durable delivery: the inbox worker answers accepted events, the outbox sender delivers.
+
+A webhook answers 200 only after its event is committed to the inbox. The inbox worker runs
+the desk on it and, in one transaction, marks it done and queues the replies in the outbox.
+The outbox sender delivers each queued message through the channel's SDK, retrying 429, 5xx
+and network failures with exponential backoff and full jitter (honouring Retry-After), until
+it is delivered or fails for good (blocked bot, 400/403), which is recorded on the ticket.
+Both loops lease rows, so several server processes on one PostgreSQL share the work and a
+crashed process's rows are taken up again when its lease runs out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import datetime as dt
+import json
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
+
+import aiohttp
+from linebot.v3.messaging import ApiException
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+
+from bot.desk import Desk
+from bot.kb.schema import Contact
+from bot.models import Channel, Inbound, InboundKind, Option, Outcome, Reply
+from bot.store import Store
+from bot.store.store import InboxItem, OutboxItem, OutboxRow, utcnow
+from bot.text import Lang
+
+logger = logging.getLogger(__name__)
+
+LEASE = dt.timedelta(seconds=60)
+BATCH = 20
+SEND_CONCURRENCY = 8
+MAX_INBOX_ATTEMPTS = 5
+MAX_SEND_ATTEMPTS = 12
+BACKOFF_BASE = 1.0
+BACKOFF_CAP = 300.0
+#: LINE reply tokens are good for about a minute; older ones go straight to push.
+REPLY_TOKEN_FRESH = dt.timedelta(seconds=50)
+IDLE_WAIT = 1.0
+
+
+class Deliverer(Protocol):
+    async def deliver(
+        self, user_id: str, replies: list[Reply], reply_token: str | None, retry_key: str
+    ) -> None: ...
+
+
+# -- codecs: what is stored in the inbox and outbox --------------------------------------
+
+
+def encode_inbound(inbound: Inbound) -> str:
+    return json.dumps(dataclasses.asdict(inbound), ensure_ascii=False)
+
+
+def decode_inbound(payload: str) -> Inbound:
+    data: dict[str, Any] = json.loads(payload)
+    data["channel"] = Channel(data["channel"])
+    data["kind"] = InboundKind(data["kind"])
+    return Inbound(**data)
+
+
+def encode_replies(replies: list[Reply]) -> str:
+    return json.dumps(
+        [
+            {
+                "text": reply.text,
+                "lang": reply.lang.value,
+                "options": [[o.label, o.choice] for o in reply.options],
+                "contacts": [
+                    c.model_dump(mode="json", by_alias=True, exclude_none=True)
+                    for c in reply.contacts
+                ],
+            }
+            for reply in replies
+        ],
+        ensure_ascii=False,
+    )
+
+
+def decode_replies(payload: str) -> list[Reply]:
+    return [
+        Reply(
+            text=item["text"],
+            options=tuple(Option(label, choice) for label, choice in item["options"]),
+            contacts=tuple(Contact.model_validate(c) for c in item["contacts"]),
+            lang=Lang(item["lang"]),
+        )
+        for item in json.loads(payload)
+    ]
+
+
+# -- failure classes ------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Verdict:
+    retry: bool
+    #: Seconds the platform asked us to wait (Retry-After), if it said.
+    wait: float | None
+    reason: str
+
+
+def classify(exc: BaseException) -> Verdict:
+    """Retry what may pass (429, 5xx, network, timeouts); give up on what will not."""
+    if isinstance(exc, ApiException):
+        status = exc.status or 0
+        if status == 429 or status >= 500:
+            after = (exc.headers or {}).get("Retry-After")
+            try:
+                wait = float(after) if after is not None else None
+            except ValueError:
+                wait = None
+            return Verdict(True, wait, f"LINE {status}")
+        return Verdict(False, None, f"LINE {status}: {str(exc.body)[:200]}")
+    if isinstance(exc, RetryAfter):
+        seconds = exc.retry_after
+        wait = seconds.total_seconds() if isinstance(seconds, dt.timedelta) else float(seconds)
+        return Verdict(True, wait, "Telegram 429")
+    if isinstance(exc, (BadRequest, Forbidden)):
+        return Verdict(False, None, f"Telegram {type(exc).__name__}: {exc.message[:200]}")
+    if isinstance(exc, (NetworkError, aiohttp.ClientError, TimeoutError, OSError)):
+        return Verdict(True, None, type(exc).__name__)
+    return Verdict(True, None, f"unexpected {type(exc).__name__}")
+
+
+def backoff(attempt: int, wait: float | None) -> float:
+    """Full jitter (AWS architecture blog) over an exponential ceiling; Retry-After wins."""
+    ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(0, attempt - 1))
+    delay = random.uniform(0, ceiling)  # noqa: S311 - jitter, not security
+    return max(delay, wait) if wait is not None else delay
+
+
+# -- the two loops ---------------------------------------------------------------------------
+
+
+class Pipeline:
+    def __init__(
+        self,
+        store: Store,
+        desk: Desk,
+        deliverers: dict[str, Deliverer],
+        on_outcome: Callable[[Outcome], Awaitable[None]],
+    ) -> None:
+        self.store = store
+        self.desk = desk
+        self.deliverers = deliverers
+        self.on_outcome = on_outcome
+        self.inbox_ready = asyncio.Event()
+        self.outbox_ready = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def start(self) -> None:
+        self._tasks = [
+            asyncio.create_task(self._loop(self.inbox_ready, self.drain_inbox), name="inbox"),
+            asyncio.create_task(self._loop(self.outbox_ready, self.drain_outbox), name="outbox"),
+        ]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks = []
+
+    async def _loop(self, ready: asyncio.Event, drain: Callable[[], Awaitable[int]]) -> None:
+        while True:
+            try:
+                worked = await drain()
+            except Exception:
+                # The database may be down for a moment: nothing is lost, try again shortly.
+                logger.exception("delivery loop failed; retrying")
+                worked = 0
+            if worked == 0:
+                ready.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(ready.wait(), IDLE_WAIT)
+
+    async def drain_inbox(self) -> int:
+        items = await self.store.claim_inbox(BATCH, LEASE)
+        for item in items:
+            await self._process(item)
+        return len(items)
+
+    async def _process(self, item: InboxItem) -> None:
+        inbound = decode_inbound(item.payload)
+        try:
+            outcome = await self.desk.handle(inbound)
+        except Exception as exc:
+            give_up = item.attempts >= MAX_INBOX_ATTEMPTS
+            logger.exception("inbox %d failed (attempt %d)", item.id, item.attempts)
+            await self.store.fail_inbox(item.id, f"{type(exc).__name__}: {exc}", give_up)
+            return
+        rows = []
+        if outcome.replies and inbound.channel.value in self.deliverers:
+            rows.append(
+                OutboxRow(
+                    source=f"inbox:{item.id}",
+                    seq=0,
+                    channel=inbound.channel.value,
+                    user_id=inbound.user_id,
+                    payload=encode_replies(outcome.replies),
+                    reply_token=inbound.reply_token,
+                    ticket_id=outcome.ticket_number,
+                )
+            )
+        await self.store.finish_inbox(item.id, rows)
+        if rows:
+            self.outbox_ready.set()
+        await self.on_outcome(outcome)
+
+    async def drain_outbox(self) -> int:
+        items = await self.store.claim_outbox(BATCH, LEASE)
+        if not items:
+            return 0
+        limit = asyncio.Semaphore(SEND_CONCURRENCY)
+
+        async def one(item: OutboxItem) -> None:
+            async with limit:
+                await self._send(item)
+
+        await asyncio.gather(*(one(item) for item in items))
+        return len(items)
+
+    async def _send(self, item: OutboxItem) -> None:
+        deliverer = self.deliverers.get(item.channel)
+        if deliverer is None:
+            await self.store.outbox_failed(item.id, f"channel {item.channel} is not configured")
+            return
+        fresh = utcnow() - item.created_at < REPLY_TOKEN_FRESH
+        token = item.reply_token if fresh and item.attempts == 1 else None
+        if item.channel == Channel.TELEGRAM.value and item.attempts == 1:
+            token = item.reply_token  # a callback-query id: acknowledged on the first try only
+        try:
+            await deliverer.deliver(
+                item.user_id, decode_replies(item.payload), token, item.retry_key
+            )
+        except Exception as exc:
+            verdict = classify(exc)
+            if verdict.retry and item.attempts < MAX_SEND_ATTEMPTS:
+                delay = backoff(item.attempts, verdict.wait)
+                logger.info(
+                    "outbox %d: %s; retry %d in %.1f s",
+                    item.id,
+                    verdict.reason,
+                    item.attempts,
+                    delay,
+                )
+                await self.store.outbox_retry(
+                    item.id, verdict.reason, utcnow() + dt.timedelta(seconds=delay)
+                )
+                self._wake_later(delay)
+                return
+            logger.warning("outbox %d failed for good: %s", item.id, verdict.reason)
+            await self.store.outbox_failed(item.id, verdict.reason)
+            if item.ticket_id is not None:
+                await self.store.record_delivery_error(item.ticket_id, verdict.reason)
+            return
+        await self.store.outbox_sent(item.id)
+
+    def _wake_later(self, delay: float) -> None:
+        loop = asyncio.get_running_loop()
+        loop.call_later(delay, self.outbox_ready.set)
