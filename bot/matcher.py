@@ -91,13 +91,17 @@ class MatcherConfig:
     weight_coverage: float = 0.45
     weight_bm25: float = 0.25
     weight_fuzzy: float = 0.30
-    answer_threshold: float = 0.40
-    answer_margin: float = 0.10
+    answer_threshold: float = 0.35
+    answer_margin: float = 0.08
     clarify_threshold: float = 0.20
     #: A clear leader below the answer bar is still answered when it leads by this much.
     cue_boost: float = 0.06
     lead_threshold: float = 0.30
     lead_margin: float = 0.15
+    #: …but only when most of the question is in the KB's vocabulary at all.
+    lead_max_unknown: float = 0.6
+    #: Similarity (0-100) a function-word-only question needs to a KB phrasing of that kind.
+    function_phrase_cutoff: float = 75.0
     clarify_window: float = 0.12
     max_options: int = 3
 
@@ -108,8 +112,8 @@ _EN_STOPWORDS = frozenset(
     should will shall may might must there here what whats which who whom whose how where
     when why this that these those any some please tell know want wanna like get got if so
     up out just also have has had as into than then them they he she his her im id ive dont
-    doesnt cant isnt arent theres hows wheres whos let lets me ok okay hey yes no not very
-    much many more one someone something anything go going gonna should u ur pls plz thx
+    doesnt cant isnt arent theres hows wheres whos let lets me ok okay yes no not very
+    much many more one someone something anything go going gonna should u ur pls plz
     really kindly""".split()
 )
 # Function characters: they appear in almost every Chinese question and say nothing of its topic.
@@ -444,6 +448,12 @@ class Matcher:
                     counts[token] += cfg.keyword_boost
             doc_terms.append(counts)
         self.analyzer.freeze_vocabulary(t for counts in doc_terms for t in counts)
+        self.function_phrasings: list[tuple[str, int]] = [
+            (text, index)
+            for index, texts in enumerate(self.phrasings)
+            for text in texts
+            if not tokens_of(text)
+        ]
         self.entry_tokens: list[frozenset[str]] = [frozenset(c) for c in doc_terms]
         n_docs = len(doc_terms)
         lengths = np.array([sum(c.values()) for c in doc_terms], dtype=np.float64)
@@ -530,8 +540,10 @@ class Matcher:
     def _score(self, normal: str) -> list[_Scored]:
         cfg = self.config
         query = self.analyzer.tokens(normal, correct=True)
-        if not query or not self.n_docs:
+        if not self.n_docs:
             return []
+        if not query:
+            return self._score_function_words(normal)
         scores = np.zeros(self.n_docs, dtype=np.float32)
         total_information = 0.0
         unknown_information = 0.0
@@ -567,6 +579,28 @@ class Matcher:
         results.sort(key=lambda s: s.confidence, reverse=True)
         return results
 
+    def _score_function_words(self, normal: str) -> list[_Scored]:
+        """A question made only of function words ("what can I ask you", "who are you") has
+        no token to rank by; it is compared whole with the KB phrasings of the same kind."""
+        if not normal or not self.function_phrasings:
+            return []
+        found = process.extract(
+            normal,
+            [text for text, _ in self.function_phrasings],
+            scorer=fuzz.ratio,
+            limit=self.config.max_options * 2,
+            score_cutoff=self.config.function_phrase_cutoff,
+        )
+        best: dict[int, float] = {}
+        for _, score, position in found:
+            index = self.function_phrasings[position][1]
+            best[index] = max(best.get(index, 0.0), score / 100)
+        return sorted(
+            (_Scored(index, score, 1.0, 0.0, score, 0.0) for index, score in best.items()),
+            key=lambda s: s.confidence,
+            reverse=True,
+        )
+
     def _fuzzy(self, normal: str, index: int) -> float:
         found = process.extractOne(normal, self.phrasings[index], scorer=fuzz.token_set_ratio)
         return float(found[1]) / 100 if found else 0.0
@@ -590,7 +624,9 @@ class Matcher:
         required_margin = cfg.answer_margin * min(1.0, max(room, 0.0))
         lead = top.confidence - runner_up
         if (top.confidence >= cfg.answer_threshold and lead >= required_margin) or (
-            top.confidence >= cfg.lead_threshold and lead >= cfg.lead_margin
+            top.confidence >= cfg.lead_threshold
+            and lead >= cfg.lead_margin
+            and top.unknown <= cfg.lead_max_unknown
         ):
             return Match(
                 question,
