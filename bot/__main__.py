@@ -1,9 +1,12 @@
-"""Command line: ``python -m bot serve | ask | chat | match | eval | kb check | kb dump | kb schema``."""
+"""Command line: ``python -m bot serve | ask | chat | match | eval | kb check | kb dump | kb schema |
+staff add``."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime as dt
+import getpass
 import json
 import logging
 import sys
@@ -135,6 +138,56 @@ def cmd_kb_schema(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _read_password(args: argparse.Namespace) -> str | None:
+    if args.password_stdin:
+        line = sys.stdin.readline()
+        return line.removesuffix("\n").removesuffix("\r")
+    if not sys.stdin.isatty():
+        print("error: no terminal to ask for the password: use --password-stdin", file=sys.stderr)
+        return None
+    first = getpass.getpass(f"Password for {args.name}: ")
+    if getpass.getpass("Again, to confirm: ") != first:
+        print("error: the two passwords differ; nothing was changed", file=sys.stderr)
+        return None
+    return first
+
+
+async def _save_staff(url: str, name: str, password_hash: str) -> bool:
+    """Create or update the account; True when it already existed."""
+    from bot.store import Store
+
+    store = await Store.open(url)
+    try:
+        existed = await store.staff_password_hash(name) is not None
+        await store.add_staff(name, password_hash)
+    finally:
+        await store.close()
+    return existed
+
+
+def cmd_staff_add(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.staff.accounts import hash_password
+
+    name = args.name.strip()
+    if not name or len(name) > 100 or not name.isprintable():
+        print("error: a staff name is 1-100 printable characters", file=sys.stderr)
+        return 2
+    password = _read_password(args)
+    if password is None:
+        return 2
+    try:
+        password_hash = hash_password(password)
+    except ValueError as exc:
+        print(f"error: {exc}; nothing was changed", file=sys.stderr)
+        return 2
+    existed = asyncio.run(_save_staff(settings.database_url, name, password_hash))
+    if existed:
+        print(f"staff account {name!r} updated: new password set; its open sessions are ended")
+    else:
+        print(f"staff account {name!r} created: sign in at /staff/login")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import serve
 
@@ -176,6 +229,23 @@ def build_parser() -> argparse.ArgumentParser:
     kb_schema.set_defaults(handler=cmd_kb_schema)
     kb_schema.add_argument("--knowledge")
     kb_schema.add_argument("--output", "-o")
+
+    staff = commands.add_parser("staff", help="staff console accounts")
+    staff_commands = staff.add_subparsers(dest="staff_command", required=True)
+    staff_add = staff_commands.add_parser(
+        "add",
+        help="create a staff account, or set a new password for an existing one",
+        description="Create a staff account for the web console (/staff), or set a new "
+        "password for an existing one (which signs out its sessions). The password is asked "
+        "for twice at a hidden prompt, or read from the first line of stdin.",
+    )
+    staff_add.set_defaults(handler=cmd_staff_add)
+    staff_add.add_argument("name", help="the account name staff sign in with")
+    staff_add.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of stdin (for scripts)",
+    )
     return parser
 
 

@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import json
 import logging
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Protocol
 
@@ -17,12 +18,14 @@ from telegram import Update
 from bot.channels.line import LineChannel
 from bot.channels.telegram import TelegramChannel
 from bot.channels.web import WEB_SESSION, chat_page, outcome_json, parse_chat
+from bot.delivery import Deliverer, Pipeline, encode_inbound
 from bot.desk import Desk
 from bot.errors import WebhookRejected
 from bot.kb.loader import KnowledgeBase, load
 from bot.matcher import Matcher
 from bot.models import Channel, Inbound, Outcome, Reply
 from bot.settings import Settings
+from bot.staff.console import setup_console
 from bot.staff.relay import Pusher, Relay
 from bot.staff.telegram_group import StaffGroup
 from bot.store import Store
@@ -45,6 +48,7 @@ LINE = web.AppKey("line", LineChannel)
 TELEGRAM = web.AppKey("telegram", TelegramChannel)
 TASKS = web.AppKey("tasks", set[asyncio.Task[None]])
 RELAY = web.AppKey("relay", Relay)
+PIPELINE = web.AppKey("pipeline", Pipeline)
 STAFF_GROUP = web.AppKey("staff_group", StaffGroup)
 HOUSEKEEPING_SECONDS = 60.0
 
@@ -96,15 +100,6 @@ async def _tell_staff(app: web.Application, outcome: Outcome) -> None:
             logger.exception("staff group not told of ticket #%d", notice.ticket_number)
 
 
-async def _answer(app: web.Application, sender: Sender, inbound: Inbound) -> None:
-    try:
-        outcome = await app[DESK].handle(inbound)
-        await sender.send(inbound, outcome.replies)
-        await _tell_staff(app, outcome)
-    except Exception:
-        logger.exception("could not answer %s event %s", inbound.channel, inbound.event_id)
-
-
 async def _staff_update(app: web.Application, group: StaffGroup, update: Update) -> None:
     try:
         await group.handle(update)
@@ -112,15 +107,22 @@ async def _staff_update(app: web.Application, group: StaffGroup, update: Update)
         logger.exception("staff group update %s failed", update.update_id)
 
 
-async def _accept(app: web.Application, sender: Sender, events: list[Inbound]) -> None:
+async def _accept(app: web.Application, events: list[Inbound]) -> None:
+    """Commit each event to the inbox before the webhook answers 200; the pipeline answers it.
+
+    A redelivered event (same webhookEventId / update_id) hits the inbox's unique key and is
+    dropped, so it is never answered twice.
+    """
     store = app[STORE]
+    accepted = False
     for inbound in events:
-        if inbound.event_id and not await store.first_delivery(
-            inbound.channel.value, inbound.event_id
-        ):
-            logger.info("duplicate %s event %s ignored", inbound.channel, inbound.event_id)
-            continue
-        _spawn(app, _answer(app, sender, inbound))
+        event_id = inbound.event_id or f"local-{uuid.uuid4()}"
+        if await store.accept_event(inbound.channel.value, event_id, encode_inbound(inbound)):
+            accepted = True
+        else:
+            logger.info("duplicate %s event %s ignored", inbound.channel, event_id)
+    if accepted:
+        app[PIPELINE].inbox_ready.set()
 
 
 async def line_webhook(request: web.Request) -> web.Response:
@@ -129,7 +131,7 @@ async def line_webhook(request: web.Request) -> web.Response:
         return _error(404, "LINE channel is not configured on this server")
     body = await request.read()
     events = line.parse(body, request.headers.get("X-Line-Signature"))
-    await _accept(request.app, line, events)
+    await _accept(request.app, events)
     return web.json_response({"ok": True})
 
 
@@ -148,7 +150,7 @@ async def telegram_webhook(request: web.Request) -> web.Response:
         return web.json_response({"ok": True})
     inbound = telegram.convert(update)
     if inbound is not None:
-        await _accept(request.app, telegram, [inbound])
+        await _accept(request.app, [inbound])
     return web.json_response({"ok": True})
 
 
@@ -274,7 +276,27 @@ def create_app(
             pushers[Channel.LINE.value] = app[LINE]
         if TELEGRAM in app:
             pushers[Channel.TELEGRAM.value] = app[TELEGRAM]
-        app[RELAY] = Relay(app[STORE], pushers)
+        deliverers: dict[str, Deliverer] = {}
+        if LINE in app:
+            deliverers[Channel.LINE.value] = app[LINE]
+        if TELEGRAM in app:
+            deliverers[Channel.TELEGRAM.value] = app[TELEGRAM]
+
+        async def show_delivery_state(number: int) -> None:
+            group = app.get(STAFF_GROUP)
+            ticket = await app[STORE].ticket(number)
+            if group is not None and ticket is not None:
+                await group.refresh_card(ticket)
+
+        pipeline = Pipeline(
+            app[STORE],
+            app[DESK],
+            deliverers,
+            lambda outcome: _tell_staff(app, outcome),
+            on_delivery_changed=show_delivery_state,
+        )
+        app[PIPELINE] = pipeline
+        app[RELAY] = Relay(app[STORE], pushers, queue=pipeline.queue_staff_message)
         if TELEGRAM in app and settings.staff_telegram_chat_id is not None:
             app[STAFF_GROUP] = StaffGroup(
                 app[TELEGRAM].bot,
@@ -289,8 +311,11 @@ def create_app(
             "on" if TELEGRAM in app else "off (no credentials)",
             "on" if STAFF_GROUP in app else "off (STAFF_TELEGRAM_CHAT_ID or Telegram unset)",
         )
+        pipeline.start()
         yield
-        # Answers in flight finish before their clients close.
+        await pipeline.stop()
+        # Staff-group work in flight finishes before the clients close; undelivered replies
+        # stay in the outbox for the next start.
         in_flight: set[asyncio.Task[None]] = app[TASKS]
         pending = list(in_flight)
         if pending:
@@ -315,6 +340,7 @@ def create_app(
     app.router.add_post("/webhooks/telegram", telegram_webhook)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
+    setup_console(app, settings)
     return app
 
 

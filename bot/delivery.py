@@ -18,6 +18,7 @@ import datetime as dt
 import json
 import logging
 import random
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
@@ -28,7 +29,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from bot.desk import Desk
 from bot.kb.schema import Contact
 from bot.models import Channel, Inbound, InboundKind, Option, Outcome, Reply
-from bot.store import Store
+from bot.store import Store, Ticket
 from bot.store.store import InboxItem, OutboxItem, OutboxRow, utcnow
 from bot.text import Lang
 
@@ -56,7 +57,9 @@ class Deliverer(Protocol):
 
 
 def encode_inbound(inbound: Inbound) -> str:
-    return json.dumps(dataclasses.asdict(inbound), ensure_ascii=False)
+    # ASCII escapes keep what a database cannot store (lone surrogates, NUL) storable; the
+    # desk cleans them when it reads the event back.
+    return json.dumps(dataclasses.asdict(inbound), ensure_ascii=True)
 
 
 def decode_inbound(payload: str) -> Inbound:
@@ -147,7 +150,10 @@ class Pipeline:
         desk: Desk,
         deliverers: dict[str, Deliverer],
         on_outcome: Callable[[Outcome], Awaitable[None]],
+        on_delivery_changed: Callable[[int], Awaitable[None]] | None = None,
     ) -> None:
+        #: Called with a ticket number when its delivery state changes (failed, or recovered).
+        self.on_delivery_changed = on_delivery_changed
         self.store = store
         self.desk = desk
         self.deliverers = deliverers
@@ -155,6 +161,33 @@ class Pipeline:
         self.inbox_ready = asyncio.Event()
         self.outbox_ready = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
+        self._busy = 0
+
+    async def queue_staff_message(self, ticket: Ticket, text: str) -> bool:
+        """A staff answer (or closing note) to the visitor, through the outbox."""
+        if ticket.channel not in self.deliverers:
+            return False
+        await self.store.enqueue(
+            [
+                OutboxRow(
+                    source=f"staff:{ticket.number}:{uuid.uuid4().hex}",
+                    seq=0,
+                    channel=ticket.channel,
+                    user_id=ticket.user_id,
+                    payload=encode_replies([Reply(text, lang=Lang(ticket.lang))]),
+                    ticket_id=ticket.number,
+                )
+            ]
+        )
+        self.outbox_ready.set()
+        return True
+
+    async def idle(self) -> bool:
+        """Nothing left to process or send, nothing being processed (tests wait for this)."""
+        if self._busy:
+            return False
+        backlog = await self.store.backlog()
+        return backlog["inbox"] == 0 and backlog["outbox"] == 0
 
     def start(self) -> None:
         self._tasks = [
@@ -184,10 +217,14 @@ class Pipeline:
                     await asyncio.wait_for(ready.wait(), IDLE_WAIT)
 
     async def drain_inbox(self) -> int:
-        items = await self.store.claim_inbox(BATCH, LEASE)
-        for item in items:
-            await self._process(item)
-        return len(items)
+        self._busy += 1
+        try:
+            items = await self.store.claim_inbox(BATCH, LEASE)
+            for item in items:
+                await self._process(item)
+            return len(items)
+        finally:
+            self._busy -= 1
 
     async def _process(self, item: InboxItem) -> None:
         inbound = decode_inbound(item.payload)
@@ -213,21 +250,26 @@ class Pipeline:
             )
         await self.store.finish_inbox(item.id, rows)
         if rows:
-            self.outbox_ready.set()
+            # The visitor first (emergency numbers at once), then staff are told.
+            await self.drain_outbox()
         await self.on_outcome(outcome)
 
     async def drain_outbox(self) -> int:
-        items = await self.store.claim_outbox(BATCH, LEASE)
-        if not items:
-            return 0
-        limit = asyncio.Semaphore(SEND_CONCURRENCY)
+        self._busy += 1
+        try:
+            items = await self.store.claim_outbox(BATCH, LEASE)
+            if not items:
+                return 0
+            limit = asyncio.Semaphore(SEND_CONCURRENCY)
 
-        async def one(item: OutboxItem) -> None:
-            async with limit:
-                await self._send(item)
+            async def one(item: OutboxItem) -> None:
+                async with limit:
+                    await self._send(item)
 
-        await asyncio.gather(*(one(item) for item in items))
-        return len(items)
+            await asyncio.gather(*(one(item) for item in items))
+            return len(items)
+        finally:
+            self._busy -= 1
 
     async def _send(self, item: OutboxItem) -> None:
         deliverer = self.deliverers.get(item.channel)
@@ -262,8 +304,12 @@ class Pipeline:
             await self.store.outbox_failed(item.id, verdict.reason)
             if item.ticket_id is not None:
                 await self.store.record_delivery_error(item.ticket_id, verdict.reason)
+                if self.on_delivery_changed is not None:
+                    await self.on_delivery_changed(item.ticket_id)
             return
-        await self.store.outbox_sent(item.id)
+        recovered = await self.store.outbox_sent(item.id, item.ticket_id)
+        if recovered and item.ticket_id is not None and self.on_delivery_changed is not None:
+            await self.on_delivery_changed(item.ticket_id)
 
     def _wake_later(self, delay: float) -> None:
         loop = asyncio.get_running_loop()

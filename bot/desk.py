@@ -31,6 +31,16 @@ CHOICE_STATUS = "ticket:status"
 CHOICE_CANCEL = "ticket:cancel"
 CHOICE_DELETE_YES = "delete:yes"
 CHOICE_DELETE_NO = "delete:no"
+_CHOICES = frozenset(
+    (
+        CHOICE_STAFF,
+        CHOICE_HELP,
+        CHOICE_STATUS,
+        CHOICE_CANCEL,
+        CHOICE_DELETE_YES,
+        CHOICE_DELETE_NO,
+    )
+)
 SUPPORT_ENTRY = "exchange.student-support"
 HELP_ENTRY = "faq.help"
 LANGUAGE_ENTRY = "faq.language"
@@ -189,6 +199,17 @@ def _clean(text: str) -> str:
     return text.encode("utf-8", "ignore").decode("utf-8").replace("\x00", "")
 
 
+def _not_a_question(text: str) -> bool:
+    """A logged inbound text that only steered the conversation: a button's value (taps are
+    logged by their choice), a numbered pick or a command."""
+    stripped = text.strip()
+    return (
+        stripped.startswith(("/", CHOICE_ENTRY, CHOICE_LANG))
+        or stripped in _CHOICES
+        or normalize(stripped).isdigit()
+    )
+
+
 def _storable(inbound: Inbound) -> Inbound:
     name = inbound.display_name
     return dataclasses.replace(
@@ -265,7 +286,9 @@ class Desk:
         lang = chosen or detect_language(text)
         command = text.strip().split(maxsplit=1)[0].lower() if text.strip() else ""
         if command.startswith("/"):
-            return await self._command(command.split("@", 1)[0], text, lang, state, ticket)
+            # A bare command has no language of its own: it continues the conversation's.
+            command_lang = chosen or (lang if " " in text.strip() else conversing)
+            return await self._command(command.split("@", 1)[0], text, command_lang, state, ticket)
         # Safety first, even inside a conversation with staff.
         match = self.matcher.match(text) if normalize(text) else None
         if match is not None and match.emergency:
@@ -326,7 +349,9 @@ class Desk:
         if command == "/human":
             if ticket is not None:
                 return self._status(ticket, lang)
-            question = await self.store.last_question(state.visitor_id) or text
+            question = (
+                await self.store.last_question(state.visitor_id, skip=_not_a_question) or text
+            )
             return await self._handoff(state, lang, "asked", question, None)
         if command == "/status":
             return self._status(ticket, lang)
@@ -351,7 +376,7 @@ class Desk:
         elif choice == CHOICE_STAFF:
             if ticket is not None:
                 return self._status(ticket, lang)
-            question = await self.store.last_question(state.visitor_id) or ""
+            question = await self.store.last_question(state.visitor_id, skip=_not_a_question) or ""
             reason = "support" if question and self._about_support(question) else "fallback"
             match = self.matcher.match(question) if question else None
             return await self._handoff(state, lang, reason, question, match)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import defaultdict, deque
 
@@ -20,8 +21,7 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-async def verify(store: Store, name: str, password: str) -> bool:
-    stored = await store.staff_password_hash(name)
+def _check(stored: str | None, password: str) -> bool:
     if stored is None:
         # Same work as a real check, so response time does not reveal which names exist.
         _hasher.hash(password)
@@ -32,10 +32,17 @@ async def verify(store: Store, name: str, password: str) -> bool:
         return False
 
 
+async def verify(store: Store, name: str, password: str) -> bool:
+    stored = await store.staff_password_hash(name)
+    # argon2 is deliberately slow (tens of ms): off the event loop, webhooks keep flowing.
+    return await asyncio.to_thread(_check, stored, password)
+
+
 class LoginThrottle:
     """At most ``attempts`` failed logins per name and per client address within ``window`` s."""
 
-    def __init__(self, attempts: int = 5, window: float = 900.0) -> None:
+    def __init__(self, attempts: int = 5, window: float = 900.0, max_keys: int = 10_000) -> None:
+        self.max_keys = max_keys
         self.attempts = attempts
         self.window = window
         self._failures: dict[str, deque[float]] = defaultdict(deque)
@@ -54,6 +61,10 @@ class LoginThrottle:
         now = time.monotonic()
         for key in keys:
             self._recent(key, now).append(now)
+        if len(self._failures) > self.max_keys:
+            # Made-up names must not grow memory without bound: drop keys with no recent failure.
+            for key in [k for k, v in self._failures.items() if not self._recent(k, now)]:
+                del self._failures[key]
 
     def succeeded(self, *keys: str) -> None:
         for key in keys:

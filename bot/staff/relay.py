@@ -8,6 +8,7 @@ configured, is kept in step (its card shows who claimed or closed the ticket).
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from bot.models import Reply
@@ -39,13 +40,24 @@ def _closed_note(ticket: Ticket) -> str:
     return localize(f"案件 #{ticket.number} 已由承辦同仁結案。歡迎隨時再提問。", Lang(ticket.lang))
 
 
+#: Queues a staff message for durable delivery (the outbox); returns False for a channel it
+#: does not deliver to (the web chat fetches its messages itself).
+Queue = Callable[[Ticket, str], Awaitable[bool]]
+
+
 class Relay:
-    def __init__(self, store: Store, pushers: dict[str, Pusher]) -> None:
+    def __init__(
+        self, store: Store, pushers: dict[str, Pusher], queue: Queue | None = None
+    ) -> None:
         self.store = store
         self.pushers = pushers
+        self.queue = queue
         self.cards: CardKeeper | None = None
 
     async def _deliver(self, ticket: Ticket, text: str) -> bool:
+        if self.queue is not None:
+            await self.queue(ticket, text)
+            return True
         pusher = self.pushers.get(ticket.channel)
         if pusher is None:
             # The web chat fetches staff answers itself (GET /api/chat/updates).
@@ -73,11 +85,19 @@ class Relay:
             ticket.visitor_id, "out", visible, "staff", ticket_id=number, author=staff
         )
         updated = await self.store.set_status(number, TicketStatus.ANSWERED, staff, text[:500])
+        if self.queue is not None:
+            # The card first: a delivery failure, found later by the outbox, edits it again.
+            await self._refresh(updated)
+            await self.queue(ticket, visible)
+            return await self.store.ticket(number)
         await self._deliver(ticket, visible)
         updated = await self.store.ticket(number)
-        if updated is not None and self.cards is not None:
-            await self.cards.refresh_card(updated)
+        await self._refresh(updated)
         return updated
+
+    async def _refresh(self, ticket: Ticket | None) -> None:
+        if ticket is not None and self.cards is not None:
+            await self.cards.refresh_card(ticket)
 
     async def claim(self, number: int, staff: str) -> Ticket | None:
         ticket = await self.store.ticket(number)

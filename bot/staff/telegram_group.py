@@ -4,11 +4,14 @@ visitor. Only updates from the configured staff chat are ever acted on.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import html
 import logging
+import re
+from collections.abc import Callable
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 
 from bot.models import NoticeKind, StaffNotice
@@ -20,15 +23,23 @@ logger = logging.getLogger(__name__)
 CLAIM = "claim:"
 CLOSE = "close:"
 _CHANNEL_NAMES = {"line": "LINE", "telegram": "Telegram", "web": "Web chat"}
+#: The event that records who brought a ticket to its status (shown on the card).
+_STATUS_ACTIONS = {TicketStatus.ANSWERED: "replied", TicketStatus.CLOSED: "closed"}
+# The first line of the bot's own messages about one ticket, as Telegram quotes them in a
+# reply (plain text): a card ("Request #12"), or a note under it ("#12 Mika: …").
+_CARD_HEADLINE = re.compile(r"(?:🚨 URGENT )?Request #(\d+)")
+_NOTE_HEADLINE = re.compile(r"(?:🚨 EMERGENCY WORDS · )?#(\d+) (?!\[)")
 
 
-def card_text(ticket: Ticket) -> str:
+def card_text(ticket: Ticket, by: str | None = None) -> str:
+    """The card; ``by`` is who answered or closed the ticket, when it is in that status."""
     urgent = "🚨 URGENT " if ticket.priority.value == "urgent" else ""
+    actor = "the visitor" if by == "visitor" else by
     status = {
         TicketStatus.OPEN: "open: reply to this message to answer",
         TicketStatus.CLAIMED: f"claimed by {ticket.assignee}",
-        TicketStatus.ANSWERED: f"answered by {ticket.assignee or 'staff'}",
-        TicketStatus.CLOSED: "closed",
+        TicketStatus.ANSWERED: f"answered by {actor or ticket.assignee or 'staff'}",
+        TicketStatus.CLOSED: f"closed by {actor}" if actor else "closed",
     }[ticket.status]
     guesses = ", ".join(f"{entry} ({score:.2f})" for entry, score in ticket.guesses) or "none"
     lines = [
@@ -60,12 +71,23 @@ def _staff_name(user: object) -> str:
 
 
 class StaffGroup:
-    def __init__(self, bot: Bot, chat_id: int, store: Store, relay: Relay, tz: dt.tzinfo) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        chat_id: int,
+        store: Store,
+        relay: Relay,
+        tz: dt.tzinfo,
+        clock: Callable[[], dt.datetime] | None = None,
+    ) -> None:
         self.bot = bot
         self.tz = tz
+        #: The same clock as the desk's: the closure switch holds the date the desk compares.
+        self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self.chat_id = chat_id
         self.store = store
         self.relay = relay
+        self._editing = asyncio.Lock()
         relay.cards = self
 
     def is_staff_update(self, update: Update) -> bool:
@@ -81,19 +103,31 @@ class StaffGroup:
         await self.store.set_card(ticket.number, message.message_id)
 
     async def refresh_card(self, ticket: Ticket) -> None:
-        if ticket.card_message_id is None:
-            return
-        try:
-            await self.bot.edit_message_text(
-                card_text(ticket),
-                chat_id=self.chat_id,
-                message_id=ticket.card_message_id,
-                parse_mode="HTML",
-                reply_markup=card_keyboard(ticket),
-            )
-        except TelegramError as exc:
-            # "message is not modified" and deleted cards must not stop the staff action.
-            logger.info("card of ticket #%d not edited: %s", ticket.number, exc)
+        # Edits race (a staff answer and the failed delivery it causes): one at a time, each
+        # showing the ticket as stored when it is made, so the last edit is the current state.
+        async with self._editing:
+            current = await self.store.ticket(ticket.number)
+            if current is None or current.card_message_id is None:
+                return
+            by = await self._status_actor(current)
+            try:
+                await self.bot.edit_message_text(
+                    card_text(current, by),
+                    chat_id=self.chat_id,
+                    message_id=current.card_message_id,
+                    parse_mode="HTML",
+                    reply_markup=card_keyboard(current),
+                )
+            except TelegramError as exc:
+                # "message is not modified" and deleted cards must not stop the staff action.
+                logger.info("card of ticket #%d not edited: %s", ticket.number, exc)
+
+    async def _status_actor(self, ticket: Ticket) -> str | None:
+        action = _STATUS_ACTIONS.get(ticket.status)
+        if action is None:
+            return None
+        events = await self.store.events(ticket.number)
+        return next((e.actor for e in reversed(events) if e.action == action), None)
 
     async def notify(self, notice: StaffNotice) -> None:
         ticket = await self.store.ticket(notice.ticket_number)
@@ -143,7 +177,7 @@ class StaffGroup:
         elif command == "/closed":
             await self._closure(message.text)
         elif message.reply_to_message is not None:
-            ticket = await self.store.ticket_by_card(message.reply_to_message.message_id)
+            ticket = await self._replied_ticket(message.reply_to_message)
             if ticket is None:
                 return
             answered = await self.relay.reply(ticket.number, staff, message.text)
@@ -154,6 +188,21 @@ class StaffGroup:
                     reply_to_message_id=message.message_id,
                 )
 
+    async def _replied_ticket(self, replied: Message) -> Ticket | None:
+        """The ticket a staff reply answers: its current card, or an earlier card of it (cards
+        are posted again) or a note under it, which name the ticket in their first line."""
+        ticket = await self.store.ticket_by_card(replied.message_id)
+        if ticket is not None:
+            return ticket
+        # Only the bot's own messages: a colleague's (or another bot's) proves nothing. A bot
+        # token starts with the bot's user id.
+        author = replied.from_user
+        if author is None or not self.bot.token.startswith(f"{author.id}:"):
+            return None
+        first_line = (replied.text or "").split("\n", 1)[0]
+        found = _CARD_HEADLINE.fullmatch(first_line) or _NOTE_HEADLINE.match(first_line)
+        return await self.store.ticket(int(found[1])) if found else None
+
     async def _button(self, update: Update) -> None:
         query = update.callback_query
         assert query is not None
@@ -163,7 +212,12 @@ class StaffGroup:
         try:
             if data.startswith(CLAIM):
                 ticket = await self.relay.claim(int(data[len(CLAIM) :]), staff)
-                notice = f"Claimed #{ticket.number}" if ticket else "No such request"
+                if ticket is None:
+                    notice = "No such request"
+                elif ticket.status is TicketStatus.CLOSED:
+                    notice = f"Request #{ticket.number} is already closed"
+                else:
+                    notice = f"Claimed #{ticket.number}"
             elif data.startswith(CLOSE):
                 ticket = await self.relay.close(int(data[len(CLOSE) :]), staff)
                 notice = f"Closed #{ticket.number}" if ticket else "No such request"
@@ -190,7 +244,7 @@ class StaffGroup:
     async def _closure(self, text: str) -> None:
         argument = text.strip().split(maxsplit=1)[1:] or [""]
         # The switch holds the office's local date: it lapses by itself at local midnight.
-        today = dt.datetime.now(self.tz).date().isoformat()
+        today = self.clock().astimezone(self.tz).date().isoformat()
         if argument[0].lower() in ("on", "today", "yes"):
             await self.store.set_flag(CLOSURE_FLAG, today)
             reply = "Office marked closed for today: visitors are told when it reopens."

@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -48,6 +48,14 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=dt.UTC)
     return value
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    # An instant to compare with stored ones, in UTC: SQLite stores and compares the text
+    # without its offset, so a Taipei-time cutoff would be read eight hours off there.
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
 
 
 class TicketStatus(StrEnum):
@@ -392,22 +400,28 @@ class Store:
             )
             return int(result.scalar_one())
 
-    async def last_question(self, visitor_id: int) -> str | None:
-        """The visitor's latest typed question (what "ask staff" after an answer refers to)."""
+    async def last_question(
+        self, visitor_id: int, *, skip: Callable[[str], bool] | None = None, scan: int = 20
+    ) -> str | None:
+        """The visitor's latest typed question (what "ask staff" after an answer refers to).
+
+        ``skip`` tells inbound texts that were no question (a tapped button's value, a numbered
+        pick, a command), which are logged with the decision they led to; the latest ``scan``
+        candidates are looked at.
+        """
         async with self.engine.connect() as conn:
-            value = (
-                await conn.execute(
-                    sa.select(messages.c.text)
-                    .where(
-                        messages.c.visitor_id == visitor_id,
-                        messages.c.direction == "in",
-                        messages.c.decision.in_(["answer", "clarify", "fallback", "handoff"]),
-                    )
-                    .order_by(messages.c.id.desc())
-                    .limit(1)
+            rows = await conn.execute(
+                sa.select(messages.c.text)
+                .where(
+                    messages.c.visitor_id == visitor_id,
+                    messages.c.direction == "in",
+                    messages.c.decision.in_(["answer", "clarify", "fallback", "handoff"]),
                 )
-            ).scalar_one_or_none()
-        return str(value) if value is not None else None
+                .order_by(messages.c.id.desc())
+                .limit(scan if skip is not None else 1)
+            )
+            texts = [str(row.text) for row in rows]
+        return next((text for text in texts if skip is None or not skip(text)), None)
 
     async def unanswered(self, limit: int = 500) -> list[UnansweredQuestion]:
         """The newest questions the bot could not answer (fallbacks), for the curators."""
@@ -579,6 +593,7 @@ class Store:
 
     async def unclaimed_since(self, cutoff: dt.datetime) -> list[Ticket]:
         """Open tickets whose card was last posted before ``cutoff`` (to post them again)."""
+        cutoff = _utc(cutoff)
         async with self.engine.connect() as conn:
             rows = await conn.execute(
                 _ticket_query()
@@ -726,20 +741,31 @@ class Store:
             for r in rows
         ]
 
-    async def outbox_sent(self, outbox_id: int) -> None:
+    async def outbox_sent(self, outbox_id: int, ticket_id: int | None = None) -> bool:
+        """Mark a message delivered; True when it cleared an earlier failure on its ticket."""
+        cleared = False
         async with self.engine.begin() as conn:
             await conn.execute(
                 outbox.update()
                 .where(outbox.c.id == outbox_id)
                 .values(status="sent", sent_at=utcnow(), locked_until=None)
             )
+            if ticket_id is not None:
+                # A message got through: an earlier failure no longer describes the ticket.
+                result = await conn.execute(
+                    tickets.update()
+                    .where(tickets.c.id == ticket_id, tickets.c.delivery_error.is_not(None))
+                    .values(delivery_error=None)
+                )
+                cleared = result.rowcount > 0
+        return cleared
 
     async def outbox_retry(self, outbox_id: int, error: str, at: dt.datetime) -> None:
         async with self.engine.begin() as conn:
             await conn.execute(
                 outbox.update()
                 .where(outbox.c.id == outbox_id)
-                .values(next_attempt_at=at, last_error=error[:1000], locked_until=None)
+                .values(next_attempt_at=_utc(at), last_error=error[:1000], locked_until=None)
             )
 
     async def outbox_failed(self, outbox_id: int, error: str) -> None:
@@ -768,10 +794,15 @@ class Store:
         return {"inbox": int(pending_in), "outbox": int(pending_out)}
 
     async def purge_before(self, cutoff: dt.datetime) -> int:
-        """Delete visitors silent since ``cutoff`` with all they left; old event ids too.
+        """Delete visitors silent since ``cutoff`` with all they left; old event ids too, and
+        inbox and outbox rows finished before it (they hold what visitors wrote and were sent).
+        A visitor who still writes keeps nothing older than ``cutoff`` either: their closed
+        tickets that last changed before it and their messages written before it go (an
+        active ticket keeps its messages).
 
         Returns how many visitors were removed. A visitor with an active ticket is kept.
         """
+        cutoff = _utc(cutoff)
         async with self.engine.begin() as conn:
             active = sa.select(tickets.c.visitor_id).where(
                 tickets.c.status.in_([s.value for s in ACTIVE_STATUSES])
@@ -786,9 +817,44 @@ class Store:
             ]
             if stale:
                 await _delete_visitors(conn, stale)
+            old_tickets = sa.select(tickets.c.id).where(
+                tickets.c.status == TicketStatus.CLOSED.value, tickets.c.updated_at < cutoff
+            )
+            active_tickets = sa.select(tickets.c.id).where(
+                tickets.c.status.in_([s.value for s in ACTIVE_STATUSES])
+            )
+            await conn.execute(
+                ticket_events.delete().where(ticket_events.c.ticket_id.in_(old_tickets))
+            )
+            await conn.execute(
+                messages.delete().where(
+                    sa.or_(
+                        messages.c.ticket_id.in_(old_tickets),
+                        sa.and_(
+                            messages.c.created_at < cutoff,
+                            sa.or_(
+                                messages.c.ticket_id.is_(None),
+                                messages.c.ticket_id.not_in(active_tickets),
+                            ),
+                        ),
+                    )
+                )
+            )
+            await conn.execute(tickets.delete().where(tickets.c.id.in_(old_tickets)))
             await conn.execute(
                 processed_events.delete().where(processed_events.c.received_at < cutoff)
             )
+            # Finished deliveries are history; pending ones are kept whatever their age.
+            await conn.execute(
+                inbox.delete().where(inbox.c.status != "pending", inbox.c.created_at < cutoff)
+            )
+            await conn.execute(
+                outbox.delete().where(outbox.c.status != "pending", outbox.c.created_at < cutoff)
+            )
+            for queue in (inbox, outbox):
+                await conn.execute(
+                    queue.delete().where(queue.c.status != "pending", queue.c.created_at < cutoff)
+                )
         return len(stale)
 
 
@@ -916,9 +982,19 @@ async def _queue(conn: AsyncConnection, row: OutboxRow, now: dt.datetime) -> Non
 async def _add_event(
     conn: AsyncConnection, number: int, actor: str, action: str, detail: str | None
 ) -> None:
+    # Only while the ticket exists: a delivery failure or an escalation arriving after the
+    # visitor deleted their data records nothing (PostgreSQL's foreign key would refuse the
+    # row; SQLite, which enforces none, would keep an orphan).
     await conn.execute(
-        ticket_events.insert().values(
-            ticket_id=number, actor=actor, action=action, detail=detail, created_at=utcnow()
+        ticket_events.insert().from_select(
+            ["ticket_id", "actor", "action", "detail", "created_at"],
+            sa.select(
+                tickets.c.id,
+                sa.literal(actor, ticket_events.c.actor.type),
+                sa.literal(action, ticket_events.c.action.type),
+                sa.literal(detail, ticket_events.c.detail.type),
+                sa.literal(utcnow(), ticket_events.c.created_at.type),
+            ).where(tickets.c.id == number),
         )
     )
 
@@ -926,6 +1002,18 @@ async def _add_event(
 async def _delete_visitors(conn: AsyncConnection, visitor_ids: list[int]) -> None:
     # Children first: SQLite enforces no foreign keys unless asked, so cascades are explicit.
     ticket_ids = sa.select(tickets.c.id).where(tickets.c.visitor_id.in_(visitor_ids))
+    # Messages already sent to them (what is still pending, such as the confirmation of a
+    # /delete, is still sent).
+    await conn.execute(
+        outbox.delete().where(
+            outbox.c.status != "pending",
+            sa.exists().where(
+                visitors.c.id.in_(visitor_ids),
+                visitors.c.channel == outbox.c.channel,
+                visitors.c.user_id == outbox.c.user_id,
+            ),
+        )
+    )
     await conn.execute(ticket_events.delete().where(ticket_events.c.ticket_id.in_(ticket_ids)))
     await conn.execute(messages.delete().where(messages.c.visitor_id.in_(visitor_ids)))
     await conn.execute(tickets.delete().where(tickets.c.visitor_id.in_(visitor_ids)))

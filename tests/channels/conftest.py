@@ -15,7 +15,7 @@ import pytest
 from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app import TASKS, create_app
+from bot.app import PIPELINE, STORE, TASKS, create_app
 from bot.kb.loader import KnowledgeBase
 from bot.settings import Settings
 from tests.channels.payloads import dumps, sign
@@ -82,14 +82,19 @@ class Desk:
         )
 
     async def settle(self, seconds: float = 10.0) -> None:
-        """Wait until every answer started by a webhook has finished (sent or failed)."""
+        """Wait until every accepted event has been answered and every reply sent or given up."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + seconds
         tasks: set[asyncio.Task[None]] = self.app[TASKS]
         while tasks:
             if loop.time() > deadline:
-                raise AssertionError(f"{len(tasks)} answer task(s) still running")
+                raise AssertionError(f"{len(tasks)} staff task(s) still running")
             await asyncio.wait(list(tasks), timeout=deadline - loop.time())
+        pipeline = self.app[PIPELINE]
+        while not await pipeline.idle():
+            if loop.time() > deadline:
+                raise AssertionError(f"backlog not drained: {await self.app[STORE].backlog()}")
+            await asyncio.sleep(0.02)
 
 
 DeskFactory = Callable[..., Awaitable[Desk]]

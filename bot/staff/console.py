@@ -1,0 +1,718 @@
+"""The staff web console at ``/staff``: sign in, the request list, a request's conversation
+with a reply box, claim and close, and the report of questions the bot could not answer.
+
+Everything a staff member does to a request goes through :class:`bot.staff.relay.Relay`,
+exactly as in the Telegram staff group.
+
+Security, in one place (:func:`_guard`, a middleware that sees every ``/staff`` route):
+
+- a session is an encrypted cookie (aiohttp-session's ``EncryptedCookieStorage``, Fernet),
+  ``HttpOnly``, ``SameSite=Lax``, path ``/staff``; the key is ``STAFF_SESSION_KEY`` or a
+  random key per process (staff then sign in again after a restart);
+- every route except the login form needs a signed-in session: pages redirect to the login
+  form, JSON endpoints (``/staff/api/…``) answer 401. A route added later is protected
+  without anyone remembering to protect it;
+- the session carries a fingerprint of the account's password hash, so ``python -m bot staff
+  add NAME`` with a new password signs out every session of that account;
+- every POST carries the session's CSRF token (a hidden form field, or ``X-CSRF-Token``),
+  else 403 and nothing is done; the login form too (no login CSRF);
+- failed logins are throttled per name and per client address (``LoginThrottle``): 429;
+- responses are ``no-store`` and carry a nonce-based Content-Security-Policy.
+
+The session middleware is ours, not ``aiohttp_session.setup``: the library's middleware keeps
+its state under plain string request keys, which aiohttp 3.14 warns about (an error under the
+test suite's warnings-as-errors), and it would run on the webhooks too.
+"""
+
+from __future__ import annotations
+
+import binascii
+import datetime as dt
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+from collections import Counter
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import jinja2
+from aiohttp import web
+from aiohttp_session import Session
+from aiohttp_session.cookie_storage import EncryptedCookieStorage
+from cryptography.fernet import Fernet
+from rapidfuzz import fuzz, process
+from yarl import URL
+
+from bot.errors import ConfigurationError
+from bot.settings import Settings
+from bot.staff.accounts import LoginThrottle, verify
+from bot.staff.relay import MAX_STAFF_TEXT, Relay
+from bot.store import ACTIVE_STATUSES, Priority, Store, Ticket, TicketStatus, UnansweredQuestion
+from bot.text import Lang, detect_language, normalize_many
+
+logger = logging.getLogger(__name__)
+
+PREFIX = "/staff"
+LOGIN = "/staff/login"
+API_PREFIX = "/staff/api/"
+#: Routes that answer without a session (the login form and its POST).
+PUBLIC = frozenset({LOGIN})
+COOKIE_NAME = "desk_staff"
+#: A session lasts a working day after its last change, then staff sign in again.
+SESSION_SECONDS = 12 * 3600
+MAX_NAME = 100
+MAX_PASSWORD = 1024
+#: Fallback questions at least this similar (rapidfuzz token_set_ratio) are one group.
+SIMILARITY = 80
+UNANSWERED_LIMIT = 500
+VARIANTS_SHOWN = 5
+
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+STATUS_LABELS = {
+    TicketStatus.OPEN: "Open 待處理",
+    TicketStatus.CLAIMED: "Claimed 處理中",
+    TicketStatus.ANSWERED: "Answered 已回覆",
+    TicketStatus.CLOSED: "Closed 已結案",
+}
+CHANNEL_LABELS = {"line": "LINE", "telegram": "Telegram", "web": "Web chat 網頁"}
+LANG_LABELS = {
+    Lang.EN.value: "English",
+    Lang.ZH_HANT.value: "繁體中文",
+    Lang.ZH_HANS.value: "简体中文",
+}
+PRIORITY_LABELS = {Priority.URGENT.value: "Urgent 緊急", Priority.NORMAL.value: "Normal 一般"}
+REASON_LABELS = {
+    "asked": "asked for a person",
+    "fallback": "the bot had no answer",
+    "emergency": "emergency words",
+    "support": "student support",
+}
+#: Status filter choices: the value in the query string → the statuses it selects.
+STATUS_FILTERS: dict[str, tuple[str, ...]] = {
+    "active": tuple(s.value for s in ACTIVE_STATUSES),
+    **{s.value: (s.value,) for s in TicketStatus},
+    "all": (),
+}
+
+
+@dataclass
+class Console:
+    """What the console keeps for the life of the process."""
+
+    storage: EncryptedCookieStorage
+    throttle: LoginThrottle
+    tz: dt.tzinfo
+
+
+CONSOLE = web.AppKey("staff_console", Console)
+SESSION = web.RequestKey("staff_session", Session)
+STAFF = web.RequestKey("staff_name", str)
+NONCE = web.RequestKey("staff_csp_nonce", str)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+# -- dependencies ----------------------------------------------------------------------------
+
+
+def _store(request: web.Request) -> Store:
+    # bot.app imports this module to call setup_console, so its keys are looked up late.
+    from bot.app import STORE
+
+    return request.app[STORE]
+
+
+def _relay(request: web.Request) -> Relay:
+    from bot.app import RELAY
+
+    return request.app[RELAY]
+
+
+def _console(request: web.Request) -> Console:
+    return request.app[CONSOLE]
+
+
+def _session(request: web.Request) -> Session:
+    return request[SESSION]
+
+
+# -- sessions, CSRF and the guard -------------------------------------------------------------
+
+
+def session_storage(settings: Settings) -> EncryptedCookieStorage:
+    """The encrypted cookie storage, keyed by ``STAFF_SESSION_KEY`` or a random key."""
+    if settings.staff_session_key is None:
+        key = Fernet.generate_key()
+        logger.info("staff console: no STAFF_SESSION_KEY, sessions last until a restart")
+    else:
+        key = settings.staff_session_key.get_secret_value().encode("ascii", "replace")
+    try:
+        fernet = Fernet(key)
+    except (ValueError, binascii.Error) as exc:
+        raise ConfigurationError(
+            "STAFF_SESSION_KEY must be 32 url-safe base64-encoded bytes, for example the "
+            'output of: python -c "from cryptography.fernet import Fernet; '
+            'print(Fernet.generate_key().decode())"'
+        ) from exc
+    return EncryptedCookieStorage(
+        fernet,
+        cookie_name=COOKIE_NAME,
+        max_age=SESSION_SECONDS,
+        path=PREFIX,
+        # Served over plain http on 127.0.0.1 in development; behind TLS a proxy can add it.
+        secure=False,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def _mark(password_hash: str) -> str:
+    """A fingerprint of the account's hash: a new password ends the account's sessions."""
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:32]
+
+
+def csrf_token(session: Session) -> str:
+    token = session.get("csrf")
+    if not isinstance(token, str) or not token:
+        token = secrets.token_urlsafe(32)
+        session["csrf"] = token
+    return token
+
+
+async def _signed_in(request: web.Request, session: Session) -> str | None:
+    name = session.get("staff")
+    mark = session.get("mark")
+    if not isinstance(name, str) or not isinstance(mark, str):
+        return None
+    stored = await _store(request).staff_password_hash(name)
+    if stored is None or not hmac.compare_digest(_mark(stored), mark):
+        logger.info("staff console: session of %r ended (account changed or removed)", name)
+        session.invalidate()
+        return None
+    return name
+
+
+async def _csrf_ok(request: web.Request, session: Session) -> bool:
+    expected = session.get("csrf")
+    if request.content_type in _FORM_TYPES:
+        sent = (await request.post()).get("csrf")
+    else:
+        sent = request.headers.get("X-CSRF-Token")
+    if not isinstance(expected, str) or not expected or not isinstance(sent, str):
+        return False
+    return hmac.compare_digest(expected.encode(), sent.encode())
+
+
+def _console_route(request: web.Request) -> str | None:
+    """The canonical path of the matched console route, or None for any other route."""
+    resource = request.match_info.route.resource
+    if resource is None:
+        return None
+    canonical = resource.canonical
+    if canonical == PREFIX or canonical.startswith(PREFIX + "/"):
+        return canonical
+    return None
+
+
+def _json_error(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message}, status=status)
+
+
+def _redirect(location: str) -> web.Response:
+    return web.Response(status=303, headers={"Location": location})
+
+
+def _harden(response: web.StreamResponse, nonce: str) -> None:
+    headers = response.headers
+    headers["Cache-Control"] = "no-store"
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["X-Frame-Options"] = "DENY"
+    headers["Referrer-Policy"] = "same-origin"
+    headers["Content-Security-Policy"] = (
+        f"default-src 'none'; style-src 'nonce-{nonce}'; script-src 'nonce-{nonce}'; "
+        "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    )
+
+
+async def _guarded(request: web.Request, handler: Handler, route: str) -> web.StreamResponse:
+    session = _session(request)
+    api = route.startswith(API_PREFIX)
+    if route not in PUBLIC:
+        staff = await _signed_in(request, session)
+        if staff is None:
+            if api:
+                return _json_error(401, "sign in to the staff console first")
+            if request.method in _SAFE_METHODS:
+                return _redirect(str(URL(LOGIN).with_query(next=request.path_qs)))
+            return _redirect(LOGIN)
+        request[STAFF] = staff
+    if request.method not in _SAFE_METHODS and not await _csrf_ok(request, session):
+        logger.warning(
+            "staff console: %s %s refused, missing or wrong CSRF token", request.method, route
+        )
+        if api:
+            return _json_error(403, "missing or wrong CSRF token")
+        return await _render(
+            request,
+            "error.html",
+            status=403,
+            title="Form expired 表單已過期",
+            message=(
+                "This form has expired or did not come from the console, so nothing was done. "
+                "Go back, reload the page and try again. "
+                "表單已過期或並非來自本系統，未執行任何動作；請返回、重新整理後再試一次。"
+            ),
+        )
+    return await handler(request)
+
+
+@web.middleware
+async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
+    route = _console_route(request)
+    if route is None:
+        return await handler(request)
+    console = _console(request)
+    session = await console.storage.load_session(request)
+    before = dict(session)
+    request[SESSION] = session
+    nonce = secrets.token_urlsafe(16)
+    request[NONCE] = nonce
+    response = await _guarded(request, handler, route)
+    if dict(session) != before:
+        await console.storage.save_session(request, response, session)
+    _harden(response, nonce)
+    return response
+
+
+# -- rendering ------------------------------------------------------------------------------
+
+_environment = jinja2.Environment(
+    loader=jinja2.PackageLoader("bot.staff", "templates"),
+    autoescape=jinja2.select_autoescape(["html"]),
+    undefined=jinja2.StrictUndefined,
+)
+
+
+def _flash(session: Session, kind: str, text: str) -> None:
+    session["flash"] = [kind, text]
+
+
+async def _render(
+    request: web.Request, template: str, *, status: int = 200, **context: Any
+) -> web.Response:
+    session = _session(request)
+    flash = session.pop("flash", None)
+    tz = _console(request).tz
+
+    def when(value: dt.datetime | None) -> str:
+        return value.astimezone(tz).strftime("%Y-%m-%d %H:%M") if value else ""
+
+    html = _environment.get_template(template).render(
+        staff=request.get(STAFF),
+        csrf=csrf_token(session),
+        nonce=request[NONCE],
+        flash=flash if isinstance(flash, list) and len(flash) == 2 else None,
+        path=request.path,
+        when=when,
+        status_labels={s.value: label for s, label in STATUS_LABELS.items()},
+        channel_labels=CHANNEL_LABELS,
+        lang_labels=LANG_LABELS,
+        priority_labels=PRIORITY_LABELS,
+        **context,
+    )
+    return web.Response(text=html, content_type="text/html", charset="utf-8", status=status)
+
+
+async def _not_found(request: web.Request, number: int) -> web.Response:
+    return await _render(
+        request,
+        "error.html",
+        status=404,
+        title="No such request 查無此案件",
+        message=f"There is no request #{number}. 查無案件 #{number}。",
+    )
+
+
+# -- login and logout -----------------------------------------------------------------------
+
+
+def _safe_next(value: object) -> str:
+    """Where to go after signing in: a console path on this site, never another site."""
+    if not isinstance(value, str) or not value.startswith(PREFIX) or "\\" in value:
+        return PREFIX
+    url = URL(value)
+    if url.is_absolute() or not (url.path == PREFIX or url.path.startswith(PREFIX + "/")):
+        return PREFIX
+    return value
+
+
+async def _login_form(
+    request: web.Request,
+    *,
+    status: int = 200,
+    nxt: str = PREFIX,
+    name: str = "",
+    error: str | None = None,
+    signed_out: bool = False,
+) -> web.Response:
+    return await _render(
+        request,
+        "login.html",
+        status=status,
+        next=nxt,
+        name=name[:MAX_NAME],
+        error=error,
+        signed_out=signed_out,
+    )
+
+
+async def login_page(request: web.Request) -> web.StreamResponse:
+    nxt = _safe_next(request.query.get("next"))
+    if await _signed_in(request, _session(request)) is not None:
+        return _redirect(nxt)
+    return await _login_form(request, nxt=nxt, signed_out=request.query.get("signed_out") == "1")
+
+
+async def login(request: web.Request) -> web.StreamResponse:
+    form = await request.post()
+    name = str(form.get("name", "")).strip()
+    password = str(form.get("password", ""))
+    nxt = _safe_next(form.get("next"))
+    if not name or not password or len(name) > MAX_NAME or len(password) > MAX_PASSWORD:
+        return await _login_form(
+            request,
+            status=400,
+            nxt=nxt,
+            name=name,
+            error="Enter your name and password. 請輸入帳號與密碼。",
+        )
+    keys = (f"name:{name.casefold()}", f"ip:{request.remote or 'unknown'}")
+    throttle = _console(request).throttle
+    if throttle.blocked(*keys):
+        logger.warning("staff console: login for %r throttled (%s)", name, request.remote)
+        minutes = max(1, round(throttle.window / 60))
+        return await _login_form(
+            request,
+            status=429,
+            nxt=nxt,
+            name=name,
+            error=(
+                f"Too many failed sign-ins. Wait {minutes} minutes, then try again. "
+                f"登入失敗次數過多，請 {minutes} 分鐘後再試。"
+            ),
+        )
+    store = _store(request)
+    if not await verify(store, name, password):
+        throttle.failed(*keys)
+        logger.warning("staff console: failed login for %r from %s", name, request.remote)
+        return await _login_form(
+            request,
+            status=401,
+            nxt=nxt,
+            name=name,
+            error="Wrong name or password. 帳號或密碼錯誤。",
+        )
+    throttle.succeeded(*keys)
+    stored = await store.staff_password_hash(name)
+    assert stored is not None
+    session = _session(request)
+    # A fresh session (and CSRF token) on signing in: nothing from before carries over.
+    session.invalidate()
+    session["staff"] = name
+    session["mark"] = _mark(stored)
+    session["csrf"] = secrets.token_urlsafe(32)
+    logger.info("staff console: %r signed in", name)
+    return _redirect(nxt)
+
+
+async def logout(request: web.Request) -> web.StreamResponse:
+    logger.info("staff console: %r signed out", request[STAFF])
+    _session(request).invalidate()
+    return _redirect(str(URL(LOGIN).with_query(signed_out="1")))
+
+
+# -- the request list -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    status: str = "active"
+    channel: str = ""
+    lang: str = ""
+    priority: str = ""
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, str]) -> Filters:
+        def pick(name: str, allowed: Sequence[str], default: str = "") -> str:
+            value = query.get(name, default)
+            return value if value in allowed else default
+
+        return cls(
+            status=pick("status", tuple(STATUS_FILTERS), "active"),
+            channel=pick("channel", tuple(CHANNEL_LABELS)),
+            lang=pick("lang", tuple(LANG_LABELS)),
+            priority=pick("priority", tuple(PRIORITY_LABELS)),
+        )
+
+    async def tickets(self, store: Store) -> list[Ticket]:
+        """Urgent first, then newest first (the store's order)."""
+        return await store.tickets(
+            statuses=STATUS_FILTERS[self.status],
+            channel=self.channel or None,
+            lang=self.lang or None,
+            priority=self.priority or None,
+        )
+
+
+def ticket_json(ticket: Ticket) -> dict[str, Any]:
+    return {
+        "number": ticket.number,
+        "status": ticket.status.value,
+        "priority": ticket.priority.value,
+        "channel": ticket.channel,
+        "lang": ticket.lang,
+        "display_name": ticket.display_name,
+        "question": ticket.question,
+        "reason": ticket.reason,
+        "assignee": ticket.assignee,
+        "delivery_error": ticket.delivery_error,
+        "created_at": ticket.created_at.isoformat(),
+        "updated_at": ticket.updated_at.isoformat(),
+    }
+
+
+async def tickets_page(request: web.Request) -> web.StreamResponse:
+    filters = Filters.from_query(request.query)
+    tickets = await filters.tickets(_store(request))
+    return await _render(
+        request,
+        "tickets.html",
+        tickets=tickets,
+        filters=filters,
+        status_filters=[
+            ("active", "Active (open, claimed, answered) 未結案"),
+            *((s.value, label) for s, label in STATUS_LABELS.items()),
+            ("all", "All 全部"),
+        ],
+    )
+
+
+async def tickets_api(request: web.Request) -> web.StreamResponse:
+    filters = Filters.from_query(request.query)
+    tickets = await filters.tickets(_store(request))
+    return web.json_response({"tickets": [ticket_json(t) for t in tickets]}, dumps=_dumps)
+
+
+# -- one request ----------------------------------------------------------------------------
+
+
+def _number(request: web.Request) -> int:
+    return int(request.match_info["number"])
+
+
+def _ticket_url(number: int) -> str:
+    return f"{PREFIX}/tickets/{number}"
+
+
+async def ticket_page(request: web.Request) -> web.StreamResponse:
+    number = _number(request)
+    store = _store(request)
+    ticket = await store.ticket(number)
+    if ticket is None:
+        return await _not_found(request, number)
+    return await _render(
+        request,
+        "ticket.html",
+        ticket=ticket,
+        messages=await store.messages_of(ticket.visitor_id),
+        events=await store.events(number),
+        reason=REASON_LABELS.get(ticket.reason, ticket.reason),
+        max_text=MAX_STAFF_TEXT,
+    )
+
+
+async def reply(request: web.Request) -> web.StreamResponse:
+    number = _number(request)
+    text = str((await request.post()).get("text", "")).strip()
+    session = _session(request)
+    if not text:
+        _flash(session, "error", "Write a reply before sending it. 請先輸入回覆內容。")
+        return _redirect(_ticket_url(number))
+    ticket = await _relay(request).reply(number, request[STAFF], text)
+    if ticket is None:
+        if await _store(request).ticket(number) is None:
+            return await _not_found(request, number)
+        _flash(session, "error", f"Request #{number} is closed: the reply was not sent.")
+    elif ticket.delivery_error:
+        _flash(
+            session,
+            "error",
+            f"The reply is saved but could not be delivered: {ticket.delivery_error[:200]}",
+        )
+    else:
+        channel = CHANNEL_LABELS.get(ticket.channel, ticket.channel)
+        _flash(session, "ok", f"Reply sent to the visitor on {channel}. 已回覆訪客。")
+    return _redirect(_ticket_url(number))
+
+
+async def claim(request: web.Request) -> web.StreamResponse:
+    number = _number(request)
+    ticket = await _relay(request).claim(number, request[STAFF])
+    if ticket is None:
+        return await _not_found(request, number)
+    session = _session(request)
+    if ticket.status is TicketStatus.CLOSED:
+        _flash(session, "error", f"Request #{number} is already closed.")
+    else:
+        _flash(session, "ok", f"You claimed request #{number}. 已認領案件。")
+    return _redirect(_ticket_url(number))
+
+
+async def close(request: web.Request) -> web.StreamResponse:
+    number = _number(request)
+    before = await _store(request).ticket(number)
+    if before is None:
+        return await _not_found(request, number)
+    session = _session(request)
+    if before.status is TicketStatus.CLOSED:
+        _flash(session, "error", f"Request #{number} was already closed.")
+    else:
+        await _relay(request).close(number, request[STAFF])
+        _flash(session, "ok", f"Request #{number} closed; the visitor was told. 已結案。")
+    return _redirect(_ticket_url(number))
+
+
+# -- unanswered questions -------------------------------------------------------------------
+
+
+@dataclass
+class QuestionGroup:
+    """Fallback questions that say the same thing: one row of the curators' report."""
+
+    question: str
+    count: int
+    last_seen: dt.datetime
+    langs: tuple[str, ...]
+    variants: tuple[str, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "count": self.count,
+            "last_seen": self.last_seen.isoformat(),
+            "langs": list(self.langs),
+            "variants": list(self.variants),
+        }
+
+
+@dataclass
+class _Cluster:
+    texts: list[str] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+    seen: list[dt.datetime] = field(default_factory=list)
+
+    def group(self) -> QuestionGroup:
+        # The representative: the most frequent wording (by its normalised form), newest text.
+        counts = Counter(self.keys)
+        first_at = {key: i for i, key in reversed(list(enumerate(self.keys)))}
+        top = max(counts, key=lambda key: (counts[key], -first_at[key]))
+        question = self.texts[first_at[top]]
+        variants = [self.texts[first_at[key]] for key in counts if key != top]
+        langs = Counter(detect_language(text).value for text in self.texts)
+        return QuestionGroup(
+            question=question,
+            count=len(self.texts),
+            last_seen=max(self.seen),
+            langs=tuple(lang for lang, _ in langs.most_common()),
+            variants=tuple(variants[:VARIANTS_SHOWN]),
+        )
+
+
+def group_questions(
+    questions: Sequence[UnansweredQuestion], threshold: float = SIMILARITY
+) -> list[QuestionGroup]:
+    """Greedy clustering: each question joins the most similar group (its first question,
+    normalised) at ``token_set_ratio >= threshold``, else starts a group. Most asked first."""
+    keys = normalize_many([q.text for q in questions])
+    clusters: list[_Cluster] = []
+    seeds: list[str] = []
+    for question, normal in zip(questions, keys, strict=True):
+        key = normal or question.text.strip()
+        if not key:
+            continue
+        best = process.extractOne(key, seeds, scorer=fuzz.token_set_ratio, score_cutoff=threshold)
+        if best is None:
+            clusters.append(_Cluster())
+            seeds.append(key)
+            cluster = clusters[-1]
+        else:
+            cluster = clusters[best[2]]
+        cluster.texts.append(question.text.strip())
+        cluster.keys.append(key)
+        cluster.seen.append(question.created_at)
+    groups = [cluster.group() for cluster in clusters]
+    groups.sort(key=lambda g: (-g.count, -g.last_seen.timestamp()))
+    return groups
+
+
+async def unanswered_page(request: web.Request) -> web.StreamResponse:
+    questions = await _store(request).unanswered(UNANSWERED_LIMIT)
+    return await _render(
+        request,
+        "unanswered.html",
+        groups=group_questions(questions),
+        total=len(questions),
+        limit=UNANSWERED_LIMIT,
+    )
+
+
+async def unanswered_api(request: web.Request) -> web.StreamResponse:
+    questions = await _store(request).unanswered(UNANSWERED_LIMIT)
+    return web.json_response(
+        {"groups": [g.as_json() for g in group_questions(questions)]},
+        dumps=_dumps,
+    )
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+# -- wiring ---------------------------------------------------------------------------------
+
+
+def setup_console(app: web.Application, settings: Settings) -> None:
+    """Add the console's routes and its guard to ``app`` (built by ``bot.app.create_app``)."""
+    app[CONSOLE] = Console(
+        storage=session_storage(settings), throttle=LoginThrottle(), tz=settings.tz
+    )
+    app.middlewares.append(_guard)
+    number = r"{number:\d{1,9}}"
+    router = app.router
+    router.add_get(PREFIX, tickets_page, name="staff.tickets")
+    router.add_get(LOGIN, login_page, name="staff.login")
+    router.add_post(LOGIN, login)
+    router.add_post(f"{PREFIX}/logout", logout, name="staff.logout")
+    router.add_get(f"{PREFIX}/tickets/{number}", ticket_page, name="staff.ticket")
+    router.add_post(f"{PREFIX}/tickets/{number}/reply", reply, name="staff.reply")
+    router.add_post(f"{PREFIX}/tickets/{number}/claim", claim, name="staff.claim")
+    router.add_post(f"{PREFIX}/tickets/{number}/close", close, name="staff.close")
+    router.add_get(f"{PREFIX}/unanswered", unanswered_page, name="staff.unanswered")
+    router.add_get(f"{API_PREFIX}tickets", tickets_api, name="staff.api.tickets")
+    router.add_get(f"{API_PREFIX}unanswered", unanswered_api, name="staff.api.unanswered")
+
+
+__all__ = [
+    "CONSOLE",
+    "Console",
+    "Filters",
+    "QuestionGroup",
+    "group_questions",
+    "session_storage",
+    "setup_console",
+]
