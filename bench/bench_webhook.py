@@ -74,7 +74,8 @@ def _event(index: int) -> bytes:
                 "type": "message",
                 "mode": "active",
                 "timestamp": 1700000000000 + index,
-                "source": {"type": "user", "userId": f"U{index % 200:032x}"},
+                # One visitor per event: the per-visitor flood control must not shape the figure.
+                "source": {"type": "user", "userId": f"U{index:032x}"},
                 "webhookEventId": f"01BENCH{index:019d}",
                 "deliveryContext": {"isRedelivery": False},
                 "replyToken": f"rt{index}",

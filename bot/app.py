@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import json
 import logging
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Protocol
@@ -23,6 +24,8 @@ from bot.desk import Desk
 from bot.errors import WebhookRejected
 from bot.kb.loader import KnowledgeBase, load
 from bot.matcher import Matcher
+from bot.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
+from bot.metrics import Metrics
 from bot.models import Channel, Inbound, Outcome, Reply
 from bot.settings import Settings
 from bot.staff.console import setup_console
@@ -49,6 +52,7 @@ TELEGRAM = web.AppKey("telegram", TelegramChannel)
 TASKS = web.AppKey("tasks", set[asyncio.Task[None]])
 RELAY = web.AppKey("relay", Relay)
 PIPELINE = web.AppKey("pipeline", Pipeline)
+METRICS = web.AppKey("metrics", Metrics)
 STAFF_GROUP = web.AppKey("staff_group", StaffGroup)
 HOUSEKEEPING_SECONDS = 60.0
 
@@ -161,7 +165,9 @@ async def api_chat(request: web.Request) -> web.Response:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise WebhookRejected(400, 'body must be JSON: {"session", "text"|"choice"}') from exc
     inbound = parse_chat(data)
+    started = time.perf_counter()
     outcome = await request.app[DESK].handle(inbound)
+    request.app[METRICS].observe_outcome(inbound.channel.value, outcome, started)
     await _tell_staff(request.app, outcome)
     return web.json_response(
         outcome_json(outcome), dumps=lambda o: json.dumps(o, ensure_ascii=False)
@@ -196,6 +202,27 @@ async def api_chat_updates(request: web.Request) -> web.Response:
 
 async def page(request: web.Request) -> web.Response:
     return web.Response(text=chat_page(), content_type="text/html", charset="utf-8")
+
+
+async def metrics(request: web.Request) -> web.Response:
+    return web.Response(
+        body=request.app[METRICS].render(), headers={"Content-Type": METRICS_CONTENT_TYPE}
+    )
+
+
+@web.middleware
+async def timed_webhooks(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    if not request.path.startswith("/webhooks/"):
+        return await handler(request)
+    started = time.perf_counter()
+    try:
+        return await handler(request)
+    finally:
+        resource = request.match_info.route.resource
+        route = resource.canonical if resource is not None else "unmatched"
+        request.app[METRICS].webhook_seconds.labels(route).observe(time.perf_counter() - started)
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -241,7 +268,10 @@ def create_app(
     kb: KnowledgeBase | None = None,
     clock: Callable[[], dt.datetime] | None = None,
 ) -> web.Application:
-    app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[errors_as_json])
+    app = web.Application(
+        client_max_size=MAX_BODY_BYTES, middlewares=[timed_webhooks, errors_as_json]
+    )
+    app[METRICS] = Metrics()
     app[SETTINGS] = settings
     app[KB] = kb if kb is not None else load(settings.knowledge_dir)
     app[TASKS] = set()
@@ -294,6 +324,7 @@ def create_app(
             deliverers,
             lambda outcome: _tell_staff(app, outcome),
             on_delivery_changed=show_delivery_state,
+            metrics=app[METRICS],
         )
         app[PIPELINE] = pipeline
         app[RELAY] = Relay(app[STORE], pushers, queue=pipeline.queue_staff_message)
@@ -340,6 +371,7 @@ def create_app(
     app.router.add_post("/webhooks/telegram", telegram_webhook)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics)
     setup_console(app, settings)
     return app
 

@@ -18,6 +18,7 @@ import datetime as dt
 import json
 import logging
 import random
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
@@ -28,6 +29,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.desk import Desk
 from bot.kb.schema import Contact
+from bot.metrics import Metrics
 from bot.models import Channel, Inbound, InboundKind, Option, Outcome, Reply
 from bot.store import Store, Ticket
 from bot.store.store import InboxItem, OutboxItem, OutboxRow, utcnow
@@ -151,7 +153,9 @@ class Pipeline:
         deliverers: dict[str, Deliverer],
         on_outcome: Callable[[Outcome], Awaitable[None]],
         on_delivery_changed: Callable[[int], Awaitable[None]] | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
+        self.metrics = metrics or Metrics()
         #: Called with a ticket number when its delivery state changes (failed, or recovered).
         self.on_delivery_changed = on_delivery_changed
         self.store = store
@@ -228,8 +232,10 @@ class Pipeline:
 
     async def _process(self, item: InboxItem) -> None:
         inbound = decode_inbound(item.payload)
+        started = time.perf_counter()
         try:
             outcome = await self.desk.handle(inbound)
+            self.metrics.observe_outcome(inbound.channel.value, outcome, started)
         except Exception as exc:
             give_up = item.attempts >= MAX_INBOX_ATTEMPTS
             logger.exception("inbox %d failed (attempt %d)", item.id, item.attempts)
@@ -280,12 +286,16 @@ class Pipeline:
         token = item.reply_token if fresh and item.attempts == 1 else None
         if item.channel == Channel.TELEGRAM.value and item.attempts == 1:
             token = item.reply_token  # a callback-query id: acknowledged on the first try only
+        self.metrics.send_attempts.labels(item.channel).inc()
+        started = time.perf_counter()
         try:
             await deliverer.deliver(
                 item.user_id, decode_replies(item.payload), token, item.retry_key
             )
         except Exception as exc:
             verdict = classify(exc)
+            final = not (verdict.retry and item.attempts < MAX_SEND_ATTEMPTS)
+            self.metrics.send_failures.labels(item.channel, str(final).lower()).inc()
             if verdict.retry and item.attempts < MAX_SEND_ATTEMPTS:
                 delay = backoff(item.attempts, verdict.wait)
                 logger.info(
@@ -307,6 +317,7 @@ class Pipeline:
                 if self.on_delivery_changed is not None:
                     await self.on_delivery_changed(item.ticket_id)
             return
+        self.metrics.send_seconds.labels(item.channel).observe(time.perf_counter() - started)
         recovered = await self.store.outbox_sent(item.id, item.ticket_id)
         if recovered and item.ticket_id is not None and self.on_delivery_changed is not None:
             await self.on_delivery_changed(item.ticket_id)

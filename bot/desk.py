@@ -17,6 +17,7 @@ from bot.kb.loader import KnowledgeBase
 from bot.matcher import EMERGENCY_ENTRY, Decision, Match, Matcher
 from bot.models import Inbound, InboundKind, NoticeKind, Option, Outcome, Reply, StaffNotice
 from bot.office import OfficeCalendar
+from bot.ratelimit import Verdict, VisitorRateLimit
 from bot.settings import Settings
 from bot.store import CLOSURE_FLAG, Priority, Store, Ticket, TicketStatus, VisitorState
 from bot.text import Lang, detect_language, localize, normalize
@@ -126,6 +127,10 @@ _TEXTS: dict[str, dict[Lang, str]] = {
         Lang.EN: "OK, nothing was deleted.",
         Lang.ZH_HANT: "好的，沒有刪除任何資料。",
     },
+    "slow_down": {
+        Lang.EN: "You are sending messages very fast. Please wait a minute, then ask again.",
+        Lang.ZH_HANT: "您傳送訊息的速度太快了，請稍候一分鐘再詢問。",
+    },
     "lang_set": {
         Lang.EN: "OK, I will answer in English.",
         Lang.ZH_HANT: "好的，我會用繁體中文回答。",
@@ -228,6 +233,7 @@ class Desk:
         store: Store,
         settings: Settings,
         clock: Callable[[], dt.datetime] | None = None,
+        rate_limit: VisitorRateLimit | None = None,
     ) -> None:
         self.kb = kb
         self.matcher = matcher
@@ -235,6 +241,7 @@ class Desk:
         self.settings = settings
         self.office = OfficeCalendar(settings)
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        self.rate_limit = rate_limit or VisitorRateLimit()
 
     def _context(self) -> AnswerContext:
         today = self.clock().astimezone(self.settings.tz).date()
@@ -246,7 +253,16 @@ class Desk:
             inbound.channel.value, inbound.user_id, inbound.display_name
         )
         ticket = await self.store.active_ticket(state.visitor_id)
-        outcome = await self._dispatch(inbound, state, ticket)
+        verdict = self.rate_limit.check(f"{inbound.channel.value}:{inbound.user_id}")
+        if verdict is Verdict.ALLOW:
+            outcome = await self._dispatch(inbound, state, ticket)
+        else:
+            # A flood: one notice, then quiet until it calms; the messages are still recorded.
+            lang = Lang(state.lang_choice or state.last_lang or Lang.EN.value)
+            notice = [Reply(_say("slow_down", lang), lang=lang)]
+            outcome = Outcome(
+                notice if verdict is Verdict.NOTIFY else [], "rate_limited", lang=lang
+            )
         if outcome.forget:
             return outcome
         logged_in = inbound.text or inbound.choice or f"[{inbound.kind.value}]"

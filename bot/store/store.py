@@ -935,7 +935,15 @@ async def _claim(
     )
 
 
+#: Any fixed number: the key of the lock that lets one replica at a time run migrations.
+_MIGRATION_LOCK = 7_215_342
+
+
 def _migrate(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        # Replicas starting together on an empty database would all create the same tables;
+        # the transaction-level advisory lock lets one migrate while the others wait.
+        connection.execute(sa.text(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})"))
     upgrade(connection)
 
 

@@ -427,3 +427,14 @@ async def test_claim_after_close_does_not_claim(staff_desk: Desk) -> None:
     assert (closed.status, closed.assignee) == (TicketStatus.CLOSED, None)
     answers = [c.params["text"] for c in desk.telegram.calls_to("answerCallbackQuery")]
     assert answers == ["Closed #1", "Request #1 is already closed"]
+
+
+async def test_staff_hear_of_a_request_even_when_the_visitors_answer_fails(
+    staff_desk: Desk,
+) -> None:
+    desk = staff_desk
+    desk.line.fail_next(1, 403, path=REPLY)
+    assert (await desk.post_line(line_body(line_text("talk to a human")))).status == 200
+    await desk.line.wait_for(REPLY)
+    await desk.settle()
+    assert len(cards(desk, 1)) == 1
