@@ -247,7 +247,8 @@ async def housekeeping_once(app: web.Application, settings: Settings, now: dt.da
             "retention: removed %d visitor(s) silent for %d days", removed, settings.retention_days
         )
     group = app.get(STAFF_GROUP)
-    if group is not None:
+    # Reposting reminds staff who are at work; overnight it would only pile up copies.
+    if group is not None and app[DESK].office.status(now).open_now:
         await group.repost_unclaimed(dt.timedelta(minutes=settings.staff_repost_minutes), now)
 
 
@@ -335,6 +336,7 @@ def create_app(
                 app[STORE],
                 app[RELAY],
                 settings.tz,
+                clock=clock,
             )
         logger.info(
             "channels: web chat on; LINE %s; Telegram %s; staff group %s",

@@ -438,7 +438,7 @@ class Desk:
             when = f"{reopens:%a %-d %b} at {reopens:%H:%M}"
         else:
             weekday = "一二三四五六日"[reopens.weekday()]
-            when = f" {reopens.month}月{reopens.day}日（週{weekday}）{reopens:%H:%M} "
+            when = f"{reopens.month}月{reopens.day}日（週{weekday}）{reopens:%H:%M}"
         return _say(key, lang, when=when)
 
     def _ticket_options(self, lang: Lang) -> tuple[Option, ...]:

@@ -170,22 +170,22 @@ async def test_inside_office_hours_the_visitor_expects_a_reply_soon(desk: Desk) 
         (
             taipei(2026, 11, 26, 18, 5),
             "Fri 27 Nov at 08:00",
-            "目前非上班時間，同仁將於 11月27日（週五）08:00 上班後回覆。",
+            "目前非上班時間，同仁將於11月27日（週五）08:00上班後回覆。",
         ),
         (
             taipei(2026, 10, 8, 17, 30),
             "Mon 12 Oct at 08:00",
-            "目前非上班時間，同仁將於 10月12日（週一）08:00 上班後回覆。",
+            "目前非上班時間，同仁將於10月12日（週一）08:00上班後回覆。",
         ),
         (
             taipei(2025, 2, 7, 20),
             "Sat 8 Feb at 08:00",
-            "目前非上班時間，同仁將於 2月8日（週六）08:00 上班後回覆。",
+            "目前非上班時間，同仁將於2月8日（週六）08:00上班後回覆。",
         ),
         (
             taipei(2026, 2, 14, 9),
             "Mon 23 Feb at 08:00",
-            "目前非上班時間，同仁將於 2月23日（週一）08:00 上班後回覆。",
+            "目前非上班時間，同仁將於2月23日（週一）08:00上班後回覆。",
         ),
     ],
 )
@@ -208,7 +208,7 @@ async def test_closure_switch_is_named_to_the_visitor(
         "(Taiwan time)."
     )
     assert await handoff_text(desk, "我要找真人") == (
-        "今日停止上班，同仁將於 11月27日（週五）08:00 上班後回覆。"
+        "今日停止上班，同仁將於11月27日（週五）08:00上班後回覆。"
     )
     # The switch holds a date: the next day it has lapsed by itself.
     clock.now = taipei(2026, 11, 27, 9)

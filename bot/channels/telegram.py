@@ -106,6 +106,8 @@ class TelegramChannel:
         if update.callback_query is not None:
             query = update.callback_query
             chat = query.message.chat if query.message is not None else None
+            if chat is not None and chat.type != "private":
+                return None  # a button in some group: not a visitor conversation
             user_id = str(chat.id if chat is not None else query.from_user.id)
             return Inbound(
                 Channel.TELEGRAM,

@@ -851,10 +851,6 @@ class Store:
             await conn.execute(
                 outbox.delete().where(outbox.c.status != "pending", outbox.c.created_at < cutoff)
             )
-            for queue in (inbox, outbox):
-                await conn.execute(
-                    queue.delete().where(queue.c.status != "pending", queue.c.created_at < cutoff)
-                )
         return len(stale)
 
 

@@ -41,6 +41,17 @@ async def _line_ticket(desk: Desk) -> int:
     return card_id
 
 
+async def test_no_card_is_posted_again_while_the_office_is_closed(staff_desk: Desk) -> None:
+    desk = staff_desk
+    await _line_ticket(desk)
+    # The clock starts on a Thursday morning: two days later is a Saturday.
+    await housekeeping_once(desk.app, desk.settings, later(2 * 24 * 60))
+    assert len(cards(desk, 1)) == 1
+    # Monday morning the office opens: the waiting request is posted again.
+    await housekeeping_once(desk.app, desk.settings, later(4 * 24 * 60))
+    assert len(cards(desk, 1)) == 2
+
+
 async def test_unclaimed_card_is_posted_again_after_the_interval(staff_desk: Desk) -> None:
     desk = staff_desk
     first_card = await _line_ticket(desk)
