@@ -7,6 +7,7 @@ Secrets are ``SecretStr``: their value never appears in a repr, a log line or an
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 from pathlib import Path
 from typing import Self
 from zoneinfo import ZoneInfo
@@ -50,6 +51,11 @@ class Settings(BaseSettings):
     #: Key of the staff console's encrypted session cookie (32 url-safe base64 bytes, Fernet).
     #: Unset: a random key per process, so staff log in again after a restart.
     staff_session_key: SecretStr | None = None
+    #: Mark the staff console's cookie Secure (set it when the console is served over HTTPS).
+    staff_cookie_secure: bool = False
+    #: Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For is
+    #: believed, so login throttling sees each staff member's own address, not the proxy's.
+    trusted_proxies: str = ""
     #: Days conversations and tickets are kept before they are purged (PDPA).
     retention_days: int = Field(default=180, ge=1, le=3650)
 
@@ -78,6 +84,21 @@ class Settings(BaseSettings):
                 "Telegram needs both TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET (or neither)"
             )
         return self
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        for item in filter(None, (part.strip() for part in value.split(","))):
+            ipaddress.ip_network(item, strict=False)  # raises for a typo: fail at start-up
+        return value
+
+    @property
+    def proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        return tuple(
+            ipaddress.ip_network(part.strip(), strict=False)
+            for part in self.trusted_proxies.split(",")
+            if part.strip()
+        )
 
     @property
     def line_enabled(self) -> bool:

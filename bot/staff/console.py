@@ -30,6 +30,7 @@ import binascii
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
 import secrets
@@ -107,6 +108,7 @@ class Console:
     storage: EncryptedCookieStorage
     throttle: LoginThrottle
     tz: dt.tzinfo
+    proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
 
 
 CONSOLE = web.AppKey("staff_console", Console)
@@ -164,8 +166,8 @@ def session_storage(settings: Settings) -> EncryptedCookieStorage:
         cookie_name=COOKIE_NAME,
         max_age=SESSION_SECONDS,
         path=PREFIX,
-        # Served over plain http on 127.0.0.1 in development; behind TLS a proxy can add it.
-        secure=False,
+        # Plain http on 127.0.0.1 in development; STAFF_COOKIE_SECURE=true behind TLS.
+        secure=settings.staff_cookie_secure,
         httponly=True,
         samesite="Lax",
     )
@@ -391,7 +393,7 @@ async def login(request: web.Request) -> web.StreamResponse:
             name=name,
             error="Enter your name and password. 請輸入帳號與密碼。",
         )
-    keys = (f"name:{name.casefold()}", f"ip:{request.remote or 'unknown'}")
+    keys = (f"name:{name.casefold()}", f"ip:{client_address(request)}")
     throttle = _console(request).throttle
     if throttle.blocked(*keys):
         logger.warning("staff console: login for %r throttled (%s)", name, request.remote)
@@ -686,10 +688,37 @@ def _dumps(value: object) -> str:
 # -- wiring ---------------------------------------------------------------------------------
 
 
+def client_address(request: web.Request) -> str:
+    """The staff member's address: X-Forwarded-For is believed only from trusted proxies."""
+    remote = request.remote or "unknown"
+    proxies = _console(request).proxies
+    if not proxies or not _within(remote, proxies):
+        return remote
+    hops = [h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",") if h.strip()]
+    # The rightmost address a trusted proxy did not add is the client's.
+    for hop in reversed(hops):
+        if not _within(hop, proxies):
+            return hop
+    return remote
+
+
+def _within(
+    address: str, networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
+) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
 def setup_console(app: web.Application, settings: Settings) -> None:
     """Add the console's routes and its guard to ``app`` (built by ``bot.app.create_app``)."""
     app[CONSOLE] = Console(
-        storage=session_storage(settings), throttle=LoginThrottle(), tz=settings.tz
+        storage=session_storage(settings),
+        throttle=LoginThrottle(),
+        tz=settings.tz,
+        proxies=settings.proxy_networks,
     )
     app.middlewares.append(_guard)
     number = r"{number:\d{1,9}}"

@@ -17,7 +17,7 @@ from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp import ClientResponse
+from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import RELAY, STORE, create_app
@@ -542,3 +542,32 @@ async def test_staff_add_cli_creates_and_updates_accounts(tmp_path: Path) -> Non
         assert await store.staff_password_hash("Prompted") is None
     finally:
         await store.close()
+
+
+def test_client_address_believes_only_trusted_proxies() -> None:
+    from aiohttp.test_utils import make_mocked_request
+
+    from bot.settings import Settings
+    from bot.staff.accounts import LoginThrottle
+    from bot.staff.console import CONSOLE, Console, client_address
+
+    settings = Settings(_env_file=None, trusted_proxies="10.0.0.0/8")  # type: ignore[call-arg]
+    app = web.Application()
+    app[CONSOLE] = Console(
+        storage=None,  # type: ignore[arg-type]
+        throttle=LoginThrottle(),
+        tz=settings.tz,
+        proxies=settings.proxy_networks,
+    )
+
+    def request(remote: str, forwarded: str | None) -> web.Request:
+        headers = {"X-Forwarded-For": forwarded} if forwarded else {}
+        req = make_mocked_request("POST", "/staff/login", headers=headers, app=app)
+        return req.clone(remote=remote)
+
+    # Through the proxy: the staff member's own address, not the proxy's.
+    assert client_address(request("10.0.0.5", "203.0.113.7, 10.0.0.9")) == "203.0.113.7"
+    # Not from a trusted proxy: a forged header is ignored.
+    assert client_address(request("198.51.100.2", "203.0.113.7")) == "198.51.100.2"
+    # From the proxy without a header: the proxy is all we know.
+    assert client_address(request("10.0.0.5", None)) == "10.0.0.5"
