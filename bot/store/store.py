@@ -698,7 +698,9 @@ class Store:
             done = await conn.execute(
                 inbox.update()
                 .where(inbox.c.id == inbox_id, inbox.c.status == "pending")
-                .values(status="done", processed_at=now, locked_until=None)
+                # What the visitor wrote lives on in messages (until /delete or retention),
+                # not in the inbox: a processed event keeps only its id for deduplication.
+                .values(status="done", processed_at=now, locked_until=None, payload="")
             )
             if done.rowcount == 0:
                 return  # another worker finished it after our lease ran out
