@@ -344,6 +344,8 @@ def create_app(
             "on" if TELEGRAM in app else "off (no credentials)",
             "on" if STAFF_GROUP in app else "off (STAFF_TELEGRAM_CHAT_ID or Telegram unset)",
         )
+        # What a killed server had leased is taken up at once, not when its lease runs out.
+        await app[STORE].release_leases()
         pipeline.start()
         yield
         await pipeline.stop()

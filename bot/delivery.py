@@ -224,13 +224,29 @@ class Pipeline:
         self._busy += 1
         try:
             items = await self.store.claim_inbox(BATCH, LEASE)
+            # Different visitors are answered side by side; one visitor's messages in order.
+            by_visitor: dict[tuple[str, str], list[InboxItem]] = {}
             for item in items:
-                await self._process(item)
+                inbound = decode_inbound(item.payload)
+                by_visitor.setdefault((inbound.channel.value, inbound.user_id), []).append(item)
+
+            async def in_order(queue: list[InboxItem]) -> list[tuple[Outcome | None, bool]]:
+                return [await self._process(item) for item in queue]
+
+            groups = await asyncio.gather(*(in_order(q) for q in by_visitor.values()))
+            outcomes = [result for group in groups for result in group]
+            if any(queued for _, queued in outcomes):
+                # The visitors first (emergency numbers at once), then staff are told.
+                await self.drain_outbox()
+            for outcome, _ in outcomes:
+                if outcome is not None:
+                    await self.on_outcome(outcome)
             return len(items)
         finally:
             self._busy -= 1
 
-    async def _process(self, item: InboxItem) -> None:
+    async def _process(self, item: InboxItem) -> tuple[Outcome | None, bool]:
+        """Answer one event and queue its replies: (the outcome, whether replies were queued)."""
         inbound = decode_inbound(item.payload)
         started = time.perf_counter()
         try:
@@ -240,7 +256,7 @@ class Pipeline:
             give_up = item.attempts >= MAX_INBOX_ATTEMPTS
             logger.exception("inbox %d failed (attempt %d)", item.id, item.attempts)
             await self.store.fail_inbox(item.id, f"{type(exc).__name__}: {exc}", give_up)
-            return
+            return None, False
         rows = []
         if outcome.replies and inbound.channel.value in self.deliverers:
             rows.append(
@@ -255,10 +271,7 @@ class Pipeline:
                 )
             )
         await self.store.finish_inbox(item.id, rows)
-        if rows:
-            # The visitor first (emergency numbers at once), then staff are told.
-            await self.drain_outbox()
-        await self.on_outcome(outcome)
+        return outcome, bool(rows)
 
     async def drain_outbox(self) -> int:
         self._busy += 1

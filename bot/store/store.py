@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
@@ -778,6 +780,28 @@ class Store:
                 .values(status="failed", last_error=error[:1000], locked_until=None)
             )
 
+    async def release_leases(self) -> int:
+        """Free the leases a killed server left on SQLite, so what it held is taken up now.
+
+        SQLite serves one server process per database file, so at start-up every lease in it
+        belongs to a process that is gone. On PostgreSQL a lease may be a live replica's: there a
+        dead replica's leases simply run out. Returns how many rows were freed.
+        """
+        if self.engine.dialect.name != "sqlite":
+            return 0
+        freed = 0
+        async with self.engine.begin() as conn:
+            for queue in (inbox, outbox):
+                result = await conn.execute(
+                    queue.update()
+                    .where(queue.c.status == "pending", queue.c.locked_until.is_not(None))
+                    .values(locked_until=None)
+                )
+                freed += result.rowcount
+        if freed:
+            logger.info("freed %d inbox/outbox row(s) a stopped server had leased", freed)
+        return freed
+
     async def backlog(self) -> dict[str, int]:
         """Pending inbox and outbox rows (for /metrics and the fault tests)."""
         async with self.engine.connect() as conn:
@@ -957,7 +981,9 @@ def _message(row: Any) -> Message:
     )
 
 
-def _outbox_insert(row: OutboxRow, now: dt.datetime) -> Any:
+async def _queue(conn: AsyncConnection, row: OutboxRow, now: dt.datetime) -> None:
+    """Insert an outbox row; a second run of the same source (a worker that crashed after
+    queueing) adds nothing, as the unique (source, seq) turns the copy into a no-op."""
     values = {
         "source": row.source,
         "seq": row.seq,
@@ -972,16 +998,9 @@ def _outbox_insert(row: OutboxRow, now: dt.datetime) -> Any:
         "next_attempt_at": now,
         "created_at": now,
     }
-    return outbox.insert().values(**values)
-
-
-async def _queue(conn: AsyncConnection, row: OutboxRow, now: dt.datetime) -> None:
-    # A second run of the same source (a worker that crashed after queueing) adds nothing:
-    # the unique (source, seq) refuses the copy inside a savepoint, the rest goes on.
-    try:
-        async with conn.begin_nested():
-            await conn.execute(_outbox_insert(row, now))
-    except IntegrityError:
+    insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    result = await conn.execute(insert(outbox).values(**values).on_conflict_do_nothing())
+    if result.rowcount == 0:
         logger.info("outbox %s/%d already queued", row.source, row.seq)
 
 
