@@ -10,7 +10,6 @@ import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Protocol
 
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
@@ -26,10 +25,10 @@ from bot.kb.loader import KnowledgeBase, load
 from bot.matcher import Matcher
 from bot.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from bot.metrics import Metrics
-from bot.models import Channel, Inbound, Outcome, Reply
+from bot.models import Channel, Inbound, Outcome
 from bot.settings import Settings
 from bot.staff.console import setup_console
-from bot.staff.relay import Pusher, Relay
+from bot.staff.relay import Relay
 from bot.staff.telegram_group import StaffGroup
 from bot.store import Store
 
@@ -37,10 +36,6 @@ logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1024 * 1024
 DRAIN_SECONDS = 15.0
-
-
-class Sender(Protocol):
-    async def send(self, inbound: Inbound, replies: list[Reply]) -> None: ...
 
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -302,11 +297,6 @@ def create_app(
             )
             await telegram.start()
             app[TELEGRAM] = telegram
-        pushers: dict[str, Pusher] = {}
-        if LINE in app:
-            pushers[Channel.LINE.value] = app[LINE]
-        if TELEGRAM in app:
-            pushers[Channel.TELEGRAM.value] = app[TELEGRAM]
         deliverers: dict[str, Deliverer] = {}
         if LINE in app:
             deliverers[Channel.LINE.value] = app[LINE]
@@ -328,7 +318,7 @@ def create_app(
             metrics=app[METRICS],
         )
         app[PIPELINE] = pipeline
-        app[RELAY] = Relay(app[STORE], pushers, queue=pipeline.queue_staff_message)
+        app[RELAY] = Relay(app[STORE], pipeline.queue_staff_message)
         if TELEGRAM in app and settings.staff_telegram_chat_id is not None:
             app[STAFF_GROUP] = StaffGroup(
                 app[TELEGRAM].bot,

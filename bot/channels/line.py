@@ -214,25 +214,6 @@ class LineChannel:
             return Inbound(kind=InboundKind.FOLLOW, **common)
         return None
 
-    async def send(self, inbound: Inbound, replies: list[Reply]) -> None:
-        if not replies:
-            return
-        assert self._api is not None, "LineChannel.start() was not awaited"
-        messages = to_line_messages(replies)
-        if inbound.reply_token:
-            try:
-                await self._api.reply_message(
-                    ReplyMessageRequest(reply_token=inbound.reply_token, messages=messages),
-                    _request_timeout=REQUEST_TIMEOUT,
-                )
-                return
-            except ApiException as exc:
-                if exc.status != 400:
-                    raise
-                # An expired or used reply token: the push API still reaches the visitor.
-                logger.info("LINE reply token rejected (400); falling back to push")
-        await self.push_messages(inbound.user_id, messages)
-
     async def deliver(
         self, user_id: str, replies: list[Reply], reply_token: str | None, retry_key: str
     ) -> None:
@@ -257,10 +238,6 @@ class LineChannel:
             if exc.status != 409:
                 raise
             logger.info("LINE push already accepted (409) for retry key %s", retry_key)
-
-    async def push(self, user_id: str, replies: list[Reply]) -> None:
-        """Messages the visitor did not just ask for (a staff answer): the push API."""
-        await self.push_messages(user_id, to_line_messages(replies))
 
     async def push_messages(
         self, user_id: str, messages: list[Any], retry_key: str | None = None

@@ -6,7 +6,6 @@ import hmac
 import html
 import json
 import logging
-from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
@@ -139,17 +138,6 @@ class TelegramChannel:
             display_name=name,
         )
 
-    async def send(self, inbound: Inbound, replies: list[Reply]) -> None:
-        if inbound.kind is InboundKind.CHOICE and inbound.reply_token:
-            # Always answered, or the visitor's button keeps spinning. A query older than
-            # Telegram's window is refused (400): the answer itself must still be sent.
-            try:
-                await self.bot.answer_callback_query(inbound.reply_token)
-            except TelegramError as exc:
-                logger.warning("answerCallbackQuery failed: %s", exc)
-        for reply in replies:
-            await self.send_reply(int(inbound.user_id), reply)
-
     async def deliver(
         self, user_id: str, replies: list[Reply], reply_token: str | None, retry_key: str
     ) -> None:
@@ -159,11 +147,6 @@ class TelegramChannel:
                 await self.bot.answer_callback_query(reply_token)
             except TelegramError as exc:
                 logger.warning("answerCallbackQuery failed: %s", exc)
-        for reply in replies:
-            await self.send_reply(int(user_id), reply)
-
-    async def push(self, user_id: str, replies: list[Reply]) -> None:
-        """Messages the visitor did not just ask for (a staff answer)."""
         for reply in replies:
             await self.send_reply(int(user_id), reply)
 
@@ -185,6 +168,3 @@ class TelegramChannel:
         for contact in reply.contacts:
             if contact.geo is not None:
                 await self.bot.send_location(chat_id, contact.geo.lat, contact.geo.lon)
-
-    async def send_text(self, chat_id: int, text: str, **kwargs: Any) -> None:
-        await self.bot.send_message(chat_id, text, **kwargs)

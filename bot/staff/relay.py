@@ -1,27 +1,19 @@
 """What staff do to a ticket, whichever tool they use (Telegram group or web console).
 
-A staff answer is filed under the ticket and pushed to the visitor on the channel the visitor
-used; claim and close are recorded with who did them. The Telegram staff group, if
+A staff answer is filed under the ticket and queued for delivery (the outbox) on the channel
+the visitor used; claim and close are recorded with who did them. The Telegram staff group, if
 configured, is kept in step (its card shows who claimed or closed the ticket).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
-from bot.models import Reply
 from bot.store import Store, Ticket, TicketStatus
 from bot.text import Lang, localize
 
-logger = logging.getLogger(__name__)
-
 MAX_STAFF_TEXT = 4000
-
-
-class Pusher(Protocol):
-    async def push(self, user_id: str, replies: list[Reply]) -> None: ...
 
 
 class CardKeeper(Protocol):
@@ -46,31 +38,10 @@ Queue = Callable[[Ticket, str], Awaitable[bool]]
 
 
 class Relay:
-    def __init__(
-        self, store: Store, pushers: dict[str, Pusher], queue: Queue | None = None
-    ) -> None:
+    def __init__(self, store: Store, queue: Queue) -> None:
         self.store = store
-        self.pushers = pushers
         self.queue = queue
         self.cards: CardKeeper | None = None
-
-    async def _deliver(self, ticket: Ticket, text: str) -> bool:
-        if self.queue is not None:
-            await self.queue(ticket, text)
-            return True
-        pusher = self.pushers.get(ticket.channel)
-        if pusher is None:
-            # The web chat fetches staff answers itself (GET /api/chat/updates).
-            return True
-        try:
-            await pusher.push(ticket.user_id, [Reply(text, lang=Lang(ticket.lang))])
-        except Exception as exc:
-            logger.warning("delivery to ticket #%d failed: %s", ticket.number, type(exc).__name__)
-            await self.store.record_delivery_error(ticket.number, f"{type(exc).__name__}: {exc}")
-            return False
-        if ticket.delivery_error:
-            await self.store.record_delivery_error(ticket.number, None)
-        return True
 
     async def reply(self, number: int, staff: str, text: str) -> Ticket | None:
         """Send a staff answer to the visitor; None when there is no such open ticket."""
@@ -85,15 +56,10 @@ class Relay:
             ticket.visitor_id, "out", visible, "staff", ticket_id=number, author=staff
         )
         updated = await self.store.set_status(number, TicketStatus.ANSWERED, staff, text[:500])
-        if self.queue is not None:
-            # The card first: a delivery failure, found later by the outbox, edits it again.
-            await self._refresh(updated)
-            await self.queue(ticket, visible)
-            return await self.store.ticket(number)
-        await self._deliver(ticket, visible)
-        updated = await self.store.ticket(number)
+        # The card first: a delivery failure, found later by the outbox, edits it again.
         await self._refresh(updated)
-        return updated
+        await self.queue(ticket, visible)
+        return await self.store.ticket(number)
 
     async def _refresh(self, ticket: Ticket | None) -> None:
         if ticket is not None and self.cards is not None:
@@ -117,7 +83,7 @@ class Relay:
         await self.store.log_message(
             ticket.visitor_id, "out", note, "staff", ticket_id=number, author=staff
         )
-        await self._deliver(ticket, note)
+        await self.queue(ticket, note)
         if updated is not None and self.cards is not None:
             await self.cards.refresh_card(updated)
         return updated
