@@ -374,25 +374,18 @@ class Matcher:
         self.emergency_index = next(
             (i for i, entry in enumerate(self.entries) if entry.id == EMERGENCY_ENTRY), None
         )
-        self._build_index()
-        self.elsewhere = self._places_not_in_kb(kb.intents.elsewhere.all())
+        indexed_texts = self._build_index()
+        self.elsewhere = self._places_not_in_kb(kb.intents.elsewhere.all(), indexed_texts)
         self.category_cues = [
             (category, _PhraseSpotter(cues.all()))
             for category, cues in kb.intents.category_cues.items()
         ]
         self.entry_categories = [entry.category for entry in self.entries]
 
-    def _places_not_in_kb(self, places: list[str]) -> _PhraseSpotter:
-        texts = [
-            text
-            for entry in self.entries
-            for text in (
-                *entry.questions.all(),
-                *entry.keywords.all(),
-                *entry.answer.model_dump().values(),
-            )
-        ]
-        known = " " + " ".join(normalize_many(texts)) + " "
+    def _places_not_in_kb(self, places: list[str], indexed_texts: list[str]) -> _PhraseSpotter:
+        # Questions and keywords were normalised for the index already; answers are added here.
+        answers = [text for entry in self.entries for text in entry.answer.model_dump().values()]
+        known = " " + " ".join([*indexed_texts, *normalize_many(answers)]) + " "
         compact = known.replace(" ", "")
         unknown = [
             place
@@ -413,7 +406,8 @@ class Matcher:
         keywords = entry.keywords.all()
         return phrasings, keywords
 
-    def _build_index(self) -> None:
+    def _build_index(self) -> list[str]:
+        """Index every entry; returns the distinct normalised texts that were indexed."""
         cfg = self.config
         doc_terms: list[Counter[str]] = []
         self.phrasings: list[list[str]] = []
@@ -497,6 +491,7 @@ class Matcher:
             for index, token in enumerate(vocabulary)
         }
         self.n_docs = n_docs
+        return list(seen)
 
     # -- query ---------------------------------------------------------------------------
 
