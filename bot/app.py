@@ -70,7 +70,9 @@ async def errors_as_json(
         if exc.status < 400:
             raise
         return _error(exc.status, exc.reason)
-    except SQLAlchemyError:
+    except (SQLAlchemyError, OSError):
+        # OSError too: a connection PostgreSQL refuses (it is restarting) or that times out
+        # reaches us from the driver unwrapped (ConnectionRefusedError, TimeoutError).
         logger.exception("database unavailable during %s %s", request.method, request.path)
         # 503 makes LINE and Telegram deliver the event again later: nothing is lost.
         return _error(503, "temporarily unavailable, please retry")
