@@ -27,6 +27,7 @@ import aiohttp
 from linebot.v3.messaging import ApiException
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
+from bot.channels.line import ReplyTokenSpent
 from bot.desk import Desk
 from bot.kb.schema import Contact
 from bot.metrics import Metrics
@@ -51,7 +52,13 @@ IDLE_WAIT = 1.0
 
 class Deliverer(Protocol):
     async def deliver(
-        self, user_id: str, replies: list[Reply], reply_token: str | None, retry_key: str
+        self,
+        user_id: str,
+        replies: list[Reply],
+        reply_token: str | None,
+        retry_key: str,
+        *,
+        push_if_token_spent: bool = True,
     ) -> None: ...
 
 
@@ -268,6 +275,7 @@ class Pipeline:
                     payload=encode_replies(outcome.replies),
                     reply_token=inbound.reply_token,
                     ticket_id=outcome.ticket_number,
+                    reply_by=(item.accepted_at or utcnow()) + REPLY_TOKEN_FRESH,
                 )
             )
         await self.store.finish_inbox(item.id, rows)
@@ -295,16 +303,28 @@ class Pipeline:
         if deliverer is None:
             await self.store.outbox_failed(item.id, f"channel {item.channel} is not configured")
             return
-        fresh = utcnow() - item.created_at < REPLY_TOKEN_FRESH
-        token = item.reply_token if fresh and item.attempts == 1 else None
+        # Fresh is counted from the webhook's acceptance, not from queueing: after a restart
+        # an old token must not be mistaken for one the interrupted try spent.
+        fresh = item.reply_by is not None and utcnow() < item.reply_by
+        # A try that ended with no outcome recorded (the server was killed while sending) may
+        # have delivered the reply. The reply API has no retry key, but its token works once:
+        # try it again, and a spent token means the interrupted try got through.
+        interrupted = item.attempts > 1 and item.last_error is None
+        token = item.reply_token if fresh and (item.attempts == 1 or interrupted) else None
         if item.channel == Channel.TELEGRAM.value and item.attempts == 1:
             token = item.reply_token  # a callback-query id: acknowledged on the first try only
         self.metrics.send_attempts.labels(item.channel).inc()
         started = time.perf_counter()
         try:
             await deliverer.deliver(
-                item.user_id, decode_replies(item.payload), token, item.retry_key
+                item.user_id,
+                decode_replies(item.payload),
+                token,
+                item.retry_key,
+                push_if_token_spent=not (interrupted and token is not None),
             )
+        except ReplyTokenSpent:
+            logger.info("outbox %d: reply token spent by the interrupted try: delivered", item.id)
         except Exception as exc:
             verdict = classify(exc)
             final = not (verdict.retry and item.attempts < MAX_SEND_ATTEMPTS)

@@ -152,6 +152,10 @@ def to_line_messages(replies: list[Reply]) -> list[Any]:
     return messages
 
 
+class ReplyTokenSpent(Exception):
+    """LINE refused a reply token (400): it was used already, or it expired."""
+
+
 class LineChannel:
     def __init__(self, secret: str, access_token: str, host: str) -> None:
         self._parser = WebhookParser(secret)
@@ -215,7 +219,13 @@ class LineChannel:
         return None
 
     async def deliver(
-        self, user_id: str, replies: list[Reply], reply_token: str | None, retry_key: str
+        self,
+        user_id: str,
+        replies: list[Reply],
+        reply_token: str | None,
+        retry_key: str,
+        *,
+        push_if_token_spent: bool = True,
     ) -> None:
         """The outbox's delivery: the reply token while it is fresh, else push with a retry key
         (LINE shows a push retried with the same key once; 409 means it already took it)."""
@@ -231,6 +241,8 @@ class LineChannel:
             except ApiException as exc:
                 if exc.status != 400:
                     raise
+                if not push_if_token_spent:
+                    raise ReplyTokenSpent(str(exc.body)[:200]) from exc
                 logger.info("LINE reply token rejected (400); falling back to push")
         try:
             await self.push_messages(user_id, messages, retry_key=retry_key)

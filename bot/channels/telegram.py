@@ -139,7 +139,13 @@ class TelegramChannel:
         )
 
     async def deliver(
-        self, user_id: str, replies: list[Reply], reply_token: str | None, retry_key: str
+        self,
+        user_id: str,
+        replies: list[Reply],
+        reply_token: str | None,
+        retry_key: str,
+        *,
+        push_if_token_spent: bool = True,
     ) -> None:
         """The outbox's delivery; ``reply_token`` is a callback-query id to acknowledge."""
         if reply_token:

@@ -691,7 +691,9 @@ class Store:
     async def claim_inbox(self, limit: int, lease: dt.timedelta) -> list[InboxItem]:
         async with self.engine.begin() as conn:
             rows = await _claim(conn, inbox, sa.true(), limit, lease)
-        return [InboxItem(r.id, r.channel, r.payload, r.attempts) for r in rows]
+        return [
+            InboxItem(r.id, r.channel, r.payload, r.attempts, _aware(r.created_at)) for r in rows
+        ]
 
     async def finish_inbox(self, inbox_id: int, rows: Sequence[OutboxRow]) -> None:
         """Mark the event processed and queue its replies, in one transaction."""
@@ -741,6 +743,8 @@ class Store:
                 r.attempts,
                 r.ticket_id,
                 _aware(r.created_at) or utcnow(),
+                r.last_error,
+                _aware(r.reply_by),
             )
             for r in rows
         ]
@@ -897,6 +901,8 @@ class InboxItem:
     channel: str
     payload: str
     attempts: int
+    #: When the webhook was accepted: a LINE reply token is good for about a minute from then.
+    accepted_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -910,6 +916,8 @@ class OutboxRow:
     payload: str
     reply_token: str | None = None
     ticket_id: int | None = None
+    #: Until when the reply token may be used (it is then pushed instead).
+    reply_by: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -923,6 +931,8 @@ class OutboxItem:
     attempts: int
     ticket_id: int | None
     created_at: dt.datetime
+    last_error: str | None = None
+    reply_by: dt.datetime | None = None
 
 
 async def _claim(
@@ -992,6 +1002,7 @@ async def _queue(conn: AsyncConnection, row: OutboxRow, now: dt.datetime) -> Non
         "ticket_id": row.ticket_id,
         "payload": row.payload,
         "reply_token": row.reply_token,
+        "reply_by": row.reply_by,
         "retry_key": str(uuid.uuid4()),
         "status": "pending",
         "attempts": 0,

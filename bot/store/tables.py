@@ -157,6 +157,8 @@ outbox = sa.Table(
     #: The replies as JSON; the channel renders them into platform messages.
     sa.Column("payload", sa.Text, nullable=False),
     sa.Column("reply_token", sa.String(256)),
+    #: The reply token is used until then (about a minute after the webhook), then push.
+    sa.Column("reply_by", sa.DateTime(timezone=True)),
     #: Also sent as X-Line-Retry-Key, so a retried LINE push is never shown twice.
     sa.Column("retry_key", sa.String(36), nullable=False),
     sa.Column("status", sa.String(8), nullable=False),  # pending | sent | failed

@@ -283,7 +283,8 @@ class ServerProcess:
         return "\n".join(text.splitlines()[-lines:])
 
 
-ServerFactory = Callable[[str, str], Awaitable[ServerProcess]]
+#: ``servers(database_url, line_api_url, name)``: a server process, not started yet.
+ServerMaker = Callable[..., ServerProcess]
 
 
 def server_env(database_url: str, line_api_url: str, port: int) -> dict[str, str]:
@@ -312,7 +313,7 @@ def server_env(database_url: str, line_api_url: str, port: int) -> dict[str, str
 
 
 @pytest.fixture
-async def servers(tmp_path: Path) -> AsyncIterator[Callable[..., ServerProcess]]:
+async def servers(tmp_path: Path) -> AsyncIterator[ServerMaker]:
     """Make (not start) servers: ``servers(database_url, line_api_url, name)``; all are stopped
     at the end of the test."""
     made: list[ServerProcess] = []
@@ -351,16 +352,12 @@ class InProcess:
     async def idle(self, seconds: float = 30.0) -> None:
         """Wait until the inbox and outbox are empty and nothing is being processed."""
         pipeline = self.app[PIPELINE]
-        store = self.app[STORE]
-
-        async def backlog() -> str:
-            return str(await store.backlog())
-
         loop = asyncio.get_running_loop()
         deadline = loop.time() + seconds
         while not await pipeline.idle():
             if loop.time() > deadline:
-                raise AssertionError(f"backlog not drained in {seconds:.0f} s: {await backlog()}")
+                backlog = await self.app[STORE].backlog()
+                raise AssertionError(f"backlog not drained in {seconds:.0f} s: {backlog}")
             await asyncio.sleep(0.05)
 
 

@@ -12,7 +12,6 @@ PostgreSQL only: skipped without TEST_DATABASE_URL, failed under CI without it.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import aiohttp
 import pytest
@@ -22,6 +21,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bot.store.tables import inbox, outbox
 from tests.faults.conftest import (
     Event,
+    ServerMaker,
     ServerProcess,
     all_shown_once,
     make_events,
@@ -36,7 +36,7 @@ EVENTS = 200
 
 
 async def test_two_replicas_answer_each_event_once(
-    postgres_database: str, platform: LinePlatform, servers: Any
+    postgres_database: str, platform: LinePlatform, servers: ServerMaker
 ) -> None:
     replicas: list[ServerProcess] = [
         servers(postgres_database, platform.url, "replica-a"),
