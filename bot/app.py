@@ -245,7 +245,7 @@ async def housekeeping_once(app: web.Application, settings: Settings, now: dt.da
         )
     group = app.get(STAFF_GROUP)
     # Reposting reminds staff who are at work; overnight it would only pile up copies.
-    if group is not None and app[DESK].office.status(now).open_now:
+    if group is not None and (await app[DESK].office_status(now)).open_now:
         await group.repost_unclaimed(dt.timedelta(minutes=settings.staff_repost_minutes), now)
 
 

@@ -278,7 +278,8 @@ class Pipeline:
                     reply_by=(item.accepted_at or utcnow()) + REPLY_TOKEN_FRESH,
                 )
             )
-        await self.store.finish_inbox(item.id, rows)
+        if not await self.store.finish_inbox(item.id, rows):
+            return None, False  # staff were told by the worker that finished it
         return outcome, bool(rows)
 
     async def drain_outbox(self) -> int:

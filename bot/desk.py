@@ -16,7 +16,7 @@ from bot.answers import AnswerContext, render, title
 from bot.kb.loader import KnowledgeBase
 from bot.matcher import EMERGENCY_ENTRY, Decision, Match, Matcher
 from bot.models import Inbound, InboundKind, NoticeKind, Option, Outcome, Reply, StaffNotice
-from bot.office import OfficeCalendar
+from bot.office import OfficeCalendar, OfficeStatus
 from bot.ratelimit import Verdict, VisitorRateLimit
 from bot.settings import Settings
 from bot.store import CLOSURE_FLAG, Priority, Store, Ticket, TicketStatus, VisitorState
@@ -291,11 +291,14 @@ class Desk:
         # A tap or a bare "2" has no language of its own: it continues the conversation's.
         conversing = chosen or (Lang(state.last_lang) if state.last_lang else Lang.EN)
         if inbound.kind is InboundKind.FOLLOW:
-            return Outcome([Reply(_WELCOME, self._start_options(chosen or Lang.EN))], "welcome")
+            return Outcome(
+                [Reply(_WELCOME, self._start_options(conversing))], "welcome", lang=conversing
+            )
         if inbound.kind is InboundKind.UNSUPPORTED:
             if ticket is not None:
                 return await self._follow_up(ticket, "[sticker/image/file]", conversing)
-            return Outcome([Reply(_UNSUPPORTED)], "unsupported")
+            # Bilingual text, but the conversation's language is kept for what follows.
+            return Outcome([Reply(_UNSUPPORTED)], "unsupported", lang=conversing)
         if inbound.kind is InboundKind.CHOICE:
             return await self._choice(inbound.choice, conversing, state, ticket)
         text = inbound.text[:MAX_QUESTION_CHARS]
@@ -393,8 +396,9 @@ class Desk:
             if ticket is not None:
                 return self._status(ticket, lang)
             question = await self.store.last_question(state.visitor_id, skip=_not_a_question) or ""
-            reason = "support" if question and self._about_support(question) else "fallback"
             match = self.matcher.match(question) if question else None
+            about_support = match is not None and SUPPORT_ENTRY in (match.entry, *match.candidates)
+            reason = "support" if about_support else "fallback"
             return await self._handoff(state, lang, reason, question, match)
         elif choice == CHOICE_HELP:
             return self._answer_entry(HELP_ENTRY, lang)
@@ -414,20 +418,19 @@ class Desk:
         logger.info("unknown choice %r", choice[:80])
         return self._answer_entry(HELP_ENTRY, lang)
 
-    def _about_support(self, question: str) -> bool:
-        match = self.matcher.match(question)
-        return match.entry == SUPPORT_ENTRY or SUPPORT_ENTRY in match.candidates
-
     def _set_language(self, lang: Lang) -> Outcome:
         return Outcome([Reply(_say("lang_set", lang), lang=lang)], "language", lang=lang)
 
     # -- tickets -------------------------------------------------------------------------
 
-    async def _when(self, lang: Lang) -> str:
-        now = self.clock()
+    async def office_status(self, now: dt.datetime) -> OfficeStatus:
+        """Office hours at ``now``, with the staff's closure switch for the day."""
         local_today = now.astimezone(self.settings.tz).date().isoformat()
         closed_today = await self.store.get_flag(CLOSURE_FLAG) == local_today
-        status = self.office.status(now, closed_today=closed_today)
+        return self.office.status(now, closed_today=closed_today)
+
+    async def _when(self, lang: Lang) -> str:
+        status = await self.office_status(self.clock())
         if status.open_now:
             return _say("office_open", lang)
         key = "office_closed_today" if status.closed_by_switch else "office_closed"

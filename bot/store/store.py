@@ -695,8 +695,9 @@ class Store:
             InboxItem(r.id, r.channel, r.payload, r.attempts, _aware(r.created_at)) for r in rows
         ]
 
-    async def finish_inbox(self, inbox_id: int, rows: Sequence[OutboxRow]) -> None:
-        """Mark the event processed and queue its replies, in one transaction."""
+    async def finish_inbox(self, inbox_id: int, rows: Sequence[OutboxRow]) -> bool:
+        """Mark the event processed and queue its replies, in one transaction; False when
+        another worker finished it first (its replies and notices are that worker's)."""
         now = utcnow()
         async with self.engine.begin() as conn:
             done = await conn.execute(
@@ -707,9 +708,10 @@ class Store:
                 .values(status="done", processed_at=now, locked_until=None, payload="")
             )
             if done.rowcount == 0:
-                return  # another worker finished it after our lease ran out
+                return False  # another worker finished it after our lease ran out
             for row in rows:
                 await _queue(conn, row, now)
+        return True
 
     async def fail_inbox(self, inbox_id: int, error: str, give_up: bool) -> None:
         async with self.engine.begin() as conn:

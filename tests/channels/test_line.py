@@ -402,3 +402,12 @@ async def test_every_documented_event_kind_is_accepted(
     for call in desk.line.calls_to(REPLY):
         assert 1 <= len(call.body["messages"]) <= 5
         assert all(m.get("text", "x").strip() for m in call.body["messages"])
+
+
+async def test_a_sticker_keeps_the_conversation_language(desk: Desk) -> None:
+    for event in (line_text("緊急電話"), line_sticker(), line_postback("help")):
+        assert (await desk.post_line(line_body(event))).status == 200
+        await desk.settle()
+    last = desk.line.calls_to(REPLY)[-1]
+    # The tap after the sticker is answered in Chinese, as the conversation was.
+    assert has_han(last.body["messages"][0]["text"])
