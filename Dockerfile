@@ -45,7 +45,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     BOT_HOST=0.0.0.0 \
     BOT_PORT=8080 \
     KNOWLEDGE_DIR=/app/knowledge \
-    DATABASE_URL=sqlite+aiosqlite:////app/data/desk.db
+    DATABASE_URL=sqlite:////app/data/desk.db
 
 RUN groupadd --system --gid 10001 desk \
     && useradd --system --uid 10001 --gid desk --home-dir /app --no-create-home \

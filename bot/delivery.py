@@ -149,6 +149,19 @@ def backoff(attempt: int, wait: float | None) -> float:
     return max(delay, wait) if wait is not None else delay
 
 
+@dataclasses.dataclass(frozen=True)
+class _Sent:
+    """One delivery try: delivered, or why not and (when it may pass) the seconds to wait."""
+
+    delivered: bool
+    retry_in: float | None
+    reason: str | None
+
+
+class _FinishedElsewhere(Exception):
+    """Raised to undo an event's side effects when another worker already finished it."""
+
+
 # -- the two loops ---------------------------------------------------------------------------
 
 
@@ -173,6 +186,7 @@ class Pipeline:
         self.outbox_ready = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._busy = 0
+        self._sending: asyncio.Task[None] | None = None
 
     async def queue_staff_message(self, ticket: Ticket, text: str) -> bool:
         """A staff answer (or closing note) to the visitor, through the outbox."""
@@ -207,6 +221,8 @@ class Pipeline:
         ]
 
     async def stop(self) -> None:
+        if self._sending is not None:
+            self._tasks.append(self._sending)
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -231,24 +247,35 @@ class Pipeline:
         self._busy += 1
         try:
             items = await self.store.claim_inbox(BATCH, LEASE)
-            # Different visitors are answered side by side; one visitor's messages in order.
-            by_visitor: dict[tuple[str, str], list[InboxItem]] = {}
-            for item in items:
-                inbound = decode_inbound(item.payload)
-                by_visitor.setdefault((inbound.channel.value, inbound.user_id), []).append(item)
+            if not items:
+                return 0
+            # The whole batch in one transaction, in arrival order (so one visitor's messages
+            # are answered in order); each event in a savepoint of its own, so one that fails
+            # leaves no half-done side effects and does not hold up the others.
+            async with self.store.unit_of_work():
+                outcomes = [await self._process(item) for item in items]
+            # Sending overlaps answering the next batch; one batch's sends in flight at a time
+            # keeps the database and the platform from being asked for more than they give.
+            if self._sending is not None:
+                await self._sending
+            self._busy += 1
+            self._sending = asyncio.create_task(self._send_then_tell(outcomes), name="send")
+            return len(items)
+        finally:
+            self._busy -= 1
 
-            async def in_order(queue: list[InboxItem]) -> list[tuple[Outcome | None, bool]]:
-                return [await self._process(item) for item in queue]
-
-            groups = await asyncio.gather(*(in_order(q) for q in by_visitor.values()))
-            outcomes = [result for group in groups for result in group]
+    async def _send_then_tell(self, outcomes: list[tuple[Outcome | None, bool]]) -> None:
+        try:
             if any(queued for _, queued in outcomes):
                 # The visitors first (emergency numbers at once), then staff are told.
                 await self.drain_outbox()
             for outcome, _ in outcomes:
                 if outcome is not None:
                     await self.on_outcome(outcome)
-            return len(items)
+        except Exception:
+            # Nothing is lost: the outbox loop sends what is queued; a notice not given here
+            # is logged (staff still see the ticket in the console and /tickets).
+            logger.exception("sending a processed batch failed")
         finally:
             self._busy -= 1
 
@@ -257,29 +284,34 @@ class Pipeline:
         inbound = decode_inbound(item.payload)
         started = time.perf_counter()
         try:
-            outcome = await self.desk.handle(inbound)
-            self.metrics.observe_outcome(inbound.channel.value, outcome, started)
+            async with self.store.savepoint():
+                outcome = await self.desk.handle(inbound)
+                rows = []
+                if outcome.replies and inbound.channel.value in self.deliverers:
+                    rows.append(
+                        OutboxRow(
+                            source=f"inbox:{item.id}",
+                            seq=0,
+                            channel=inbound.channel.value,
+                            user_id=inbound.user_id,
+                            payload=encode_replies(outcome.replies),
+                            reply_token=inbound.reply_token,
+                            ticket_id=outcome.ticket_number,
+                            reply_by=(item.accepted_at or utcnow()) + REPLY_TOKEN_FRESH,
+                        )
+                    )
+                if not await self.store.finish_inbox(item.id, rows):
+                    # Another worker finished it after our lease ran out: its replies and
+                    # notices are that worker's, and what we just wrote is undone.
+                    raise _FinishedElsewhere
+        except _FinishedElsewhere:
+            return None, False
         except Exception as exc:
             give_up = item.attempts >= MAX_INBOX_ATTEMPTS
             logger.exception("inbox %d failed (attempt %d)", item.id, item.attempts)
             await self.store.fail_inbox(item.id, f"{type(exc).__name__}: {exc}", give_up)
             return None, False
-        rows = []
-        if outcome.replies and inbound.channel.value in self.deliverers:
-            rows.append(
-                OutboxRow(
-                    source=f"inbox:{item.id}",
-                    seq=0,
-                    channel=inbound.channel.value,
-                    user_id=inbound.user_id,
-                    payload=encode_replies(outcome.replies),
-                    reply_token=inbound.reply_token,
-                    ticket_id=outcome.ticket_number,
-                    reply_by=(item.accepted_at or utcnow()) + REPLY_TOKEN_FRESH,
-                )
-            )
-        if not await self.store.finish_inbox(item.id, rows):
-            return None, False  # staff were told by the worker that finished it
+        self.metrics.observe_outcome(inbound.channel.value, outcome, started)
         return outcome, bool(rows)
 
     async def drain_outbox(self) -> int:
@@ -290,20 +322,30 @@ class Pipeline:
                 return 0
             limit = asyncio.Semaphore(SEND_CONCURRENCY)
 
-            async def one(item: OutboxItem) -> None:
+            async def one(item: OutboxItem) -> _Sent:
                 async with limit:
-                    await self._send(item)
+                    return await self._send(item)
 
-            await asyncio.gather(*(one(item) for item in items))
+            results = await asyncio.gather(*(one(item) for item in items))
+            # What became of the batch, in one commit.
+            changed: list[int] = []
+            async with self.store.unit_of_work():
+                for item, result in zip(items, results, strict=True):
+                    if await self._record(item, result):
+                        assert item.ticket_id is not None
+                        changed.append(item.ticket_id)
+            if self.on_delivery_changed is not None:
+                for ticket_id in dict.fromkeys(changed):
+                    await self.on_delivery_changed(ticket_id)
             return len(items)
         finally:
             self._busy -= 1
 
-    async def _send(self, item: OutboxItem) -> None:
+    async def _send(self, item: OutboxItem) -> _Sent:
+        """One try at delivering ``item``; touches no database (the batch records it)."""
         deliverer = self.deliverers.get(item.channel)
         if deliverer is None:
-            await self.store.outbox_failed(item.id, f"channel {item.channel} is not configured")
-            return
+            return _Sent(False, None, f"channel {item.channel} is not configured")
         # Fresh is counted from the webhook's acceptance, not from queueing: after a restart
         # an old token must not be mistaken for one the interrupted try spent.
         fresh = item.reply_by is not None and utcnow() < item.reply_by
@@ -330,7 +372,7 @@ class Pipeline:
             verdict = classify(exc)
             final = not (verdict.retry and item.attempts < MAX_SEND_ATTEMPTS)
             self.metrics.send_failures.labels(item.channel, str(final).lower()).inc()
-            if verdict.retry and item.attempts < MAX_SEND_ATTEMPTS:
+            if not final:
                 delay = backoff(item.attempts, verdict.wait)
                 logger.info(
                     "outbox %d: %s; retry %d in %.1f s",
@@ -339,22 +381,28 @@ class Pipeline:
                     item.attempts,
                     delay,
                 )
-                await self.store.outbox_retry(
-                    item.id, verdict.reason, utcnow() + dt.timedelta(seconds=delay)
-                )
-                self._wake_later(delay)
-                return
+                return _Sent(False, delay, verdict.reason)
             logger.warning("outbox %d failed for good: %s", item.id, verdict.reason)
-            await self.store.outbox_failed(item.id, verdict.reason)
-            if item.ticket_id is not None:
-                await self.store.record_delivery_error(item.ticket_id, verdict.reason)
-                if self.on_delivery_changed is not None:
-                    await self.on_delivery_changed(item.ticket_id)
-            return
+            return _Sent(False, None, verdict.reason)
         self.metrics.send_seconds.labels(item.channel).observe(time.perf_counter() - started)
-        recovered = await self.store.outbox_sent(item.id, item.ticket_id)
-        if recovered and item.ticket_id is not None and self.on_delivery_changed is not None:
-            await self.on_delivery_changed(item.ticket_id)
+        return _Sent(True, None, None)
+
+    async def _record(self, item: OutboxItem, result: _Sent) -> bool:
+        """Store what became of one try; True when its ticket's delivery state changed."""
+        if result.delivered:
+            return await self.store.outbox_sent(item.id, item.ticket_id)
+        assert result.reason is not None
+        if result.retry_in is not None:
+            await self.store.outbox_retry(
+                item.id, result.reason, utcnow() + dt.timedelta(seconds=result.retry_in)
+            )
+            self._wake_later(result.retry_in)
+            return False
+        await self.store.outbox_failed(item.id, result.reason)
+        if item.ticket_id is None:
+            return False
+        await self.store.record_delivery_error(item.ticket_id, result.reason)
+        return True
 
     def _wake_later(self, delay: float) -> None:
         loop = asyncio.get_running_loop()

@@ -29,7 +29,7 @@ class Settings(BaseSettings):
 
     bot_host: str = "127.0.0.1"
     bot_port: int = Field(default=8080, ge=0, le=65535)
-    database_url: str = "sqlite+aiosqlite:///./data/desk.db"
+    database_url: str = "sqlite:///./data/desk.db"
     knowledge_dir: Path = Path("./knowledge")
 
     line_channel_secret: SecretStr | None = None

@@ -209,7 +209,7 @@ def test_workdir_has_a_data_dir_the_user_can_write(dockerfile: list[Instruction]
     assert re.search(rf"chown {uid}(:\d+)? {re.escape(data)}\b", runs)
     url = _env(final).get("DATABASE_URL")
     if url is not None:  # the SQLite default of a single container lives in the data dir
-        assert url.startswith(f"sqlite+aiosqlite:///{data}/")
+        assert url.startswith(f"sqlite:///{data}/")
 
 
 def test_listens_on_all_interfaces_port_8080(dockerfile: list[Instruction]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -136,7 +137,17 @@ def contact_bubble(contacts: tuple[Contact, ...], lang: Lang) -> FlexMessage:
 
 
 def to_line_messages(replies: list[Reply]) -> list[Any]:
-    """Replies → at most five LINE messages; quick replies ride on the last one."""
+    """Replies → at most five LINE messages; quick replies ride on the last one.
+
+    The desk sends the same few hundred answers over and over, and building the SDK's
+    validated models is most of the cost of a send: built ones are kept (never changed
+    once built, so sharing them between requests is safe).
+    """
+    return list(_line_messages(tuple(replies)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _line_messages(replies: tuple[Reply, ...]) -> tuple[Any, ...]:
     messages: list[Any] = []
     for reply in replies:
         for chunk in split_utf16(reply.text, TEXT_LIMIT) or [" "]:
@@ -149,7 +160,7 @@ def to_line_messages(replies: list[Reply]) -> list[Any]:
     options_reply = next((r for r in reversed(replies) if r.options), None)
     if options_reply is not None and messages:
         messages[-1].quick_reply = _quick_reply(options_reply)
-    return messages
+    return tuple(messages)
 
 
 class ReplyTokenSpent(Exception):

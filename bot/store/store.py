@@ -6,11 +6,14 @@ suite runs against both. The schema is brought up to date by Alembic when the st
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import json
 import logging
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -23,6 +26,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from bot.store.inline import InlineConnection, InlineEngine
 from bot.store.migrate import upgrade
 from bot.store.tables import (
     flags,
@@ -39,6 +43,8 @@ from bot.store.tables import (
 logger = logging.getLogger(__name__)
 
 CLOSURE_FLAG = "office_closed"
+#: Webhook events committed together at most (SQLite allows 32,766 bound values a statement).
+ACCEPT_BATCH = 500
 
 
 def utcnow() -> dt.datetime:
@@ -180,21 +186,88 @@ def _ticket_query() -> sa.Select[Any]:
     return sa.select(*_TICKET_COLUMNS).join(visitors, visitors.c.id == tickets.c.visitor_id)
 
 
+#: What the Store runs on: the async engine (PostgreSQL), or SQLite in the loop's thread.
+Database = AsyncEngine | InlineEngine
+DatabaseConnection = AsyncConnection | InlineConnection
+
+
+#: The connection of the unit of work the current task is in, if any (see Store.unit_of_work).
+_unit_of_work: ContextVar[DatabaseConnection | None] = ContextVar("unit_of_work", default=None)
+
+
 class Store:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: Database) -> None:
         self.engine = engine
+        self._accepting: list[tuple[dict[str, Any], asyncio.Future[bool]]] = []
+        self._accept_flush: asyncio.Task[None] | None = None
+
+    # -- transactions ----------------------------------------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[None]:
+        """One transaction for every store call this task makes inside the block.
+
+        The inbox worker answers a batch of events in one commit instead of a handful per
+        event, and an event's side effects (visitor, messages, ticket) commit together with
+        marking it done, so an event processed again after a crash repeats none of them.
+        Calls from other tasks are not part of it; nothing inside may run store calls
+        concurrently (one connection runs one statement at a time).
+        """
+        if _unit_of_work.get() is not None:
+            yield
+            return
+        async with self.engine.begin() as conn:
+            token = _unit_of_work.set(conn)
+            try:
+                yield
+            finally:
+                _unit_of_work.reset(token)
+
+    @contextlib.asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        """Inside a unit of work: undo only this block's writes when it raises."""
+        conn = _unit_of_work.get()
+        if conn is None:
+            yield
+            return
+        async with conn.begin_nested():
+            yield
+
+    @contextlib.asynccontextmanager
+    async def _write(self) -> AsyncIterator[DatabaseConnection]:
+        conn = _unit_of_work.get()
+        if conn is not None:
+            yield conn
+            return
+        async with self.engine.begin() as conn:
+            yield conn
+
+    @contextlib.asynccontextmanager
+    async def _read(self) -> AsyncIterator[DatabaseConnection]:
+        conn = _unit_of_work.get()
+        if conn is not None:
+            yield conn
+            return
+        async with self.engine.connect() as conn:
+            yield conn
 
     @classmethod
     async def open(cls, url: str) -> Store:
         sa_url = sa.make_url(url)
         if sa_url.get_backend_name() == "sqlite" and sa_url.database not in (None, "", ":memory:"):
             Path(sa_url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine: Database
         if sa_url.get_backend_name() == "sqlite":
             # SQLite has one writer at a time. One shared connection queues transactions in
             # the event loop; a pool of them would collide on the file lock and sleep in
-            # SQLite's busy handler, which costs far more than the queueing.
-            engine = create_async_engine(sa_url, pool_size=1, max_overflow=0)
-            sa.event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+            # SQLite's busy handler, which costs far more than the queueing. It runs in the
+            # loop's thread (see bot/store/inline.py), whichever driver the URL names.
+            sync_engine = sa.create_engine(
+                sa_url.set(drivername="sqlite+pysqlite"), pool_size=1, max_overflow=0
+            )
+            sa.event.listen(sync_engine, "connect", _sqlite_pragmas)
+            sa.event.listen(sync_engine, "begin", _sqlite_begin)
+            engine = InlineEngine(sync_engine)
         else:
             engine = create_async_engine(sa_url, pool_pre_ping=True, pool_size=10)
         store = cls(engine)
@@ -208,7 +281,7 @@ class Store:
 
     async def ping(self) -> bool:
         try:
-            async with self.engine.connect() as conn:
+            async with self._read() as conn:
                 await conn.execute(sa.text("SELECT 1"))
         except Exception:
             logger.warning("database ping failed", exc_info=True)
@@ -221,7 +294,7 @@ class Store:
         self, channel: str, user_id: str, display_name: str | None = None
     ) -> VisitorState:
         """The visitor's state, creating the visitor on first contact."""
-        async with self.engine.begin() as conn:
+        async with self._write() as conn:
             row = (
                 await conn.execute(
                     sa.select(
@@ -236,16 +309,18 @@ class Store:
             if row is None:
                 now = utcnow()
                 try:
-                    result = await conn.execute(
-                        visitors.insert().values(
-                            channel=channel,
-                            user_id=user_id,
-                            display_name=display_name,
-                            last_options="[]",
-                            created_at=now,
-                            updated_at=now,
+                    # A savepoint, so that losing the race leaves a unit of work usable.
+                    async with conn.begin_nested():
+                        result = await conn.execute(
+                            visitors.insert().values(
+                                channel=channel,
+                                user_id=user_id,
+                                display_name=display_name,
+                                last_options="[]",
+                                created_at=now,
+                                updated_at=now,
+                            )
                         )
-                    )
                 except IntegrityError:
                     # Another request created the same visitor at the same moment.
                     return await self.visitor(channel, user_id, display_name)
@@ -264,7 +339,7 @@ class Store:
 
     async def find_visitor(self, channel: str, user_id: str) -> int | None:
         """The visitor's id, without creating one."""
-        async with self.engine.connect() as conn:
+        async with self._read() as conn:
             value = (
                 await conn.execute(
                     sa.select(visitors.c.id).where(
@@ -296,7 +371,7 @@ class Store:
         }
         if lang_choice is not None:
             values["lang_choice"] = lang_choice
-        async with self.engine.begin() as conn:
+        async with self._write() as conn:
             if entries:
                 await conn.execute(
                     messages.insert(),
@@ -319,7 +394,7 @@ class Store:
             )
 
     async def visitor_by_id(self, visitor_id: int) -> Visitor | None:
-        async with self.engine.connect() as conn:
+        async with self._read() as conn:
             row = (
                 await conn.execute(sa.select(visitors).where(visitors.c.id == visitor_id))
             ).first()
@@ -344,14 +419,14 @@ class Store:
         }
         if lang_choice is not None:
             values["lang_choice"] = lang_choice
-        async with self.engine.begin() as conn:
+        async with self._write() as conn:
             await conn.execute(
                 visitors.update().where(visitors.c.id == visitor_id).values(**values)
             )
 
     async def delete_visitor(self, visitor_id: int) -> None:
         """Everything stored about one visitor, gone (the visitor's /delete)."""
-        async with self.engine.begin() as conn:
+        async with self._write() as conn:
             await _delete_visitors(conn, [visitor_id])
 
     # -- messages ------------------------------------------------------------------------
@@ -367,7 +442,7 @@ class Store:
         ticket_id: int | None = None,
         author: str | None = None,
     ) -> int:
-        async with self.engine.begin() as conn:
+        async with self._write() as conn:
             result = await conn.execute(
                 messages.insert().values(
                     visitor_id=visitor_id,
@@ -385,7 +460,7 @@ class Store:
         return int(pk[0])
 
     async def messages_of(self, visitor_id: int, after_id: int = 0) -> list[Message]:
-        async with self.engine.connect() as conn:
+        async with self._read() as conn:
             rows = await conn.execute(
                 sa.select(messages)
                 .where(messages.c.visitor_id == visitor_id, messages.c.id > after_id)
@@ -394,7 +469,7 @@ class Store:
             return [_message(row) for row in rows]
 
     async def message_count(self, visitor_id: int) -> int:
-        async with self.engine.connect() as conn:
+        async with self._read() as conn:
             result = await conn.execute(
                 sa.select(sa.func.count())
                 .select_from(messages)
@@ -411,7 +486,7 @@ class Store:
         pick, a command), which are logged with the decision they led to; the latest ``scan``
         candidates are looked at.
         """
-        async with self.engine.connect() as conn:
+        async with self._read() as conn:
             rows = await conn.execute(
                 sa.select(messages.c.text)
                 .where(
@@ -427,7 +502,7 @@ class Store:
 
     async def unanswered(self, limit: int = 500) -> list[UnansweredQuestion]:
         """The newest questions the bot could not answer (fallbacks), for the curators."""
-        async with self.engine.connect() as conn:
+        async with self._read() as conn:
             rows = await conn.execute(
                 sa.select(messages.c.text, visitors.c.last_lang, messages.c.created_at)
                 .join(visitors, visitors.c.id == messages.c.visitor_id)
@@ -454,7 +529,7 @@ class Store:
         guesses: Sequence[tuple[str, float]] = (),
     ) -> Ticket:
         now = utcnow()
-        async with self.engine.begin() as conn:
+        async with self._write() as conn:
             result = await conn.execute(
                 tickets.insert().values(
                     visitor_id=visitor_id,
@@ -478,12 +553,12 @@ class Store:
         return ticket
 
     async def ticket(self, number: int) -> Ticket | None:
-        async with self.engine.connect() as conn:
+        async with self._read() as conn:
             row = (await conn.execute(_ticket_query().where(tickets.c.id == number))).first()
         return _ticket(row) if row is not None else None
 
     async def active_ticket(self, visitor_id: int) -> Ticket | None:
-        async with self.engine.connect() as conn:
+        async with self._read() as conn:
             row = (
                 await conn.execute(
                     _ticket_query()
@@ -498,7 +573,7 @@ class Store:
         return _ticket(row) if row is not None else None
 
     async def ticket_by_card(self, card_message_id: int) -> Ticket | None:
-        async with self.engine.connect() as conn:
+        async with self._read() as conn:
             row = (
                 await conn.execute(
                     _ticket_query().where(tickets.c.card_message_id == card_message_id)
@@ -528,7 +603,7 @@ class Store:
             sa.case((tickets.c.priority == Priority.URGENT.value, 0), else_=1),
             tickets.c.id.desc(),
         ).limit(limit)
-        async with self.engine.connect() as conn:
+        async with self._read() as conn:
             return [_ticket(row) for row in await conn.execute(query)]
 
     async def set_status(
@@ -537,7 +612,7 @@ class Store:
         values: dict[str, object] = {"status": status.value, "updated_at": utcnow()}
         if status is TicketStatus.CLAIMED:
             values["assignee"] = actor
-        async with self.engine.begin() as conn:
+        async with self._write() as conn:
             result = await conn.execute(
                 tickets.update().where(tickets.c.id == number).values(**values)
             )
@@ -553,11 +628,11 @@ class Store:
         return await self.ticket(number)
 
     async def add_event(self, number: int, actor: str, action: str, detail: str | None) -> None:
-        async with self.engine.begin() as conn:
+        async with self._write() as conn:
             await _add_event(conn, number, actor, action, detail)
 
     async def events(self, number: int) -> list[TicketEvent]:
-        async with self.engine.connect() as conn:
+        async with self._read() as conn:
             rows = await conn.execute(
                 sa.select(ticket_events)
                 .where(ticket_events.c.ticket_id == number)
@@ -569,7 +644,7 @@ class Store:
             ]
 
     async def escalate(self, number: int, actor: str, detail: str) -> None:
-        async with self.engine.begin() as conn:
+        async with self._write() as conn:
             await conn.execute(
                 tickets.update()
                 .where(tickets.c.id == number)
@@ -578,7 +653,7 @@ class Store:
             await _add_event(conn, number, actor, "escalated", detail)
 
     async def set_card(self, number: int, card_message_id: int) -> None:
-        async with self.engine.begin() as conn:
+        async with self._write() as conn:
             await conn.execute(
                 tickets.update()
                 .where(tickets.c.id == number)
@@ -586,7 +661,7 @@ class Store:
             )
 
     async def record_delivery_error(self, number: int, error: str | None) -> None:
-        async with self.engine.begin() as conn:
+        async with self._write() as conn:
             await conn.execute(
                 tickets.update().where(tickets.c.id == number).values(delivery_error=error)
             )
@@ -596,7 +671,7 @@ class Store:
     async def unclaimed_since(self, cutoff: dt.datetime) -> list[Ticket]:
         """Open tickets whose card was last posted before ``cutoff`` (to post them again)."""
         cutoff = _utc(cutoff)
-        async with self.engine.connect() as conn:
+        async with self._read() as conn:
             rows = await conn.execute(
                 _ticket_query()
                 .where(
@@ -610,7 +685,7 @@ class Store:
     # -- staff accounts and flags -------------------------------------------------------
 
     async def add_staff(self, name: str, password_hash: str) -> None:
-        async with self.engine.begin() as conn:
+        async with self._write() as conn:
             existing = (
                 await conn.execute(
                     sa.select(staff_accounts.c.id).where(staff_accounts.c.name == name)
@@ -630,7 +705,7 @@ class Store:
                 )
 
     async def staff_password_hash(self, name: str) -> str | None:
-        async with self.engine.connect() as conn:
+        async with self._read() as conn:
             value = (
                 await conn.execute(
                     sa.select(staff_accounts.c.password_hash).where(staff_accounts.c.name == name)
@@ -639,14 +714,14 @@ class Store:
         return str(value) if value is not None else None
 
     async def get_flag(self, name: str) -> str | None:
-        async with self.engine.connect() as conn:
+        async with self._read() as conn:
             value = (
                 await conn.execute(sa.select(flags.c.value).where(flags.c.name == name))
             ).scalar_one_or_none()
         return str(value) if value is not None else None
 
     async def set_flag(self, name: str, value: str | None) -> None:
-        async with self.engine.begin() as conn:
+        async with self._write() as conn:
             await conn.execute(flags.delete().where(flags.c.name == name))
             if value is not None:
                 await conn.execute(
@@ -657,39 +732,70 @@ class Store:
 
     async def first_delivery(self, channel: str, event_id: str) -> bool:
         """Record an event id; False when it was already recorded (a redelivery)."""
-        try:
-            async with self.engine.begin() as conn:
-                await conn.execute(
-                    processed_events.insert().values(
-                        channel=channel, event_id=event_id, received_at=utcnow()
-                    )
-                )
-        except IntegrityError:
-            return False
-        return True
+        async with self._write() as conn:
+            result = await conn.execute(
+                _insert(conn)(processed_events)
+                .values(channel=channel, event_id=event_id, received_at=utcnow())
+                .on_conflict_do_nothing()
+            )
+        return bool(result.rowcount == 1)
 
     # -- inbox and outbox ---------------------------------------------------------------
 
     async def accept_event(self, channel: str, event_id: str, payload: str) -> bool:
-        """Commit an accepted webhook event; False when it was accepted before (redelivery)."""
-        try:
-            async with self.engine.begin() as conn:
-                await conn.execute(
-                    inbox.insert().values(
-                        channel=channel,
-                        event_id=event_id,
-                        payload=payload,
-                        status="pending",
-                        attempts=0,
-                        created_at=utcnow(),
-                    )
-                )
-        except IntegrityError:
-            return False
-        return True
+        """Commit an accepted webhook event; False when it was accepted before (redelivery).
+
+        Webhooks that arrive together share one commit (group commit): the first starts a
+        flush, those arriving while it runs join the next one, and each caller returns only
+        once its own row is committed.
+        """
+        values = {
+            "channel": channel,
+            "event_id": event_id,
+            "payload": payload,
+            "status": "pending",
+            "attempts": 0,
+        }
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._accepting.append((values, future))
+        if self._accept_flush is None or self._accept_flush.done():
+            self._accept_flush = asyncio.create_task(self._flush_accepted(), name="accept")
+        return await future
+
+    async def _flush_accepted(self) -> None:
+        while self._accepting:
+            batch = self._accepting[:ACCEPT_BATCH]
+            del self._accepting[:ACCEPT_BATCH]
+            now = utcnow()
+            try:
+                async with self.engine.begin() as conn:
+                    inserted = {
+                        (row.channel, row.event_id)
+                        for row in await conn.execute(
+                            _insert(conn)(inbox)
+                            .values([{**values, "created_at": now} for values, _ in batch])
+                            .on_conflict_do_nothing()
+                            .returning(inbox.c.channel, inbox.c.event_id)
+                        )
+                    }
+            except asyncio.CancelledError:
+                for _, future in batch + self._accepting:
+                    future.cancel()
+                raise
+            except Exception as exc:
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            for values, future in batch:
+                key = (values["channel"], values["event_id"])
+                if not future.done():
+                    future.set_result(key in inserted)
+                # A second copy within one batch is a redelivery too.
+                inserted.discard(key)
 
     async def claim_inbox(self, limit: int, lease: dt.timedelta) -> list[InboxItem]:
-        async with self.engine.begin() as conn:
+        async with self._write() as conn:
             rows = await _claim(conn, inbox, sa.true(), limit, lease)
         return [
             InboxItem(r.id, r.channel, r.payload, r.attempts, _aware(r.created_at)) for r in rows
@@ -699,7 +805,7 @@ class Store:
         """Mark the event processed and queue its replies, in one transaction; False when
         another worker finished it first (its replies and notices are that worker's)."""
         now = utcnow()
-        async with self.engine.begin() as conn:
+        async with self._write() as conn:
             done = await conn.execute(
                 inbox.update()
                 .where(inbox.c.id == inbox_id, inbox.c.status == "pending")
@@ -714,7 +820,7 @@ class Store:
         return True
 
     async def fail_inbox(self, inbox_id: int, error: str, give_up: bool) -> None:
-        async with self.engine.begin() as conn:
+        async with self._write() as conn:
             await conn.execute(
                 inbox.update()
                 .where(inbox.c.id == inbox_id)
@@ -727,12 +833,12 @@ class Store:
 
     async def enqueue(self, rows: Sequence[OutboxRow]) -> None:
         now = utcnow()
-        async with self.engine.begin() as conn:
+        async with self._write() as conn:
             for row in rows:
                 await _queue(conn, row, now)
 
     async def claim_outbox(self, limit: int, lease: dt.timedelta) -> list[OutboxItem]:
-        async with self.engine.begin() as conn:
+        async with self._write() as conn:
             rows = await _claim(conn, outbox, outbox.c.next_attempt_at <= utcnow(), limit, lease)
         return [
             OutboxItem(
@@ -754,7 +860,7 @@ class Store:
     async def outbox_sent(self, outbox_id: int, ticket_id: int | None = None) -> bool:
         """Mark a message delivered; True when it cleared an earlier failure on its ticket."""
         cleared = False
-        async with self.engine.begin() as conn:
+        async with self._write() as conn:
             await conn.execute(
                 outbox.update()
                 .where(outbox.c.id == outbox_id)
@@ -771,7 +877,7 @@ class Store:
         return cleared
 
     async def outbox_retry(self, outbox_id: int, error: str, at: dt.datetime) -> None:
-        async with self.engine.begin() as conn:
+        async with self._write() as conn:
             await conn.execute(
                 outbox.update()
                 .where(outbox.c.id == outbox_id)
@@ -779,7 +885,7 @@ class Store:
             )
 
     async def outbox_failed(self, outbox_id: int, error: str) -> None:
-        async with self.engine.begin() as conn:
+        async with self._write() as conn:
             await conn.execute(
                 outbox.update()
                 .where(outbox.c.id == outbox_id)
@@ -796,7 +902,7 @@ class Store:
         if self.engine.dialect.name != "sqlite":
             return 0
         freed = 0
-        async with self.engine.begin() as conn:
+        async with self._write() as conn:
             for queue in (inbox, outbox):
                 result = await conn.execute(
                     queue.update()
@@ -810,7 +916,7 @@ class Store:
 
     async def backlog(self) -> dict[str, int]:
         """Pending inbox and outbox rows (for /metrics and the fault tests)."""
-        async with self.engine.connect() as conn:
+        async with self._read() as conn:
             pending_in = (
                 await conn.execute(
                     sa.select(sa.func.count()).select_from(inbox).where(inbox.c.status == "pending")
@@ -835,7 +941,7 @@ class Store:
         Returns how many visitors were removed. A visitor with an active ticket is kept.
         """
         cutoff = _utc(cutoff)
-        async with self.engine.begin() as conn:
+        async with self._write() as conn:
             active = sa.select(tickets.c.visitor_id).where(
                 tickets.c.status.in_([s.value for s in ACTIVE_STATUSES])
             )
@@ -886,7 +992,14 @@ class Store:
         return len(stale)
 
 
+def _sqlite_begin(connection: Connection) -> None:
+    # The sqlite3 module's own transaction handling ignores SAVEPOINT; SQLAlchemy's
+    # documented remedy is to switch it off (isolation_level None) and begin here.
+    connection.exec_driver_sql("BEGIN")
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # transactions begin in _sqlite_begin
     # WAL lets readers work while one writer commits; NORMAL syncs at checkpoints, not on every
     # commit (a power cut may lose the last commits, never corrupt the file); the busy timeout
     # makes concurrent writers wait instead of failing with "database is locked".
@@ -938,7 +1051,7 @@ class OutboxItem:
 
 
 async def _claim(
-    conn: AsyncConnection, table: sa.Table, due: Any, limit: int, lease: dt.timedelta
+    conn: DatabaseConnection, table: sa.Table, due: Any, limit: int, lease: dt.timedelta
 ) -> list[Any]:
     """Lease up to ``limit`` due rows to this worker. On PostgreSQL, rows another replica holds
     are skipped (FOR UPDATE SKIP LOCKED); SQLite has one writer, so the lease alone suffices."""
@@ -993,7 +1106,12 @@ def _message(row: Any) -> Message:
     )
 
 
-async def _queue(conn: AsyncConnection, row: OutboxRow, now: dt.datetime) -> None:
+def _insert(conn: DatabaseConnection) -> Callable[[sa.Table], Any]:
+    """The dialect's INSERT, which knows ON CONFLICT DO NOTHING."""
+    return postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
+
+
+async def _queue(conn: DatabaseConnection, row: OutboxRow, now: dt.datetime) -> None:
     """Insert an outbox row; a second run of the same source (a worker that crashed after
     queueing) adds nothing, as the unique (source, seq) turns the copy into a no-op."""
     values = {
@@ -1011,14 +1129,13 @@ async def _queue(conn: AsyncConnection, row: OutboxRow, now: dt.datetime) -> Non
         "next_attempt_at": now,
         "created_at": now,
     }
-    insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    result = await conn.execute(insert(outbox).values(**values).on_conflict_do_nothing())
+    result = await conn.execute(_insert(conn)(outbox).values(**values).on_conflict_do_nothing())
     if result.rowcount == 0:
         logger.info("outbox %s/%d already queued", row.source, row.seq)
 
 
 async def _add_event(
-    conn: AsyncConnection, number: int, actor: str, action: str, detail: str | None
+    conn: DatabaseConnection, number: int, actor: str, action: str, detail: str | None
 ) -> None:
     # Only while the ticket exists: a delivery failure or an escalation arriving after the
     # visitor deleted their data records nothing (PostgreSQL's foreign key would refuse the
@@ -1037,7 +1154,7 @@ async def _add_event(
     )
 
 
-async def _delete_visitors(conn: AsyncConnection, visitor_ids: list[int]) -> None:
+async def _delete_visitors(conn: DatabaseConnection, visitor_ids: list[int]) -> None:
     # Children first: SQLite enforces no foreign keys unless asked, so cascades are explicit.
     ticket_ids = sa.select(tickets.c.id).where(tickets.c.visitor_id.in_(visitor_ids))
     # Messages already sent to them (what is still pending, such as the confirmation of a

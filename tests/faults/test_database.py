@@ -25,6 +25,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 import bot.delivery
 from bot.app import STORE
 from bot.store import Store
+from bot.store.inline import InlineEngine
+from bot.store.store import Database
 from tests.faults.conftest import (
     Event,
     InProcessFactory,
@@ -44,7 +46,11 @@ Outage = Callable[[Store, Path], AbstractAsyncContextManager[None]]
 @asynccontextmanager
 async def _engine_swapped(store: Store, url: str) -> AsyncIterator[None]:
     working = store.engine
-    broken = create_async_engine(url)
+    broken: Database = (
+        InlineEngine(sa.create_engine(url))
+        if url.startswith("sqlite")
+        else create_async_engine(url)
+    )
     store.engine = broken
     try:
         yield
@@ -55,7 +61,7 @@ async def _engine_swapped(store: Store, url: str) -> AsyncIterator[None]:
 
 @asynccontextmanager
 async def _sqlite_unopenable(store: Store, tmp_path: Path) -> AsyncIterator[None]:
-    async with _engine_swapped(store, f"sqlite+aiosqlite:///{tmp_path}/no-such-dir/desk.db"):
+    async with _engine_swapped(store, f"sqlite:///{tmp_path}/no-such-dir/desk.db"):
         yield
 
 

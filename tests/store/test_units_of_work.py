@@ -1,0 +1,208 @@
+"""Batched database work, on SQLite and PostgreSQL: units of work, savepoints, group commit,
+and an inbox batch whose events leave nothing half done.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Awaitable
+
+import pytest
+import sqlalchemy as sa
+
+from bot.delivery import Pipeline, encode_inbound
+from bot.desk import Desk
+from bot.kb.loader import KnowledgeBase
+from bot.matcher import Matcher
+from bot.models import Channel, Inbound, InboundKind, Outcome, Reply
+from bot.settings import Settings
+from bot.store import Store
+from bot.store.tables import inbox, messages, outbox, tickets, visitors
+from tests.conftest import KNOWLEDGE_DIR
+from tests.store.test_store_contract import count
+
+NOW = dt.datetime(2026, 11, 26, 2, 0, tzinfo=dt.UTC)  # a Thursday, 10:00 in Hualien
+
+
+class Boom(Exception):
+    pass
+
+
+async def test_a_unit_of_work_commits_all_or_nothing(store: Store) -> None:
+    async with store.unit_of_work():
+        first = await store.visitor("line", "U1")
+        await store.log_message(first.visitor_id, "in", "one")
+    assert await count(store, visitors) == 1
+    assert await count(store, messages) == 1
+
+    async def half_done() -> None:
+        async with store.unit_of_work():
+            second = await store.visitor("line", "U2")
+            await store.log_message(second.visitor_id, "in", "two")
+            raise Boom
+
+    with pytest.raises(Boom):
+        await half_done()
+    assert await count(store, visitors) == 1
+    assert await count(store, messages) == 1
+
+
+async def test_a_savepoint_undoes_only_its_own_writes(store: Store) -> None:
+    async def undone(visitor_id: int) -> None:
+        async with store.savepoint():
+            await store.visitor("line", "U2")
+            await store.log_message(visitor_id, "in", "undone")
+            raise Boom
+
+    async with store.unit_of_work():
+        kept = await store.visitor("line", "U1")
+        with pytest.raises(Boom):
+            await undone(kept.visitor_id)
+        await store.log_message(kept.visitor_id, "in", "kept")
+    async with store.engine.connect() as conn:
+        users = (await conn.execute(sa.select(visitors.c.user_id))).scalars().all()
+        texts = (await conn.execute(sa.select(messages.c.text))).scalars().all()
+    assert users == ["U1"]
+    assert texts == ["kept"]
+
+
+async def test_a_visitor_created_twice_in_one_unit_of_work_is_one_visitor(store: Store) -> None:
+    async with store.unit_of_work():
+        first = await store.visitor("line", "U1", "Ann")
+        again = await store.visitor("line", "U1", "Ann")
+    assert first.visitor_id == again.visitor_id
+    assert await count(store, visitors) == 1
+
+
+async def test_webhooks_arriving_together_share_commits_and_stay_exact(store: Store) -> None:
+    keys = [f"e{i % 40}" for i in range(100)]  # 40 events, 60 redeliveries among them
+    results = await asyncio.gather(
+        *(store.accept_event("line", key, f'{{"n": {i}}}') for i, key in enumerate(keys))
+    )
+    assert sum(results) == 40
+    # Exactly the first copy of each event is the accepted one.
+    first_seen = {key: index for index, key in reversed(list(enumerate(keys)))}
+    assert [i for i, accepted in enumerate(results) if accepted] == sorted(first_seen.values())
+    assert await count(store, inbox) == 40
+    assert await store.accept_event("line", "e0", "{}") is False
+    assert await store.accept_event("telegram", "e0", "{}") is True  # ids are per channel
+
+
+async def test_a_failed_group_commit_fails_every_caller_in_it(store: Store) -> None:
+    working = store.engine
+
+    class Broken:
+        dialect = working.dialect
+
+        def begin(self) -> object:
+            raise sa.exc.OperationalError("BEGIN", {}, OSError("database went away"))
+
+    store.engine = Broken()  # type: ignore[assignment]
+    try:
+        outcomes = await asyncio.gather(
+            *(store.accept_event("line", f"x{i}", "{}") for i in range(5)),
+            return_exceptions=True,
+        )
+    finally:
+        store.engine = working
+    assert all(isinstance(o, sa.exc.OperationalError) for o in outcomes), outcomes
+    assert await count(store, inbox) == 0
+    assert await store.accept_event("line", "x0", "{}") is True  # nothing was half-accepted
+
+
+# -- the inbox worker's batch -------------------------------------------------------------
+
+
+class RecordingDeliverer:
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, list[Reply]]] = []
+
+    async def deliver(
+        self,
+        user_id: str,
+        replies: list[Reply],
+        reply_token: str | None,
+        retry_key: str,
+        *,
+        push_if_token_spent: bool = True,
+    ) -> None:
+        self.sent.append((user_id, replies))
+
+
+def _pipeline(
+    store: Store, kb: KnowledgeBase, matcher: Matcher, database_url: str
+) -> tuple[Pipeline, Desk, RecordingDeliverer, list[Outcome]]:
+    settings = Settings(
+        _env_file=None,
+        database_url=database_url,
+        knowledge_dir=KNOWLEDGE_DIR,
+    )
+    desk = Desk(kb, matcher, store, settings, clock=lambda: NOW)
+    deliverer = RecordingDeliverer()
+    told: list[Outcome] = []
+
+    async def on_outcome(outcome: Outcome) -> None:
+        told.append(outcome)
+
+    return Pipeline(store, desk, {"line": deliverer}, on_outcome), desk, deliverer, told
+
+
+async def _accept(store: Store, event_id: str, user: str, text: str) -> None:
+    inbound = Inbound(Channel.LINE, user, InboundKind.TEXT, text=text, event_id=event_id)
+    assert await store.accept_event("line", event_id, encode_inbound(inbound))
+
+
+async def _drained(pipeline: Pipeline, drain: Awaitable[int]) -> int:
+    worked = await drain
+    for _ in range(100):
+        if await pipeline.idle():
+            break
+        await asyncio.sleep(0.01)
+    return worked
+
+
+async def test_one_failing_event_leaves_the_rest_of_its_batch_answered(
+    store: Store, kb: KnowledgeBase, matcher: Matcher, database_url: str
+) -> None:
+    pipeline, desk, deliverer, _ = _pipeline(store, kb, matcher, database_url)
+    for i in range(5):
+        await _accept(store, f"ev{i}", f"U{i}", "emergency numbers")
+    handle = desk.handle
+
+    async def fails_for_u2(inbound: Inbound) -> Outcome:
+        outcome = await handle(inbound)  # writes the visitor and the messages first
+        if inbound.user_id == "U2":
+            raise RuntimeError("the desk broke halfway")
+        return outcome
+
+    desk.handle = fails_for_u2  # type: ignore[method-assign]
+    assert await _drained(pipeline, pipeline.drain_inbox()) == 5
+    assert sorted(user for user, _ in deliverer.sent) == ["U0", "U1", "U3", "U4"]
+    # U2's half-done work is gone with its savepoint; the event waits for its retry.
+    assert await store.find_visitor("line", "U2") is None
+    assert await count(store, messages) == 8
+    assert await count(store, inbox, inbox.c.status == "pending") == 1
+
+
+async def test_an_event_another_worker_finished_leaves_no_second_ticket(
+    store: Store, kb: KnowledgeBase, matcher: Matcher, database_url: str
+) -> None:
+    """A worker whose lease ran out finishes late: its ticket and messages are undone."""
+    slow, _, slow_sent, slow_told = _pipeline(store, kb, matcher, database_url)
+    fast, _, fast_sent, fast_told = _pipeline(store, kb, matcher, database_url)
+    await _accept(store, "ev-person", "U9", "I want to talk to a person")
+    [stale] = await store.claim_inbox(10, -dt.timedelta(seconds=1))  # the lease ran out
+
+    assert await _drained(fast, fast.drain_inbox()) == 1
+    async with store.unit_of_work():
+        outcome, queued = await slow._process(stale)
+    assert (outcome, queued) == (None, False)
+
+    assert await count(store, tickets) == 1
+    assert await count(store, messages) == 2  # the question and one answer
+    assert await count(store, outbox) == 1
+    assert len(fast_sent.sent) == 1
+    assert slow_sent.sent == []
+    assert [o.ticket_number for o in fast_told] == [1]
+    assert slow_told == []
