@@ -252,7 +252,7 @@ class Desk:
         state = await self.store.visitor(
             inbound.channel.value, inbound.user_id, inbound.display_name
         )
-        ticket = await self.store.active_ticket(state.visitor_id)
+        ticket = await self.store.active_ticket(state.visitor_id) if state.has_ticket else None
         verdict = self.rate_limit.check(f"{inbound.channel.value}:{inbound.user_id}")
         if verdict is Verdict.ALLOW:
             outcome = await self._dispatch(inbound, state, ticket)

@@ -23,7 +23,6 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from bot.store.inline import InlineConnection, InlineEngine
@@ -87,6 +86,8 @@ class VisitorState:
     lang_choice: str | None
     last_options: tuple[str, ...]
     last_lang: str | None = None
+    #: Whether an open, claimed or answered ticket is theirs (``active_ticket`` fetches it).
+    has_ticket: bool = False
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,51 @@ def _ticket(row: Any) -> Ticket:
 
 def _ticket_query() -> sa.Select[Any]:
     return sa.select(*_TICKET_COLUMNS).join(visitors, visitors.c.id == tickets.c.visitor_id)
+
+
+# The statements of answering one event, built once (see _insert_statement). Bound parameter
+# names differ from column names, which SQLAlchemy keeps for the SET and VALUES clauses.
+_ACTIVE = [status.value for status in ACTIVE_STATUSES]
+_VISITOR_STATE = sa.select(
+    visitors.c.id,
+    visitors.c.lang_choice,
+    visitors.c.last_options,
+    visitors.c.last_lang,
+    visitors.c.display_name,
+    sa.exists()
+    .where(tickets.c.visitor_id == visitors.c.id, tickets.c.status.in_(_ACTIVE))
+    .label("has_ticket"),
+).where(
+    visitors.c.channel == sa.bindparam("channel_key"),
+    visitors.c.user_id == sa.bindparam("user_key"),
+)
+_ACTIVE_TICKET = (
+    _ticket_query()
+    .where(tickets.c.visitor_id == sa.bindparam("visitor_key"), tickets.c.status.in_(_ACTIVE))
+    .order_by(tickets.c.id.desc())
+    .limit(1)
+)
+_INSERT_MESSAGE = messages.insert()
+_UPDATE_VISITOR_STATE = (
+    visitors.update()
+    .where(visitors.c.id == sa.bindparam("visitor_key"))
+    .values(
+        last_lang=sa.bindparam("new_last_lang"),
+        last_options=sa.bindparam("new_last_options"),
+        # Only a visitor's explicit choice sets it; otherwise it stays as it was.
+        lang_choice=sa.func.coalesce(
+            sa.bindparam("new_lang_choice", type_=sa.String), visitors.c.lang_choice
+        ),
+        updated_at=sa.bindparam("now"),
+    )
+)
+_FINISH_INBOX = (
+    inbox.update()
+    .where(inbox.c.id == sa.bindparam("inbox_key"), inbox.c.status == "pending")
+    # What the visitor wrote lives on in messages (until /delete or retention), not in the
+    # inbox: a processed event keeps only its id for deduplication.
+    .values(status="done", processed_at=sa.bindparam("now"), locked_until=None, payload="")
+)
 
 
 #: What the Store runs on: the async engine (PostgreSQL), or SQLite in the loop's thread.
@@ -294,39 +340,30 @@ class Store:
         self, channel: str, user_id: str, display_name: str | None = None
     ) -> VisitorState:
         """The visitor's state, creating the visitor on first contact."""
+        key = {"channel_key": channel, "user_key": user_id}
         async with self._write() as conn:
-            row = (
-                await conn.execute(
-                    sa.select(
-                        visitors.c.id,
-                        visitors.c.lang_choice,
-                        visitors.c.last_options,
-                        visitors.c.last_lang,
-                        visitors.c.display_name,
-                    ).where(visitors.c.channel == channel, visitors.c.user_id == user_id)
-                )
-            ).first()
+            row = (await conn.execute(_VISITOR_STATE, key)).first()
             if row is None:
                 now = utcnow()
-                try:
-                    # A savepoint, so that losing the race leaves a unit of work usable.
-                    async with conn.begin_nested():
-                        result = await conn.execute(
-                            visitors.insert().values(
-                                channel=channel,
-                                user_id=user_id,
-                                display_name=display_name,
-                                last_options="[]",
-                                created_at=now,
-                                updated_at=now,
-                            )
-                        )
-                except IntegrityError:
-                    # Another request created the same visitor at the same moment.
-                    return await self.visitor(channel, user_id, display_name)
-                pk = result.inserted_primary_key
-                assert pk is not None
-                return VisitorState(int(pk[0]), None, ())
+                created = (
+                    await conn.execute(
+                        _insert_statement(conn, visitors)
+                        .on_conflict_do_nothing()
+                        .returning(visitors.c.id),
+                        {
+                            "channel": channel,
+                            "user_id": user_id,
+                            "display_name": display_name,
+                            "last_options": "[]",
+                            "created_at": now,
+                            "updated_at": now,
+                        },
+                    )
+                ).first()
+                if created is not None:
+                    return VisitorState(int(created.id), None, ())
+                # Another worker created the same visitor at the same moment.
+                row = (await conn.execute(_VISITOR_STATE, key)).one()
             if display_name and display_name != row.display_name:
                 await conn.execute(
                     visitors.update()
@@ -334,7 +371,11 @@ class Store:
                     .values(display_name=display_name)
                 )
             return VisitorState(
-                int(row.id), row.lang_choice, tuple(json.loads(row.last_options)), row.last_lang
+                int(row.id),
+                row.lang_choice,
+                tuple(json.loads(row.last_options)),
+                row.last_lang,
+                has_ticket=bool(row.has_ticket),
             )
 
     async def find_visitor(self, channel: str, user_id: str) -> int | None:
@@ -364,17 +405,10 @@ class Store:
         """One inbound message and the bot's replies, and the visitor's new state, in one
         transaction: ``entries`` are (direction, text, author)."""
         now = utcnow()
-        values: dict[str, object] = {
-            "last_lang": last_lang,
-            "last_options": json.dumps(list(last_options)),
-            "updated_at": now,
-        }
-        if lang_choice is not None:
-            values["lang_choice"] = lang_choice
         async with self._write() as conn:
             if entries:
                 await conn.execute(
-                    messages.insert(),
+                    _INSERT_MESSAGE,
                     [
                         {
                             "visitor_id": visitor_id,
@@ -390,7 +424,14 @@ class Store:
                     ],
                 )
             await conn.execute(
-                visitors.update().where(visitors.c.id == visitor_id).values(**values)
+                _UPDATE_VISITOR_STATE,
+                {
+                    "visitor_key": visitor_id,
+                    "new_last_lang": last_lang,
+                    "new_last_options": json.dumps(list(last_options)),
+                    "new_lang_choice": lang_choice,
+                    "now": now,
+                },
             )
 
     async def visitor_by_id(self, visitor_id: int) -> Visitor | None:
@@ -559,17 +600,7 @@ class Store:
 
     async def active_ticket(self, visitor_id: int) -> Ticket | None:
         async with self._read() as conn:
-            row = (
-                await conn.execute(
-                    _ticket_query()
-                    .where(
-                        tickets.c.visitor_id == visitor_id,
-                        tickets.c.status.in_([s.value for s in ACTIVE_STATUSES]),
-                    )
-                    .order_by(tickets.c.id.desc())
-                    .limit(1)
-                )
-            ).first()
+            row = (await conn.execute(_ACTIVE_TICKET, {"visitor_key": visitor_id})).first()
         return _ticket(row) if row is not None else None
 
     async def ticket_by_card(self, card_message_id: int) -> Ticket | None:
@@ -806,13 +837,7 @@ class Store:
         another worker finished it first (its replies and notices are that worker's)."""
         now = utcnow()
         async with self._write() as conn:
-            done = await conn.execute(
-                inbox.update()
-                .where(inbox.c.id == inbox_id, inbox.c.status == "pending")
-                # What the visitor wrote lives on in messages (until /delete or retention),
-                # not in the inbox: a processed event keeps only its id for deduplication.
-                .values(status="done", processed_at=now, locked_until=None, payload="")
-            )
+            done = await conn.execute(_FINISH_INBOX, {"inbox_key": inbox_id, "now": now})
             if done.rowcount == 0:
                 return False  # another worker finished it after our lease ran out
             for row in rows:
@@ -1111,6 +1136,19 @@ def _insert(conn: DatabaseConnection) -> Callable[[sa.Table], Any]:
     return postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
 
 
+def _insert_statement(conn: DatabaseConnection, table: sa.Table) -> Any:
+    """The dialect's INSERT into ``table``, built once: a statement object used again skips
+    SQLAlchemy's construction and cache-key work, a good part of a short statement's cost."""
+    key = (conn.dialect.name, table.name)
+    statement = _INSERTS.get(key)
+    if statement is None:
+        statement = _INSERTS[key] = _insert(conn)(table)
+    return statement
+
+
+_INSERTS: dict[tuple[str, str], Any] = {}
+
+
 async def _queue(conn: DatabaseConnection, row: OutboxRow, now: dt.datetime) -> None:
     """Insert an outbox row; a second run of the same source (a worker that crashed after
     queueing) adds nothing, as the unique (source, seq) turns the copy into a no-op."""
@@ -1129,7 +1167,7 @@ async def _queue(conn: DatabaseConnection, row: OutboxRow, now: dt.datetime) -> 
         "next_attempt_at": now,
         "created_at": now,
     }
-    result = await conn.execute(_insert(conn)(outbox).values(**values).on_conflict_do_nothing())
+    result = await conn.execute(_insert_statement(conn, outbox).on_conflict_do_nothing(), values)
     if result.rowcount == 0:
         logger.info("outbox %s/%d already queued", row.source, row.seq)
 
