@@ -36,6 +36,7 @@ from linebot.v3.webhooks import (
     PostbackEvent,
     TextMessageContent,
 )
+from pydantic.v1 import PrivateAttr
 
 from bot.errors import WebhookRejected
 from bot.kb.schema import Contact
@@ -133,7 +134,53 @@ def contact_bubble(contacts: tuple[Contact, ...], lang: Lang) -> FlexMessage:
         footer=FlexBox(layout="vertical", spacing="sm", contents=buttons) if buttons else None,
     )
     alt_text = ("\n".join(alt_lines) or "Contacts")[:400]
-    return FlexMessage(alt_text=alt_text, contents=bubble)
+    return _OnceFlexMessage(alt_text=alt_text, contents=bubble)
+
+
+def _once(serialize: Any, cache: dict[tuple[Any, ...], dict[str, Any]], kwargs: Any) -> Any:
+    if kwargs.get("include") or kwargs.get("exclude"):
+        return serialize(**kwargs)
+    # Empty include/exclude sets mean none: the flags alone decide the result.
+    key = tuple(sorted((k, v) for k, v in kwargs.items() if k not in ("include", "exclude")))
+    if key not in cache:
+        cache[key] = serialize(**kwargs)
+    # A copy of the top level: the SDK's to_dict() adds keys to what dict() gave it.
+    return dict(cache[key])
+
+
+class _OnceTextMessage(TextMessage):  # type: ignore[misc]
+    """A TextMessage turned into JSON once, however often it is sent.
+
+    The same answers go out over and over (to_line_messages keeps them), and the SDK's
+    pydantic serialization was the biggest cost of a send. Only for messages that are not
+    changed after they are first sent, which holds for the ones to_line_messages keeps.
+    """
+
+    _serialized: dict[tuple[Any, ...], dict[str, Any]] = PrivateAttr(default_factory=dict)
+    _as_dict: dict[str, Any] | None = PrivateAttr(default=None)
+
+    def dict(self, **kwargs: Any) -> Any:
+        return _once(super().dict, self._serialized, kwargs)
+
+    def to_dict(self) -> Any:
+        if self._as_dict is None:
+            self._as_dict = super().to_dict()
+        return dict(self._as_dict)
+
+
+class _OnceFlexMessage(FlexMessage):  # type: ignore[misc]
+    """A FlexMessage turned into JSON once (see _OnceTextMessage)."""
+
+    _serialized: dict[tuple[Any, ...], dict[str, Any]] = PrivateAttr(default_factory=dict)
+    _as_dict: dict[str, Any] | None = PrivateAttr(default=None)
+
+    def dict(self, **kwargs: Any) -> Any:
+        return _once(super().dict, self._serialized, kwargs)
+
+    def to_dict(self) -> Any:
+        if self._as_dict is None:
+            self._as_dict = super().to_dict()
+        return dict(self._as_dict)
 
 
 def to_line_messages(replies: list[Reply]) -> list[Any]:
@@ -151,7 +198,7 @@ def _line_messages(replies: tuple[Reply, ...]) -> tuple[Any, ...]:
     messages: list[Any] = []
     for reply in replies:
         for chunk in split_utf16(reply.text, TEXT_LIMIT) or [" "]:
-            messages.append(TextMessage(text=chunk))
+            messages.append(_OnceTextMessage(text=chunk))
         if reply.contacts and any(c.phone or c.url or c.address for c in reply.contacts):
             messages.append(contact_bubble(reply.contacts, reply.lang))
     if len(messages) > MAX_MESSAGES:

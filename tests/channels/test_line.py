@@ -411,3 +411,38 @@ async def test_a_sticker_keeps_the_conversation_language(desk: Desk) -> None:
     last = desk.line.calls_to(REPLY)[-1]
     # The tap after the sticker is answered in Chinese, as the conversation was.
     assert has_han(last.body["messages"][0]["text"])
+
+
+def test_kept_messages_serialize_the_same_every_time_and_like_the_sdks_own(
+    kb: KnowledgeBase,
+) -> None:
+    """Answers are built and turned into JSON once, then reused: what is sent must not drift
+    (a caller changing one result must not change the next) and must equal the SDK's own."""
+    from linebot.v3.messaging import FlexMessage, ReplyMessageRequest, TextMessage
+
+    from bot.channels.line import to_line_messages
+    from bot.models import Option, Reply
+
+    entry = next(e for e in kb.entries if e.contacts)
+    replies = [
+        Reply(
+            entry.answer.en,
+            options=(Option("Ask staff", "handoff"),),
+            contacts=tuple(entry.contacts),
+            lang=Lang.EN,
+        )
+    ]
+    first = ReplyMessageRequest(reply_token="t1", messages=to_line_messages(replies)).to_dict()
+    expected = copy.deepcopy(first)
+    first["messages"][0]["text"] = "changed by a caller"
+    first["messages"][-1].pop("quickReply", None)
+    again = ReplyMessageRequest(reply_token="t1", messages=to_line_messages(replies)).to_dict()
+    assert again == expected
+    # The SDK's own classes, built from the same JSON, serialize to the same JSON.
+    plain = [
+        (FlexMessage if m["type"] == "flex" else TextMessage).from_dict(m)
+        for m in expected["messages"]
+    ]
+    assert ReplyMessageRequest(reply_token="t1", messages=plain).to_dict() == expected
+    assert any(m["type"] == "flex" for m in expected["messages"])
+    assert "quickReply" in expected["messages"][-1]
