@@ -22,10 +22,9 @@ sys.path.insert(0, str(ROOT))
 
 from bot.evaluation import Baseline, read_rows  # noqa: E402
 from bot.kb.loader import KnowledgeBase, load  # noqa: E402
-from bot.kb.schema import LocalizedList  # noqa: E402
+from bot.kb.schema import LocalizedList, LocalizedText  # noqa: E402
 from bot.matcher import Matcher  # noqa: E402
-
-_HAN = "山海港灣溪谷林橋塔湖島村鎮廟宮寺園館堂街巷碼頭車站市場農場茶園"
+from bot.text import is_han  # noqa: E402
 
 
 def _pseudo_word(rng: random.Random) -> str:
@@ -33,29 +32,59 @@ def _pseudo_word(rng: random.Random) -> str:
     return "".join(rng.choice(consonants) + rng.choice(vowels) for _ in range(rng.randint(2, 4)))
 
 
-def synthetic_kb(kb: KnowledgeBase, size: int, seed: int = 7) -> KnowledgeBase:
-    """``size`` entries derived from the real ones: same shape, each with its own made-up place.
+def _han_pool(kb: KnowledgeBase) -> str:
+    """Every Han character of the real KB's Chinese questions: made-up names read like its own."""
+    chars = {ch for entry in kb.entries for q in entry.questions.zh_hant for ch in q if is_han(ch)}
+    return "".join(sorted(chars))
 
-    Every copy gets a distinct pseudo-word and Han place name mixed into its phrasings, so the
-    index holds ``size`` really different documents rather than ``size`` duplicates.
+
+def synthetic_kb(kb: KnowledgeBase, size: int, seed: int = 7) -> KnowledgeBase:
+    """``size`` entries derived from the real ones: same shape, each about its own made-up place.
+
+    A real KB of that size repeats little, so neither may this one: every copy gets a distinct
+    pseudo-word and a 2-3 character Han name (drawn from the real KB's own characters), mixed
+    into its phrasings and title, into about half of its keywords (the rest, like a real KB's
+    department names and "電話", recur across entries) and into its answer. The index therefore
+    holds ``size`` really different documents with a growing vocabulary, and a build cannot
+    gain by only remembering texts it has already seen.
     """
     rng = random.Random(seed)
+    pool = _han_pool(kb)
     entries = []
     for index in range(size):
         base = kb.entries[index % len(kb.entries)]
         word = _pseudo_word(rng)
-        place = "".join(rng.choice(_HAN) for _ in range(2))
+        place = "".join(rng.choice(pool) for _ in range(rng.randint(2, 3)))
         questions = LocalizedList.model_validate(
             {
                 "zh-Hant": [f"{place}{q}" for q in base.questions.zh_hant],
                 "en": [f"{q} {word}" for q in base.questions.en],
             }
         )
+        keywords = LocalizedList.model_validate(
+            {
+                "zh-Hant": [
+                    f"{place}{k}" if rng.random() < 0.5 else k for k in base.keywords.zh_hant
+                ]
+                + [place],
+                "en": [f"{word} {k}" if rng.random() < 0.5 else k for k in base.keywords.en]
+                + [word],
+            }
+        )
+        title = LocalizedText.model_validate(
+            {"zh-Hant": f"{place}{base.title.zh_hant}", "en": f"{base.title.en} ({word})"}
+        )
+        answer = LocalizedText.model_validate(
+            {"zh-Hant": f"{place}：{base.answer.zh_hant}", "en": f"{word}: {base.answer.en}"}
+        )
         entries.append(
             base.model_copy(
                 update={
                     "id": f"{base.category.value}.synthetic-{index}",
+                    "title": title,
                     "questions": questions,
+                    "keywords": keywords,
+                    "answer": answer,
                     "related": [],
                 }
             )

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from bot.answers import AnswerContext, render
 from bot.kb.loader import KnowledgeBase
 from bot.matcher import Decision, Matcher
-from bot.text import Lang
+from bot.text import Lang, normalize, normalize_many
 
 
 @pytest.mark.parametrize(
@@ -150,3 +150,36 @@ def test_any_unicode_gives_a_valid_decision(matcher: Matcher, text: str) -> None
 )
 def test_domain_word_soup_never_raises(matcher: Matcher, words: list[str]) -> None:
     assert matcher.match("".join(words)).decision in Decision
+
+
+def _texts(kb: KnowledgeBase) -> list[str]:
+    return [
+        text
+        for entry in kb.entries
+        for text in (*entry.questions.all(), *entry.keywords.all(), entry.title.zh_hant)
+    ]
+
+
+def test_index_keys_are_the_tokens_of_every_kb_text(matcher: Matcher, kb: KnowledgeBase) -> None:
+    analyzer = matcher.analyzer
+    for normal in normalize_many(_texts(kb)):
+        assert analyzer.index_keys(normal) == set(analyzer.tokens(normal)), normal
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(max_size=8),
+            st.sampled_from(
+                ["居留證", "姊妹市", "校際交流", "國際教育交流", "sim card", "ARC", "的", "嗎", " "]
+            ),
+        ),
+        max_size=12,
+    )
+)
+def test_index_keys_are_the_tokens_of_any_text(matcher: Matcher, parts: list[str]) -> None:
+    normal = normalize("".join(parts))
+    assert matcher.analyzer.index_keys(normal) == set(matcher.analyzer.tokens(normal))

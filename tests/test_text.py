@@ -1,7 +1,15 @@
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.text import Lang, detect_language, localize, normalize, split_utf16, utf16_length
+from bot.text import (
+    Lang,
+    detect_language,
+    localize,
+    normalize,
+    normalize_many,
+    split_utf16,
+    utf16_length,
+)
 
 
 def test_full_width_and_case_are_folded() -> None:
@@ -67,3 +75,14 @@ def test_split_keeps_every_non_space_character(text: str, limit: int) -> None:
     parts = split_utf16(text, limit)
     assert all(utf16_length(p) <= limit for p in parts)
     assert "".join("".join(parts).split()) == "".join(text.split())
+
+
+_AWKWARD = st.sampled_from(
+    list("aZ'’ \n\r\t\u2028\u0085\u0301_#+.,。？！（）ＡＢ１ß臺台学校之间國際花蓮ﬁ①㎞…\x1c🙂")
+)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.one_of(st.text(), st.text(alphabet=_AWKWARD)), max_size=8))
+def test_batch_normalisation_equals_one_by_one(texts: list[str]) -> None:
+    assert normalize_many(texts) == [normalize(text) for text in texts]
