@@ -126,6 +126,13 @@ _ZH_STOP_BIGRAMS = frozenset(
     的是 是什 麼辦 請告 告訴 訴我 想問 我想 我要 可不 不可 能不 不能 嗎？ 多少 幾號 有人 是哪""".split()
 )
 
+# Characters that only ever join a word on a known side (什麼, 怎麼) or end a sentence: a bigram
+# holding one is a seam between two words, except in the few words listed after.
+_ZH_PARTICLES = frozenset("的嗎呢吧啊呀喔哦嘛囉欸麼怎")
+_ZH_PARTICLE_WORDS = frozenset("目的 的士 的確 酒吧 怎樣".split())
+# An A-not-A question (貴不貴, 遠不遠, 開沒開): a yes/no question about A.
+_A_NOT_A = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])[不沒]\1")
+
 _EN_WORD = re.compile(r"[a-z0-9][a-z0-9+#]*")
 _HAN_RUNS = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+)")
 _SPACE_RUNS = re.compile(r" {2,}")
@@ -318,6 +325,21 @@ class _Analyzer:
                     weights[synonym] = synonym_weight
                 if is_term and get(piece, 0.0) < term_weight:
                     weights[piece] = term_weight
+
+    def pieces_in(self, normal: str) -> list[str]:
+        """The KB terms and synonyms of three or more characters that ``normal`` holds."""
+        found: list[str] = []
+        lengths = self.zh_piece_lengths
+        pieces = self.zh_pieces
+        for run in _HAN_RUNS.findall(normal):
+            for start, char in enumerate(run):
+                for size in lengths.get(char, ()):
+                    piece = run[start : start + size]
+                    if len(piece) < size:
+                        break
+                    if size >= 3 and piece in pieces:
+                        found.append(piece)
+        return found
 
     def index_keys(self, normal: str) -> set[str]:
         """The tokens of ``normal`` without their weights: ``set(tokens(normal))``.
@@ -658,7 +680,7 @@ class Matcher:
 
     def _score(self, normal: str) -> list[_Scored]:
         cfg = self.config
-        query = self.analyzer.tokens(normal, correct=True)
+        query = self._drop_seams(normal, self.analyzer.tokens(normal, correct=True))
         if not self.n_docs:
             return []
         if not query:
@@ -697,6 +719,44 @@ class Matcher:
             results.append(_Scored(int(index), confidence, coverage, bm25, fuzzy, unknown))
         results.sort(key=lambda s: s.confidence, reverse=True)
         return results
+
+    def _drop_seams(self, normal: str, query: dict[str, float]) -> dict[str, float]:
+        """Drop the question's bigrams that are not words of it.
+
+        Chinese is written without spaces, so bigrams also pair characters across a word
+        boundary. Such a pair is a seam, not a word, and blurs the ranking: unknown to the
+        KB, it counts as information the KB cannot explain and drags every entry's coverage
+        down alike, the right one with the others; known (的國 from 「…的國際…」), it rewards
+        whichever entry happens to have the same seam. Three kinds are dropped:
+
+        * a pair with a particle (的, 麼, 嗎 …): 「學校之間的國際交流怎麼申請」 holds 間的,
+          的國, 流怎 and 麼申; the few real words with one (目的, 的士) stay;
+        * the pairs of an A-not-A question: 「貴不貴」 asks about 貴, not about 貴不 or 不貴;
+        * a pair the KB never uses inside a term or synonym it knows as a whole: 「出入境管理
+          局」 is the immigration agency (a synonym of 移民署), and its 境管 and 理局 say no more.
+
+        An unknown pair of content characters elsewhere is kept: it still tells a question
+        about something the KB does not cover.
+        """
+        dropped = {
+            token
+            for token in query
+            if len(token) == 2
+            and (token[0] in _ZH_PARTICLES or token[1] in _ZH_PARTICLES)
+            and token not in _ZH_PARTICLE_WORDS
+        }
+        for match in _A_NOT_A.finditer(normal):
+            dropped.update((match.group(0)[:2], match.group(0)[1:]))
+        idf = self.idf
+        for piece in self.analyzer.pieces_in(normal):
+            dropped.update(
+                bigram
+                for bigram in (piece[i : i + 2] for i in range(len(piece) - 1))
+                if bigram not in idf
+            )
+        if not dropped:
+            return query
+        return {token: weight for token, weight in query.items() if token not in dropped}
 
     def _score_function_words(self, normal: str) -> list[_Scored]:
         """A question made only of function words ("what can I ask you", "who are you") has

@@ -16,9 +16,9 @@ from bot.kb.loader import KnowledgeBase
 from bot.matcher import Matcher
 from tests.conftest import DEV_SET, HOLDOUT_SET
 
-# (set, figure) -> floor (for "wrong", a ceiling). Measured 2026-11-26.
+# (set, figure) -> floor (for "wrong", a ceiling). Measured 2026-11-27.
 RATCHET: dict[tuple[str, str], float] = {
-    ("dev", "answered_right"): 0.965,
+    ("dev", "answered_right"): 0.974,
     ("dev", "reached"): 1.0,
     ("dev", "wrong"): 0.0,
     ("dev", "out_of_scope_declined"): 1.0,
@@ -36,7 +36,7 @@ SETS = {"dev": DEV_SET, "holdout": HOLDOUT_SET}
 PER_LANGUAGE_RIGHT: dict[tuple[str, str], float] = {
     ("dev", "en"): 0.965,
     ("dev", "zh-Hant"): 0.98,
-    ("dev", "zh-Hans"): 0.83,
+    ("dev", "zh-Hans"): 1.0,
     ("holdout", "en"): 0.98,
     ("holdout", "zh-Hant"): 1.0,
     ("holdout", "zh-Hans"): 1.0,

@@ -61,6 +61,32 @@ def test_simplified_question_matches_the_traditional_entry(matcher: Matcher) -> 
     assert result.entry == "service.arc" or "service.arc" in result.candidates
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("留学生怎么办医保手续", "service.health-insurance"),
+        ("在哪里办手机卡", "service.sim-card"),
+        ("我们想跟花莲的学校结成友好学校", "exchange.school-exchange"),
+        ("出入境管理局在哪里", "contact.immigration"),
+        ("打车贵不贵", "service.local-transport"),
+    ],
+)
+def test_mainland_words_reach_their_entry(matcher: Matcher, question: str, expected: str) -> None:
+    result = matcher.match(question)
+    assert result.lang is Lang.ZH_HANS
+    assert expected in (result.entry, *result.candidates), result
+
+
+def test_particle_seams_are_not_question_words(matcher: Matcher) -> None:
+    query = matcher._drop_seams(
+        "學校之間的國際交流怎麼申請",
+        matcher.analyzer.tokens("學校之間的國際交流怎麼申請", correct=True),
+    )
+    assert {"間的", "的國", "流怎", "麼申"}.isdisjoint(query)
+    assert {"學校", "國際", "交流", "申請"} <= set(query)
+    assert "貴不" not in matcher._drop_seams("車貴不貴", matcher.analyzer.tokens("車貴不貴"))
+
+
 def test_typos_are_forgiven(matcher: Matcher) -> None:
     result = matcher.match("imigration ofice hualien")
     assert "contact.immigration" in (result.entry, *result.candidates)
