@@ -1,14 +1,17 @@
 """Webhook throughput: N signed LINE events through the whole path, against a bare handler.
 
-The whole path is signature check, inbox commit (the webhook's 200), the inbox worker (desk:
-matcher, SQLite store), the outbox, and the reply through the real LINE SDK to a fake LINE
-API, all on 127.0.0.1; events/s counts until the last reply has been sent. The ceiling is a bare aiohttp handler that
-only reads the body and answers 200, measured on the same machine in the same run.
+The server under test runs as it is deployed, in a process of its own (``python -m bot
+serve``: signature check, inbox commit before the 200, the inbox worker with the matcher and
+the SQLite store, the outbox, the reply through the real LINE SDK). This process is the load:
+the client posting the events and the fake LINE API receiving the replies. events/s counts
+until the last reply has reached the fake API. The ceiling is a bare aiohttp handler that only
+reads the body and answers 200, run the same way (its own process, the same event loop) in the
+same run. Only 127.0.0.1 is used; every wait is bounded.
 
     .venv/bin/python bench/bench_webhook.py [--events 2000] [--concurrency 20]
 
-Prints events/s, p50/p99 webhook latency, peak resident memory and the ratio to the bare
-handler. Only loopback addresses are used; every loop is bounded by the event count.
+Prints events/s, p50/p99 webhook latency, the server's resident memory as the run goes (flat
+is the goal) and its peak, and the ratio to the bare handler.
 """
 
 from __future__ import annotations
@@ -16,22 +19,24 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
-import resource
+import os
+import socket
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from aiohttp import ClientSession, web
+from aiohttp import ClientSession, ClientTimeout, web
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.app import PIPELINE, create_app  # noqa: E402
+from bot.app import new_event_loop  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 
 SECRET = "bench-line-channel-secret-0123456789"
@@ -124,52 +129,164 @@ async def _drive(url: str, bodies: list[bytes], concurrency: int) -> tuple[float
         return time.perf_counter() - start, latencies
 
 
-async def _serve(app: web.Application) -> tuple[web.AppRunner, str]:
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    return runner, f"http://127.0.0.1:{runner.addresses[0][1]}"
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
-async def bare(bodies: list[bytes], concurrency: int) -> tuple[float, list[float]]:
+def _env(extra: dict[str, str]) -> dict[str, str]:
+    # None of the developer's own settings or proxies leak into the measured server.
+    settings = {name.upper() for name in Settings.model_fields}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key.upper() not in settings and not key.upper().endswith("_PROXY")
+    }
+    env.update(NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost", **extra)
+    return env
+
+
+class Server:
+    """A process serving on 127.0.0.1:port, and what it holds in memory."""
+
+    def __init__(self, argv: list[str], env: dict[str, str], port: int) -> None:
+        self.argv, self.env, self.port = argv, env, port
+        self.process: asyncio.subprocess.Process | None = None
+        self.log = tempfile.TemporaryFile()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def __aenter__(self) -> Server:
+        self.process = await asyncio.create_subprocess_exec(
+            *self.argv,
+            cwd=ROOT,
+            env=self.env,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=self.log,
+            stderr=self.log,
+        )
+        deadline = time.perf_counter() + 60
+        async with ClientSession() as session:
+            while time.perf_counter() < deadline:
+                if self.process.returncode is not None:
+                    break
+                with contextlib.suppress(OSError, TimeoutError):
+                    async with session.get(
+                        f"{self.url}/healthz", timeout=ClientTimeout(total=1)
+                    ) as response:
+                        if response.status == 200:
+                            return self
+                await asyncio.sleep(0.1)
+        self.log.seek(0)
+        raise RuntimeError(f"{self.argv} did not come up:\n{self.log.read()[-3000:].decode()}")
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self.process is not None and self.process.returncode is None:
+            self.process.terminate()
+            try:
+                await asyncio.wait_for(self.process.wait(), 30)
+            except TimeoutError:
+                self.process.kill()
+                await self.process.wait()
+        self.log.close()
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the process has used, from /proc."""
+        assert self.process is not None
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def memory_mb(self, field: str = "VmRSS") -> float:
+        """Resident memory (VmRSS), or its peak (VmHWM), in MB, from /proc."""
+        assert self.process is not None
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        for line in status.splitlines():
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1]) / 1024
+        raise RuntimeError(f"no {field} in /proc/{self.process.pid}/status")
+
+
+def bare_server(port: int) -> None:
+    """The ceiling: read the body, answer 200 (run as ``--bare-server PORT``)."""
+
     async def handler(request: web.Request) -> web.Response:
         await request.read()
         return web.json_response({"ok": True})
 
+    async def healthz(request: web.Request) -> web.Response:
+        return web.json_response({"ok": True})
+
     app = web.Application()
     app.router.add_post("/webhooks/line", handler)
-    runner, base = await _serve(app)
-    try:
-        return await _drive(f"{base}/webhooks/line", bodies, concurrency)
-    finally:
-        await runner.cleanup()
+    app.router.add_get("/healthz", healthz)
+    web.run_app(app, host="127.0.0.1", port=port, print=None, loop=new_event_loop())
+
+
+async def bare(bodies: list[bytes], concurrency: int) -> tuple[float, list[float]]:
+    port = _free_port()
+    argv = [sys.executable, str(Path(__file__).resolve()), "--bare-server", str(port)]
+    async with Server(argv, _env({}), port) as server:
+        return await _drive(f"{server.url}/webhooks/line", bodies, concurrency)
 
 
 async def whole(bodies: list[bytes], concurrency: int) -> tuple[float, list[float], int]:
     fake, fake_url, received = await _fake_line()
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(
-            _env_file=None,  # type: ignore[call-arg]
-            database_url=f"sqlite+aiosqlite:///{tmp}/bench.db",
-            line_channel_secret=SECRET,  # type: ignore[arg-type]
-            line_channel_access_token=TOKEN,  # type: ignore[arg-type]
-            line_api_base_url=fake_url,
-        )
-        app = create_app(settings)
-        runner, base = await _serve(app)
-        try:
-            elapsed_accept, latencies = await _drive(f"{base}/webhooks/line", bodies, concurrency)
-            # Count the whole path: until every accepted event has been answered and sent.
-            start = time.perf_counter()
-            deadline = start + 600
-            while not await app[PIPELINE].idle() and time.perf_counter() < deadline:  # noqa: ASYNC110 - polls the database, not an in-process flag
-                await asyncio.sleep(0.01)
-            elapsed = elapsed_accept + (time.perf_counter() - start)
-        finally:
-            await runner.cleanup()
-            await fake.cleanup()
+    port = _free_port()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            env = _env(
+                {
+                    "BOT_HOST": "127.0.0.1",
+                    "BOT_PORT": str(port),
+                    "DATABASE_URL": f"sqlite:///{tmp}/bench.db",
+                    "LINE_CHANNEL_SECRET": SECRET,
+                    "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
+                    "LINE_API_BASE_URL": fake_url,
+                    "PYTHONPATH": str(ROOT),
+                }
+            )
+            argv = [sys.executable, "-m", "bot", "--log-level", "WARNING", "serve"]
+            async with Server(argv, env, port) as server:
+                memory: list[tuple[int, float]] = [(0, server.memory_mb())]
+
+                async def sample() -> None:
+                    while True:
+                        await asyncio.sleep(0.5)
+                        memory.append((len(received), server.memory_mb()))
+
+                sampler = asyncio.create_task(sample())
+                cpu_before = server.cpu_seconds()
+                start = time.perf_counter()
+                try:
+                    _, latencies = await _drive(f"{server.url}/webhooks/line", bodies, concurrency)
+                    # Count the whole path: until every accepted event's reply has arrived.
+                    deadline = start + 600
+                    while len(received) < len(bodies) and time.perf_counter() < deadline:
+                        await asyncio.sleep(0.005)
+                    elapsed = time.perf_counter() - start
+                finally:
+                    sampler.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await sampler
+                memory.append((len(received), server.memory_mb()))
+                peak = server.memory_mb("VmHWM")
+                cpu = server.cpu_seconds() - cpu_before
+        print(f"  server CPU: {cpu * 1000 / len(bodies):.2f} ms an event ({cpu:.1f} s)")
+        _print_memory(memory, len(bodies), peak)
+    finally:
+        await fake.cleanup()
     return elapsed, latencies, len(received)
+
+
+def _print_memory(samples: list[tuple[int, float]], events: int, peak: float) -> None:
+    marks = []
+    for share in (0.0, 0.1, 0.25, 0.5, 0.75, 1.0):
+        done, rss = next((d, m) for d, m in samples if d >= share * events)
+        marks.append(f"{done}: {rss:.0f}")
+    print(f"  server RSS (MB) by replies sent: {', '.join(marks)}; peak {peak:.0f} MB")
 
 
 def _p(values: list[float], q: float) -> float:
@@ -191,15 +308,9 @@ async def main_async(events: int, concurrency: int) -> None:
     print(f"{events} signed LINE events, concurrency {concurrency}, 127.0.0.1")
     elapsed, latencies = await bare(bodies, concurrency)
     ceiling = _report("bare", events, elapsed, latencies)
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     elapsed, latencies, replied = await whole(bodies, concurrency)
-    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     rate = _report("whole", events, elapsed, latencies)
     print(f"  replies at the fake LINE API: {replied}/{events}")
-    print(
-        f"  peak RSS: {rss_after / 1024:.0f} MB (grew {(rss_after - rss_before) / 1024:.0f} MB"
-        " during the whole-path run)"
-    )
     print(f"  whole / bare: {rate / ceiling:.2f}")
 
 
@@ -207,8 +318,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--bare-server", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    asyncio.run(main_async(args.events, args.concurrency))
+    if args.bare_server:
+        bare_server(args.bare_server)
+        return
+    with asyncio.Runner(loop_factory=new_event_loop) as runner:
+        runner.run(main_async(args.events, args.concurrency))
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import json
 import logging
 import random
@@ -97,7 +98,13 @@ def encode_replies(replies: list[Reply]) -> str:
 
 
 def decode_replies(payload: str) -> list[Reply]:
-    return [
+    return list(_decoded_replies(payload))
+
+
+@functools.lru_cache(maxsize=1024)
+def _decoded_replies(payload: str) -> tuple[Reply, ...]:
+    # The same answers are queued over and over; Reply is immutable, so one copy serves all.
+    return tuple(
         Reply(
             text=item["text"],
             options=tuple(Option(label, choice) for label, choice in item["options"]),
@@ -105,7 +112,7 @@ def decode_replies(payload: str) -> list[Reply]:
             lang=Lang(item["lang"]),
         )
         for item in json.loads(payload)
-    ]
+    )
 
 
 # -- failure classes ------------------------------------------------------------------------

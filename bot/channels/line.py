@@ -137,15 +137,18 @@ def contact_bubble(contacts: tuple[Contact, ...], lang: Lang) -> FlexMessage:
     return _OnceFlexMessage(alt_text=alt_text, contents=bubble)
 
 
-def _once(serialize: Any, cache: dict[tuple[Any, ...], dict[str, Any]], kwargs: Any) -> Any:
-    if kwargs.get("include") or kwargs.get("exclude"):
-        return serialize(**kwargs)
-    # Empty include/exclude sets mean none: the flags alone decide the result.
-    key = tuple(sorted((k, v) for k, v in kwargs.items() if k not in ("include", "exclude")))
+def _once(cache: dict[tuple[Any, ...], Any], key: tuple[Any, ...], build: Any) -> Any:
     if key not in cache:
-        cache[key] = serialize(**kwargs)
+        cache[key] = build()
     # A copy of the top level: the SDK's to_dict() adds keys to what dict() gave it.
     return dict(cache[key])
+
+
+def _dict_key(kwargs: dict[str, Any]) -> tuple[Any, ...] | None:
+    """The cache key of a pydantic dict() call, None when it picks fields (not cached)."""
+    if kwargs.get("include") or kwargs.get("exclude"):
+        return None
+    return ("dict", *sorted((k, v) for k, v in kwargs.items() if k not in ("include", "exclude")))
 
 
 class _OnceTextMessage(TextMessage):  # type: ignore[misc]
@@ -156,31 +159,31 @@ class _OnceTextMessage(TextMessage):  # type: ignore[misc]
     changed after they are first sent, which holds for the ones to_line_messages keeps.
     """
 
-    _serialized: dict[tuple[Any, ...], dict[str, Any]] = PrivateAttr(default_factory=dict)
-    _as_dict: dict[str, Any] | None = PrivateAttr(default=None)
+    # One dict shared with every copy: the SDK's request models copy the messages they are
+    # given (pydantic's copy_on_model_validation), and a copy shares its private values.
+    _serialized: dict[tuple[Any, ...], Any] = PrivateAttr(default_factory=dict)
 
     def dict(self, **kwargs: Any) -> Any:
-        return _once(super().dict, self._serialized, kwargs)
+        key = _dict_key(kwargs)
+        build = functools.partial(super().dict, **kwargs)
+        return build() if key is None else _once(self._serialized, key, build)
 
     def to_dict(self) -> Any:
-        if self._as_dict is None:
-            self._as_dict = super().to_dict()
-        return dict(self._as_dict)
+        return _once(self._serialized, ("to_dict",), super().to_dict)
 
 
 class _OnceFlexMessage(FlexMessage):  # type: ignore[misc]
     """A FlexMessage turned into JSON once (see _OnceTextMessage)."""
 
-    _serialized: dict[tuple[Any, ...], dict[str, Any]] = PrivateAttr(default_factory=dict)
-    _as_dict: dict[str, Any] | None = PrivateAttr(default=None)
+    _serialized: dict[tuple[Any, ...], Any] = PrivateAttr(default_factory=dict)
 
     def dict(self, **kwargs: Any) -> Any:
-        return _once(super().dict, self._serialized, kwargs)
+        key = _dict_key(kwargs)
+        build = functools.partial(super().dict, **kwargs)
+        return build() if key is None else _once(self._serialized, key, build)
 
     def to_dict(self) -> Any:
-        if self._as_dict is None:
-            self._as_dict = super().to_dict()
-        return dict(self._as_dict)
+        return _once(self._serialized, ("to_dict",), super().to_dict)
 
 
 def to_line_messages(replies: list[Reply]) -> list[Any]:

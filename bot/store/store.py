@@ -187,7 +187,7 @@ def _ticket_query() -> sa.Select[Any]:
     return sa.select(*_TICKET_COLUMNS).join(visitors, visitors.c.id == tickets.c.visitor_id)
 
 
-# The statements of answering one event, built once (see _insert_statement). Bound parameter
+# The statements of answering one event, built once (see _insert_or_skip). Bound parameter
 # names differ from column names, which SQLAlchemy keeps for the SET and VALUES clauses.
 _ACTIVE = [status.value for status in ACTIVE_STATUSES]
 _VISITOR_STATE = sa.select(
@@ -347,9 +347,7 @@ class Store:
                 now = utcnow()
                 created = (
                     await conn.execute(
-                        _insert_statement(conn, visitors)
-                        .on_conflict_do_nothing()
-                        .returning(visitors.c.id),
+                        _insert_or_skip(conn, visitors, visitors.c.id),
                         {
                             "channel": channel,
                             "user_id": user_id,
@@ -800,13 +798,13 @@ class Store:
             now = utcnow()
             try:
                 async with self.engine.begin() as conn:
+                    # One statement for the batch (SQLAlchemy's "insertmanyvalues"); a row
+                    # already there (a redelivery) is skipped and not returned.
                     inserted = {
                         (row.channel, row.event_id)
                         for row in await conn.execute(
-                            _insert(conn)(inbox)
-                            .values([{**values, "created_at": now} for values, _ in batch])
-                            .on_conflict_do_nothing()
-                            .returning(inbox.c.channel, inbox.c.event_id)
+                            _insert_or_skip(conn, inbox, inbox.c.channel, inbox.c.event_id),
+                            [{**values, "created_at": now} for values, _ in batch],
                         )
                     }
             except asyncio.CancelledError:
@@ -1136,17 +1134,21 @@ def _insert(conn: DatabaseConnection) -> Callable[[sa.Table], Any]:
     return postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
 
 
-def _insert_statement(conn: DatabaseConnection, table: sa.Table) -> Any:
-    """The dialect's INSERT into ``table``, built once: a statement object used again skips
-    SQLAlchemy's construction and cache-key work, a good part of a short statement's cost."""
-    key = (conn.dialect.name, table.name)
+def _insert_or_skip(conn: DatabaseConnection, table: sa.Table, *returning: sa.Column[Any]) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING [RETURNING …] in the connection's dialect, built once: a
+    statement object used again skips SQLAlchemy's construction and cache-key work, a good
+    part of the cost of a short statement."""
+    key = (conn.dialect.name, table.name, *(column.name for column in returning))
     statement = _INSERTS.get(key)
     if statement is None:
-        statement = _INSERTS[key] = _insert(conn)(table)
+        statement = _insert(conn)(table).on_conflict_do_nothing()
+        if returning:
+            statement = statement.returning(*returning)
+        _INSERTS[key] = statement
     return statement
 
 
-_INSERTS: dict[tuple[str, str], Any] = {}
+_INSERTS: dict[tuple[str, ...], Any] = {}
 
 
 async def _queue(conn: DatabaseConnection, row: OutboxRow, now: dt.datetime) -> None:
@@ -1167,7 +1169,7 @@ async def _queue(conn: DatabaseConnection, row: OutboxRow, now: dt.datetime) -> 
         "next_attempt_at": now,
         "created_at": now,
     }
-    result = await conn.execute(_insert_statement(conn, outbox).on_conflict_do_nothing(), values)
+    result = await conn.execute(_insert_or_skip(conn, outbox), values)
     if result.rowcount == 0:
         logger.info("outbox %s/%d already queued", row.source, row.seq)
 

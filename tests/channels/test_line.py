@@ -446,3 +446,30 @@ def test_kept_messages_serialize_the_same_every_time_and_like_the_sdks_own(
     assert ReplyMessageRequest(reply_token="t1", messages=plain).to_dict() == expected
     assert any(m["type"] == "flex" for m in expected["messages"])
     assert "quickReply" in expected["messages"][-1]
+
+
+def test_a_kept_answer_is_serialized_by_the_sdk_once(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from linebot.v3.messaging import FlexMessage, ReplyMessageRequest, TextMessage
+
+    from bot.channels.line import to_line_messages
+    from bot.models import Reply
+
+    built: list[str] = []
+    for sdk_class in (TextMessage, FlexMessage):
+        original = sdk_class.to_dict
+
+        def counting(self: Any, original: Any = original) -> Any:
+            built.append(self.type)
+            return original(self)
+
+        monkeypatch.setattr(sdk_class, "to_dict", counting)
+    entry = next(e for e in kb.entries if e.contacts)
+    # Text of its own, so that no earlier test has built these messages already.
+    text = f"{entry.answer.zh_hant} ({uuid.uuid4()})"
+    replies = [Reply(text, contacts=tuple(entry.contacts), lang=Lang.ZH_HANT)]
+    for token in ("t1", "t2", "t3"):
+        sent = ReplyMessageRequest(reply_token=token, messages=to_line_messages(replies))
+        assert sent.to_dict()["replyToken"] == token
+    assert sorted(built) == ["flex", "text"]
