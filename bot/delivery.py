@@ -41,7 +41,7 @@ logger = logging.getLogger(__name__)
 
 LEASE = dt.timedelta(seconds=60)
 BATCH = 20
-SEND_CONCURRENCY = 8
+SEND_CONCURRENCY = 16
 MAX_INBOX_ATTEMPTS = 5
 MAX_SEND_ATTEMPTS = 12
 BACKOFF_BASE = 1.0
