@@ -319,6 +319,7 @@ def create_app(
             lambda outcome: _tell_staff(app, outcome),
             on_delivery_changed=show_delivery_state,
             metrics=app[METRICS],
+            send_window=dt.timedelta(hours=settings.send_retry_hours),
         )
         app[PIPELINE] = pipeline
         app[RELAY] = Relay(app[STORE], pipeline.queue_staff_message)

@@ -43,7 +43,8 @@ LEASE = dt.timedelta(seconds=60)
 BATCH = 20
 SEND_CONCURRENCY = 16
 MAX_INBOX_ATTEMPTS = 5
-MAX_SEND_ATTEMPTS = 12
+#: How long a message keeps being retried after it was queued, by default (SEND_RETRY_HOURS).
+SEND_WINDOW = dt.timedelta(hours=24)
 BACKOFF_BASE = 1.0
 BACKOFF_CAP = 300.0
 #: LINE reply tokens are good for about a minute; older ones go straight to push.
@@ -181,8 +182,10 @@ class Pipeline:
         on_outcome: Callable[[Outcome], Awaitable[None]],
         on_delivery_changed: Callable[[int], Awaitable[None]] | None = None,
         metrics: Metrics | None = None,
+        send_window: dt.timedelta = SEND_WINDOW,
     ) -> None:
         self.metrics = metrics or Metrics()
+        self.send_window = send_window
         #: Called with a ticket number when its delivery state changes (failed, or recovered).
         self.on_delivery_changed = on_delivery_changed
         self.store = store
@@ -377,7 +380,9 @@ class Pipeline:
             logger.info("outbox %d: reply token spent by the interrupted try: delivered", item.id)
         except Exception as exc:
             verdict = classify(exc)
-            final = not (verdict.retry and item.attempts < MAX_SEND_ATTEMPTS)
+            # Retried through an outage of any length up to the window, then given up (and
+            # staff are shown it on the ticket): an answer a day late is still worth sending.
+            final = not verdict.retry or utcnow() - item.created_at > self.send_window
             self.metrics.send_failures.labels(item.channel, str(final).lower()).inc()
             if not final:
                 delay = backoff(item.attempts, verdict.wait)

@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     #: Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For is
     #: believed, so login throttling sees each staff member's own address, not the proxy's.
     trusted_proxies: str = ""
+    #: Hours a reply or staff answer keeps being retried while LINE or Telegram fails, before
+    #: it is given up and shown as undelivered on its ticket.
+    send_retry_hours: float = Field(default=24, gt=0, le=24 * 14)
     #: Days conversations and tickets are kept before they are purged (PDPA).
     retention_days: int = Field(default=180, ge=1, le=3650)
 

@@ -5,7 +5,7 @@ reply and every staff answer reaches its visitor exactly once, nothing is given 
 LINE said Retry-After: 1 no message was tried again sooner than that.
 
 The app runs in this process so the backoff can be shortened (BACKOFF_CAP 6 s instead of
-300 s: the retries then span the outage well inside MAX_SEND_ATTEMPTS, and the first try after
+300 s: the retries then come often through the outage, and the first try after
 the recovery comes within seconds). Retry-After is still honoured.
 """
 

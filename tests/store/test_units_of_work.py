@@ -5,19 +5,22 @@ and an inbox batch whose events leave nothing half done.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 from collections.abc import Awaitable
 
+import aiohttp
 import pytest
 import sqlalchemy as sa
 
-from bot.delivery import Pipeline, encode_inbound
+from bot.delivery import Pipeline, encode_inbound, encode_replies
 from bot.desk import Desk
 from bot.kb.loader import KnowledgeBase
 from bot.matcher import Matcher
 from bot.models import Channel, Inbound, InboundKind, Outcome, Reply
 from bot.settings import Settings
 from bot.store import Store
+from bot.store.store import OutboxRow, utcnow
 from bot.store.tables import inbox, messages, outbox, tickets, visitors
 from tests.conftest import KNOWLEDGE_DIR
 from tests.store.test_store_contract import count
@@ -206,3 +209,39 @@ async def test_an_event_another_worker_finished_leaves_no_second_ticket(
     assert slow_sent.sent == []
     assert [o.ticket_number for o in fast_told] == [1]
     assert slow_told == []
+
+
+# -- giving up on a message ---------------------------------------------------------------
+
+
+class FailingDeliverer(RecordingDeliverer):
+    async def deliver(
+        self,
+        user_id: str,
+        replies: list[Reply],
+        reply_token: str | None,
+        retry_key: str,
+        *,
+        push_if_token_spent: bool = True,
+    ) -> None:
+        raise aiohttp.ClientConnectionError("LINE is unreachable")
+
+
+async def test_a_failing_message_is_retried_through_its_window_then_given_up(
+    store: Store, kb: KnowledgeBase, matcher: Matcher, database_url: str
+) -> None:
+    pipeline, _, _, _ = _pipeline(store, kb, matcher, database_url)
+    pipeline.deliverers = {"line": FailingDeliverer()}
+    await store.enqueue([OutboxRow("staff:1:a", 0, "line", "U1", encode_replies([Reply("hi")]))])
+    [item] = await store.claim_outbox(10, dt.timedelta(minutes=1))
+
+    many_tries_later = dataclasses.replace(item, attempts=40)
+    verdict = await pipeline._send(many_tries_later)
+    assert verdict.retry_in is not None  # a long outage is no reason to give up
+
+    day_old = dataclasses.replace(item, created_at=utcnow() - dt.timedelta(hours=25))
+    verdict = await pipeline._send(day_old)
+    assert verdict.retry_in is None
+    assert not verdict.delivered
+    assert verdict.reason is not None
+    assert "ClientConnectionError" in verdict.reason
