@@ -52,6 +52,10 @@ REPLY_TOKEN_FRESH = dt.timedelta(seconds=50)
 IDLE_WAIT = 1.0
 
 
+#: Called with how many parts of a message have been delivered so far.
+PartsSent = Callable[[int], Awaitable[None]]
+
+
 class Deliverer(Protocol):
     async def deliver(
         self,
@@ -61,7 +65,12 @@ class Deliverer(Protocol):
         retry_key: str,
         *,
         push_if_token_spent: bool = True,
-    ) -> None: ...
+        parts_sent: int = 0,
+        on_part_sent: PartsSent | None = None,
+    ) -> None:
+        """Deliver ``replies``, skipping the first ``parts_sent`` parts (delivered by an
+        earlier try) and reporting each part delivered through ``on_part_sent``."""
+        ...
 
 
 # -- codecs: what is stored in the inbox and outbox --------------------------------------
@@ -369,12 +378,18 @@ class Pipeline:
         self.metrics.send_attempts.labels(item.channel).inc()
         started = time.perf_counter()
         try:
+
+            async def part_sent(parts: int) -> None:
+                await self.store.outbox_progress(item.id, parts)
+
             await deliverer.deliver(
                 item.user_id,
                 decode_replies(item.payload),
                 token,
                 item.retry_key,
                 push_if_token_spent=not (interrupted and token is not None),
+                parts_sent=item.parts_sent,
+                on_part_sent=part_sent,
             )
         except ReplyTokenSpent:
             logger.info("outbox %d: reply token spent by the interrupted try: delivered", item.id)

@@ -7,6 +7,7 @@ import json
 import logging
 import re
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote_plus
 
@@ -287,9 +288,15 @@ class LineChannel:
         retry_key: str,
         *,
         push_if_token_spent: bool = True,
+        parts_sent: int = 0,
+        on_part_sent: Callable[[int], Awaitable[None]] | None = None,
     ) -> None:
         """The outbox's delivery: the reply token while it is fresh, else push with a retry key
-        (LINE shows a push retried with the same key once; 409 means it already took it)."""
+        (LINE shows a push retried with the same key once; 409 means it already took it).
+
+        All of an answer's messages go in one API call, so it is a single part: there is
+        never a part already delivered to skip or to report.
+        """
         messages = to_line_messages(replies)
         if reply_token:
             assert self._api is not None, "LineChannel.start() was not awaited"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import hmac
 import html
 import json
 import logging
+from collections.abc import Awaitable, Callable
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
@@ -146,31 +148,53 @@ class TelegramChannel:
         retry_key: str,
         *,
         push_if_token_spent: bool = True,
+        parts_sent: int = 0,
+        on_part_sent: Callable[[int], Awaitable[None]] | None = None,
     ) -> None:
-        """The outbox's delivery; ``reply_token`` is a callback-query id to acknowledge."""
-        if reply_token:
+        """The outbox's delivery; ``reply_token`` is a callback-query id to acknowledge.
+
+        An answer is several Bot API calls (long text in chunks, then locations), and the API
+        has no idempotency key: a retry starts after the last part that got through, so a
+        visitor never sees the first half of an answer twice.
+        """
+        if reply_token and parts_sent == 0:
             try:
                 await self.bot.answer_callback_query(reply_token)
             except TelegramError as exc:
                 logger.warning("answerCallbackQuery failed: %s", exc)
-        for reply in replies:
-            await self.send_reply(int(user_id), reply)
+        parts = [part for reply in replies for part in self._parts(int(user_id), reply)]
+        for number, send in enumerate(parts[parts_sent:], start=parts_sent + 1):
+            await send()
+            if on_part_sent is not None and number < len(parts):
+                await on_part_sent(number)
 
     async def send_reply(self, chat_id: int, reply: Reply) -> None:
+        for send in self._parts(chat_id, reply):
+            await send()
+
+    def _parts(self, chat_id: int, reply: Reply) -> list[Callable[[], Awaitable[object]]]:
+        """One Bot API call for each part of ``reply``, in order, not yet made."""
         # Split before escaping so an entity (&amp;) is never cut; escaping grows a chunk by
         # at most a few characters per "<>&", well inside the margin left below 4096.
         chunks = [
             html.escape(chunk, quote=False) for chunk in split_utf16(reply.text, TEXT_LIMIT - 596)
         ] or [" "]
-        for index, chunk in enumerate(chunks):
-            last = index == len(chunks) - 1
-            await self.bot.send_message(
+        parts: list[Callable[[], Awaitable[object]]] = [
+            functools.partial(
+                self.bot.send_message,
                 chat_id,
                 chunk,
                 parse_mode="HTML",
-                reply_markup=_keyboard(reply) if last else None,
+                reply_markup=_keyboard(reply) if index == len(chunks) - 1 else None,
                 disable_web_page_preview=True,
             )
+            for index, chunk in enumerate(chunks)
+        ]
         for contact in reply.contacts:
             if contact.geo is not None:
-                await self.bot.send_location(chat_id, contact.geo.lat, contact.geo.lon)
+                parts.append(
+                    functools.partial(
+                        self.bot.send_location, chat_id, contact.geo.lat, contact.geo.lon
+                    )
+                )
+        return parts

@@ -876,6 +876,7 @@ class Store:
                 _aware(r.created_at) or utcnow(),
                 r.last_error,
                 _aware(r.reply_by),
+                r.parts_sent,
             )
             for r in rows
         ]
@@ -898,6 +899,13 @@ class Store:
                 )
                 cleared = result.rowcount > 0
         return cleared
+
+    async def outbox_progress(self, outbox_id: int, parts_sent: int) -> None:
+        """Record that the first ``parts_sent`` parts of a message were delivered."""
+        async with self._write() as conn:
+            await conn.execute(
+                outbox.update().where(outbox.c.id == outbox_id).values(parts_sent=parts_sent)
+            )
 
     async def outbox_retry(self, outbox_id: int, error: str, at: dt.datetime) -> None:
         async with self._write() as conn:
@@ -1071,6 +1079,8 @@ class OutboxItem:
     created_at: dt.datetime
     last_error: str | None = None
     reply_by: dt.datetime | None = None
+    #: Parts of the message delivered by earlier tries.
+    parts_sent: int = 0
 
 
 async def _claim(

@@ -163,6 +163,8 @@ outbox = sa.Table(
     sa.Column("retry_key", sa.String(36), nullable=False),
     sa.Column("status", sa.String(8), nullable=False),  # pending | sent | failed
     sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    #: Parts already delivered (a Telegram answer is several messages): a retry skips them.
+    sa.Column("parts_sent", sa.Integer, nullable=False, server_default="0"),
     sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("locked_until", sa.DateTime(timezone=True)),
     sa.Column("last_error", sa.Text),

@@ -6,9 +6,12 @@ import html
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
+from bot.app import STORE
 from bot.kb.loader import KnowledgeBase
 from bot.matcher import Decision, Matcher
+from bot.store.tables import outbox
 from bot.text import Lang, has_han
 from tests.channels.conftest import TELEGRAM_TOKEN, Desk, DeskFactory
 from tests.channels.expected import (
@@ -226,6 +229,32 @@ async def test_long_answer_is_split_under_4096(make_desk: DeskFactory, kb: Knowl
     ).replace(" ", "")
     # The buttons ride on the last part only.
     assert [("reply_markup" in c.params) for c in calls] == [False] * (len(calls) - 1) + [True]
+
+
+async def test_a_retried_long_answer_resumes_after_the_parts_delivered(
+    make_desk: DeskFactory, kb: KnowledgeBase
+) -> None:
+    """The Bot API has no idempotency key: a retry must not send the first parts again."""
+    paragraphs = "\n".join(f"{n}. Hualien & Taroko " + "marble " * 60 for n in range(40))
+    desk = await make_desk(
+        knowledge=with_answer(kb, "exchange.sister-cities", en=paragraphs, zh=paragraphs)
+    )
+    # The third part fails (500) once, after two went through; the outbox retries it.
+    desk.telegram.fail_next(1, 500, method="sendMessage", after=2)
+    assert (await desk.post_telegram(tg_message("sister cities"))).status == 200
+    await desk.settle()
+    texts = [c.params["text"] for c in desk.telegram.calls_to("sendMessage")]
+    assert len(texts) >= 5
+    # What the visitor saw: every part once, in order (the failed try showed nothing).
+    shown = texts[:2] + texts[3:]
+    assert texts[2] == texts[3]
+    assert len(set(shown)) == len(shown)
+    assert "".join(html.unescape(t) for t in shown).replace("\n", "").replace(
+        " ", ""
+    ) == paragraphs.replace("\n", "").replace(" ", "")
+    async with desk.app[STORE].engine.connect() as conn:
+        row = (await conn.execute(sa.select(outbox.c.status, outbox.c.attempts))).one()
+    assert (row.status, row.attempts) == ("sent", 2)
 
 
 async def test_contact_with_coordinates_is_sent_as_a_location(

@@ -43,6 +43,8 @@ class TelegramCall:
 @dataclass
 class _Failure:
     remaining: int
+    #: Matching calls still to let through before failing.
+    skip: int
     status: int
     method: str | None
     description: str
@@ -86,9 +88,11 @@ class FakeTelegramApi:
         method: str | None = None,
         description: str = "Internal Server Error",
         retry_after: int | None = None,
+        after: int = 0,
     ) -> None:
-        """Answer the next ``count`` calls (of ``method``, or any) with an error."""
-        self._failures.append(_Failure(count, status, method, description, retry_after))
+        """Answer the next ``count`` calls (of ``method``, or any) with an error, once
+        ``after`` such calls have gone through."""
+        self._failures.append(_Failure(count, after, status, method, description, retry_after))
 
     def calls_to(self, method: str) -> list[TelegramCall]:
         return [call for call in self.calls if call.method == method]
@@ -111,6 +115,9 @@ class FakeTelegramApi:
     def _failure_for(self, method: str) -> _Failure | None:
         for failure in self._failures:
             if failure.remaining > 0 and failure.method in (None, method):
+                if failure.skip > 0:
+                    failure.skip -= 1
+                    return None
                 failure.remaining -= 1
                 return failure
         return None

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 
 import aiohttp
 import pytest
@@ -129,6 +129,8 @@ class RecordingDeliverer:
         retry_key: str,
         *,
         push_if_token_spent: bool = True,
+        parts_sent: int = 0,
+        on_part_sent: Callable[[int], Awaitable[None]] | None = None,
     ) -> None:
         self.sent.append((user_id, replies))
 
@@ -223,6 +225,8 @@ class FailingDeliverer(RecordingDeliverer):
         retry_key: str,
         *,
         push_if_token_spent: bool = True,
+        parts_sent: int = 0,
+        on_part_sent: Callable[[int], Awaitable[None]] | None = None,
     ) -> None:
         raise aiohttp.ClientConnectionError("LINE is unreachable")
 
