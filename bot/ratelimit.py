@@ -34,8 +34,12 @@ class VisitorRateLimit:
         self.max_visitors = max_visitors
         self._buckets: OrderedDict[str, _Bucket] = OrderedDict()
 
+    def __len__(self) -> int:
+        return len(self._buckets)
+
     def check(self, key: str, now: float | None = None) -> Verdict:
         now = time.monotonic() if now is None else now
+        self._forget_refilled(now)
         bucket = self._buckets.get(key)
         if bucket is None:
             bucket = _Bucket(float(self.burst), now)
@@ -53,3 +57,15 @@ class VisitorRateLimit:
             return Verdict.DROP
         bucket.notified = True
         return Verdict.NOTIFY
+
+    def _forget_refilled(self, now: float) -> None:
+        """Drop the buckets of visitors quiet long enough to be full again: a full bucket
+        is the same as none, so memory follows the visitors of the last minute or so, not
+        everyone ever seen. The oldest-touched come first, so this stops at the first one
+        still refilling."""
+        refilled_after = self.burst / self.rate
+        while self._buckets:
+            oldest = next(iter(self._buckets.values()))
+            if now - oldest.updated < refilled_after:
+                return
+            self._buckets.popitem(last=False)

@@ -29,7 +29,28 @@ def test_memory_is_bounded() -> None:
     limit = VisitorRateLimit(max_visitors=100)
     for n in range(1000):
         limit.check(f"web:{n}", now=0.0)
-    assert len(limit._buckets) == 100
+    assert len(limit) == 100
+
+
+def test_visitors_quiet_until_their_bucket_refilled_are_forgotten() -> None:
+    limit = VisitorRateLimit(burst=3, per_minute=60)  # full again 3 s after the last message
+    for n in range(500):
+        limit.check(f"web:{n}", now=float(n) / 100)  # 500 visitors over 5 s
+    assert len(limit) < 320  # those quiet for 3 s are gone
+    for _ in range(3):
+        limit.check("web:flood", now=10.0)
+    assert limit.check("web:flood", now=10.0) is Verdict.NOTIFY
+    assert len(limit) == 1  # only the visitor still refilling is kept
+    # A forgotten visitor starts with a full bucket, exactly as if remembered.
+    assert [limit.check("web:0", now=10.0) for _ in range(4)] == [
+        Verdict.ALLOW,
+        Verdict.ALLOW,
+        Verdict.ALLOW,
+        Verdict.NOTIFY,
+    ]
+    # The flooding visitor is still limited: its bucket was not dropped while refilling.
+    assert limit.check("web:flood", now=11.0) is Verdict.ALLOW
+    assert limit.check("web:flood", now=11.0) is Verdict.NOTIFY
 
 
 async def test_a_flooding_web_visitor_gets_one_notice_and_is_recorded(desk: Desk) -> None:
