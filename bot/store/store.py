@@ -323,6 +323,10 @@ class Store:
         return store
 
     async def close(self) -> None:
+        # Webhooks already waiting on a commit get their answer before the engine goes.
+        if self._accept_flush is not None:
+            with contextlib.suppress(Exception):
+                await self._accept_flush
         await self.engine.dispose()
 
     async def ping(self) -> bool:
