@@ -24,13 +24,16 @@ Everything is synchronous and pure: the index is built once; ``match`` has no si
 from __future__ import annotations
 
 import math
+import multiprocessing
+import os
 import re
-from collections import Counter, defaultdict
+import threading
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import lru_cache
-from itertools import chain
+from itertools import count
 
 import numpy as np
 import numpy.typing as npt
@@ -39,7 +42,17 @@ from rapidfuzz.distance import Levenshtein
 
 from bot.kb.loader import KnowledgeBase
 from bot.kb.schema import Entry
-from bot.text import Lang, detect_language, has_han, is_han, normalize, normalize_many
+from bot.text import (
+    Lang,
+    code_points,
+    detect_language,
+    distinct_code_points,
+    han_mask,
+    has_han,
+    is_han,
+    normalize,
+    normalize_many,
+)
 
 EMERGENCY_ENTRY = "contact.emergency"
 
@@ -134,8 +147,11 @@ _ZH_PARTICLE_WORDS = frozenset("目的 的士 的確 酒吧 怎樣".split())
 _A_NOT_A = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])[不沒]\1")
 
 _EN_WORD = re.compile(r"[a-z0-9][a-z0-9+#]*")
+_HASH_BASE = np.uint64(1_000_003)
+_WORD_OR_BREAK = re.compile(r"[a-z0-9][a-z0-9+#]*|\n")
 _HAN_RUNS = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+)")
 _SPACE_RUNS = re.compile(r" {2,}")
+_ALL_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -156,6 +172,207 @@ def _add(weights: dict[str, float], token: str, weight: float) -> None:
         weights[token] = weight
 
 
+def _in_sorted(
+    values: npt.NDArray[np.int64], table: npt.NDArray[np.int64]
+) -> npt.NDArray[np.bool_]:
+    """Which of ``values`` are in ``table`` (sorted, distinct)."""
+    if not len(table):
+        return np.zeros(len(values), dtype=np.bool_)
+    slot = np.minimum(np.searchsorted(table, values), len(table) - 1)
+    found: npt.NDArray[np.bool_] = table[slot] == values
+    return found
+
+
+class _Found:
+    """(text, token) pairs gathered by the batch tokeniser. A token is a Chinese character
+    or pair (its code in the batch's alphabet, see _TokenTable) or any other token, given
+    a number of its own here."""
+
+    def __init__(self) -> None:
+        self.others: dict[str, int] = {}
+        self.texts: list[npt.NDArray[np.int64]] = []
+        self.codes: list[npt.NDArray[np.int64]] = []
+        self.other_texts: list[npt.NDArray[np.int64]] = []
+        self.other_codes: list[npt.NDArray[np.int64]] = []
+        self.probes: set[int] = set()
+
+    def other(self, token: str) -> int:
+        return self.others.setdefault(token, len(self.others))
+
+    def add(self, texts: npt.NDArray[np.int64], codes: npt.NDArray[np.int64]) -> None:
+        self.texts.append(texts)
+        self.codes.append(codes)
+
+    def add_others(self, texts: npt.NDArray[np.int64], numbers: npt.NDArray[np.int64]) -> None:
+        self.other_texts.append(texts)
+        self.other_codes.append(numbers)
+
+    def table(self, n: int, alphabet: npt.NDArray[np.int64]) -> _TokenTable:
+        size = len(alphabet)
+        base = size + size * size
+        texts = np.concatenate([*self.texts, *self.other_texts, np.zeros(0, dtype=np.int64)])
+        codes = np.concatenate(
+            [*self.codes, *(base + c for c in self.other_codes), np.zeros(0, dtype=np.int64)]
+        )
+        table = _TokenTable.build(n, texts, codes, alphabet, list(self.others))
+        return replace(table, probes_found=frozenset(self.probes))
+
+
+@dataclass(frozen=True)
+class _TokenTable:
+    """Distinct tokens of each text of a batch, as integer codes: text ``i`` holds
+    ``codes[offsets[i]:offsets[i + 1]]``. Codes below ``len(alphabet)`` are Chinese
+    characters, then come pairs of them, then ``others`` in order."""
+
+    offsets: npt.NDArray[np.int64]
+    codes: npt.NDArray[np.int64]
+    alphabet: npt.NDArray[np.int64]
+    others: list[str]
+    #: Which probes (see _Analyzer.index_keys_many) the texts hold.
+    probes_found: frozenset[int] = frozenset()
+
+    @staticmethod
+    def build(
+        n: int,
+        texts: npt.NDArray[np.int64],
+        codes: npt.NDArray[np.int64],
+        alphabet: npt.NDArray[np.int64],
+        others: list[str],
+    ) -> _TokenTable:
+        size = len(alphabet)
+        span = size + size * size + len(others)
+        keys = np.sort(texts * span + codes)
+        if len(keys):
+            keys = keys[np.append(True, keys[1:] != keys[:-1])]
+        offsets = np.searchsorted(keys // span, np.arange(n + 1)).astype(np.int64)
+        return _TokenTable(offsets, keys % span, alphabet, others)
+
+    @staticmethod
+    def from_sets(keys: list[set[str]]) -> _TokenTable:
+        others = sorted({token for held in keys for token in held})
+        number = {token: index for index, token in enumerate(others)}
+        texts = np.repeat(np.arange(len(keys), dtype=np.int64), [len(held) for held in keys])
+        codes = np.fromiter(
+            (number[token] for held in keys for token in held), dtype=np.int64, count=len(texts)
+        )
+        return _TokenTable.build(len(keys), texts, codes, np.zeros(0, dtype=np.int64), others)
+
+    @property
+    def span(self) -> int:
+        """One more than the largest code."""
+        size = len(self.alphabet)
+        return size + size * size + len(self.others)
+
+    def strings(self, codes: npt.NDArray[np.int64]) -> list[str]:
+        """The tokens ``codes`` stand for."""
+        size = len(self.alphabet)
+        base = size + size * size
+        chars = [chr(code) for code in self.alphabet.tolist()]
+        others = self.others
+        return [
+            chars[code]
+            if code < size
+            else chars[(code - size) // size] + chars[(code - size) % size]
+            if code < base
+            else others[code - base]
+            for code in codes.tolist()
+        ]
+
+    def of(self, text: int) -> set[str]:
+        return set(self.strings(self.codes[self.offsets[text] : self.offsets[text + 1]]))
+
+
+class _HanText:
+    """The Han characters of a batch of texts joined by line breaks, as numpy arrays: the
+    ``k``-th of them is character ``ids[k]`` of ``alphabet``, in text ``texts[k]``, and
+    ``pair_k`` lists the ``k`` whose next character follows it directly in the text."""
+
+    def __init__(self, codes: npt.NDArray[np.uint32], text_of: npt.NDArray[np.int32]) -> None:
+        at = np.flatnonzero(han_mask(codes))
+        self.alphabet = np.array(distinct_code_points(codes[at]), dtype=np.int64)
+        size = len(self.alphabet)
+        self._char_id = np.full(int(self.alphabet[-1]) + 1 if size else 1, -1, dtype=np.int64)
+        self._char_id[self.alphabet] = np.arange(size)
+        self.ids = self._char_id[codes[at]]
+        self.texts = text_of[at].astype(np.int64)
+        joins_next = at[1:] == at[:-1] + 1
+        self.pair_k = np.flatnonzero(joins_next)
+        self.pair_key = self.ids[self.pair_k] * size + self.ids[self.pair_k + 1]
+        # How many Han characters the run holds from each one on (itself included).
+        run_start = np.concatenate(([True], ~joins_next))
+        run_last = np.flatnonzero(np.concatenate((~joins_next, [True])))
+        self._left = run_last[np.cumsum(run_start) - 1] + 1 - np.arange(len(at))
+
+    def ids_of(self, text: str) -> npt.NDArray[np.int64]:
+        """The alphabet ids of ``text``'s characters, -1 for one the texts never use."""
+        points = code_points(text).astype(np.int64)
+        inside = points < len(self._char_id)
+        return np.where(inside, self._char_id[np.where(inside, points, 0)], -1)
+
+    def find(self, pieces: list[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Where each of ``pieces`` (all Han) occurs: (k of its first character, piece index)
+        for every occurrence."""
+        size = len(self.alphabet)
+        none = np.zeros(0, dtype=np.int64)
+        if not pieces or not size:
+            return none, none
+        ids, left = self.ids, self._left
+        piece_ids = self.ids_of("".join(pieces))
+        lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
+        starts = np.cumsum(lengths) - lengths
+        groups: dict[int, tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]] = {}
+        opening_lengths: dict[int, int] = defaultdict(int)  # opening pair -> lengths, as bits
+        for length in np.unique(lengths).tolist():
+            members = np.flatnonzero(lengths == length)
+            rows = piece_ids[starts[members][:, None] + np.arange(length)]
+            present = (rows >= 0).all(axis=1)  # else a character no text has: nowhere
+            if present.any():
+                groups[length] = (members[present], rows[present])
+                if length > 1:
+                    for pair in np.unique(rows[present, 0] * size + rows[present, 1]).tolist():
+                        opening_lengths[pair] |= 1 << min(length, 63)
+        table = np.array(sorted(opening_lengths), dtype=np.int64)
+        pair_bits = np.zeros(len(ids), dtype=np.uint64)
+        if len(table):
+            bits = np.array([opening_lengths[key] for key in table.tolist()], dtype=np.uint64)
+            slot = np.minimum(np.searchsorted(table, self.pair_key), len(table) - 1)
+            opens = table[slot] == self.pair_key
+            pair_bits[self.pair_k[opens]] = bits[slot[opens]]
+        found_at: list[npt.NDArray[np.int64]] = [none]
+        found_which: list[npt.NDArray[np.int64]] = [none]
+        for length, (members, rows) in groups.items():
+            if length == 1:
+                is_piece = np.zeros(size, dtype=np.bool_)
+                is_piece[rows[:, 0]] = True
+                at = np.flatnonzero(is_piece[ids])
+            else:
+                at = np.flatnonzero((pair_bits & np.uint64(1 << min(length, 63))) != 0)
+                at = at[left[at] >= length]
+            if not len(at):
+                continue
+            # Hash each candidate's characters (wrapping 64-bit arithmetic), look the hash
+            # up among the pieces', then compare the characters themselves.
+            hashes = np.zeros(len(at), dtype=np.uint64)
+            piece_hashes = np.zeros(len(members), dtype=np.uint64)
+            with np.errstate(over="ignore"):
+                for offset in range(length):
+                    hashes = hashes * _HASH_BASE + ids[at + offset].astype(np.uint64)
+                    piece_hashes = piece_hashes * _HASH_BASE + rows[:, offset].astype(np.uint64)
+            order = np.argsort(piece_hashes, kind="stable")
+            sorted_hashes = piece_hashes[order]
+            # Pieces that share a hash (never seen) are each tried in turn.
+            for shift in range(int(np.max(np.unique(sorted_hashes, return_counts=True)[1]))):
+                slot = np.searchsorted(sorted_hashes, hashes) + shift
+                inside = slot < len(order)
+                slot = np.where(inside, slot, 0)
+                row = order[slot]
+                same = inside & (sorted_hashes[slot] == hashes)
+                same &= (ids[at[:, None] + np.arange(length)] == rows[row]).all(axis=1)
+                found_at.append(at[same])
+                found_which.append(members[row[same]])
+        return np.concatenate(found_at), np.concatenate(found_which)
+
+
 class _Analyzer:
     """Turns normalised text into weighted tokens; shared by indexing and querying."""
 
@@ -163,7 +380,7 @@ class _Analyzer:
         self,
         config: MatcherConfig,
         synonyms: Sequence[Sequence[str]],
-        terms: Iterable[str],
+        normal_terms: Iterable[str],
         fillers: Iterable[str],
     ) -> None:
         self.config = config
@@ -183,10 +400,11 @@ class _Analyzer:
                     self.en_synonyms[words] = token
         self.max_en_phrase = max((len(key) for key in self.en_synonyms), default=1)
         self.en_phrase_starts = {key[0] for key in self.en_synonyms}
+        # The KB's Chinese keywords (normalised) of three or more characters are its terms.
         self.zh_terms: set[str] = {
             compact
-            for compact in (n.replace(" ", "") for n in normalize_many(sorted(set(terms))))
-            if len(compact) >= 3 and all(is_han(ch) for ch in compact)
+            for compact in {normal.replace(" ", "") for normal in normal_terms}
+            if len(compact) >= 3 and _ALL_HAN.fullmatch(compact)
         }
         # Multi-character KB terms and synonyms: what each piece stands for, and the lengths of
         # the pieces that open with each character (or, for the index build, each bigram). A
@@ -233,6 +451,18 @@ class _Analyzer:
             if zh_fillers
             else None
         )
+        # The same for a batch joined by line breaks, opening with the space or break before
+        # a filler: the regex engine then skips to spaces instead of trying every position.
+        self._en_fillers_many = (
+            re.compile(r"([ \n])(?:" + "|".join(map(re.escape, en_fillers)) + r")(?=[ \n]|$)")
+            if en_fillers
+            else None
+        )
+        self._zh_fillers_many = (
+            re.compile(r"([ \n])(?:" + "|".join(map(re.escape, zh_fillers)) + r")+(?=[^ \n])")
+            if zh_fillers
+            else None
+        )
         self.vocabulary: set[str] = set()
 
     def strip_fillers(self, normal: str) -> str:
@@ -245,21 +475,20 @@ class _Analyzer:
     def strip_fillers_many(self, normals: list[str]) -> list[str]:
         """``[strip_fillers(n) for n in normals]`` in one pass over the batch.
 
-        The texts are normalised, so they hold no line break: joined by line breaks, each
-        filler pattern sees a line as it sees a whole text (a break is a space to it, and
-        "^" only ever meets the first line, where a text's start and a space are alike).
+        The texts are normalised: their only white space is single spaces, and no line
+        break. Joined by line breaks (one before the first too), every line opens with a
+        break, and a filler pattern sees a line as it sees a whole text.
         """
         if not normals:
             return []
-        joined = "\n".join(normals)
-        if self._en_fillers is not None:
-            joined = self._en_fillers.sub(" ", joined)
-        if self._zh_fillers is not None:
-            joined = self._zh_fillers.sub("", joined)
-        lines = _SPACE_RUNS.sub(" ", joined).split("\n")
-        if len(lines) != len(normals):  # a text held a line break after all
+        joined = "\n" + "\n".join(normals)
+        if joined.count("\n") != len(normals):  # a text holds a line break after all
             return [self.strip_fillers(normal) for normal in normals]
-        return [line.strip(" ") for line in lines]
+        if self._en_fillers_many is not None:
+            joined = self._en_fillers_many.sub(r"\1 ", joined)
+        if self._zh_fillers_many is not None:
+            joined = self._zh_fillers_many.sub(r"\1", joined)
+        return [line.strip(" ") for line in _SPACE_RUNS.sub(" ", joined[1:]).split("\n")]
 
     def tokens(self, normal: str, correct: bool = False) -> dict[str, float]:
         weights: dict[str, float] = {}
@@ -340,6 +569,121 @@ class _Analyzer:
                     if size >= 3 and piece in pieces:
                         found.append(piece)
         return found
+
+    def index_keys_many(self, texts: list[str], probes: Sequence[str] = ()) -> _TokenTable:
+        """``index_keys`` of every text of a batch, as one table of integer token codes.
+
+        The index build needs the tokens of some 500,000 distinct texts for a 10,000-entry
+        KB; one by one that takes seconds. Here the texts are joined and worked on as numpy
+        arrays: Chinese characters and pairs by their code points, KB terms and synonyms by
+        exact integer keys of their characters, English words from one regex pass. Each
+        text's tokens come out distinct and the same as ``index_keys`` gives (tests hold the
+        two equal on the KB and on random text). ``probes`` (Chinese, spaces left out) are
+        looked for too: the table tells which of them some text holds within a run of Han
+        characters.
+        """
+        n = len(texts)
+        joined = "\n".join(texts)
+        if not self._all_weighted or joined.count("\n") != n - 1:
+            runs = set(_HAN_RUNS.findall(joined))
+            return replace(
+                _TokenTable.from_sets([self.index_keys(text) for text in texts]),
+                probes_found=frozenset(
+                    i for i, probe in enumerate(probes) if any(probe in run for run in runs)
+                ),
+            )
+        codes = code_points(joined)
+        sizes = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+        text_of = np.repeat(np.arange(n, dtype=np.int32), sizes + 1)[: len(codes)]
+        found = _Found()
+        alphabet = self._han_tokens_many(codes, text_of, found, probes)
+        self._word_tokens_many(joined, found)
+        return found.table(n, alphabet)
+
+    def _han_tokens_many(
+        self,
+        codes: npt.NDArray[np.uint32],
+        text_of: npt.NDArray[np.int32],
+        found: _Found,
+        probes: Sequence[str],
+    ) -> npt.NDArray[np.int64]:
+        """Chinese characters, pairs, terms and synonyms; returns the characters met, whose
+        positions in it are the codes of characters (pairs follow: see _TokenTable)."""
+        han = _HanText(codes, text_of)
+        size = len(han.alphabet)
+        if not size:
+            return han.alphabet
+        ids, texts = han.ids, han.texts
+        stop_ids = han.ids_of("".join(sorted(_ZH_STOP_UNIGRAMS)))
+        stop_chars = np.zeros(size, dtype=np.bool_)
+        stop_chars[stop_ids[stop_ids >= 0]] = True
+        keep = ~stop_chars[ids]
+        found.add(texts[keep], ids[keep])
+        stop_rows = han.ids_of("".join(sorted(_ZH_STOP_BIGRAMS))).reshape(-1, 2)
+        stop_rows = stop_rows[(stop_rows >= 0).all(axis=1)]
+        keep = ~_in_sorted(han.pair_key, np.unique(stop_rows[:, 0] * size + stop_rows[:, 1]))
+        found.add(texts[han.pair_k[keep]], size + han.pair_key[keep])
+        # KB terms and synonyms.
+        pieces = list(self.zh_pieces)
+        synonym_of = np.full(len(pieces), -1, dtype=np.int64)
+        term_of = np.full(len(pieces), -1, dtype=np.int64)
+        for index, (synonym, is_term) in enumerate(self.zh_pieces.values()):
+            if synonym is not None:
+                synonym_of[index] = found.other(synonym)
+            if is_term:
+                term_of[index] = found.other(pieces[index])
+        at, which = han.find([*pieces, *probes])
+        probe = which >= len(pieces)
+        found.probes.update((which[probe] - len(pieces)).tolist())
+        at, which = at[~probe], which[~probe]
+        for codes_of in (synonym_of, term_of):
+            token = codes_of[which]
+            found.add_others(texts[at[token >= 0]], token[token >= 0])
+        return han.alphabet
+
+    def _word_tokens_many(self, joined: str, found: _Found) -> None:
+        """English words (stemmed, stop words left out) and synonym phrases."""
+        words = _WORD_OR_BREAK.findall(joined)
+        if not words:
+            return
+        first_seen: dict[str, int] = {}
+        word_id = np.fromiter(
+            map(first_seen.setdefault, words, count()), dtype=np.int64, count=len(words)
+        )
+        text_of = np.cumsum(word_id == first_seen.get("\n", -1))
+        own_token = np.full(len(words), -1, dtype=np.int64)  # -1: no token of its own
+        stem_id = np.full(len(words), -1, dtype=np.int64)  # -1: a line break
+        stems: dict[str, int] = {}
+        for word, index in first_seen.items():
+            if word == "\n":
+                continue
+            stemmed = stem(word)
+            stem_id[index] = stems.setdefault(stemmed, len(stems))
+            if stemmed not in _EN_STOPWORDS:
+                own_token[index] = found.other(stemmed)
+        tokens = own_token[word_id]
+        has_token = tokens >= 0
+        found.add_others(text_of[has_token], tokens[has_token])
+        sequence = stem_id[word_id]
+        opens = np.zeros(len(stems) + 1, dtype=np.bool_)  # index -1: line breaks open nothing
+        phrases: list[tuple[list[int], str]] = []
+        for phrase, synonym in self.en_synonyms.items():
+            phrase_ids = [stems.get(word, -1) for word in phrase]
+            if min(phrase_ids) >= 0:
+                phrases.append((phrase_ids, synonym))
+                opens[phrase_ids[0]] = True
+        starts = np.flatnonzero(opens[sequence])
+        start_stem = sequence[starts]
+        order = np.argsort(start_stem, kind="stable")
+        by_stem = start_stem[order]
+        for phrase_ids, synonym in phrases:
+            low, high = np.searchsorted(by_stem, [phrase_ids[0], phrase_ids[0] + 1])
+            at = starts[order[low:high]]
+            for offset, wanted in enumerate(phrase_ids[1:], start=1):
+                at = at[at + offset < len(sequence)]
+                at = at[sequence[at + offset] == wanted]
+            if len(at):
+                found.add_others(text_of[at], np.full(len(at), found.other(synonym)))
 
     def index_keys(self, normal: str) -> set[str]:
         """The tokens of ``normal`` without their weights: ``set(tokens(normal))``.
@@ -495,143 +839,130 @@ class Matcher:
         self.kb = kb
         self.config = cfg = config or MatcherConfig()
         self.entries: tuple[Entry, ...] = kb.entries
-        terms = [kw for entry in kb.entries for kw in entry.keywords.zh_hant]
+        # Keywords are normalised once: as the analyzer's terms (the Chinese ones) and for
+        # the index.
+        keywords = [[*entry.keywords.zh_hant, *entry.keywords.en] for entry in kb.entries]
+        normal_keywords = normalize_many([text for texts in keywords for text in texts])
+        chinese = np.concatenate(
+            [
+                np.arange(len(texts)) < len(entry.keywords.zh_hant)
+                for texts, entry in zip(keywords, kb.entries, strict=True)
+            ]
+            or [np.zeros(0, dtype=np.bool_)]
+        )
+        terms = [normal for normal, zh in zip(normal_keywords, chinese.tolist(), strict=True) if zh]
         self.analyzer = _Analyzer(cfg, kb.synonyms, terms, kb.intents.fillers.all())
         self.handoff = _PhraseSpotter(kb.intents.handoff.all())
         self.emergency = _PhraseSpotter(kb.intents.emergency.all())
         self.emergency_index = next(
             (i for i, entry in enumerate(self.entries) if entry.id == EMERGENCY_ENTRY), None
         )
-        indexed_texts = self._build_index()
-        self.elsewhere = self._places_not_in_kb(kb.intents.elsewhere.all(), indexed_texts)
+        places = kb.intents.elsewhere.all()
+        self._build_index(normal_keywords, places)
         self.category_cues = [
             (category, _PhraseSpotter(cues.all()))
             for category, cues in kb.intents.category_cues.items()
         ]
         self.entry_categories = [entry.category for entry in self.entries]
 
-    def _places_not_in_kb(self, places: list[str], indexed_texts: list[str]) -> _PhraseSpotter:
-        # Questions and keywords were normalised for the index already; answers are added here.
-        answers = [text for entry in self.entries for text in entry.answer.model_dump().values()]
-        known = " " + " ".join([*indexed_texts, *normalize_many(answers)]) + " "
-        compact = known.replace(" ", "")
-        unknown = [
-            place
-            for place, normal in zip(places, normalize_many(places), strict=True)
-            if normal
-            and (
-                normal.replace(" ", "") not in compact
-                if has_han(normal)
-                else f" {normal} " not in known
-            )
-        ]
-        return _PhraseSpotter(unknown)
-
     # -- index ---------------------------------------------------------------------------
 
-    def _entry_texts(self, entry: Entry) -> tuple[list[str], list[str]]:
-        phrasings = [*entry.questions.all(), entry.title.zh_hant, entry.title.en]
-        keywords = entry.keywords.all()
-        return phrasings, keywords
+    def _build_index(self, normal_keywords: list[str], places: list[str]) -> None:
+        """Index every entry, and find which of ``places`` the KB never mentions.
 
-    def _build_index(self) -> list[str]:
-        """Index every entry; returns the distinct normalised texts that were indexed.
-
-        Built in batches, for a 10,000-entry KB holds some 700,000 phrasings and keywords:
-        all texts are normalised in one pass, each distinct text is tokenised once (keywords
-        and phrasings recur: department names, "110"), and the postings are laid out with
-        numpy from one flat list of (document, token, count) cells.
+        A 10,000-entry KB holds some 700,000 phrasings and keywords and 20,000 answers, 16
+        million characters: every step works on whole batches (see _index_part), and the
+        postings are laid out with numpy. On a machine with more than one core a large KB
+        is indexed in two halves side by side (see _index_parts).
         """
         cfg = self.config
-        analyzer = self.analyzer
-        texts = [self._entry_texts(entry) for entry in self.entries]
-        normal_phrasings = analyzer.strip_fillers_many(
-            normalize_many([text for phrasings, _ in texts for text in phrasings])
-        )
-        normal_keywords = normalize_many([text for _, keywords in texts for text in keywords])
-        # Distinct texts in the order an entry-by-entry pass meets them (phrasings, keywords).
-        distinct: dict[str, int] = {}
-        phrasing_ids: list[list[int]] = []
-        keyword_ids: list[list[int]] = []
-        at_phrasing = at_keyword = 0
-        for phrasings, keywords in texts:
-            ids = []
-            for text in normal_phrasings[at_phrasing : at_phrasing + len(phrasings)]:
-                ids.append(distinct.setdefault(text, len(distinct)))
-            phrasing_ids.append(ids)
-            at_phrasing += len(phrasings)
-            ids = []
-            for text in normal_keywords[at_keyword : at_keyword + len(keywords)]:
-                ids.append(distinct.setdefault(text, len(distinct)))
-            keyword_ids.append(ids)
-            at_keyword += len(keywords)
-        distinct_texts = list(distinct)
-        keys = [analyzer.index_keys(text) for text in distinct_texts]
-        # A token's count in an entry: the phrasings that hold it, plus keyword_boost for each
-        # keyword that holds it.
-        doc_terms: list[Counter[str]] = []
-        for in_phrasings, in_keywords in zip(phrasing_ids, keyword_ids, strict=True):
-            counts = Counter(chain.from_iterable([keys[i] for i in in_phrasings]))
-            if in_keywords:
-                held = [keys[i] for i in in_keywords]
-                for _ in range(cfg.keyword_boost):
-                    counts.update(chain.from_iterable(held))
-            doc_terms.append(counts)
-        self.phrasings: list[list[str]] = [
-            [distinct_texts[i] for i in ids if distinct_texts[i]] for ids in phrasing_ids
-        ]
-        self.function_phrasings: list[tuple[str, int]] = [
-            (distinct_texts[i], index)
-            for index, ids in enumerate(phrasing_ids)
-            for i in ids
-            if distinct_texts[i] and not keys[i]
-        ]
-        #: Each entry's tokens (a Counter answers ``in`` as a set would).
-        self.entry_tokens: list[Counter[str]] = doc_terms
-        n_docs = len(doc_terms)
-        document_frequency = Counter(chain.from_iterable(doc_terms))
-        self.analyzer.freeze_vocabulary(document_frequency)
-        self.idf: dict[str, float] = {
-            token: math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
-            for token, df in document_frequency.items()
-        }
-        self.unknown_idf = math.log(1 + (n_docs + 0.5) / 0.5)
-        # All postings at once in numpy: one (token, document, tf) cell per entry's token,
-        # weights computed vectorised, then ordered by token into one CSR layout.
-        vocabulary = list(document_frequency)
-        self._token_ids: dict[str, int] = {token: index for index, token in enumerate(vocabulary)}
-        sizes = np.fromiter(map(len, doc_terms), dtype=np.int64, count=n_docs)
-        cells = int(sizes.sum())
-        cell_token = np.fromiter(
-            map(self._token_ids.__getitem__, chain.from_iterable(doc_terms)),
-            dtype=np.int32,
-            count=cells,
-        )
-        cell_tf = np.fromiter(
-            chain.from_iterable(counts.values() for counts in doc_terms),
+        parts = _index_parts(self.analyzer, self.entries, normal_keywords, places)
+        self.phrasings = [texts for part in parts for texts in part.phrasings]
+        self.function_phrasings = []
+        vocabulary: dict[str, int] = {}
+        cell_doc, cell_token, cell_tf = [], [], []
+        first_doc = 0
+        for part in parts:
+            self.function_phrasings += [(text, first_doc + doc) for text, doc in part.function]
+            if len(parts) == 1:
+                vocabulary = {token: index for index, token in enumerate(part.vocabulary)}
+                cell_token.append(part.cell_token)
+            else:
+                number = np.fromiter(
+                    (vocabulary.setdefault(token, len(vocabulary)) for token in part.vocabulary),
+                    dtype=np.int64,
+                    count=len(part.vocabulary),
+                )
+                cell_token.append(number[part.cell_token])
+            cell_doc.append(part.cell_doc + first_doc)
+            cell_tf.append(part.cell_tf)
+            first_doc += len(part.phrasings)
+        mentioned = frozenset().union(*(part.places for part in parts))
+        #: Places the index texts never mention; the answers are looked at on first need.
+        self._not_in_texts = [place for i, place in enumerate(places) if i not in mentioned]
+        self._elsewhere_candidates = _PhraseSpotter(self._not_in_texts)
+        self._elsewhere: _PhraseSpotter | None = None
+        n_docs = len(self.entries)
+        docs = np.concatenate([*cell_doc, np.zeros(0, dtype=np.int64)])
+        tokens = np.concatenate([*cell_token, np.zeros(0, dtype=np.int64)])
+        tf = np.concatenate([*cell_tf, np.zeros(0, dtype=np.int64)]).astype(np.float64)
+        strings = list(vocabulary)
+        self.analyzer.freeze_vocabulary(strings)
+        document_frequency = np.bincount(tokens, minlength=len(strings))
+        # idf takes one value per document frequency: math.log on each distinct one.
+        distinct_df = np.unique(document_frequency)
+        logs = np.array(
+            [math.log(1 + (n_docs - df + 0.5) / (df + 0.5)) for df in distinct_df.tolist()],
             dtype=np.float64,
-            count=cells,
         )
-        cell_doc = np.repeat(np.arange(n_docs, dtype=np.int32), sizes)
-        lengths = np.fromiter(
-            (sum(counts.values()) for counts in doc_terms), dtype=np.float64, count=n_docs
-        )
+        idf = logs[np.searchsorted(distinct_df, document_frequency)]
+        self.idf: dict[str, float] = dict(zip(strings, idf.tolist(), strict=True))
+        self.unknown_idf = math.log(1 + (n_docs + 0.5) / 0.5)
+        self._token_ids: dict[str, int] = vocabulary
+        lengths = np.bincount(docs, weights=tf, minlength=n_docs)
         average = float(lengths.mean()) if n_docs else 1.0
-        idf = np.fromiter(
-            (self.idf[token] for token in vocabulary), dtype=np.float64, count=len(vocabulary)
-        )
-        norm = cfg.k1 * (1 - cfg.b + cfg.b * lengths[cell_doc] / average)
-        cell_weight = idf[cell_token] * cell_tf * (cfg.k1 + 1) / (cell_tf + norm)
-        order = np.argsort(cell_token, kind="stable")
+        norm = cfg.k1 * (1 - cfg.b + cfg.b * lengths[docs] / average)
+        weight = idf[tokens] * tf * (cfg.k1 + 1) / (tf + norm)
+        order = np.argsort(tokens * max(n_docs, 1) + docs)  # by token, then document
         self._posting_bounds: list[int] = np.searchsorted(
-            cell_token[order], np.arange(len(vocabulary) + 1)
+            tokens[order], np.arange(len(strings) + 1)
         ).tolist()
-        self._posting_docs: npt.NDArray[np.int32] = cell_doc[order]
-        self._posting_weights: npt.NDArray[np.float32] = cell_weight[order].astype(np.float32)
+        self._posting_docs: npt.NDArray[np.int64] = docs[order]
+        self._posting_weights: npt.NDArray[np.float32] = weight[order].astype(np.float32)
         self.n_docs = n_docs
-        return distinct_texts
 
-    def _posting(self, token: str) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]] | None:
+    @property
+    def elsewhere(self) -> _PhraseSpotter:
+        """The places (intents.elsewhere) the KB never mentions, in questions, keywords and
+        titles or in answers.
+
+        The answers are only needed for a question naming such a place, so they are
+        normalised and searched then, once: at 10,000 entries they are 5 million characters
+        the index build need not read.
+        """
+        if self._elsewhere is None:
+            answers = [
+                text for entry in self.entries for text in entry.answer.model_dump().values()
+            ]
+            known = " " + " ".join(normalize_many(answers)) + " "
+            compact = known.replace(" ", "")
+            self._elsewhere = _PhraseSpotter(
+                [
+                    place
+                    for place, normal in zip(
+                        self._not_in_texts, normalize_many(self._not_in_texts), strict=True
+                    )
+                    if normal
+                    and (
+                        normal.replace(" ", "") not in compact
+                        if has_han(normal)
+                        else f" {normal} " not in known
+                    )
+                ]
+            )
+        return self._elsewhere
+
+    def _posting(self, token: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]] | None:
         """The entries holding ``token`` and its BM25 weight in each, or None."""
         index = self._token_ids.get(token)
         if index is None:
@@ -672,7 +1003,7 @@ class Matcher:
                 reverse=True,
             )
         guesses = tuple((self.entries[s.entry_index].id, s.confidence) for s in scored[:3])
-        if self.elsewhere.found_in(normal):
+        if self._elsewhere_candidates.found_in(normal) and self.elsewhere.found_in(normal):
             # About a place the desk knows nothing of: the county's answer would mislead.
             best = scored[0].confidence if scored else 0.0
             return Match(question, lang, Decision.FALLBACK, score=best, guesses=guesses)
@@ -686,6 +1017,9 @@ class Matcher:
         if not query:
             return self._score_function_words(normal)
         scores = np.zeros(self.n_docs, dtype=np.float32)
+        # The question's information each entry explains: the idf of the tokens it holds,
+        # added in the question's order.
+        explained = np.zeros(self.n_docs, dtype=np.float64)
         total_information = 0.0
         unknown_information = 0.0
         best_possible = 0.0
@@ -698,6 +1032,7 @@ class Matcher:
             posting = self._posting(token)
             if posting is not None:
                 scores[posting[0]] += posting[1] * weight
+                explained[posting[0]] += weight * idf
         depth = min(cfg.rerank_depth, self.n_docs)
         top = np.argpartition(-scores, depth - 1)[:depth]
         results: list[_Scored] = []
@@ -705,11 +1040,7 @@ class Matcher:
             raw = float(scores[index])
             if raw <= 0:
                 continue
-            tokens = self.entry_tokens[index]
-            explained = sum(
-                weight * self.idf[token] for token, weight in query.items() if token in tokens
-            )
-            coverage = explained / total_information if total_information else 0.0
+            coverage = float(explained[index]) / total_information if total_information else 0.0
             bm25 = min(1.0, raw / best_possible) if best_possible else 0.0
             fuzzy = self._fuzzy(normal, int(index))
             confidence = (
@@ -826,3 +1157,198 @@ class Matcher:
         return Match(
             question, lang, Decision.CLARIFY, None, options, top.confidence, guesses=guesses
         )
+
+
+# -- index build ---------------------------------------------------------------------------
+
+#: A KB at least this large is indexed in two halves side by side when the machine allows.
+PARALLEL_MIN_ENTRIES = 2_000
+
+
+@dataclass(frozen=True)
+class _Part:
+    """The index of a run of entries before merging: what a worker process hands back.
+
+    ``cell_*`` hold one (entry, token, count) cell per token an entry holds, entries
+    counted from the run's first, tokens as indexes into ``vocabulary``."""
+
+    phrasings: list[list[str]]
+    function: list[tuple[str, int]]
+    vocabulary: list[str]
+    cell_doc: npt.NDArray[np.int64]
+    cell_token: npt.NDArray[np.int64]
+    cell_tf: npt.NDArray[np.int64]
+    #: Indexes of the places (intents.elsewhere) the run's texts or answers mention.
+    places: frozenset[int]
+
+
+def _index_parts(
+    analyzer: _Analyzer, entries: Sequence[Entry], normal_keywords: list[str], places: list[str]
+) -> list[_Part]:
+    """Index ``entries``: in one go, or in two halves side by side in a forked process.
+
+    Forking is safe only in a process with no other thread (a lock held by one would stay
+    held in the child forever), so a process that has started threads indexes in one go.
+    """
+    if (
+        len(entries) < PARALLEL_MIN_ENTRIES
+        or (os.cpu_count() or 1) < 2
+        or "fork" not in multiprocessing.get_all_start_methods()
+        or threading.active_count() > 1
+    ):
+        return [_index_part(analyzer, entries, normal_keywords, places)]
+    half = len(entries) // 2
+    split = sum(len(entry.keywords.zh_hant) + len(entry.keywords.en) for entry in entries[:half])
+    receiver, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
+
+    def work() -> None:
+        sender.send(_index_part(analyzer, entries[half:], normal_keywords[split:], places))
+        sender.close()
+
+    worker = multiprocessing.get_context("fork").Process(target=work, daemon=True)
+    worker.start()
+    sender.close()
+    first = _index_part(analyzer, entries[:half], normal_keywords[:split], places)
+    try:
+        second: _Part = receiver.recv()
+    except EOFError:  # the worker died: do its half here
+        second = _index_part(analyzer, entries[half:], normal_keywords[split:], places)
+    finally:
+        receiver.close()
+        worker.join()
+    return [first, second]
+
+
+def _index_part(
+    analyzer: _Analyzer, entries: Sequence[Entry], normal_keywords: list[str], places: list[str]
+) -> _Part:
+    """Tokenise a run of entries and count each entry's tokens.
+
+    An entry's count of a token: the phrasings (questions and titles) that hold it, plus
+    keyword_boost for each keyword that holds it. Everything works on the whole batch: one
+    normalisation pass over all texts, each distinct text tokenised once (keywords and
+    phrasings recur: department names, "110"), the counting done on numpy arrays.
+    """
+    boost = analyzer.config.keyword_boost
+    phrasings: list[str] = []
+    for entry in entries:
+        questions = entry.questions
+        phrasings += [*questions.zh_hant, *questions.en, entry.title.zh_hant, entry.title.en]
+    per_phrasings = np.fromiter(
+        (len(e.questions.zh_hant) + len(e.questions.en) + 2 for e in entries),
+        dtype=np.int64,
+        count=len(entries),
+    )
+    per_keywords = np.fromiter(
+        (len(e.keywords.zh_hant) + len(e.keywords.en) for e in entries),
+        dtype=np.int64,
+        count=len(entries),
+    )
+    stripped = analyzer.strip_fillers_many(normalize_many(phrasings))
+    distinct: dict[str, int] = {}
+    phrasing_ids = [distinct.setdefault(text, len(distinct)) for text in stripped]
+    keyword_ids = [distinct.setdefault(text, len(distinct)) for text in normal_keywords]
+    texts = list(distinct)
+    places_han, places_other = _places_by_script(places)
+    table = analyzer.index_keys_many(texts, [place for _, place in places_han])
+    docs = np.arange(len(entries), dtype=np.int64)
+    occurrence_doc = np.concatenate((np.repeat(docs, per_phrasings), np.repeat(docs, per_keywords)))
+    occurrence_text = np.array([*phrasing_ids, *keyword_ids], dtype=np.int64)
+    occurrence_weight = np.concatenate(
+        (
+            np.ones(len(phrasing_ids), dtype=np.int64),
+            np.full(len(keyword_ids), boost, dtype=np.int64),
+        )
+    )
+    # One cell per token of each occurrence, then the cells of one (entry, token) summed.
+    held = table.offsets[occurrence_text + 1] - table.offsets[occurrence_text]
+    total = int(held.sum())
+    first = np.repeat(table.offsets[occurrence_text], held)
+    skip = np.repeat(np.cumsum(held) - held, held)
+    codes = table.codes[first + np.arange(total, dtype=np.int64) - skip]
+    span = table.span
+    packing = max(boost, 1) + 1
+    packed = np.sort(
+        (np.repeat(occurrence_doc, held) * span + codes) * packing
+        + np.repeat(occurrence_weight, held)
+    )
+    cell = packed // packing
+    if len(cell):
+        opens = np.flatnonzero(np.append(True, cell[1:] != cell[:-1]))
+        tf = np.add.reduceat(packed % packing, opens)
+        cell = cell[opens]
+    else:
+        tf = cell
+    used = _distinct(cell % span)
+    cell_token = np.searchsorted(used, cell % span)
+    # Each entry's filler-free phrasings, for the fuzzy comparison at query time, and the
+    # ones made only of function words ("who are you"), compared whole with such questions.
+    by_entry = np.split(np.array(phrasing_ids, dtype=np.int64), np.cumsum(per_phrasings)[:-1])
+    empty = (table.offsets[1:] == table.offsets[:-1]).tolist()
+    entry_phrasings = [[texts[i] for i in ids.tolist() if texts[i]] for ids in by_entry]
+    function = [
+        (texts[i], doc)
+        for doc, ids in enumerate(by_entry)
+        for i in ids.tolist()
+        if empty[i] and texts[i]
+    ]
+    return _Part(
+        entry_phrasings,
+        function,
+        table.strings(used),
+        cell // span,
+        cell_token,
+        tf,
+        frozenset(
+            [places_han[i][0] for i in table.probes_found]
+            + _places_mentioned(places_other, texts, set(table.others))
+        ),
+    )
+
+
+def _distinct(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """The distinct values, sorted (np.unique, without its overhead for large arrays)."""
+    ordered = np.sort(values)
+    if not len(ordered):
+        return ordered
+    kept: npt.NDArray[np.int64] = ordered[np.append(True, ordered[1:] != ordered[:-1])]
+    return kept
+
+
+def _places_by_script(places: list[str]) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The places (normalised) written in Han characters alone (spaces left out), and the
+    others, each with its index in ``places``."""
+    han: list[tuple[int, str]] = []
+    other: list[tuple[int, str]] = []
+    for index, normal in enumerate(normalize_many(places)):
+        if normal:
+            compact = normal.replace(" ", "")
+            if _ALL_HAN.fullmatch(compact):
+                han.append((index, compact))
+            else:
+                other.append((index, normal))
+    return han, other
+
+
+def _places_mentioned(
+    places: list[tuple[int, str]], texts: list[str], vocabulary: set[str]
+) -> list[int]:
+    """Which of ``places`` (English, or mixed scripts) the normalised ``texts`` mention: an
+    English one as whole words, a mixed one anywhere, its spaces left out."""
+    found: list[int] = []
+    padded = compact = None
+    for index, place in places:
+        if has_han(place):
+            if compact is None:
+                compact = "\n".join(texts).replace(" ", "")
+            if place.replace(" ", "") in compact:
+                found.append(index)
+            continue
+        # Only a place each of whose words the texts use can be there: the others are not
+        # looked for in millions of characters.
+        if all(stem(w) in vocabulary or stem(w) in _EN_STOPWORDS for w in _EN_WORD.findall(place)):
+            if padded is None:
+                padded = " " + " \n ".join(texts) + " "
+            if f" {place} " in padded:
+                found.append(index)
+    return found

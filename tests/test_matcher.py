@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot import matcher as matcher_module
 from bot.answers import AnswerContext, render
 from bot.kb.loader import KnowledgeBase
 from bot.matcher import Decision, Matcher
@@ -209,3 +211,106 @@ def test_index_keys_are_the_tokens_of_every_kb_text(matcher: Matcher, kb: Knowle
 def test_index_keys_are_the_tokens_of_any_text(matcher: Matcher, parts: list[str]) -> None:
     normal = normalize("".join(parts))
     assert matcher.analyzer.index_keys(normal) == set(matcher.analyzer.tokens(normal))
+
+
+def test_batch_index_keys_are_the_tokens_of_every_kb_text(
+    matcher: Matcher, kb: KnowledgeBase
+) -> None:
+    normals = sorted(set(normalize_many(_texts(kb))))
+    table = matcher.analyzer.index_keys_many(normals)
+    for index, normal in enumerate(normals):
+        assert table.of(index) == matcher.analyzer.index_keys(normal), normal
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.lists(
+            st.one_of(
+                st.text(max_size=6),
+                st.sampled_from(
+                    [
+                        "居留證",
+                        "姊妹市",
+                        "校際交流",
+                        "國際教育交流",
+                        "sim card",
+                        "arc",
+                        "的",
+                        "請問",
+                        "please",
+                    ]
+                ),
+            ),
+            max_size=8,
+        ).map(lambda parts: normalize("".join(parts))),
+        max_size=8,
+    )
+)
+def test_batch_index_keys_and_fillers_match_one_by_one(
+    matcher: Matcher, normals: list[str]
+) -> None:
+    analyzer = matcher.analyzer
+    table = analyzer.index_keys_many(normals)
+    assert [table.of(i) for i in range(len(normals))] == [analyzer.index_keys(n) for n in normals]
+    assert analyzer.strip_fillers_many(normals) == [analyzer.strip_fillers(n) for n in normals]
+
+
+def _copies(kb: KnowledgeBase, size: int) -> KnowledgeBase:
+    entries = []
+    for index in range(size):
+        base = kb.entries[index % len(kb.entries)]
+        mark = f"{index:04d}"
+        entries.append(
+            base.model_copy(
+                update={
+                    "id": f"{base.category.value}.copy-{index}",
+                    "questions": base.questions.model_copy(
+                        update={
+                            "zh_hant": [f"{q}{index % 7}號" for q in base.questions.zh_hant],
+                            "en": [f"{q} {mark}" for q in base.questions.en],
+                        }
+                    ),
+                    "related": [],
+                }
+            )
+        )
+    return KnowledgeBase(entries=tuple(entries), synonyms=kb.synonyms, intents=kb.intents)
+
+
+def test_a_large_kb_indexed_in_two_halves_is_indexed_as_in_one(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copies = _copies(kb, 240)
+    monkeypatch.setattr(matcher_module, "PARALLEL_MIN_ENTRIES", 10**9)
+    whole = Matcher(copies)
+    monkeypatch.setattr(matcher_module, "PARALLEL_MIN_ENTRIES", 100)
+    split = matcher_module._index_parts
+    counts: list[int] = []
+
+    def counted(*args: Any) -> Any:
+        parts = split(*args)
+        counts.append(len(parts))
+        return parts
+
+    monkeypatch.setattr(matcher_module, "_index_parts", counted)
+    halves = Matcher(copies)
+    assert counts == [2]  # it did fork
+    assert halves.idf == whole.idf
+    assert halves.phrasings == whole.phrasings
+    assert sorted(halves.function_phrasings) == sorted(whole.function_phrasings)
+    for token in whole.idf:
+        one, two = whole._posting(token), halves._posting(token)
+        assert one is not None
+        assert two is not None
+        assert one[0].tolist() == two[0].tolist()
+        assert one[1].tolist() == two[1].tolist()
+    for question in [
+        "居留證怎麼延期",
+        "where is the hospital",
+        "新北市政府電話",
+        "okinawa exchange",
+    ]:
+        assert halves.match(question) == whole.match(question)
