@@ -32,7 +32,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import count
 
 import numpy as np
@@ -412,18 +412,13 @@ class _Analyzer:
         # tens of thousands of keyword terms, too many to try one by one at each position.
         self.zh_pieces: dict[str, tuple[str | None, bool]] = {
             piece: (self.zh_synonyms.get(piece), piece in self.zh_terms)
-            for piece in sorted({*self.zh_terms, *self.zh_synonyms})
+            for piece in {*self.zh_terms, *self.zh_synonyms}
         }
         by_char: dict[str, set[int]] = defaultdict(set)
-        by_bigram: dict[str, set[int]] = defaultdict(set)
         for piece in self.zh_pieces:
             by_char[piece[0]].add(len(piece))
-            if len(piece) >= 2:
-                by_bigram[piece[:2]].add(len(piece))
         # Lengths ascending: the pieces found at one position come out in sorted order.
         self.zh_piece_lengths = {char: tuple(sorted(sizes)) for char, sizes in by_char.items()}
-        self._zh_piece_openings = {pair: tuple(sorted(sizes)) for pair, sizes in by_bigram.items()}
-        self._zh_opening_pairs = frozenset(self._zh_piece_openings)
         self._zh_single_pieces = frozenset(piece for piece in self.zh_pieces if len(piece) == 1)
         self._all_weighted = (
             min(
@@ -464,6 +459,19 @@ class _Analyzer:
             else None
         )
         self.vocabulary: set[str] = set()
+
+    @cached_property
+    def _zh_piece_openings(self) -> dict[str, tuple[int, ...]]:
+        """The lengths of the pieces opening with each bigram (for index_keys)."""
+        by_bigram: dict[str, set[int]] = defaultdict(set)
+        for piece in self.zh_pieces:
+            if len(piece) >= 2:
+                by_bigram[piece[:2]].add(len(piece))
+        return {pair: tuple(sorted(sizes)) for pair, sizes in by_bigram.items()}
+
+    @cached_property
+    def _zh_opening_pairs(self) -> frozenset[str]:
+        return frozenset(self._zh_piece_openings)
 
     def strip_fillers(self, normal: str) -> str:
         if self._en_fillers is not None:
@@ -843,14 +851,11 @@ class Matcher:
         # the index.
         keywords = [[*entry.keywords.zh_hant, *entry.keywords.en] for entry in kb.entries]
         normal_keywords = normalize_many([text for texts in keywords for text in texts])
-        chinese = np.concatenate(
-            [
-                np.arange(len(texts)) < len(entry.keywords.zh_hant)
-                for texts, entry in zip(keywords, kb.entries, strict=True)
-            ]
-            or [np.zeros(0, dtype=np.bool_)]
-        )
-        terms = [normal for normal, zh in zip(normal_keywords, chinese.tolist(), strict=True) if zh]
+        terms: list[str] = []
+        at = 0
+        for texts, entry in zip(keywords, kb.entries, strict=True):
+            terms += normal_keywords[at : at + len(entry.keywords.zh_hant)]
+            at += len(texts)
         self.analyzer = _Analyzer(cfg, kb.synonyms, terms, kb.intents.fillers.all())
         self.handoff = _PhraseSpotter(kb.intents.handoff.all())
         self.emergency = _PhraseSpotter(kb.intents.emergency.all())
@@ -884,12 +889,14 @@ class Matcher:
         first_doc = 0
         for part in parts:
             self.function_phrasings += [(text, first_doc + doc) for text, doc in part.function]
-            if len(parts) == 1:
-                vocabulary = {token: index for index, token in enumerate(part.vocabulary)}
+            if not vocabulary:
+                vocabulary = dict(zip(part.vocabulary, count(), strict=False))
                 cell_token.append(part.cell_token)
             else:
+                new = [token for token in part.vocabulary if token not in vocabulary]
+                vocabulary.update(zip(new, count(len(vocabulary)), strict=False))
                 number = np.fromiter(
-                    (vocabulary.setdefault(token, len(vocabulary)) for token in part.vocabulary),
+                    map(vocabulary.__getitem__, part.vocabulary),
                     dtype=np.int64,
                     count=len(part.vocabulary),
                 )
@@ -910,7 +917,7 @@ class Matcher:
         self.analyzer.freeze_vocabulary(strings)
         document_frequency = np.bincount(tokens, minlength=len(strings))
         # idf takes one value per document frequency: math.log on each distinct one.
-        distinct_df = np.unique(document_frequency)
+        distinct_df = _distinct(document_frequency)
         logs = np.array(
             [math.log(1 + (n_docs - df + 0.5) / (df + 0.5)) for df in distinct_df.tolist()],
             dtype=np.float64,
