@@ -23,6 +23,7 @@ Everything is synchronous and pure: the index is built once; ``match`` has no si
 
 from __future__ import annotations
 
+import gc
 import math
 import multiprocessing
 import os
@@ -1213,14 +1214,24 @@ def _index_parts(
         sender.close()
 
     worker = multiprocessing.get_context("fork").Process(target=work, daemon=True)
-    worker.start()
-    sender.close()
-    first = _index_part(analyzer, entries[:half], normal_keywords[:split], places)
+    # The child shares the parent's memory page by page until either writes to a page; a
+    # garbage collection walking the KB's objects would write to (and so copy) them all.
+    # Frozen, they are left out of collections, here and in the child, during the build.
+    gc.freeze()
     try:
-        second: _Part = receiver.recv()
-    except EOFError:  # the worker died: do its half here
-        second = _index_part(analyzer, entries[half:], normal_keywords[split:], places)
+        worker.start()
+    except BaseException:
+        gc.unfreeze()
+        raise
+    try:
+        sender.close()
+        first = _index_part(analyzer, entries[:half], normal_keywords[:split], places)
+        try:
+            second: _Part = receiver.recv()
+        except EOFError:  # the worker died: do its half here
+            second = _index_part(analyzer, entries[half:], normal_keywords[split:], places)
     finally:
+        gc.unfreeze()
         receiver.close()
         worker.join()
     return [first, second]
