@@ -11,7 +11,6 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 
-import uvloop
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
@@ -377,6 +376,10 @@ def create_app(
 def new_event_loop() -> asyncio.AbstractEventLoop:
     """The event loop the server runs on: uvloop (libuv), a drop-in asyncio loop that aiohttp
     recommends; its sockets, timers and callbacks cost a fraction of the pure-Python loop's."""
+    try:
+        import uvloop
+    except ImportError:  # not built for Windows: the standard loop does the same, slower
+        return asyncio.new_event_loop()
     return uvloop.new_event_loop()
 
 

@@ -43,6 +43,10 @@ LEASE = dt.timedelta(seconds=60)
 BATCH = 20
 SEND_CONCURRENCY = 16
 MAX_INBOX_ATTEMPTS = 5
+#: A message still failing after this many tries is shown to staff on its ticket (it is
+#: still retried); one failing for a reason nobody knows is given up after UNEXPECTED_TRIES.
+SHOW_STAFF_AFTER = 5
+UNEXPECTED_TRIES = 5
 #: How long a message keeps being retried after it was queued, by default (SEND_RETRY_HOURS).
 SEND_WINDOW = dt.timedelta(hours=24)
 BACKOFF_BASE = 1.0
@@ -50,6 +54,8 @@ BACKOFF_CAP = 300.0
 #: LINE reply tokens are good for about a minute; older ones go straight to push.
 REPLY_TOKEN_FRESH = dt.timedelta(seconds=50)
 IDLE_WAIT = 1.0
+#: Seconds a stopping server gives the sends in flight (the SDK calls time out after 10 s).
+STOP_GRACE = 12.0
 
 
 #: Called with how many parts of a message have been delivered so far.
@@ -134,6 +140,8 @@ class Verdict:
     #: Seconds the platform asked us to wait (Retry-After), if it said.
     wait: float | None
     reason: str
+    #: Tries after which it is given up whatever the time (None: only the retry window).
+    max_attempts: int | None = None
 
 
 def classify(exc: BaseException) -> Verdict:
@@ -156,12 +164,16 @@ def classify(exc: BaseException) -> Verdict:
         return Verdict(False, None, f"Telegram {type(exc).__name__}: {exc.message[:200]}")
     if isinstance(exc, (NetworkError, aiohttp.ClientError, TimeoutError, OSError)):
         return Verdict(True, None, type(exc).__name__)
-    return Verdict(True, None, f"unexpected {type(exc).__name__}")
+    # Not a failure the platforms are known for (a bug, a misconfiguration): a few tries,
+    # then it is shown to staff rather than retried all day.
+    return Verdict(True, None, f"unexpected {type(exc).__name__}", max_attempts=UNEXPECTED_TRIES)
 
 
 def backoff(attempt: int, wait: float | None) -> float:
     """Full jitter (AWS architecture blog) over an exponential ceiling; Retry-After wins."""
-    ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(0, attempt - 1))
+    # The exponent stops growing long after the cap is reached: a day of retries is hundreds
+    # of tries, and 2.0 ** 1024 overflows.
+    ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** min(max(0, attempt - 1), 30))
     delay = random.uniform(0, ceiling)  # noqa: S311 - jitter, not security
     return max(delay, wait) if wait is not None else delay
 
@@ -228,7 +240,7 @@ class Pipeline:
 
     async def idle(self) -> bool:
         """Nothing left to process or send, nothing being processed (tests wait for this)."""
-        if self._busy:
+        if self._busy or (self._sending is not None and not self._sending.done()):
             return False
         backlog = await self.store.backlog()
         return backlog["inbox"] == 0 and backlog["outbox"] == 0
@@ -240,7 +252,10 @@ class Pipeline:
         ]
 
     async def stop(self) -> None:
+        # Sends in flight finish (and are recorded) first: cut off, a delivered message would
+        # be sent again after the restart. The platforms' own timeouts bound the wait.
         if self._sending is not None:
+            await asyncio.wait([self._sending], timeout=STOP_GRACE)
             self._tasks.append(self._sending)
         for task in self._tasks:
             task.cancel()
@@ -277,26 +292,30 @@ class Pipeline:
             # keeps the database and the platform from being asked for more than they give.
             if self._sending is not None:
                 await self._sending
-            self._busy += 1
             self._sending = asyncio.create_task(self._send_then_tell(outcomes), name="send")
             return len(items)
         finally:
             self._busy -= 1
 
     async def _send_then_tell(self, outcomes: list[tuple[Outcome | None, bool]]) -> None:
-        try:
-            if any(queued for _, queued in outcomes):
-                # The visitors first (emergency numbers at once), then staff are told.
+        if any(queued for _, queued in outcomes):
+            # The visitors first (emergency numbers at once), then staff are told.
+            try:
                 await self.drain_outbox()
-            for outcome, _ in outcomes:
-                if outcome is not None:
-                    await self.on_outcome(outcome)
-        except Exception:
-            # Nothing is lost: the outbox loop sends what is queued; a notice not given here
-            # is logged (staff still see the ticket in the console and /tickets).
-            logger.exception("sending a processed batch failed")
-        finally:
-            self._busy -= 1
+            except Exception:
+                # Nothing is lost: what is queued stays for the outbox loop.
+                logger.exception("sending a processed batch failed; the outbox retries")
+        for outcome, _ in outcomes:
+            if outcome is None:
+                continue
+            try:
+                await self.on_outcome(outcome)
+            except Exception:
+                logger.exception(
+                    "staff not told of %s (ticket %s); it stays in the console",
+                    outcome.decision,
+                    outcome.ticket_number,
+                )
 
     async def _process(self, item: InboxItem) -> tuple[Outcome | None, bool]:
         """Answer one event and queue its replies: (the outcome, whether replies were queued)."""
@@ -341,21 +360,21 @@ class Pipeline:
                 return 0
             limit = asyncio.Semaphore(SEND_CONCURRENCY)
 
-            async def one(item: OutboxItem) -> _Sent:
+            async def one(item: OutboxItem) -> None:
                 async with limit:
-                    return await self._send(item)
+                    result = await self._send(item)
+                # Recorded the moment it is known: a delivered message not yet marked sent
+                # would go out again if the server stopped now.
+                try:
+                    changed = await self._record(item, result)
+                except Exception:
+                    logger.exception("outbox %d: could not record %s", item.id, result)
+                    return
+                if changed and self.on_delivery_changed is not None:
+                    assert item.ticket_id is not None
+                    await self.on_delivery_changed(item.ticket_id)
 
-            results = await asyncio.gather(*(one(item) for item in items))
-            # What became of the batch, in one commit.
-            changed: list[int] = []
-            async with self.store.unit_of_work():
-                for item, result in zip(items, results, strict=True):
-                    if await self._record(item, result):
-                        assert item.ticket_id is not None
-                        changed.append(item.ticket_id)
-            if self.on_delivery_changed is not None:
-                for ticket_id in dict.fromkeys(changed):
-                    await self.on_delivery_changed(ticket_id)
+            await asyncio.gather(*(one(item) for item in items))
             return len(items)
         finally:
             self._busy -= 1
@@ -397,7 +416,11 @@ class Pipeline:
             verdict = classify(exc)
             # Retried through an outage of any length up to the window, then given up (and
             # staff are shown it on the ticket): an answer a day late is still worth sending.
-            final = not verdict.retry or utcnow() - item.created_at > self.send_window
+            final = (
+                not verdict.retry
+                or utcnow() - item.created_at > self.send_window
+                or (verdict.max_attempts is not None and item.attempts >= verdict.max_attempts)
+            )
             self.metrics.send_failures.labels(item.channel, str(final).lower()).inc()
             if not final:
                 delay = backoff(item.attempts, verdict.wait)
@@ -424,7 +447,14 @@ class Pipeline:
                 item.id, result.reason, utcnow() + dt.timedelta(seconds=result.retry_in)
             )
             self._wake_later(result.retry_in)
-            return False
+            if item.ticket_id is None or item.attempts != SHOW_STAFF_AFTER:
+                return False
+            # Still retrying, but staff should know now, not when the window closes: the card
+            # and the console show it until a message gets through (outbox_sent clears it).
+            await self.store.record_delivery_error(
+                item.ticket_id, f"not delivered yet, retrying: {result.reason}"
+            )
+            return True
         await self.store.outbox_failed(item.id, result.reason)
         if item.ticket_id is None:
             return False

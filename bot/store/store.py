@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import datetime as dt
 import json
 import logging
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
-from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -238,7 +238,9 @@ DatabaseConnection = AsyncConnection | InlineConnection
 
 
 #: The connection of the unit of work the current task is in, if any (see Store.unit_of_work).
-_unit_of_work: ContextVar[DatabaseConnection | None] = ContextVar("unit_of_work", default=None)
+_unit_of_work: contextvars.ContextVar[tuple[Store, DatabaseConnection] | None] = (
+    contextvars.ContextVar("unit_of_work", default=None)
+)
 
 
 class Store:
@@ -259,20 +261,25 @@ class Store:
         Calls from other tasks are not part of it; nothing inside may run store calls
         concurrently (one connection runs one statement at a time).
         """
-        if _unit_of_work.get() is not None:
+        if self._ambient() is not None:
             yield
             return
         async with self.engine.begin() as conn:
-            token = _unit_of_work.set(conn)
+            token = _unit_of_work.set((self, conn))
             try:
                 yield
             finally:
                 _unit_of_work.reset(token)
 
+    def _ambient(self) -> DatabaseConnection | None:
+        """The connection of this store's unit of work the current task is in, if any."""
+        current = _unit_of_work.get()
+        return current[1] if current is not None and current[0] is self else None
+
     @contextlib.asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:
         """Inside a unit of work: undo only this block's writes when it raises."""
-        conn = _unit_of_work.get()
+        conn = self._ambient()
         if conn is None:
             yield
             return
@@ -281,7 +288,7 @@ class Store:
 
     @contextlib.asynccontextmanager
     async def _write(self) -> AsyncIterator[DatabaseConnection]:
-        conn = _unit_of_work.get()
+        conn = self._ambient()
         if conn is not None:
             yield conn
             return
@@ -290,7 +297,7 @@ class Store:
 
     @contextlib.asynccontextmanager
     async def _read(self) -> AsyncIterator[DatabaseConnection]:
-        conn = _unit_of_work.get()
+        conn = self._ambient()
         if conn is not None:
             yield conn
             return
@@ -792,7 +799,11 @@ class Store:
         future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self._accepting.append((values, future))
         if self._accept_flush is None or self._accept_flush.done():
-            self._accept_flush = asyncio.create_task(self._flush_accepted(), name="accept")
+            # A context of its own: were it started inside a unit of work, it must still
+            # commit on its own, not wait for the lock that unit holds.
+            self._accept_flush = asyncio.create_task(
+                self._flush_accepted(), name="accept", context=contextvars.Context()
+            )
         return await future
 
     async def _flush_accepted(self) -> None:
@@ -814,6 +825,7 @@ class Store:
             except asyncio.CancelledError:
                 for _, future in batch + self._accepting:
                     future.cancel()
+                self._accepting.clear()
                 raise
             except Exception as exc:
                 for _, future in batch:

@@ -13,13 +13,21 @@ import aiohttp
 import pytest
 import sqlalchemy as sa
 
-from bot.delivery import Pipeline, encode_inbound, encode_replies
+from bot.delivery import (
+    BACKOFF_CAP,
+    SHOW_STAFF_AFTER,
+    UNEXPECTED_TRIES,
+    Pipeline,
+    backoff,
+    encode_inbound,
+    encode_replies,
+)
 from bot.desk import Desk
 from bot.kb.loader import KnowledgeBase
 from bot.matcher import Matcher
 from bot.models import Channel, Inbound, InboundKind, Outcome, Reply
 from bot.settings import Settings
-from bot.store import Store
+from bot.store import Priority, Store
 from bot.store.store import OutboxRow, utcnow
 from bot.store.tables import inbox, messages, outbox, tickets, visitors
 from tests.conftest import KNOWLEDGE_DIR
@@ -249,3 +257,104 @@ async def test_a_failing_message_is_retried_through_its_window_then_given_up(
     assert not verdict.delivered
     assert verdict.reason is not None
     assert "ClientConnectionError" in verdict.reason
+
+
+def test_backoff_stays_finite_after_a_day_of_tries() -> None:
+    assert 0 <= backoff(5000, None) <= BACKOFF_CAP
+    assert backoff(5000, 30.0) >= 30.0
+
+
+class Broken(RecordingDeliverer):
+    async def deliver(
+        self,
+        user_id: str,
+        replies: list[Reply],
+        reply_token: str | None,
+        retry_key: str,
+        *,
+        push_if_token_spent: bool = True,
+        parts_sent: int = 0,
+        on_part_sent: Callable[[int], Awaitable[None]] | None = None,
+    ) -> None:
+        raise KeyError("a bug, not an outage")
+
+
+async def test_staff_see_a_failing_answer_while_it_is_still_retried(
+    store: Store, kb: KnowledgeBase, matcher: Matcher, database_url: str
+) -> None:
+    pipeline, _, _, _ = _pipeline(store, kb, matcher, database_url)
+    pipeline.deliverers = {"line": FailingDeliverer()}
+    visitor = await store.visitor("line", "U1")
+    ticket = await store.open_ticket(
+        visitor.visitor_id,
+        channel="line",
+        lang="en",
+        priority=Priority.NORMAL,
+        reason="person",
+        question="help",
+    )
+    row = OutboxRow("staff:1:a", 0, "line", "U1", encode_replies([Reply("hi")]), ticket_id=1)
+    await store.enqueue([row])
+    [item] = await store.claim_outbox(10, dt.timedelta(minutes=1))
+
+    for attempts in (1, SHOW_STAFF_AFTER - 1):
+        tried = dataclasses.replace(item, attempts=attempts)
+        assert await pipeline._record(tried, await pipeline._send(tried)) is False
+    assert (await store.ticket(ticket.number)).delivery_error is None  # type: ignore[union-attr]
+
+    tried = dataclasses.replace(item, attempts=SHOW_STAFF_AFTER)
+    result = await pipeline._send(tried)
+    assert result.retry_in is not None  # still retried …
+    assert await pipeline._record(tried, result) is True  # … and staff are shown it
+    shown = (await store.ticket(ticket.number)).delivery_error  # type: ignore[union-attr]
+    assert shown is not None
+    assert "retrying" in shown
+
+    # It gets through: the ticket no longer shows a failure.
+    pipeline.deliverers = {"line": RecordingDeliverer()}
+    assert await pipeline._record(item, await pipeline._send(item)) is True
+    assert (await store.ticket(ticket.number)).delivery_error is None  # type: ignore[union-attr]
+
+
+async def test_an_unknown_failure_is_given_up_after_a_few_tries(
+    store: Store, kb: KnowledgeBase, matcher: Matcher, database_url: str
+) -> None:
+    pipeline, _, _, _ = _pipeline(store, kb, matcher, database_url)
+    pipeline.deliverers = {"line": Broken()}
+    await store.enqueue([OutboxRow("staff:1:b", 0, "line", "U1", encode_replies([Reply("hi")]))])
+    [item] = await store.claim_outbox(10, dt.timedelta(minutes=1))
+    assert (await pipeline._send(item)).retry_in is not None
+    last = await pipeline._send(dataclasses.replace(item, attempts=UNEXPECTED_TRIES))
+    assert last.retry_in is None
+    assert last.reason == "unexpected KeyError"
+
+
+class Slow(RecordingDeliverer):
+    async def deliver(
+        self,
+        user_id: str,
+        replies: list[Reply],
+        reply_token: str | None,
+        retry_key: str,
+        *,
+        push_if_token_spent: bool = True,
+        parts_sent: int = 0,
+        on_part_sent: Callable[[int], Awaitable[None]] | None = None,
+    ) -> None:
+        await asyncio.sleep(0.3)
+        self.sent.append((user_id, replies))
+
+
+async def test_stopping_lets_the_sends_in_flight_finish_and_be_recorded(
+    store: Store, kb: KnowledgeBase, matcher: Matcher, database_url: str
+) -> None:
+    pipeline, _, _, _ = _pipeline(store, kb, matcher, database_url)
+    slow = Slow()
+    pipeline.deliverers = {"line": slow}
+    for i in range(3):
+        await _accept(store, f"ev{i}", f"U{i}", "emergency numbers")
+    assert await pipeline.drain_inbox() == 3
+    await asyncio.sleep(0.05)  # the batch's sends are under way
+    await pipeline.stop()
+    assert len(slow.sent) == 3
+    assert await count(store, outbox, outbox.c.status == "sent") == 3
