@@ -13,11 +13,11 @@ import datetime as dt
 import json
 import logging
 import uuid
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -40,6 +40,8 @@ from bot.store.tables import (
 )
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 CLOSURE_FLAG = "office_closed"
 #: Webhook events committed together at most (SQLite allows 32,766 bound values a statement).
@@ -248,6 +250,8 @@ class Store:
         self.engine = engine
         self._accepting: list[tuple[dict[str, Any], asyncio.Future[bool]]] = []
         self._accept_flush: asyncio.Task[None] | None = None
+        self._shared: list[tuple[Callable[[], Awaitable[Any]], asyncio.Future[Any]]] = []
+        self._shared_flush: asyncio.Task[None] | None = None
 
     # -- transactions ----------------------------------------------------------------------
 
@@ -275,6 +279,53 @@ class Store:
         """The connection of this store's unit of work the current task is in, if any."""
         current = _unit_of_work.get()
         return current[1] if current is not None and current[0] is self else None
+
+    async def in_shared_commit(self, work: Callable[[], Awaitable[T]]) -> T:
+        """Run ``work`` (store calls) and return its result once it is committed, in one
+        transaction with whatever other work is queued at the same moment (group commit).
+
+        Each piece runs in a savepoint of its own, so one that raises (its exception is
+        raised here) undoes only itself. The outbox records every send this way the moment
+        its outcome is known, without paying a commit for each.
+        """
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._shared.append((work, future))
+        if self._shared_flush is None or self._shared_flush.done():
+            self._shared_flush = asyncio.create_task(
+                self._flush_shared(), name="shared commit", context=contextvars.Context()
+            )
+        return await future
+
+    async def _flush_shared(self) -> None:
+        while self._shared:
+            batch, self._shared = self._shared, []
+            results: list[tuple[asyncio.Future[Any], bool, Any]] = []
+            try:
+                async with self.unit_of_work():
+                    for work, future in batch:
+                        try:
+                            async with self.savepoint():
+                                results.append((future, True, await work()))
+                        except Exception as exc:
+                            results.append((future, False, exc))
+            except asyncio.CancelledError:
+                for _, future in batch + self._shared:
+                    future.cancel()
+                self._shared.clear()
+                raise
+            except Exception as exc:
+                # The commit failed: none of it happened.
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            for future, ok, value in results:
+                if future.done():
+                    continue
+                if ok:
+                    future.set_result(value)
+                else:
+                    future.set_exception(value)
 
     @contextlib.asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:
@@ -330,10 +381,12 @@ class Store:
         return store
 
     async def close(self) -> None:
-        # Webhooks already waiting on a commit get their answer before the engine goes.
-        if self._accept_flush is not None:
-            with contextlib.suppress(Exception):
-                await self._accept_flush
+        # Webhooks and sends already waiting on a commit get their answer before the engine
+        # goes.
+        for flush in (self._accept_flush, self._shared_flush):
+            if flush is not None:
+                with contextlib.suppress(Exception):
+                    await flush
         await self.engine.dispose()
 
     async def ping(self) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Awaitable, Callable
 
 import aiohttp
@@ -358,3 +359,23 @@ async def test_stopping_lets_the_sends_in_flight_finish_and_be_recorded(
     await pipeline.stop()
     assert len(slow.sent) == 3
     assert await count(store, outbox, outbox.c.status == "sent") == 3
+
+
+async def test_work_sharing_a_commit_keeps_each_part_to_itself(store: Store) -> None:
+    async def create(user: str) -> int:
+        state = await store.visitor("line", user)
+        await store.log_message(state.visitor_id, "in", f"hello from {user}")
+        if user == "U3":
+            raise Boom(user)
+        return state.visitor_id
+
+    outcomes = await asyncio.gather(
+        *(store.in_shared_commit(functools.partial(create, f"U{i}")) for i in range(8)),
+        return_exceptions=True,
+    )
+    assert isinstance(outcomes[3], Boom)
+    assert all(isinstance(o, int) for i, o in enumerate(outcomes) if i != 3)
+    async with store.engine.connect() as conn:
+        users = set((await conn.execute(sa.select(visitors.c.user_id))).scalars())
+    assert users == {f"U{i}" for i in range(8)} - {"U3"}
+    assert await count(store, messages) == 7
