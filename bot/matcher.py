@@ -8,7 +8,8 @@ The method, in order:
    bag of weighted tokens: English words (stemmed, typos corrected against the KB's own
    vocabulary with rapidfuzz), Chinese character bigrams and (lightly weighted) unigrams,
    multi-character terms from the KB's keywords, and synonym-group tokens, which let "ARC",
-   "residence permit" and 居留證 meet.
+   "residence permit" and 居留證 meet. Chinese pairs that straddle a particle or sit inside
+   an A-not-A question are seams between words, not words, and are dropped.
 3. BM25 over each entry's questions, keywords and title ranks the entries (numpy postings,
    so a query costs the same whether the KB has 60 or 10,000 entries).
 4. The leading candidates are re-scored: how much of the question's information (IDF
@@ -18,7 +19,9 @@ The method, in order:
 5. A threshold and a margin over the runner-up decide ``answer``, ``clarify`` (≤ 3 options)
    or ``fallback``.
 
-Everything is synchronous and pure: the index is built once; ``match`` has no side effects.
+Everything is synchronous: the index is built once, on whole batches of texts (numpy, and two
+processes for a large KB; see _index_parts); ``match`` has no side effect but filling, once,
+the list of places the KB's answers mention (see Matcher.elsewhere).
 """
 
 from __future__ import annotations
