@@ -1046,19 +1046,32 @@ class Matcher:
                 explained[posting[0]] += weight * idf
         depth = min(cfg.rerank_depth, self.n_docs)
         top = np.argpartition(-scores, depth - 1)[:depth]
-        results: list[_Scored] = []
+        unknown = unknown_information / total_information if total_information else 1.0
+        candidates: list[tuple[float, int, float, float]] = []
         for index in top:
             raw = float(scores[index])
             if raw <= 0:
                 continue
             coverage = float(explained[index]) / total_information if total_information else 0.0
             bm25 = min(1.0, raw / best_possible) if best_possible else 0.0
-            fuzzy = self._fuzzy(normal, int(index))
-            confidence = (
-                cfg.weight_coverage * coverage + cfg.weight_bm25 * bm25 + cfg.weight_fuzzy * fuzzy
-            )
-            unknown = unknown_information / total_information if total_information else 1.0
-            results.append(_Scored(int(index), confidence, coverage, bm25, fuzzy, unknown))
+            partial = cfg.weight_coverage * coverage + cfg.weight_bm25 * bm25
+            candidates.append((partial, int(index), coverage, bm25))
+        # The fuzzy comparison is most of a question's cost, and only the best few results
+        # are ever used (the answer, the runner-up, up to three options or guesses). Taken
+        # from the most promising down, a candidate that could not reach them even with a
+        # perfect fuzzy score and a category cue is not compared at all, nor any after it.
+        candidates.sort(reverse=True)
+        ceiling = cfg.weight_fuzzy + cfg.cue_boost
+        used = max(3, cfg.max_options)
+        results: list[_Scored] = []
+        best: list[float] = []  # the ``used`` highest confidences so far, highest first
+        for partial, index, coverage, bm25 in candidates:
+            if len(best) == used and partial + ceiling < best[-1]:
+                break
+            fuzzy = self._fuzzy(normal, index)
+            confidence = partial + cfg.weight_fuzzy * fuzzy
+            results.append(_Scored(index, confidence, coverage, bm25, fuzzy, unknown))
+            best = sorted([*best, confidence], reverse=True)[:used]
         results.sort(key=lambda s: s.confidence, reverse=True)
         return results
 
