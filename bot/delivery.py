@@ -366,9 +366,12 @@ class Pipeline:
                 # Recorded the moment it is known: a delivered message not yet marked sent
                 # would go out again if the server stopped now.
                 try:
-                    changed = await self.store.in_shared_commit(
-                        functools.partial(self._record, item, result)
-                    )
+                    if result.delivered:
+                        changed = await self.store.mark_sent(item.id, item.ticket_id)
+                    else:
+                        changed = await self.store.in_shared_commit(
+                            functools.partial(self._record, item, result)
+                        )
                 except Exception:
                     logger.exception("outbox %d: could not record %s", item.id, result)
                     return

@@ -6,7 +6,6 @@ suite runs against both. The schema is brought up to date by Alembic when the st
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import contextvars
 import datetime as dt
@@ -25,6 +24,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from bot.store.batching import GroupCommit
 from bot.store.inline import InlineConnection, InlineEngine
 from bot.store.migrate import upgrade
 from bot.store.tables import (
@@ -248,10 +248,15 @@ _unit_of_work: contextvars.ContextVar[tuple[Store, DatabaseConnection] | None] =
 class Store:
     def __init__(self, engine: Database) -> None:
         self.engine = engine
-        self._accepting: list[tuple[dict[str, Any], asyncio.Future[bool]]] = []
-        self._accept_flush: asyncio.Task[None] | None = None
-        self._shared: list[tuple[Callable[[], Awaitable[Any]], asyncio.Future[Any]]] = []
-        self._shared_flush: asyncio.Task[None] | None = None
+        self._accepts: GroupCommit[dict[str, Any], bool] = GroupCommit(
+            self._insert_accepted, "accept", ACCEPT_BATCH
+        )
+        self._shared: GroupCommit[Callable[[], Awaitable[Any]], Any] = GroupCommit(
+            self._run_shared, "shared commit"
+        )
+        self._deliveries: GroupCommit[tuple[int, int | None], bool] = GroupCommit(
+            self._mark_sent, "sent"
+        )
 
     # -- transactions ----------------------------------------------------------------------
 
@@ -285,47 +290,23 @@ class Store:
         transaction with whatever other work is queued at the same moment (group commit).
 
         Each piece runs in a savepoint of its own, so one that raises (its exception is
-        raised here) undoes only itself. The outbox records every send this way the moment
-        its outcome is known, without paying a commit for each.
+        raised here) undoes only itself.
         """
-        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._shared.append((work, future))
-        if self._shared_flush is None or self._shared_flush.done():
-            self._shared_flush = asyncio.create_task(
-                self._flush_shared(), name="shared commit", context=contextvars.Context()
-            )
-        return await future
+        result: T = await self._shared.submit(work)
+        return result
 
-    async def _flush_shared(self) -> None:
-        while self._shared:
-            batch, self._shared = self._shared, []
-            results: list[tuple[asyncio.Future[Any], bool, Any]] = []
-            try:
-                async with self.unit_of_work():
-                    for work, future in batch:
-                        try:
-                            async with self.savepoint():
-                                results.append((future, True, await work()))
-                        except Exception as exc:
-                            results.append((future, False, exc))
-            except asyncio.CancelledError:
-                for _, future in batch + self._shared:
-                    future.cancel()
-                self._shared.clear()
-                raise
-            except Exception as exc:
-                # The commit failed: none of it happened.
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(exc)
-                continue
-            for future, ok, value in results:
-                if future.done():
-                    continue
-                if ok:
-                    future.set_result(value)
-                else:
-                    future.set_exception(value)
+    async def _run_shared(
+        self, batch: Sequence[Callable[[], Awaitable[Any]]]
+    ) -> list[Any | BaseException]:
+        results: list[Any | BaseException] = []
+        async with self.unit_of_work():
+            for work in batch:
+                try:
+                    async with self.savepoint():
+                        results.append(await work())
+                except Exception as exc:
+                    results.append(exc)
+        return results
 
     @contextlib.asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:
@@ -383,10 +364,8 @@ class Store:
     async def close(self) -> None:
         # Webhooks and sends already waiting on a commit get their answer before the engine
         # goes.
-        for flush in (self._accept_flush, self._shared_flush):
-            if flush is not None:
-                with contextlib.suppress(Exception):
-                    await flush
+        for batcher in (self._accepts, self._shared, self._deliveries):
+            await batcher.drained()
         await self.engine.dispose()
 
     async def ping(self) -> bool:
@@ -849,48 +828,27 @@ class Store:
             "status": "pending",
             "attempts": 0,
         }
-        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        self._accepting.append((values, future))
-        if self._accept_flush is None or self._accept_flush.done():
-            # A context of its own: were it started inside a unit of work, it must still
-            # commit on its own, not wait for the lock that unit holds.
-            self._accept_flush = asyncio.create_task(
-                self._flush_accepted(), name="accept", context=contextvars.Context()
-            )
-        return await future
+        accepted: bool = await self._accepts.submit(values)
+        return accepted
 
-    async def _flush_accepted(self) -> None:
-        while self._accepting:
-            batch = self._accepting[:ACCEPT_BATCH]
-            del self._accepting[:ACCEPT_BATCH]
-            now = utcnow()
-            try:
-                async with self.engine.begin() as conn:
-                    # One statement for the batch (SQLAlchemy's "insertmanyvalues"); a row
-                    # already there (a redelivery) is skipped and not returned.
-                    inserted = {
-                        (row.channel, row.event_id)
-                        for row in await conn.execute(
-                            _insert_or_skip(conn, inbox, inbox.c.channel, inbox.c.event_id),
-                            [{**values, "created_at": now} for values, _ in batch],
-                        )
-                    }
-            except asyncio.CancelledError:
-                for _, future in batch + self._accepting:
-                    future.cancel()
-                self._accepting.clear()
-                raise
-            except Exception as exc:
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(exc)
-                continue
-            for values, future in batch:
-                key = (values["channel"], values["event_id"])
-                if not future.done():
-                    future.set_result(key in inserted)
-                # A second copy within one batch is a redelivery too.
-                inserted.discard(key)
+    async def _insert_accepted(self, batch: Sequence[dict[str, Any]]) -> list[bool]:
+        now = utcnow()
+        async with self.engine.begin() as conn:
+            # One statement for the batch (SQLAlchemy's "insertmanyvalues"); a row already
+            # there (a redelivery) is skipped and not returned.
+            inserted = {
+                (row.channel, row.event_id)
+                for row in await conn.execute(
+                    _insert_or_skip(conn, inbox, inbox.c.channel, inbox.c.event_id),
+                    [{**values, "created_at": now} for values in batch],
+                )
+            }
+        results = []
+        for values in batch:
+            key = (values["channel"], values["event_id"])
+            results.append(key in inserted)
+            inserted.discard(key)  # a second copy within one batch is a redelivery too
+        return results
 
     async def claim_inbox(self, limit: int, lease: dt.timedelta) -> list[InboxItem]:
         async with self._write() as conn:
@@ -968,6 +926,38 @@ class Store:
                 )
                 cleared = result.rowcount > 0
         return cleared
+
+    async def mark_sent(self, outbox_id: int, ticket_id: int | None = None) -> bool:
+        """``outbox_sent`` through a group commit: every send is recorded the moment it is
+        delivered, and under load one commit (two statements) records many."""
+        cleared: bool = await self._deliveries.submit((outbox_id, ticket_id))
+        return cleared
+
+    async def _mark_sent(self, batch: Sequence[tuple[int, int | None]]) -> list[bool]:
+        ticket_ids = {ticket_id for _, ticket_id in batch if ticket_id is not None}
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                outbox.update()
+                .where(outbox.c.id.in_([outbox_id for outbox_id, _ in batch]))
+                .values(status="sent", sent_at=utcnow(), locked_until=None)
+            )
+            cleared: set[int] = set()
+            if ticket_ids:
+                # A message got through: an earlier failure no longer describes the ticket.
+                cleared = {
+                    row.id
+                    for row in await conn.execute(
+                        tickets.update()
+                        .where(tickets.c.id.in_(ticket_ids), tickets.c.delivery_error.is_not(None))
+                        .values(delivery_error=None)
+                        .returning(tickets.c.id)
+                    )
+                }
+        results = []
+        for _, ticket_id in batch:
+            results.append(ticket_id in cleared)
+            cleared.discard(ticket_id)  # told once, even if two of its messages went together
+        return results
 
     async def outbox_progress(self, outbox_id: int, parts_sent: int) -> None:
         """Record that the first ``parts_sent`` parts of a message were delivered."""

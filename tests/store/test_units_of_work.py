@@ -379,3 +379,27 @@ async def test_work_sharing_a_commit_keeps_each_part_to_itself(store: Store) -> 
         users = set((await conn.execute(sa.select(visitors.c.user_id))).scalars())
     assert users == {f"U{i}" for i in range(8)} - {"U3"}
     assert await count(store, messages) == 7
+
+
+async def test_sends_recorded_together_clear_a_ticket_failure_once(store: Store) -> None:
+    visitor = await store.visitor("line", "U1")
+    ticket = await store.open_ticket(
+        visitor.visitor_id,
+        channel="line",
+        lang="en",
+        priority=Priority.NORMAL,
+        reason="person",
+        question="help",
+    )
+    await store.record_delivery_error(ticket.number, "LINE 500")
+    rows = [
+        OutboxRow(f"staff:1:{n}", 0, "line", "U1", "[]", ticket_id=ticket.number) for n in range(3)
+    ]
+    rows.append(OutboxRow("inbox:9", 0, "line", "U2", "[]"))
+    await store.enqueue(rows)
+    items = await store.claim_outbox(10, dt.timedelta(minutes=1))
+    cleared = await asyncio.gather(*(store.mark_sent(i.id, i.ticket_id) for i in items))
+    assert sorted(cleared) == [False, False, False, True]  # staff are told once
+    assert await count(store, outbox, outbox.c.status == "sent") == 4
+    assert (await store.ticket(ticket.number)).delivery_error is None  # type: ignore[union-attr]
+    assert await store.backlog() == {"inbox": 0, "outbox": 0}
