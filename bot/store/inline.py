@@ -39,12 +39,8 @@ class InlineConnection:
         return self.sync_connection.dialect
 
     async def execute(self, statement: Any, parameters: Any = None) -> CursorResult[Any]:
-        result = self.sync_connection.execute(statement, parameters)
-        if result.returns_rows:
-            # Rows are read now, as the async driver does, so a result outlives its block.
-            buffered: CursorResult[Any] = result.freeze()()  # type: ignore[assignment]
-            return buffered
-        return result
+        # Rows are read at once, as the async engine does, so a result outlives its block.
+        return self.sync_connection.execute(statement, parameters, execution_options=_BUFFERED)
 
     async def scalar(self, statement: Any, parameters: Any = None) -> Any:
         return self.sync_connection.scalar(statement, parameters)
@@ -67,12 +63,26 @@ class InlineConnection:
         self.sync_connection.rollback()
 
 
+_BUFFERED = {"prebuffer_rows": True}
+
+
 class InlineEngine:
-    """The subset of ``AsyncEngine`` the Store uses, over a synchronous SQLite engine."""
+    """The subset of ``AsyncEngine`` the Store uses, over a synchronous SQLite engine.
+
+    It keeps one connection open for good: every transaction is on it anyway (one at a time),
+    and checking a connection out of a pool and back for each one was a good part of a short
+    transaction's cost.
+    """
 
     def __init__(self, engine: Engine) -> None:
         self.sync_engine = engine
         self._turn = asyncio.Lock()
+        self._connection: Connection | None = None
+
+    def _open(self) -> Connection:
+        if self._connection is None or self._connection.closed or self._connection.invalidated:
+            self._connection = self.sync_engine.connect()
+        return self._connection
 
     @property
     def dialect(self) -> Dialect:
@@ -85,14 +95,24 @@ class InlineEngine:
     @contextlib.asynccontextmanager
     async def begin(self) -> AsyncIterator[InlineConnection]:
         async with self._turn:
-            with self.sync_engine.begin() as connection:
+            connection = self._open()
+            with connection.begin():
                 yield InlineConnection(connection)
 
     @contextlib.asynccontextmanager
     async def connect(self) -> AsyncIterator[InlineConnection]:
         async with self._turn:
-            with self.sync_engine.connect() as connection:
+            connection = self._open()
+            try:
                 yield InlineConnection(connection)
+            finally:
+                # As a connection returned to a pool would be: nothing left half done.
+                if connection.in_transaction():
+                    connection.rollback()
 
     async def dispose(self) -> None:
+        async with self._turn:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
         self.sync_engine.dispose()
