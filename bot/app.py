@@ -163,7 +163,9 @@ async def api_chat(request: web.Request) -> web.Response:
         raise WebhookRejected(400, 'body must be JSON: {"session", "text"|"choice"}') from exc
     inbound = parse_chat(data)
     started = time.perf_counter()
-    outcome = await request.app[DESK].handle(inbound)
+    # All of the message's records (visitor, messages, ticket) or none, as for the inbox.
+    async with request.app[STORE].unit_of_work():
+        outcome = await request.app[DESK].handle(inbound)
     request.app[METRICS].observe_outcome(inbound.channel.value, outcome, started)
     await _tell_staff(request.app, outcome)
     return web.json_response(
