@@ -1368,21 +1368,19 @@ def _index_part(
         count=len(entries),
     )
     stripped = analyzer.strip_fillers_many(normalize_many(phrasings))
-    # Each distinct text numbered in the order first seen (dict and map passes, not a loop).
-    occurrences = stripped + normal_keywords
-    number = dict(zip(dict.fromkeys(occurrences), count(), strict=False))
-    texts = list(number)
-    occurrence_text = np.fromiter(
-        map(number.__getitem__, occurrences), dtype=np.int64, count=len(occurrences)
-    )
+    distinct: dict[str, int] = {}
+    phrasing_ids = [distinct.setdefault(text, len(distinct)) for text in stripped]
+    keyword_ids = [distinct.setdefault(text, len(distinct)) for text in normal_keywords]
+    texts = list(distinct)
     places_han, places_other = _places_by_script(places)
     table = analyzer.index_keys_many(texts, [place for _, place in places_han])
     docs = np.arange(len(entries), dtype=np.int64)
     occurrence_doc = np.concatenate((np.repeat(docs, per_phrasings), np.repeat(docs, per_keywords)))
+    occurrence_text = np.array([*phrasing_ids, *keyword_ids], dtype=np.int64)
     occurrence_weight = np.concatenate(
         (
-            np.ones(len(stripped), dtype=np.int64),
-            np.full(len(normal_keywords), boost, dtype=np.int64),
+            np.ones(len(phrasing_ids), dtype=np.int64),
+            np.full(len(keyword_ids), boost, dtype=np.int64),
         )
     )
     # One cell per token of each occurrence, then the cells of one (entry, token) summed.
@@ -1408,17 +1406,14 @@ def _index_part(
     cell_token = np.searchsorted(used, cell % span)
     # Each entry's filler-free phrasings, for the fuzzy comparison at query time, and the
     # ones made only of function words ("who are you"), compared whole with such questions.
-    ends = np.cumsum(per_phrasings).tolist()
-    entry_phrasings = [
-        [text for text in stripped[end - size : end] if text]
-        for end, size in zip(ends, per_phrasings.tolist(), strict=True)
-    ]
-    empty = table.offsets[1:] == table.offsets[:-1]
-    phrasing_doc = np.repeat(docs, per_phrasings)
+    by_entry = np.split(np.array(phrasing_ids, dtype=np.int64), np.cumsum(per_phrasings)[:-1])
+    empty = (table.offsets[1:] == table.offsets[:-1]).tolist()
+    entry_phrasings = [[texts[i] for i in ids.tolist() if texts[i]] for ids in by_entry]
     function = [
-        (stripped[k], int(phrasing_doc[k]))
-        for k in np.flatnonzero(empty[occurrence_text[: len(stripped)]]).tolist()
-        if stripped[k]
+        (texts[i], doc)
+        for doc, ids in enumerate(by_entry)
+        for i in ids.tolist()
+        if empty[i] and texts[i]
     ]
     return _Part(
         entry_phrasings,
