@@ -1245,7 +1245,7 @@ def _index_parts(
         normal_keywords, terms = _normal_keywords(entries[half:])
         there.send(terms)
         analyzer = _analyzer(config, kb, there.recv() + terms)
-        there.send(_pack(_index_part(analyzer, entries[half:], normal_keywords, places)))
+        there.send(_index_part(analyzer, entries[half:], normal_keywords, places))
         there.close()
 
     worker = multiprocessing.get_context("fork").Process(target=work, daemon=True)
@@ -1272,7 +1272,7 @@ def _index_parts(
         analyzer = _analyzer(config, kb, terms + their_terms)
         first = _index_part(analyzer, entries[:half], normal_keywords, places)
         try:
-            second = _unpack(here.recv())
+            second: _Part = here.recv()
         except (EOFError, OSError):  # the worker died: its half is done here
             rest = rest or _normal_keywords(entries[half:])
             second = _index_part(analyzer, entries[half:], rest[0], places)
@@ -1281,65 +1281,6 @@ def _index_parts(
         here.close()
         worker.join()
     return analyzer, [first, second]
-
-
-#: A part as sent through the pipe: its texts joined by line breaks (no normalised text holds
-#: one), the entries' counts of phrasings and of cells, and the other cell columns narrowed.
-_Packed = tuple[
-    str,
-    npt.NDArray[np.int64],
-    list[tuple[str, int]],
-    str,
-    npt.NDArray[np.int64],
-    npt.NDArray[np.int32],
-    npt.NDArray[np.int32],
-    frozenset[int],
-]
-
-
-def _pack(part: _Part) -> _Part | _Packed:
-    """``part`` in a form several times faster to send to another process (the parent waits
-    for it); as it is if it holds a line break or a value too large to narrow."""
-    texts = [text for texts in part.phrasings for text in texts]
-    joined, vocabulary = "\n".join(texts), "\n".join(part.vocabulary)
-    cells = part.cell_doc
-    if (
-        not texts
-        or not part.vocabulary
-        or joined.count("\n") != len(texts) - 1
-        or vocabulary.count("\n") != len(part.vocabulary) - 1
-        or (len(cells) and (cells[1:] < cells[:-1]).any())
-        or max(part.cell_token.max(initial=0), part.cell_tf.max(initial=0)) >= 2**31
-    ):
-        return part
-    per_entry = np.fromiter(map(len, part.phrasings), dtype=np.int64, count=len(part.phrasings))
-    return (
-        joined,
-        per_entry,
-        part.function,
-        vocabulary,
-        np.bincount(cells, minlength=len(part.phrasings)),
-        part.cell_token.astype(np.int32),
-        part.cell_tf.astype(np.int32),
-        part.places,
-    )
-
-
-def _unpack(sent: _Part | _Packed) -> _Part:
-    if isinstance(sent, _Part):
-        return sent
-    joined, per_entry, function, vocabulary, per_entry_cells, token, tf, places = sent
-    texts = joined.split("\n")
-    ends = np.cumsum(per_entry).tolist()
-    return _Part(
-        [texts[end - size : end] for end, size in zip(ends, per_entry.tolist(), strict=True)],
-        function,
-        vocabulary.split("\n"),
-        np.repeat(np.arange(len(per_entry), dtype=np.int64), per_entry_cells),
-        token.astype(np.int64),
-        tf.astype(np.int64),
-        places,
-    )
 
 
 def _index_part(

@@ -314,20 +314,3 @@ def test_a_large_kb_indexed_in_two_halves_is_indexed_as_in_one(
         "okinawa exchange",
     ]:
         assert halves.match(question) == whole.match(question)
-
-
-def test_a_part_sent_between_processes_arrives_unchanged(kb: KnowledgeBase) -> None:
-    places = kb.intents.elsewhere.all()
-    _, (part,) = matcher_module._index_parts(matcher_module.MatcherConfig(), kb, places)
-    packed = matcher_module._pack(part)
-    assert not isinstance(packed, matcher_module._Part)  # the compact form is used
-    sent = matcher_module._unpack(packed)
-    assert sent.phrasings == part.phrasings
-    assert sent.function == part.function
-    assert sent.vocabulary == part.vocabulary
-    assert sent.places == part.places
-    for name in ("cell_doc", "cell_token", "cell_tf"):
-        assert getattr(sent, name).dtype == getattr(part, name).dtype
-        assert getattr(sent, name).tolist() == getattr(part, name).tolist()
-    odd = matcher_module.replace(part, vocabulary=[*part.vocabulary, "a\nb"])
-    assert matcher_module._pack(odd) is odd  # a line break inside: sent as it is
