@@ -851,16 +851,23 @@ class Matcher:
         self.kb = kb
         self.config = cfg = config or MatcherConfig()
         self.entries: tuple[Entry, ...] = kb.entries
-        places = kb.intents.elsewhere.all()
-        # The analyzer needs every entry's (normalised) keywords, and the index build the
-        # analyzer: for a large KB both are done side by side in two processes.
-        self.analyzer, parts = _index_parts(cfg, kb, places)
+        # Keywords are normalised once: as the analyzer's terms (the Chinese ones) and for
+        # the index.
+        keywords = [[*entry.keywords.zh_hant, *entry.keywords.en] for entry in kb.entries]
+        normal_keywords = normalize_many([text for texts in keywords for text in texts])
+        terms: list[str] = []
+        at = 0
+        for texts, entry in zip(keywords, kb.entries, strict=True):
+            terms += normal_keywords[at : at + len(entry.keywords.zh_hant)]
+            at += len(texts)
+        self.analyzer = _Analyzer(cfg, kb.synonyms, terms, kb.intents.fillers.all())
         self.handoff = _PhraseSpotter(kb.intents.handoff.all())
         self.emergency = _PhraseSpotter(kb.intents.emergency.all())
         self.emergency_index = next(
             (i for i, entry in enumerate(self.entries) if entry.id == EMERGENCY_ENTRY), None
         )
-        self._build_index(parts, places)
+        places = kb.intents.elsewhere.all()
+        self._build_index(normal_keywords, places)
         self.category_cues = [
             (category, _PhraseSpotter(cues.all()))
             for category, cues in kb.intents.category_cues.items()
@@ -869,7 +876,7 @@ class Matcher:
 
     # -- index ---------------------------------------------------------------------------
 
-    def _build_index(self, parts: list[_Part], places: list[str]) -> None:
+    def _build_index(self, normal_keywords: list[str], places: list[str]) -> None:
         """Index every entry, and find which of ``places`` the KB never mentions.
 
         A 10,000-entry KB holds some 700,000 phrasings and keywords and 20,000 answers, 16
@@ -878,6 +885,7 @@ class Matcher:
         is indexed in two halves side by side (see _index_parts).
         """
         cfg = self.config
+        parts = _index_parts(self.analyzer, self.entries, normal_keywords, places)
         self.phrasings = [texts for part in parts for texts in part.phrasings]
         self.function_phrasings = []
         vocabulary: dict[str, int] = {}
@@ -1198,55 +1206,28 @@ class _Part:
     places: frozenset[int]
 
 
-def _normal_keywords(entries: Sequence[Entry]) -> tuple[list[str], list[str]]:
-    """The keywords of ``entries``, normalised, entry by entry (Chinese, then English), and
-    the Chinese ones among them (the analyzer's terms)."""
-    keywords = [[*entry.keywords.zh_hant, *entry.keywords.en] for entry in entries]
-    normal = normalize_many([text for texts in keywords for text in texts])
-    terms: list[str] = []
-    at = 0
-    for texts, entry in zip(keywords, entries, strict=True):
-        terms += normal[at : at + len(entry.keywords.zh_hant)]
-        at += len(texts)
-    return normal, terms
-
-
-def _analyzer(config: MatcherConfig, kb: KnowledgeBase, terms: list[str]) -> _Analyzer:
-    return _Analyzer(config, kb.synonyms, terms, kb.intents.fillers.all())
-
-
 def _index_parts(
-    config: MatcherConfig, kb: KnowledgeBase, places: list[str]
-) -> tuple[_Analyzer, list[_Part]]:
-    """The analyzer, and the index of the KB's entries: in one go, or in two halves side by
-    side in a forked process.
+    analyzer: _Analyzer, entries: Sequence[Entry], normal_keywords: list[str], places: list[str]
+) -> list[_Part]:
+    """Index ``entries``: in one go, or in two halves side by side in a forked process.
 
-    Each process normalises its half's keywords; the two swap their Chinese keywords (the
-    terms), and each builds the same analyzer from all of them, in the KB's order, before
-    indexing its half. Forking is safe only in a process with no other thread (a lock held
-    by one would stay held in the child forever), so a process that has started threads
-    does everything in one go.
+    Forking is safe only in a process with no other thread (a lock held by one would stay
+    held in the child forever), so a process that has started threads indexes in one go.
     """
-    entries = kb.entries
     if (
         len(entries) < PARALLEL_MIN_ENTRIES
         or (os.cpu_count() or 1) < 2
         or "fork" not in multiprocessing.get_all_start_methods()
         or threading.active_count() > 1
     ):
-        normal_keywords, terms = _normal_keywords(entries)
-        analyzer = _analyzer(config, kb, terms)
-        return analyzer, [_index_part(analyzer, entries, normal_keywords, places)]
+        return [_index_part(analyzer, entries, normal_keywords, places)]
     half = len(entries) // 2
-    here, there = multiprocessing.get_context("fork").Pipe(duplex=True)
+    split = sum(len(entry.keywords.zh_hant) + len(entry.keywords.en) for entry in entries[:half])
+    receiver, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
 
     def work() -> None:
-        here.close()
-        normal_keywords, terms = _normal_keywords(entries[half:])
-        there.send(terms)
-        analyzer = _analyzer(config, kb, there.recv() + terms)
-        there.send(_index_part(analyzer, entries[half:], normal_keywords, places))
-        there.close()
+        sender.send(_index_part(analyzer, entries[half:], normal_keywords[split:], places))
+        sender.close()
 
     worker = multiprocessing.get_context("fork").Process(target=work, daemon=True)
     # The child shares the parent's memory page by page until either writes to a page; a
@@ -1259,28 +1240,17 @@ def _index_parts(
         gc.unfreeze()
         raise
     try:
-        there.close()
-        normal_keywords, terms = _normal_keywords(entries[:half])
-        rest: tuple[list[str], list[str]] | None = None  # the worker's half, if done here
-        # The worker sends first and the parent answers: neither waits on a full pipe.
+        sender.close()
+        first = _index_part(analyzer, entries[:half], normal_keywords[:split], places)
         try:
-            their_terms: list[str] = here.recv()
-            here.send(terms)
-        except (EOFError, OSError):  # the worker died: its half is done here
-            rest = _normal_keywords(entries[half:])
-            their_terms = rest[1]
-        analyzer = _analyzer(config, kb, terms + their_terms)
-        first = _index_part(analyzer, entries[:half], normal_keywords, places)
-        try:
-            second: _Part = here.recv()
-        except (EOFError, OSError):  # the worker died: its half is done here
-            rest = rest or _normal_keywords(entries[half:])
-            second = _index_part(analyzer, entries[half:], rest[0], places)
+            second: _Part = receiver.recv()
+        except EOFError:  # the worker died: do its half here
+            second = _index_part(analyzer, entries[half:], normal_keywords[split:], places)
     finally:
         gc.unfreeze()
-        here.close()
+        receiver.close()
         worker.join()
-    return analyzer, [first, second]
+    return [first, second]
 
 
 def _index_part(
