@@ -152,39 +152,34 @@ def _dict_key(kwargs: dict[str, Any]) -> tuple[Any, ...] | None:
     return ("dict", *sorted((k, v) for k, v in kwargs.items() if k not in ("include", "exclude")))
 
 
-class _OnceTextMessage(TextMessage):  # type: ignore[misc]
-    """A TextMessage turned into JSON once, however often it is sent.
+class _SerializedOnce:
+    """Turns a message into JSON once, however often it is sent.
 
     The same answers go out over and over (to_line_messages keeps them), and the SDK's
     pydantic serialization was the biggest cost of a send. Only for messages that are not
-    changed after they are first sent, which holds for the ones to_line_messages keeps.
+    changed after they are first sent, which holds for the ones to_line_messages keeps. Each
+    class using it declares ``_serialized`` as a pydantic private attribute: one dict shared
+    with every copy, as the SDK's request models copy the messages they are given (pydantic's
+    copy_on_model_validation) and a copy shares its private values.
     """
 
-    # One dict shared with every copy: the SDK's request models copy the messages they are
-    # given (pydantic's copy_on_model_validation), and a copy shares its private values.
-    _serialized: dict[tuple[Any, ...], Any] = PrivateAttr(default_factory=dict)
+    _serialized: dict[tuple[Any, ...], Any]
 
     def dict(self, **kwargs: Any) -> Any:
         key = _dict_key(kwargs)
-        build = functools.partial(super().dict, **kwargs)
+        build = functools.partial(super().dict, **kwargs)  # type: ignore[misc]
         return build() if key is None else _once(self._serialized, key, build)
 
     def to_dict(self) -> Any:
-        return _once(self._serialized, ("to_dict",), super().to_dict)
+        return _once(self._serialized, ("to_dict",), super().to_dict)  # type: ignore[misc]
 
 
-class _OnceFlexMessage(FlexMessage):  # type: ignore[misc]
-    """A FlexMessage turned into JSON once (see _OnceTextMessage)."""
-
+class _OnceTextMessage(_SerializedOnce, TextMessage):  # type: ignore[misc]
     _serialized: dict[tuple[Any, ...], Any] = PrivateAttr(default_factory=dict)
 
-    def dict(self, **kwargs: Any) -> Any:
-        key = _dict_key(kwargs)
-        build = functools.partial(super().dict, **kwargs)
-        return build() if key is None else _once(self._serialized, key, build)
 
-    def to_dict(self) -> Any:
-        return _once(self._serialized, ("to_dict",), super().to_dict)
+class _OnceFlexMessage(_SerializedOnce, FlexMessage):  # type: ignore[misc]
+    _serialized: dict[tuple[Any, ...], Any] = PrivateAttr(default_factory=dict)
 
 
 def to_line_messages(replies: list[Reply]) -> list[Any]:
