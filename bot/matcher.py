@@ -377,6 +377,11 @@ class _HanText:
         return np.concatenate(found_at), np.concatenate(found_which)
 
 
+def _any_of(words: Iterable[str]) -> str:
+    """A regex group matching any one of ``words`` literally."""
+    return "(?:" + "|".join(map(re.escape, words)) + ")"
+
+
 class _Analyzer:
     """Turns normalised text into weighted tokens; shared by indexing and querying."""
 
@@ -441,26 +446,18 @@ class _Analyzer:
         # English fillers go wherever they stand; Chinese ones only where a sentence opens
         # (請問…, 我想知道…), since inside one they may be part of a word (申請問題 holds 請問).
         self._en_fillers = (
-            re.compile(r"(?<!\S)(?:" + "|".join(map(re.escape, en_fillers)) + r")(?!\S)")
-            if en_fillers
-            else None
+            re.compile(r"(?<!\S)" + _any_of(en_fillers) + r"(?!\S)") if en_fillers else None
         )
         self._zh_fillers = (
-            re.compile(r"(?:(?<=\s)|^)(?:" + "|".join(map(re.escape, zh_fillers)) + r")+(?=\S)")
-            if zh_fillers
-            else None
+            re.compile(r"(?:(?<=\s)|^)" + _any_of(zh_fillers) + r"+(?=\S)") if zh_fillers else None
         )
         # The same for a batch joined by line breaks, opening with the space or break before
         # a filler: the regex engine then skips to spaces instead of trying every position.
         self._en_fillers_many = (
-            re.compile(r"([ \n])(?:" + "|".join(map(re.escape, en_fillers)) + r")(?=[ \n]|$)")
-            if en_fillers
-            else None
+            re.compile(r"([ \n])" + _any_of(en_fillers) + r"(?=[ \n]|$)") if en_fillers else None
         )
         self._zh_fillers_many = (
-            re.compile(r"([ \n])(?:" + "|".join(map(re.escape, zh_fillers)) + r")+(?=[^ \n])")
-            if zh_fillers
-            else None
+            re.compile(r"([ \n])" + _any_of(zh_fillers) + r"+(?=[^ \n])") if zh_fillers else None
         )
         self.vocabulary: set[str] = set()
 

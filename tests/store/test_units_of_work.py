@@ -28,7 +28,7 @@ from bot.kb.loader import KnowledgeBase
 from bot.matcher import Matcher
 from bot.models import Channel, Inbound, InboundKind, Outcome, Reply
 from bot.settings import Settings
-from bot.store import Priority, Store
+from bot.store import Priority, Store, Ticket
 from bot.store.store import OutboxRow, utcnow
 from bot.store.tables import inbox, messages, outbox, tickets, visitors
 from tests.conftest import KNOWLEDGE_DIR
@@ -226,6 +226,18 @@ async def test_an_event_another_worker_finished_leaves_no_second_ticket(
     assert slow_told == []
 
 
+async def _ticket_of(store: Store, user_id: str) -> Ticket:
+    visitor = await store.visitor("line", user_id)
+    return await store.open_ticket(
+        visitor.visitor_id,
+        channel="line",
+        lang="en",
+        priority=Priority.NORMAL,
+        reason="person",
+        question="help",
+    )
+
+
 # -- giving up on a message ---------------------------------------------------------------
 
 
@@ -269,15 +281,7 @@ async def test_staff_see_a_failing_answer_while_it_is_still_retried(
 ) -> None:
     pipeline, _, _, _ = _pipeline(store, kb, matcher, database_url)
     pipeline.deliverers = {"line": FailingDeliverer()}
-    visitor = await store.visitor("line", "U1")
-    ticket = await store.open_ticket(
-        visitor.visitor_id,
-        channel="line",
-        lang="en",
-        priority=Priority.NORMAL,
-        reason="person",
-        question="help",
-    )
+    ticket = await _ticket_of(store, "U1")
     row = OutboxRow("staff:1:a", 0, "line", "U1", encode_replies([Reply("hi")]), ticket_id=1)
     await store.enqueue([row])
     [item] = await store.claim_outbox(10, dt.timedelta(minutes=1))
@@ -355,15 +359,7 @@ async def test_work_sharing_a_commit_keeps_each_part_to_itself(store: Store) -> 
 
 
 async def test_sends_recorded_together_clear_a_ticket_failure_once(store: Store) -> None:
-    visitor = await store.visitor("line", "U1")
-    ticket = await store.open_ticket(
-        visitor.visitor_id,
-        channel="line",
-        lang="en",
-        priority=Priority.NORMAL,
-        reason="person",
-        question="help",
-    )
+    ticket = await _ticket_of(store, "U1")
     await store.record_delivery_error(ticket.number, "LINE 500")
     rows = [
         OutboxRow(f"staff:1:{n}", 0, "line", "U1", "[]", ticket_id=ticket.number) for n in range(3)
