@@ -16,8 +16,8 @@ run: $(STAMP)
 	$(BIN)/python -m bot serve
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot tests bench
-	$(BIN)/ruff format --check bot tests bench
+	$(BIN)/ruff check bot tests bench scripts
+	$(BIN)/ruff format --check bot tests bench scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

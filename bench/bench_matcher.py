@@ -89,7 +89,9 @@ def synthetic_kb(kb: KnowledgeBase, size: int, seed: int = 7) -> KnowledgeBase:
                 }
             )
         )
-    return KnowledgeBase(entries=tuple(entries), synonyms=kb.synonyms, intents=kb.intents)
+    return KnowledgeBase(
+        entries=tuple(entries), synonyms=kb.synonyms, intents=kb.intents, places=kb.places
+    )
 
 
 def _timed(run: Callable[[str], object], questions: Sequence[str], rounds: int) -> list[float]:

@@ -21,7 +21,7 @@ The method, in order:
 
 Everything is synchronous: the index is built once, on whole batches of texts (numpy, and two
 processes for a large KB; see _index_parts); ``match`` has no side effect but filling, once,
-the list of places the KB's answers mention (see Matcher.elsewhere).
+the list of places the KB's answers mention (see Matcher.is_elsewhere).
 """
 
 from __future__ import annotations
@@ -832,6 +832,80 @@ class _PhraseSpotter:
         return any(p in padded for p in self.en) or any(p in compact for p in self.zh)
 
 
+#: Han text right after a place that makes it part of another name or says where the visitor
+#: is from: a street (「中山路」「中山一路」), a district, a school, 「大阪人」, 「日本籍」, 「東京出發」.
+_HAN_NOT_THE_SUBJECT_AFTER = re.compile(
+    r"[一二三四五六七八九十]*(?:路|街|巷|弄|大道)|區|大學|國小|國中|高中|人(?!口)|籍|國籍|護照|出發|來的|過來"
+)
+#: Han text right before a place the visitor comes from: 「從台中」「來自大阪」.
+_HAN_FROM = ("從", "自")
+#: English words around a place that say the visitor comes from it or that it names a street.
+_EN_FROM = {"from"}
+_EN_NOT_THE_SUBJECT_AFTER = {
+    "citizen", "citizens", "national", "nationals", "passport", "passports", "street", "st",
+    "road", "rd", "avenue", "ave",
+}  # fmt: skip
+
+
+class _PlaceSpotter:
+    """Finds the places a question is about, among thousands, by lookups rather than scans.
+
+    A place the question names only as where the visitor comes from ("I'm from Osaka, do I
+    need an ARC?", 「從台中到花蓮」) or inside another name (「中山路」) is not what it asks about.
+    """
+
+    def __init__(self, places: Iterable[str]) -> None:
+        normal = {normalize(place) for place in places} - {""}
+        self.han = {p.replace(" ", "") for p in normal if has_han(p)}
+        self.en = {p for p in normal if not has_han(p)}
+        self._han_lengths = sorted({len(p) for p in self.han}, reverse=True)
+        self._en_lengths = sorted({len(p.split()) for p in self.en}, reverse=True)
+
+    def __bool__(self) -> bool:
+        return bool(self.han or self.en)
+
+    def named(self, normal: str) -> list[str]:
+        """The places (normalised) the normalised question is about."""
+        found: list[str] = []
+        if self.han and has_han(normal):
+            compact = normal.replace(" ", "")
+            at = 0
+            while at < len(compact):
+                place = next(
+                    (
+                        compact[at : at + n]
+                        for n in self._han_lengths
+                        if compact[at : at + n] in self.han
+                    ),
+                    None,
+                )
+                if place is None:
+                    at += 1
+                    continue
+                end = at + len(place)
+                if not (
+                    compact[:at].endswith(_HAN_FROM)
+                    or _HAN_NOT_THE_SUBJECT_AFTER.match(compact, end)
+                ):
+                    found.append(place)
+                at = end
+        if self.en:
+            words = normal.split()
+            at = 0
+            while at < len(words):
+                size = next(
+                    (n for n in self._en_lengths if " ".join(words[at : at + n]) in self.en), 0
+                )
+                if not size:
+                    at += 1
+                    continue
+                after = words[at + size] if at + size < len(words) else ""
+                if not ((at and words[at - 1] in _EN_FROM) or after in _EN_NOT_THE_SUBJECT_AFTER):
+                    found.append(" ".join(words[at : at + size]))
+                at += size
+        return found
+
+
 @dataclass(frozen=True)
 class _Scored:
     entry_index: int
@@ -863,7 +937,7 @@ class Matcher:
         self.emergency_index = next(
             (i for i, entry in enumerate(self.entries) if entry.id == EMERGENCY_ENTRY), None
         )
-        places = kb.intents.elsewhere.all()
+        places = [*kb.intents.elsewhere.all(), *kb.places]
         self._build_index(normal_keywords, places)
         self.category_cues = [
             (category, _PhraseSpotter(cues.all()))
@@ -907,9 +981,11 @@ class Matcher:
             first_doc += len(part.phrasings)
         mentioned = frozenset().union(*(part.places for part in parts))
         #: Places the index texts never mention; the answers are looked at on first need.
-        self._not_in_texts = [place for i, place in enumerate(places) if i not in mentioned]
-        self._elsewhere_candidates = _PhraseSpotter(self._not_in_texts)
-        self._elsewhere: _PhraseSpotter | None = None
+        self._places_named = _PlaceSpotter(
+            place for i, place in enumerate(places) if i not in mentioned
+        )
+        self._answers: tuple[str, str] | None = None
+        self._in_answers: dict[str, bool] = {}
         n_docs = len(self.entries)
         docs = np.concatenate([*cell_doc, np.zeros(0, dtype=np.int64)])
         tokens = np.concatenate([*cell_token, np.zeros(0, dtype=np.int64)])
@@ -939,36 +1015,26 @@ class Matcher:
         self._posting_weights: npt.NDArray[np.float32] = weight[order].astype(np.float32)
         self.n_docs = n_docs
 
-    @property
-    def elsewhere(self) -> _PhraseSpotter:
-        """The places (intents.elsewhere) the KB never mentions, in questions, keywords and
-        titles or in answers.
+    def is_elsewhere(self, place: str) -> bool:
+        """Whether the KB's answers, too, never mention ``place`` (normalised), which its
+        questions, keywords and titles do not mention (see _build_index).
 
         The answers are only needed for a question naming such a place, so they are
-        normalised and searched then, once: at 10,000 entries they are 5 million characters
-        the index build need not read.
+        normalised then, once: at 10,000 entries they are 5 million characters the index
+        build need not read.
         """
-        if self._elsewhere is None:
-            answers = [
-                text for entry in self.entries for text in entry.answer.model_dump().values()
-            ]
-            known = " " + " ".join(normalize_many(answers)) + " "
-            compact = known.replace(" ", "")
-            self._elsewhere = _PhraseSpotter(
-                [
-                    place
-                    for place, normal in zip(
-                        self._not_in_texts, normalize_many(self._not_in_texts), strict=True
-                    )
-                    if normal
-                    and (
-                        normal.replace(" ", "") not in compact
-                        if has_han(normal)
-                        else f" {normal} " not in known
-                    )
+        known = self._in_answers.get(place)
+        if known is None:
+            if self._answers is None:
+                answers = [
+                    text for entry in self.entries for text in entry.answer.model_dump().values()
                 ]
-            )
-        return self._elsewhere
+                padded = " " + " ".join(normalize_many(answers)) + " "
+                self._answers = (padded, padded.replace(" ", ""))
+            padded, compact = self._answers
+            known = place.replace(" ", "") in compact if has_han(place) else f" {place} " in padded
+            self._in_answers[place] = known
+        return not known
 
     def _posting(self, token: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]] | None:
         """The entries holding ``token`` and its BM25 weight in each, or None."""
@@ -1011,7 +1077,7 @@ class Matcher:
                 reverse=True,
             )
         guesses = tuple((self.entries[s.entry_index].id, s.confidence) for s in scored[:3])
-        if self._elsewhere_candidates.found_in(normal) and self.elsewhere.found_in(normal):
+        if self._places_named and any(map(self.is_elsewhere, self._places_named.named(normal))):
             # About a place the desk knows nothing of: the county's answer would mislead.
             best = scored[0].confidence if scored else 0.0
             return Match(question, lang, Decision.FALLBACK, score=best, guesses=guesses)

@@ -30,8 +30,8 @@ RATCHET: dict[tuple[str, str], float] = {
     ("holdout", "handed_off"): 1.0,
     ("fresh", "answered_right"): 0.975,
     ("fresh", "reached"): 0.995,
-    ("fresh", "wrong"): 0.0085,
-    ("fresh", "out_of_scope_declined"): 0.95,
+    ("fresh", "wrong"): 0.0043,
+    ("fresh", "out_of_scope_declined"): 1.0,
     ("fresh", "handed_off"): 1.0,
 }
 SETS = {"dev": DEV_SET, "holdout": HOLDOUT_SET, "fresh": FRESH_SET}
@@ -51,11 +51,9 @@ PER_LANGUAGE_RIGHT: dict[tuple[str, str], float] = {
 }
 # The other bars, in every language.
 PER_LANGUAGE_BARS = {"reached": 0.98, "out_of_scope_declined": 0.90, "handed_off": 1.0}
-# Where a bar does not hold yet: the best reached, until it does. fresh has six zh-Hant
-# out-of-scope questions; 札幌雪祭是幾月 (a festival in Japan) is answered with Hualien's.
-BELOW_THE_BAR: dict[tuple[str, str, str], float] = {
-    ("fresh", "zh-Hant", "out_of_scope_declined"): 0.833,
-}
+# Where a bar does not hold yet: the best reached, until it does. (Empty since the world's
+# places (knowledge/places.yaml) decline questions such as 札幌雪祭是幾月.)
+BELOW_THE_BAR: dict[tuple[str, str, str], float] = {}
 
 
 @pytest.mark.parametrize("name", sorted(SETS))

@@ -16,15 +16,17 @@ import yaml
 from pydantic import ValidationError
 
 from bot.errors import KnowledgeBaseError
-from bot.kb.schema import Entry, IntentPhrases, SynonymFile
+from bot.kb.schema import Entry, IntentPhrases, PlaceFile, SynonymFile
 
 logger = logging.getLogger(__name__)
 
-_Special = TypeVar("_Special", SynonymFile, IntentPhrases)
+_Special = TypeVar("_Special", SynonymFile, IntentPhrases, PlaceFile)
 
 SYNONYMS_FILE = "synonyms.yaml"
 INTENTS_FILE = "intents.yaml"
-_SPECIAL_FILES = {SYNONYMS_FILE, INTENTS_FILE}
+#: Optional: a knowledge base without it declines only intents.elsewhere's places.
+PLACES_FILE = "places.yaml"
+_SPECIAL_FILES = {SYNONYMS_FILE, INTENTS_FILE, PLACES_FILE}
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,8 @@ class KnowledgeBase:
     entries: tuple[Entry, ...]
     synonyms: tuple[tuple[str, ...], ...]
     intents: IntentPhrases
+    #: Places outside Taiwan (places.yaml), besides intents.elsewhere's hand-picked ones.
+    places: tuple[str, ...] = ()
     by_id: dict[str, Entry] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -147,6 +151,11 @@ def check(
     _cross_check(entries_by_file, problems)
     synonyms = _load_special(directory, SYNONYMS_FILE, SynonymFile, problems)
     intents = _load_special(directory, INTENTS_FILE, IntentPhrases, problems)
+    places = (
+        _load_special(directory, PLACES_FILE, PlaceFile, problems)
+        if (directory / PLACES_FILE).exists()
+        else PlaceFile(places=[])
+    )
     if topics_file is not None:
         present = {entry.id for _, entry in entries_by_file}
         for topic in topic_ids(topics_file):
@@ -163,6 +172,7 @@ def check(
         entries=tuple(first_of_each.values()),
         synonyms=tuple(tuple(group) for group in synonyms.groups),
         intents=intents,
+        places=tuple(places.places) if places is not None else (),
     )
     return kb, problems
 

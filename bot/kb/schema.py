@@ -166,6 +166,16 @@ class IntentPhrases(Strict):
     category_cues: dict[Category, LocalizedList] = Field(default_factory=dict)
 
 
+class PlaceFile(Strict):
+    """The world's countries and large cities by name (generated: scripts/build_places.py).
+
+    They widen intents.elsewhere: a question naming one the knowledge base never mentions is
+    about somewhere else.
+    """
+
+    places: list[NonEmpty]
+
+
 class SynonymFile(Strict):
     #: Each group lists terms visitors use interchangeably, in any language.
     groups: list[list[NonEmpty]]

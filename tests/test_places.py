@@ -1,0 +1,88 @@
+"""Questions about places outside Hualien: declined, unless the place is only where the
+visitor comes from, part of a street's name, or something the knowledge base talks about."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.kb.loader import PLACES_FILE, KnowledgeBase, check
+from bot.matcher import Decision, Matcher
+from bot.text import normalize
+from tests.conftest import KNOWLEDGE_DIR
+
+
+@pytest.fixture(scope="module")
+def without_places(kb: KnowledgeBase) -> Matcher:
+    return Matcher(dataclasses.replace(kb, places=()))
+
+
+def test_the_world_list_is_loaded_and_leaves_taiwan_to_the_hand_list(kb: KnowledgeBase) -> None:
+    places = {normalize(place) for place in kb.places}
+    assert len(places) > 2000
+    assert {"札幌", "sapporo", "lagos", "布宜諾斯艾利斯", "mongolia"} <= places
+    # Hualien's townships and Taiwan's street names are cities abroad too (吉安, 中山).
+    assert not {"花蓮", "吉安", "新城", "光復", "中山", "中正", "松山", "板橋"} & places
+
+
+@pytest.mark.parametrize("question", ["札幌雪祭是幾月", "best pizza in Lagos", "weather in Dubai"])
+def test_a_place_abroad_the_kb_never_mentions_is_declined(
+    matcher: Matcher, without_places: Matcher, question: str
+) -> None:
+    assert matcher.match(question).decision is Decision.FALLBACK
+    # The world list is what declines it: the hand-picked places alone let it through.
+    assert without_places.match(question).decision is not Decision.FALLBACK
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("I'm from Osaka, how do I apply for a residence permit?", "service.arc"),
+        ("我是大阪人，居留證怎麼辦", "service.arc"),
+        ("我是印尼籍學生，健保怎麼辦", "service.health-insurance"),
+        ("flights from Seoul to Hualien", "service.airport"),
+    ],
+)
+def test_where_the_visitor_comes_from_is_not_what_they_ask_about(
+    matcher: Matcher, question: str, expected: str
+) -> None:
+    result = matcher.match(question)
+    assert (result.decision, result.entry) == (Decision.ANSWER, expected)
+
+
+def test_a_place_inside_a_street_name_is_not_the_subject(kb: KnowledgeBase) -> None:
+    # As 中山 is Zhongshan, Guangdong and also a street in every Taiwanese town; 星野 is a
+    # name the KB never uses.
+    matcher = Matcher(dataclasses.replace(kb, places=("星野",)))
+    assert matcher.match("星野路附近有醫院嗎").decision is not Decision.FALLBACK
+    assert matcher.match("星野一路的醫院").decision is not Decision.FALLBACK
+    assert matcher.match("星野的醫院").decision is Decision.FALLBACK
+
+
+def test_a_place_the_kb_talks_about_is_answered(kb: KnowledgeBase, matcher: Matcher) -> None:
+    assert {"palau", "帛琉"} <= {normalize(place) for place in kb.places}
+    result = matcher.match("Is Palau one of Hualien's sister cities?")
+    assert result.decision is not Decision.FALLBACK
+    assert not matcher.is_elsewhere("palau")
+    assert matcher.is_elsewhere("lagos")
+
+
+def test_a_broken_places_file_is_named(tmp_path: Path) -> None:
+    directory = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE_DIR, directory)
+    (directory / PLACES_FILE).write_text("places: [札幌, '']\n", encoding="utf-8")
+    _, problems = check(directory)
+    assert any(str(p).startswith(f"{PLACES_FILE}:") for p in problems)
+
+
+def test_a_kb_without_a_places_file_still_loads(tmp_path: Path) -> None:
+    directory = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE_DIR, directory)
+    (directory / PLACES_FILE).unlink()
+    kb, problems = check(directory)
+    assert problems == []
+    assert kb is not None
+    assert kb.places == ()
