@@ -832,18 +832,24 @@ class _PhraseSpotter:
         return any(p in padded for p in self.en) or any(p in compact for p in self.zh)
 
 
-#: Han text right after a place that makes it part of another name or says where the visitor
-#: is from: a street (「中山路」「中山一路」), a district, a school, 「大阪人」, 「日本籍」, 「東京出發」.
+#: Han text right after a place that makes it a description of people or papers from there
+#: (「大阪人」「中國學生」「日本籍」「美國護照」), part of another name (「中山路」「中山一路」, a
+#: district, a school) or where a trip starts (「東京出發」): not what the question is about.
 _HAN_NOT_THE_SUBJECT_AFTER = re.compile(
-    r"[一二三四五六七八九十]*(?:路|街|巷|弄|大道)|區|大學|國小|國中|高中|人(?!口)|籍|國籍|護照|出發|來的|過來"
+    r"人(?!口)|籍|國籍|護照|駕照|學生|留學生|交換生|同學|朋友|家人|旅客|遊客|觀光客|老師|教授|"
+    r"居民|公民|國民|代表團|訪問團|[一二三四五六七八九十]*(?:路|街|巷|弄|大道)|區|大學|國小|國中|"
+    r"高中|出發|來的|過來"
 )
 #: Han text right before a place the visitor comes from: 「從台中」「來自大阪」.
 _HAN_FROM = ("從", "自")
-#: English words around a place that say the visitor comes from it or that it names a street.
+#: English words before and after a place that make it where the visitor comes from, a
+#: description of people or papers from there, or part of a street's name.
 _EN_FROM = {"from"}
 _EN_NOT_THE_SUBJECT_AFTER = {
-    "citizen", "citizens", "national", "nationals", "passport", "passports", "street", "st",
-    "road", "rd", "avenue", "ave",
+    "citizen", "citizens", "national", "nationals", "passport", "passports", "student",
+    "students", "friend", "friends", "visitor", "visitors", "tourist", "tourists", "people",
+    "resident", "residents", "delegation", "delegates", "driver", "drivers", "driving",
+    "license", "licence", "street", "st", "road", "rd", "avenue", "ave",
 }  # fmt: skip
 
 
@@ -933,6 +939,7 @@ class Matcher:
             at += len(texts)
         self.analyzer = _Analyzer(cfg, kb.synonyms, terms, kb.intents.fillers.all())
         self.handoff = _PhraseSpotter(kb.intents.handoff.all())
+        self.home = _PhraseSpotter(kb.intents.home.all())
         self.emergency = _PhraseSpotter(kb.intents.emergency.all())
         self.emergency_index = next(
             (i for i, entry in enumerate(self.entries) if entry.id == EMERGENCY_ENTRY), None
@@ -1077,7 +1084,11 @@ class Matcher:
                 reverse=True,
             )
         guesses = tuple((self.entries[s.entry_index].id, s.confidence) for s in scored[:3])
-        if self._places_named and any(map(self.is_elsewhere, self._places_named.named(normal))):
+        if (
+            self._places_named
+            and any(map(self.is_elsewhere, self._places_named.named(normal)))
+            and not self.home.found_in(normal)
+        ):
             # About a place the desk knows nothing of: the county's answer would mislead.
             best = scored[0].confidence if scored else 0.0
             return Match(question, lang, Decision.FALLBACK, score=best, guesses=guesses)

@@ -44,6 +44,8 @@ def test_a_place_abroad_the_kb_never_mentions_is_declined(
         ("我是大阪人，居留證怎麼辦", "service.arc"),
         ("我是印尼籍學生，健保怎麼辦", "service.health-insurance"),
         ("flights from Seoul to Hualien", "service.airport"),
+        ("中國學生怎麼申請健保", "service.health-insurance"),
+        ("Vietnam students health insurance", "service.health-insurance"),
     ],
 )
 def test_where_the_visitor_comes_from_is_not_what_they_ask_about(
@@ -51,6 +53,17 @@ def test_where_the_visitor_comes_from_is_not_what_they_ask_about(
 ) -> None:
     result = matcher.match(question)
     assert (result.decision, result.entry) == (Decision.ANSWER, expected)
+
+
+@pytest.mark.parametrize("question", ["花蓮去杜拜的班機", "flights from Hualien to Dubai"])
+def test_a_question_naming_hualien_is_about_hualien(
+    kb: KnowledgeBase, matcher: Matcher, question: str
+) -> None:
+    assert matcher.match(question).decision is not Decision.FALLBACK
+    without_home = dataclasses.replace(
+        kb, intents=kb.intents.model_copy(update={"home": type(kb.intents.home)()})
+    )
+    assert Matcher(without_home).match(question).decision is Decision.FALLBACK
 
 
 def test_a_place_inside_a_street_name_is_not_the_subject(kb: KnowledgeBase) -> None:

@@ -161,6 +161,9 @@ class IntentPhrases(Strict):
     #: Places outside the desk's remit (other cities, countries). A question naming one that
     #: the knowledge base never mentions is about somewhere else and is not answered.
     elsewhere: LocalizedList = Field(default_factory=LocalizedList)
+    #: Hualien's own names (the county, its townships, Taroko): a question naming one is about
+    #: Hualien even when it names a place abroad too ("flights from Seoul to Hualien").
+    home: LocalizedList = Field(default_factory=LocalizedList)
     #: Words that say what kind of answer is wanted ("phone", "地址" → a contact; "dates",
     #: 「什麼時候」 → an event): entries of that category get a small lift when they appear.
     category_cues: dict[Category, LocalizedList] = Field(default_factory=dict)
