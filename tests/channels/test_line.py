@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from bot.channels.line import _environment_proxy
 from bot.kb.loader import KnowledgeBase
 from bot.matcher import Decision, Matcher
 from bot.text import Lang, has_han
@@ -473,3 +474,30 @@ def test_a_kept_answer_is_serialized_by_the_sdk_once(
         sent = ReplyMessageRequest(reply_token=token, messages=to_line_messages(replies))
         assert sent.to_dict()["replyToken"] == token
     assert sorted(built) == ["flex", "text"]
+
+
+@pytest.mark.parametrize(
+    ("environment", "url", "expected"),
+    [
+        (
+            {"HTTPS_PROXY": "http://proxy.example:3128"},
+            "https://api.line.me",
+            "http://proxy.example:3128",
+        ),
+        (
+            {"HTTPS_PROXY": "http://proxy.example:3128", "NO_PROXY": "127.0.0.1,localhost"},
+            "https://127.0.0.1:8443",
+            None,
+        ),
+        ({}, "https://api.line.me", None),
+    ],
+)
+def test_the_proxy_is_taken_from_the_environment_once(
+    monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], url: str, expected: str | None
+) -> None:
+    # The SDK's own session would look it up (and read ~/.netrc) on every request.
+    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert _environment_proxy(url) == expected
