@@ -31,7 +31,7 @@ from bot.settings import Settings
 from tests.channels.payloads import dumps, line_body, line_text, sign, ulid
 from tests.conftest import KNOWLEDGE_DIR, ROOT
 from tests.faults.line_platform import LinePlatform
-from tests.store.conftest import _asyncpg_dsn, postgres_url
+from tests.store.conftest import _asyncpg_dsn, drop_database, postgres_url
 
 LINE_SECRET = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
 LINE_TOKEN = "LnTok+faults.fake-line-channel-access-token/Zq9=="
@@ -409,8 +409,10 @@ async def fresh_postgres_database() -> AsyncIterator[str]:
             pytest.fail("the role in TEST_DATABASE_URL needs CREATEDB (ALTER ROLE … CREATEDB)")
         yield url.set(database=name).render_as_string(hide_password=False)
     finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+        try:
+            await drop_database(admin, name)
+        finally:
+            await admin.close()
 
 
 @pytest.fixture

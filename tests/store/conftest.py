@@ -10,6 +10,7 @@ locally and fails when ``CI`` is set, so CI can never pass it silently.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator
@@ -64,8 +65,23 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
             pytest.fail(f"the role in {PG_ENV} needs CREATEDB (ALTER ROLE … CREATEDB)")
         yield url.set(database=name).render_as_string(hide_password=False)
     finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+        try:
+            await drop_database(admin, name)
+        finally:
+            await admin.close()
+
+
+async def drop_database(admin: asyncpg.Connection, name: str) -> None:
+    # An autovacuum worker may be in the database for a moment; a role without
+    # pg_signal_backend (a developer's own) cannot end it, so wait for it instead.
+    for attempt in range(20):
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except asyncpg.InsufficientPrivilegeError:
+            if attempt == 19:
+                raise
+            await asyncio.sleep(0.25)
 
 
 @pytest.fixture
