@@ -10,8 +10,10 @@ same run. Only 127.0.0.1 is used; every wait is bounded.
 
     .venv/bin/python bench/bench_webhook.py [--events 2000] [--concurrency 20]
 
-Prints events/s, p50/p99 webhook latency, the server's resident memory as the run goes (flat
-is the goal) and its peak, and the ratio to the bare handler.
+Prints events/s, p50/p99 webhook latency, the server's CPU time an event, its resident memory
+as the run goes (flat is the goal) and its peak, and the ratio to the bare handler. A third
+server shows the floor the LINE SDK itself sets: it only verifies and parses each webhook and
+replies through the SDK, with no database and no matching.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from aiohttp import ClientSession, ClientTimeout, web
@@ -226,11 +229,61 @@ def bare_server(port: int) -> None:
     web.run_app(app, host="127.0.0.1", port=port, print=None, loop=new_event_loop())
 
 
+def sdk_server(port: int, line_api: str) -> None:
+    """The floor any bot on the LINE SDK has: the SDK verifies and parses each webhook and the
+    handler replies through the SDK at once, with the desk's own client settings; no
+    database, no matching, nothing kept (run as ``--sdk-server PORT --line-api URL``)."""
+    from bot.channels.line import LineChannel
+    from bot.models import Reply
+
+    channel = LineChannel(SECRET, TOKEN, line_api)
+    answer = [Reply("ok")]
+
+    async def handler(request: web.Request) -> web.Response:
+        body = await request.read()
+        for inbound in channel.parse(body, request.headers.get("X-Line-Signature")):
+            await channel.deliver(inbound.user_id, answer, inbound.reply_token, "")
+        return web.json_response({"ok": True})
+
+    async def healthz(request: web.Request) -> web.Response:
+        return web.json_response({"ok": True})
+
+    async def client(app: web.Application) -> AsyncIterator[None]:
+        await channel.start()
+        yield
+        await channel.close()
+
+    app = web.Application()
+    app.cleanup_ctx.append(client)
+    app.router.add_post("/webhooks/line", handler)
+    app.router.add_get("/healthz", healthz)
+    web.run_app(app, host="127.0.0.1", port=port, print=None, loop=new_event_loop())
+
+
+async def sdk_floor(bodies: list[bytes], concurrency: int) -> tuple[float, list[float], int]:
+    fake, fake_url, received = await _fake_line()
+    port = _free_port()
+    argv = [sys.executable, str(SCRIPT), "--sdk-server", str(port), "--line-api", fake_url]
+    try:
+        async with Server(argv, _env({"PYTHONPATH": str(ROOT)}), port) as server:
+            cpu_before = server.cpu_seconds()
+            elapsed, latencies = await _drive(f"{server.url}/webhooks/line", bodies, concurrency)
+            cpu = server.cpu_seconds() - cpu_before
+        print(f"  SDK-only server CPU: {cpu * 1000 / len(bodies):.2f} ms an event ({cpu:.1f} s)")
+    finally:
+        await fake.cleanup()
+    return elapsed, latencies, len(received)
+
+
 async def bare(bodies: list[bytes], concurrency: int) -> tuple[float, list[float]]:
     port = _free_port()
     argv = [sys.executable, str(SCRIPT), "--bare-server", str(port)]
     async with Server(argv, _env({}), port) as server:
-        return await _drive(f"{server.url}/webhooks/line", bodies, concurrency)
+        cpu_before = server.cpu_seconds()
+        result = await _drive(f"{server.url}/webhooks/line", bodies, concurrency)
+        cpu = server.cpu_seconds() - cpu_before
+    print(f"  bare server CPU: {cpu * 1000 / len(bodies):.2f} ms an event ({cpu:.1f} s)")
+    return result
 
 
 async def whole(bodies: list[bytes], concurrency: int) -> tuple[float, list[float], int]:
@@ -309,10 +362,14 @@ async def main_async(events: int, concurrency: int) -> None:
     print(f"{events} signed LINE events, concurrency {concurrency}, 127.0.0.1")
     elapsed, latencies = await bare(bodies, concurrency)
     ceiling = _report("bare", events, elapsed, latencies)
+    elapsed, latencies, replied = await sdk_floor(bodies, concurrency)
+    floor = _report("SDK only", events, elapsed, latencies)
+    if replied != events:
+        raise RuntimeError(f"the SDK-only server replied to {replied} of {events} events")
     elapsed, latencies, replied = await whole(bodies, concurrency)
     rate = _report("whole", events, elapsed, latencies)
     print(f"  replies at the fake LINE API: {replied}/{events}")
-    print(f"  whole / bare: {rate / ceiling:.2f}")
+    print(f"  whole / bare: {rate / ceiling:.2f}   SDK only / bare: {floor / ceiling:.2f}")
 
 
 def main() -> None:
@@ -320,9 +377,14 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--bare-server", type=int, metavar="PORT", help=argparse.SUPPRESS)
+    parser.add_argument("--sdk-server", type=int, metavar="PORT", help=argparse.SUPPRESS)
+    parser.add_argument("--line-api", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.bare_server:
         bare_server(args.bare_server)
+        return
+    if args.sdk_server:
+        sdk_server(args.sdk_server, args.line_api)
         return
     with asyncio.Runner(loop_factory=new_event_loop) as runner:
         runner.run(main_async(args.events, args.concurrency))
