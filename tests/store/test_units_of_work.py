@@ -9,6 +9,7 @@ import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -372,3 +373,16 @@ async def test_sends_recorded_together_clear_a_ticket_failure_once(store: Store)
     assert await count(store, outbox, outbox.c.status == "sent") == 4
     assert (await store.ticket(ticket.number)).delivery_error is None  # type: ignore[union-attr]
     assert await store.backlog() == {"inbox": 0, "outbox": 0}
+
+
+async def test_sqlite_commits_survive_a_power_cut(tmp_path: Path) -> None:
+    # WAL with synchronous=FULL syncs the log at each commit; NORMAL (1) would keep the last
+    # commits only in the OS's cache, and an event answered 200 is never sent again.
+    store = await Store.open(f"sqlite:///{tmp_path}/desk.db")
+    try:
+        async with store.engine.begin() as conn:
+            journal = (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar()
+            synchronous = (await conn.exec_driver_sql("PRAGMA synchronous")).scalar()
+    finally:
+        await store.close()
+    assert (journal, synchronous) == ("wal", 2)
