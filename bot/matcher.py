@@ -379,10 +379,11 @@ class _HanText:
                 slot = np.searchsorted(sorted_hashes, hashes) + shift
                 inside = slot < len(order)
                 slot = np.where(inside, slot, 0)
-                row = order[slot]
-                same = inside & (sorted_hashes[slot] == hashes)
-                same &= (ids[at[:, None] + np.arange(length)] == rows[row]).all(axis=1)
-                found_at.append(at[same])
+                # Most candidates' hashes match no piece's: only the others are compared.
+                hit = np.flatnonzero(inside & (sorted_hashes[slot] == hashes))
+                row = order[slot[hit]]
+                same = (ids[at[hit, None] + np.arange(length)] == rows[row]).all(axis=1)
+                found_at.append(at[hit[same]])
                 found_which.append(members[row[same]])
         return np.concatenate(found_at), np.concatenate(found_which)
 
