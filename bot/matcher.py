@@ -152,6 +152,9 @@ _A_NOT_A = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])[不沒]\1")
 
 _EN_WORD = re.compile(r"[a-z0-9][a-z0-9+#]*")
 _HASH_BASE = np.uint64(1_000_003)
+#: Pairs are looked up in a table with a slot for every possible pair while it holds at
+#: most this many (32 MB); beyond it, by binary search, which is many times slower.
+_DENSE_PAIRS = 1 << 22
 _WORD_OR_BREAK = re.compile(r"[a-z0-9][a-z0-9+#]*|\n")
 _HAN_RUNS = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+)")
 _SPACE_RUNS = re.compile(r" {2,}")
@@ -174,17 +177,6 @@ def _add(weights: dict[str, float], token: str, weight: float) -> None:
     # A token seen twice keeps its strongest weight: repetition in a question is not emphasis.
     if weight > weights.get(token, 0.0):
         weights[token] = weight
-
-
-def _in_sorted(
-    values: npt.NDArray[np.int64], table: npt.NDArray[np.int64]
-) -> npt.NDArray[np.bool_]:
-    """Which of ``values`` are in ``table`` (sorted, distinct)."""
-    if not len(table):
-        return np.zeros(len(values), dtype=np.bool_)
-    slot = np.minimum(np.searchsorted(table, values), len(table) - 1)
-    found: npt.NDArray[np.bool_] = table[slot] == values
-    return found
 
 
 class _Found:
@@ -307,6 +299,26 @@ class _HanText:
         run_last = np.flatnonzero(np.concatenate((~joins_next, [True])))
         self._left = run_last[np.cumsum(run_start) - 1] + 1 - np.arange(len(at))
 
+    def pair_values(
+        self, keys: npt.NDArray[np.int64], values: npt.NDArray[np.uint64]
+    ) -> npt.NDArray[np.uint64]:
+        """For each pair of the texts (as ``pair_key``), its value among ``keys`` (distinct
+        pair keys), 0 for a pair not among them."""
+        size = len(self.alphabet)
+        if size * size <= _DENSE_PAIRS:
+            dense = np.zeros(size * size, dtype=np.uint64)
+            dense[keys] = values
+            found: npt.NDArray[np.uint64] = dense[self.pair_key]
+            return found
+        out = np.zeros(len(self.pair_key), dtype=np.uint64)
+        if len(keys):
+            order = np.argsort(keys)
+            table = keys[order]
+            slot = np.minimum(np.searchsorted(table, self.pair_key), len(table) - 1)
+            held = table[slot] == self.pair_key
+            out[held] = values[order][slot[held]]
+        return out
+
     def ids_of(self, text: str) -> npt.NDArray[np.int64]:
         """The alphabet ids of ``text``'s characters, -1 for one the texts never use."""
         points = code_points(text).astype(np.int64)
@@ -335,13 +347,11 @@ class _HanText:
                 if length > 1:
                     for pair in np.unique(rows[present, 0] * size + rows[present, 1]).tolist():
                         opening_lengths[pair] |= 1 << min(length, 63)
-        table = np.array(sorted(opening_lengths), dtype=np.int64)
         pair_bits = np.zeros(len(ids), dtype=np.uint64)
-        if len(table):
-            bits = np.array([opening_lengths[key] for key in table.tolist()], dtype=np.uint64)
-            slot = np.minimum(np.searchsorted(table, self.pair_key), len(table) - 1)
-            opens = table[slot] == self.pair_key
-            pair_bits[self.pair_k[opens]] = bits[slot[opens]]
+        pair_bits[self.pair_k] = self.pair_values(
+            np.fromiter(opening_lengths, dtype=np.int64, count=len(opening_lengths)),
+            np.fromiter(opening_lengths.values(), dtype=np.uint64, count=len(opening_lengths)),
+        )
         found_at: list[npt.NDArray[np.int64]] = [none]
         found_which: list[npt.NDArray[np.int64]] = [none]
         for length, (members, rows) in groups.items():
@@ -369,10 +379,11 @@ class _HanText:
                 slot = np.searchsorted(sorted_hashes, hashes) + shift
                 inside = slot < len(order)
                 slot = np.where(inside, slot, 0)
-                row = order[slot]
-                same = inside & (sorted_hashes[slot] == hashes)
-                same &= (ids[at[:, None] + np.arange(length)] == rows[row]).all(axis=1)
-                found_at.append(at[same])
+                # Most candidates' hashes match no piece's: only the others are compared.
+                hit = np.flatnonzero(inside & (sorted_hashes[slot] == hashes))
+                row = order[slot[hit]]
+                same = (ids[at[hit, None] + np.arange(length)] == rows[row]).all(axis=1)
+                found_at.append(at[hit[same]])
                 found_which.append(members[row[same]])
         return np.concatenate(found_at), np.concatenate(found_which)
 
@@ -630,7 +641,8 @@ class _Analyzer:
         found.add(texts[keep], ids[keep])
         stop_rows = han.ids_of("".join(sorted(_ZH_STOP_BIGRAMS))).reshape(-1, 2)
         stop_rows = stop_rows[(stop_rows >= 0).all(axis=1)]
-        keep = ~_in_sorted(han.pair_key, np.unique(stop_rows[:, 0] * size + stop_rows[:, 1]))
+        stop_keys = np.unique(stop_rows[:, 0] * size + stop_rows[:, 1])
+        keep = han.pair_values(stop_keys, np.ones(len(stop_keys), dtype=np.uint64)) == 0
         found.add(texts[han.pair_k[keep]], size + han.pair_key[keep])
         # KB terms and synonyms.
         pieces = list(self.zh_pieces)

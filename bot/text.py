@@ -129,24 +129,32 @@ def normalize_many(texts: list[str]) -> list[str]:
 
     A knowledge base of 10,000 entries holds some 700,000 phrasings, keywords and answers
     (16 million characters); text by text, most of the time would go to call overhead. Here
-    each distinct text is normalised once, and each step runs once over the texts joined by
-    line breaks, partly on numpy arrays of code points. Every step works within a line, so
-    the result is the same as text by text (a hypothesis test holds the two equal).
+    each step runs once over the texts joined by line breaks, partly on numpy arrays of code
+    points, and a batch that repeats itself (keywords do) has each distinct text done once.
+    Every step works within a line, so the result is the same as text by text (a hypothesis
+    test holds the two equal).
     """
-    distinct = list(dict.fromkeys(texts))
-    if len(distinct) < len(texts):
-        normal = dict(zip(distinct, normalize_many(distinct), strict=True))
-        return [normal[text] for text in texts]
+    distinct = dict.fromkeys(texts)
+    # Mapping every text to its distinct one's result costs about as much as normalising a
+    # tenth of the texts again: a batch with fewer repeats is normalised as it is.
+    if len(distinct) < 0.9 * len(texts):
+        normal = dict(zip(distinct, _normalize_lines(list(distinct)), strict=True))
+        return list(map(normal.__getitem__, texts))
+    return _normalize_lines(texts)
+
+
+def _normalize_lines(texts: list[str]) -> list[str]:
     if not texts:
         return []
     # Line breaks inside a text would shift the batch apart: they become spaces first.
     joined = "\n".join(texts)
     if joined.count("\n") != len(texts) - 1 or "\r" in joined:
         joined = "\n".join([text.replace("\n", " ").replace("\r", " ") for text in texts])
-    lines = _fold_lines(joined.encode("utf-8", "ignore").decode("utf-8"))
+    folded = _fold_lines(joined.encode("utf-8", "ignore").decode("utf-8"))
+    lines = folded.split("\n")
     if len(lines) != len(texts):  # never seen; kept so a quirk cannot misalign the batch
         return [normalize(text) for text in texts]
-    codes = code_points("\n".join(lines))
+    codes = code_points(folded)
     chinese = _lines_holding(codes, han_mask(codes))
     if chinese:
         converted = to_traditional("\n".join([lines[index] for index in chinese])).split("\n")
@@ -156,7 +164,7 @@ def normalize_many(texts: list[str]) -> list[str]:
         else:  # never seen; kept so a converter quirk cannot misalign the batch
             for index in chinese:
                 lines[index] = to_traditional(lines[index])
-    return [line.strip() for line in _blank_noise("\n".join(lines)).split("\n")]
+    return _blank_noise("\n".join(lines)).split("\n")
 
 
 _NEWLINE = ord("\n")
@@ -210,8 +218,8 @@ def _keeps_nfkc(char: str) -> bool:
     )
 
 
-def _fold_lines(text: str) -> list[str]:
-    """``_fold`` for a batch joined by line breaks, returned line by line.
+def _fold_lines(text: str) -> str:
+    """``_fold`` for a batch joined by line breaks, line by line.
 
     NFKC is the costly step, and most of a knowledge base is already in NFKC form but for
     full-width punctuation (，？：). Full-width ASCII forms and the ideographic space are
@@ -228,19 +236,21 @@ def _fold_lines(text: str) -> list[str]:
         codes[ideographic_space] = _SPACE
         text = from_code_points(codes)
     unsafe = [code for code in distinct_code_points(codes) if not _keeps_nfkc(chr(code))]
-    lines = text.split("\n")
     if unsafe:
+        lines = text.split("\n")
         for index in _lines_holding(codes, np.isin(codes, unsafe)):
             lines[index] = unicodedata.normalize("NFKC", lines[index])
-    text = "\n".join(lines).casefold()
+        text = "\n".join(lines)
+    text = text.casefold()
     if "'" in text or "’" in text:
         text = _APOSTROPHE.sub("", text)
-    return text.split("\n")
+    return text
 
 
 def _blank_noise(text: str) -> str:
-    """``_NOISE.sub(" ", text)`` that keeps line breaks, on code points: every run of
-    characters other than letters, digits, "+" and "#" becomes one space."""
+    """``_NOISE.sub(" ", text)`` that keeps line breaks, on code points, each line then
+    stripped: every run of characters other than letters, digits, "+" and "#" becomes one
+    space, or nothing at the start or end of a line."""
     codes = code_points(text)
     if not len(codes):
         return text
@@ -254,8 +264,12 @@ def _blank_noise(text: str) -> str:
     first = noise.copy()
     first[1:] &= ~noise[:-1]
     out = codes[~noise | first].copy()
-    out[noise[~noise | first]] = _SPACE
-    return from_code_points(out)
+    space = noise[~noise | first]
+    out[space] = _SPACE
+    # Stripped here, every line need not pass through Python once more.
+    breaks = np.concatenate(([True], out == _NEWLINE, [True]))
+    edge = space & (breaks[:-2] | breaks[2:])
+    return from_code_points(out[~edge])
 
 
 def utf16_length(text: str) -> int:

@@ -213,9 +213,12 @@ def test_index_keys_are_the_tokens_of_any_text(matcher: Matcher, parts: list[str
     assert matcher.analyzer.index_keys(normal) == set(matcher.analyzer.tokens(normal))
 
 
+# 0: pairs looked up by binary search, as for a KB written with a very large alphabet.
+@pytest.mark.parametrize("dense_pairs", [matcher_module._DENSE_PAIRS, 0])
 def test_batch_index_keys_are_the_tokens_of_every_kb_text(
-    matcher: Matcher, kb: KnowledgeBase
+    matcher: Matcher, kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, dense_pairs: int
 ) -> None:
+    monkeypatch.setattr(matcher_module, "_DENSE_PAIRS", dense_pairs)
     normals = sorted(set(normalize_many(_texts(kb))))
     table = matcher.analyzer.index_keys_many(normals)
     for index, normal in enumerate(normals):
