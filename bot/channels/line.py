@@ -212,9 +212,22 @@ def _line_messages(replies: tuple[Reply, ...]) -> tuple[Any, ...]:
     return tuple(messages)
 
 
+def _ssl_context(configuration: Configuration) -> ssl.SSLContext:
+    """The TLS settings the SDK's own session would use (CA file, client certificate, and
+    verification switched off only where the configuration says so)."""
+    context = ssl.create_default_context(cafile=configuration.ssl_ca_cert)
+    if configuration.cert_file:
+        context.load_cert_chain(configuration.cert_file, keyfile=configuration.key_file)
+    if not configuration.verify_ssl:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
+
+
 def _environment_proxy(url: str) -> str | None:
     """The proxy the environment names for ``url`` (HTTPS_PROXY …, unless NO_PROXY covers its
-    host), as aiohttp's trust_env would find it on each request."""
+    host), as aiohttp's trust_env would find it on each request; proxy credentials go in the
+    URL (``http://user:pass@proxy:3128``), since ~/.netrc is not read."""
     parts = urlsplit(url)
     proxies = urllib.request.getproxies_environment()
     if not parts.hostname or urllib.request.proxy_bypass(parts.hostname):
@@ -246,7 +259,7 @@ class LineChannel:
         rest.pool_manager = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(
                 limit=self._configuration.connection_pool_maxsize,
-                ssl=ssl.create_default_context(cafile=self._configuration.ssl_ca_cert),
+                ssl=_ssl_context(self._configuration),
             ),
             trust_env=False,
         )

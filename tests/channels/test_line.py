@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.channels.line import _environment_proxy
+from bot.channels.line import LineChannel, _environment_proxy
 from bot.kb.loader import KnowledgeBase
 from bot.matcher import Decision, Matcher
 from bot.text import Lang, has_han
@@ -501,3 +501,21 @@ def test_the_proxy_is_taken_from_the_environment_once(
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
     assert _environment_proxy(url) == expected
+
+
+async def test_the_sdk_session_does_not_read_the_environment_on_each_request(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    channel = LineChannel("secret", "token", "https://api.line.me")
+    await channel.start()
+    try:
+        rest = channel._client.rest_client if channel._client else None
+        assert rest is not None
+        assert rest.pool_manager.trust_env is False
+        assert rest.proxy == "http://proxy.example:3128"
+    finally:
+        await channel.close()
+    assert rest.pool_manager.closed

@@ -375,7 +375,7 @@ async def test_sends_recorded_together_clear_a_ticket_failure_once(store: Store)
     assert await store.backlog() == {"inbox": 0, "outbox": 0}
 
 
-async def test_sqlite_commits_survive_a_power_cut(tmp_path: Path) -> None:
+async def test_sqlite_syncs_each_commit_to_disk(tmp_path: Path) -> None:
     # WAL with synchronous=FULL syncs the log at each commit; NORMAL (1) would keep the last
     # commits only in the OS's cache, and an event answered 200 is never sent again.
     store = await Store.open(f"sqlite:///{tmp_path}/desk.db")
