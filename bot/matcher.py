@@ -882,7 +882,7 @@ class _PlaceSpotter:
     """
 
     def __init__(self, places: Iterable[str], known_pair: Callable[[str], bool]) -> None:
-        normal = {normalize(place) for place in places} - {""}
+        normal = set(normalize_many(list(places))) - {""}
         self.han = {p.replace(" ", "") for p in normal if has_han(p)}
         self.en = {p for p in normal if not has_han(p)}
         self._han_lengths = sorted({len(p) for p in self.han}, reverse=True)
@@ -1138,8 +1138,8 @@ class Matcher:
         guesses = tuple((self.entries[s.entry_index].id, s.confidence) for s in scored[:3])
         if (
             self._places_named
-            and any(map(self.is_elsewhere, self._places_named.named(normal)))
             and not self.home.found_in(normal)
+            and any(map(self.is_elsewhere, self._places_named.named(normal)))
         ):
             # About a place the desk knows nothing of: the county's answer would mislead.
             best = scored[0].confidence if scored else 0.0
