@@ -912,7 +912,7 @@ class _PlaceSpotter:
                     continue
                 end = at + len(place)
                 if not (
-                    compact[:at].endswith(_HAN_FROM)
+                    compact.endswith(_HAN_FROM, 0, at)
                     or _HAN_NOT_THE_SUBJECT_AFTER.match(compact, end)
                     or (at and self._known_pair(compact[at - 1 : at + 1]))
                     or (

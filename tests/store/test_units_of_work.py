@@ -30,7 +30,7 @@ from bot.matcher import Matcher
 from bot.models import Channel, Inbound, InboundKind, Outcome, Reply
 from bot.settings import Settings
 from bot.store import Priority, Store, Ticket
-from bot.store.store import OutboxRow, utcnow
+from bot.store.store import OutboxItem, OutboxRow, utcnow
 from bot.store.tables import inbox, messages, outbox, tickets, visitors
 from tests.conftest import KNOWLEDGE_DIR
 from tests.store.test_store_contract import count
@@ -242,6 +242,16 @@ async def _ticket_of(store: Store, user_id: str) -> Ticket:
 # -- giving up on a message ---------------------------------------------------------------
 
 
+async def _one_claimed(
+    store: Store, pipeline: Pipeline, deliverer: RecordingDeliverer, row: OutboxRow
+) -> OutboxItem:
+    """``row`` queued and claimed, for ``pipeline`` to send through ``deliverer`` on LINE."""
+    pipeline.deliverers = {"line": deliverer}
+    await store.enqueue([row])
+    [item] = await store.claim_outbox(10, dt.timedelta(minutes=1))
+    return item
+
+
 class FailingDeliverer(RecordingDeliverer):
     async def attempt(self) -> None:
         raise aiohttp.ClientConnectionError("LINE is unreachable")
@@ -251,9 +261,8 @@ async def test_a_failing_message_is_retried_through_its_window_then_given_up(
     store: Store, kb: KnowledgeBase, matcher: Matcher, database_url: str
 ) -> None:
     pipeline, _, _, _ = _pipeline(store, kb, matcher, database_url)
-    pipeline.deliverers = {"line": FailingDeliverer()}
-    await store.enqueue([OutboxRow("staff:1:a", 0, "line", "U1", encode_replies([Reply("hi")]))])
-    [item] = await store.claim_outbox(10, dt.timedelta(minutes=1))
+    row = OutboxRow("staff:1:a", 0, "line", "U1", encode_replies([Reply("hi")]))
+    item = await _one_claimed(store, pipeline, FailingDeliverer(), row)
 
     many_tries_later = dataclasses.replace(item, attempts=40)
     verdict = await pipeline._send(many_tries_later)
@@ -281,11 +290,9 @@ async def test_staff_see_a_failing_answer_while_it_is_still_retried(
     store: Store, kb: KnowledgeBase, matcher: Matcher, database_url: str
 ) -> None:
     pipeline, _, _, _ = _pipeline(store, kb, matcher, database_url)
-    pipeline.deliverers = {"line": FailingDeliverer()}
     ticket = await _ticket_of(store, "U1")
     row = OutboxRow("staff:1:a", 0, "line", "U1", encode_replies([Reply("hi")]), ticket_id=1)
-    await store.enqueue([row])
-    [item] = await store.claim_outbox(10, dt.timedelta(minutes=1))
+    item = await _one_claimed(store, pipeline, FailingDeliverer(), row)
 
     for attempts in (1, SHOW_STAFF_AFTER - 1):
         tried = dataclasses.replace(item, attempts=attempts)
@@ -310,9 +317,8 @@ async def test_an_unknown_failure_is_given_up_after_a_few_tries(
     store: Store, kb: KnowledgeBase, matcher: Matcher, database_url: str
 ) -> None:
     pipeline, _, _, _ = _pipeline(store, kb, matcher, database_url)
-    pipeline.deliverers = {"line": Broken()}
-    await store.enqueue([OutboxRow("staff:1:b", 0, "line", "U1", encode_replies([Reply("hi")]))])
-    [item] = await store.claim_outbox(10, dt.timedelta(minutes=1))
+    row = OutboxRow("staff:1:b", 0, "line", "U1", encode_replies([Reply("hi")]))
+    item = await _one_claimed(store, pipeline, Broken(), row)
     assert (await pipeline._send(item)).retry_in is not None
     last = await pipeline._send(dataclasses.replace(item, attempts=UNEXPECTED_TRIES))
     assert last.retry_in is None
