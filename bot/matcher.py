@@ -965,16 +965,13 @@ class Matcher:
         self.kb = kb
         self.config = cfg = config or MatcherConfig()
         self.entries: tuple[Entry, ...] = kb.entries
-        # Keywords are normalised once: as the analyzer's terms (the Chinese ones) and for
-        # the index.
-        keywords = [[*entry.keywords.zh_hant, *entry.keywords.en] for entry in kb.entries]
-        normal_keywords = normalize_many([text for texts in keywords for text in texts])
-        terms: list[str] = []
-        at = 0
-        for texts, entry in zip(keywords, kb.entries, strict=True):
-            terms += normal_keywords[at : at + len(entry.keywords.zh_hant)]
-            at += len(texts)
-        self.analyzer = _Analyzer(cfg, kb.synonyms, terms, kb.intents.fillers.all())
+        # The Chinese keywords are the analyzer's terms, needed before any text is indexed:
+        # each distinct one is normalised here, once, and the index build reuses the result.
+        zh_keywords = list(dict.fromkeys(k for entry in kb.entries for k in entry.keywords.zh_hant))
+        normal_zh_keywords = dict(zip(zh_keywords, normalize_many(zh_keywords), strict=True))
+        self.analyzer = _Analyzer(
+            cfg, kb.synonyms, normal_zh_keywords.values(), kb.intents.fillers.all()
+        )
         self.handoff = _PhraseSpotter(kb.intents.handoff.all())
         self.home = _PhraseSpotter(kb.intents.home.all())
         self.emergency = _PhraseSpotter(kb.intents.emergency.all())
@@ -982,7 +979,7 @@ class Matcher:
             (i for i, entry in enumerate(self.entries) if entry.id == EMERGENCY_ENTRY), None
         )
         places = [*kb.intents.elsewhere.all(), *kb.places]
-        self._build_index(normal_keywords, places)
+        self._build_index(normal_zh_keywords, places)
         self.category_cues = [
             (category, _PhraseSpotter(cues.all()))
             for category, cues in kb.intents.category_cues.items()
@@ -991,7 +988,7 @@ class Matcher:
 
     # -- index ---------------------------------------------------------------------------
 
-    def _build_index(self, normal_keywords: list[str], places: list[str]) -> None:
+    def _build_index(self, normal_zh_keywords: dict[str, str], places: list[str]) -> None:
         """Index every entry, and find which of ``places`` the KB never mentions.
 
         A 10,000-entry KB holds some 700,000 phrasings and keywords and 20,000 answers, 16
@@ -1000,7 +997,7 @@ class Matcher:
         is indexed in two halves side by side (see _index_parts).
         """
         cfg = self.config
-        parts = _index_parts(self.analyzer, self.entries, normal_keywords, places)
+        parts = _index_parts(self.analyzer, self.entries, normal_zh_keywords, places)
         self.phrasings = [texts for part in parts for texts in part.phrasings]
         self.function_phrasings = []
         vocabulary: dict[str, int] = {}
@@ -1333,7 +1330,7 @@ class _Part:
 
 
 def _index_parts(
-    analyzer: _Analyzer, entries: Sequence[Entry], normal_keywords: list[str], places: list[str]
+    analyzer: _Analyzer, entries: Sequence[Entry], known: dict[str, str], places: list[str]
 ) -> list[_Part]:
     """Index ``entries``: in one go, or in two halves side by side in a forked process.
 
@@ -1346,13 +1343,12 @@ def _index_parts(
         or "fork" not in multiprocessing.get_all_start_methods()
         or threading.active_count() > 1
     ):
-        return [_index_part(analyzer, entries, normal_keywords, places)]
+        return [_index_part(analyzer, entries, known, places)]
     half = len(entries) // 2
-    split = sum(len(entry.keywords.zh_hant) + len(entry.keywords.en) for entry in entries[:half])
     receiver, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
 
     def work() -> None:
-        sender.send(_index_part(analyzer, entries[half:], normal_keywords[split:], places))
+        sender.send(_index_part(analyzer, entries[half:], known, places))
         sender.close()
 
     worker = multiprocessing.get_context("fork").Process(target=work, daemon=True)
@@ -1367,11 +1363,11 @@ def _index_parts(
         raise
     try:
         sender.close()
-        first = _index_part(analyzer, entries[:half], normal_keywords[:split], places)
+        first = _index_part(analyzer, entries[:half], known, places)
         try:
             second: _Part = receiver.recv()
         except EOFError:  # the worker died: do its half here
-            second = _index_part(analyzer, entries[half:], normal_keywords[split:], places)
+            second = _index_part(analyzer, entries[half:], known, places)
     finally:
         gc.unfreeze()
         receiver.close()
@@ -1380,14 +1376,15 @@ def _index_parts(
 
 
 def _index_part(
-    analyzer: _Analyzer, entries: Sequence[Entry], normal_keywords: list[str], places: list[str]
+    analyzer: _Analyzer, entries: Sequence[Entry], known: dict[str, str], places: list[str]
 ) -> _Part:
     """Tokenise a run of entries and count each entry's tokens.
 
     An entry's count of a token: the phrasings (questions and titles) that hold it, plus
     keyword_boost for each keyword that holds it. Everything works on the whole batch: one
-    normalisation pass over all texts, each distinct text tokenised once (keywords and
-    phrasings recur: department names, "110"), the counting done on numpy arrays.
+    normalisation pass over all texts, each distinct keyword tokenised once (keywords recur:
+    department names, "110"; phrasings hardly do, and finding repeats would cost more than
+    it saves), the counting done on numpy arrays. ``known``: keywords already normalised.
     """
     boost = analyzer.config.keyword_boost
     phrasings: list[str] = []
@@ -1405,18 +1402,24 @@ def _index_part(
         count=len(entries),
     )
     stripped = analyzer.strip_fillers_many(normalize_many(phrasings))
-    distinct: dict[str, int] = {}
-    phrasing_ids = [distinct.setdefault(text, len(distinct)) for text in stripped]
-    keyword_ids = [distinct.setdefault(text, len(distinct)) for text in normal_keywords]
-    texts = list(distinct)
+    keywords = [k for entry in entries for k in (*entry.keywords.zh_hant, *entry.keywords.en)]
+    distinct = list(dict.fromkeys(keywords))
+    unknown = [keyword for keyword in distinct if keyword not in known]
+    normal = dict(known)
+    normal.update(zip(unknown, normalize_many(unknown), strict=True))
+    texts = stripped + list(map(normal.__getitem__, distinct))
+    position = dict(zip(distinct, count(len(stripped)), strict=False))
+    keyword_ids = np.fromiter(
+        map(position.__getitem__, keywords), dtype=np.int64, count=len(keywords)
+    )
     places_han, places_other = _places_by_script(places)
     table = analyzer.index_keys_many(texts, [place for _, place in places_han])
     docs = np.arange(len(entries), dtype=np.int64)
     occurrence_doc = np.concatenate((np.repeat(docs, per_phrasings), np.repeat(docs, per_keywords)))
-    occurrence_text = np.array([*phrasing_ids, *keyword_ids], dtype=np.int64)
+    occurrence_text = np.concatenate((np.arange(len(stripped), dtype=np.int64), keyword_ids))
     occurrence_weight = np.concatenate(
         (
-            np.ones(len(phrasing_ids), dtype=np.int64),
+            np.ones(len(stripped), dtype=np.int64),
             np.full(len(keyword_ids), boost, dtype=np.int64),
         )
     )
@@ -1443,14 +1446,15 @@ def _index_part(
     cell_token = np.searchsorted(used, cell % span)
     # Each entry's filler-free phrasings, for the fuzzy comparison at query time, and the
     # ones made only of function words ("who are you"), compared whole with such questions.
-    by_entry = np.split(np.array(phrasing_ids, dtype=np.int64), np.cumsum(per_phrasings)[:-1])
-    empty = (table.offsets[1:] == table.offsets[:-1]).tolist()
-    entry_phrasings = [[texts[i] for i in ids.tolist() if texts[i]] for ids in by_entry]
+    bounds = np.cumsum(per_phrasings).tolist()
+    entry_phrasings = [
+        [text for text in stripped[start:end] if text]
+        for start, end in zip([0, *bounds], bounds, strict=False)
+    ]
+    no_token = table.offsets[1 : len(stripped) + 1] == table.offsets[: len(stripped)]
+    doc_of = np.repeat(docs, per_phrasings)
     function = [
-        (texts[i], doc)
-        for doc, ids in enumerate(by_entry)
-        for i in ids.tolist()
-        if empty[i] and texts[i]
+        (stripped[i], int(doc_of[i])) for i in np.flatnonzero(no_token).tolist() if stripped[i]
     ]
     return _Part(
         entry_phrasings,
