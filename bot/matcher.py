@@ -38,6 +38,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cached_property, lru_cache
 from itertools import count
+from operator import itemgetter
 
 import numpy as np
 import numpy.typing as npt
@@ -159,6 +160,10 @@ _WORD_OR_BREAK = re.compile(r"[a-z0-9][a-z0-9+#]*|\n")
 _HAN_RUNS = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+)")
 _SPACE_RUNS = re.compile(r" {2,}")
 _ALL_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+")
+#: A line of three Han characters or more, and nothing else.
+_ZH_TERM_LINES = re.compile(
+    r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]{3,}$", re.MULTILINE
+)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -388,6 +393,17 @@ class _HanText:
         return np.concatenate(found_at), np.concatenate(found_which)
 
 
+@dataclass(frozen=True)
+class _PieceKinds:
+    """What the pieces of _Analyzer.zh_pieces are, by their indexes in it."""
+
+    term_index: npt.NDArray[np.int64]
+    #: The pieces that are KB terms, in that order.
+    terms: list[str]
+    #: (index, synonym token) of each piece that is a synonym.
+    synonyms: list[tuple[int, str]]
+
+
 def _any_of(words: Iterable[str]) -> str:
     """A regex group matching any one of ``words`` literally."""
     return "(?:" + "|".join(map(re.escape, words)) + ")"
@@ -421,25 +437,26 @@ class _Analyzer:
         self.max_en_phrase = max((len(key) for key in self.en_synonyms), default=1)
         self.en_phrase_starts = {key[0] for key in self.en_synonyms}
         # The KB's Chinese keywords (normalised) of three or more characters are its terms.
-        self.zh_terms: set[str] = {
-            compact
-            for compact in {normal.replace(" ", "") for normal in normal_terms}
-            if len(compact) >= 3 and _ALL_HAN.fullmatch(compact)
-        }
+        # A 10,000-entry KB has some 100,000: they are sifted as one text, a line each.
+        compact = "\n".join(dict.fromkeys(normal_terms)).replace(" ", "")
+        self.zh_terms: set[str] = set(_ZH_TERM_LINES.findall(compact))
         # Multi-character KB terms and synonyms: what each piece stands for, and the lengths of
         # the pieces that open with each character (or, for the index build, each bigram). A
         # run is then scanned once whatever the size of the lexicon: a 10,000-entry KB has
         # tens of thousands of keyword terms, too many to try one by one at each position.
-        self.zh_pieces: dict[str, tuple[str | None, bool]] = {
-            piece: (self.zh_synonyms.get(piece), piece in self.zh_terms)
-            for piece in {*self.zh_terms, *self.zh_synonyms}
-        }
+        self.zh_pieces: dict[str, tuple[str | None, bool]] = dict.fromkeys(
+            self.zh_terms, (None, True)
+        )
+        for piece, synonym in self.zh_synonyms.items():
+            self.zh_pieces[piece] = (synonym, piece in self.zh_terms)
         by_char: dict[str, set[int]] = defaultdict(set)
-        for piece in self.zh_pieces:
-            by_char[piece[0]].add(len(piece))
+        pieces = self.zh_pieces
+        for char, size in set(zip(map(itemgetter(0), pieces), map(len, pieces), strict=True)):
+            by_char[char].add(size)
         # Lengths ascending: the pieces found at one position come out in sorted order.
         self.zh_piece_lengths = {char: tuple(sorted(sizes)) for char, sizes in by_char.items()}
-        self._zh_single_pieces = frozenset(piece for piece in self.zh_pieces if len(piece) == 1)
+        # Terms have three characters or more: only a synonym can be a single one.
+        self._zh_single_pieces = frozenset(piece for piece in self.zh_synonyms if len(piece) == 1)
         self._all_weighted = (
             min(
                 config.unigram_weight,
@@ -471,6 +488,20 @@ class _Analyzer:
             re.compile(r"([ \n])" + _any_of(zh_fillers) + r"+(?=[^ \n])") if zh_fillers else None
         )
         self.vocabulary: set[str] = set()
+
+    @cached_property
+    def _zh_piece_kinds(self) -> _PieceKinds:
+        pieces = list(self.zh_pieces)
+        is_term = np.fromiter(
+            map(itemgetter(1), self.zh_pieces.values()), dtype=np.bool_, count=len(pieces)
+        )
+        term_index = np.flatnonzero(is_term)
+        position = dict(zip(pieces, count(), strict=False))
+        return _PieceKinds(
+            term_index,
+            [pieces[i] for i in term_index.tolist()],
+            [(position[piece], token) for piece, token in self.zh_synonyms.items()],
+        )
 
     @cached_property
     def _zh_piece_openings(self) -> dict[str, tuple[int, ...]]:
@@ -644,15 +675,19 @@ class _Analyzer:
         stop_keys = np.unique(stop_rows[:, 0] * size + stop_rows[:, 1])
         keep = han.pair_values(stop_keys, np.ones(len(stop_keys), dtype=np.uint64)) == 0
         found.add(texts[han.pair_k[keep]], size + han.pair_key[keep])
-        # KB terms and synonyms.
+        # KB terms and synonyms. Terms are the first tokens ``found`` numbers: some 100,000 of
+        # them at 10,000 entries, numbered in one go.
         pieces = list(self.zh_pieces)
         synonym_of = np.full(len(pieces), -1, dtype=np.int64)
         term_of = np.full(len(pieces), -1, dtype=np.int64)
-        for index, (synonym, is_term) in enumerate(self.zh_pieces.values()):
-            if synonym is not None:
-                synonym_of[index] = found.other(synonym)
-            if is_term:
-                term_of[index] = found.other(pieces[index])
+        kinds = self._zh_piece_kinds
+        first = len(found.others)
+        found.others.update(zip(kinds.terms, count(first), strict=False))
+        if len(found.others) != first + len(kinds.terms):  # never: a term is new here
+            raise AssertionError("KB terms were numbered twice")
+        term_of[kinds.term_index] = np.arange(first, first + len(kinds.terms))
+        for index, synonym in kinds.synonyms:
+            synonym_of[index] = found.other(synonym)
         at, which = han.find([*pieces, *probes])
         probe = which >= len(pieces)
         found.probes.update((which[probe] - len(pieces)).tolist())
