@@ -1035,25 +1035,23 @@ class Matcher:
         parts = _index_parts(self.analyzer, self.entries, normal_zh_keywords, places)
         self.phrasings = [texts for part in parts for texts in part.phrasings]
         self.function_phrasings = []
+        # Token numbers: a part's tokens are numbered after the parts before it, in one
+        # pass; one an earlier part holds keeps that number, and leaves its own slot empty
+        # (no postings), which costs less than numbering the new ones without gaps.
         vocabulary: dict[str, int] = {}
-        cell_doc, cell_token, cell_tf = [], [], []
+        numbers: list[npt.NDArray[np.int64]] = []
+        strings: list[str] = []
         first_doc = 0
         for part in parts:
             self.function_phrasings += [(text, first_doc + doc) for text, doc in part.function]
-            if not vocabulary:
-                vocabulary = dict(zip(part.vocabulary, count(), strict=False))
-                cell_token.append(part.cell_token)
-            else:
-                new = [token for token in part.vocabulary if token not in vocabulary]
-                vocabulary.update(zip(new, count(len(vocabulary)), strict=False))
-                number = np.fromiter(
-                    map(vocabulary.__getitem__, part.vocabulary),
+            numbers.append(
+                np.fromiter(
+                    map(vocabulary.setdefault, part.vocabulary, count(len(strings))),
                     dtype=np.int64,
                     count=len(part.vocabulary),
                 )
-                cell_token.append(number[part.cell_token])
-            cell_doc.append(part.cell_doc + first_doc)
-            cell_tf.append(part.cell_tf)
+            )
+            strings += part.vocabulary
             first_doc += len(part.phrasings)
         mentioned = frozenset().union(*(part.places for part in parts))
         #: Places the index texts never mention; the answers are looked at on first need.
@@ -1063,13 +1061,30 @@ class Matcher:
         )
         self._answers: tuple[str, str] | None = None
         self._in_answers: dict[str, bool] = {}
-        n_docs = len(self.entries)
-        docs = np.concatenate([*cell_doc, np.zeros(0, dtype=np.int64)])
-        tokens = np.concatenate([*cell_token, np.zeros(0, dtype=np.int64)])
-        tf = np.concatenate([*cell_tf, np.zeros(0, dtype=np.int64)]).astype(np.float64)
-        strings = list(vocabulary)
         self.analyzer.freeze_vocabulary(strings)
-        document_frequency = np.bincount(tokens, minlength=len(strings))
+        n_docs = len(self.entries)
+        # A part's cells come ordered by token, then entry, and every entry of a part comes
+        # after those of the parts before it: each cell's place in the postings (by token,
+        # then entry) follows from counts, without sorting them all again.
+        held = [
+            np.bincount(number[part.cell_token], minlength=len(strings))
+            for part, number in zip(parts, numbers, strict=True)
+        ]
+        document_frequency = np.sum([np.zeros(len(strings), dtype=np.int64), *held], axis=0)
+        bounds = np.concatenate(([0], np.cumsum(document_frequency)))
+        docs = np.zeros(int(bounds[-1]), dtype=np.int64)
+        tf = np.zeros(int(bounds[-1]), dtype=np.float64)
+        next_free = bounds[:-1].copy()
+        first_doc = 0
+        for part, number, count_of in zip(parts, numbers, held, strict=True):
+            local = part.cell_token
+            run_start = np.cumsum(np.bincount(local, minlength=len(part.vocabulary)))
+            run_start -= np.bincount(local, minlength=len(part.vocabulary))
+            at = next_free[number[local]] + np.arange(len(local)) - run_start[local]
+            docs[at] = part.cell_doc + first_doc
+            tf[at] = part.cell_tf
+            next_free += count_of
+            first_doc += len(part.phrasings)
         # idf takes one value per document frequency: math.log on each distinct one.
         distinct_df = _distinct(document_frequency)
         logs = np.array(
@@ -1077,20 +1092,22 @@ class Matcher:
             dtype=np.float64,
         )
         idf = logs[np.searchsorted(distinct_df, document_frequency)]
-        self.idf: dict[str, float] = dict(zip(strings, idf.tolist(), strict=True))
+        self._idf: list[float] = idf.tolist()
         self.unknown_idf = math.log(1 + (n_docs + 0.5) / 0.5)
         self._token_ids: dict[str, int] = vocabulary
         lengths = np.bincount(docs, weights=tf, minlength=n_docs)
         average = float(lengths.mean()) if n_docs else 1.0
         norm = cfg.k1 * (1 - cfg.b + cfg.b * lengths[docs] / average)
-        weight = idf[tokens] * tf * (cfg.k1 + 1) / (tf + norm)
-        order = np.argsort(tokens * max(n_docs, 1) + docs)  # by token, then document
-        self._posting_bounds: list[int] = np.searchsorted(
-            tokens[order], np.arange(len(strings) + 1)
-        ).tolist()
-        self._posting_docs: npt.NDArray[np.int64] = docs[order]
-        self._posting_weights: npt.NDArray[np.float32] = weight[order].astype(np.float32)
+        weight = np.repeat(idf, document_frequency) * tf * (cfg.k1 + 1) / (tf + norm)
+        self._posting_bounds: list[int] = bounds.tolist()
+        self._posting_docs: npt.NDArray[np.int64] = docs
+        self._posting_weights: npt.NDArray[np.float32] = weight.astype(np.float32)
         self.n_docs = n_docs
+
+    def idf(self, token: str) -> float | None:
+        """The token's idf, or None for a token the KB does not hold."""
+        index = self._token_ids.get(token)
+        return None if index is None else self._idf[index]
 
     def is_elsewhere(self, place: str) -> bool:
         """Whether the KB's answers, too, never mention ``place`` (normalised), which its
@@ -1193,9 +1210,10 @@ class Matcher:
         unknown_information = 0.0
         best_possible = 0.0
         for token, weight in query.items():
-            idf = self.idf.get(token, self.unknown_idf)
+            known = self.idf(token)
+            idf = self.unknown_idf if known is None else known
             total_information += weight * idf
-            if token not in self.idf:
+            if known is None:
                 unknown_information += weight * idf
             best_possible += weight * idf * (cfg.k1 + 1)
             posting = self._posting(token)
@@ -1260,12 +1278,12 @@ class Matcher:
         }
         for match in _A_NOT_A.finditer(normal):
             dropped.update((match.group(0)[:2], match.group(0)[1:]))
-        idf = self.idf
+        known = self._token_ids
         for piece in self.analyzer.pieces_in(normal):
             dropped.update(
                 bigram
                 for bigram in (piece[i : i + 2] for i in range(len(piece) - 1))
-                if bigram not in idf
+                if bigram not in known
             )
         if not dropped:
             return query
@@ -1352,7 +1370,8 @@ class _Part:
     """The index of a run of entries before merging: what a worker process hands back.
 
     ``cell_*`` hold one (entry, token, count) cell per token an entry holds, entries
-    counted from the run's first, tokens as indexes into ``vocabulary``."""
+    counted from the run's first, tokens as indexes into ``vocabulary``; ordered by token,
+    then entry."""
 
     phrasings: list[list[str]]
     function: list[tuple[str, int]]
@@ -1464,10 +1483,11 @@ def _index_part(
     first = np.repeat(table.offsets[occurrence_text], held)
     skip = np.repeat(np.cumsum(held) - held, held)
     codes = table.codes[first + np.arange(total, dtype=np.int64) - skip]
-    span = table.span
+    n_docs = max(len(entries), 1)
     packing = max(boost, 1) + 1
+    # Ordered by token, then entry: the order of the postings (see Matcher._build_index).
     packed = np.sort(
-        (np.repeat(occurrence_doc, held) * span + codes) * packing
+        (codes * n_docs + np.repeat(occurrence_doc, held)) * packing
         + np.repeat(occurrence_weight, held)
     )
     cell = packed // packing
@@ -1477,8 +1497,10 @@ def _index_part(
         cell = cell[opens]
     else:
         tf = cell
-    used = _distinct(cell % span)
-    cell_token = np.searchsorted(used, cell % span)
+    code = cell // n_docs
+    new_token = np.append(True, code[1:] != code[:-1]) if len(code) else code.astype(np.bool_)
+    used = code[new_token]
+    cell_token = np.cumsum(new_token) - 1
     # Each entry's filler-free phrasings, for the fuzzy comparison at query time, and the
     # ones made only of function words ("who are you"), compared whole with such questions.
     bounds = np.cumsum(per_phrasings).tolist()
@@ -1495,7 +1517,7 @@ def _index_part(
         entry_phrasings,
         function,
         table.strings(used),
-        cell // span,
+        cell % n_docs,
         cell_token,
         tf,
         frozenset(
