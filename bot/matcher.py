@@ -265,18 +265,31 @@ class _TokenTable:
         return size + size * size + len(self.others)
 
     def strings(self, codes: npt.NDArray[np.int64]) -> list[str]:
-        """The tokens ``codes`` stand for."""
+        """The tokens ``codes`` (ascending) stand for.
+
+        A half of a 10,000-entry KB uses some 100,000 tokens: the characters and pairs are
+        decoded as one text each, and cut into tokens there.
+        """
+        if len(codes) > 1 and bool((codes[1:] < codes[:-1]).any()):
+            raise ValueError("codes must be ascending")
         size = len(self.alphabet)
         base = size + size * size
-        chars = [chr(code) for code in self.alphabet.tolist()]
-        others = self.others
+        to_pairs, to_others = np.searchsorted(codes, [size, base]).tolist()
+        pairs = codes[to_pairs:to_others] - size
+        chars = np.concatenate(
+            (
+                self.alphabet[codes[:to_pairs]],
+                np.column_stack(
+                    (self.alphabet[pairs // size], self.alphabet[pairs % size])
+                ).ravel(),
+            )
+        )
+        text = chars.astype(np.uint32).tobytes().decode("utf-32-le")
+        ends = range(to_pairs + 2, len(text) + 1, 2)
         return [
-            chars[code]
-            if code < size
-            else chars[(code - size) // size] + chars[(code - size) % size]
-            if code < base
-            else others[code - base]
-            for code in codes.tolist()
+            *text[:to_pairs],
+            *map(text.__getitem__, map(slice, range(to_pairs, len(text), 2), ends)),
+            *map(self.others.__getitem__, (codes[to_others:] - base).tolist()),
         ]
 
     def of(self, text: int) -> set[str]:
@@ -1382,6 +1395,53 @@ class _Part:
     #: Indexes of the places (intents.elsewhere, places.yaml) the run's texts mention.
     places: frozenset[int]
 
+    def to_wire(self) -> _WirePart:
+        """This part in the form that crosses a pipe fastest: a few long texts and arrays
+        rather than hundreds of thousands of short strings (none holds a line break)."""
+        texts = [text for texts in self.phrasings for text in texts]
+        return _WirePart(
+            "\n".join(texts),
+            len(texts),
+            np.fromiter(map(len, self.phrasings), dtype=np.int32, count=len(self.phrasings)),
+            self.function,
+            "\n".join(self.vocabulary),
+            len(self.vocabulary),
+            self.cell_doc.astype(np.int32),
+            self.cell_token.astype(np.int32),
+            self.cell_tf.astype(np.int32),
+            self.places,
+        )
+
+
+@dataclass(frozen=True)
+class _WirePart:
+    phrasings: str
+    n_phrasings: int
+    per_entry: npt.NDArray[np.int32]
+    function: list[tuple[str, int]]
+    vocabulary: str
+    n_vocabulary: int
+    cell_doc: npt.NDArray[np.int32]
+    cell_token: npt.NDArray[np.int32]
+    cell_tf: npt.NDArray[np.int32]
+    places: frozenset[int]
+
+    def part(self) -> _Part:
+        texts = self.phrasings.split("\n") if self.n_phrasings else []
+        vocabulary = self.vocabulary.split("\n") if self.n_vocabulary else []
+        if len(texts) != self.n_phrasings or len(vocabulary) != self.n_vocabulary:
+            raise ValueError("a phrasing or token holds a line break")
+        ends = np.cumsum(self.per_entry).tolist()
+        return _Part(
+            [texts[start:end] for start, end in zip([0, *ends], ends, strict=False)],
+            self.function,
+            vocabulary,
+            self.cell_doc.astype(np.int64),
+            self.cell_token.astype(np.int64),
+            self.cell_tf.astype(np.int64),
+            self.places,
+        )
+
 
 def _index_parts(
     analyzer: _Analyzer, entries: Sequence[Entry], known: dict[str, str], places: list[str]
@@ -1402,7 +1462,7 @@ def _index_parts(
     receiver, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
 
     def work() -> None:
-        sender.send(_index_part(analyzer, entries[half:], known, places))
+        sender.send(_index_part(analyzer, entries[half:], known, places).to_wire())
         sender.close()
 
     worker = multiprocessing.get_context("fork").Process(target=work, daemon=True)
@@ -1419,7 +1479,8 @@ def _index_parts(
         sender.close()
         first = _index_part(analyzer, entries[:half], known, places)
         try:
-            second: _Part = receiver.recv()
+            wire: _WirePart = receiver.recv()
+            second = wire.part()
         except EOFError:  # the worker died: do its half here
             second = _index_part(analyzer, entries[half:], known, places)
     finally:
