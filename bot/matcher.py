@@ -422,6 +422,56 @@ def _any_of(words: Iterable[str]) -> str:
     return "(?:" + "|".join(map(re.escape, words)) + ")"
 
 
+class _Fillers:
+    """Words that carry no meaning of their own ("請問", "please", "I want to know")."""
+
+    def __init__(self, fillers: Iterable[str]) -> None:
+        normal_fillers = sorted(
+            {normalize(filler) for filler in fillers} - {""}, key=len, reverse=True
+        )
+        zh_fillers = [f.replace(" ", "") for f in normal_fillers if has_han(f)]
+        en_fillers = [f for f in normal_fillers if not has_han(f)]
+        # English fillers go wherever they stand; Chinese ones only where a sentence opens
+        # (請問…, 我想知道…), since inside one they may be part of a word (申請問題 holds 請問).
+        self._en = re.compile(r"(?<!\S)" + _any_of(en_fillers) + r"(?!\S)") if en_fillers else None
+        self._zh = (
+            re.compile(r"(?:(?<=\s)|^)" + _any_of(zh_fillers) + r"+(?=\S)") if zh_fillers else None
+        )
+        # The same for a batch joined by line breaks, opening with the space or break before
+        # a filler: the regex engine then skips to spaces instead of trying every position.
+        self._en_many = (
+            re.compile(r"([ \n])" + _any_of(en_fillers) + r"(?=[ \n]|$)") if en_fillers else None
+        )
+        self._zh_many = (
+            re.compile(r"([ \n])" + _any_of(zh_fillers) + r"+(?=[^ \n])") if zh_fillers else None
+        )
+
+    def strip(self, normal: str) -> str:
+        if self._en is not None:
+            normal = self._en.sub(" ", normal)
+        if self._zh is not None:
+            normal = self._zh.sub("", normal)
+        return " ".join(normal.split())
+
+    def strip_many(self, normals: list[str]) -> list[str]:
+        """``[strip(n) for n in normals]`` in one pass over the batch.
+
+        The texts are normalised: their only white space is single spaces, and no line
+        break. Joined by line breaks (one before the first too), every line opens with a
+        break, and a filler pattern sees a line as it sees a whole text.
+        """
+        if not normals:
+            return []
+        joined = "\n" + "\n".join(normals)
+        if joined.count("\n") != len(normals):  # a text holds a line break after all
+            return [self.strip(normal) for normal in normals]
+        if self._en_many is not None:
+            joined = self._en_many.sub(r"\1 ", joined)
+        if self._zh_many is not None:
+            joined = self._zh_many.sub(r"\1", joined)
+        return [line.strip(" ") for line in _SPACE_RUNS.sub(" ", joined[1:]).split("\n")]
+
+
 class _Analyzer:
     """Turns normalised text into weighted tokens; shared by indexing and querying."""
 
@@ -430,7 +480,7 @@ class _Analyzer:
         config: MatcherConfig,
         synonyms: Sequence[Sequence[str]],
         normal_terms: Iterable[str],
-        fillers: Iterable[str],
+        fillers: _Fillers,
     ) -> None:
         self.config = config
         self.en_synonyms: dict[tuple[str, ...], str] = {}
@@ -479,27 +529,7 @@ class _Analyzer:
             )
             > 0
         )
-        normal_fillers = sorted(
-            {normalize(filler) for filler in fillers} - {""}, key=len, reverse=True
-        )
-        zh_fillers = [f.replace(" ", "") for f in normal_fillers if has_han(f)]
-        en_fillers = [f for f in normal_fillers if not has_han(f)]
-        # English fillers go wherever they stand; Chinese ones only where a sentence opens
-        # (請問…, 我想知道…), since inside one they may be part of a word (申請問題 holds 請問).
-        self._en_fillers = (
-            re.compile(r"(?<!\S)" + _any_of(en_fillers) + r"(?!\S)") if en_fillers else None
-        )
-        self._zh_fillers = (
-            re.compile(r"(?:(?<=\s)|^)" + _any_of(zh_fillers) + r"+(?=\S)") if zh_fillers else None
-        )
-        # The same for a batch joined by line breaks, opening with the space or break before
-        # a filler: the regex engine then skips to spaces instead of trying every position.
-        self._en_fillers_many = (
-            re.compile(r"([ \n])" + _any_of(en_fillers) + r"(?=[ \n]|$)") if en_fillers else None
-        )
-        self._zh_fillers_many = (
-            re.compile(r"([ \n])" + _any_of(zh_fillers) + r"+(?=[^ \n])") if zh_fillers else None
-        )
+        self.fillers = fillers
         self.vocabulary: set[str] = set()
 
     @cached_property
@@ -530,29 +560,10 @@ class _Analyzer:
         return frozenset(self._zh_piece_openings)
 
     def strip_fillers(self, normal: str) -> str:
-        if self._en_fillers is not None:
-            normal = self._en_fillers.sub(" ", normal)
-        if self._zh_fillers is not None:
-            normal = self._zh_fillers.sub("", normal)
-        return " ".join(normal.split())
+        return self.fillers.strip(normal)
 
     def strip_fillers_many(self, normals: list[str]) -> list[str]:
-        """``[strip_fillers(n) for n in normals]`` in one pass over the batch.
-
-        The texts are normalised: their only white space is single spaces, and no line
-        break. Joined by line breaks (one before the first too), every line opens with a
-        break, and a filler pattern sees a line as it sees a whole text.
-        """
-        if not normals:
-            return []
-        joined = "\n" + "\n".join(normals)
-        if joined.count("\n") != len(normals):  # a text holds a line break after all
-            return [self.strip_fillers(normal) for normal in normals]
-        if self._en_fillers_many is not None:
-            joined = self._en_fillers_many.sub(r"\1 ", joined)
-        if self._zh_fillers_many is not None:
-            joined = self._zh_fillers_many.sub(r"\1", joined)
-        return [line.strip(" ") for line in _SPACE_RUNS.sub(" ", joined[1:]).split("\n")]
+        return self.fillers.strip_many(normals)
 
     def tokens(self, normal: str, correct: bool = False) -> dict[str, float]:
         weights: dict[str, float] = {}
@@ -1011,15 +1022,8 @@ class _Scored:
 class Matcher:
     def __init__(self, kb: KnowledgeBase, config: MatcherConfig | None = None) -> None:
         self.kb = kb
-        self.config = cfg = config or MatcherConfig()
+        self.config = config or MatcherConfig()
         self.entries: tuple[Entry, ...] = kb.entries
-        # The Chinese keywords are the analyzer's terms, needed before any text is indexed:
-        # each distinct one is normalised here, once, and the index build reuses the result.
-        zh_keywords = list(dict.fromkeys(k for entry in kb.entries for k in entry.keywords.zh_hant))
-        normal_zh_keywords = dict(zip(zh_keywords, normalize_many(zh_keywords), strict=True))
-        self.analyzer = _Analyzer(
-            cfg, kb.synonyms, normal_zh_keywords.values(), kb.intents.fillers.all()
-        )
         self.handoff = _PhraseSpotter(kb.intents.handoff.all())
         self.home = _PhraseSpotter(kb.intents.home.all())
         self.emergency = _PhraseSpotter(kb.intents.emergency.all())
@@ -1027,7 +1031,7 @@ class Matcher:
             (i for i, entry in enumerate(self.entries) if entry.id == EMERGENCY_ENTRY), None
         )
         places = [*kb.intents.elsewhere.all(), *kb.places]
-        self._build_index(normal_zh_keywords, places)
+        self._build_index(_Fillers(kb.intents.fillers.all()), places)
         self.category_cues = [
             (category, _PhraseSpotter(cues.all()))
             for category, cues in kb.intents.category_cues.items()
@@ -1036,7 +1040,7 @@ class Matcher:
 
     # -- index ---------------------------------------------------------------------------
 
-    def _build_index(self, normal_zh_keywords: dict[str, str], places: list[str]) -> None:
+    def _build_index(self, fillers: _Fillers, places: list[str]) -> None:
         """Index every entry, and find which of ``places`` the KB never mentions.
 
         A 10,000-entry KB holds some 700,000 phrasings and keywords and 20,000 answers, 16
@@ -1045,7 +1049,9 @@ class Matcher:
         is indexed in two halves side by side (see _index_parts).
         """
         cfg = self.config
-        parts = _index_parts(self.analyzer, self.entries, normal_zh_keywords, places)
+        parts, self.analyzer = _index_parts(
+            _AnalyzerRecipe(cfg, self.kb.synonyms, fillers), self.entries, places
+        )
         self.phrasings = [texts for part in parts for texts in part.phrasings]
         self.function_phrasings = []
         # Token numbers: a part's tokens are numbered after the parts before it, in one
@@ -1443,10 +1449,31 @@ class _WirePart:
         )
 
 
+@dataclass(frozen=True)
+class _AnalyzerRecipe:
+    """All the analyzer is built from but its terms, which the index build finds."""
+
+    config: MatcherConfig
+    synonyms: Sequence[Sequence[str]]
+    fillers: _Fillers
+
+    def build(self, normal_terms: Iterable[str]) -> _Analyzer:
+        return _Analyzer(self.config, self.synonyms, normal_terms, self.fillers)
+
+
+#: Gives the analyzer, from the Chinese keywords (normalised) of the entries being indexed.
+_AnalyzerOf = Callable[[list[str]], _Analyzer]
+
+
 def _index_parts(
-    analyzer: _Analyzer, entries: Sequence[Entry], known: dict[str, str], places: list[str]
-) -> list[_Part]:
+    recipe: _AnalyzerRecipe, entries: Sequence[Entry], places: list[str]
+) -> tuple[list[_Part], _Analyzer]:
     """Index ``entries``: in one go, or in two halves side by side in a forked process.
+
+    The analyzer needs every entry's Chinese keywords (its terms) before any text can be
+    tokenised. Each half normalises its own phrasings and keywords first, then the halves
+    trade their Chinese keywords and each builds the same analyzer: nothing is done before
+    the halves start, and nothing twice but the analyzer itself.
 
     Forking is safe only in a process with no other thread (a lock held by one would stay
     held in the child forever), so a process that has started threads indexes in one go.
@@ -1457,13 +1484,32 @@ def _index_parts(
         or "fork" not in multiprocessing.get_all_start_methods()
         or threading.active_count() > 1
     ):
-        return [_index_part(analyzer, entries, known, places)]
+        part, analyzer = _index_part(entries, places, recipe.fillers, recipe.build)
+        return [part], analyzer
     half = len(entries) // 2
-    receiver, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
+    here, there = multiprocessing.get_context("fork").Pipe(duplex=True)
 
     def work() -> None:
-        sender.send(_index_part(analyzer, entries[half:], known, places).to_wire())
-        sender.close()
+        def trade(own: list[str]) -> _Analyzer:
+            there.send("\n".join(own))
+            theirs: str = there.recv()
+            return recipe.build([*own, *theirs.split("\n")])
+
+        try:
+            part, _ = _index_part(entries[half:], places, recipe.fillers, trade)
+            there.send(part.to_wire())
+        except (EOFError, OSError):  # the parent has given up on this half
+            pass
+        finally:
+            there.close()
+
+    def trade(own: list[str]) -> _Analyzer:
+        try:
+            theirs: str = here.recv()
+            here.send("\n".join(own))
+            return recipe.build([*own, *theirs.split("\n")])
+        except (EOFError, OSError):  # the worker died: its keywords are normalised here
+            return recipe.build([*own, *normalize_many(_zh_keywords(entries[half:]))])
 
     worker = multiprocessing.get_context("fork").Process(target=work, daemon=True)
     # The child shares the parent's memory page by page until either writes to a page; a
@@ -1476,32 +1522,37 @@ def _index_parts(
         gc.unfreeze()
         raise
     try:
-        sender.close()
-        first = _index_part(analyzer, entries[:half], known, places)
+        there.close()
+        first, analyzer = _index_part(entries[:half], places, recipe.fillers, trade)
         try:
-            wire: _WirePart = receiver.recv()
+            wire: _WirePart = here.recv()
             second = wire.part()
-        except EOFError:  # the worker died: do its half here
-            second = _index_part(analyzer, entries[half:], known, places)
+        except (EOFError, OSError):  # the worker died: do its half here
+            second, _ = _index_part(entries[half:], places, recipe.fillers, lambda _: analyzer)
     finally:
         gc.unfreeze()
-        receiver.close()
+        here.close()
         worker.join()
-    return [first, second]
+    return [first, second], analyzer
+
+
+def _zh_keywords(entries: Sequence[Entry]) -> list[str]:
+    """The distinct Chinese keywords of ``entries``, as written."""
+    return list(dict.fromkeys(k for entry in entries for k in entry.keywords.zh_hant))
 
 
 def _index_part(
-    analyzer: _Analyzer, entries: Sequence[Entry], known: dict[str, str], places: list[str]
-) -> _Part:
-    """Tokenise a run of entries and count each entry's tokens.
+    entries: Sequence[Entry], places: list[str], fillers: _Fillers, analyzer_of: _AnalyzerOf
+) -> tuple[_Part, _Analyzer]:
+    """Tokenise a run of entries and count each entry's tokens; ``analyzer_of`` gets the
+    run's Chinese keywords, normalised, and gives the analyzer to tokenise with.
 
     An entry's count of a token: the phrasings (questions and titles) that hold it, plus
     keyword_boost for each keyword that holds it. Everything works on the whole batch: one
     normalisation pass over all texts, each distinct keyword tokenised once (keywords recur:
     department names, "110"; phrasings hardly do, and finding repeats would cost more than
-    it saves), the counting done on numpy arrays. ``known``: keywords already normalised.
+    it saves), the counting done on numpy arrays.
     """
-    boost = analyzer.config.keyword_boost
     phrasings: list[str] = []
     for entry in entries:
         questions = entry.questions
@@ -1516,12 +1567,12 @@ def _index_part(
         dtype=np.int64,
         count=len(entries),
     )
-    stripped = analyzer.strip_fillers_many(normalize_many(phrasings))
+    stripped = fillers.strip_many(normalize_many(phrasings))
     keywords = [k for entry in entries for k in (*entry.keywords.zh_hant, *entry.keywords.en)]
     distinct = list(dict.fromkeys(keywords))
-    unknown = [keyword for keyword in distinct if keyword not in known]
-    normal = dict(known)
-    normal.update(zip(unknown, normalize_many(unknown), strict=True))
+    normal = dict(zip(distinct, normalize_many(distinct), strict=True))
+    analyzer = analyzer_of(list(map(normal.__getitem__, _zh_keywords(entries))))
+    boost = analyzer.config.keyword_boost
     texts = stripped + list(map(normal.__getitem__, distinct))
     position = dict(zip(distinct, count(len(stripped)), strict=False))
     keyword_ids = np.fromiter(
@@ -1574,7 +1625,7 @@ def _index_part(
     function = [
         (stripped[i], int(doc_of[i])) for i in np.flatnonzero(no_token).tolist() if stripped[i]
     ]
-    return _Part(
+    part = _Part(
         entry_phrasings,
         function,
         table.strings(used),
@@ -1586,6 +1637,7 @@ def _index_part(
             + _places_mentioned(places_other, texts, set(table.others))
         ),
     )
+    return part, analyzer
 
 
 def _distinct(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:

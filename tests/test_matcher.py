@@ -294,9 +294,9 @@ def test_a_large_kb_indexed_in_two_halves_is_indexed_as_in_one(
     counts: list[int] = []
 
     def counted(*args: Any) -> Any:
-        parts = split(*args)
+        parts, analyzer = split(*args)
         counts.append(len(parts))
-        return parts
+        return parts, analyzer
 
     monkeypatch.setattr(matcher_module, "_index_parts", counted)
     halves = Matcher(copies)
