@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from typing import Any
 
 import pytest
@@ -262,19 +263,31 @@ def test_batch_index_keys_and_fillers_match_one_by_one(
 
 
 def _copies(kb: KnowledgeBase, size: int) -> KnowledgeBase:
+    """``size`` copies of the KB's entries. Each copy has a Chinese keyword of its own, which
+    a question of the copy half the KB away holds: each half is tokenised right only with
+    the other half's keywords among the analyzer's terms."""
+
+    def term(index: int) -> str:
+        return "試" + "".join("零一二三四五六七八九"[int(d)] for d in f"{index:04d}") + "詞"
+
     entries = []
     for index in range(size):
         base = kb.entries[index % len(kb.entries)]
         mark = f"{index:04d}"
+        far = (index + size // 2) % size
         entries.append(
             base.model_copy(
                 update={
                     "id": f"{base.category.value}.copy-{index}",
                     "questions": base.questions.model_copy(
                         update={
-                            "zh_hant": [f"{q}{index % 7}號" for q in base.questions.zh_hant],
+                            "zh_hant": [f"{q}{index % 7}號" for q in base.questions.zh_hant]
+                            + [f"請問{term(far)}在哪裡"],
                             "en": [f"{q} {mark}" for q in base.questions.en],
                         }
+                    ),
+                    "keywords": base.keywords.model_copy(
+                        update={"zh_hant": [*base.keywords.zh_hant, term(index)]}
                     ),
                     "related": [],
                 }
@@ -283,12 +296,7 @@ def _copies(kb: KnowledgeBase, size: int) -> KnowledgeBase:
     return KnowledgeBase(entries=tuple(entries), synonyms=kb.synonyms, intents=kb.intents)
 
 
-def test_a_large_kb_indexed_in_two_halves_is_indexed_as_in_one(
-    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    copies = _copies(kb, 240)
-    monkeypatch.setattr(matcher_module, "PARALLEL_MIN_ENTRIES", 10**9)
-    whole = Matcher(copies)
+def _indexed_in_halves(copies: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> Matcher:
     monkeypatch.setattr(matcher_module, "PARALLEL_MIN_ENTRIES", 100)
     split = matcher_module._index_parts
     counts: list[int] = []
@@ -301,6 +309,11 @@ def test_a_large_kb_indexed_in_two_halves_is_indexed_as_in_one(
     monkeypatch.setattr(matcher_module, "_index_parts", counted)
     halves = Matcher(copies)
     assert counts == [2]  # it did fork
+    return halves
+
+
+def _assert_same_index(whole: Matcher, halves: Matcher) -> None:
+    assert halves.analyzer.zh_terms == whole.analyzer.zh_terms
     assert set(halves._token_ids) == set(whole._token_ids)
     assert halves.phrasings == whole.phrasings
     assert sorted(halves.function_phrasings) == sorted(whole.function_phrasings)
@@ -311,6 +324,32 @@ def test_a_large_kb_indexed_in_two_halves_is_indexed_as_in_one(
         assert two is not None
         assert one[0].tolist() == two[0].tolist()
         assert one[1].tolist() == two[1].tolist()
+
+
+@pytest.fixture(scope="module")
+def copies(kb: KnowledgeBase) -> KnowledgeBase:
+    return _copies(kb, 240)
+
+
+@pytest.fixture(scope="module")
+def whole(copies: KnowledgeBase) -> Matcher:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(matcher_module, "PARALLEL_MIN_ENTRIES", 10**9)
+        return Matcher(copies)
+
+
+def test_the_copies_need_the_other_halfs_keywords(whole: Matcher) -> None:
+    for term, entries in [("試零一二五詞", {5, 125}), ("試零零零五詞", {5, 125})]:
+        posting = whole._posting(term)  # a keyword of the one, in a question of the other
+        assert posting is not None
+        assert entries == set(posting[0].tolist())
+
+
+def test_a_large_kb_indexed_in_two_halves_is_indexed_as_in_one(
+    copies: KnowledgeBase, whole: Matcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    halves = _indexed_in_halves(copies, monkeypatch)
+    _assert_same_index(whole, halves)
     for question in [
         "居留證怎麼延期",
         "where is the hospital",
@@ -318,3 +357,34 @@ def test_a_large_kb_indexed_in_two_halves_is_indexed_as_in_one(
         "okinawa exchange",
     ]:
         assert halves.match(question) == whole.match(question)
+
+
+def _die_in_the_worker(parent: int) -> None:
+    if os.getpid() != parent:
+        os._exit(1)
+
+
+def test_a_worker_dying_before_the_halves_trade_keywords_leaves_the_index_whole(
+    copies: KnowledgeBase, whole: Matcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parent, normalize_batch = os.getpid(), matcher_module.normalize_many
+
+    def dies_in_the_worker(texts: list[str]) -> list[str]:
+        _die_in_the_worker(parent)
+        return normalize_batch(texts)
+
+    monkeypatch.setattr(matcher_module, "normalize_many", dies_in_the_worker)
+    _assert_same_index(whole, _indexed_in_halves(copies, monkeypatch))
+
+
+def test_a_worker_dying_before_it_hands_its_half_back_leaves_the_index_whole(
+    copies: KnowledgeBase, whole: Matcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parent, to_wire = os.getpid(), matcher_module._Part.to_wire
+
+    def dies_in_the_worker(part: Any) -> Any:
+        _die_in_the_worker(parent)
+        return to_wire(part)
+
+    monkeypatch.setattr(matcher_module._Part, "to_wire", dies_in_the_worker)
+    _assert_same_index(whole, _indexed_in_halves(copies, monkeypatch))
