@@ -90,6 +90,7 @@ def detect_language(text: str) -> Lang:
 _NOISE = re.compile(r"(?:[^\w+#]|_)+")
 _SPACES = re.compile(r"\s+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 # Apostrophes inside words ("what's", "don't") join the word instead of splitting it.
 # (The apostrophe first: the regex engine then skips to apostrophes instead of trying every
 # position, which counts over the 16 million characters of a large knowledge base.)
@@ -105,7 +106,13 @@ def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
     if "'" in text or "’" in text:
         text = _APOSTROPHE.sub("", text)
-    return text
+    return _without_nul(text)
+
+
+def _without_nul(text: str) -> str:
+    """OpenCC reads its input as a C string, which ends at the first NUL: a NUL becomes the
+    space that noise becomes anyway."""
+    return text.replace("\0", " ") if "\0" in text else text
 
 
 def _finish(text: str) -> str:
@@ -150,21 +157,18 @@ def _normalize_lines(texts: list[str]) -> list[str]:
     joined = "\n".join(texts)
     if joined.count("\n") != len(texts) - 1 or "\r" in joined:
         joined = "\n".join([text.replace("\n", " ").replace("\r", " ") for text in texts])
-    folded = _fold_lines(joined.encode("utf-8", "ignore").decode("utf-8"))
-    lines = folded.split("\n")
+    if _SURROGATE.search(joined):
+        joined = joined.encode("utf-8", "ignore").decode("utf-8")
+    folded = _fold_lines(joined)
+    # OpenCC changes no character but Han ones once NFKC has folded the text (a test holds
+    # it to that), and its phrases do not cross a line break: converted whole, a batch
+    # comes out as line by line, and no line need be picked out or put back.
+    if has_han(folded):
+        folded = to_traditional(folded)
+    lines = _blank_noise(folded).split("\n")
     if len(lines) != len(texts):  # never seen; kept so a quirk cannot misalign the batch
         return [normalize(text) for text in texts]
-    codes = code_points(folded)
-    chinese = _lines_holding(codes, han_mask(codes))
-    if chinese:
-        converted = to_traditional("\n".join([lines[index] for index in chinese])).split("\n")
-        if len(converted) == len(chinese):
-            for index, text in zip(chinese, converted, strict=True):
-                lines[index] = text
-        else:  # never seen; kept so a converter quirk cannot misalign the batch
-            for index in chinese:
-                lines[index] = to_traditional(lines[index])
-    return _blank_noise("\n".join(lines)).split("\n")
+    return lines
 
 
 _NEWLINE = ord("\n")
@@ -244,7 +248,7 @@ def _fold_lines(text: str) -> str:
     text = text.casefold()
     if "'" in text or "’" in text:
         text = _APOSTROPHE.sub("", text)
-    return text
+    return _without_nul(text)
 
 
 def _blank_noise(text: str) -> str:

@@ -1,13 +1,17 @@
+import unicodedata
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.text import (
     Lang,
     detect_language,
+    has_han,
     localize,
     normalize,
     normalize_many,
     split_utf16,
+    to_traditional,
     utf16_length,
 )
 
@@ -78,8 +82,31 @@ def test_split_keeps_every_non_space_character(text: str, limit: int) -> None:
 
 
 _AWKWARD = st.sampled_from(
-    list("aZ'’ \n\r\t\u2028\u0085\u0301_#+.,。？！（）ＡＢ１ß臺台学校之间國際花蓮ﬁ①㎞…\x1c🙂")
+    list(
+        "aZ'’ \n\r\t\u2028\u0085\u0301_#+.,。？！（）ＡＢ１ß臺台学校之间國際花蓮ﬁ①㎞…\x1c\x00⼀🙂\ud83d"
+    )
 )
+
+
+def test_a_nul_does_not_cut_the_text_short() -> None:
+    # OpenCC reads a C string: before the fix, everything after the NUL was lost.
+    assert normalize("花蓮\x00縣政府") == "花蓮 縣政府"
+    assert normalize_many(["花蓮\x00縣政府", "\x00arc"]) == ["花蓮 縣政府", "arc"]
+
+
+def test_opencc_leaves_every_folded_character_but_han_alone() -> None:
+    """What normalize_many relies on to convert a whole batch at once: a line without Han
+    characters comes out of OpenCC as it went in."""
+    chars = [
+        chr(code)
+        for code in range(0x20, 0x30000)
+        if not 0xD800 <= code <= 0xDFFF
+        and chr(code) != "\n"
+        and not has_han(chr(code))
+        and unicodedata.normalize("NFKC", chr(code)).casefold() == chr(code)
+    ]
+    assert len(chars) > 90_000
+    assert to_traditional("\n".join(chars)).split("\n") == chars
 
 
 @settings(max_examples=300)
