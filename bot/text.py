@@ -182,7 +182,9 @@ def code_points(text: str) -> npt.NDArray[np.uint32]:
 
 
 def from_code_points(codes: npt.NDArray[np.uint32]) -> str:
-    return codes.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
+    # Decoded straight from the array's memory: a batch is tens of megabytes, and every
+    # copy of it is that much fresh memory to fault in.
+    return str(np.ascontiguousarray(codes, dtype="<u4").data, "utf-32-le", "surrogatepass")
 
 
 def han_mask(codes: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:
@@ -267,8 +269,9 @@ def _blank_noise(text: str) -> str:
         return text
     first = noise.copy()
     first[1:] &= ~noise[:-1]
-    out = codes[~noise | first].copy()
-    space = noise[~noise | first]
+    kept = ~noise | first
+    out = codes[kept]
+    space = noise[kept]
     out[space] = _SPACE
     # Stripped here, every line need not pass through Python once more.
     breaks = np.concatenate(([True], out == _NEWLINE, [True]))

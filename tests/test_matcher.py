@@ -388,3 +388,21 @@ def test_a_worker_dying_before_it_hands_its_half_back_leaves_the_index_whole(
 
     monkeypatch.setattr(matcher_module._Part, "to_wire", dies_in_the_worker)
     _assert_same_index(whole, _indexed_in_halves(copies, monkeypatch))
+
+
+def test_the_analyzers_piece_tables_describe_its_pieces(matcher: Matcher) -> None:
+    """The batch tokeniser reads the pieces through tables worked out at once, not piece by
+    piece; they must say what the pieces themselves say."""
+    analyzer = matcher.analyzer
+    pieces = list(analyzer.zh_pieces)
+    kinds = analyzer._zh_piece_kinds
+    is_term = [is_term for _, is_term in analyzer.zh_pieces.values()]
+    assert kinds.term_index.tolist() == [i for i, term in enumerate(is_term) if term]
+    assert [pieces[i] for i in kinds.term_index.tolist()] == kinds.terms
+    assert sorted((pieces[i], token) for i, token in kinds.synonyms) == sorted(
+        analyzer.zh_synonyms.items()
+    )
+    lengths: dict[str, set[int]] = {}
+    for piece in pieces:
+        lengths.setdefault(piece[0], set()).add(len(piece))
+    assert analyzer.zh_piece_lengths == {c: tuple(sorted(n)) for c, n in lengths.items()}
