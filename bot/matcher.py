@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cached_property, lru_cache
-from itertools import count
+from itertools import compress, count
 
 import numpy as np
 import numpy.typing as npt
@@ -1058,7 +1058,12 @@ class Matcher:
         parts, self.analyzer = _index_parts(
             _AnalyzerRecipe(cfg, self.kb.synonyms, fillers), self.entries, places
         )
-        self.phrasings = [texts for part in parts for texts in part.phrasings]
+        #: Each entry's filler-free phrasings, for the fuzzy comparison at query time: those of
+        #: entry i are _phrasings[_phrasing_bounds[i]:_phrasing_bounds[i + 1]].
+        self._phrasings = [text for part in parts for text in part.phrasings]
+        self._phrasing_bounds: list[int] = np.concatenate(
+            ([0], np.cumsum(np.concatenate([part.per_entry for part in parts])))
+        ).tolist()
         self.function_phrasings = []
         # Token numbers: a part's tokens are numbered after the parts before it, in one
         # pass; one an earlier part holds keeps that number, and leaves its own slot empty
@@ -1077,7 +1082,7 @@ class Matcher:
                 )
             )
             strings += part.vocabulary
-            first_doc += len(part.phrasings)
+            first_doc += len(part.per_entry)
         mentioned = frozenset().union(*(part.places for part in parts))
         #: Places the index texts never mention; the answers are looked at on first need.
         self._places_named = _PlaceSpotter(
@@ -1109,7 +1114,7 @@ class Matcher:
             docs[at] = part.cell_doc + first_doc
             tf[at] = part.cell_tf
             next_free += count_of
-            first_doc += len(part.phrasings)
+            first_doc += len(part.per_entry)
         # idf takes one value per document frequency: math.log on each distinct one.
         distinct_df = _distinct(document_frequency)
         logs = np.array(
@@ -1336,8 +1341,12 @@ class Matcher:
             reverse=True,
         )
 
+    def phrasings(self, index: int) -> list[str]:
+        """The filler-free phrasings (questions and titles) of entry ``index``."""
+        return self._phrasings[self._phrasing_bounds[index] : self._phrasing_bounds[index + 1]]
+
     def _fuzzy(self, normal: str, index: int) -> float:
-        found = process.extractOne(normal, self.phrasings[index], scorer=fuzz.token_set_ratio)
+        found = process.extractOne(normal, self.phrasings(index), scorer=fuzz.token_set_ratio)
         return float(found[1]) / 100 if found else 0.0
 
     def _decide(
@@ -1398,7 +1407,9 @@ class _Part:
     counted from the run's first, tokens as indexes into ``vocabulary``; ordered by token,
     then entry."""
 
-    phrasings: list[list[str]]
+    #: The entries' filler-free phrasings, none empty, entry after entry: ``per_entry`` each.
+    phrasings: list[str]
+    per_entry: npt.NDArray[np.int64]
     function: list[tuple[str, int]]
     vocabulary: list[str]
     cell_doc: npt.NDArray[np.int64]
@@ -1410,11 +1421,10 @@ class _Part:
     def to_wire(self) -> _WirePart:
         """This part in the form that crosses a pipe fastest: a few long texts and arrays
         rather than hundreds of thousands of short strings (none holds a line break)."""
-        texts = [text for texts in self.phrasings for text in texts]
         return _WirePart(
-            "\n".join(texts),
-            len(texts),
-            np.fromiter(map(len, self.phrasings), dtype=np.int32, count=len(self.phrasings)),
+            "\n".join(self.phrasings),
+            len(self.phrasings),
+            self.per_entry.astype(np.int32),
             self.function,
             "\n".join(self.vocabulary),
             len(self.vocabulary),
@@ -1443,9 +1453,9 @@ class _WirePart:
         vocabulary = self.vocabulary.split("\n") if self.n_vocabulary else []
         if len(texts) != self.n_phrasings or len(vocabulary) != self.n_vocabulary:
             raise ValueError("a phrasing or token holds a line break")
-        ends = np.cumsum(self.per_entry).tolist()
         return _Part(
-            [texts[start:end] for start, end in zip([0, *ends], ends, strict=False)],
+            texts,
+            self.per_entry.astype(np.int64),
             self.function,
             vocabulary,
             self.cell_doc.astype(np.int64),
@@ -1621,18 +1631,13 @@ def _index_part(
     cell_token = np.cumsum(new_token) - 1
     # Each entry's filler-free phrasings, for the fuzzy comparison at query time, and the
     # ones made only of function words ("who are you"), compared whole with such questions.
-    bounds = np.cumsum(per_phrasings).tolist()
-    entry_phrasings = [
-        [text for text in stripped[start:end] if text]
-        for start, end in zip([0, *bounds], bounds, strict=False)
-    ]
-    no_token = table.offsets[1 : len(stripped) + 1] == table.offsets[: len(stripped)]
     doc_of = np.repeat(docs, per_phrasings)
-    function = [
-        (stripped[i], int(doc_of[i])) for i in np.flatnonzero(no_token).tolist() if stripped[i]
-    ]
+    filled = np.fromiter(map(len, stripped), dtype=np.int64, count=len(stripped)) > 0
+    no_token = table.offsets[1 : len(stripped) + 1] == table.offsets[: len(stripped)]
+    function = [(stripped[i], int(doc_of[i])) for i in np.flatnonzero(no_token & filled).tolist()]
     part = _Part(
-        entry_phrasings,
+        list(compress(stripped, filled.tolist())),
+        np.bincount(doc_of[filled], minlength=len(entries)),
         function,
         table.strings(used),
         cell % n_docs,
