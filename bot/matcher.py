@@ -849,8 +849,9 @@ class _Analyzer:
         )
         return str(found[0]) if found else word
 
-    def freeze_vocabulary(self, vocabulary: Iterable[str]) -> None:
-        self.vocabulary = {w for w in vocabulary if w.isascii() and w.isalpha()}
+    def freeze_vocabulary(self, words: set[str]) -> None:
+        """The KB's English words (see _english_words), which typos are corrected to."""
+        self.vocabulary = words
         buckets: dict[int, list[str]] = defaultdict(list)
         for word in sorted(self.vocabulary):
             if len(word) < self.config.typo_min_length:
@@ -1055,43 +1056,25 @@ class Matcher:
         is indexed in two halves side by side (see _index_parts).
         """
         cfg = self.config
-        parts, self.analyzer = _index_parts(
+        merged, self.analyzer = _index_parts(
             _AnalyzerRecipe(cfg, self.kb.synonyms, fillers), self.entries, places
         )
+        parts, numbers, strings = merged.parts, merged.numbers, merged.strings
         #: Each entry's filler-free phrasings, for the fuzzy comparison at query time: those of
         #: entry i are _phrasings[_phrasing_bounds[i]:_phrasing_bounds[i + 1]].
-        self._phrasings = [text for part in parts for text in part.phrasings]
+        self._phrasings = merged.phrasings
         self._phrasing_bounds: list[int] = np.concatenate(
             ([0], np.cumsum(np.concatenate([part.per_entry for part in parts])))
         ).tolist()
-        self.function_phrasings = []
-        # Token numbers: a part's tokens are numbered after the parts before it, in one
-        # pass; one an earlier part holds keeps that number, and leaves its own slot empty
-        # (no postings), which costs less than numbering the new ones without gaps.
-        vocabulary: dict[str, int] = {}
-        numbers: list[npt.NDArray[np.int64]] = []
-        strings: list[str] = []
-        first_doc = 0
-        for part in parts:
-            self.function_phrasings += [(text, first_doc + doc) for text, doc in part.function]
-            numbers.append(
-                np.fromiter(
-                    map(vocabulary.setdefault, part.vocabulary, count(len(strings))),
-                    dtype=np.int64,
-                    count=len(part.vocabulary),
-                )
-            )
-            strings += part.vocabulary
-            first_doc += len(part.per_entry)
-        mentioned = frozenset().union(*(part.places for part in parts))
+        self.function_phrasings = merged.function
         #: Places the index texts never mention; the answers are looked at on first need.
         self._places_named = _PlaceSpotter(
-            (place for i, place in enumerate(places) if i not in mentioned),
+            (place for i, place in enumerate(places) if i not in merged.places),
             self._is_kb_pair,
         )
         self._answers: tuple[str, str] | None = None
         self._in_answers: dict[str, bool] = {}
-        self.analyzer.freeze_vocabulary(strings)
+        self.analyzer.freeze_vocabulary(merged.words)
         n_docs = len(self.entries)
         # A part's cells come ordered by token, then entry, and every entry of a part comes
         # after those of the parts before it: each cell's place in the postings (by token,
@@ -1124,7 +1107,7 @@ class Matcher:
         idf = logs[np.searchsorted(distinct_df, document_frequency)]
         self._idf: list[float] = idf.tolist()
         self.unknown_idf = math.log(1 + (n_docs + 0.5) / 0.5)
-        self._token_ids: dict[str, int] = vocabulary
+        self._token_ids: dict[str, int] = merged.token_ids
         lengths = np.bincount(docs, weights=tf, minlength=n_docs)
         average = float(lengths.mean()) if n_docs else 1.0
         norm = cfg.k1 * (1 - cfg.b + cfg.b * lengths[docs] / average)
@@ -1417,6 +1400,8 @@ class _Part:
     cell_tf: npt.NDArray[np.int64]
     #: Indexes of the places (intents.elsewhere, places.yaml) the run's texts mention.
     places: frozenset[int]
+    #: The English words among ``vocabulary`` (see _english_words).
+    words: list[str]
 
     def to_wire(self) -> _WirePart:
         """This part in the form that crosses a pipe fastest: a few long texts and arrays
@@ -1432,6 +1417,7 @@ class _Part:
             self.cell_token.astype(np.int32),
             self.cell_tf.astype(np.int32),
             self.places,
+            "\n".join(self.words),
         )
 
 
@@ -1447,6 +1433,7 @@ class _WirePart:
     cell_token: npt.NDArray[np.int32]
     cell_tf: npt.NDArray[np.int32]
     places: frozenset[int]
+    words: str
 
     def part(self) -> _Part:
         texts = self.phrasings.split("\n") if self.n_phrasings else []
@@ -1462,6 +1449,7 @@ class _WirePart:
             self.cell_token.astype(np.int64),
             self.cell_tf.astype(np.int64),
             self.places,
+            self.words.split("\n") if self.words else [],
         )
 
 
@@ -1477,13 +1465,48 @@ class _AnalyzerRecipe:
         return _Analyzer(self.config, self.synonyms, normal_terms, self.fillers)
 
 
+class _Merged:
+    """The parts' indexes, joined as they come: the first while the second is still being
+    built elsewhere. Token numbers: a part's tokens are numbered after the parts before
+    it, in one pass; one an earlier part holds keeps that number, and leaves its own slot
+    empty (no postings), which costs less than numbering the new ones without gaps."""
+
+    def __init__(self) -> None:
+        self.parts: list[_Part] = []
+        self.token_ids: dict[str, int] = {}
+        #: Token ``i`` is strings[i]; each part's tokens as numbers of that list.
+        self.strings: list[str] = []
+        self.numbers: list[npt.NDArray[np.int64]] = []
+        self.phrasings: list[str] = []
+        self.function: list[tuple[str, int]] = []
+        self.words: set[str] = set()
+        self.places: set[int] = set()
+        self.n_docs = 0
+
+    def add(self, part: _Part) -> None:
+        self.numbers.append(
+            np.fromiter(
+                map(self.token_ids.setdefault, part.vocabulary, count(len(self.strings))),
+                dtype=np.int64,
+                count=len(part.vocabulary),
+            )
+        )
+        self.strings += part.vocabulary
+        self.phrasings += part.phrasings
+        self.function += [(text, self.n_docs + doc) for text, doc in part.function]
+        self.words.update(part.words)
+        self.places.update(part.places)
+        self.parts.append(part)
+        self.n_docs += len(part.per_entry)
+
+
 #: Gives the analyzer, from the Chinese keywords (normalised) of the entries being indexed.
 _AnalyzerOf = Callable[[list[str]], _Analyzer]
 
 
 def _index_parts(
     recipe: _AnalyzerRecipe, entries: Sequence[Entry], places: list[str]
-) -> tuple[list[_Part], _Analyzer]:
+) -> tuple[_Merged, _Analyzer]:
     """Index ``entries``: in one go, or in two halves side by side in a forked process.
 
     The analyzer needs every entry's Chinese keywords (its terms) before any text can be
@@ -1501,7 +1524,9 @@ def _index_parts(
         or threading.active_count() > 1
     ):
         part, analyzer = _index_part(entries, places, recipe.fillers, recipe.build)
-        return [part], analyzer
+        merged = _Merged()
+        merged.add(part)
+        return merged, analyzer
     half = len(entries) // 2
     here, there = multiprocessing.get_context("fork").Pipe(duplex=True)
 
@@ -1540,16 +1565,19 @@ def _index_parts(
     try:
         there.close()
         first, analyzer = _index_part(entries[:half], places, recipe.fillers, trade)
+        merged = _Merged()
+        merged.add(first)  # while the worker may still be at its half
         try:
             wire: _WirePart = here.recv()
             second = wire.part()
         except (EOFError, OSError):  # the worker died: do its half here
             second, _ = _index_part(entries[half:], places, recipe.fillers, lambda _: analyzer)
+        merged.add(second)
     finally:
         gc.unfreeze()
         here.close()
         worker.join()
-    return [first, second], analyzer
+    return merged, analyzer
 
 
 def _zh_keywords(entries: Sequence[Entry]) -> list[str]:
@@ -1635,11 +1663,12 @@ def _index_part(
     filled = np.fromiter(map(len, stripped), dtype=np.int64, count=len(stripped)) > 0
     no_token = table.offsets[1 : len(stripped) + 1] == table.offsets[: len(stripped)]
     function = [(stripped[i], int(doc_of[i])) for i in np.flatnonzero(no_token & filled).tolist()]
+    vocabulary = table.strings(used)
     part = _Part(
         list(compress(stripped, filled.tolist())),
         np.bincount(doc_of[filled], minlength=len(entries)),
         function,
-        table.strings(used),
+        vocabulary,
         cell % n_docs,
         cell_token,
         tf,
@@ -1647,8 +1676,14 @@ def _index_part(
             [places_han[i][0] for i in table.probes_found]
             + _places_mentioned(places_other, texts, set(table.others))
         ),
+        _english_words(table.others),
     )
     return part, analyzer
+
+
+def _english_words(tokens: list[str]) -> list[str]:
+    """The tokens that are English words: what a typo in a question is corrected to."""
+    return [token for token in tokens if token.isascii() and token.isalpha()]
 
 
 def _distinct(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:

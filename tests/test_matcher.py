@@ -302,9 +302,9 @@ def _indexed_in_halves(copies: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -
     counts: list[int] = []
 
     def counted(*args: Any) -> Any:
-        parts, analyzer = split(*args)
-        counts.append(len(parts))
-        return parts, analyzer
+        merged, analyzer = split(*args)
+        counts.append(len(merged.parts))
+        return merged, analyzer
 
     monkeypatch.setattr(matcher_module, "_index_parts", counted)
     halves = Matcher(copies)
