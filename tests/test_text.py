@@ -1,8 +1,10 @@
 import unicodedata
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot import text as text_module
 from bot.text import (
     Lang,
     detect_language,
@@ -113,3 +115,11 @@ def test_opencc_leaves_every_folded_character_but_han_alone() -> None:
 @given(st.lists(st.one_of(st.text(), st.text(alphabet=_AWKWARD)), max_size=8))
 def test_batch_normalisation_equals_one_by_one(texts: list[str]) -> None:
     assert normalize_many(texts) == [normalize(text) for text in texts]
+
+
+@settings(max_examples=100)
+@given(st.lists(st.one_of(st.text(), st.text(alphabet=_AWKWARD)), max_size=12))
+def test_a_batch_worked_on_in_slices_equals_one_by_one(texts: list[str]) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(text_module, "_SLICE_CHARACTERS", 3)  # a slice every few texts
+        assert normalize_many(texts) == [normalize(text) for text in texts]
