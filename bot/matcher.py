@@ -210,11 +210,18 @@ class _Found:
     def table(self, n: int, alphabet: npt.NDArray[np.int64]) -> _TokenTable:
         size = len(alphabet)
         base = size + size * size
-        texts = np.concatenate([*self.texts, *self.other_texts, np.zeros(0, dtype=np.int64)])
-        codes = np.concatenate(
-            [*self.codes, *(base + c for c in self.other_codes), np.zeros(0, dtype=np.int64)]
+        span = base + len(self.others)
+        # The batch's (text, token) pairs run to millions: each key is made in place, one
+        # gathered lot at a time, so no temporary is the size of all of them.
+        keys = [texts * span for texts in [*self.texts, *self.other_texts]]
+        for key, codes in zip(keys, self.codes, strict=False):
+            key += codes
+        for key, codes in zip(keys[len(self.texts) :], self.other_codes, strict=True):
+            key += codes
+            key += base
+        table = _TokenTable.from_keys(
+            n, np.concatenate([*keys, np.zeros(0, dtype=np.int64)]), alphabet, list(self.others)
         )
-        table = _TokenTable.build(n, texts, codes, alphabet, list(self.others))
         return replace(table, probes_found=frozenset(self.probes))
 
 
@@ -240,12 +247,25 @@ class _TokenTable:
         others: list[str],
     ) -> _TokenTable:
         size = len(alphabet)
+        keys = texts * (size + size * size + len(others))
+        keys += codes
+        return _TokenTable.from_keys(n, keys, alphabet, others)
+
+    @staticmethod
+    def from_keys(
+        n: int, keys: npt.NDArray[np.int64], alphabet: npt.NDArray[np.int64], others: list[str]
+    ) -> _TokenTable:
+        """The table of ``keys``, text * span + code, in any order and repeated (sorted in
+        place here)."""
+        size = len(alphabet)
         span = size + size * size + len(others)
-        keys = np.sort(texts * span + codes)
+        keys.sort()
         if len(keys):
             keys = keys[np.append(True, keys[1:] != keys[:-1])]
-        offsets = np.searchsorted(keys // span, np.arange(n + 1)).astype(np.int64)
-        return _TokenTable(offsets, keys % span, alphabet, others)
+        text, codes = np.divmod(keys, span)
+        offsets = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(text, minlength=n), out=offsets[1:])
+        return _TokenTable(offsets, codes, alphabet, others)
 
     @staticmethod
     def from_sets(keys: list[set[str]]) -> _TokenTable:
@@ -1634,22 +1654,27 @@ def _index_part(
         )
     )
     # One cell per token of each occurrence, then the cells of one (entry, token) summed.
-    held = table.offsets[occurrence_text + 1] - table.offsets[occurrence_text]
-    total = int(held.sum())
-    first = np.repeat(table.offsets[occurrence_text], held)
-    skip = np.repeat(np.cumsum(held) - held, held)
-    codes = table.codes[first + np.arange(total, dtype=np.int64) - skip]
+    # Millions of cells: worked on in place, each step writing over the last.
+    starts = table.offsets[occurrence_text]
+    held = table.offsets[occurrence_text + 1] - starts
+    starts -= np.cumsum(held) - held
+    at = np.repeat(starts, held)
+    at += np.arange(len(at), dtype=np.int64)
+    packed = table.codes[at]
+    del at
     n_docs = max(len(entries), 1)
     packing = max(boost, 1) + 1
     # Ordered by token, then entry: the order of the postings (see Matcher._build_index).
-    packed = np.sort(
-        (codes * n_docs + np.repeat(occurrence_doc, held)) * packing
-        + np.repeat(occurrence_weight, held)
-    )
-    cell = packed // packing
+    packed *= n_docs
+    packed += np.repeat(occurrence_doc, held)
+    packed *= packing
+    packed += np.repeat(occurrence_weight, held)
+    packed.sort()
+    cell, weight = np.divmod(packed, packing)
+    del packed
     if len(cell):
         opens = np.flatnonzero(np.append(True, cell[1:] != cell[:-1]))
-        tf = np.add.reduceat(packed % packing, opens)
+        tf = np.add.reduceat(weight, opens)
         cell = cell[opens]
     else:
         tf = cell
