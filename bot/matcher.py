@@ -38,6 +38,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cached_property, lru_cache
 from itertools import compress, count
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -315,39 +316,50 @@ class _TokenTable:
         return set(self.strings(self.codes[self.offsets[text] : self.offsets[text + 1]]))
 
 
+_PairValues = TypeVar("_PairValues", npt.NDArray[np.uint64], npt.NDArray[np.bool_])
+
+
 class _HanText:
     """The Han characters of a batch of texts joined by line breaks, as numpy arrays: the
     ``k``-th of them is character ``ids[k]`` of ``alphabet``, in text ``texts[k]``, and
     ``pair_k`` lists the ``k`` whose next character follows it directly in the text."""
 
     def __init__(self, codes: npt.NDArray[np.uint32], text_of: npt.NDArray[np.int32]) -> None:
+        # Millions of characters: each array is made once and then worked on in place.
         at = np.flatnonzero(han_mask(codes))
-        self.alphabet = np.array(distinct_code_points(codes[at]), dtype=np.int64)
+        han_codes = codes[at]
+        self.alphabet = np.array(distinct_code_points(han_codes), dtype=np.int64)
         size = len(self.alphabet)
         self._char_id = np.full(int(self.alphabet[-1]) + 1 if size else 1, -1, dtype=np.int64)
         self._char_id[self.alphabet] = np.arange(size)
-        self.ids = self._char_id[codes[at]]
+        self.ids = self._char_id[han_codes]
+        del han_codes
         self.texts = text_of[at].astype(np.int64)
-        joins_next = at[1:] == at[:-1] + 1
+        gap = np.diff(at)
+        joins_next = gap == 1
+        del gap
         self.pair_k = np.flatnonzero(joins_next)
-        self.pair_key = self.ids[self.pair_k] * size + self.ids[self.pair_k + 1]
+        self.pair_key = self.ids[self.pair_k]
+        self.pair_key *= size
+        self.pair_key += self.ids[self.pair_k + 1]
         # How many Han characters the run holds from each one on (itself included).
-        run_start = np.concatenate(([True], ~joins_next))
-        run_last = np.flatnonzero(np.concatenate((~joins_next, [True])))
-        self._left = run_last[np.cumsum(run_start) - 1] + 1 - np.arange(len(at))
+        breaks = ~joins_next
+        run_last = np.flatnonzero(np.append(breaks, True))
+        run = np.cumsum(np.concatenate(([False], breaks)))[: len(at)]
+        self._left = run_last[run]
+        self._left += 1
+        self._left -= np.arange(len(at))
 
-    def pair_values(
-        self, keys: npt.NDArray[np.int64], values: npt.NDArray[np.uint64]
-    ) -> npt.NDArray[np.uint64]:
+    def pair_values(self, keys: npt.NDArray[np.int64], values: _PairValues) -> _PairValues:
         """For each pair of the texts (as ``pair_key``), its value among ``keys`` (distinct
-        pair keys), 0 for a pair not among them."""
+        pair keys), 0 (False) for a pair not among them."""
         size = len(self.alphabet)
         if size * size <= _DENSE_PAIRS:
-            dense = np.zeros(size * size, dtype=np.uint64)
+            dense = np.zeros(size * size, dtype=values.dtype)
             dense[keys] = values
-            found: npt.NDArray[np.uint64] = dense[self.pair_key]
+            found: _PairValues = dense[self.pair_key]
             return found
-        out = np.zeros(len(self.pair_key), dtype=np.uint64)
+        out = np.zeros(len(self.pair_key), dtype=values.dtype)
         if len(keys):
             order = np.argsort(keys)
             table = keys[order]
@@ -723,7 +735,7 @@ class _Analyzer:
         stop_rows = han.ids_of("".join(sorted(_ZH_STOP_BIGRAMS))).reshape(-1, 2)
         stop_rows = stop_rows[(stop_rows >= 0).all(axis=1)]
         stop_keys = np.unique(stop_rows[:, 0] * size + stop_rows[:, 1])
-        keep = han.pair_values(stop_keys, np.ones(len(stop_keys), dtype=np.uint64)) == 0
+        keep = ~han.pair_values(stop_keys, np.ones(len(stop_keys), dtype=np.bool_))
         found.add(texts[han.pair_k[keep]], size + han.pair_key[keep])
         # KB terms and synonyms. Terms are the first tokens ``found`` numbers: some 100,000 of
         # them at 10,000 entries, numbered in one go.
