@@ -1765,7 +1765,9 @@ def _places_mentioned(
         # looked for in millions of characters.
         if all(stem(w) in vocabulary or stem(w) in _EN_STOPWORDS for w in _EN_WORD.findall(place)):
             if padded is None:
-                padded = " " + " \n ".join(texts) + " "
+                # Spaces at both ends come from the join: added after, they would copy the
+                # millions of characters again.
+                padded = " \n ".join(["", *texts, ""])
             if f" {place} " in padded:
                 found.append(index)
     return found
