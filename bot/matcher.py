@@ -386,7 +386,8 @@ class _HanText:
         lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
         starts = np.cumsum(lengths) - lengths
         groups: dict[int, tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]] = {}
-        opening_lengths: dict[int, int] = defaultdict(int)  # opening pair -> lengths, as bits
+        opening_pairs: list[npt.NDArray[np.int64]] = [none]  # the pair each piece opens with
+        opening_bits: list[npt.NDArray[np.uint64]] = [np.zeros(0, dtype=np.uint64)]  # its length
         for length in np.unique(lengths).tolist():
             members = np.flatnonzero(lengths == length)
             rows = piece_ids[starts[members][:, None] + np.arange(length)]
@@ -394,13 +395,24 @@ class _HanText:
             if present.any():
                 groups[length] = (members[present], rows[present])
                 if length > 1:
-                    for pair in np.unique(rows[present, 0] * size + rows[present, 1]).tolist():
-                        opening_lengths[pair] |= 1 << min(length, 63)
+                    opening_pairs.append(rows[present, 0] * size + rows[present, 1])
+                    opening_bits.append(
+                        np.full(int(present.sum()), 1 << min(length, 63), dtype=np.uint64)
+                    )
+        # Each opening pair with the lengths of the pieces it opens, as bits.
+        pairs = np.concatenate(opening_pairs)
+        order = np.argsort(pairs, kind="stable")
+        pairs = pairs[order]
+        firsts = np.flatnonzero(np.append(True, pairs[1:] != pairs[:-1])) if len(pairs) else none
         pair_bits = np.zeros(len(ids), dtype=np.uint64)
-        pair_bits[self.pair_k] = self.pair_values(
-            np.fromiter(opening_lengths, dtype=np.int64, count=len(opening_lengths)),
-            np.fromiter(opening_lengths.values(), dtype=np.uint64, count=len(opening_lengths)),
-        )
+        if len(pairs):
+            pair_bits[self.pair_k] = self.pair_values(
+                pairs[firsts], np.bitwise_or.reduceat(np.concatenate(opening_bits)[order], firsts)
+            )
+        # Only where some piece of two characters or more opens is one looked for.
+        opening = np.flatnonzero(pair_bits)
+        opening_bits_at = pair_bits[opening]
+        del pair_bits
         found_at: list[npt.NDArray[np.int64]] = [none]
         found_which: list[npt.NDArray[np.int64]] = [none]
         for length, (members, rows) in groups.items():
@@ -409,7 +421,7 @@ class _HanText:
                 is_piece[rows[:, 0]] = True
                 at = np.flatnonzero(is_piece[ids])
             else:
-                at = np.flatnonzero((pair_bits & np.uint64(1 << min(length, 63))) != 0)
+                at = opening[(opening_bits_at & np.uint64(1 << min(length, 63))) != 0]
                 at = at[left[at] >= length]
             if not len(at):
                 continue
