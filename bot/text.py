@@ -32,14 +32,21 @@ def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
 
 
+def _convert(config: str, text: str) -> str:
+    converter = _converter(config)
+    if "\0" in text:  # OpenCC reads a C string, which would end at the first NUL
+        return "\0".join([str(converter.convert(piece)) for piece in text.split("\0")])
+    return str(converter.convert(text))
+
+
 def to_traditional(text: str) -> str:
     """Simplified → Traditional in Taiwan's usage (phrases too: 出租车 → 計程車)."""
-    return str(_converter("s2twp").convert(text))
+    return _convert("s2twp", text)
 
 
 def to_simplified(text: str) -> str:
     """Taiwan Traditional → Simplified with mainland phrasing, for answers to zh-Hans visitors."""
-    return str(_converter("tw2sp").convert(text))
+    return _convert("tw2sp", text)
 
 
 def localize(text: str, lang: Lang) -> str:
@@ -92,6 +99,8 @@ _NOISE = re.compile(r"(?:[^\w+#]|_)+")
 _SPACES = re.compile(r"\s+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+#: Code points past the Han ranges above that OpenCC may still convert (CJK Extension G on).
+_PAST_HAN = re.compile(r"[\U00030000-\U0003ffff]")
 # Apostrophes inside words ("what's", "don't") join the word instead of splitting it.
 # (The apostrophe first: the regex engine then skips to apostrophes instead of trying every
 # position, which counts over the 16 million characters of a large knowledge base.)
@@ -107,13 +116,7 @@ def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
     if "'" in text or "’" in text:
         text = _APOSTROPHE.sub("", text)
-    return _without_nul(text)
-
-
-def _without_nul(text: str) -> str:
-    """OpenCC reads its input as a C string, which ends at the first NUL: a NUL becomes the
-    space that noise becomes anyway."""
-    return text.replace("\0", " ") if "\0" in text else text
+    return text
 
 
 def _finish(text: str) -> str:
@@ -182,13 +185,26 @@ def _normalize_slice(texts: list[str]) -> list[str]:
     folded = _fold_lines(joined)
     # OpenCC changes no character but Han ones once NFKC has folded the text (a test holds
     # it to that), and its phrases do not cross a line break: converted whole, a batch
-    # comes out as line by line, and no line need be picked out or put back.
+    # comes out as line by line, and no line need be picked out or put back. The one
+    # exception: a few ideographs of CJK Extension G, past the ranges has_han counts, which
+    # only the lines holding a Han character may have converted.
     if has_han(folded):
-        folded = to_traditional(folded)
+        folded = (
+            _han_lines_converted(folded) if _PAST_HAN.search(folded) else to_traditional(folded)
+        )
     lines = _blank_noise(folded).split("\n")
     if len(lines) != len(texts):  # never seen; kept so a quirk cannot misalign the batch
         return [normalize(text) for text in texts]
     return lines
+
+
+def _han_lines_converted(text: str) -> str:
+    """``to_traditional`` of each line (split at line breaks) holding a Han character."""
+    lines = text.split("\n")
+    codes = code_points(text)
+    for index in _lines_holding(codes, han_mask(codes)):
+        lines[index] = to_traditional(lines[index])
+    return "\n".join(lines)
 
 
 _NEWLINE = ord("\n")
@@ -270,7 +286,7 @@ def _fold_lines(text: str) -> str:
     text = text.casefold()
     if "'" in text or "’" in text:
         text = _APOSTROPHE.sub("", text)
-    return _without_nul(text)
+    return text
 
 
 def _blank_noise(text: str) -> str:

@@ -13,6 +13,7 @@ from bot.text import (
     normalize,
     normalize_many,
     split_utf16,
+    to_simplified,
     to_traditional,
     utf16_length,
 )
@@ -85,7 +86,7 @@ def test_split_keeps_every_non_space_character(text: str, limit: int) -> None:
 
 _AWKWARD = st.sampled_from(
     list(
-        "aZ'’ \n\r\t\u2028\u0085\u0301_#+.,。？！（）ＡＢ１ß臺台学校之间國際花蓮ﬁ①㎞…\x1c\x00⼀🙂\ud83d"
+        "aZ'’ \n\r\t\u2028\u0085\u0301_#+.,。？！（）ＡＢ１ß臺台学校之间國際花蓮ﬁ①㎞…\x1c\x00⼀🙂\ud83d\U00030b38"
     )
 )
 
@@ -94,21 +95,32 @@ def test_a_nul_does_not_cut_the_text_short() -> None:
     # OpenCC reads a C string: before the fix, everything after the NUL was lost.
     assert normalize("花蓮\x00縣政府") == "花蓮 縣政府"
     assert normalize_many(["花蓮\x00縣政府", "\x00arc"]) == ["花蓮 縣政府", "arc"]
+    assert to_simplified("花蓮\x00縣政府") == "花莲\x00县政府"
+    assert to_traditional("居留证\x00到期") == "居留證\x00到期"
 
 
 def test_opencc_leaves_every_folded_character_but_han_alone() -> None:
     """What normalize_many relies on to convert a whole batch at once: a line without Han
-    characters comes out of OpenCC as it went in."""
+    characters comes out of OpenCC as it went in, but for the few of CJK Extension G past
+    has_han's ranges, for which a batch holding them is converted line by line."""
     chars = [
         chr(code)
-        for code in range(0x20, 0x30000)
+        for code in range(0x20, 0x110000)
         if not 0xD800 <= code <= 0xDFFF
         and chr(code) != "\n"
         and not has_han(chr(code))
         and unicodedata.normalize("NFKC", chr(code)).casefold() == chr(code)
     ]
-    assert len(chars) > 90_000
-    assert to_traditional("\n".join(chars)).split("\n") == chars
+    assert len(chars) > 1_000_000
+    changed = [
+        char
+        for char, out in zip(chars, to_traditional("\n".join(chars)).split("\n"), strict=True)
+        if out != char
+    ]
+    assert changed  # else the line-by-line path below is no longer needed
+    assert all(0x30000 <= ord(char) <= 0x3FFFF for char in changed)
+    batch = [*changed, f"花蓮{changed[0]}", "居留证"]
+    assert normalize_many(batch) == [normalize(text) for text in batch]
 
 
 @settings(max_examples=300)
