@@ -27,6 +27,7 @@ the list of places the KB's answers mention (see Matcher.is_elsewhere).
 from __future__ import annotations
 
 import gc
+import logging
 import math
 import multiprocessing
 import os
@@ -58,6 +59,8 @@ from bot.text import (
     normalize,
     normalize_many,
 )
+
+logger = logging.getLogger(__name__)
 
 EMERGENCY_ENTRY = "contact.emergency"
 
@@ -612,9 +615,6 @@ class _Analyzer:
     def strip_fillers(self, normal: str) -> str:
         return self.fillers.strip(normal)
 
-    def strip_fillers_many(self, normals: list[str]) -> list[str]:
-        return self.fillers.strip_many(normals)
-
     def tokens(self, normal: str, correct: bool = False) -> dict[str, float]:
         weights: dict[str, float] = {}
         words: list[str] = []
@@ -1103,7 +1103,7 @@ class Matcher:
         merged, self.analyzer = _index_parts(
             _AnalyzerRecipe(cfg, self.kb.synonyms, fillers), self.entries, places
         )
-        parts, numbers, strings = merged.parts, merged.numbers, merged.strings
+        parts, numbers, n_tokens = merged.parts, merged.numbers, merged.n_numbers
         #: Each entry's filler-free phrasings, for the fuzzy comparison at query time: those of
         #: entry i are _phrasings[_phrasing_bounds[i]:_phrasing_bounds[i + 1]].
         self._phrasings = merged.phrasings
@@ -1124,10 +1124,10 @@ class Matcher:
         # after those of the parts before it: each cell's place in the postings (by token,
         # then entry) follows from counts, without sorting them all again.
         held = [
-            np.bincount(number[part.cell_token], minlength=len(strings))
+            np.bincount(number[part.cell_token], minlength=n_tokens)
             for part, number in zip(parts, numbers, strict=True)
         ]
-        document_frequency = np.sum([np.zeros(len(strings), dtype=np.int64), *held], axis=0)
+        document_frequency = np.sum([np.zeros(n_tokens, dtype=np.int64), *held], axis=0)
         bounds = np.concatenate(([0], np.cumsum(document_frequency)))
         docs = np.zeros(int(bounds[-1]), dtype=np.int64)
         tf = np.zeros(int(bounds[-1]), dtype=np.float64)
@@ -1424,6 +1424,8 @@ class Matcher:
 
 #: A KB at least this large is indexed in two halves side by side when the machine allows.
 PARALLEL_MIN_ENTRIES = 2_000
+#: How long the index build waits for its worker process to leave once it is done with it.
+WORKER_GRACE_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -1518,8 +1520,9 @@ class _Merged:
     def __init__(self) -> None:
         self.parts: list[_Part] = []
         self.token_ids: dict[str, int] = {}
-        #: Token ``i`` is strings[i]; each part's tokens as numbers of that list.
-        self.strings: list[str] = []
+        #: Token numbers given so far (0 to n_numbers - 1; some left empty), and each
+        #: part's tokens by number.
+        self.n_numbers = 0
         self.numbers: list[npt.NDArray[np.int64]] = []
         self.phrasings: list[str] = []
         self.function: list[tuple[str, int]] = []
@@ -1530,12 +1533,12 @@ class _Merged:
     def add(self, part: _Part) -> None:
         self.numbers.append(
             np.fromiter(
-                map(self.token_ids.setdefault, part.vocabulary, count(len(self.strings))),
+                map(self.token_ids.setdefault, part.vocabulary, count(self.n_numbers)),
                 dtype=np.int64,
                 count=len(part.vocabulary),
             )
         )
-        self.strings += part.vocabulary
+        self.n_numbers += len(part.vocabulary)
         self.phrasings += part.phrasings
         self.function += [(text, self.n_docs + doc) for text, doc in part.function]
         self.words.update(part.words)
@@ -1575,6 +1578,10 @@ def _index_parts(
     here, there = multiprocessing.get_context("fork").Pipe(duplex=True)
 
     def work() -> None:
+        # The parent's end, inherited: held open here, it would keep this side waiting on
+        # the pipe for ever after the parent had given up on it.
+        here.close()
+
         def trade(own: list[str]) -> _Analyzer:
             there.send("\n".join(own))
             theirs: str = there.recv()
@@ -1590,11 +1597,12 @@ def _index_parts(
 
     def trade(own: list[str]) -> _Analyzer:
         try:
-            theirs: str = here.recv()
+            received: str = here.recv()
+            theirs = received.split("\n")
             here.send("\n".join(own))
-            return recipe.build([*own, *theirs.split("\n")])
         except (EOFError, OSError):  # the worker died: its keywords are normalised here
-            return recipe.build([*own, *normalize_many(_zh_keywords(entries[half:]))])
+            theirs = normalize_many(_zh_keywords(entries[half:]))
+        return recipe.build([*own, *theirs])
 
     worker = multiprocessing.get_context("fork").Process(target=work, daemon=True)
     # The child shares the parent's memory page by page until either writes to a page; a
@@ -1620,7 +1628,13 @@ def _index_parts(
     finally:
         gc.unfreeze()
         here.close()
-        worker.join()
+        # The worker leaves once it has handed its half back, or on finding this end closed;
+        # one stuck anyway is not waited on for ever.
+        worker.join(WORKER_GRACE_SECONDS)
+        if worker.is_alive():
+            logger.warning("the index worker did not leave; killing it")
+            worker.kill()
+            worker.join()
     return merged, analyzer
 
 

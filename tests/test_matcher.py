@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 from typing import Any
 
@@ -259,7 +260,7 @@ def test_batch_index_keys_and_fillers_match_one_by_one(
     analyzer = matcher.analyzer
     table = analyzer.index_keys_many(normals)
     assert [table.of(i) for i in range(len(normals))] == [analyzer.index_keys(n) for n in normals]
-    assert analyzer.strip_fillers_many(normals) == [analyzer.strip_fillers(n) for n in normals]
+    assert analyzer.fillers.strip_many(normals) == [analyzer.strip_fillers(n) for n in normals]
 
 
 def _copies(kb: KnowledgeBase, size: int) -> KnowledgeBase:
@@ -409,3 +410,49 @@ def test_the_analyzers_piece_tables_describe_its_pieces(matcher: Matcher) -> Non
     for piece in pieces:
         lengths.setdefault(piece[0], set()).add(len(piece))
     assert analyzer.zh_piece_lengths == {c: tuple(sorted(n)) for c, n in lengths.items()}
+
+
+class _BuildFailed(RuntimeError):
+    pass
+
+
+def _worker_must_leave_by_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker the build had to kill is a failure: it would have waited for ever."""
+
+    def refuse(process: Any) -> None:
+        raise AssertionError("the index worker had to be killed")
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "kill", refuse)
+    monkeypatch.setattr(matcher_module, "WORKER_GRACE_SECONDS", 20.0)
+    monkeypatch.setattr(matcher_module, "PARALLEL_MIN_ENTRIES", 100)
+
+
+def test_a_build_failing_before_the_halves_trade_leaves_no_worker_behind(
+    copies: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _worker_must_leave_by_itself(monkeypatch)
+    parent, strip_many = os.getpid(), matcher_module._Fillers.strip_many
+
+    def fails_in_the_parent(fillers: Any, normals: list[str]) -> list[str]:
+        if os.getpid() == parent:
+            raise _BuildFailed
+        return strip_many(fillers, normals)
+
+    monkeypatch.setattr(matcher_module._Fillers, "strip_many", fails_in_the_parent)
+    with pytest.raises(_BuildFailed):
+        Matcher(copies)
+    assert multiprocessing.active_children() == []
+
+
+def test_a_build_failing_after_the_halves_trade_leaves_no_worker_behind(
+    copies: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _worker_must_leave_by_itself(monkeypatch)
+
+    def fails(merged: Any, part: Any) -> None:  # only the parent merges
+        raise _BuildFailed
+
+    monkeypatch.setattr(matcher_module._Merged, "add", fails)
+    with pytest.raises(_BuildFailed):
+        Matcher(copies)
+    assert multiprocessing.active_children() == []
