@@ -1,17 +1,24 @@
 """Housekeeping: unclaimed cards are posted again after the repost interval; conversations past
 the retention period are purged (a visitor with an active ticket is kept).
 
-The store stamps rows with the real clock, so ``now`` is real time moved forward.
+The store stamps rows with its clock, so ``now`` is that clock moved forward. Office hours
+decide whether a card is posted again, so the clock is that of a Thursday morning in Hualien
+(``NOW``), ticking: on the real one, these tests would pass or fail with the time of day.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import time
+
 import pytest
 import sqlalchemy as sa
 
+from bot import delivery
 from bot.app import housekeeping_once
 from bot.store import TicketStatus, tables
-from tests.channels.conftest import Desk, DeskFactory
+from bot.store import store as store_module
+from tests.channels.conftest import NOW, Desk, DeskFactory
 from tests.channels.payloads import LINE_USER, TG_CHAT, line_body, line_text, tg_message
 from tests.fakes.line_api import PUSH, REPLY
 from tests.staff.staff_group import (
@@ -25,6 +32,18 @@ from tests.staff.staff_group import (
     ticket,
     to_chat,
 )
+
+
+@pytest.fixture(autouse=True)
+def a_thursday_morning(monkeypatch: pytest.MonkeyPatch) -> None:
+    start = time.monotonic()
+
+    def clock() -> dt.datetime:
+        return NOW + dt.timedelta(seconds=time.monotonic() - start)
+
+    # Delivery compares the store's stamps (reply tokens, send windows) with the same clock.
+    monkeypatch.setattr(store_module, "utcnow", clock)
+    monkeypatch.setattr(delivery, "utcnow", clock)
 
 
 @pytest.fixture
