@@ -1214,8 +1214,9 @@ class Matcher:
     def _posting(self, token: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]] | None:
         """The entries holding ``token`` and its BM25 weight in each, or None."""
         index = self._token_ids.get(token)
-        if index is None:
-            return None
+        return None if index is None else self._posting_at(index)
+
+    def _posting_at(self, index: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
         low, high = self._posting_bounds[index], self._posting_bounds[index + 1]
         return self._posting_docs[low:high], self._posting_weights[low:high]
 
@@ -1277,16 +1278,16 @@ class Matcher:
         unknown_information = 0.0
         best_possible = 0.0
         for token, weight in query.items():
-            known = self.idf(token)
-            idf = self.unknown_idf if known is None else known
+            index = self._token_ids.get(token)
+            idf = self.unknown_idf if index is None else self._idf[index]
             total_information += weight * idf
-            if known is None:
-                unknown_information += weight * idf
             best_possible += weight * idf * (cfg.k1 + 1)
-            posting = self._posting(token)
-            if posting is not None:
-                scores[posting[0]] += posting[1] * weight
-                explained[posting[0]] += weight * idf
+            if index is None:
+                unknown_information += weight * idf
+                continue
+            docs, weights = self._posting_at(index)
+            scores[docs] += weights * weight
+            explained[docs] += weight * idf
         depth = min(cfg.rerank_depth, self.n_docs)
         top = np.argpartition(-scores, depth - 1)[:depth]
         unknown = unknown_information / total_information if total_information else 1.0
