@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
@@ -12,7 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.answers import AnswerContext, render
 from bot.kb.loader import KnowledgeBase, check, topic_ids
+from bot.text import Lang
 from tests.conftest import KNOWLEDGE_DIR, ROOT, TOPICS_FILE
 
 
@@ -209,3 +212,27 @@ def test_weak_facts_carry_a_confirm_note(kb: KnowledgeBase) -> None:
         if any(source.mark == "U" for source in entry.sources):
             assert "confirm" in entry.answer.en.lower(), entry.id
             assert "確認" in entry.answer.zh_hant, entry.id
+
+
+# --- the crisis line: a wrong number here could cost a life ---
+
+#: 0800-789-995 was never the suicide-prevention line (an earlier KB gave it); 0800-788-995
+#: was the ministry's line until 1925 replaced it. Neither may reach a visitor.
+_WRONG_CRISIS_NUMBERS = ("0800789995", "0800788995")
+
+
+def test_no_answer_gives_a_wrong_or_retired_crisis_number(kb: KnowledgeBase) -> None:
+    context = AnswerContext(dt.date(2026, 12, 6), range(0, 5), dt.time(8), dt.time(17), 180)
+    for entry in kb.entries:
+        shown = [render(kb, entry, lang, context) for lang in Lang]
+        shown += [contact.phone for contact in entry.contacts if contact.phone]
+        for text in shown:
+            for wrong in _WRONG_CRISIS_NUMBERS:
+                assert wrong not in re.sub(r"\D", "", text), (entry.id, text)
+
+
+def test_the_emergency_answer_gives_1925_for_suicide_prevention(kb: KnowledgeBase) -> None:
+    entry = kb["contact.emergency"]
+    for lang in ("zh-Hant", "en"):
+        assert re.search(r"(?<!\d)1925(?!\d)", entry.answer.get(lang)), lang
+    assert "1925" in {contact.phone for contact in entry.contacts}
