@@ -23,7 +23,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 kb-check: $(STAMP)
-	$(BIN)/python -m bot kb check --topics ../shared/kb/topics.yaml
+	$(BIN)/python -m bot kb check --topics eval/topics.yaml
 
 unit: $(STAMP)
 	NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost $(BIN)/python -m pytest
@@ -31,7 +31,7 @@ unit: $(STAMP)
 test: lint typecheck unit
 
 eval: $(STAMP)
-	$(BIN)/python -m bot eval ../shared/eval/dev.tsv eval/holdout.tsv eval/fresh.tsv
+	$(BIN)/python -m bot eval eval/dev.tsv eval/holdout.tsv eval/fresh.tsv eval/chat.tsv eval/ja-ko.tsv
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_matcher.py

@@ -180,7 +180,7 @@ def main() -> None:
         print(f"{build_once(args.entries):.6f}")
         return
     kb = load(ROOT / "knowledge")
-    rows = read_rows(ROOT.parent / "shared" / "eval" / "dev.tsv")
+    rows = read_rows(ROOT / "eval" / "dev.tsv")
     holdout = ROOT / "eval" / "holdout.tsv"
     if holdout.exists():
         rows += read_rows(holdout)

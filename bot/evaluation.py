@@ -142,10 +142,20 @@ class Report:
         return True
 
 
+_COLUMNS = ("expect", "lang", "question")
+
+
 def read_rows(path: Path) -> list[Row]:
+    """Rows of a labelled set: expect, lang, question; the header line is optional."""
     with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
-        return [Row(r["expect"].strip(), r["lang"].strip(), r["question"]) for r in reader]
+        records = list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    if records and tuple(cell.strip() for cell in records[0]) == _COLUMNS:
+        records = records[1:]
+    return [
+        Row(record[0].strip(), record[1].strip(), record[2])
+        for record in records
+        if len(record) >= len(_COLUMNS)
+    ]
 
 
 def evaluate(name: str, rows: Sequence[Row], decide: Callable[[str], Match]) -> Report:

@@ -15,9 +15,12 @@ from bot.matcher import Matcher
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE_DIR = ROOT / "knowledge"
-SHARED = ROOT.parent / "shared"
-TOPICS_FILE = SHARED / "kb" / "topics.yaml"
-DEV_SET = SHARED / "eval" / "dev.tsv"
+#: Copies of the steering repository's files, so that a clone of this repository stands alone.
+TOPICS_FILE = ROOT / "eval" / "topics.yaml"
+DEV_SET = ROOT / "eval" / "dev.tsv"
+CHAT_SET = ROOT / "eval" / "chat.tsv"
+JA_KO_SET = ROOT / "eval" / "ja-ko.tsv"
+FIXTURES = ROOT / "tests" / "fixtures"
 HOLDOUT_SET = ROOT / "eval" / "holdout.tsv"
 #: Written 2026-11-27 from topics.yaml alone, by someone who saw neither the KB nor the other
 #: sets; first measured after the matcher work of that day, without changing anything for it.

@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from tests.conftest import ROOT
+from tests.conftest import DEV_SET, ROOT
 
 
 def _run(args: list[str], stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -61,7 +61,7 @@ def test_chat_reads_until_end_of_input() -> None:
 
 
 def test_eval_prints_matcher_and_baseline_per_language() -> None:
-    result = _run(["eval", str(ROOT.parent / "shared" / "eval" / "dev.tsv")])
+    result = _run(["eval", str(DEV_SET)])
     assert result.returncode == 0, result.stderr
     assert "baseline(cutoff=" in result.stdout
     for lang in ("en", "zh-Hant", "zh-Hans"):

@@ -14,7 +14,7 @@ import pytest
 from bot.evaluation import evaluate, read_rows, tune_baseline
 from bot.kb.loader import KnowledgeBase
 from bot.matcher import Matcher
-from tests.conftest import DEV_SET, FRESH_SET, HOLDOUT_SET
+from tests.conftest import CHAT_SET, DEV_SET, FRESH_SET, HOLDOUT_SET, JA_KO_SET
 
 # (set, figure) -> floor (for "wrong", a ceiling). Measured 2026-11-27.
 RATCHET: dict[tuple[str, str], float] = {
@@ -106,3 +106,12 @@ def test_each_language_keeps_its_figures(name: str, matcher: Matcher) -> None:
             value = values[key]
             floor = BELOW_THE_BAR.get((name, lang, key), bar)
             assert value is None or value >= floor - 1e-9, (name, lang, key, value)
+
+
+def test_sets_are_read_with_or_without_their_header_line() -> None:
+    with_header = read_rows(DEV_SET)
+    assert with_header[0].expect != "expect"
+    chat = read_rows(CHAT_SET)  # written without a header line
+    assert len(chat) == 249
+    assert {row.lang for row in chat} == {"en", "zh-Hant", "zh-Hans"}
+    assert {row.lang for row in read_rows(JA_KO_SET)} == {"ja", "ko"}

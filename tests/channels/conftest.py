@@ -19,7 +19,7 @@ from bot.app import PIPELINE, STORE, TASKS, create_app
 from bot.kb.loader import KnowledgeBase
 from bot.settings import Settings
 from tests.channels.payloads import dumps, sign
-from tests.conftest import KNOWLEDGE_DIR, SHARED
+from tests.conftest import KNOWLEDGE_DIR
 from tests.fakes.line_api import FakeLineApi
 from tests.fakes.telegram_api import FakeTelegramApi
 
@@ -28,7 +28,6 @@ LINE_TOKEN = "LnTok+eyJhbGciOiJIUzI1NiJ9.fake-line-channel-access-token/4f8Qz=="
 TELEGRAM_TOKEN = "7000000001:AAHfakeTokenForTests_only-x9Kq2LmN3pR7"
 TELEGRAM_SECRET = "hook-secret_Tw9xQ4mZ7pL2vB8n"
 SECRETS = (LINE_SECRET, LINE_TOKEN, TELEGRAM_TOKEN, TELEGRAM_SECRET)
-SHARED_FIXTURES = SHARED / "fixtures"
 
 #: A Thursday morning in Hualien: office hours are open.
 NOW = dt.datetime(2026, 11, 26, 2, 0, tzinfo=dt.UTC)

@@ -14,7 +14,7 @@ from bot.channels.line import LineChannel, _environment_proxy
 from bot.kb.loader import KnowledgeBase
 from bot.matcher import Decision, Matcher
 from bot.text import Lang, has_han
-from tests.channels.conftest import LINE_TOKEN, SHARED_FIXTURES, Desk, DeskFactory
+from tests.channels.conftest import LINE_TOKEN, Desk, DeskFactory
 from tests.channels.expected import (
     answer_text,
     candidate_options,
@@ -33,6 +33,7 @@ from tests.channels.payloads import (
     line_text,
     ulid,
 )
+from tests.conftest import FIXTURES
 from tests.fakes.line_api import PUSH, REPLY
 
 
@@ -385,7 +386,7 @@ async def test_long_answer_is_split_by_utf16_into_at_most_five_messages(
 async def test_every_documented_event_kind_is_accepted(
     desk: Desk, caplog: pytest.LogCaptureFixture
 ) -> None:
-    payload = json.loads((SHARED_FIXTURES / "line-webhook-all-events.json").read_text("utf-8"))
+    payload = json.loads((FIXTURES / "line-webhook-all-events.json").read_text("utf-8"))
     for event in payload["events"]:
         event["webhookEventId"] = ulid()  # the published sample reuses one id for all
     caplog.set_level(logging.INFO)
