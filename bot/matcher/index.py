@@ -1,0 +1,278 @@
+"""The index: each entry's questions, titles and keywords → BM25 postings and idf; each
+entry's phrasings, for the fuzzy comparison; which places the KB's texts mention.
+
+Built once, in one process, on whole batches: one normalisation pass over every text, one
+batch tokenisation (batch_tokens.py), the counting and the postings on numpy arrays, never a
+loop over the entries' tokens. docs/performance.md has the figures and where the time goes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import compress, count
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.kb.schema import Entry
+from bot.matcher.analyzer import Analyzer, Fillers
+from bot.matcher.batch_tokens import TokenTable, index_keys_many
+from bot.matcher.config import MatcherConfig
+from bot.matcher.words import ALL_HAN, EN_STOPWORDS, EN_WORD, is_seam, stem
+from bot.text import has_han, is_han, normalize_many
+
+
+@dataclass(frozen=True)
+class Index:
+    """The built index. Token ``t`` (numbered by ``token_ids``) is held by the entries
+    ``posting_docs[posting_bounds[t]:posting_bounds[t + 1]]``, ascending, with the BM25
+    weights beside them in ``posting_weights``."""
+
+    n_docs: int
+    token_ids: dict[str, int]
+    idf_by_id: list[float]
+    #: The idf a token no entry holds would have: the question's information no entry explains.
+    unknown_idf: float
+    posting_bounds: list[int]
+    posting_docs: npt.NDArray[np.int64]
+    posting_weights: npt.NDArray[np.float32]
+    #: Each entry's filler-free phrasings (questions and titles), entry after entry: those of
+    #: entry i are phrasing_texts[phrasing_bounds[i]:phrasing_bounds[i + 1]].
+    phrasing_texts: list[str]
+    phrasing_bounds: list[int]
+    #: The phrasings made only of function words ("who are you"), with their entry.
+    function_phrasings: list[tuple[str, int]]
+    #: Indexes of the places (of those given to build_index) that the texts mention.
+    places_mentioned: frozenset[int]
+
+    def idf(self, token: str) -> float | None:
+        """The token's idf, or None for a token the KB does not hold."""
+        index = self.token_ids.get(token)
+        return None if index is None else self.idf_by_id[index]
+
+    def posting(self, token: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]] | None:
+        """The entries holding ``token`` and its BM25 weight in each, or None."""
+        index = self.token_ids.get(token)
+        return None if index is None else self.posting_at(index)
+
+    def posting_at(self, index: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+        low, high = self.posting_bounds[index], self.posting_bounds[index + 1]
+        return self.posting_docs[low:high], self.posting_weights[low:high]
+
+    def phrasings(self, index: int) -> list[str]:
+        """The filler-free phrasings (questions and titles) of entry ``index``."""
+        return self.phrasing_texts[self.phrasing_bounds[index] : self.phrasing_bounds[index + 1]]
+
+    def is_kb_pair(self, pair: str) -> bool:
+        """Whether the KB's questions, keywords or titles use this pair of Han characters as a
+        word: a pair with a particle (拜的, 京嗎) is a seam between words, not one."""
+        return (
+            len(pair) == 2
+            and is_han(pair[0])
+            and is_han(pair[1])
+            and not is_seam(pair)
+            and pair in self.token_ids
+        )
+
+
+def build_index(
+    entries: Sequence[Entry],
+    config: MatcherConfig,
+    synonyms: Sequence[Sequence[str]],
+    fillers: Fillers,
+    places: list[str],
+) -> tuple[Index, Analyzer]:
+    """Index ``entries``, and find which of ``places`` their texts mention; gives the index
+    and the analyzer built for it (its terms are the entries' Chinese keywords).
+
+    An entry's count of a token: the phrasings (questions and titles) that hold it, plus
+    keyword_boost for each keyword that holds it. Each distinct keyword is tokenised once
+    (keywords recur: department names, "110"; phrasings hardly do, and finding repeats would
+    cost more than it saves).
+    """
+    phrasings: list[str] = []
+    for entry in entries:
+        questions = entry.questions
+        phrasings += [*questions.zh_hant, *questions.en, entry.title.zh_hant, entry.title.en]
+    per_phrasings = np.fromiter(
+        (len(e.questions.zh_hant) + len(e.questions.en) + 2 for e in entries),
+        dtype=np.int64,
+        count=len(entries),
+    )
+    per_keywords = np.fromiter(
+        (len(e.keywords.zh_hant) + len(e.keywords.en) for e in entries),
+        dtype=np.int64,
+        count=len(entries),
+    )
+    stripped = fillers.strip_many(normalize_many(phrasings))
+    keywords = [k for entry in entries for k in (*entry.keywords.zh_hant, *entry.keywords.en)]
+    distinct = list(dict.fromkeys(keywords))
+    normal = dict(zip(distinct, normalize_many(distinct), strict=True))
+    zh_keywords = dict.fromkeys(k for entry in entries for k in entry.keywords.zh_hant)
+    analyzer = Analyzer(config, synonyms, list(map(normal.__getitem__, zh_keywords)), fillers)
+    texts = stripped + list(map(normal.__getitem__, distinct))
+    position = dict(zip(distinct, count(len(stripped)), strict=False))
+    keyword_ids = np.fromiter(
+        map(position.__getitem__, keywords), dtype=np.int64, count=len(keywords)
+    )
+    places_han, places_other = _places_by_script(places)
+    table = index_keys_many(analyzer, texts, [place for _, place in places_han])
+    docs = np.arange(len(entries), dtype=np.int64)
+    occurrence_doc = np.concatenate((np.repeat(docs, per_phrasings), np.repeat(docs, per_keywords)))
+    occurrence_text = np.concatenate((np.arange(len(stripped), dtype=np.int64), keyword_ids))
+    occurrence_weight = np.concatenate(
+        (
+            np.ones(len(stripped), dtype=np.int64),
+            np.full(len(keyword_ids), config.keyword_boost, dtype=np.int64),
+        )
+    )
+    cell_doc, cell_token, tf, vocabulary = _cells(
+        table, occurrence_doc, occurrence_text, occurrence_weight, len(entries), config
+    )
+    # Each entry's filler-free phrasings, for the fuzzy comparison at query time, and the
+    # ones made only of function words ("who are you"), compared whole with such questions.
+    doc_of = np.repeat(docs, per_phrasings)
+    filled = np.fromiter(map(len, stripped), dtype=np.int64, count=len(stripped)) > 0
+    no_token = table.offsets[1 : len(stripped) + 1] == table.offsets[: len(stripped)]
+    function = [(stripped[i], int(doc_of[i])) for i in np.flatnonzero(no_token & filled).tolist()]
+    per_entry = np.bincount(doc_of[filled], minlength=len(entries))
+    analyzer.freeze_vocabulary(set(english_words(table.others)))
+    index = Index(
+        len(entries),
+        dict(zip(vocabulary, count(), strict=False)),
+        *_postings(cell_doc, cell_token, tf, len(vocabulary), len(entries), config),
+        list(compress(stripped, filled.tolist())),
+        np.concatenate(([0], np.cumsum(per_entry))).tolist(),
+        function,
+        frozenset(
+            [places_han[i][0] for i in table.probes_found]
+            + _places_mentioned(places_other, texts, set(table.others))
+        ),
+    )
+    return index, analyzer
+
+
+def _cells(
+    table: TokenTable,
+    occurrence_doc: npt.NDArray[np.int64],
+    occurrence_text: npt.NDArray[np.int64],
+    occurrence_weight: npt.NDArray[np.int64],
+    n_entries: int,
+    config: MatcherConfig,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64], list[str]]:
+    """One (entry, token, count) cell for each token an entry holds, ordered by token, then
+    entry, which is the order of the postings: (entry, token number, count) and the tokens.
+
+    An occurrence is a text of an entry (a phrasing, or a keyword) with the weight it adds
+    to each of its tokens' counts (1, or keyword_boost).
+    """
+    # One cell per token of each occurrence, then the cells of one (entry, token) summed.
+    # Millions of cells: worked on in place, each step writing over the last.
+    starts = table.offsets[occurrence_text]
+    held = table.offsets[occurrence_text + 1] - starts
+    starts -= np.cumsum(held) - held
+    at = np.repeat(starts, held)
+    at += np.arange(len(at), dtype=np.int64)
+    packed = table.codes[at]
+    del at
+    n_docs = max(n_entries, 1)
+    packing = max(config.keyword_boost, 1) + 1
+    packed *= n_docs
+    packed += np.repeat(occurrence_doc, held)
+    packed *= packing
+    packed += np.repeat(occurrence_weight, held)
+    packed.sort()
+    cell, weight = np.divmod(packed, packing)
+    del packed
+    if len(cell):
+        opens = np.flatnonzero(np.append(True, cell[1:] != cell[:-1]))
+        tf = np.add.reduceat(weight, opens)
+        cell = cell[opens]
+    else:
+        tf = cell
+    code = cell // n_docs
+    new_token = np.append(True, code[1:] != code[:-1]) if len(code) else code.astype(np.bool_)
+    cell_token = np.cumsum(new_token) - 1
+    return cell % n_docs, cell_token, tf, table.strings(code[new_token])
+
+
+def _postings(
+    cell_doc: npt.NDArray[np.int64],
+    cell_token: npt.NDArray[np.int64],
+    cell_tf: npt.NDArray[np.int64],
+    n_tokens: int,
+    n_docs: int,
+    config: MatcherConfig,
+) -> tuple[list[float], float, list[int], npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+    """idf by token, the idf of an unknown token, and the postings (bounds, entries, BM25
+    weights) of the cells, which come ordered as the postings are."""
+    document_frequency = np.bincount(cell_token, minlength=n_tokens)
+    bounds = np.concatenate(([0], np.cumsum(document_frequency)))
+    # idf takes one value per document frequency: math.log on each distinct one.
+    distinct_df = np.unique(document_frequency)
+    logs = np.array(
+        [math.log(1 + (n_docs - df + 0.5) / (df + 0.5)) for df in distinct_df.tolist()],
+        dtype=np.float64,
+    )
+    idf = logs[np.searchsorted(distinct_df, document_frequency)]
+    tf = cell_tf.astype(np.float64)
+    lengths = np.bincount(cell_doc, weights=tf, minlength=n_docs)
+    average = float(lengths.mean()) if n_docs else 1.0
+    norm = config.k1 * (1 - config.b + config.b * lengths[cell_doc] / average)
+    weight = np.repeat(idf, document_frequency) * tf * (config.k1 + 1) / (tf + norm)
+    return (
+        idf.tolist(),
+        math.log(1 + (n_docs + 0.5) / 0.5),
+        bounds.tolist(),
+        cell_doc,
+        weight.astype(np.float32),
+    )
+
+
+def english_words(tokens: list[str]) -> list[str]:
+    """The tokens that are English words: what a typo in a question is corrected to."""
+    # Some 100,000 tokens at 10,000 entries, most of them Chinese terms: filtered in C.
+    return list(filter(str.isalpha, filter(str.isascii, tokens)))
+
+
+def _places_by_script(places: list[str]) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The places (normalised) written in Han characters alone (spaces left out), and the
+    others, each with its index in ``places``."""
+    han: list[tuple[int, str]] = []
+    other: list[tuple[int, str]] = []
+    for index, normal in enumerate(normalize_many(places)):
+        if normal:
+            compact = normal.replace(" ", "")
+            if ALL_HAN.fullmatch(compact):
+                han.append((index, compact))
+            else:
+                other.append((index, normal))
+    return han, other
+
+
+def _places_mentioned(
+    places: list[tuple[int, str]], texts: list[str], vocabulary: set[str]
+) -> list[int]:
+    """Which of ``places`` (English, or mixed scripts) the normalised ``texts`` mention: an
+    English one as whole words, a mixed one anywhere, its spaces left out."""
+    found: list[int] = []
+    padded = compact = None
+    for index, place in places:
+        if has_han(place):
+            if compact is None:
+                compact = "\n".join(texts).replace(" ", "")
+            if place.replace(" ", "") in compact:
+                found.append(index)
+            continue
+        # Only a place each of whose words the texts use can be there: the others are not
+        # looked for in millions of characters.
+        if all(stem(w) in vocabulary or stem(w) in EN_STOPWORDS for w in EN_WORD.findall(place)):
+            if padded is None:
+                # Spaces at both ends come from the join: added after, they would copy the
+                # millions of characters again.
+                padded = " \n ".join(["", *texts, ""])
+            if f" {place} " in padded:
+                found.append(index)
+    return found
