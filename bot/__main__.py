@@ -87,14 +87,14 @@ def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.evaluation import run
+    from bot.evaluation import bars_for, run
 
     kb = load(_knowledge_dir(args, settings))
     exit_code = 0
     for path in args.files:
-        ours, _, text = run(kb, Path(path), show_misses=args.misses)
-        print(f"== {path}\n{text}\n")
-        if args.strict and not ours.meets_bars():
+        ours, _, text = run(kb, Path(path), show_misses=args.misses, part=args.part)
+        print(f"== {path}{f' ({args.part} part)' if args.part else ''}\n{text}\n")
+        if args.strict and not ours.meets(bars_for(Path(path))):
             exit_code = 1
     return exit_code
 
@@ -215,6 +215,11 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation.add_argument("files", nargs="+")
     evaluation.add_argument("--misses", action="store_true", help="list what went wrong")
     evaluation.add_argument("--strict", action="store_true", help="exit 1 below the bars")
+    evaluation.add_argument(
+        "--part",
+        choices=("dev", "test"),
+        help="only the part of each set to develop on (dev, two thirds) or to test on (test)",
+    )
 
     kb = commands.add_parser("kb", help="knowledge-base tools")
     kb_commands = kb.add_subparsers(dest="kb_command", required=True)
