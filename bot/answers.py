@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from bot.kb.calendar import Occurrence, upcoming
 from bot.kb.loader import KnowledgeBase
 from bot.kb.schema import Category, Entry
+from bot.phones import for_foreigners
 from bot.settings import Settings
 from bot.text import Lang, localize
 
@@ -87,6 +88,8 @@ def render(kb: KnowledgeBase, entry: Entry, lang: Lang, context: AnswerContext) 
         listing = upcoming_listing(kb, authored, context.today)
         if listing:
             text = f"{text.rstrip()}\n{listing}"
+    if not lang.is_chinese:
+        text = for_foreigners(text)
     return localize(text, lang)
 
 
