@@ -19,7 +19,8 @@ from bot.kb.loader import KnowledgeBase, check, load
 from bot.kb.schema import Entry
 from bot.matcher import Decision, Match, Matcher
 from bot.settings import Settings
-from bot.text import Lang, localize
+from bot.text import Lang, localize, normalize
+from bot.when import asked_window
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +34,9 @@ def _visitor_text(kb: KnowledgeBase, match: Match, settings: Settings) -> str:
     en = lang is Lang.EN
     if match.decision is Decision.ANSWER and match.entry:
         today = dt.datetime.now(settings.tz).date()
-        return render(kb, kb[match.entry], lang, AnswerContext.from_settings(settings, today))
+        context = AnswerContext.from_settings(settings, today)
+        window = asked_window(normalize(match.question), today)
+        return render(kb, kb[match.entry], lang, context, window)
     if match.decision is Decision.CLARIFY:
         options = "\n".join(
             f"  {n}. {kb[c].title.get('en' if en else 'zh-Hant')}"

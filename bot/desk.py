@@ -21,6 +21,7 @@ from bot.ratelimit import Verdict, VisitorRateLimit
 from bot.settings import Settings
 from bot.store import CLOSURE_FLAG, Priority, Store, Ticket, TicketStatus, VisitorState
 from bot.text import Lang, detect_language, localize, normalize
+from bot.when import Window, asked_window
 
 logger = logging.getLogger(__name__)
 
@@ -243,9 +244,11 @@ class Desk:
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self.rate_limit = rate_limit or VisitorRateLimit()
 
+    def _today(self) -> dt.date:
+        return self.clock().astimezone(self.settings.tz).date()
+
     def _context(self) -> AnswerContext:
-        today = self.clock().astimezone(self.settings.tz).date()
-        return AnswerContext.from_settings(self.settings, today)
+        return AnswerContext.from_settings(self.settings, self._today())
 
     async def handle(self, inbound: Inbound) -> Outcome:
         inbound = _storable(inbound)
@@ -329,7 +332,7 @@ class Desk:
         answer_lang = chosen or match.lang
         if match.decision is Decision.HANDOFF:
             return await self._handoff(state, answer_lang, "asked", text, match)
-        outcome = self._from_match(match, answer_lang)
+        outcome = self._from_match(match, answer_lang, asked_window(normalize(text), self._today()))
         if len(inbound.text) > MAX_QUESTION_CHARS:
             outcome.replies.insert(0, Reply(_say("too_long", outcome.lang), lang=outcome.lang))
         return outcome
@@ -558,10 +561,14 @@ class Desk:
         )
 
     def _answer_entry(
-        self, entry_id: str, lang: Lang, decision: str = Decision.ANSWER.value
+        self,
+        entry_id: str,
+        lang: Lang,
+        decision: str = Decision.ANSWER.value,
+        window: Window | None = None,
     ) -> Outcome:
         entry = self.kb[entry_id]
-        text = render(self.kb, entry, lang, self._context())
+        text = render(self.kb, entry, lang, self._context(), window)
         options = (
             *tuple(
                 Option(title(self.kb[related], lang), f"{CHOICE_ENTRY}{related}")
@@ -573,9 +580,9 @@ class Desk:
         reply = Reply(text, options, tuple(entry.contacts), lang=lang)
         return Outcome([reply], decision, entry_id, lang)
 
-    def _from_match(self, match: Match, lang: Lang) -> Outcome:
+    def _from_match(self, match: Match, lang: Lang, window: Window | None = None) -> Outcome:
         if match.decision is Decision.ANSWER and match.entry:
-            return self._answer_entry(match.entry, lang)
+            return self._answer_entry(match.entry, lang, window=window)
         if match.decision is Decision.CLARIFY:
             options = (
                 *tuple(
