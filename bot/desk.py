@@ -17,6 +17,7 @@ from bot.kb.loader import KnowledgeBase
 from bot.matcher import EMERGENCY_ENTRY, Decision, Match, Matcher
 from bot.models import Inbound, InboundKind, NoticeKind, Option, Outcome, Reply, StaffNotice
 from bot.office import OfficeCalendar, OfficeStatus
+from bot.picks import by_name, by_position
 from bot.ratelimit import Verdict, VisitorRateLimit
 from bot.settings import Settings
 from bot.store import CLOSURE_FLAG, Priority, Store, Ticket, TicketStatus, VisitorState
@@ -320,7 +321,11 @@ class Desk:
         asked = requested_language(text)
         if asked is not None:
             return self._set_language(asked)
-        picked = self._numbered_pick(text, state)
+        picked = by_position(text, state.last_options)
+        if picked is None and (match is None or match.decision is not Decision.ANSWER):
+            # A short reply naming an offered option ("harvest", 「豐年祭那個」); a question
+            # the matcher answers on its own is read as that question instead.
+            picked = by_name(text, state.last_options, self._option_names)
         if picked is not None:
             return await self._choice(picked, conversing, state, ticket)
         if match is None:
@@ -337,13 +342,15 @@ class Desk:
             outcome.replies.insert(0, Reply(_say("too_long", outcome.lang), lang=outcome.lang))
         return outcome
 
-    def _numbered_pick(self, text: str, state: VisitorState) -> str | None:
-        stripped = normalize(text)
-        if stripped.isdigit() and state.last_options:
-            index = int(stripped) - 1
-            if 0 <= index < len(state.last_options):
-                return state.last_options[index]
-        return None
+    def _option_names(self, choice: str) -> list[str]:
+        if choice.startswith(CHOICE_ENTRY):
+            entry = self.kb.get(choice[len(CHOICE_ENTRY) :])
+            return [] if entry is None else [entry.title.en, entry.title.zh_hant]
+        if choice.startswith(CHOICE_LANG):
+            return [o.label for o in LANGUAGE_OPTIONS if o.choice == choice]
+        label_key = {CHOICE_STAFF: "staff", CHOICE_HELP: "help", CHOICE_STATUS: "status"}
+        key = label_key.get(choice)
+        return [] if key is None else list(_LABELS[key].values())
 
     async def _command(
         self, command: str, text: str, lang: Lang, state: VisitorState, ticket: Ticket | None
