@@ -220,19 +220,21 @@ def _cells(
     keys = np.concatenate((phrasing_keys, keyword_keys))
     del phrasing_keys, keyword_keys
     keys.sort()
-    if len(keys):
-        keys = keys[np.append(True, keys[1:] != keys[:-1])]
+    if not len(keys):
+        none = np.zeros(0, dtype=np.int64)
+        return none, none, none, []
+    keys = keys[np.append(True, keys[1:] != keys[:-1])]
     cell, slot = np.divmod(keys, n_slots)
     del keys
-    weight = np.where(slot >= first_keyword_slot, boost, 1)
-    if len(cell):
-        opens = np.flatnonzero(np.append(True, cell[1:] != cell[:-1]))
-        tf = np.add.reduceat(weight, opens)
-        cell = cell[opens]
-    else:
-        tf = weight
+    in_keyword = slot >= first_keyword_slot
+    del slot
+    opens = np.flatnonzero(np.append(True, cell[1:] != cell[:-1]))
+    # A cell's count: 1 for each phrasing, boost for each keyword.
+    tf = np.diff(np.append(opens, len(cell)))
+    tf += (boost - 1) * np.add.reduceat(in_keyword, opens, dtype=np.int64)
+    cell = cell[opens]
     code = cell // n_docs
-    new_token = np.append(True, code[1:] != code[:-1]) if len(code) else code.astype(np.bool_)
+    new_token = np.append(True, code[1:] != code[:-1])
     cell_token = np.cumsum(new_token) - 1
     return cell % n_docs, cell_token, tf, pairs.numbering.strings(code[new_token])
 
