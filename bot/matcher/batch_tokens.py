@@ -3,8 +3,9 @@
 A 10,000-entry KB holds some 500,000 distinct texts to tokenise; one by one that takes
 seconds. Here the texts are joined and worked on as arrays: Chinese characters and pairs by
 their code points, KB terms and synonyms by exact integer keys of their characters, English
-words from one regex pass. Each text's tokens come out distinct and the same as
-Analyzer.index_keys gives (tests/matcher/test_batch_tokens.py holds the two equal).
+words from one regex pass. They come out as (text, token) pairs, for the index to count; each
+text's tokens are those Analyzer.index_keys gives it (tests/matcher/test_batch_tokens.py
+holds the two equal).
 """
 
 from __future__ import annotations

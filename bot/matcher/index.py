@@ -44,8 +44,8 @@ class Index:
     phrasing_bounds: list[int]
     #: The phrasings made only of function words ("who are you"), with their entry.
     function_phrasings: list[tuple[str, int]]
-    #: Indexes of the places (of those given to build_index) that the texts mention.
-    places_mentioned: frozenset[int]
+    #: The places (of those given to build_index, normalised) that the texts never mention.
+    places_unmentioned: list[str]
 
     def idf(self, token: str) -> float | None:
         """The token's idf, or None for a token the KB does not hold."""
@@ -118,7 +118,8 @@ def build_index(
     keyword_ids = np.fromiter(
         map(position.__getitem__, keywords), dtype=np.int64, count=len(keywords)
     )
-    places_han, places_other = _places_by_script(places)
+    normal_places = normalize_many(places)
+    places_han, places_other = _places_by_script(normal_places)
     pairs = token_pairs(analyzer, texts, [place for _, place in places_han])
     docs = np.arange(len(entries), dtype=np.int64)
     doc_of = np.repeat(docs, per_phrasings)
@@ -137,6 +138,8 @@ def build_index(
     per_entry = np.bincount(doc_of[filled], minlength=len(entries))
     others = pairs.numbering.others
     analyzer.freeze_vocabulary(set(english_words(others)))
+    mentioned = {places_han[i][0] for i in pairs.probes_found}
+    mentioned.update(_places_mentioned(places_other, texts, set(others)))
     index = Index(
         len(entries),
         dict(zip(vocabulary, count(), strict=False)),
@@ -144,10 +147,7 @@ def build_index(
         list(compress(stripped, filled.tolist())),
         np.concatenate(([0], np.cumsum(per_entry))).tolist(),
         function,
-        frozenset(
-            [places_han[i][0] for i in pairs.probes_found]
-            + _places_mentioned(places_other, texts, set(others))
-        ),
+        [place for i, place in enumerate(normal_places) if i not in mentioned],
     )
     return index, analyzer
 
@@ -197,7 +197,7 @@ def _cells(
     n_docs = max(n_entries, 1)
     if pairs.numbering.span * n_docs * n_slots >= 1 << 63:
         raise ValueError("the knowledge base is too large to index")
-    # A phrasing's tokens, as found (millions of them: keyed in place).
+    # A phrasing's tokens, as found (millions of them: keyed in place). Phrasing k is text k.
     text = pairs.texts[in_phrasing]
     phrasing_keys = pairs.codes[in_phrasing]
     phrasing_keys *= n_docs
@@ -278,12 +278,14 @@ def english_words(tokens: list[str]) -> list[str]:
     return list(filter(str.isalpha, filter(str.isascii, tokens)))
 
 
-def _places_by_script(places: list[str]) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """The places (normalised) written in Han characters alone (spaces left out), and the
-    others, each with its index in ``places``."""
+def _places_by_script(
+    normal_places: list[str],
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The places written in Han characters alone (spaces left out), and the others, each
+    with its index in ``normal_places``."""
     han: list[tuple[int, str]] = []
     other: list[tuple[int, str]] = []
-    for index, normal in enumerate(normalize_many(places)):
+    for index, normal in enumerate(normal_places):
         if normal:
             compact = normal.replace(" ", "")
             if ALL_HAN.fullmatch(compact):

@@ -44,9 +44,7 @@ class Matcher:
             self.entries, self.config, kb.synonyms, Fillers(intents.fillers.all()), places
         )
         self.elsewhere = Elsewhere(
-            (place for i, place in enumerate(places) if i not in self.index.places_mentioned),
-            self.index.is_kb_pair,
-            self.entries,
+            self.index.places_unmentioned, self.index.is_kb_pair, self.entries
         )
         self.scorer = Scorer(self.index, self.analyzer, self.config)
         self.cues = CategoryCues(intents.category_cues, self.entries, self.config.cue_boost)
