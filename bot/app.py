@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import json
 import logging
+import re
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -17,7 +18,7 @@ from telegram import Update
 
 from bot.channels.line import LineChannel
 from bot.channels.telegram import TelegramChannel
-from bot.channels.web import WEB_SESSION, chat_page, outcome_json, parse_chat
+from bot.channels.web import WEB_SESSION, chat_page, load_json, outcome_json, parse_chat
 from bot.delivery import Deliverer, Pipeline, encode_inbound
 from bot.desk import Desk
 from bot.errors import WebhookRejected
@@ -35,6 +36,8 @@ from bot.store import Store
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1024 * 1024
+#: The largest id the messages table holds (a 32-bit INTEGER on PostgreSQL).
+MAX_MESSAGE_ID = 2**31 - 1
 DRAIN_SECONDS = 15.0
 
 
@@ -156,11 +159,7 @@ async def telegram_webhook(request: web.Request) -> web.Response:
 
 
 async def api_chat(request: web.Request) -> web.Response:
-    body = await request.read()
-    try:
-        data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise WebhookRejected(400, 'body must be JSON: {"session", "text"|"choice"}') from exc
+    data = load_json(await request.read(), 'the body (JSON: {"session", "text"|"choice"})')
     inbound = parse_chat(data)
     started = time.perf_counter()
     # All of the message's records (visitor, messages, ticket) or none, as for the inbox.
@@ -176,11 +175,13 @@ async def api_chat(request: web.Request) -> web.Response:
 async def api_chat_updates(request: web.Request) -> web.Response:
     """Staff answers for a web-chat visitor, newer than ``after`` (the page polls this)."""
     session = request.query.get("session", "")
-    try:
-        after = int(request.query.get("after", "0"))
-    except ValueError as exc:
-        raise WebhookRejected(400, "after must be a message id (an integer)") from exc
-    if not WEB_SESSION.match(session):
+    after_text = request.query.get("after", "0")
+    # Bounded before int(): a message id fits the id column (32 bits on PostgreSQL); a
+    # larger one failed in the database driver.
+    if not re.fullmatch(r"\d{1,10}", after_text) or int(after_text) > MAX_MESSAGE_ID:
+        raise WebhookRejected(400, f"after must be a message id (0 to {MAX_MESSAGE_ID})")
+    after = int(after_text)
+    if not WEB_SESSION.fullmatch(session):
         raise WebhookRejected(400, "session must be 8-64 characters of A-Z, a-z, 0-9, _ or -")
     store = request.app[STORE]
     visitor_id = await store.find_visitor(Channel.WEB.value, session)

@@ -284,7 +284,8 @@ class LineChannel:
             events = self._parser.parse(text, signature)
         except InvalidSignatureError as exc:
             raise WebhookRejected(401, "invalid X-Line-Signature") from exc
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError, RecursionError) as exc:
+            # RecursionError: a body nested thousands deep, in the SDK's JSON or models.
             raise WebhookRejected(
                 400, f"malformed LINE webhook body: {type(exc).__name__}"
             ) from exc

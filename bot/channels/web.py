@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -12,7 +13,8 @@ from bot.errors import WebhookRejected
 from bot.models import Channel, Inbound, InboundKind, Outcome, Reply
 from bot.text import Lang
 
-WEB_SESSION = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+#: Always used with fullmatch: "$" would let a trailing newline through.
+WEB_SESSION = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 _PAGE_TEXT = {
     "title": "Hualien Exchange Desk 花蓮縣國際交流服務台",
@@ -53,11 +55,23 @@ class ChatRequest(BaseModel):
 
     @model_validator(mode="after")
     def _one_of(self) -> ChatRequest:
-        if not WEB_SESSION.match(self.session):
+        if not WEB_SESSION.fullmatch(self.session):
             raise ValueError("session must be 8-64 characters of A-Z, a-z, 0-9, _ or -")
         if (self.text is None) == (self.choice is None):
             raise ValueError("send either text or choice")
         return self
+
+
+def load_json(body: bytes, what: str) -> Any:
+    """``body`` decoded as JSON, or a 400 (never a 500) for whatever the parser chokes on:
+    bad JSON or text, a number of thousands of digits (ValueError), nesting a thousand deep
+    (RecursionError)."""
+    try:
+        return json.loads(body)
+    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise WebhookRejected(400, f"{what} is not valid JSON") from exc
+    except RecursionError as exc:
+        raise WebhookRejected(400, f"{what} is nested too deeply") from exc
 
 
 def parse_chat(data: Any) -> Inbound:

@@ -223,7 +223,9 @@ async def test_staff_add_refuses_a_trivial_password(tmp_path: Path) -> None:
 # -- input that must not crash the console ----------------------------------------------------
 
 
-@pytest.mark.parametrize("bad", ["/staff\r\nSet-Cookie: x=1", "/staff\x00", "/staff/\x7f", "/staff\t"])
+@pytest.mark.parametrize(
+    "bad", ["/staff\r\nSet-Cookie: x=1", "/staff\x00", "/staff/\x7f", "/staff\t"]
+)
 async def test_next_with_control_characters_is_refused(desk: Desk, bad: str) -> None:
     await _add_staff(desk)
     page = await desk.client.get("/staff/login", params={"next": bad}, allow_redirects=False)
