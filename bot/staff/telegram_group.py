@@ -171,7 +171,11 @@ class StaffGroup:
             await self._button(update)
             return
         message = update.message
-        if message is None or not message.text:
+        if message is None:
+            return
+        if not message.text:
+            if message.reply_to_message is not None:
+                await self._media_not_relayed(message)
             return
         staff = _staff_name(message.from_user)
         command = message.text.strip().split(maxsplit=1)[0].split("@", 1)[0].lower()
@@ -190,6 +194,22 @@ class StaffGroup:
                     f"Request #{ticket.number} is closed; the answer was not sent.",
                     reply_to_message_id=message.message_id,
                 )
+
+    async def _media_not_relayed(self, message: Message) -> None:
+        """A photo, file or sticker answering a card: only text reaches visitors, so the staff
+        member is told at once rather than believing the visitor has it."""
+        assert message.reply_to_message is not None
+        ticket = await self._replied_ticket(message.reply_to_message)
+        if ticket is None:
+            return  # not an answer to a request: staff talking among themselves
+        await self.bot.send_message(
+            self.chat_id,
+            f"Only text is relayed: this was not sent to the visitor of request "
+            f"#{ticket.number}. Write the answer as a text reply (a link to a shared file "
+            "works).",
+            reply_to_message_id=message.message_id,
+            allow_sending_without_reply=True,
+        )
 
     async def _replied_ticket(self, replied: Message) -> Ticket | None:
         """The ticket a staff reply answers: its current card, or an earlier card of it (cards
