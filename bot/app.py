@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 MAX_BODY_BYTES = 1024 * 1024
 #: The largest id the messages table holds (a 32-bit INTEGER on PostgreSQL).
 MAX_MESSAGE_ID = 2**31 - 1
+CHAT_SESSION_HEADER = "X-Chat-Session"
 DRAIN_SECONDS = 15.0
 
 
@@ -173,8 +174,14 @@ async def api_chat(request: web.Request) -> web.Response:
 
 
 async def api_chat_updates(request: web.Request) -> web.Response:
-    """Staff answers for a web-chat visitor, newer than ``after`` (the page polls this)."""
-    session = request.query.get("session", "")
+    """Staff answers for a web-chat visitor, newer than ``after`` (the page polls this).
+
+    The session id comes in the ``X-Chat-Session`` header: whoever holds it reads the
+    visitor's staff answers, and a URL ends up in access logs, proxies and browser history.
+    """
+    if "session" in request.query:
+        raise WebhookRejected(400, "send the session in the X-Chat-Session header, not the URL")
+    session = request.headers.get(CHAT_SESSION_HEADER, "")
     after_text = request.query.get("after", "0")
     # Bounded before int(): a message id fits the id column (32 bits on PostgreSQL); a
     # larger one failed in the database driver.
