@@ -8,17 +8,26 @@ import datetime as dt
 import json
 import logging
 import re
+import secrets
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 
+import aiohttp.web_response
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 
 from bot.channels.line import LineChannel
 from bot.channels.telegram import TelegramChannel
-from bot.channels.web import WEB_SESSION, chat_page, load_json, outcome_json, parse_chat
+from bot.channels.web import (
+    WEB_SESSION,
+    chat_page,
+    chat_page_policy,
+    load_json,
+    outcome_json,
+    parse_chat,
+)
 from bot.delivery import Deliverer, Pipeline, encode_inbound
 from bot.desk import Desk
 from bot.errors import WebhookRejected
@@ -39,6 +48,10 @@ MAX_BODY_BYTES = 1024 * 1024
 #: The largest id the messages table holds (a 32-bit INTEGER on PostgreSQL).
 MAX_MESSAGE_ID = 2**31 - 1
 CHAT_SESSION_HEADER = "X-Chat-Session"
+#: Instead of aiohttp's "Python/3.11 aiohttp/3.x": versions only help whoever looks for holes.
+SERVER_NAME = "hualien-desk"
+#: Strict-Transport-Security once the deployment is HTTPS (STAFF_COOKIE_SECURE=true).
+HSTS = "max-age=31536000"
 DRAIN_SECONDS = 15.0
 
 
@@ -160,6 +173,10 @@ async def telegram_webhook(request: web.Request) -> web.Response:
 
 
 async def api_chat(request: web.Request) -> web.Response:
+    # JSON only: a form post from another site (a "simple" request, no CORS preflight) is
+    # refused before anything is read or stored.
+    if request.content_type != "application/json":
+        raise WebhookRejected(415, "send the message as application/json")
     data = load_json(await request.read(), 'the body (JSON: {"session", "text"|"choice"})')
     inbound = parse_chat(data)
     started = time.perf_counter()
@@ -208,7 +225,29 @@ async def api_chat_updates(request: web.Request) -> web.Response:
 
 
 async def page(request: web.Request) -> web.Response:
-    return web.Response(text=chat_page(), content_type="text/html", charset="utf-8")
+    nonce = secrets.token_urlsafe(16)
+    response = web.Response(text=chat_page(nonce), content_type="text/html", charset="utf-8")
+    response.headers["Content-Security-Policy"] = chat_page_policy(nonce)
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _hide_server_version() -> None:
+    """aiohttp answers requests it cannot parse (a bad header line, an unknown method) itself,
+    outside the application: no response signal sees those, and they carry aiohttp's default
+    Server header with both versions. That default is a module constant; it is replaced here,
+    for every server in the process (a test checks it still works after an upgrade)."""
+    aiohttp.web_response.SERVER_SOFTWARE = SERVER_NAME  # type: ignore[attr-defined]
+
+
+async def _common_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """Every response: no version in Server, no content sniffing, HSTS behind TLS."""
+    response.headers["Server"] = SERVER_NAME
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    if request.app[SETTINGS].staff_cookie_secure:
+        response.headers["Strict-Transport-Security"] = HSTS
 
 
 async def metrics(request: web.Request) -> web.Response:
@@ -371,6 +410,8 @@ def create_app(
             await task
 
     app.cleanup_ctx.extend([database, channels, housekeeping])
+    app.on_response_prepare.append(_common_headers)
+    _hide_server_version()
     app.router.add_get("/", page)
     app.router.add_post("/api/chat", api_chat)
     app.router.add_get("/api/chat/updates", api_chat_updates)
