@@ -6,6 +6,7 @@ No aiohttp and no SDK here: channels translate platform payloads into :class:`In
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 import datetime as dt
 import logging
@@ -144,6 +145,11 @@ _TEXTS: dict[str, dict[Lang, str]] = {
         Lang.EN: 'Please type your question in words, e.g. "emergency numbers".',
         Lang.ZH_HANT: "請用文字輸入您的問題，例如「緊急電話」。",
     },
+    "ticket_limit": {
+        Lang.EN: "Many requests to staff have come from your network in the last hour, so this "
+        "one was not passed on. Please try again later.",
+        Lang.ZH_HANT: "過去一小時內已有許多來自您所在網路的轉交請求，這次未能轉交承辦同仁，請稍後再試。",
+    },
 }
 _LABELS: dict[str, dict[Lang, str]] = {
     "staff": {Lang.EN: "Ask staff", Lang.ZH_HANT: "詢問承辦人員"},
@@ -225,6 +231,11 @@ def _storable(inbound: Inbound) -> Inbound:
     )
 
 
+#: Whether the message being handled may open a ticket (``Desk.handle(new_tickets=…)``): a
+#: context variable, as each message is handled in its own task or in turn.
+_new_tickets: contextvars.ContextVar[bool] = contextvars.ContextVar("new_tickets", default=True)
+
+
 class Desk:
     def __init__(
         self,
@@ -247,7 +258,17 @@ class Desk:
         today = self.clock().astimezone(self.settings.tz).date()
         return AnswerContext.from_settings(self.settings, today)
 
-    async def handle(self, inbound: Inbound) -> Outcome:
+    async def handle(self, inbound: Inbound, *, new_tickets: bool = True) -> Outcome:
+        """The outcome of one message; ``new_tickets=False`` (the web chat's budget per
+        address is spent): a request for staff is declined politely, an emergency still gets
+        its numbers, an open ticket still takes follow-ups."""
+        token = _new_tickets.set(new_tickets)
+        try:
+            return await self._handle(inbound)
+        finally:
+            _new_tickets.reset(token)
+
+    async def _handle(self, inbound: Inbound) -> Outcome:
         inbound = _storable(inbound)
         state = await self.store.visitor(
             inbound.channel.value, inbound.user_id, inbound.display_name
@@ -453,6 +474,10 @@ class Desk:
     async def _handoff(
         self, state: VisitorState, lang: Lang, reason: str, question: str, match: Match | None
     ) -> Outcome:
+        if not _new_tickets.get():
+            return Outcome(
+                [Reply(_say("ticket_limit", lang), lang=lang)], "ticket_limit", lang=lang
+            )
         ticket = await self._open_ticket(state, lang, reason, question, match)
         text = f"{_say('handoff', lang, number=ticket.number)}\n{await self._when(lang)}"
         return Outcome(
@@ -494,6 +519,8 @@ class Desk:
         text: str,
     ) -> Outcome:
         outcome = self._answer_entry(EMERGENCY_ENTRY, lang)
+        if ticket is None and not _new_tickets.get():
+            return outcome  # the numbers, without a ticket
         if ticket is None:
             ticket = await self._open_ticket(
                 state, lang, "emergency", text, match, priority=Priority.URGENT
