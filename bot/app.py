@@ -18,6 +18,7 @@ from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 
+from bot.addresses import client_address
 from bot.channels.line import LineChannel
 from bot.channels.telegram import TelegramChannel
 from bot.channels.web import (
@@ -35,7 +36,8 @@ from bot.kb.loader import KnowledgeBase, load
 from bot.matcher import Matcher
 from bot.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from bot.metrics import Metrics
-from bot.models import Channel, Inbound, Outcome
+from bot.models import Channel, Inbound, NoticeKind, Outcome
+from bot.ratelimit import AddressBudget
 from bot.settings import Settings
 from bot.staff.console import setup_console
 from bot.staff.relay import Relay
@@ -48,6 +50,10 @@ MAX_BODY_BYTES = 1024 * 1024
 #: The largest id the messages table holds (a 32-bit INTEGER on PostgreSQL).
 MAX_MESSAGE_ID = 2**31 - 1
 CHAT_SESSION_HEADER = "X-Chat-Session"
+WEB_SLOW_DOWN = (
+    "You are sending messages very fast. Please wait a minute, then try again. "
+    "您傳送訊息的速度太快了，請稍候一分鐘再試。"
+)
 #: Instead of aiohttp's "Python/3.11 aiohttp/3.x": versions only help whoever looks for holes.
 SERVER_NAME = "hualien-desk"
 #: Strict-Transport-Security once the deployment is HTTPS (STAFF_COOKIE_SECURE=true).
@@ -66,6 +72,8 @@ RELAY = web.AppKey("relay", Relay)
 PIPELINE = web.AppKey("pipeline", Pipeline)
 METRICS = web.AppKey("metrics", Metrics)
 STAFF_GROUP = web.AppKey("staff_group", StaffGroup)
+WEB_MESSAGES = web.AppKey("web_messages", AddressBudget)
+WEB_TICKETS = web.AppKey("web_tickets", AddressBudget)
 HOUSEKEEPING_SECONDS = 60.0
 
 
@@ -179,10 +187,32 @@ async def api_chat(request: web.Request) -> web.Response:
         raise WebhookRejected(415, "send the message as application/json")
     data = load_json(await request.read(), 'the body (JSON: {"session", "text"|"choice"})')
     inbound = parse_chat(data)
+    # A budget per client address: new session ids cost nothing, so a budget per session
+    # alone would let one client open visitors and tickets without end.
+    address = client_address(
+        request.remote,
+        request.headers.get("X-Forwarded-For", ""),
+        request.app[SETTINGS].proxy_networks,
+    )
+    if not request.app[WEB_MESSAGES].take(address):
+        logger.info("web chat: message budget of %s spent", address)
+        raise WebhookRejected(429, WEB_SLOW_DOWN)
+    tickets = request.app[WEB_TICKETS]
+    # A ticket is reserved before the desk runs (parallel requests cannot all take the last
+    # one) and given back when none was opened.
+    reserved = tickets.take(address)
+    opened = False
     started = time.perf_counter()
-    # All of the message's records (visitor, messages, ticket) or none, as for the inbox.
-    async with request.app[STORE].unit_of_work():
-        outcome = await request.app[DESK].handle(inbound)
+    try:
+        # All of the message's records (visitor, messages, ticket) or none, as for the inbox.
+        async with request.app[STORE].unit_of_work():
+            outcome = await request.app[DESK].handle(inbound, new_tickets=reserved)
+        opened = any(notice.kind is NoticeKind.OPENED for notice in outcome.notices)
+    finally:
+        if reserved and not opened:
+            tickets.give_back(address)
+    if not reserved and outcome.decision == "ticket_limit":
+        logger.info("web chat: ticket budget of %s spent", address)
     request.app[METRICS].observe_outcome(inbound.channel.value, outcome, started)
     await _tell_staff(request.app, outcome)
     return web.json_response(
@@ -322,6 +352,8 @@ def create_app(
     app[SETTINGS] = settings
     app[KB] = kb if kb is not None else load(settings.knowledge_dir)
     app[TASKS] = set()
+    app[WEB_MESSAGES] = AddressBudget(settings.web_chat_messages_per_minute, 60.0)
+    app[WEB_TICKETS] = AddressBudget(settings.web_chat_tickets_per_hour, 3600.0)
     matcher = Matcher(app[KB])
 
     async def database(app: web.Application) -> AsyncIterator[None]:

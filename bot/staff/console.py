@@ -54,6 +54,7 @@ from cryptography.fernet import Fernet
 from rapidfuzz import fuzz, process
 from yarl import URL
 
+from bot import addresses
 from bot.errors import ConfigurationError
 from bot.settings import Settings
 from bot.staff.accounts import CONCURRENT_CHECKS, LoginThrottle, verify
@@ -741,26 +742,9 @@ def _dumps(value: object) -> str:
 
 def client_address(request: web.Request) -> str:
     """The staff member's address: X-Forwarded-For is believed only from trusted proxies."""
-    remote = request.remote or "unknown"
-    proxies = _console(request).proxies
-    if not proxies or not _within(remote, proxies):
-        return remote
-    hops = [h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",") if h.strip()]
-    # The rightmost address a trusted proxy did not add is the client's.
-    for hop in reversed(hops):
-        if not _within(hop, proxies):
-            return hop
-    return remote
-
-
-def _within(
-    address: str, networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
-) -> bool:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return any(ip in network for network in networks)
+    return addresses.client_address(
+        request.remote, request.headers.get("X-Forwarded-For", ""), _console(request).proxies
+    )
 
 
 def setup_console(app: web.Application, settings: Settings) -> None:
