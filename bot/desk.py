@@ -56,6 +56,13 @@ _WELCOME = (
     'Ask me anything in English or Chinese, e.g. "sister cities" or "ARC renewal". '
     'Type "staff" to reach a person.'
 )
+_GROUP_POINTER = (
+    "In this group I answer general questions only. Requests to staff, and anything about "
+    "your own case, go through a 1:1 chat with me: tap my name, then Chat.\n"
+    "在群組中我只回答一般問題。需要承辦同仁協助或與您個人有關的事，請與我1對1聊天：點我的名稱，再按「聊天」。"
+)
+#: Answers a group does not need from a bot that reads every message: greetings, thanks.
+_GROUP_SMALL_TALK = frozenset({"faq.greeting", "faq.thanks"})
 _UNSUPPORTED = (
     "抱歉，我目前只看得懂文字訊息，請用文字輸入您的問題。\n"
     "Sorry, I can only read text messages. Please type your question."
@@ -262,6 +269,8 @@ class Desk:
         """The outcome of one message; ``new_tickets=False`` (the web chat's budget per
         address is spent): a request for staff is declined politely, an emergency still gets
         its numbers, an open ticket still takes follow-ups."""
+        if inbound.group:
+            return self._in_group(inbound)
         token = _new_tickets.set(new_tickets)
         try:
             return await self._handle(inbound)
@@ -634,3 +643,44 @@ class Desk:
             Option(_label("help", lang), CHOICE_HELP),
             Option(_label("staff", lang), CHOICE_STAFF),
         )
+
+    # -- group and room chats ------------------------------------------------------------
+
+    def _in_group(self, inbound: Inbound) -> Outcome:
+        """A group or room chat (LINE): general answers and emergency numbers, without buttons;
+        no ticket, no ticket command, nothing stored (so no member's request is ever shown
+        there); chatter gets silence. Requests to staff are pointed to a 1:1 chat, as is
+        said when the bot joins."""
+        quiet = Outcome([], "group_ignored")
+        if self.rate_limit.check(f"{inbound.channel.value}:{inbound.user_id}") is not Verdict.ALLOW:
+            return quiet
+        pointer = Outcome([Reply(_GROUP_POINTER)], "group_pointer")
+        if inbound.kind is InboundKind.FOLLOW:
+            return pointer
+        if inbound.kind is InboundKind.CHOICE:
+            choice = inbound.choice
+            wants_staff = choice in _CHOICES or choice.startswith(CHOICE_LANG)
+            return pointer if wants_staff else quiet
+        text = _clean(inbound.text)[:MAX_QUESTION_CHARS]
+        if inbound.kind is not InboundKind.TEXT or not normalize(text):
+            return quiet
+        if text.strip().startswith("/"):
+            return pointer
+        match = self.matcher.match(text)
+        if match.emergency:
+            return self._group_answer(EMERGENCY_ENTRY, match.lang)
+        if match.decision is Decision.HANDOFF:
+            return pointer
+        if (
+            match.decision is Decision.ANSWER
+            and match.entry
+            and match.entry not in _GROUP_SMALL_TALK
+        ):
+            return self._group_answer(match.entry, match.lang)
+        return quiet
+
+    def _group_answer(self, entry_id: str, lang: Lang) -> Outcome:
+        # Without buttons: each leads to a conversation (staff, a language) groups do not get.
+        outcome = self._answer_entry(entry_id, lang)
+        outcome.replies = [dataclasses.replace(reply, options=()) for reply in outcome.replies]
+        return outcome
