@@ -36,6 +36,7 @@ from linebot.v3.messaging import (
 )
 from linebot.v3.webhooks import (
     FollowEvent,
+    JoinEvent,
     MessageEvent,
     PostbackEvent,
     TextMessageContent,
@@ -299,15 +300,25 @@ class LineChannel:
     @staticmethod
     def _convert(event: Any) -> Inbound | None:
         source = getattr(event, "source", None)
-        user_id = getattr(source, "user_id", None)
-        if not user_id:
-            return None  # group/room events without a user, unknown events: nothing to answer
         common: dict[str, Any] = {
             "channel": Channel.LINE,
-            "user_id": user_id,
             "event_id": getattr(event, "webhook_event_id", None),
             "reply_token": getattr(event, "reply_token", None),
         }
+        if getattr(source, "type", None) in ("group", "room"):
+            # Not a private conversation: the group (or room) is who is answered, never the
+            # member who wrote (the desk keeps nothing of it and opens no ticket).
+            chat_id = getattr(source, "group_id", None) or getattr(source, "room_id", None)
+            if not chat_id:
+                return None
+            common.update(user_id=chat_id, group=True)
+            if isinstance(event, JoinEvent):
+                return Inbound(kind=InboundKind.FOLLOW, **common)
+        else:
+            user_id = getattr(source, "user_id", None)
+            if not user_id:
+                return None  # unknown events without a user: nothing to answer
+            common["user_id"] = user_id
         if isinstance(event, MessageEvent):
             if isinstance(event.message, TextMessageContent):
                 return Inbound(kind=InboundKind.TEXT, text=event.message.text, **common)
