@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 import aiohttp.web_response
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 
@@ -95,6 +96,11 @@ async def errors_as_json(
         if exc.status < 400:
             raise
         return _error(exc.status, exc.reason)
+    except (web.RequestPayloadError, HttpProcessingError):
+        # A transfer cut short or malformed (chunked encoding), a broken multipart part: the
+        # request cannot be read.
+        logger.info("%s %s rejected: unreadable body", request.method, request.path)
+        return _error(400, "the request body could not be read")
     except (SQLAlchemyError, OSError):
         # OSError too: a connection PostgreSQL refuses (it is restarting) or that times out
         # reaches us from the driver unwrapped (ConnectionRefusedError, TimeoutError).
@@ -104,6 +110,20 @@ async def errors_as_json(
     except Exception:
         logger.exception("unexpected error during %s %s", request.method, request.path)
         return _error(500, "internal error")
+
+
+@web.middleware
+async def plain_bodies_only(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """A compressed request body is refused unread. Neither LINE, Telegram nor a browser
+    compresses what it sends, and a body inflated on arrival is how a few kilobytes become
+    gigabytes (a zip bomb): the server does not decompress request bodies at all
+    (``auto_decompress`` off in create_app)."""
+    encoding = request.headers.get("Content-Encoding", "identity").strip().lower()
+    if encoding not in ("", "identity"):
+        raise WebhookRejected(415, "compressed request bodies are not accepted")
+    return await handler(request)
 
 
 def _spawn(app: web.Application, coro: Awaitable[None]) -> None:
@@ -346,7 +366,10 @@ def create_app(
     clock: Callable[[], dt.datetime] | None = None,
 ) -> web.Application:
     app = web.Application(
-        client_max_size=MAX_BODY_BYTES, middlewares=[timed_webhooks, errors_as_json]
+        client_max_size=MAX_BODY_BYTES,
+        middlewares=[timed_webhooks, errors_as_json, plain_bodies_only],
+        # Request bodies are read as sent, never inflated (see plain_bodies_only).
+        handler_args={"auto_decompress": False},
     )
     app[METRICS] = Metrics()
     app[SETTINGS] = settings

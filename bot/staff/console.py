@@ -48,9 +48,11 @@ from typing import Any
 
 import jinja2
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp_session import Session
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from cryptography.fernet import Fernet
+from multidict import MultiDictProxy
 from rapidfuzz import fuzz, process
 from yarl import URL
 
@@ -217,10 +219,22 @@ async def _signed_in(request: web.Request, session: Session) -> str | None:
     return name
 
 
+async def _form(
+    request: web.Request,
+) -> MultiDictProxy[str | bytes | bytearray | web.FileField]:
+    """The posted form, or a 400 for one that cannot be read (bytes that are not UTF-8, a
+    multipart body without its boundary or with broken part headers): it used to be a 500."""
+    try:
+        return await request.post()
+    # UnicodeDecodeError is a ValueError; aiohttp's multipart reader raises the other two.
+    except (ValueError, AssertionError, HttpProcessingError) as exc:
+        raise web.HTTPBadRequest(reason="the form could not be read") from exc
+
+
 async def _csrf_ok(request: web.Request, session: Session) -> bool:
     expected = session.get("csrf")
     if request.content_type in _FORM_TYPES:
-        sent = (await request.post()).get("csrf")
+        sent = (await _form(request)).get("csrf")
     else:
         sent = request.headers.get("X-CSRF-Token")
     if not isinstance(expected, str) or not expected or not isinstance(sent, str):
@@ -419,7 +433,7 @@ async def login_page(request: web.Request) -> web.StreamResponse:
 
 
 async def login(request: web.Request) -> web.StreamResponse:
-    form = await request.post()
+    form = await _form(request)
     name = str(form.get("name", "")).strip()
     password = str(form.get("password", ""))
     try:
@@ -592,7 +606,7 @@ async def ticket_page(request: web.Request) -> web.StreamResponse:
 
 async def reply(request: web.Request) -> web.StreamResponse:
     number = _number(request)
-    text = str((await request.post()).get("text", "")).strip()
+    text = str((await _form(request)).get("text", "")).strip()
     session = _session(request)
     if not text:
         _flash(session, "error", "Write a reply before sending it. 請先輸入回覆內容。")

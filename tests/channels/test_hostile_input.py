@@ -5,7 +5,9 @@ case answers a 4xx now, nothing is stored or sent, and the server stays healthy.
 from __future__ import annotations
 
 import asyncio
+import gzip
 import logging
+import zlib
 
 import pytest
 
@@ -190,3 +192,52 @@ async def test_staff_reply_to_a_headline_with_a_huge_number(
     await desk.settle()
     _no_errors_logged(caplog)
     assert [c for c in desk.telegram.calls if c.params.get("chat_id") != str(STAFF_CHAT)] == []
+
+
+# ---- compressed bodies ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "br", "zstd", "x-gzip, gzip"])
+@pytest.mark.parametrize("path", ["/webhooks/line", "/webhooks/telegram", "/api/chat"])
+async def test_a_compressed_body_is_refused_unread(
+    desk: Desk, path: str, encoding: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Nobody who may post here compresses a body: whatever it holds (here: not even valid
+    compressed data, which made the server answer 500), it is refused with a 415."""
+    response = await desk.client.post(
+        path,
+        data=b"\x00\x00 not compressed at all",
+        headers={
+            "Content-Encoding": encoding,
+            "Content-Type": "application/json",
+            "X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET,
+            "X-Line-Signature": "c2lnbmF0dXJl",
+        },
+    )
+    await rejected(desk, response, 415)
+    _no_errors_logged(caplog)
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate"])
+@pytest.mark.parametrize(
+    "path", ["/webhooks/line", "/webhooks/telegram", "/api/chat", "/staff/login"]
+)
+async def test_a_decompression_bomb_is_never_inflated(
+    desk: Desk, path: str, encoding: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """64 MB of zeros in 64 KB: refused before a byte of it is inflated."""
+    plain = b'{"pad": "' + b"0" * (64 * 1024 * 1024) + b'"}'
+    bomb = gzip.compress(plain, 9) if encoding == "gzip" else zlib.compress(plain, 9)
+    assert len(bomb) < 200 * 1024
+    response = await desk.client.post(
+        path,
+        data=bomb,
+        headers={
+            "Content-Encoding": encoding,
+            "Content-Type": "application/json",
+            "X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET,
+        },
+    )
+    assert response.status in (403, 415), await response.text()
+    assert (await desk.client.get("/healthz")).status == 200
+    _no_errors_logged(caplog)

@@ -5,6 +5,7 @@ cannot be raced, trivial passwords refused, and console input that must not cras
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import subprocess
 import sys
@@ -251,3 +252,25 @@ async def test_a_csrf_header_that_is_not_utf8_is_refused(desk: Desk) -> None:
     writer.close()
     await writer.wait_closed()
     assert head.startswith(b"HTTP/1.1 403"), head[:200]
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("application/x-www-form-urlencoded", b"\x80"),
+        ("application/x-www-form-urlencoded", b"csrf=%FF%FE&name=%C3"),
+        ("multipart/form-data; boundary=xyz", b"--xyz\r\ngarbage\r\n"),
+        ("multipart/form-data", b"no boundary at all"),
+    ],
+)
+async def test_a_form_that_cannot_be_read_is_400(
+    desk: Desk, content_type: str, body: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    await _signed_in(desk)
+    for path in ("/staff/login", "/staff/tickets/1/reply", "/staff/logout"):
+        response = await desk.client.post(
+            path, data=body, headers={"Content-Type": content_type}, allow_redirects=False
+        )
+        assert response.status in (400, 403), (path, response.status)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert (await desk.client.get("/staff", allow_redirects=False)).status == 200
