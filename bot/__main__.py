@@ -197,7 +197,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
-    parser.add_argument("--log-level", default="INFO")
+    parser.add_argument(
+        "--log-level", help="DEBUG, INFO, WARNING … (default: INFO for serve, WARNING otherwise)"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     def add(name: str, handler: object, help_text: str) -> argparse.ArgumentParser:
@@ -249,13 +251,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def _configure_logging(args: argparse.Namespace) -> None:
+    # The server logs what it does at INFO. A one-shot command prints its own result; at INFO
+    # it would also print Alembic's migration lines and the store's start-up, which read as
+    # if something had gone wrong. --log-level INFO shows them again.
+    level = args.log_level or ("INFO" if args.command == "serve" else "WARNING")
     logging.basicConfig(
-        level=args.log_level.upper(),
+        level=level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # Alembic announces each of its plugins at INFO on every start: nothing an operator acts on.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    _configure_logging(args)
     try:
         settings = Settings()
         code: int = args.handler(args, settings)

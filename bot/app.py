@@ -7,9 +7,11 @@ import contextlib
 import datetime as dt
 import json
 import logging
+import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
@@ -385,9 +387,35 @@ def new_event_loop() -> asyncio.AbstractEventLoop:
     return uvloop.new_event_loop()
 
 
+def local_url(settings: Settings) -> str:
+    """Where a browser on this machine reaches the server (any-address binds read as loopback)."""
+    # Not a bind: an address a browser cannot open is shown as the loopback one.
+    any_address = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "[::1]"}  # noqa: S104
+    host = any_address.get(settings.bot_host, settings.bot_host)
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{settings.bot_port}"
+
+
+def _staff_add_command() -> str:
+    """The command that creates a staff account, as typed from the current directory."""
+    python = Path(sys.executable)
+    try:
+        shown = str(python.relative_to(Path.cwd())) if python.is_absolute() else "python"
+    except ValueError:  # an interpreter outside the project (a container's venv)
+        shown = "python"
+    return f"{shown} -m bot staff add NAME"
+
+
 def serve(settings: Settings) -> None:
     app = create_app(settings)
-    logger.info("web chat: http://%s:%d/", settings.bot_host, settings.bot_port)
+    base = local_url(settings)
+
+    def listening(_banner: str) -> None:
+        # Said once the server listens, so the addresses work when they are read.
+        logger.info("web chat: %s/", base)
+        logger.info("staff console: %s/staff (first account: %s)", base, _staff_add_command())
+
     web.run_app(
-        app, host=settings.bot_host, port=settings.bot_port, print=None, loop=new_event_loop()
+        app, host=settings.bot_host, port=settings.bot_port, print=listening, loop=new_event_loop()
     )
