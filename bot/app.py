@@ -110,6 +110,13 @@ async def _staff_update(app: web.Application, group: StaffGroup, update: Update)
         logger.exception("staff group update %s failed", update.update_id)
 
 
+async def _tell_chat_id(app: web.Application, telegram: TelegramChannel, chat_id: int) -> None:
+    try:
+        await telegram.tell_chat_id(chat_id, app[SETTINGS].staff_telegram_chat_id)
+    except Exception:
+        logger.exception("/chatid not answered in chat %d", chat_id)
+
+
 async def _accept(app: web.Application, events: list[Inbound]) -> None:
     """Commit each event to the inbox before the webhook answers 200; the pipeline answers it.
 
@@ -146,6 +153,11 @@ async def telegram_webhook(request: web.Request) -> web.Response:
     telegram.verify(request.headers.get("X-Telegram-Bot-Api-Secret-Token"))
     body = await request.read()
     update = telegram.parse_update(body, request.headers.get("X-Telegram-Bot-Api-Secret-Token"))
+    asked_in = telegram.chat_id_request(update)
+    if asked_in is not None:
+        if await request.app[STORE].first_delivery("telegram", str(update.update_id)):
+            _spawn(request.app, _tell_chat_id(request.app, telegram, asked_in))
+        return web.json_response({"ok": True})
     group = request.app.get(STAFF_GROUP)
     if group is not None and group.is_staff_update(update):
         if await request.app[STORE].first_delivery("telegram", str(update.update_id)):
