@@ -1,5 +1,5 @@
-"""Command line: ``python -m bot serve | ask | chat | match | eval | kb check | kb dump | kb schema |
-staff add``."""
+"""Command line: ``python -m bot serve | setup | ask | chat | match | eval | kb check | kb dump |
+kb schema | kb reload | staff add | backup``."""
 
 from __future__ import annotations
 
@@ -188,6 +188,21 @@ def cmd_staff_add(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.setup import run
+
+    return asyncio.run(
+        run(
+            settings,
+            args.public_url,
+            sys.stdout,
+            dry_run=args.dry_run,
+            font=Path(args.font) if args.font else None,
+            image_out=Path(args.menu_image) if args.menu_image else None,
+        )
+    )
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import serve
 
@@ -231,6 +246,26 @@ def build_parser() -> argparse.ArgumentParser:
     kb_schema.set_defaults(handler=cmd_kb_schema)
     kb_schema.add_argument("--knowledge")
     kb_schema.add_argument("--output", "-o")
+
+    setup = commands.add_parser(
+        "setup",
+        help="connect LINE and Telegram: webhooks, Telegram commands, the LINE rich menu",
+        description="Register the webhooks with LINE and Telegram, set the Telegram commands "
+        "and the LINE rich menu. Run it after the settings are filled in, and again whenever "
+        "the public address changes; a second run changes nothing that is already right.",
+    )
+    setup.set_defaults(handler=cmd_setup)
+    setup.add_argument(
+        "--public-url",
+        required=True,
+        help="the HTTPS address LINE and Telegram reach this server at, e.g. "
+        "https://desk.example.gov.tw",
+    )
+    setup.add_argument(
+        "--dry-run", action="store_true", help="call nothing; print every call it would make"
+    )
+    setup.add_argument("--font", help="a font file with Chinese glyphs for the rich menu image")
+    setup.add_argument("--menu-image", help="also write the rich menu image (PNG) to this file")
 
     staff = commands.add_parser("staff", help="staff console accounts")
     staff_commands = staff.add_subparsers(dest="staff_command", required=True)
