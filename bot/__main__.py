@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot.answers import AnswerContext, render
 from bot.errors import DeskError
+from bot.kb.live import InvalidKnowledge, Knowledge, build, publish, read_files
 from bot.kb.loader import KnowledgeBase, check, load
 from bot.kb.schema import Entry
 from bot.matcher import Decision, Match, Matcher
@@ -110,6 +111,42 @@ def cmd_kb_check(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     assert kb is not None
     print(f"ok: {len(kb)} entries, {len(kb.synonyms)} synonym groups in {directory}")
+    return 0
+
+
+async def _publish(url: str, knowledge: Knowledge) -> bool:
+    from bot.store import Store
+
+    store = await Store.open(url)
+    try:
+        return await publish(store, knowledge)
+    finally:
+        await store.close()
+
+
+def cmd_kb_reload(args: argparse.Namespace, settings: Settings) -> int:
+    directory = _knowledge_dir(args, settings)
+    try:
+        knowledge = build(read_files(directory), str(directory))
+    except InvalidKnowledge as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(
+            f"{len(exc.problems)} problem(s) in {directory}: nothing was published; "
+            "the servers keep answering from the knowledge base they have",
+            file=sys.stderr,
+        )
+        return 1
+    changed = asyncio.run(_publish(settings.database_url, knowledge))
+    print(f"knowledge base {knowledge.version}: {len(knowledge.kb)} entries, valid")
+    if changed:
+        print(
+            f"published: every server on this database answers from it within "
+            f"{settings.knowledge_poll_seconds:g} s (/readyz shows knowledge_version "
+            f"{knowledge.version})"
+        )
+    else:
+        print("already published: nothing changed")
     return 0
 
 
@@ -242,6 +279,16 @@ def build_parser() -> argparse.ArgumentParser:
     kb_dump = kb_commands.add_parser("dump", help="the whole knowledge base as JSON")
     kb_dump.set_defaults(handler=cmd_kb_dump)
     kb_dump.add_argument("--knowledge")
+    kb_reload = kb_commands.add_parser(
+        "reload",
+        help="validate the knowledge base and have every running server answer from it",
+        description="Validate the knowledge files and publish them to the database "
+        "(DATABASE_URL): every server on it swaps to them within KNOWLEDGE_POLL_SECONDS, "
+        "without a restart. A broken file publishes nothing; each problem names the file, "
+        "the entry and the field.",
+    )
+    kb_reload.set_defaults(handler=cmd_kb_reload)
+    kb_reload.add_argument("--knowledge")
     kb_schema = kb_commands.add_parser("schema", help="the JSON Schema of a knowledge file")
     kb_schema.set_defaults(handler=cmd_kb_schema)
     kb_schema.add_argument("--knowledge")
