@@ -240,6 +240,17 @@ def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
     )
 
 
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.backup import backup
+
+    made = backup(settings.database_url, Path(args.file))
+    print(
+        f"backup written to {made.path}: {made.size:,} bytes, {made.tickets} ticket(s), "
+        f"{made.visitors} visitor(s)"
+    )
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import serve
 
@@ -313,6 +324,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     setup.add_argument("--font", help="a font file with Chinese glyphs for the rich menu image")
     setup.add_argument("--menu-image", help="also write the rich menu image (PNG) to this file")
+
+    backup = commands.add_parser(
+        "backup",
+        help="a consistent copy of the SQLite database, while the server runs",
+        description="Copy the SQLite database (DATABASE_URL) to FILE with SQLite's online "
+        "backup API: a consistent snapshot even while the server writes. For PostgreSQL "
+        "use pg_dump (README.md).",
+    )
+    backup.set_defaults(handler=cmd_backup)
+    backup.add_argument("file", help="where to write the copy (replaced if it exists)")
 
     staff = commands.add_parser("staff", help="staff console accounts")
     staff_commands = staff.add_subparsers(dest="staff_command", required=True)
