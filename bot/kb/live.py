@@ -28,6 +28,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import random
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -50,8 +51,10 @@ FILES_FLAG = "knowledge_base.files"
 HISTORY_FLAG = "knowledge_base.history"
 #: Digests remembered as published; older ones may be published again at a start-up.
 HISTORY_LENGTH = 200
-#: A publish racing another (two replicas on SIGHUP at once) is tried again this often.
-PUBLISH_ATTEMPTS = 3
+#: A publish racing another (replicas on SIGHUP at once, a kb reload) is tried again this
+#: often, after a short random pause: the store's set_flag is a delete and an insert, and on
+#: PostgreSQL two of them at once end in a unique violation for one.
+PUBLISH_ATTEMPTS = 10
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,7 @@ async def publish(store: Store, knowledge: Knowledge) -> bool:
             if attempt == PUBLISH_ATTEMPTS:
                 raise
             logger.info("knowledge base publish raced another one; trying again")
+            await asyncio.sleep(random.uniform(0, 0.02 * attempt))  # noqa: S311 - jitter
             continue
         logger.info(
             "knowledge base %s published (%d entries)", knowledge.version, len(knowledge.kb)
