@@ -135,6 +135,42 @@ def contact_bubble(contacts: tuple[Contact, ...], lang: Lang) -> FlexMessage:
     return _OnceFlexMessage(alt_text=alt_text, contents=bubble)
 
 
+#: Red enough to be seen at once, with white text at a contrast above 4.5:1.
+EMERGENCY_RED = "#B3261E"
+
+
+def emergency_bubble(reply: Reply) -> FlexMessage:
+    """An emergency as one red card: what to do, then a call button for each number."""
+    authored = "en" if reply.lang is Lang.EN else "zh-Hant"
+    heading = "Emergency" if reply.lang is Lang.EN else "緊急求助"
+    buttons = [
+        FlexButton(
+            action=URIAction(
+                label=_label(f"☎ {contact.phone} {contact.name.get(authored)}"),
+                uri=tel_uri(contact.phone),
+            ),
+            style="primary",
+            color=EMERGENCY_RED,
+            height="sm",
+        )
+        for contact in reply.contacts[:4]
+        if contact.phone
+    ]
+    bubble = FlexBubble(
+        header=FlexBox(
+            layout="vertical",
+            background_color=EMERGENCY_RED,
+            contents=[FlexText(text=f"🚨 {heading}", color="#FFFFFF", weight="bold", size="lg")],
+        ),
+        body=FlexBox(
+            layout="vertical",
+            contents=[FlexText(text=reply.text[:2000], wrap=True, size="md", weight="bold")],
+        ),
+        footer=FlexBox(layout="vertical", spacing="sm", contents=buttons) if buttons else None,
+    )
+    return _OnceFlexMessage(alt_text=reply.text[:400], contents=bubble)
+
+
 def _once(cache: dict[tuple[Any, ...], Any], key: tuple[Any, ...], build: Any) -> Any:
     if key not in cache:
         cache[key] = build()
@@ -193,6 +229,9 @@ def to_line_messages(replies: list[Reply]) -> list[Any]:
 def _line_messages(replies: tuple[Reply, ...]) -> tuple[Any, ...]:
     messages: list[Any] = []
     for reply in replies:
+        if reply.urgent:
+            messages.append(emergency_bubble(reply))
+            continue
         for chunk in split_utf16(reply.text, TEXT_LIMIT) or [" "]:
             messages.append(_OnceTextMessage(text=chunk))
         if reply.contacts and any(c.phone or c.url or c.address for c in reply.contacts):

@@ -78,6 +78,7 @@ def _reply_json(reply: Reply) -> dict[str, Any]:
     return {
         "text": reply.text,
         "options": [{"label": o.label, "choice": o.choice} for o in reply.options],
+        "urgent": reply.urgent,
         "contacts": [
             {
                 "name": c.name.get(authored),
