@@ -34,7 +34,8 @@ from bot.kb.schema import Contact
 from bot.metrics import Metrics
 from bot.models import Channel, Inbound, InboundKind, Option, Outcome, Reply
 from bot.store import Store, Ticket
-from bot.store.store import InboxItem, OutboxItem, OutboxRow, utcnow
+from bot.store.db import utcnow
+from bot.store.queue import InboxItem, OutboxItem, OutboxRow
 from bot.text import Lang
 
 logger = logging.getLogger(__name__)

@@ -25,8 +25,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 import bot.delivery
 from bot.app import STORE
 from bot.store import Store
+from bot.store.db import Database
 from bot.store.inline import InlineEngine
-from bot.store.store import Database
 from tests.faults.conftest import (
     Event,
     InProcessFactory,

@@ -24,8 +24,9 @@ from bot.store import (
     Ticket,
     TicketStatus,
 )
+from bot.store.db import utcnow
 from bot.store.migrate import alembic_config
-from bot.store.store import OutboxRow, utcnow
+from bot.store.queue import OutboxRow
 from bot.store.tables import (
     inbox,
     messages,

@@ -30,7 +30,8 @@ from bot.matcher import Matcher
 from bot.models import Channel, Inbound, InboundKind, Outcome, Reply
 from bot.settings import Settings
 from bot.store import Priority, Store, Ticket
-from bot.store.store import OutboxItem, OutboxRow, utcnow
+from bot.store.db import utcnow
+from bot.store.queue import OutboxItem, OutboxRow
 from bot.store.tables import inbox, messages, outbox, tickets, visitors
 from tests.conftest import KNOWLEDGE_DIR
 from tests.store.test_store_contract import count
