@@ -22,6 +22,19 @@ from bot.delivery import Deliverer, Pipeline, encode_inbound
 from bot.desk import Desk
 from bot.errors import WebhookRejected
 from bot.kb.loader import KnowledgeBase, load
+from bot.keys import (
+    DESK,
+    KB,
+    LINE,
+    METRICS,
+    PIPELINE,
+    RELAY,
+    SETTINGS,
+    STAFF_GROUP,
+    STORE,
+    TASKS,
+    TELEGRAM,
+)
 from bot.matcher import Matcher
 from bot.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from bot.metrics import Metrics
@@ -38,17 +51,6 @@ MAX_BODY_BYTES = 1024 * 1024
 DRAIN_SECONDS = 15.0
 
 
-SETTINGS = web.AppKey("settings", Settings)
-KB = web.AppKey("kb", KnowledgeBase)
-STORE = web.AppKey("store", Store)
-DESK = web.AppKey("desk", Desk)
-LINE = web.AppKey("line", LineChannel)
-TELEGRAM = web.AppKey("telegram", TelegramChannel)
-TASKS = web.AppKey("tasks", set[asyncio.Task[None]])
-RELAY = web.AppKey("relay", Relay)
-PIPELINE = web.AppKey("pipeline", Pipeline)
-METRICS = web.AppKey("metrics", Metrics)
-STAFF_GROUP = web.AppKey("staff_group", StaffGroup)
 HOUSEKEEPING_SECONDS = 60.0
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.app import RELAY, STORE
+from bot.keys import RELAY, STORE
 from tests.channels.conftest import Desk
 
 SESSION = "web-visitor-0001"

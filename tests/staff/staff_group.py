@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bot.app import STAFF_GROUP, STORE
+from bot.keys import STAFF_GROUP, STORE
 from bot.store import Store, Ticket
 from bot.store import db as store_db
 from tests.channels.conftest import NOW, Desk, DeskFactory
