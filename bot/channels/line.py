@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import re
 import ssl
 import urllib.request
 import uuid
@@ -45,6 +44,7 @@ from pydantic.v1 import PrivateAttr
 from bot.errors import WebhookRejected
 from bot.kb.schema import Contact
 from bot.models import Channel, Inbound, InboundKind, Reply
+from bot.phones import shown, tel_uri
 from bot.text import Lang, split_utf16
 
 logger = logging.getLogger(__name__)
@@ -58,11 +58,6 @@ REQUEST_TIMEOUT = 10.0
 
 def _label(text: str) -> str:
     return text if len(text) <= LABEL_LIMIT else text[: LABEL_LIMIT - 1] + "…"
-
-
-def _tel(phone: str) -> str:
-    number = re.split(r"ext\.|轉", phone)[0]
-    return "tel:" + re.sub(r"[^\d+]", "", number)
 
 
 def _quick_reply(reply: Reply) -> QuickReply | None:
@@ -88,10 +83,11 @@ def contact_bubble(contacts: tuple[Contact, ...], lang: Lang) -> FlexMessage:
     for contact in contacts[:3]:
         name = contact.name.get(authored)
         body.append(FlexText(text=name, weight="bold", size="md", wrap=True))
+        phone = shown(contact.phone, lang) if contact.phone else None
         details = [
             value
             for value in (
-                contact.phone,
+                phone,
                 contact.address.get(authored) if contact.address else None,
                 contact.hours.get(authored) if contact.hours else None,
             )
@@ -100,13 +96,11 @@ def contact_bubble(contacts: tuple[Contact, ...], lang: Lang) -> FlexMessage:
         if details:
             body.append(FlexText(text="\n".join(details), size="sm", color="#555555", wrap=True))
         alt_lines.append(" ".join([name, *details]))
-        if contact.phone and len(buttons) < 6:
+        if contact.phone and phone and len(buttons) < 6:
             call = "Call" if lang is Lang.EN else "撥打"
             buttons.append(
                 FlexButton(
-                    action=URIAction(
-                        label=_label(f"{call} {contact.phone}"), uri=_tel(contact.phone)
-                    ),
+                    action=URIAction(label=_label(f"{call} {phone}"), uri=tel_uri(contact.phone)),
                     style="primary",
                     height="sm",
                 )
