@@ -32,6 +32,7 @@ visitors = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.UniqueConstraint("channel", "user_id", name="uq_visitor_channel_user"),
+    sqlite_autoincrement=True,
 )
 
 messages = sa.Table(
@@ -51,6 +52,7 @@ messages = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Index("ix_messages_visitor", "visitor_id", "created_at"),
     sa.Index("ix_messages_decision", "decision", "created_at"),
+    sqlite_autoincrement=True,
 )
 
 tickets = sa.Table(
@@ -78,6 +80,7 @@ tickets = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Index("ix_tickets_status", "status", "created_at"),
     sa.Index("ix_tickets_visitor", "visitor_id", "status"),
+    sqlite_autoincrement=True,
 )
 
 ticket_events = sa.Table(
@@ -92,6 +95,7 @@ ticket_events = sa.Table(
     sa.Column("detail", sa.Text),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Index("ix_ticket_events_ticket", "ticket_id", "created_at"),
+    sqlite_autoincrement=True,
 )
 
 staff_accounts = sa.Table(
@@ -101,6 +105,7 @@ staff_accounts = sa.Table(
     sa.Column("name", sa.String(100), nullable=False, unique=True),
     sa.Column("password_hash", sa.String(200), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sqlite_autoincrement=True,
 )
 
 #: Small switches staff flip at run time (the typhoon-day closure).
@@ -140,6 +145,7 @@ inbox = sa.Table(
     sa.Column("processed_at", sa.DateTime(timezone=True)),
     sa.UniqueConstraint("channel", "event_id", name="uq_inbox_channel_event"),
     sa.Index("ix_inbox_pending", "status", "id"),
+    sqlite_autoincrement=True,
 )
 
 #: Every message to a visitor, committed before it is sent; the sender retries until it is
@@ -172,4 +178,5 @@ outbox = sa.Table(
     sa.Column("sent_at", sa.DateTime(timezone=True)),
     sa.UniqueConstraint("source", "seq", name="uq_outbox_source_seq"),
     sa.Index("ix_outbox_due", "status", "next_attempt_at"),
+    sqlite_autoincrement=True,
 )

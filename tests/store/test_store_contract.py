@@ -715,6 +715,44 @@ async def test_delete_visitor_removes_their_finished_outbound_messages(store: St
     assert pending.payload == '["Your data is deleted"]'
 
 
+async def test_no_number_is_given_twice_after_a_deletion(store: Store) -> None:
+    # SQLite without AUTOINCREMENT hands out the highest deleted id again: a staff answer to
+    # the deleted request #N (an open console tab, an old card) would reach the next visitor.
+    ann, ann_ticket = await _visitor_with_everything(store, "ann")
+    [*_, ann_message] = await store.messages_of(ann)
+    await store.accept_event("line", "ann-event", "{}")
+    await store.enqueue([OutboxRow("inbox:ann", 0, "line", "ann", '["for ann"]')])
+    first = {
+        "inbox": await _max_id(store, inbox),
+        "outbox": await _max_id(store, outbox),
+        "ticket_events": await _max_id(store, ticket_events),
+    }
+    await store.delete_visitor(ann)
+    async with store.engine.begin() as conn:
+        await conn.execute(inbox.delete())
+        await conn.execute(outbox.delete())
+
+    bob, bob_ticket = await _visitor_with_everything(store, "bob")
+    await store.accept_event("line", "bob-event", "{}")
+    await store.enqueue([OutboxRow("inbox:bob", 0, "line", "bob", '["for bob"]')])
+
+    assert bob > ann
+    assert bob_ticket > ann_ticket
+    assert min(m.id for m in await store.messages_of(bob)) > ann_message.id
+    for table in (inbox, outbox, ticket_events):
+        assert await _min_id(store, table) > first[table.name], table.name
+
+
+async def _max_id(store: Store, table: sa.Table) -> int:
+    async with store.engine.connect() as conn:
+        return int((await conn.execute(sa.select(sa.func.max(table.c.id)))).scalar_one())
+
+
+async def _min_id(store: Store, table: sa.Table) -> int:
+    async with store.engine.connect() as conn:
+        return int((await conn.execute(sa.select(sa.func.min(table.c.id)))).scalar_one())
+
+
 async def test_purge_removes_silent_visitors_but_keeps_active_tickets(store: Store) -> None:
     stale, stale_ticket = await _visitor_with_everything(store, "stale")
     await store.set_status(stale_ticket, TicketStatus.CLOSED, "Mei")
