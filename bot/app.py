@@ -43,7 +43,7 @@ from bot.settings import Settings
 from bot.staff.console import setup_console
 from bot.staff.relay import Relay
 from bot.staff.telegram_group import StaffGroup
-from bot.store import Store
+from bot.store import Role, Store
 
 logger = logging.getLogger(__name__)
 
@@ -191,7 +191,7 @@ async def api_chat_updates(request: web.Request) -> web.Response:
     answers = [
         message
         for message in await store.messages_of(visitor_id, after)
-        if message.direction == "out" and message.author not in (None, "bot")
+        if message.role is Role.STAFF
     ]
     staff_messages = [{"id": m.id, "text": m.text} for m in answers]
     newest = max([after, *(m.id for m in answers)])

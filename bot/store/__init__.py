@@ -3,13 +3,14 @@
 from bot.store.staff import CLOSURE_FLAG
 from bot.store.store import Store
 from bot.store.tickets import ACTIVE_STATUSES, Priority, Ticket, TicketEvent, TicketStatus
-from bot.store.visitors import Message, UnansweredQuestion, Visitor, VisitorState
+from bot.store.visitors import Message, Role, UnansweredQuestion, Visitor, VisitorState
 
 __all__ = [
     "ACTIVE_STATUSES",
     "CLOSURE_FLAG",
     "Message",
     "Priority",
+    "Role",
     "Store",
     "Ticket",
     "TicketEvent",

@@ -44,6 +44,9 @@ messages = sa.Table(
     ),
     sa.Column("ticket_id", sa.Integer, sa.ForeignKey("tickets.id", ondelete="SET NULL")),
     sa.Column("direction", sa.String(3), nullable=False),  # "in" | "out"
+    #: Who wrote it: "visitor", "bot" or "staff" (never told by the author's name: a staff
+    #: member may well be called "bot").
+    sa.Column("role", sa.String(8), nullable=False),
     #: Who wrote an outbound message: "bot" or a staff member's name.
     sa.Column("author", sa.String(100)),
     sa.Column("text", sa.Text, nullable=False),

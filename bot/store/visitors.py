@@ -8,6 +8,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
@@ -36,10 +37,20 @@ class Visitor:
     lang: str | None
 
 
+class Role(StrEnum):
+    """Who wrote a message."""
+
+    VISITOR = "visitor"
+    BOT = "bot"
+    STAFF = "staff"
+
+
 @dataclass(frozen=True)
 class Message:
     id: int
     direction: str
+    role: Role
+    #: The staff member's name for a staff answer ("bot" for the bot's messages).
     author: str | None
     text: str
     decision: str | None
@@ -58,6 +69,7 @@ def _message(row: Any) -> Message:
     return Message(
         row.id,
         row.direction,
+        Role(row.role),
         row.author,
         row.text,
         row.decision,
@@ -176,7 +188,8 @@ class VisitorStore(db.StoreBase):
         lang_choice: str | None = None,
     ) -> None:
         """One inbound message and the bot's replies, and the visitor's new state, in one
-        transaction: ``entries`` are (direction, text, author)."""
+        transaction: ``entries`` are (direction, text, author), the visitor's ("in") or the
+        bot's ("out")."""
         now = db.utcnow()
         async with self._write() as conn:
             if entries:
@@ -187,6 +200,7 @@ class VisitorStore(db.StoreBase):
                             "visitor_id": visitor_id,
                             "ticket_id": ticket_id,
                             "direction": direction,
+                            "role": Role.VISITOR if direction == "in" else Role.BOT,
                             "author": author,
                             "text": text,
                             "decision": decision,
@@ -239,13 +253,17 @@ class VisitorStore(db.StoreBase):
         *,
         ticket_id: int | None = None,
         author: str | None = None,
+        role: Role | None = None,
     ) -> int:
+        """Log one message; ``role`` is the visitor's for "in", the bot's for "out" unless
+        told (a staff answer is ``Role.STAFF``, whatever its author's name)."""
         async with self._write() as conn:
             result = await conn.execute(
                 messages.insert().values(
                     visitor_id=visitor_id,
                     ticket_id=ticket_id,
                     direction=direction,
+                    role=role or (Role.VISITOR if direction == "in" else Role.BOT),
                     author=author,
                     text=text,
                     decision=decision,

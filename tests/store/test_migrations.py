@@ -12,6 +12,7 @@ from alembic import command
 
 from bot.store import Priority, Store
 from bot.store.migrate import alembic_config
+from bot.store.tables import metadata
 
 CREATED = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
 
@@ -84,3 +85,26 @@ async def test_an_existing_sqlite_database_never_gives_a_deleted_number_again(
         assert again.number == 6
     finally:
         await store.close()
+
+
+async def test_every_sqlite_table_that_should_never_reuse_an_id_has_autoincrement(
+    tmp_path: Path,
+) -> None:
+    """A later migration that rebuilds a table on SQLite (batch mode) loses AUTOINCREMENT
+    unless it asks for it again: this catches one that forgets."""
+    store = await Store.open(f"sqlite:///{tmp_path / 'desk.db'}")
+    try:
+        async with store.engine.connect() as conn:
+            created = dict(
+                (await conn.execute(sa.text("SELECT name, sql FROM sqlite_master"))).all()
+            )
+    finally:
+        await store.close()
+    wanted = {
+        table.name
+        for table in metadata.tables.values()
+        if table.dialect_options["sqlite"]["autoincrement"]
+    }
+    assert {"tickets", "messages"} <= wanted
+    missing = {name for name in wanted if "AUTOINCREMENT" not in created[name]}
+    assert not missing
