@@ -38,7 +38,7 @@ from bot.keys import (
 from bot.matcher import Matcher
 from bot.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from bot.metrics import Metrics
-from bot.models import Channel, Inbound, Outcome
+from bot.models import Channel, Inbound
 from bot.settings import Settings
 from bot.staff.console import setup_console
 from bot.staff.relay import Relay
@@ -87,20 +87,6 @@ def _spawn(app: web.Application, coro: Awaitable[None]) -> None:
     task: asyncio.Task[None] = asyncio.ensure_future(coro)
     app[TASKS].add(task)
     task.add_done_callback(app[TASKS].discard)
-
-
-async def _tell_staff(app: web.Application, outcome: Outcome) -> None:
-    group = app.get(STAFF_GROUP)
-    for notice in outcome.notices:
-        if group is None:
-            logger.info(
-                "ticket #%d %s (no staff group configured)", notice.ticket_number, notice.kind
-            )
-            continue
-        try:
-            await group.notify(notice)
-        except Exception:
-            logger.exception("staff group not told of ticket #%d", notice.ticket_number)
 
 
 async def _staff_update(app: web.Application, group: StaffGroup, update: Update) -> None:
@@ -165,11 +151,17 @@ async def api_chat(request: web.Request) -> web.Response:
         raise WebhookRejected(400, 'body must be JSON: {"session", "text"|"choice"}') from exc
     inbound = parse_chat(data)
     started = time.perf_counter()
-    # All of the message's records (visitor, messages, ticket) or none, as for the inbox.
+    pipeline = request.app[PIPELINE]
+    # All of the message's records (visitor, messages, ticket) or none, as for the inbox;
+    # what staff must hear of it is queued with them.
     async with request.app[STORE].unit_of_work():
         outcome = await request.app[DESK].handle(inbound)
+        posts = pipeline.staff_rows(f"web:{uuid.uuid4().hex}", outcome)
+        if posts:
+            await request.app[STORE].enqueue(posts)
+    if posts:
+        pipeline.outbox_ready.set()
     request.app[METRICS].observe_outcome(inbound.channel.value, outcome, started)
-    await _tell_staff(request.app, outcome)
     return web.json_response(
         outcome_json(outcome), dumps=lambda o: json.dumps(o, ensure_ascii=False)
     )
@@ -319,7 +311,6 @@ def create_app(
             app[STORE],
             app[DESK],
             deliverers,
-            lambda outcome: _tell_staff(app, outcome),
             on_delivery_changed=show_delivery_state,
             metrics=app[METRICS],
             send_window=dt.timedelta(hours=settings.send_retry_hours),
@@ -335,6 +326,7 @@ def create_app(
                 settings.tz,
                 clock=clock,
             )
+            pipeline.staff = app[STAFF_GROUP]
         logger.info(
             "channels: web chat on; LINE %s; Telegram %s; staff group %s",
             "on" if LINE in app else "off (no credentials)",

@@ -8,11 +8,14 @@ worker then records what became of it (``finish_inbox``, ``mark_sent``, ``outbox
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,6 +28,10 @@ logger = logging.getLogger(__name__)
 
 #: Webhook events committed together at most (SQLite allows 32,766 bound values a statement).
 ACCEPT_BATCH = 500
+
+#: The outbox's channel for what goes to the Telegram staff group (``user_id``: its chat id);
+#: the visitors' channels are "line" and "telegram".
+STAFF_GROUP = "staff"
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,39 @@ class OutboxItem:
     parts_sent: int = 0
 
 
+class PostKind(StrEnum):
+    CARD = "card"  #: a new ticket's card
+    NOTE = "note"  #: what the visitor wrote while their ticket is open, under its card
+    CANCELLED = "cancelled"  #: the visitor closed their ticket
+    REDACT = "redact"  #: one of the desk's messages about a deleted ticket, edited to say so
+
+
+@dataclass(frozen=True)
+class StaffPost:
+    """The payload of an outbox row for the staff group: what to post about ticket ``ticket``.
+    The card and the note are written when they are sent, from the ticket as it is then."""
+
+    kind: PostKind
+    ticket: int
+    text: str = ""
+    urgent: bool = False
+    #: REDACT: the message to edit, what it was (card, note, list) and why its ticket was
+    #: deleted ("visitor", "retention"; None when not known).
+    message_id: int | None = None
+    shown: str | None = None
+    reason: str | None = None
+
+    def encode(self) -> str:
+        # ASCII escapes, as for the inbox: what a database cannot store stays storable.
+        return json.dumps(dataclasses.asdict(self), ensure_ascii=True)
+
+    @classmethod
+    def decode(cls, payload: str) -> StaffPost:
+        data: dict[str, Any] = json.loads(payload)
+        data["kind"] = PostKind(data["kind"])
+        return cls(**data)
+
+
 _FINISH_INBOX = (
     inbox.update()
     .where(inbox.c.id == sa.bindparam("inbox_key"), inbox.c.status == "pending")
@@ -110,7 +150,7 @@ async def _claim(
     )
 
 
-async def _queue(conn: db.DatabaseConnection, row: OutboxRow, now: dt.datetime) -> None:
+async def queue(conn: db.DatabaseConnection, row: OutboxRow, now: dt.datetime) -> None:
     """Insert an outbox row; a second run of the same source (a worker that crashed after
     queueing) adds nothing, as the unique (source, seq) turns the copy into a no-op."""
     values = {
@@ -209,7 +249,7 @@ class QueueStore(db.StoreBase):
             if done.rowcount == 0:
                 return False  # another worker finished it after our lease ran out
             for row in rows:
-                await _queue(conn, row, now)
+                await queue(conn, row, now)
         return True
 
     async def fail_inbox(self, inbox_id: int, error: str, give_up: bool) -> None:
@@ -230,7 +270,7 @@ class QueueStore(db.StoreBase):
         now = db.utcnow()
         async with self._write() as conn:
             for row in rows:
-                await _queue(conn, row, now)
+                await queue(conn, row, now)
 
     async def claim_outbox(self, limit: int, lease: dt.timedelta) -> list[OutboxItem]:
         async with self._write() as conn:

@@ -12,11 +12,12 @@ from bot.store.tables import (
     messages,
     outbox,
     processed_events,
+    staff_messages,
     ticket_events,
     tickets,
     visitors,
 )
-from bot.store.tickets import ACTIVE, TicketStatus
+from bot.store.tickets import ACTIVE, TicketStatus, forget_tickets
 from bot.store.visitors import delete_visitors
 
 
@@ -42,10 +43,11 @@ class RetentionStore(db.StoreBase):
                 )
             ]
             if stale:
-                await delete_visitors(conn, stale)
+                await delete_visitors(conn, stale, reason="retention")
             old_tickets = sa.select(tickets.c.id).where(
                 tickets.c.status == TicketStatus.CLOSED.value, tickets.c.updated_at < cutoff
             )
+            await forget_tickets(conn, old_tickets, "retention")
             active_tickets = sa.select(tickets.c.id).where(tickets.c.status.in_(ACTIVE))
             await conn.execute(
                 ticket_events.delete().where(ticket_events.c.ticket_id.in_(old_tickets))
@@ -74,5 +76,12 @@ class RetentionStore(db.StoreBase):
             )
             await conn.execute(
                 outbox.delete().where(outbox.c.status != "pending", outbox.c.created_at < cutoff)
+            )
+            # Which staff-group message was about which deleted ticket is kept as long as
+            # the rest, so that a late reply to one is told why it went nowhere.
+            await conn.execute(
+                staff_messages.delete().where(
+                    staff_messages.c.deleted.is_not(None), staff_messages.c.created_at < cutoff
+                )
             )
         return len(stale)

@@ -101,6 +101,26 @@ ticket_events = sa.Table(
     sqlite_autoincrement=True,
 )
 
+#: Every message the desk posted to the staff group about a ticket (its cards, the notes under
+#: them, the lists naming it). A staff member's reply is matched to a ticket only through this
+#: table; a deleted ticket's messages are edited to say so. Rows outlive their ticket (no
+#: foreign key), so a reply to the card of a deleted ticket can be told why it went nowhere.
+staff_messages = sa.Table(
+    "staff_messages",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("chat_id", sa.BigInteger, nullable=False),
+    sa.Column("message_id", sa.BigInteger, nullable=False),
+    sa.Column("ticket_id", sa.Integer, nullable=False),
+    sa.Column("kind", sa.String(8), nullable=False),  # card | note | list
+    #: Set when the ticket was deleted: why ("visitor" or "retention").
+    sa.Column("deleted", sa.String(10)),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("chat_id", "message_id", "ticket_id", name="uq_staff_messages_message"),
+    sa.Index("ix_staff_messages_ticket", "ticket_id"),
+    sqlite_autoincrement=True,
+)
+
 staff_accounts = sa.Table(
     "staff_accounts",
     metadata,

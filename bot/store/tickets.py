@@ -1,7 +1,7 @@
-"""Tickets: a visitor's request to staff, its status, its history (events) and its card in the
-Telegram staff group.
+"""Tickets: a visitor's request to staff, its status, its history (events), and the desk's
+messages about it in the Telegram staff group (its cards, the notes under them).
 
-A ticket's number is its id, shown to the visitor and to staff.
+A ticket's number is its id, shown to the visitor and to staff; it is never given again.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from bot.store import db
-from bot.store.tables import ticket_events, tickets, visitors
+from bot.store.queue import STAFF_GROUP, OutboxRow, PostKind, StaffPost, queue
+from bot.store.tables import outbox, staff_messages, ticket_events, tickets, visitors
 
 
 class TicketStatus(StrEnum):
@@ -107,6 +108,16 @@ _ACTIVE_TICKET = (
     .order_by(tickets.c.id.desc())
     .limit(1)
 )
+
+
+@dataclass(frozen=True)
+class StaffMessage:
+    """One of the desk's messages in the staff group, and the ticket it is about."""
+
+    ticket: int
+    kind: str  #: card | note | list
+    #: Why its ticket was deleted ("visitor", "retention"), if it was.
+    deleted: str | None
 
 
 async def add_event(
@@ -284,3 +295,129 @@ class TicketStore(db.StoreBase):
                 .order_by(tickets.c.id)
             )
             return [_ticket(row) for row in rows]
+
+    # -- the staff group's messages ----------------------------------------------------------
+
+    async def record_staff_message(
+        self, chat_id: int, message_id: int, kind: str, numbers: Sequence[int]
+    ) -> None:
+        """Remember that the desk's message ``message_id`` is about tickets ``numbers``: a card
+        or a note (one ticket), or a list. Staff replies are matched to tickets only this way.
+
+        A ticket deleted while its message was on its way is forgotten at once: the message
+        is queued to be edited like the others of a deleted ticket.
+        """
+        now = db.utcnow()
+        async with self._write() as conn:
+            await conn.execute(
+                db.insert_or_skip(conn, staff_messages),
+                [
+                    {
+                        "chat_id": chat_id,
+                        "message_id": message_id,
+                        "ticket_id": number,
+                        "kind": kind,
+                        "created_at": now,
+                    }
+                    for number in numbers
+                ],
+            )
+            gone = sa.select(tickets.c.id).where(tickets.c.id.in_(list(numbers)))
+            missing = set(numbers) - {int(row.id) for row in await conn.execute(gone)}
+            if missing:
+                await forget_tickets(conn, sorted(missing), reason=None)
+
+    async def staff_message(self, chat_id: int, message_id: int) -> StaffMessage | None:
+        """What the desk's message ``message_id`` in the staff group is about (a list names
+        several tickets: the first is given, with kind "list")."""
+        async with self._read() as conn:
+            row = (
+                await conn.execute(
+                    sa.select(
+                        staff_messages.c.ticket_id, staff_messages.c.kind, staff_messages.c.deleted
+                    )
+                    .where(
+                        staff_messages.c.chat_id == chat_id,
+                        staff_messages.c.message_id == message_id,
+                    )
+                    .order_by(staff_messages.c.id)
+                    .limit(1)
+                )
+            ).first()
+        return StaffMessage(int(row.ticket_id), row.kind, row.deleted) if row else None
+
+
+async def forget_tickets(
+    conn: db.DatabaseConnection, numbers: Sequence[int] | sa.Select[Any], reason: str | None
+) -> None:
+    """Before tickets are deleted: every message the desk posted about them in the staff group
+    is queued to be edited to say they were deleted (a bot may edit its messages for ever but
+    delete them only for 48 hours), and what was still to be posted about them (a card, a
+    note holding the visitor's words) is dropped. The record of which message was about which
+    ticket stays, marked with ``reason``, so that a staff reply to one is told why it went
+    nowhere.
+    """
+    ids = numbers if isinstance(numbers, sa.Select) else list(numbers)
+    now = db.utcnow()
+    shown = await conn.execute(
+        sa.select(staff_messages).where(
+            staff_messages.c.ticket_id.in_(ids), staff_messages.c.deleted.is_(None)
+        )
+    )
+    for row in shown:
+        post = StaffPost(
+            PostKind.REDACT,
+            int(row.ticket_id),
+            message_id=int(row.message_id),
+            shown=row.kind,
+            reason=reason,
+        )
+        await queue(
+            conn,
+            OutboxRow(
+                f"redact:{row.id}",
+                0,
+                STAFF_GROUP,
+                str(row.chat_id),
+                post.encode(),
+                ticket_id=int(row.ticket_id),
+            ),
+            now,
+        )
+    # A card posted before the desk recorded its messages (migration 0007) is known only as
+    # its ticket's current card, in the staff group of the day (an empty chat id).
+    unrecorded = await conn.execute(
+        sa.select(tickets.c.id, tickets.c.card_message_id).where(
+            tickets.c.id.in_(ids),
+            tickets.c.card_message_id.is_not(None),
+            ~sa.exists().where(
+                staff_messages.c.ticket_id == tickets.c.id,
+                staff_messages.c.message_id == tickets.c.card_message_id,
+            ),
+        )
+    )
+    for row in unrecorded:
+        post = StaffPost(
+            PostKind.REDACT,
+            int(row.id),
+            message_id=int(row.card_message_id),
+            shown="card",
+            reason=reason,
+        )
+        await queue(
+            conn,
+            OutboxRow(f"redact-card:{row.id}", 0, STAFF_GROUP, "", post.encode(), ticket_id=row.id),
+            now,
+        )
+    await conn.execute(
+        staff_messages.update()
+        .where(staff_messages.c.ticket_id.in_(ids), staff_messages.c.deleted.is_(None))
+        .values(deleted=reason or "deleted")
+    )
+    await conn.execute(
+        outbox.delete().where(
+            outbox.c.channel == STAFF_GROUP,
+            outbox.c.ticket_id.in_(ids),
+            outbox.c.source.not_like("redact%"),
+        )
+    )

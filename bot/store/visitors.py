@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from bot.store import db
 from bot.store.tables import messages, outbox, ticket_events, tickets, visitors
-from bot.store.tickets import ACTIVE
+from bot.store.tickets import ACTIVE, forget_tickets
 
 
 @dataclass(frozen=True)
@@ -334,20 +334,24 @@ class VisitorStore(db.StoreBase):
     # -- deletion --------------------------------------------------------------------------
 
     async def delete_visitor(self, visitor_id: int) -> None:
-        """Everything stored about one visitor, gone (the visitor's /delete)."""
+        """Everything stored about one visitor, gone (the visitor's /delete); the desk's
+        messages about them in the staff group are queued to be edited to say so."""
         async with self._write() as conn:
-            await delete_visitors(conn, [visitor_id])
+            await delete_visitors(conn, [visitor_id], reason="visitor")
 
 
-async def delete_visitors(conn: db.DatabaseConnection, visitor_ids: list[int]) -> None:
-    """Delete the visitors and all they left (also run by the retention purge)."""
+async def delete_visitors(
+    conn: db.DatabaseConnection, visitor_ids: list[int], *, reason: str
+) -> None:
+    """Delete the visitors and all they left (also run by the retention purge, ``reason``
+    "retention"; a visitor's own /delete is "visitor")."""
     # Children first: SQLite enforces no foreign keys unless asked, so cascades are explicit.
     ticket_ids = sa.select(tickets.c.id).where(tickets.c.visitor_id.in_(visitor_ids))
-    # Messages already sent to them (what is still pending, such as the confirmation of a
-    # /delete, is still sent).
+    await forget_tickets(conn, ticket_ids, reason)
+    # Every message to them, sent or not (a staff answer still waiting holds what staff wrote
+    # to them). The confirmation of a /delete is queued after this, in the same transaction.
     await conn.execute(
         outbox.delete().where(
-            outbox.c.status != "pending",
             sa.exists().where(
                 visitors.c.id.in_(visitor_ids),
                 visitors.c.channel == outbox.c.channel,

@@ -105,6 +105,6 @@ async def test_every_sqlite_table_that_should_never_reuse_an_id_has_autoincremen
         for table in metadata.tables.values()
         if table.dialect_options["sqlite"]["autoincrement"]
     }
-    assert {"tickets", "messages"} <= wanted
+    assert {"tickets", "messages", "staff_messages"} <= wanted
     missing = {name for name in wanted if "AUTOINCREMENT" not in created[name]}
     assert not missing
