@@ -103,6 +103,7 @@ class StoreBase:
         )
         #: Group commits drained before the engine goes (parts of the store add theirs).
         self._group_commits: list[GroupCommit[Any, Any]] = [self._shared]
+        self._checkpoint_due = False
 
     @contextlib.asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[None]:
@@ -123,6 +124,7 @@ class StoreBase:
                 yield
             finally:
                 _unit_of_work.reset(token)
+        await self._after_commit()
 
     def _ambient(self) -> DatabaseConnection | None:
         """The connection of this store's unit of work the current task is in, if any."""
@@ -170,6 +172,7 @@ class StoreBase:
             return
         async with self.engine.begin() as conn:
             yield conn
+        await self._after_commit()
 
     @contextlib.asynccontextmanager
     async def _read(self) -> AsyncIterator[DatabaseConnection]:
@@ -179,6 +182,28 @@ class StoreBase:
             return
         async with self.engine.connect() as conn:
             yield conn
+
+    def _deleted_something(self) -> None:
+        """Called inside the transaction that deletes what a visitor wrote: once it commits,
+        SQLite's write-ahead log is checkpointed and emptied, so that the deleted text is
+        left neither there nor in the database file (secure_delete zeroes deleted content
+        in the pages; the log would otherwise keep the older pages for a while)."""
+        if self.engine.dialect.name == "sqlite":
+            self._checkpoint_due = True
+
+    async def _after_commit(self) -> None:
+        if not self._checkpoint_due:
+            return
+        self._checkpoint_due = False
+        try:
+            async with self.engine.connect() as conn:
+                busy = (await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")).one()[0]
+        except Exception:
+            logger.warning("checkpoint after a deletion failed", exc_info=True)
+            return
+        if busy:
+            # Another process (a command-line `staff add`) was reading: the next one will do.
+            logger.warning("checkpoint after a deletion could not finish: the log is in use")
 
     async def close(self) -> None:
         # Webhooks and sends already waiting on a commit get their answer before the engine
@@ -245,6 +270,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA busy_timeout=1000")
+    # What is deleted (a visitor's /delete, the retention purge) is overwritten with zeros,
+    # not left in free pages of the file.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 

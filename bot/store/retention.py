@@ -84,4 +84,5 @@ class RetentionStore(db.StoreBase):
                     staff_messages.c.deleted.is_not(None), staff_messages.c.created_at < cutoff
                 )
             )
+            self._deleted_something()
         return len(stale)

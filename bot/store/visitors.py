@@ -338,6 +338,7 @@ class VisitorStore(db.StoreBase):
         messages about them in the staff group are queued to be edited to say so."""
         async with self._write() as conn:
             await delete_visitors(conn, [visitor_id], reason="visitor")
+            self._deleted_something()
 
 
 async def delete_visitors(

@@ -5,6 +5,8 @@ is told why.
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -119,3 +121,42 @@ async def test_delete_edits_the_desks_messages_about_the_visitor_in_the_staff_gr
         "(A list of requests: removed, as request #1 in it was deleted at the visitor's request.)"
     )
     assert not any(c.method == "deleteMessage" for c in desk.telegram.calls)
+
+
+async def test_delete_leaves_no_trace_of_the_visitors_words_in_the_database_files(
+    staff_desk: Desk,
+) -> None:
+    desk = staff_desk
+    words = "P7Q3-passport-Z9X4"
+    await _say(desk, ANN, "I want to talk to a person, please")
+    await _say(desk, ANN, f"My passport number is {words}")
+    await _say(desk, ANN, "/delete")
+    # A staff answer LINE does not take yet waits in the outbox, holding her number too.
+    desk.line.fail_next(1000, 500, path=PUSH)
+    [card] = cards(desk, 1)
+    answer = staff_message(f"Got {words}, thanks", reply_to=card.message_id)
+    assert (await desk.post_telegram(answer)).status == 200
+    await desk.line.wait_for(PUSH)
+
+    replies = len(desk.line.calls_to(REPLY))
+    confirm = line_body(line_postback("delete:yes", user_id=ANN))
+    assert (await desk.post_line(confirm)).status == 200
+    await desk.line.wait_for(REPLY, replies + 1)
+    await desk.settle()  # the waiting answer went with the rest: nothing is left to send
+    tried = len(desk.line.calls_to(PUSH))
+    await asyncio.sleep(1.5)
+    assert len(desk.line.calls_to(PUSH)) == tried
+
+    database = str(desk.settings.database_url).split("///", 1)[1]
+    for name, content in _files(database).items():
+        assert words.encode() not in content, name
+
+
+def _files(database: str) -> dict[str, bytes]:
+    """The SQLite database file and its write-ahead log, as they are on disk."""
+    found = {}
+    for path in (Path(database), Path(database + "-wal")):
+        if path.exists():
+            found[path.name] = path.read_bytes()
+    assert Path(database).name in found
+    return found
