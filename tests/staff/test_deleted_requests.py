@@ -22,6 +22,7 @@ from tests.staff.staff_group import (
     store,
     to_chat,
 )
+from tests.staff.test_console import _signed_in as signed_in
 
 ANN = "U0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a"
 BOB = "U0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b"
@@ -160,3 +161,18 @@ def _files(database: str) -> dict[str, bytes]:
             found[path.name] = path.read_bytes()
     assert Path(database).name in found
     return found
+
+
+async def test_a_console_tab_left_open_on_a_deleted_request_answers_nobody(desk: Desk) -> None:
+    token = await signed_in(desk)
+    await _say(desk, ANN, "I want to talk to a person about my residence permit")
+    assert (await desk.client.get("/staff/tickets/1")).status == 200  # the tab is opened
+    await _delete_everything(desk, ANN)
+    await _say(desk, BOB, "talk to a human please")
+
+    late = await desk.client.post(
+        "/staff/tickets/1/reply", data={"csrf": token, "text": "Your permit is ready, Ann."}
+    )
+    assert late.status == 404
+    await desk.settle()
+    assert desk.line.calls_to(PUSH) == []
