@@ -437,16 +437,21 @@ class Pipeline:
         deliverer = self.deliverers.get(item.channel)
         if deliverer is None:
             return _Sent(False, None, f"channel {item.channel} is not configured")
-        # Fresh is counted from the webhook's acceptance, not from queueing: after a restart
-        # an old token must not be mistaken for one the interrupted try spent.
-        fresh = item.reply_by is not None and utcnow() < item.reply_by
-        # A try that ended with no outcome recorded (the server was killed while sending) may
-        # have delivered the reply. The reply API has no retry key, but its token works once:
-        # try it again, and a spent token means the interrupted try got through.
-        interrupted = item.attempts > 1 and item.last_error is None
-        token = item.reply_token if fresh and (item.attempts == 1 or interrupted) else None
-        if item.channel == Channel.TELEGRAM.value and item.attempts == 1:
-            token = item.reply_token  # a callback-query id: acknowledged on the first try only
+        first_try = item.attempts == 1
+        if item.channel == Channel.TELEGRAM.value:
+            # A callback-query id: acknowledged on the first try only.
+            token = item.reply_token if first_try else None
+        else:
+            # Fresh is counted from the webhook's acceptance, not from queueing: after a
+            # restart an old token must not be mistaken for one an earlier try spent.
+            fresh = item.reply_by is not None and utcnow() < item.reply_by
+            # While it is fresh, every try uses the reply token. The reply API takes no retry
+            # key, and a try whose outcome is unknown may have got through: LINE failed after
+            # delivering it, the connection broke, the server that sent it was killed. LINE
+            # refuses a token used before, so on a later try that refusal says an earlier one
+            # was delivered; pushing instead would show the visitor the answer twice. Only on
+            # the first try does a refused token mean it is no good: then it is pushed.
+            token = item.reply_token if fresh else None
 
         async def part_sent(parts: int) -> None:
             await self.store.outbox_progress(item.id, parts)
@@ -458,7 +463,7 @@ class Pipeline:
                 decode_replies(item.payload),
                 token,
                 item.retry_key,
-                push_if_token_spent=not (interrupted and token is not None),
+                push_if_token_spent=first_try,
                 parts_sent=item.parts_sent,
                 on_part_sent=part_sent,
             ),
@@ -471,7 +476,7 @@ class Pipeline:
         try:
             await sending
         except ReplyTokenSpent:
-            logger.info("outbox %d: reply token spent by the interrupted try: delivered", item.id)
+            logger.info("outbox %d: reply token spent by an earlier try: delivered", item.id)
         except Exception as exc:
             verdict = classify(exc)
             # Retried through an outage of any length up to the window, then given up (and
