@@ -4,14 +4,24 @@ PostgreSQL database share the work and a crashed process's rows are taken up aga
 
 A row is leased to one worker until ``locked_until`` (``claim_inbox``, ``claim_outbox``); the
 worker then records what became of it (``finish_inbox``, ``mark_sent``, ``outbox_retry`` …).
+
+On PostgreSQL a lease also names the server process holding it (``leased_by``), and a server
+is known to be alive by an advisory lock it holds on a connection of its own: when a server is
+killed, its connection closes and PostgreSQL drops the lock at once, and the rows it held are
+taken up by another server at once, not a minute later when their leases run out. That matters
+for a reply the dead server may have sent: its LINE reply token is then still fresh, and tried
+again, a spent token says the reply got through (bot/delivery.py). SQLite serves one server
+process per file, which frees the leases a killed one left when it starts again.
 """
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 import json
 import logging
+import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,6 +29,7 @@ from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.store import db
 from bot.store.batching import GroupCommit
@@ -118,21 +129,107 @@ _FINISH_INBOX = (
 )
 
 
+#: The first key of the advisory locks that tell which servers are alive (the second is the
+#: server's own). Any fixed number, other than the migration lock's.
+_ALIVE = 7_215_343
+
+#: PostgreSQL's view of the locks held, as much of it as is read here.
+_PG_LOCKS = sa.table(
+    "pg_locks",
+    sa.column("locktype"),
+    sa.column("database"),
+    sa.column("classid"),
+    sa.column("objid"),
+    sa.column("objsubid"),
+    sa.column("granted"),
+)
+_LIVE_SERVERS = sa.select(sa.cast(_PG_LOCKS.c.objid, sa.BigInteger)).where(
+    _PG_LOCKS.c.locktype == "advisory",
+    _PG_LOCKS.c.classid == _ALIVE,
+    _PG_LOCKS.c.objsubid == 2,
+    _PG_LOCKS.c.granted,
+    _PG_LOCKS.c.database
+    == sa.select(sa.column("oid"))
+    .select_from(sa.table("pg_database", sa.column("datname")))
+    .where(sa.column("datname") == sa.func.current_database())
+    .scalar_subquery(),
+)
+
+
+class LeaseHolder:
+    """This server process, as the leases it takes name it on PostgreSQL: a key of its own,
+    and a session-level advisory lock on it, held on a connection kept open for the purpose
+    for as long as the server runs."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._connection: AsyncConnection | None = None
+        self._turn = asyncio.Lock()
+        self.key = 0
+
+    async def hold(self, lost: int) -> None:
+        """Take a new key and its lock, the key ``lost`` being no longer held: at the first
+        claim, or when the lock went with its connection (the rows leased under the old key
+        may already have been taken up by another server). The inbox and the outbox claim
+        at the same moment: the second to find the key lost finds it replaced."""
+        async with self._turn:
+            if self.key != lost:
+                return
+            await self.close()
+            connection = await self._engine.connect()
+            try:
+                while True:
+                    key = secrets.randbelow(2**31 - 1) + 1
+                    taken = (
+                        await connection.execute(
+                            # Session-level: it outlives the transaction, not the connection.
+                            sa.select(sa.func.pg_try_advisory_lock(_ALIVE, key))
+                        )
+                    ).scalar_one()
+                    await connection.commit()
+                    if taken:
+                        break
+            except BaseException:
+                await connection.close()
+                raise
+            self._connection = connection
+            self.key = key
+        logger.info("leases on this database are held as server %d", key)
+
+    async def close(self) -> None:
+        if self._connection is not None:
+            connection, self._connection = self._connection, None
+            try:
+                await connection.close()  # the lock goes with its connection
+            except Exception:
+                logger.warning("closing the lease holder's connection failed", exc_info=True)
+
+
 async def _claim(
-    conn: db.DatabaseConnection, table: sa.Table, due: Any, limit: int, lease: dt.timedelta
+    conn: db.DatabaseConnection,
+    table: sa.Table,
+    due: Any,
+    limit: int,
+    lease: dt.timedelta,
+    holder: LeaseHolder | None,
 ) -> list[Any]:
     """Lease up to ``limit`` due rows to this worker. On PostgreSQL, rows another replica holds
-    are skipped (FOR UPDATE SKIP LOCKED); SQLite has one writer, so the lease alone suffices."""
+    are skipped (FOR UPDATE SKIP LOCKED), unless that replica is gone (see LeaseHolder); SQLite
+    has one writer, so the lease alone suffices."""
     now = db.utcnow()
+    free = [table.c.locked_until.is_(None), table.c.locked_until < now]
+    if holder is not None:
+        mine = holder.key
+        alive = {int(key) for key in (await conn.execute(_LIVE_SERVERS)).scalars()}
+        if mine not in alive:
+            await holder.hold(lost=mine)  # the first claim, or the lock went with its connection
+            alive.add(holder.key)
+        free.append(table.c.leased_by.not_in(sorted(alive)))
     ids = [
         row.id
         for row in await conn.execute(
             sa.select(table.c.id)
-            .where(
-                table.c.status == "pending",
-                due,
-                sa.or_(table.c.locked_until.is_(None), table.c.locked_until < now),
-            )
+            .where(table.c.status == "pending", due, sa.or_(*free))
             .order_by(table.c.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -143,7 +240,11 @@ async def _claim(
     await conn.execute(
         table.update()
         .where(table.c.id.in_(ids))
-        .values(locked_until=now + lease, attempts=table.c.attempts + 1)
+        .values(
+            locked_until=now + lease,
+            leased_by=holder.key if holder is not None else None,
+            attempts=table.c.attempts + 1,
+        )
     )
     return list(
         await conn.execute(sa.select(table).where(table.c.id.in_(ids)).order_by(table.c.id))
@@ -183,6 +284,12 @@ class QueueStore(db.StoreBase):
             self._mark_sent, "sent"
         )
         self._group_commits[:0] = [self._accepts, self._deliveries]
+        self._holder = LeaseHolder(self.engine) if isinstance(self.engine, AsyncEngine) else None
+
+    async def close(self) -> None:
+        if self._holder is not None:
+            await self._holder.close()
+        await super().close()
 
     # -- the inbox -------------------------------------------------------------------------
 
@@ -235,7 +342,7 @@ class QueueStore(db.StoreBase):
 
     async def claim_inbox(self, limit: int, lease: dt.timedelta) -> list[InboxItem]:
         async with self._write() as conn:
-            rows = await _claim(conn, inbox, sa.true(), limit, lease)
+            rows = await _claim(conn, inbox, sa.true(), limit, lease, self._holder)
         return [
             InboxItem(r.id, r.channel, r.payload, r.attempts, db.aware(r.created_at)) for r in rows
         ]
@@ -274,7 +381,9 @@ class QueueStore(db.StoreBase):
 
     async def claim_outbox(self, limit: int, lease: dt.timedelta) -> list[OutboxItem]:
         async with self._write() as conn:
-            rows = await _claim(conn, outbox, outbox.c.next_attempt_at <= db.utcnow(), limit, lease)
+            rows = await _claim(
+                conn, outbox, outbox.c.next_attempt_at <= db.utcnow(), limit, lease, self._holder
+            )
         return [
             OutboxItem(
                 r.id,
@@ -374,7 +483,8 @@ class QueueStore(db.StoreBase):
 
         SQLite serves one server process per database file, so at start-up every lease in it
         belongs to a process that is gone. On PostgreSQL a lease may be a live replica's: there a
-        dead replica's leases simply run out. Returns how many rows were freed.
+        dead replica's leases are known by its lock (see LeaseHolder). Returns how many rows
+        were freed.
         """
         if self.engine.dialect.name != "sqlite":
             return 0

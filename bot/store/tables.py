@@ -163,6 +163,9 @@ inbox = sa.Table(
     sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
     #: A worker holds the row until then; a crashed worker's rows are taken up after it.
     sa.Column("locked_until", sa.DateTime(timezone=True)),
+    #: Which server process holds it (PostgreSQL; see bot/store/queue.py): a dead one's rows
+    #: are taken up at once, without waiting for locked_until.
+    sa.Column("leased_by", sa.Integer),
     sa.Column("last_error", sa.Text),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("processed_at", sa.DateTime(timezone=True)),
@@ -196,6 +199,7 @@ outbox = sa.Table(
     sa.Column("parts_sent", sa.Integer, nullable=False, server_default="0"),
     sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("locked_until", sa.DateTime(timezone=True)),
+    sa.Column("leased_by", sa.Integer),
     sa.Column("last_error", sa.Text),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("sent_at", sa.DateTime(timezone=True)),

@@ -593,6 +593,33 @@ async def test_an_expired_lease_is_taken_up_again(store: Store) -> None:
     assert again.attempts == 2
 
 
+async def test_a_stopped_servers_leases_are_taken_up_at_once(database_url: str) -> None:
+    """Not when the leases run out: a reply it may have sent is still worth trying again
+    with its token then (bot/delivery.py)."""
+    first = await Store.open(database_url)
+    await first.accept_event("line", "e1", "{}")
+    await first.enqueue([OutboxRow("inbox:1", 0, "line", "U1", '["answer"]')])
+    [held_in] = await first.claim_inbox(10, dt.timedelta(minutes=10))
+    [held_out] = await first.claim_outbox(10, dt.timedelta(minutes=10))
+    second = await Store.open(database_url)
+    try:
+        if sa.make_url(database_url).get_backend_name() == "postgresql":
+            # Another replica, while the first one runs, leaves its rows alone.
+            assert await second.claim_inbox(10, dt.timedelta(minutes=1)) == []
+            assert await second.claim_outbox(10, dt.timedelta(minutes=1)) == []
+            await first.close()  # or killed: its connections close, and its lock goes
+        else:
+            # SQLite serves one server a file: the next one starts after it stopped.
+            await first.close()
+            assert await second.release_leases() == 2
+        [taken_in] = await second.claim_inbox(10, dt.timedelta(minutes=1))
+        [taken_out] = await second.claim_outbox(10, dt.timedelta(minutes=1))
+        assert (taken_in.id, taken_in.attempts) == (held_in.id, 2)
+        assert (taken_out.id, taken_out.attempts) == (held_out.id, 2)
+    finally:
+        await second.close()
+
+
 async def test_outbox_queues_once_and_retries(store: Store) -> None:
     rows = [
         OutboxRow("staff:1:5", 0, "line", "U1", '["one"]', ticket_id=1),
