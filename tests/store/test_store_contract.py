@@ -26,7 +26,7 @@ from bot.store import (
 )
 from bot.store.db import utcnow
 from bot.store.migrate import alembic_config
-from bot.store.queue import OutboxRow
+from bot.store.queue import STAFF_GROUP, OutboxRow, PostKind, StaffPost
 from bot.store.tables import (
     inbox,
     messages,
@@ -38,6 +38,7 @@ from bot.store.tables import (
     tickets,
     visitors,
 )
+from bot.store.tickets import StaffMessage
 
 TAIPEI = dt.timezone(dt.timedelta(hours=8))
 LONG_AGO = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
@@ -780,6 +781,48 @@ async def _max_id(store: Store, table: sa.Table) -> int:
 async def _min_id(store: Store, table: sa.Table) -> int:
     async with store.engine.connect() as conn:
         return int((await conn.execute(sa.select(sa.func.min(table.c.id)))).scalar_one())
+
+
+async def test_staff_group_messages_are_found_by_id_and_edited_when_their_ticket_goes(
+    store: Store,
+) -> None:
+    chat = -1001987654321
+    ann, ann_ticket = await _visitor_with_everything(store, "ann")
+    _, bob_ticket = await _visitor_with_everything(store, "bob")
+    await store.record_staff_message(chat, 2**40, "card", [ann_ticket])
+    await store.record_staff_message(chat, 11, "note", [ann_ticket])
+    await store.record_staff_message(chat, 12, "list", [bob_ticket, ann_ticket])
+    # Her note still waiting to be posted holds her words.
+    note = StaffPost(PostKind.NOTE, ann_ticket, "my passport is P123")
+    await store.enqueue(
+        [OutboxRow("inbox:9", 1, STAFF_GROUP, str(chat), note.encode(), ticket_id=ann_ticket)]
+    )
+    assert await store.staff_message(chat, 2**40) == StaffMessage(ann_ticket, "card", None)
+    assert await store.staff_message(chat, 12) == StaffMessage(bob_ticket, "list", None)
+    assert await store.staff_message(chat + 1, 11) is None  # another chat's message 11
+    assert await store.staff_message(chat, 13) is None
+
+    await store.delete_visitor(ann)
+
+    assert await store.staff_message(chat, 11) == StaffMessage(ann_ticket, "note", "visitor")
+    assert await store.staff_message(chat, 12) == StaffMessage(bob_ticket, "list", None)
+    edits = {
+        (post.message_id, post.shown, post.reason)
+        for post in (
+            StaffPost.decode(item.payload)
+            for item in await store.claim_outbox(10, dt.timedelta(minutes=1))
+        )
+    }
+    assert edits == {(2**40, "card", "visitor"), (11, "note", "visitor"), (12, "list", "visitor")}
+
+    # Posted while she was being deleted: edited at once.
+    await store.record_staff_message(chat, 14, "note", [ann_ticket])
+    [late] = await store.claim_outbox(10, dt.timedelta(minutes=1))
+    assert StaffPost.decode(late.payload) == StaffPost(
+        PostKind.REDACT, ann_ticket, message_id=14, shown="note", reason=None
+    )
+    assert await store.staff_message(chat, 14) == StaffMessage(ann_ticket, "note", "deleted")
+    assert await store.ticket(bob_ticket) is not None
 
 
 async def test_purge_removes_silent_visitors_but_keeps_active_tickets(store: Store) -> None:
