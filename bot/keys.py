@@ -15,15 +15,17 @@ from bot.channels.line import LineChannel
 from bot.channels.telegram import TelegramChannel
 from bot.delivery import Pipeline
 from bot.desk import Desk
-from bot.kb.loader import KnowledgeBase
+from bot.kb.live import LiveKnowledge
 from bot.metrics import Metrics
+from bot.ratelimit import AddressBudget
 from bot.settings import Settings
 from bot.staff.relay import Relay
 from bot.staff.telegram_group import StaffGroup
 from bot.store import Store
 
 SETTINGS = web.AppKey("settings", Settings)
-KB = web.AppKey("kb", KnowledgeBase)
+#: The knowledge base and matcher answers come from; replaced in place by a reload.
+KNOWLEDGE = web.AppKey("knowledge", LiveKnowledge)
 STORE = web.AppKey("store", Store)
 DESK = web.AppKey("desk", Desk)
 LINE = web.AppKey("line", LineChannel)
@@ -34,3 +36,6 @@ RELAY = web.AppKey("relay", Relay)
 PIPELINE = web.AppKey("pipeline", Pipeline)
 METRICS = web.AppKey("metrics", Metrics)
 STAFF_GROUP = web.AppKey("staff_group", StaffGroup)
+#: The web chat's per-address budgets of messages and of new tickets.
+WEB_MESSAGES = web.AppKey("web_messages", AddressBudget)
+WEB_TICKETS = web.AppKey("web_tickets", AddressBudget)

@@ -35,6 +35,9 @@ class Inbound:
     event_id: str | None = None
     reply_token: str | None = None
     display_name: str | None = None
+    #: A message in a group or room chat (LINE), not a private conversation: ``user_id`` is
+    #: the group's or room's id, which replies and pushes go to.
+    group: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,9 @@ class Reply:
     #: Structured contacts for rich cards (LINE Flex, Telegram location); ``text`` stays complete.
     contacts: tuple[Contact, ...] = ()
     lang: Lang = Lang.EN
+    #: An emergency: shown so that it cannot be missed (a red card), its contacts' numbers
+    #: as tap-to-call (LINE, web) or copy (Telegram) buttons.
+    urgent: bool = False
 
 
 class NoticeKind(StrEnum):

@@ -45,6 +45,21 @@ class Situation(StrEnum):
     SCAM = "scam"
 
 
+#: The numbers to call for each situation, the one to call first first (topics.yaml,
+#: contact.emergency: "which number first, by situation"; the order is the desk's policy).
+NUMBERS: dict[Situation, tuple[str, ...]] = {
+    Situation.FIRE: ("119",),
+    Situation.MEDICAL: ("119",),
+    Situation.SUICIDE: ("1925", "1995", "119"),
+    Situation.ABUSE: ("113", "110"),
+    Situation.CRIME: ("110",),
+    Situation.ACCIDENT: ("110", "119"),
+    Situation.SCAM: ("165", "110"),
+}
+#: An answer names at most this many numbers: in an emergency a long list is a list to read.
+MAX_NUMBERS = 3
+
+
 @dataclass(frozen=True)
 class Emergency:
     """The situations a message describes, most urgent first."""
@@ -56,6 +71,12 @@ class Emergency:
     @property
     def lead(self) -> Situation:
         return self.situations[0]
+
+    @property
+    def numbers(self) -> tuple[str, ...]:
+        """The numbers to give, the one to call first first, without repeats."""
+        ordered = dict.fromkeys(n for s in self.situations for n in NUMBERS[s])
+        return tuple(ordered)[:MAX_NUMBERS]
 
 
 @dataclass(frozen=True)

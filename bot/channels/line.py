@@ -35,6 +35,7 @@ from linebot.v3.messaging import (
 )
 from linebot.v3.webhooks import (
     FollowEvent,
+    JoinEvent,
     MessageEvent,
     PostbackEvent,
     TextMessageContent,
@@ -135,6 +136,42 @@ def contact_bubble(contacts: tuple[Contact, ...], lang: Lang) -> FlexMessage:
     return _OnceFlexMessage(alt_text=alt_text, contents=bubble)
 
 
+#: Red enough to be seen at once, with white text at a contrast above 4.5:1.
+EMERGENCY_RED = "#B3261E"
+
+
+def emergency_bubble(reply: Reply) -> FlexMessage:
+    """An emergency as one red card: what to do, then a call button for each number."""
+    authored = "en" if reply.lang is Lang.EN else "zh-Hant"
+    heading = "Emergency" if reply.lang is Lang.EN else "緊急求助"
+    buttons = [
+        FlexButton(
+            action=URIAction(
+                label=_label(f"☎ {contact.phone} {contact.name.get(authored)}"),
+                uri=tel_uri(contact.phone),
+            ),
+            style="primary",
+            color=EMERGENCY_RED,
+            height="sm",
+        )
+        for contact in reply.contacts[:4]
+        if contact.phone
+    ]
+    bubble = FlexBubble(
+        header=FlexBox(
+            layout="vertical",
+            background_color=EMERGENCY_RED,
+            contents=[FlexText(text=f"🚨 {heading}", color="#FFFFFF", weight="bold", size="lg")],
+        ),
+        body=FlexBox(
+            layout="vertical",
+            contents=[FlexText(text=reply.text[:2000], wrap=True, size="md", weight="bold")],
+        ),
+        footer=FlexBox(layout="vertical", spacing="sm", contents=buttons) if buttons else None,
+    )
+    return _OnceFlexMessage(alt_text=reply.text[:400], contents=bubble)
+
+
 def _once(cache: dict[tuple[Any, ...], Any], key: tuple[Any, ...], build: Any) -> Any:
     if key not in cache:
         cache[key] = build()
@@ -193,6 +230,9 @@ def to_line_messages(replies: list[Reply]) -> list[Any]:
 def _line_messages(replies: tuple[Reply, ...]) -> tuple[Any, ...]:
     messages: list[Any] = []
     for reply in replies:
+        if reply.urgent:
+            messages.append(emergency_bubble(reply))
+            continue
         for chunk in split_utf16(reply.text, TEXT_LIMIT) or [" "]:
             messages.append(_OnceTextMessage(text=chunk))
         if reply.contacts and any(c.phone or c.url or c.address for c in reply.contacts):
@@ -278,7 +318,8 @@ class LineChannel:
             events = self._parser.parse(text, signature)
         except InvalidSignatureError as exc:
             raise WebhookRejected(401, "invalid X-Line-Signature") from exc
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError, RecursionError) as exc:
+            # RecursionError: a body nested thousands deep, in the SDK's JSON or models.
             raise WebhookRejected(
                 400, f"malformed LINE webhook body: {type(exc).__name__}"
             ) from exc
@@ -292,15 +333,25 @@ class LineChannel:
     @staticmethod
     def _convert(event: Any) -> Inbound | None:
         source = getattr(event, "source", None)
-        user_id = getattr(source, "user_id", None)
-        if not user_id:
-            return None  # group/room events without a user, unknown events: nothing to answer
         common: dict[str, Any] = {
             "channel": Channel.LINE,
-            "user_id": user_id,
             "event_id": getattr(event, "webhook_event_id", None),
             "reply_token": getattr(event, "reply_token", None),
         }
+        if getattr(source, "type", None) in ("group", "room"):
+            # Not a private conversation: the group (or room) is who is answered, never the
+            # member who wrote (the desk keeps nothing of it and opens no ticket).
+            chat_id = getattr(source, "group_id", None) or getattr(source, "room_id", None)
+            if not chat_id:
+                return None
+            common.update(user_id=chat_id, group=True)
+            if isinstance(event, JoinEvent):
+                return Inbound(kind=InboundKind.FOLLOW, **common)
+        else:
+            user_id = getattr(source, "user_id", None)
+            if not user_id:
+                return None  # unknown events without a user: nothing to answer
+            common["user_id"] = user_id
         if isinstance(event, MessageEvent):
             if isinstance(event.message, TextMessageContent):
                 return Inbound(kind=InboundKind.TEXT, text=event.message.text, **common)

@@ -11,6 +11,7 @@ import asyncio
 import datetime as dt
 import html
 import logging
+import re
 from collections.abc import Callable
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -27,6 +28,9 @@ CLOSE = "close:"
 _CHANNEL_NAMES = {"line": "LINE", "telegram": "Telegram", "web": "Web chat"}
 #: The event that records who brought a ticket to its status (shown on the card).
 _STATUS_ACTIONS = {TicketStatus.ANSWERED: "replied", TicketStatus.CLOSED: "closed"}
+#: Ticket numbers in buttons have at most 9 digits (the console's routes say the same): a
+#: longer one is no ticket, and would overflow the database's integer.
+_NUMBER = re.compile(r"\d{1,9}")
 #: How a deleted ticket's messages say why it was deleted (None: not known).
 _DELETED = {
     "visitor": "deleted at the visitor's request",
@@ -205,7 +209,11 @@ class StaffGroup:
             await self._button(update)
             return
         message = update.message
-        if message is None or not message.text:
+        if message is None:
+            return
+        if not message.text:
+            if message.reply_to_message is not None:
+                await self._media_not_relayed(message)
             return
         staff = _staff_name(message.from_user)
         command = message.text.strip().split(maxsplit=1)[0].split("@", 1)[0].lower()
@@ -217,43 +225,60 @@ class StaffGroup:
             await self._answer(message, message.reply_to_message, staff)
 
     async def _answer(self, message: Message, replied: Message, staff: str) -> None:
-        """A staff member replied to ``replied``: if it is one of the desk's cards or notes
-        (as recorded when it was posted; what a message says proves nothing), the answer goes
-        to that ticket's visitor; otherwise the staff member is told why it did not."""
         assert message.text is not None
-        found = await self.store.staff_message(self.chat_id, replied.message_id)
-        if found is None:
-            # A card posted before the desk recorded its messages is still its ticket's.
-            ticket = await self.store.ticket_by_card(replied.message_id)
-            if ticket is None:
-                if self._own(replied):
-                    await self._tell(
-                        message,
-                        "This message is not a request's card or note: the answer was not "
-                        "sent. Reply to the request's card, or answer in the console.",
-                    )
-                return  # a colleague's message: a conversation among staff
-        elif found.kind == "list":
-            await self._tell(
-                message,
-                "A list names several requests: the answer was not sent. Reply to the "
-                "request's card, or answer in the console.",
-            )
+        ticket = await self._replied_ticket(message, replied)
+        if ticket is None:
             return
-        else:
-            ticket = await self.store.ticket(found.ticket)
-            if ticket is None:
-                await self._tell(
-                    message,
-                    f"Request #{found.ticket} was {_deleted(found.deleted)}: "
-                    "the answer was not sent.",
-                )
-                return
         answered = await self.relay.reply(ticket.number, staff, message.text)
         if answered is None:
             await self._tell(
                 message, f"Request #{ticket.number} is closed; the answer was not sent."
             )
+
+    async def _media_not_relayed(self, message: Message) -> None:
+        """A photo, file or sticker answering a card: only text reaches visitors, so the staff
+        member is told at once rather than believing the visitor has it."""
+        assert message.reply_to_message is not None
+        ticket = await self._replied_ticket(message, message.reply_to_message)
+        if ticket is None:
+            return
+        await self._tell(
+            message,
+            f"Only text is relayed: this was not sent to the visitor of request "
+            f"#{ticket.number}. Write the answer as a text reply (a link to a shared file "
+            "works).",
+        )
+
+    async def _replied_ticket(self, message: Message, replied: Message) -> Ticket | None:
+        """The ticket a staff member's ``message`` answers, by replying to ``replied``: one of
+        the desk's cards or notes, as recorded when it was posted (what a message says proves
+        nothing). None, with the staff member told why, when it leads to no ticket; None
+        silently when ``replied`` is a colleague's (staff talking among themselves)."""
+        found = await self.store.staff_message(self.chat_id, replied.message_id)
+        if found is None:
+            # A card posted before the desk recorded its messages is still its ticket's.
+            ticket = await self.store.ticket_by_card(replied.message_id)
+            if ticket is None and self._own(replied):
+                await self._tell(
+                    message,
+                    "This message is not a request's card or note: the answer was not "
+                    "sent. Reply to the request's card, or answer in the console.",
+                )
+            return ticket
+        if found.kind == "list":
+            await self._tell(
+                message,
+                "A list names several requests: the answer was not sent. Reply to the "
+                "request's card, or answer in the console.",
+            )
+            return None
+        ticket = await self.store.ticket(found.ticket)
+        if ticket is None:
+            await self._tell(
+                message,
+                f"Request #{found.ticket} was {_deleted(found.deleted)}: the answer was not sent.",
+            )
+        return ticket
 
     def _own(self, message: Message) -> bool:
         """Whether the bot wrote ``message`` (a bot token starts with the bot's user id)."""
@@ -261,7 +286,12 @@ class StaffGroup:
         return author is not None and self.bot.token.startswith(f"{author.id}:")
 
     async def _tell(self, message: Message, text: str) -> None:
-        await self.bot.send_message(self.chat_id, text, reply_to_message_id=message.message_id)
+        await self.bot.send_message(
+            self.chat_id,
+            text,
+            reply_to_message_id=message.message_id,
+            allow_sending_without_reply=True,
+        )
 
     async def _button(self, update: Update) -> None:
         query = update.callback_query
@@ -269,20 +299,18 @@ class StaffGroup:
         data = query.data or ""
         staff = _staff_name(query.from_user)
         notice = "Unknown action"
-        try:
-            if data.startswith(CLAIM):
-                ticket = await self.relay.claim(int(data[len(CLAIM) :]), staff)
-                if ticket is None:
-                    notice = "No such request"
-                elif ticket.status is TicketStatus.CLOSED:
-                    notice = f"Request #{ticket.number} is already closed"
-                else:
-                    notice = f"Claimed #{ticket.number}"
-            elif data.startswith(CLOSE):
-                ticket = await self.relay.close(int(data[len(CLOSE) :]), staff)
-                notice = f"Closed #{ticket.number}" if ticket else "No such request"
-        except ValueError:
-            notice = "Unknown action"
+        action, _, number = data.partition(":")
+        if _NUMBER.fullmatch(number) and f"{action}:" == CLAIM:
+            ticket = await self.relay.claim(int(number), staff)
+            if ticket is None:
+                notice = "No such request"
+            elif ticket.status is TicketStatus.CLOSED:
+                notice = f"Request #{ticket.number} is already closed"
+            else:
+                notice = f"Claimed #{ticket.number}"
+        elif _NUMBER.fullmatch(number) and f"{action}:" == CLOSE:
+            ticket = await self.relay.close(int(number), staff)
+            notice = f"Closed #{ticket.number}" if ticket else "No such request"
         try:
             await self.bot.answer_callback_query(query.id, text=notice)
         except TelegramError as exc:

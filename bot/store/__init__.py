@@ -1,6 +1,6 @@
 """Persistence: SQLAlchemy Core tables and the async Store (SQLite by default, PostgreSQL too)."""
 
-from bot.store.staff import CLOSURE_FLAG
+from bot.store.staff import CLOSURE_FLAG, StaffAccount
 from bot.store.store import Store
 from bot.store.tickets import ACTIVE_STATUSES, Priority, Ticket, TicketEvent, TicketStatus
 from bot.store.visitors import Message, Role, UnansweredQuestion, Visitor, VisitorState
@@ -11,6 +11,7 @@ __all__ = [
     "Message",
     "Priority",
     "Role",
+    "StaffAccount",
     "Store",
     "Ticket",
     "TicketEvent",

@@ -384,7 +384,7 @@ async def forget_tickets(
             ),
             now,
         )
-    # A card posted before the desk recorded its messages (migration 0007) is known only as
+    # A card posted before the desk recorded its messages (migration 0008) is known only as
     # its ticket's current card, in the staff group of the day (an empty chat id).
     unrecorded = await conn.execute(
         sa.select(tickets.c.id, tickets.c.card_message_id).where(

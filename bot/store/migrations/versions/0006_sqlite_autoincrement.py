@@ -9,8 +9,8 @@ started past the highest id the database still holds or names anywhere.
 PostgreSQL needs nothing: a sequence never goes back (an id taken by a rolled-back insert is
 skipped, not given again).
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005_staff_sessions
 """
 
 from collections.abc import Sequence
@@ -18,8 +18,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005"
-down_revision: str | Sequence[str] | None = "0004"
+revision: str = "0006"
+down_revision: str | Sequence[str] | None = "0005_staff_sessions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

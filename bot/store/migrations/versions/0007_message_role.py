@@ -5,8 +5,8 @@ named "bot" never reached a web-chat visitor. Existing rows: inbound messages ar
 visitor's; outbound ones are staff answers where the relay logged them as such (decision
 "staff"), the bot's otherwise.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 """
 
 from collections.abc import Sequence
@@ -14,13 +14,13 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006"
-down_revision: str | Sequence[str] | None = "0005"
+revision: str = "0007"
+down_revision: str | Sequence[str] | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-#: A table rebuilt on SQLite keeps AUTOINCREMENT only when it is asked again (migration 0005).
+#: A table rebuilt on SQLite keeps AUTOINCREMENT only when it is asked again (migration 0006).
 KEEP_IDS = {"sqlite_autoincrement": True}
 
 

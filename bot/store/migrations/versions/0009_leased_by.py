@@ -5,8 +5,8 @@ leased by a server whose lock is gone (it was killed) is taken up at once by ano
 instead of when its lease runs out a minute later, when a LINE reply token sent by the dead
 server can no longer be tried again to learn whether its reply got through.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 """
 
 from collections.abc import Sequence
@@ -14,12 +14,12 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008"
-down_revision: str | Sequence[str] | None = "0007"
+revision: str = "0009"
+down_revision: str | Sequence[str] | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-#: A table rebuilt on SQLite keeps AUTOINCREMENT only when it is asked again (migration 0005).
+#: A table rebuilt on SQLite keeps AUTOINCREMENT only when it is asked again (migration 0006).
 KEEP_IDS = {"sqlite_autoincrement": True}
 
 
