@@ -52,7 +52,7 @@ class RetentionStore(db.StoreBase):
             await conn.execute(
                 ticket_events.delete().where(ticket_events.c.ticket_id.in_(old_tickets))
             )
-            await conn.execute(
+            words = await conn.execute(
                 messages.delete().where(
                     sa.or_(
                         messages.c.ticket_id.in_(old_tickets),
@@ -66,15 +66,15 @@ class RetentionStore(db.StoreBase):
                     )
                 )
             )
-            await conn.execute(tickets.delete().where(tickets.c.id.in_(old_tickets)))
+            gone = await conn.execute(tickets.delete().where(tickets.c.id.in_(old_tickets)))
             await conn.execute(
                 processed_events.delete().where(processed_events.c.received_at < cutoff)
             )
             # Finished deliveries are history; pending ones are kept whatever their age.
-            await conn.execute(
+            events = await conn.execute(
                 inbox.delete().where(inbox.c.status != "pending", inbox.c.created_at < cutoff)
             )
-            await conn.execute(
+            sent = await conn.execute(
                 outbox.delete().where(outbox.c.status != "pending", outbox.c.created_at < cutoff)
             )
             # Which staff-group message was about which deleted ticket is kept as long as
@@ -84,5 +84,6 @@ class RetentionStore(db.StoreBase):
                     staff_messages.c.deleted.is_not(None), staff_messages.c.created_at < cutoff
                 )
             )
-            self._deleted_something()
+            if stale or any(r.rowcount for r in (words, gone, events, sent)):
+                self._deleted_something()
         return len(stale)
