@@ -267,7 +267,7 @@ class Pipeline:
         self.outbox_ready.set()
         return True
 
-    def staff_rows(self, source: str, outcome: Outcome, first_seq: int = 1) -> list[OutboxRow]:
+    def staff_rows(self, source: str, outcome: Outcome) -> list[OutboxRow]:
         """What staff must hear of ``outcome`` (a new ticket, a follow-up, a cancellation), as
         outbox rows for the staff group: queued with the rest of the exchange, so that a
         notice that fails to reach the group is tried again, not lost."""
@@ -288,7 +288,8 @@ class Pipeline:
                 ).encode(),
                 ticket_id=notice.ticket_number,
             )
-            for seq, notice in enumerate(outcome.notices, start=first_seq)
+            # Sequence 0 is the visitor's answer to the same exchange.
+            for seq, notice in enumerate(outcome.notices, start=1)
         ]
 
     async def idle(self) -> bool:
@@ -435,8 +436,9 @@ class Pipeline:
         if item.channel == STAFF_GROUP:
             if self.staff is None:
                 return _Sent(False, None, "no staff group is configured")
-            chat = int(item.user_id) if item.user_id else self.staff.chat_id
-            return await self._try(item, self.staff.post(StaffPost.decode(item.payload), chat))
+            staff = self.staff
+            chat = int(item.user_id) if item.user_id else staff.chat_id
+            return await self._try(item, lambda: staff.post(StaffPost.decode(item.payload), chat))
         deliverer = self.deliverers.get(item.channel)
         if deliverer is None:
             return _Sent(False, None, f"channel {item.channel} is not configured")
@@ -461,7 +463,7 @@ class Pipeline:
 
         return await self._try(
             item,
-            deliverer.deliver(
+            lambda: deliverer.deliver(
                 item.user_id,
                 decode_replies(item.payload),
                 token,
@@ -472,12 +474,12 @@ class Pipeline:
             ),
         )
 
-    async def _try(self, item: OutboxItem, sending: Awaitable[None]) -> _Sent:
-        """Await ``sending`` (one try at ``item``) and tell what became of it."""
+    async def _try(self, item: OutboxItem, send: Callable[[], Awaitable[None]]) -> _Sent:
+        """One try at ``item`` (``send``), and what became of it."""
         self.metrics.send_attempts.labels(item.channel).inc()
         started = time.perf_counter()
         try:
-            await sending
+            await send()
         except ReplyTokenSpent:
             logger.info("outbox %d: reply token spent by an earlier try: delivered", item.id)
         except Exception as exc:
