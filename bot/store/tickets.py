@@ -124,8 +124,9 @@ class Ticket:
     #: When the visitor wrote again after a staff answer, if no answer came since.
     new_reply_at: dt.datetime | None = None
     first_reply_at: dt.datetime | None = None
-    #: Filled by :meth:`TicketStore.tickets` (the list) only.
-    latest: LatestMessage | None = None
+    #: Filled by :meth:`TicketStore.tickets` (the list) only: a view of its messages, not
+    #: part of the ticket's state (two reads of one ticket are equal with or without it).
+    latest: LatestMessage | None = dataclasses.field(default=None, compare=False)
 
     @property
     def active(self) -> bool:
