@@ -71,6 +71,7 @@ from bot.settings import Settings
 from bot.staff import canned, insights
 from bot.staff.accounts import CONCURRENT_CHECKS, LoginThrottle, verify
 from bot.staff.curation import (
+    OVERLAP,
     SIMILARITY,
     Answer,
     QuestionGroup,
@@ -895,6 +896,7 @@ async def unanswered_page(request: web.Request) -> web.StreamResponse:
         limit=UNANSWERED_LIMIT,
         handled=handled,
         similarity=SIMILARITY,
+        overlap=round(OVERLAP * 100),
         links_shown=LINKS_SHOWN,
     )
 
@@ -962,7 +964,6 @@ async def draft_page(request: web.Request) -> web.StreamResponse:
         matcher=knowledge.matcher,
         answer=answer,
         names=names,
-        made_by=request[STAFF],
         today=dt.datetime.now(_console(request).tz).date(),
     )
     if request.query.get("download") == "1":

@@ -2,12 +2,16 @@
 answer (fallbacks, and "did you mean" questions the visitor left unresolved), and a group
 becomes a draft knowledge-base entry for a curator to review.
 
-Grouping. Each question is normalised as the matcher reads it (NFKC, case, punctuation and
-spacing folded, Simplified Chinese as Traditional: bot/text.py ``normalize_many``). Then, newest
-first, a question joins the group whose first question is most similar to it by rapidfuzz's
-``token_set_ratio`` (word order and repeated words do not matter; a question whose words are
-all in the other one scores 100), if that similarity is at least ``SIMILARITY`` (80 of 100);
-else it starts a group of its own. Groups are listed most asked first.
+Grouping. Each question is read as the matcher reads it (bot/text.py: width, case,
+punctuation, Simplified Chinese as Traditional), its personal details left out (they are no
+topic), and cut into terms (bot/matcher/words.py): English words without stop words ("the",
+"can", "please"), plurals folded; Chinese as pairs of characters, cut at function characters
+(的, 嗎, 可以 …). Two questions say the same thing when at least two terms are shared and
+they make up ``OVERLAP`` (60%) of the shorter question's terms, or, for questions with fewer
+terms than that, when rapidfuzz's ``token_set_ratio`` of their texts is at least
+``SIMILARITY`` (80 of 100). Newest first, a question joins the group holding the most similar
+question (of each group's first ``COMPARED``), else starts a group of its own. Groups are
+listed most asked first.
 
 Drafts. A group's questions, sorted by language (Hangul: ko; kana: ja; Simplified Chinese is
 converted to Traditional, the knowledge base's own), with personal details removed
@@ -29,17 +33,24 @@ from typing import Any
 
 import yaml
 from pydantic import ValidationError
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from bot.kb.loader import KnowledgeBase
 from bot.kb.schema import Category, Entry, is_valid_entry_id
 from bot.matcher import Matcher
+from bot.matcher.words import EN_STOPWORDS, EN_WORD, HAN_RUNS, ZH_STOP_UNIGRAMS, stem
 from bot.staff.redact import redact
 from bot.store import UnansweredQuestion
 from bot.text import Lang, detect_language, normalize_many, to_traditional
 
-#: Questions at least this similar (rapidfuzz token_set_ratio, 0-100) are one group.
+#: Short questions at least this similar (rapidfuzz token_set_ratio, 0-100) are one group.
 SIMILARITY = 80
+#: Questions whose shared terms make up this share of the shorter one's are one group.
+OVERLAP = 0.6
+#: Members of a group a new question is compared with (its first ones).
+COMPARED = 3
+_PLACEHOLDER = re.compile(r"\[(?:name|email|handle|ID number|phone|number|address)\]")
+_ZH_STOPS = re.compile("[" + "".join(sorted(ZH_STOP_UNIGRAMS)) + "]")
 VARIANTS_SHOWN = 5
 #: Questions a draft takes from its group at most, per language.
 DRAFT_QUESTIONS = 12
@@ -110,26 +121,64 @@ class _Cluster:
         )
 
 
-def group_questions(
-    questions: Sequence[UnansweredQuestion], threshold: float = SIMILARITY
-) -> list[QuestionGroup]:
-    """Greedy clustering (see the module's docstring); most asked first."""
-    keys = normalize_many([q.text for q in questions])
+def terms(normal: str) -> frozenset[str]:
+    """The terms of a normalised question: English words but stop words, plurals folded;
+    Chinese character pairs within the runs between function characters (a lone character
+    counts alone)."""
+    found: set[str] = set()
+    for word in EN_WORD.findall(normal):
+        if word not in EN_STOPWORDS:
+            found.add(stem(word))
+    for run in HAN_RUNS.findall(normal):
+        for piece in _ZH_STOPS.split(run):
+            if len(piece) == 1:
+                found.add(piece)
+            found.update(piece[i : i + 2] for i in range(len(piece) - 1))
+    return frozenset(found)
+
+
+@dataclass(frozen=True)
+class _Read:
+    key: str
+    terms: frozenset[str]
+
+
+def similarity(a: _Read, b: _Read) -> float:
+    """0-100: the share of the shorter question's terms the two share (two at least), or
+    for short questions rapidfuzz's token_set_ratio of their texts."""
+    shared = len(a.terms & b.terms)
+    overlap = 100 * shared / min(len(a.terms), len(b.terms)) if shared >= 2 else 0.0
+    if overlap >= 100 * OVERLAP:
+        return overlap
+    ratio = fuzz.token_set_ratio(a.key, b.key)
+    return ratio if ratio >= SIMILARITY else 0.0
+
+
+def group_questions(questions: Sequence[UnansweredQuestion]) -> list[QuestionGroup]:
+    """Greedy grouping (see the module's docstring); most asked first."""
+    texts = [_PLACEHOLDER.sub(" ", redact(q.text)) for q in questions]
+    keys = normalize_many(texts)
     clusters: list[_Cluster] = []
-    seeds: list[str] = []
+    reads: list[list[_Read]] = []
     for question, normal in zip(questions, keys, strict=True):
         key = normal or question.text.strip()
         if not key:
             continue
-        best = process.extractOne(key, seeds, scorer=fuzz.token_set_ratio, score_cutoff=threshold)
+        read = _Read(key, terms(key))
+        best, best_score = None, 0.0
+        for n, members in enumerate(reads):
+            score = max(similarity(read, member) for member in members)
+            if score > best_score:
+                best, best_score = n, score
         if best is None:
             clusters.append(_Cluster())
-            seeds.append(key)
-            cluster = clusters[-1]
-        else:
-            cluster = clusters[best[2]]
+            reads.append([])
+            best = len(clusters) - 1
+        cluster = clusters[best]
         cluster.members.append(question)
         cluster.keys.append(key)
+        if len(reads[best]) < COMPARED:
+            reads[best].append(read)
     groups = [cluster.group() for cluster in clusters]
     groups.sort(key=lambda g: (-g.count, -g.last_seen.timestamp()))
     return groups
@@ -226,7 +275,6 @@ def draft_entry(
     matcher: Matcher,
     answer: Answer | None,
     names: Iterable[str],
-    made_by: str,
     today: dt.date,
 ) -> Draft:
     """A draft knowledge-base entry from ``group`` (see the module's docstring)."""
@@ -268,8 +316,8 @@ def draft_entry(
         "# checked and completed it and moved it into knowledge/*.yaml (then: python -m bot kb",
         "# check; python -m bot kb reload). Names, phone numbers, e-mail and postal addresses",
         "# and ID numbers were removed ([name], [phone] …); facts come only from eval/topics.yaml.",
-        f"# Made {today.isoformat()} by {' '.join(made_by.split())[:100]} from a group of "
-        f"{group.count} unanswered question(s);",
+        f"# Made {today.isoformat()} in the staff console from a group of {group.count} "
+        "unanswered question(s);",
         "# the category and related entries are the bot's nearest guesses.",
     ]
     if "answer" in data:
@@ -282,6 +330,7 @@ def draft_entry(
 
 
 __all__ = [
+    "OVERLAP",
     "SIMILARITY",
     "Answer",
     "Draft",

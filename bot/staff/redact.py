@@ -100,7 +100,7 @@ _INTRODUCED = (
     re.compile(r"[\u4e00-\u9fff\u30a0-\u30ff]{1,6}(?:さん|様|さま)"),
     # 제 이름은 김민수입니다, 저는 김민수입니다, 김민수 씨
     re.compile(r"(?:제 이름은|저는)\s*[가-힣]{2,4}(?:입니다|이에요|예요|라고 합니다)"),
-    re.compile(r"(?<![가-힣])[가-힣]{2,3}\s?씨(?![가-힣])"),
+    re.compile(r"(?<![가-힣])[가-힣]{2,3}\s씨"),
 )
 # What an introduction keeps of itself: the words before the name.
 _KEEP = re.compile(

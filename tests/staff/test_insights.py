@@ -1,0 +1,248 @@
+"""The insights page (issue 16): figures from anonymous daily totals, as SVG charts with tables
+and CSV, for a chosen period; the figures stay the same after visitors' records are deleted."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import xml.etree.ElementTree as ET
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.app import housekeeping_once
+from bot.keys import RELAY, STORE
+from bot.staff.charts import Series, horizontal_bars, stacked_bars
+from bot.staff.insights import Period, Table, duration_text, median_seconds, period_from
+from bot.store.insights import duration_bucket
+from bot.store.tables import messages
+from tests.channels.conftest import Desk
+from tests.channels.payloads import line_body, line_text
+from tests.staff.test_console import NAME, _signed_in
+from tests.store.test_store_contract import count
+
+TODAY = dt.date(2026, 11, 26)
+TABLES = (
+    "questions-by-channel",
+    "questions-by-language",
+    "top-topics",
+    "outcomes",
+    "requests",
+    "languages",
+)
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+# -- the figures ---------------------------------------------------------------------------------
+
+
+def test_median_is_read_inside_its_bucket() -> None:
+    assert median_seconds({}) is None
+    assert median_seconds({"le:3600": 4}) == 1800  # the middle of 30 min-1 h's lower half
+    assert median_seconds({"le:300": 1, "le:900": 1}) == 300
+    assert median_seconds({"le:300": 1, "le:900": 3}) == pytest.approx(300 + 600 * 1 / 3)
+    assert median_seconds({"le:inf": 3, "le:300": 1}) == float("inf")
+    assert duration_bucket(299) == "le:300"
+    assert duration_bucket(10**9) == "le:inf"
+    assert [duration_text(s) for s in (None, 20, 600, 5400, 7200, 3 * 86400, float("inf"))] == [
+        "—",
+        "under 1 min",
+        "10 min",
+        "1 h 30 min",
+        "2 h",
+        "3.0 days",
+        "over 14 days",
+    ]
+
+
+def test_periods_and_their_buckets() -> None:
+    period, notice = period_from({}, TODAY)
+    assert (period.first, period.last, notice) == (dt.date(2026, 10, 28), TODAY, None)
+    assert period.bucket == "day"
+    assert len(period.buckets()) == 30
+    weeks = Period(dt.date(2026, 9, 1), TODAY)
+    assert weeks.bucket == "week"
+    assert weeks.buckets()[0] == dt.date(2026, 8, 31)  # the Monday of its week
+    assert weeks.label(weeks.buckets()[0]) == "2026-W36"
+    year = Period(dt.date(2025, 11, 1), TODAY)
+    assert year.bucket == "month"
+    assert [year.label(b) for b in year.buckets()][:2] == ["2025-11", "2025-12"]
+    assert period_from({"days": "7"}, TODAY)[0] == Period(dt.date(2026, 11, 20), TODAY)
+    chosen = {"from": "2026-01-01", "to": "2026-06-30"}
+    assert period_from(chosen, TODAY) == (Period(dt.date(2026, 1, 1), dt.date(2026, 6, 30)), None)
+    for odd in (
+        {"days": "0"},
+        {"days": "x"},
+        {"days": "99999"},
+        {"from": "2026-13-01", "to": "2026-12-01"},
+        {"from": "2026-12-01", "to": "2026-01-01"},
+        {"from": "1999-01-01", "to": "2026-01-01"},
+        {"from": "2020-01-01", "to": "2026-01-01"},
+        {"from": "2026-01-01"},
+        {"from": "<script>", "to": "x" * 1000},
+    ):
+        period, notice = period_from(odd, TODAY)
+        assert period == Period(dt.date(2026, 10, 28), TODAY), odd
+        assert notice, odd
+
+
+def _svg(markup: str) -> ET.Element:
+    return ET.fromstring(markup)  # noqa: S314 - our own markup, parsed to check it is well-formed
+
+
+def test_charts_are_accessible_svg_with_escaped_text() -> None:
+    hostile = '<script>alert("x")</script> & co'
+    chart = stacked_bars(
+        "t1",
+        "Questions " + hostile,
+        ["2026-11-25", "2026-11-26"],
+        [Series("LINE", [3, 0]), Series(hostile, [1, 2])],
+        x_label="Day",
+        y_label="Questions",
+    )
+    assert "<script>" not in chart
+    root = _svg(chart)
+    assert root.get("role") == "img"
+    assert root.get("aria-labelledby") == "t1-title t1-desc"
+    assert root.find(f"{SVG}title").text == "Questions " + hostile  # type: ignore[union-attr]
+    desc = root.find(f"{SVG}desc").text  # type: ignore[union-attr]
+    assert desc is not None
+    assert "6 in all" in desc
+    bars = [r for r in root.iter(f"{SVG}rect") if r.find(f"{SVG}title") is not None]
+    assert sorted(r.find(f"{SVG}title").text for r in bars) == [  # type: ignore[union-attr]
+        f"2026-11-25 · {hostile}: 1",
+        "2026-11-25 · LINE: 3",
+        f"2026-11-26 · {hostile}: 2",
+    ]
+    texts = [t.text for t in root.iter(f"{SVG}text") if t.text]
+    assert "Day" in texts
+    assert "Questions" in texts  # the y axis
+    bars_h = horizontal_bars(
+        "t2", "Topics", ["a" * 50, hostile], [Series("n", [2, 1])], x_label="n"
+    )
+    assert _svg(bars_h).get("role") == "img"
+    empty = stacked_bars(
+        "t3", "Nothing", ["2026-11-26"], [Series("LINE", [0])], x_label="d", y_label="q"
+    )
+    assert "No data in this period." in empty
+    _svg(empty)
+
+
+def test_csv_is_utf8_with_bom_and_no_formulas() -> None:
+    table = Table("t", "T", ["名稱", "n"], [['=HYPERLINK("x")', 3], ["-2", -2], ["+x", None]])
+    text = table.csv()
+    assert text.startswith("\ufeff名稱,n\r\n")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[1:] == [['\'=HYPERLINK("x")', "3"], ["-2", "-2"], ["'+x", ""]]
+
+
+# -- the page ------------------------------------------------------------------------------------
+
+
+async def _activity(desk: Desk) -> None:
+    """Questions on the web chat and LINE, a request answered and closed by staff."""
+    for n, text in enumerate(
+        ["sister cities", "姊妹市有哪些", "zzzzz qqqq", "who won the baseball game", "bus"]
+    ):
+        response = await desk.chat({"session": f"web-insights-{n:04d}", "text": text})
+        assert response.status == 200
+    assert (
+        await desk.post_line(line_body(line_text("I want to talk to a real person")))
+    ).status == 200
+    await desk.settle()
+    [ticket] = await desk.app[STORE].tickets()
+    await desk.app[RELAY].reply(ticket.number, NAME, "Hello from the county")
+    await desk.app[RELAY].close(ticket.number, NAME)
+    await desk.settle()
+
+
+async def _csvs(desk: Desk, **period: str) -> dict[str, str]:
+    found = {}
+    for key in TABLES:
+        response = await desk.client.get("/staff/insights.csv", params={"table": key, **period})
+        assert response.status == 200, key
+        assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+        assert re.fullmatch(
+            rf'attachment; filename="insights-{key}-\d{{4}}-\d\d-\d\d-\d{{4}}-\d\d-\d\d\.csv"',
+            response.headers["Content-Disposition"],
+        )
+        found[key] = await response.text()
+    return found
+
+
+def _rows(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+
+
+async def test_insights_show_the_figures_as_charts_tables_and_csv(desk: Desk) -> None:
+    await _signed_in(desk)
+    await _activity(desk)
+    page = await desk.client.get("/staff/insights")
+    assert page.status == 200
+    html = await page.text()
+    assert html.count('<svg class="chart"') == len(TABLES)
+    assert html.count("Download CSV") == len(TABLES)
+    assert 'aria-current="page">Insights' in html
+    for key in TABLES:
+        assert f'href="/staff/insights.csv?table={key}&amp;from=' in html
+
+    tables = {key: _rows(text) for key, text in (await _csvs(desk)).items()}
+    by_channel = tables["questions-by-channel"]
+    total_column = by_channel[0].index("Total 合計")
+    assert sum(int(row[total_column]) for row in by_channel[1:]) == 6  # 5 web + 1 LINE
+    assert {"LINE", "Web chat 網頁"} <= set(by_channel[0])
+    outcomes = {row[0]: int(row[1]) for row in tables["outcomes"][1:]}
+    assert outcomes["Handed off 轉交承辦人"] == 1
+    assert outcomes["Answered 已回答"] >= 1
+    assert outcomes["Declined 無法回答"] >= 1
+    assert sum(outcomes.values()) == 6
+    topics = [row[1] for row in tables["top-topics"][1:]]
+    assert "exchange.sister-cities" in topics or any(t.startswith("exchange.") for t in topics)
+    requests = {row[0]: row for row in tables["requests"][1:]}
+    assert requests["All 全部"][1] == "1"  # opened
+    assert requests["All 全部"][3] == "1"  # one first reply
+    assert requests["All 全部"][5] == "1"  # one close
+    assert float(requests["All 全部"][2]) < 5  # minutes to the first reply
+    languages = {row[1]: row for row in tables["languages"][1:]}
+    assert languages["en"][3] == "1"  # the LINE visitor's request
+    assert int(languages["zh-Hant"][2]) >= 1
+
+    # An odd period or table is a notice or a 404, never an error.
+    odd = await desk.client.get("/staff/insights", params={"from": "2026-02-30", "to": "x"})
+    assert odd.status == 200
+    assert "Give a start and an end date" in await odd.text()
+    missing = await desk.client.get("/staff/insights.csv", params={"table": "<x>"})
+    assert missing.status == 404
+
+
+async def test_the_figures_outlive_delete_and_the_retention_purge(desk: Desk) -> None:
+    await _signed_in(desk)
+    await _activity(desk)
+    before = await _csvs(desk)
+    store = desk.app[STORE]
+
+    # Every web visitor deletes their data…
+    for n in range(5):
+        session = f"web-insights-{n:04d}"
+        assert (await desk.chat({"session": session, "text": "/delete"})).status == 200
+        assert (await desk.chat({"session": session, "choice": "delete:yes"})).status == 200
+    assert await _csvs(desk) == before
+    # …and the hourly purge, a year on, removes the rest.
+    await housekeeping_once(
+        desk.app, desk.settings, dt.datetime.now(dt.UTC) + dt.timedelta(days=400)
+    )
+    assert await count(store, messages) == 0
+    assert await store.tickets() == []
+    assert await _csvs(desk) == before
+
+
+async def test_the_server_counts_days_and_office_hours_as_the_desk_does(desk: Desk) -> None:
+    calendar = desk.app[STORE].calendar
+    assert calendar.tz == ZoneInfo("Asia/Taipei")
+    thursday_morning = dt.datetime(2026, 11, 26, 2, 0, tzinfo=dt.UTC)  # 10:00 in Hualien
+    assert calendar.office(thursday_morning, False) == "in"
+    assert calendar.office(thursday_morning, True) == "out"  # closed for a typhoon
+    assert calendar.office(thursday_morning + dt.timedelta(hours=12), False) == "out"
+    assert calendar.day(dt.datetime(2026, 11, 25, 17, 0, tzinfo=dt.UTC)) == TODAY
