@@ -30,7 +30,9 @@ ARTIFACTS = ROOT / "test-artifacts"
 #: The screenshots README.md shows: `SAVE_SCREENSHOTS=1 make unit` copies them into docs/img/
 #: (commit them after looking at them).
 README_IMAGES = ROOT / "docs" / "img"
-README_SCREENSHOTS = frozenset({"web-chat-mobile-viewport.png", "staff-console.png"})
+README_SCREENSHOTS = frozenset(
+    {"web-chat-mobile-viewport.png", "staff-console.png", "staff-insights.png"}
+)
 # What this machine's closed network needs: no background connections, no updates, no sync.
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -28,15 +28,26 @@ class Series:
     values: Sequence[float]
 
 
-def _nice_ceiling(value: float) -> float:
-    """The smallest of 1, 2, 2.5, 5 × 10^k that is at least ``value``."""
+def _nice_ceiling(value: float, steps: int = 4) -> float:
+    """The top of an axis of ``steps`` equal steps, each 1, 2 or 5 × 10^k (whole numbers from
+    a top of 4 up), at least ``value``."""
     if value <= 0:
-        return 1.0
-    power = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        if step * power >= value:
-            return float(step * power)
-    return float(10 * power)
+        return float(steps)
+    raw = value / steps
+    power = 10 ** math.floor(math.log10(raw))
+    for step in (1, 2, 5, 10):
+        if step * power >= raw:
+            return float(step * power * steps)
+    return float(10 * power * steps)
+
+
+def _fit(text: str, width: float) -> str:
+    """``text``, cut with an ellipsis to about ``width`` pixels."""
+    if _text_width(text) <= width:
+        return text
+    while text and _text_width(text + "…") > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 def _number(value: float) -> str:
@@ -54,6 +65,11 @@ def _frame(chart_id: str, title: str, desc: str, height: int, body: list[str]) -
     )
 
 
+def _text_width(text: str) -> float:
+    """About how wide ``text`` is drawn at 12 px: CJK characters are square, others narrow."""
+    return sum(12.5 if ord(ch) > 0x2E7F else 7.0 for ch in text)
+
+
 def _legend(series: Sequence[Series], y: float, x: float = 8) -> list[str]:
     parts = []
     for n, one in enumerate(series):
@@ -62,7 +78,7 @@ def _legend(series: Sequence[Series], y: float, x: float = 8) -> list[str]:
             f'<rect x="{x:.1f}" y="{y - 10:.1f}" width="12" height="12" fill="{colour}"/>'
             f'<text x="{x + 16:.1f}" y="{y:.1f}" {_FONT}>{escape(one.name)}</text>'
         )
-        x += 28 + 7.5 * len(one.name)
+        x += 28 + _text_width(one.name)
     return parts
 
 
@@ -159,7 +175,7 @@ def horizontal_bars(
     body = _legend(series, 16) if len(series) > 1 else []
     for i, label in enumerate(labels):
         y0 = top + row * i
-        shown = label if len(label) <= 34 else label[:33] + "…"
+        shown = _fit(label, left - 16)
         body.append(
             f'<text x="{left - 8}" y="{y0 + row / 2:.1f}" text-anchor="end" '
             f'dominant-baseline="middle" {_FONT}><title>{escape(label)}</title>'

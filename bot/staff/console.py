@@ -302,7 +302,9 @@ def _harden(response: web.StreamResponse, nonce: str) -> None:
     headers["Referrer-Policy"] = "same-origin"
     headers["Content-Security-Policy"] = (
         f"default-src 'none'; style-src 'nonce-{nonce}'; script-src 'nonce-{nonce}'; "
-        "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        # connect-src: the live pages' polling and the canned answers (same origin only).
+        "connect-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; "
+        "base-uri 'none'"
     )
 
 
@@ -565,7 +567,8 @@ async def logout(request: web.Request) -> web.StreamResponse:
 def _clean(text: str, limit: int) -> str:
     """What a form or query sent, storable everywhere: no lone surrogates, no NUL (which
     PostgreSQL refuses) nor other control characters but line breaks and tabs."""
-    text = text.encode("utf-8", "ignore").decode("utf-8")
+    # A browser sends a textarea's line breaks as CRLF: visitors and notes get plain ones.
+    text = text.encode("utf-8", "ignore").decode("utf-8").replace("\r\n", "\n")
     return "".join(ch for ch in text if ch.isprintable() or ch in "\n\t")[:limit]
 
 
@@ -658,6 +661,19 @@ def ticket_json(ticket: Ticket) -> dict[str, Any]:
     }
 
 
+def _said(ticket: Ticket) -> str:
+    """What a ticket's latest message says: a staff answer without its "Staff reply (request
+    #N):" line, the rest as it is."""
+    latest = ticket.latest
+    if latest is None:
+        return ""
+    if latest.role == "staff":
+        words = staff_words(ticket.number, ticket.lang, latest.text)
+        if words is not None:
+            return words
+    return latest.text
+
+
 async def tickets_page(request: web.Request) -> web.StreamResponse:
     filters = Filters.from_query(request.query)
     tickets = await filters.tickets(_store(request), request[STAFF])
@@ -665,6 +681,7 @@ async def tickets_page(request: web.Request) -> web.StreamResponse:
         request,
         "tickets.html",
         tickets=tickets,
+        said=_said,
         filters=filters,
         who_labels=WHO_LABELS,
         sort_labels=SORT_LABELS,
@@ -768,7 +785,7 @@ async def canned_api(request: web.Request) -> web.StreamResponse:
 
 async def reply(request: web.Request) -> web.StreamResponse:
     number = _number(request)
-    text = str((await _form(request)).get("text", "")).strip()
+    text = _clean(str((await _form(request)).get("text", "")), MAX_STAFF_TEXT).strip()
     session = _session(request)
     if not text:
         _flash(session, "error", "Write a reply before sending it. 請先輸入回覆內容。")

@@ -507,6 +507,7 @@ def build_report(totals: Sequence[Total], period: Period, kb: KnowledgeBase) -> 
         ],
         x_label="Hours 小時",
         show=lambda v: duration_text(v * 3600) if v else "—",
+        empty="No staff reply or close in this period. 此期間尚無回覆或結案。",
     )
     tables[table.key] = table
 
