@@ -31,7 +31,7 @@ unit: $(STAMP)
 test: lint typecheck unit
 
 eval: $(STAMP)
-	$(BIN)/python -m bot eval eval/dev.tsv eval/holdout.tsv eval/fresh.tsv eval/chat.tsv eval/ja-ko.tsv
+	$(BIN)/python -m bot eval eval/dev.tsv eval/holdout.tsv eval/fresh.tsv eval/chat.tsv eval/chat-fresh.tsv eval/ja-ko.tsv
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_matcher.py

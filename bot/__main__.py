@@ -19,7 +19,8 @@ from bot.kb.loader import KnowledgeBase, check, load
 from bot.kb.schema import Entry
 from bot.matcher import Decision, Match, Matcher
 from bot.settings import Settings
-from bot.text import Lang, localize
+from bot.text import Lang, localize, normalize
+from bot.when import asked_window
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +34,9 @@ def _visitor_text(kb: KnowledgeBase, match: Match, settings: Settings) -> str:
     en = lang is Lang.EN
     if match.decision is Decision.ANSWER and match.entry:
         today = dt.datetime.now(settings.tz).date()
-        return render(kb, kb[match.entry], lang, AnswerContext.from_settings(settings, today))
+        context = AnswerContext.from_settings(settings, today)
+        window = asked_window(normalize(match.question), today)
+        return render(kb, kb[match.entry], lang, context, window)
     if match.decision is Decision.CLARIFY:
         options = "\n".join(
             f"  {n}. {kb[c].title.get('en' if en else 'zh-Hant')}"
@@ -87,14 +90,14 @@ def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.evaluation import run
+    from bot.evaluation import bars_for, run
 
     kb = load(_knowledge_dir(args, settings))
     exit_code = 0
     for path in args.files:
-        ours, _, text = run(kb, Path(path), show_misses=args.misses)
-        print(f"== {path}\n{text}\n")
-        if args.strict and not ours.meets_bars():
+        ours, _, text = run(kb, Path(path), show_misses=args.misses, part=args.part)
+        print(f"== {path}{f' ({args.part} part)' if args.part else ''}\n{text}\n")
+        if args.strict and not ours.meets(bars_for(Path(path))):
             exit_code = 1
     return exit_code
 
@@ -215,6 +218,11 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation.add_argument("files", nargs="+")
     evaluation.add_argument("--misses", action="store_true", help="list what went wrong")
     evaluation.add_argument("--strict", action="store_true", help="exit 1 below the bars")
+    evaluation.add_argument(
+        "--part",
+        choices=("dev", "test"),
+        help="only the part of each set to develop on (dev, two thirds) or to test on (test)",
+    )
 
     kb = commands.add_parser("kb", help="knowledge-base tools")
     kb_commands = kb.add_subparsers(dest="kb_command", required=True)

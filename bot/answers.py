@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bot.kb.calendar import Occurrence, upcoming
+from bot.kb.calendar import Occurrence, occurrences, upcoming
 from bot.kb.loader import KnowledgeBase
 from bot.kb.schema import Category, Entry
+from bot.phones import for_foreigners
 from bot.settings import Settings
 from bot.text import Lang, localize
+from bot.when import Window
 
 UPCOMING_ENTRY = "event.upcoming"
 
@@ -79,14 +81,73 @@ def upcoming_listing(kb: KnowledgeBase, lang: Lang, today: dt.date) -> str:
     return "\n".join(lines)
 
 
-def render(kb: KnowledgeBase, entry: Entry, lang: Lang, context: AnswerContext) -> str:
-    """The answer text of ``entry`` for a visitor writing in ``lang``."""
+def _in_window(entries: list[Entry], window: Window) -> list[Occurrence]:
+    found = [
+        occurrence
+        for entry in entries
+        for occurrence in occurrences(entry, window.start)
+        if occurrence.start <= window.end
+    ]
+    return sorted(found, key=lambda occurrence: (occurrence.start, occurrence.entry.id))
+
+
+def _line(occurrence: Occurrence, lang: Lang) -> str:
+    return f"• {occurrence.entry.title.get(lang.value)}: {_when(occurrence, lang)}"
+
+
+def window_listing(kb: KnowledgeBase, entry: Entry, lang: Lang, window: Window) -> str:
+    """What is on in ``window``: of every event (event.upcoming) or of ``entry`` alone; when
+    nothing is, it says so and names what comes next, never an occurrence already past."""
+    events = (
+        [e for e in kb.entries if e.category is Category.EVENT and e.dates]
+        if entry.id == UPCOMING_ENTRY
+        else [entry]
+    )
+    label = window.label(lang)
+    within = _in_window(events, window)
+    if within:
+        heading = f"In {label}:" if lang is Lang.EN else f"{label}："
+        return "\n".join([heading, *(_line(occurrence, lang) for occurrence in within)])
+    after = window.end + dt.timedelta(days=1)
+    following = upcoming(events, after, horizon_days=0, at_least=3)
+    alone = entry.id != UPCOMING_ENTRY
+    if lang is Lang.EN:
+        lines = [
+            f"Not held in {label}, as far as we know."
+            if alone
+            else f"Nothing in our calendar falls in {label}."
+        ]
+        if following:
+            lines.append("Next:" if alone else "Coming next:")
+    else:
+        lines = [f"{label}沒有舉辦（就我們所知）。" if alone else f"{label}沒有我們所知的活動。"]
+        if following:
+            lines.append("下一次：" if alone else "接下來：")
+    return "\n".join([*lines, *(_line(occurrence, lang) for occurrence in following)])
+
+
+def render(
+    kb: KnowledgeBase,
+    entry: Entry,
+    lang: Lang,
+    context: AnswerContext,
+    window: Window | None = None,
+) -> str:
+    """The answer text of ``entry`` for a visitor writing in ``lang``; for an event, what is
+    on in ``window`` when the visitor asked about a time."""
     authored = Lang.EN if lang is Lang.EN else Lang.ZH_HANT
     text = _fill(entry.answer.get(authored.value), authored, context)
-    if entry.id == UPCOMING_ENTRY:
+    if (window is not None and entry.category is Category.EVENT and entry.dates) or (
+        window is not None and entry.id == UPCOMING_ENTRY
+    ):
+        listing = window_listing(kb, entry, authored, window)
+        text = listing if entry.id == UPCOMING_ENTRY else f"{text.rstrip()}\n\n{listing}"
+    elif entry.id == UPCOMING_ENTRY:
         listing = upcoming_listing(kb, authored, context.today)
         if listing:
             text = f"{text.rstrip()}\n{listing}"
+    if not lang.is_chinese:
+        text = for_foreigners(text)
     return localize(text, lang)
 
 

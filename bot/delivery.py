@@ -102,6 +102,7 @@ def encode_replies(replies: list[Reply]) -> str:
                 "text": reply.text,
                 "lang": reply.lang.value,
                 "options": [[o.label, o.choice] for o in reply.options],
+                "urgent": reply.urgent,
                 "contacts": [
                     c.model_dump(mode="json", by_alias=True, exclude_none=True)
                     for c in reply.contacts
@@ -126,6 +127,8 @@ def _decoded_replies(payload: str) -> tuple[Reply, ...]:
             options=tuple(Option(label, choice) for label, choice in item["options"]),
             contacts=tuple(Contact.model_validate(c) for c in item["contacts"]),
             lang=Lang(item["lang"]),
+            # Rows queued before the field existed are ordinary replies.
+            urgent=bool(item.get("urgent", False)),
         )
         for item in json.loads(payload)
     )

@@ -17,10 +17,12 @@ from bot.kb.loader import KnowledgeBase
 from bot.matcher import EMERGENCY_ENTRY, Decision, Match, Matcher
 from bot.models import Inbound, InboundKind, NoticeKind, Option, Outcome, Reply, StaffNotice
 from bot.office import OfficeCalendar, OfficeStatus
+from bot.picks import by_name, by_position
 from bot.ratelimit import Verdict, VisitorRateLimit
 from bot.settings import Settings
 from bot.store import CLOSURE_FLAG, Priority, Store, Ticket, TicketStatus, VisitorState
 from bot.text import Lang, detect_language, localize, normalize
+from bot.when import Window, asked_window
 
 logger = logging.getLogger(__name__)
 
@@ -243,9 +245,11 @@ class Desk:
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self.rate_limit = rate_limit or VisitorRateLimit()
 
+    def _today(self) -> dt.date:
+        return self.clock().astimezone(self.settings.tz).date()
+
     def _context(self) -> AnswerContext:
-        today = self.clock().astimezone(self.settings.tz).date()
-        return AnswerContext.from_settings(self.settings, today)
+        return AnswerContext.from_settings(self.settings, self._today())
 
     async def handle(self, inbound: Inbound) -> Outcome:
         inbound = _storable(inbound)
@@ -317,7 +321,11 @@ class Desk:
         asked = requested_language(text)
         if asked is not None:
             return self._set_language(asked)
-        picked = self._numbered_pick(text, state)
+        picked = by_position(text, state.last_options)
+        if picked is None and (match is None or match.decision is not Decision.ANSWER):
+            # A short reply naming an offered option ("harvest", 「豐年祭那個」); a question
+            # the matcher answers on its own is read as that question instead.
+            picked = by_name(text, state.last_options, self._option_names)
         if picked is not None:
             return await self._choice(picked, conversing, state, ticket)
         if match is None:
@@ -329,18 +337,20 @@ class Desk:
         answer_lang = chosen or match.lang
         if match.decision is Decision.HANDOFF:
             return await self._handoff(state, answer_lang, "asked", text, match)
-        outcome = self._from_match(match, answer_lang)
+        outcome = self._from_match(match, answer_lang, asked_window(normalize(text), self._today()))
         if len(inbound.text) > MAX_QUESTION_CHARS:
             outcome.replies.insert(0, Reply(_say("too_long", outcome.lang), lang=outcome.lang))
         return outcome
 
-    def _numbered_pick(self, text: str, state: VisitorState) -> str | None:
-        stripped = normalize(text)
-        if stripped.isdigit() and state.last_options:
-            index = int(stripped) - 1
-            if 0 <= index < len(state.last_options):
-                return state.last_options[index]
-        return None
+    def _option_names(self, choice: str) -> list[str]:
+        if choice.startswith(CHOICE_ENTRY):
+            entry = self.kb.get(choice[len(CHOICE_ENTRY) :])
+            return [] if entry is None else [entry.title.en, entry.title.zh_hant]
+        if choice.startswith(CHOICE_LANG):
+            return [o.label for o in LANGUAGE_OPTIONS if o.choice == choice]
+        label_key = {CHOICE_STAFF: "staff", CHOICE_HELP: "help", CHOICE_STATUS: "status"}
+        key = label_key.get(choice)
+        return [] if key is None else list(_LABELS[key].values())
 
     async def _command(
         self, command: str, text: str, lang: Lang, state: VisitorState, ticket: Ticket | None
@@ -558,10 +568,14 @@ class Desk:
         )
 
     def _answer_entry(
-        self, entry_id: str, lang: Lang, decision: str = Decision.ANSWER.value
+        self,
+        entry_id: str,
+        lang: Lang,
+        decision: str = Decision.ANSWER.value,
+        window: Window | None = None,
     ) -> Outcome:
         entry = self.kb[entry_id]
-        text = render(self.kb, entry, lang, self._context())
+        text = render(self.kb, entry, lang, self._context(), window)
         options = (
             *tuple(
                 Option(title(self.kb[related], lang), f"{CHOICE_ENTRY}{related}")
@@ -573,9 +587,9 @@ class Desk:
         reply = Reply(text, options, tuple(entry.contacts), lang=lang)
         return Outcome([reply], decision, entry_id, lang)
 
-    def _from_match(self, match: Match, lang: Lang) -> Outcome:
+    def _from_match(self, match: Match, lang: Lang, window: Window | None = None) -> Outcome:
         if match.decision is Decision.ANSWER and match.entry:
-            return self._answer_entry(match.entry, lang)
+            return self._answer_entry(match.entry, lang, window=window)
         if match.decision is Decision.CLARIFY:
             options = (
                 *tuple(

@@ -11,6 +11,7 @@ on the very set being evaluated (the best for the baseline, so the comparison is
 from __future__ import annotations
 
 import csv
+import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from bot.text import Lang, detect_language
 
 HUMAN = "@human"
 OUT_OF_SCOPE = "-"
+EMERGENCY = "contact.emergency"
 LANGS = ("en", "zh-Hant", "zh-Hans")
 
 
@@ -79,6 +81,10 @@ class Figures:
     out_of_scope_declined: int = 0
     human: int = 0
     human_handed_off: int = 0
+    emergencies: int = 0
+    emergencies_answered: int = 0
+    #: Messages answered with the emergency entry that are not about an emergency.
+    false_emergencies: int = 0
     misses: list[Outcome] = field(default_factory=list)
 
     def add(self, outcome: Outcome) -> None:
@@ -95,6 +101,12 @@ class Figures:
             # Declining means not answering: a fallback, a handoff or options the visitor can refuse.
             self.out_of_scope_declined += outcome.decision is not Decision.ANSWER
         self.wrong += outcome.wrong
+        answered_emergency = outcome.decision is Decision.ANSWER and outcome.entry == EMERGENCY
+        if outcome.row.expect == EMERGENCY:
+            self.emergencies += 1
+            self.emergencies_answered += answered_emergency
+        else:
+            self.false_emergencies += answered_emergency
         if (
             outcome.wrong
             or (outcome.in_scope and not outcome.answered_right)
@@ -113,16 +125,84 @@ class Figures:
             "wrong": self._ratio(self.wrong, self.rows),
             "out_of_scope_declined": self._ratio(self.out_of_scope_declined, self.out_of_scope),
             "handed_off": self._ratio(self.human_handed_off, self.human),
+            "emergencies_answered": self._ratio(self.emergencies_answered, self.emergencies),
+            "false_emergencies": float(self.false_emergencies),
         }
 
 
-BARS: dict[str, tuple[str, float]] = {
-    "answered_right": (">=", 0.95),
-    "reached": (">=", 0.98),
-    "wrong": ("<=", 0.02),
-    "out_of_scope_declined": (">=", 0.90),
+@dataclass(frozen=True)
+class Bars:
+    """What a set must reach: on the whole set and in each language (``per_language``)."""
+
+    name: str
+    figures: dict[str, tuple[str, float]]
+    #: answered right, in each language on its own
+    right_per_language: float
+
+    def holds(self, report: Report) -> bool:
+        for lang, figures in [("all", report.overall), *report.by_lang.items()]:
+            values = figures.as_dict()
+            for key, (op, bar) in self.figures.items():
+                if key == "answered_right" and lang != "all":
+                    bar = self.right_per_language
+                value = values[key]
+                if value is None:
+                    continue
+                if (op == ">=" and value < bar) or (op == "<=" and value > bar):
+                    return False
+        return True
+
+
+_COMMON = {
     "handed_off": (">=", 1.0),
+    "emergencies_answered": (">=", 1.0),
+    "false_emergencies": ("<=", 0.0),
 }
+#: Questions written as questions (dev, holdout, fresh).
+TEXTBOOK_BARS = Bars(
+    "textbook",
+    {
+        "answered_right": (">=", 0.95),
+        "reached": (">=", 0.98),
+        "wrong": ("<=", 0.02),
+        "out_of_scope_declined": (">=", 0.90),
+        **_COMMON,
+    },
+    right_per_language=0.95,
+)
+#: Messages written the way people type in chat apps (the issue on real conversations).
+CHAT_BARS = Bars(
+    "chat",
+    {
+        "answered_right": (">=", 0.92),
+        "reached": (">=", 0.98),
+        "wrong": ("<=", 0.01),
+        "out_of_scope_declined": (">=", 0.95),
+        **_COMMON,
+    },
+    right_per_language=0.90,
+)
+#: Japanese and Korean (the issue on the partner cities' languages).
+JA_KO_BARS = Bars(
+    "ja-ko",
+    {
+        "answered_right": (">=", 0.90),
+        "reached": (">=", 0.97),
+        "wrong": ("<=", 0.02),
+        "out_of_scope_declined": (">=", 0.95),
+        **_COMMON,
+    },
+    right_per_language=0.90,
+)
+
+
+def bars_for(path: Path) -> Bars:
+    """The bars of a labelled set, by its file name: chat*.tsv, ja-ko*.tsv, else textbook."""
+    if path.name.startswith("chat"):
+        return CHAT_BARS
+    if path.name.startswith("ja-ko"):
+        return JA_KO_BARS
+    return TEXTBOOK_BARS
 
 
 @dataclass
@@ -131,15 +211,8 @@ class Report:
     overall: Figures
     by_lang: dict[str, Figures]
 
-    def meets_bars(self) -> bool:
-        for figures in (self.overall, *self.by_lang.values()):
-            for key, value in figures.as_dict().items():
-                if value is None:
-                    continue
-                op, bar = BARS[key]
-                if (op == ">=" and value < bar) or (op == "<=" and value > bar):
-                    return False
-        return True
+    def meets(self, bars: Bars) -> bool:
+        return bars.holds(self)
 
 
 _COLUMNS = ("expect", "lang", "question")
@@ -219,32 +292,60 @@ def _pct(value: float | None) -> str:
     return "   -  " if value is None else f"{value * 100:5.1f}%"
 
 
-def format_reports(reports: Iterable[Report]) -> str:
+def _bar(bars: Bars, key: str) -> str:
+    op, value = bars.figures[key]
+    return f"{op}{value * 100:.0f}%"
+
+
+def format_reports(reports: Iterable[Report], bars: Bars = TEXTBOOK_BARS) -> str:
     reports = list(reports)
-    header = f"{'method':<22}{'lang':<9}{'n':>4}  {'right':>6} {'reached':>7} {'wrong':>6} {'declined':>8} {'handoff':>7}"
+    header = f"{'method':<22}{'lang':<9}{'n':>4}  {'right':>6} {'reached':>7} {'wrong':>6} {'declined':>8} {'handoff':>7}  emergencies"
     lines = [header, "-" * len(header)]
-    bar_line = f"{'bars':<22}{'':<9}{'':>4}  {'>=95%':>6} {'>=98%':>7} {'<=2%':>6} {'>=90%':>8} {'100%':>7}"
     for report in reports:
         for lang, figures in [("all", report.overall), *report.by_lang.items()]:
             d = figures.as_dict()
+            emergencies = (
+                f"{figures.emergencies_answered}/{figures.emergencies}, "
+                f"{figures.false_emergencies} false"
+            )
             lines.append(
                 f"{report.name:<22}{lang:<9}{figures.rows:>4}  {_pct(d['answered_right']):>6} "
                 f"{_pct(d['reached']):>7} {_pct(d['wrong']):>6} "
-                f"{_pct(d['out_of_scope_declined']):>8} {_pct(d['handed_off']):>7}"
+                f"{_pct(d['out_of_scope_declined']):>8} {_pct(d['handed_off']):>7}  {emergencies}"
             )
         lines.append("")
-    lines.append(bar_line)
+    lines.append(
+        f"{'bars (' + bars.name + ')':<22}{'':<9}{'':>4}  {_bar(bars, 'answered_right'):>6} "
+        f"{_bar(bars, 'reached'):>7} {_bar(bars, 'wrong'):>6} "
+        f"{_bar(bars, 'out_of_scope_declined'):>8} {_bar(bars, 'handed_off'):>7}  all, 0 false"
+        f"   (right in each language {bars.right_per_language * 100:.0f}%)"
+    )
     return "\n".join(lines)
 
 
-def run(kb: KnowledgeBase, path: Path, show_misses: bool = False) -> tuple[Report, Report, str]:
+#: Parts of a labelled set: one to develop the method on, one looked at only once a method
+#: change is done (a third of the rows, picked by a hash of the question, so stable).
+PARTS = ("dev", "test")
+
+
+def part_of(row: Row) -> str:
+    digest = hashlib.sha256(row.question.encode("utf-8")).digest()
+    return "test" if digest[0] % 3 == 0 else "dev"
+
+
+def run(
+    kb: KnowledgeBase, path: Path, show_misses: bool = False, part: str | None = None
+) -> tuple[Report, Report, str]:
     rows = read_rows(path)
+    if part is not None:
+        rows = [row for row in rows if part_of(row) == part]
+    bars = bars_for(path)
     matcher = Matcher(kb)
     baseline = tune_baseline(kb, rows)
     ours = evaluate("matcher", rows, matcher.match)
     naive = evaluate(f"baseline(cutoff={baseline.cutoff:.0f})", rows, baseline.match)
-    text = format_reports([ours, naive])
-    text += f"\nmatcher meets every bar: {'yes' if ours.meets_bars() else 'NO'}"
+    text = format_reports([ours, naive], bars)
+    text += f"\nmatcher meets every bar: {'yes' if ours.meets(bars) else 'NO'}"
     if show_misses:
         text += "\n\nmatcher misses:\n" + "\n".join(
             f"  [{o.row.lang}] {o.row.question!r}: expected {o.row.expect}, got "

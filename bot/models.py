@@ -52,6 +52,9 @@ class Reply:
     #: Structured contacts for rich cards (LINE Flex, Telegram location); ``text`` stays complete.
     contacts: tuple[Contact, ...] = ()
     lang: Lang = Lang.EN
+    #: An emergency: shown so that it cannot be missed (a red card), its contacts' numbers
+    #: as tap-to-call (LINE, web) or copy (Telegram) buttons.
+    urgent: bool = False
 
 
 class NoticeKind(StrEnum):

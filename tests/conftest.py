@@ -25,6 +25,9 @@ HOLDOUT_SET = ROOT / "eval" / "holdout.tsv"
 #: Written 2026-11-27 from topics.yaml alone, by someone who saw neither the KB nor the other
 #: sets; first measured after the matcher work of that day, without changing anything for it.
 FRESH_SET = ROOT / "eval" / "fresh.tsv"
+#: Written 2026-12-06 in chat style from topics.yaml alone, by someone who saw neither the KB,
+#: the code nor the other sets; measured only, never developed on.
+CHAT_FRESH_SET = ROOT / "eval" / "chat-fresh.tsv"
 
 
 def _is_loopback(address: Any) -> bool:

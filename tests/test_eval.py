@@ -11,9 +11,20 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluation import evaluate, read_rows, tune_baseline
+from bot.evaluation import (
+    CHAT_BARS,
+    JA_KO_BARS,
+    TEXTBOOK_BARS,
+    Row,
+    bars_for,
+    evaluate,
+    part_of,
+    read_rows,
+    tune_baseline,
+)
 from bot.kb.loader import KnowledgeBase
-from bot.matcher import Matcher
+from bot.matcher import Decision, Match, Matcher
+from bot.text import Lang
 from tests.conftest import CHAT_SET, DEV_SET, FRESH_SET, HOLDOUT_SET, JA_KO_SET
 
 # (set, figure) -> floor (for "wrong", a ceiling). Measured 2026-11-27.
@@ -115,3 +126,37 @@ def test_sets_are_read_with_or_without_their_header_line() -> None:
     assert len(chat) == 249
     assert {row.lang for row in chat} == {"en", "zh-Hant", "zh-Hans"}
     assert {row.lang for row in read_rows(JA_KO_SET)} == {"ja", "ko"}
+
+
+def test_a_set_splits_into_a_stable_dev_part_and_a_test_third() -> None:
+    rows = read_rows(CHAT_SET)
+    parts = [part_of(row) for row in rows]
+    assert parts == [part_of(row) for row in read_rows(CHAT_SET)]
+    assert 0.25 < parts.count("test") / len(rows) < 0.42
+
+
+def test_chat_sets_are_held_to_the_chat_bars() -> None:
+    assert bars_for(CHAT_SET) is CHAT_BARS
+    assert bars_for(JA_KO_SET) is JA_KO_BARS
+    assert bars_for(DEV_SET) is TEXTBOOK_BARS
+    assert CHAT_BARS.figures["wrong"] == ("<=", 0.01)
+
+
+def test_a_missed_emergency_or_a_false_one_fails_the_bars(kb: KnowledgeBase) -> None:
+    rows = [
+        Row("contact.emergency", "en", "my flat is on fire"),
+        Row("service.sim-card", "en", "need a sim card for my phone"),
+    ]
+
+    def always_emergency(question: str) -> Match:
+        return Match(question, Lang.EN, Decision.ANSWER, "contact.emergency")
+
+    def never(question: str) -> Match:
+        return Match(question, Lang.EN, Decision.FALLBACK)
+
+    shouting = evaluate("x", rows, always_emergency).overall
+    assert (shouting.emergencies_answered, shouting.false_emergencies) == (1, 1)
+    silent = evaluate("x", rows, never).overall
+    assert silent.as_dict()["emergencies_answered"] == 0.0
+    for decide in (always_emergency, never):
+        assert not TEXTBOOK_BARS.holds(evaluate("x", rows, decide))

@@ -222,7 +222,7 @@ async def test_web_chat_desktop(browser: Any, base_url: str) -> None:
         await _expect_text(answer, "03-822-7171")
         await _expect_text(answer, "總機")
         await expect(answer.get_by_role("link", name="03-822-7171")).to_have_attribute(
-            "href", "tel:038227171"
+            "href", "tel:+88638227171"
         )
         await expect(page.locator(".lang button[data-lang='zh-Hant']")).to_have_attribute(
             "aria-pressed", "true"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import re
 import ssl
 import urllib.request
 import uuid
@@ -45,6 +44,7 @@ from pydantic.v1 import PrivateAttr
 from bot.errors import WebhookRejected
 from bot.kb.schema import Contact
 from bot.models import Channel, Inbound, InboundKind, Reply
+from bot.phones import shown, tel_uri
 from bot.text import Lang, split_utf16
 
 logger = logging.getLogger(__name__)
@@ -58,11 +58,6 @@ REQUEST_TIMEOUT = 10.0
 
 def _label(text: str) -> str:
     return text if len(text) <= LABEL_LIMIT else text[: LABEL_LIMIT - 1] + "…"
-
-
-def _tel(phone: str) -> str:
-    number = re.split(r"ext\.|轉", phone)[0]
-    return "tel:" + re.sub(r"[^\d+]", "", number)
 
 
 def _quick_reply(reply: Reply) -> QuickReply | None:
@@ -88,10 +83,11 @@ def contact_bubble(contacts: tuple[Contact, ...], lang: Lang) -> FlexMessage:
     for contact in contacts[:3]:
         name = contact.name.get(authored)
         body.append(FlexText(text=name, weight="bold", size="md", wrap=True))
+        phone = shown(contact.phone, lang) if contact.phone else None
         details = [
             value
             for value in (
-                contact.phone,
+                phone,
                 contact.address.get(authored) if contact.address else None,
                 contact.hours.get(authored) if contact.hours else None,
             )
@@ -100,13 +96,11 @@ def contact_bubble(contacts: tuple[Contact, ...], lang: Lang) -> FlexMessage:
         if details:
             body.append(FlexText(text="\n".join(details), size="sm", color="#555555", wrap=True))
         alt_lines.append(" ".join([name, *details]))
-        if contact.phone and len(buttons) < 6:
+        if contact.phone and phone and len(buttons) < 6:
             call = "Call" if lang is Lang.EN else "撥打"
             buttons.append(
                 FlexButton(
-                    action=URIAction(
-                        label=_label(f"{call} {contact.phone}"), uri=_tel(contact.phone)
-                    ),
+                    action=URIAction(label=_label(f"{call} {phone}"), uri=tel_uri(contact.phone)),
                     style="primary",
                     height="sm",
                 )
@@ -139,6 +133,42 @@ def contact_bubble(contacts: tuple[Contact, ...], lang: Lang) -> FlexMessage:
     )
     alt_text = ("\n".join(alt_lines) or "Contacts")[:400]
     return _OnceFlexMessage(alt_text=alt_text, contents=bubble)
+
+
+#: Red enough to be seen at once, with white text at a contrast above 4.5:1.
+EMERGENCY_RED = "#B3261E"
+
+
+def emergency_bubble(reply: Reply) -> FlexMessage:
+    """An emergency as one red card: what to do, then a call button for each number."""
+    authored = "en" if reply.lang is Lang.EN else "zh-Hant"
+    heading = "Emergency" if reply.lang is Lang.EN else "緊急求助"
+    buttons = [
+        FlexButton(
+            action=URIAction(
+                label=_label(f"☎ {contact.phone} {contact.name.get(authored)}"),
+                uri=tel_uri(contact.phone),
+            ),
+            style="primary",
+            color=EMERGENCY_RED,
+            height="sm",
+        )
+        for contact in reply.contacts[:4]
+        if contact.phone
+    ]
+    bubble = FlexBubble(
+        header=FlexBox(
+            layout="vertical",
+            background_color=EMERGENCY_RED,
+            contents=[FlexText(text=f"🚨 {heading}", color="#FFFFFF", weight="bold", size="lg")],
+        ),
+        body=FlexBox(
+            layout="vertical",
+            contents=[FlexText(text=reply.text[:2000], wrap=True, size="md", weight="bold")],
+        ),
+        footer=FlexBox(layout="vertical", spacing="sm", contents=buttons) if buttons else None,
+    )
+    return _OnceFlexMessage(alt_text=reply.text[:400], contents=bubble)
 
 
 def _once(cache: dict[tuple[Any, ...], Any], key: tuple[Any, ...], build: Any) -> Any:
@@ -199,6 +229,9 @@ def to_line_messages(replies: list[Reply]) -> list[Any]:
 def _line_messages(replies: tuple[Reply, ...]) -> tuple[Any, ...]:
     messages: list[Any] = []
     for reply in replies:
+        if reply.urgent:
+            messages.append(emergency_bubble(reply))
+            continue
         for chunk in split_utf16(reply.text, TEXT_LIMIT) or [" "]:
             messages.append(_OnceTextMessage(text=chunk))
         if reply.contacts and any(c.phone or c.url or c.address for c in reply.contacts):

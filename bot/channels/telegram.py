@@ -9,7 +9,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, CopyTextButton, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.request import HTTPXRequest
 
@@ -25,7 +25,14 @@ REQUEST_TIMEOUT = 10.0
 
 
 def _keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    rows = [
+    # Telegram's buttons take no tel: links; in an emergency each number gets a button that
+    # copies it, and the numbers stand in the text, which clients make tappable.
+    copy_rows = [
+        [InlineKeyboardButton(f"📋 {contact.phone}", copy_text=CopyTextButton(contact.phone))]
+        for contact in reply.contacts
+        if reply.urgent and contact.phone
+    ]
+    rows = copy_rows + [
         [InlineKeyboardButton(option.label[:64], callback_data=option.choice)]
         for option in reply.options
         if len(option.choice.encode("utf-8")) <= CALLBACK_DATA_LIMIT

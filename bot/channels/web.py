@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from bot.errors import WebhookRejected
 from bot.models import Channel, Inbound, InboundKind, Outcome, Reply
+from bot.phones import shown, tel_uri
 from bot.text import Lang
 
 WEB_SESSION = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -77,8 +78,15 @@ def _reply_json(reply: Reply) -> dict[str, Any]:
     return {
         "text": reply.text,
         "options": [{"label": o.label, "choice": o.choice} for o in reply.options],
+        "urgent": reply.urgent,
         "contacts": [
-            {"name": c.name.get(authored), "phone": c.phone, "url": c.url, "email": c.email}
+            {
+                "name": c.name.get(authored),
+                "phone": shown(c.phone, reply.lang) if c.phone else None,
+                "tel": tel_uri(c.phone) if c.phone else None,
+                "url": c.url,
+                "email": c.email,
+            }
             for c in reply.contacts
         ],
     }

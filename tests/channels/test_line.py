@@ -76,7 +76,7 @@ async def test_text_question_gets_answer_flex_contacts_and_quick_replies(
             },
             {
                 "type": "flex",
-                "altText": "Hualien County Government 03-822-7171 No. 17 Fuqian Rd, Hualien City",
+                "altText": "Hualien County Government +886 3 822 7171 No. 17 Fuqian Rd, Hualien City",
                 "contents": {
                     "type": "bubble",
                     "body": {
@@ -93,7 +93,7 @@ async def test_text_question_gets_answer_flex_contacts_and_quick_replies(
                             },
                             {
                                 "type": "text",
-                                "text": "03-822-7171\nNo. 17 Fuqian Rd, Hualien City",
+                                "text": "+886 3 822 7171\nNo. 17 Fuqian Rd, Hualien City",
                                 "size": "sm",
                                 "color": "#555555",
                                 "wrap": True,
@@ -111,8 +111,8 @@ async def test_text_question_gets_answer_flex_contacts_and_quick_replies(
                                 "height": "sm",
                                 "action": {
                                     "type": "uri",
-                                    "label": "Call 03-822-7171",
-                                    "uri": "tel:038227171",
+                                    "label": "Call +886 3 822 7171",
+                                    "uri": "tel:+88638227171",
                                 },
                             },
                             {
@@ -160,7 +160,7 @@ async def test_chinese_question_gets_chinese_answer_and_chinese_card(
     }
     assert flex["contents"]["body"]["contents"][0]["text"] == "花蓮縣政府"
     buttons = [b["action"] for b in flex["contents"]["footer"]["contents"]]
-    assert buttons[0] == {"type": "uri", "label": "撥打 03-822-7171", "uri": "tel:038227171"}
+    assert buttons[0] == {"type": "uri", "label": "撥打 03-822-7171", "uri": "tel:+88638227171"}
     assert flex["quickReply"] == quick_reply(
         entry_options(kb, "contact.county-government", Lang.ZH_HANT)
     )

@@ -39,6 +39,7 @@ async def test_traditional_chinese_question(desk: Desk, kb: KnowledgeBase) -> No
         {
             "name": "花蓮縣政府",
             "phone": "03-822-7171",
+            "tel": "tel:+88638227171",
             "url": "https://www.hl.gov.tw",
             "email": None,
         }

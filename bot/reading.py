@@ -1,0 +1,256 @@
+"""A message read once, at entry: its normal form, its language and the clauses it is made of.
+
+Visitors in chat apps greet, introduce themselves and tell a sentence or two of story before
+they ask ("hey! I'm Jonas from Starnberg, we land on Friday. any bus from the airport?"). The
+matcher should weigh the clause that asks above the story and not at all the greeting, and
+a message that is nothing but a greeting or a self-introduction is a greeting. This module
+finds those clauses; it knows nothing of the knowledge base.
+
+Clauses are split at sentence ends, commas, dashes and, in Chinese, the spaces chat users
+type instead of punctuation (「家裡一直聞到瓦斯味 好像外洩了 要打給誰」).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cached_property
+
+from bot.text import Lang, detect_language, is_han, normalize
+
+
+class Role(StrEnum):
+    GREETING = "greeting"
+    THANKS = "thanks"
+    INTRO = "intro"
+    STORY = "story"
+    ASK = "ask"
+
+
+#: How much a clause of each role counts when the message is matched. A story clause holds
+#: the context ("I came from Jecheon via the twinning link; my stipend is late"), so it
+#: counts, but less than the clause that asks.
+ROLE_WEIGHTS: dict[Role, float] = {
+    Role.GREETING: 0.0,
+    Role.THANKS: 0.0,
+    Role.INTRO: 0.35,
+    Role.STORY: 0.6,
+    Role.ASK: 1.0,
+}
+
+
+@dataclass(frozen=True)
+class Clause:
+    text: str
+    normal: str
+    role: Role
+
+
+# Sentence ends, then commas and dashes; Han text also breaks at a space between two Han
+# characters (or a Han character and a Latin letter), which chat users type for a comma.
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？；;…~～\n])\s*|(?<=\.\.)\s*")
+_COMMA = re.compile(r"\s*(?:(?<!\d),|,(?!\d{3})|[，、])\s*|\s+[-–—]+\s+|\s*[:：]\s+")
+
+_GREETING_WORDS = (
+    r"hi+|hello+|hey+|hallo|heya|hiya|yo|howdy|greetings|aloha|alii|bonjour|hola|ciao|"
+    r"servus|moin|konnichiwa|annyeong|namaste|salam|assalamualaikum|good (?:morning|afternoon|"
+    r"evening|day)|morning|evening|guten (?:tag|morgen|abend)|dear (?:sir|madam|sirs|sir or madam|"
+    r"sir madam|desk|team|all|staff|colleagues|friends|officer|hualien[\w ]*)"
+)
+_EN_GREETING = re.compile(
+    rf"^(?:(?:{_GREETING_WORDS})(?: (?:there|all|everyone|everybody|guys|team|desk|folks|"
+    rf"friends|from \w+(?: \w+)?))?\s*)+$"
+)
+_EN_THANKS = re.compile(
+    r"^(?:(?:many |a lot of )?(?:thanks?|thx|ty|tysm)(?: (?:you|u))?(?: (?:so|very) much| a lot|"
+    r" in advance| again)?|cheers|much appreciated|appreciate it|ok(?:ay)? thanks?|"
+    r"thank you(?: very much| so much)?(?: for your help)?|(?:very |so |super |really )?"
+    r"(?:helpful|useful|brilliant|great|perfect|awesome|cool|lovely|got it|noted|understood|"
+    r"alright|ok(?:ay)?)(?: thanks?| thank you)?)(?: \w+)?$"
+)
+_EN_INTRO = re.compile(
+    r"^(?:(?:so |well |ok |okay |hey |hi )?(?:i am|im|i m|we are|were|this is|my name is|"
+    r"my names|i work|we work|i teach|i study|we study|i live|i came|we came|i just "
+    r"(?:moved|arrived|got here)|i moved|we moved|i arrived|ive been|i have been|"
+    r"writing from|greetings from|hello from|hi from|(?:a|an) (?:student|teacher|delegate)|"
+    r"just (?:landed|arrived|got here)|new here|first time here)\b)"
+)
+_EN_ASKS = re.compile(
+    r"^(?:(?:ok|okay|so|and|also|btw|but|oh|um|uh|well|hey|real question|one more)\s+)*(?:what|whats|how|hows|where|wheres|when|whens|who|whos|whom|which|why|can|cant|"
+    r"could|may|might|should|shall|would|will|is|isnt|are|arent|am|do|dont|does|doesnt|"
+    r"did|have|has|any|anyone|anybody|anything|pls|plz|please|need|looking for|tell me|"
+    r"recommend|help)\b|\b(?:any chance|is it ok|is it possible|know if|how to|how do|"
+    r"where (?:can|do|is|are)|i need|i want|we need|we want|i would like|id like|we would "
+    r"like|wed like|wondering|looking for|can i|can we|could you|can you|do i|do we|"
+    r"possible to|is there|are there|what|whats|where|wheres|which|how|who|whom|whose|"
+    r"please|pls|plz)\b"
+)
+
+_HAN_GREETING = re.compile(
+    r"^(?:(?:您好|你好|妳好|大家好|哈囉|哈啰|嗨|安安|早安|午安|晚安|早上好|下午好|晚上好|"
+    r"hi|hello|hey|敬啟者|敬啓者|各位好|服務台你好|服務台您好|承辦人您好|小編(?:你|您)?好)[呀啊喔哦欸耶~]*)+$"
+)
+_HAN_THANKS = re.compile(
+    r"^(?:(?:非常|十分)?(?:謝謝|感謝|多謝|謝啦|謝了|感恩|3q|thx|thanks?)(?:你|您|妳|大家)?"
+    r"(?:的)?(?:耐心)?(?:幫忙|協助|回覆|解答)?[啦喔哦了呀~]*|[了瞭]解(?:了)?|知道了|好的|ok|收到|"
+    r"幫大忙了?|辛苦(?:了|啦|你了|您了)?|太好了|很有幫助)+$"
+)
+_HAN_INTRO = re.compile(
+    r"^(?:我是|我們是|本人是|本人|我叫|敝姓|本校(?:為|是)|本會(?:為|是)|我在|我們在)"
+)
+_HAN_ASKS = re.compile(
+    r"[?？嗎嘛呢]|什麼|甚麼|啥|怎麼|怎樣|如何|哪|幾|多少|是否|能否|可否|可不可以|能不能|"
+    r"有沒有|是不是|要不要|會不會|可以嗎|行嗎|請問|想問|想知道|請教|請惠知|敬請|求助|推薦|誰|"
+    r"該不該|需不需要|用不用|好不好|對嗎|對不對|麻煩|幫忙|幫我|請協助|要怎|還是|一下|給我|發我|"
+    r"告訴我|求"
+)
+
+_JA_GREETING = re.compile(
+    r"^(?:こんにちは|こんばんは|おはようございます|はじめまして|初めまして|お世話になっております|"
+    r"お疲れ様です|失礼します|突然のご連絡失礼します)+$"
+)
+_JA_THANKS = re.compile(
+    r"^(?:ありがとう(?:ございます|ございました)?|どうも|助かりました|了解です|わかりました)+$"
+)
+_JA_INTRO = re.compile(r"(?:の者です|と申します|です。?$)(?!.*(?:か|？|\?))")
+_JA_ASKS = re.compile(
+    r"[?？]|か$|ですか|ますか|でしょうか|ませんか|どこ|いつ|何|なに|なん|誰|どう|どの|"
+    r"ください|下さい|教えて|知りたい|ほしい|いただけ|可能|たいのですが|たいです|かな"
+)
+_KO_GREETING = re.compile(r"^(?:안녕하세요|안녕하십니까|안녕|처음\s?뵙겠습니다|수고하십니다)+$")
+_KO_THANKS = re.compile(r"^(?:감사합니다|감사해요|고맙습니다|고마워요|고마워|땡큐|알겠습니다)+$")
+_KO_INTRO = re.compile(r"^(?:저는|제\s?이름은|저희는)")
+_KO_ASKS = re.compile(
+    r"[?？]|까요?$|나요$|어디|언제|뭐|무엇|무슨|누구|어떻게|얼마|몇|있나요|있어요|되나요|"
+    r"주세요|알려|궁금|싶어요|싶습니다|할까|해야"
+)
+
+
+#: A greeting typed before the rest with only a space between ("hi how do I…", 「안녕하세요 저는…」).
+_LEADING_GREETING = re.compile(
+    r"^(?:hi|hello|hey|hallo|안녕하세요|안녕하십니까|こんにちは|こんばんは|おはようございます|"
+    r"你好|您好|哈囉|嗨)\s+(?=\S)",
+    re.IGNORECASE,
+)
+
+
+def _split(text: str) -> list[str]:
+    pieces: list[str] = []
+    for sentence in _SENTENCE_END.split(text):
+        for part in _COMMA.split(sentence):
+            for piece in _split_han_spaces(part):
+                piece = piece.strip()
+                greeting = _LEADING_GREETING.match(piece)
+                if greeting and _role(piece, normalize(piece)) is not Role.GREETING:
+                    pieces += [greeting.group(0), piece[greeting.end() :]]
+                else:
+                    pieces.append(piece)
+    return [piece.strip() for piece in pieces if piece.strip(" .!?。！？~～…")]
+
+
+def _split_han_spaces(text: str) -> list[str]:
+    """Split at spaces between Han characters, emoji aside (「倒下叫不醒😭 救護車幾號」)."""
+    parts: list[str] = []
+    start = 0
+    for found in re.finditer(r"\s+", text):
+        before = next((ch for ch in reversed(text[: found.start()]) if ch.isalnum()), "")
+        after = next((ch for ch in text[found.end() :] if ch.isalnum()), "")
+        if before and after and is_han(before) and is_han(after):
+            parts.append(text[start : found.start()])
+            start = found.end()
+    parts.append(text[start:])
+    return parts
+
+
+def _role(raw: str, normal: str) -> Role:
+    folded = unicodedata.normalize("NFKC", raw).strip()
+    compact = normal.replace(" ", "")
+    if not normal:
+        return Role.GREETING  # an emoji or punctuation alone says nothing to match
+    if _EN_GREETING.match(normal) or _HAN_GREETING.match(compact):
+        return Role.GREETING
+    if _JA_GREETING.match(re.sub(r"[\s。！!、]", "", folded)) or _KO_GREETING.match(compact):
+        return Role.GREETING
+    if (
+        _EN_THANKS.match(normal)
+        or _HAN_THANKS.match(compact)
+        or _JA_THANKS.match(re.sub(r"[\s。！!、]", "", folded))
+        or _KO_THANKS.match(compact)
+    ):
+        return Role.THANKS
+    asks = (
+        "?" in folded
+        or "？" in raw
+        or _EN_ASKS.search(normal) is not None
+        or _HAN_ASKS.search(compact) is not None
+        or _JA_ASKS.search(folded) is not None
+        or _KO_ASKS.search(folded) is not None
+    )
+    if asks:
+        return Role.ASK
+    if (
+        _EN_INTRO.match(normal)
+        or _HAN_INTRO.match(compact)
+        or _JA_INTRO.search(folded)
+        or _KO_INTRO.match(compact)
+    ):
+        return Role.INTRO
+    return Role.STORY
+
+
+#: A short clause without a verb of its own right after a self-introduction continues it.
+_INTRO_TAIL_WORDS = 8
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One message, read once."""
+
+    text: str
+    normal: str
+    lang: Lang
+
+    @cached_property
+    def clauses(self) -> tuple[Clause, ...]:
+        clauses: list[Clause] = []
+        for piece in _split(self.text):
+            normal = normalize(piece)
+            role = _role(piece, normal)
+            if (
+                role is Role.STORY
+                and clauses
+                and clauses[-1].role is Role.INTRO
+                and len(normal.split()) <= _INTRO_TAIL_WORDS
+            ):
+                # "I'm Ana, exchange student from Manila": the tail of an introduction.
+                role = Role.INTRO
+            clauses.append(Clause(piece, normal, role))
+        return tuple(clauses)
+
+    @property
+    def greeting_only(self) -> bool:
+        """Nothing but greetings and self-introductions: no question, no request, no story."""
+        roles = {clause.role for clause in self.clauses}
+        return bool(roles) and roles <= {Role.GREETING, Role.INTRO} and Role.GREETING in roles
+
+    @property
+    def thanks_only(self) -> bool:
+        roles = {clause.role for clause in self.clauses}
+        return bool(roles) and roles <= {Role.GREETING, Role.THANKS} and Role.THANKS in roles
+
+    def weighted(self) -> list[tuple[str, float]]:
+        """The clauses to match, normalised, with how much each counts.
+
+        A message with no clause that asks is all question ("grass fire near the bike path"):
+        its story clauses count in full.
+        """
+        kept = [c for c in self.clauses if ROLE_WEIGHTS[c.role] > 0]
+        if not any(c.role is Role.ASK for c in kept):
+            return [(c.normal, 1.0 if c.role is Role.STORY else ROLE_WEIGHTS[c.role]) for c in kept]
+        return [(c.normal, ROLE_WEIGHTS[c.role]) for c in kept]
+
+
+def read(text: str) -> Reading:
+    return Reading(text, normalize(text), detect_language(text))

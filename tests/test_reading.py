@@ -1,0 +1,88 @@
+"""Reading a chat message: its clauses, which of them asks, and greetings with no question."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.reading import Role, read
+from bot.text import Lang
+
+GREETINGS_ONLY = [
+    "hi there 👋",
+    "hallo, im a exchange studnet from germany",
+    "Good morning! My name is Hiroshi Sato from Morioka City Hall, International Division.",
+    "你好，我是來花蓮讀書的馬來西亞學生",
+    "哈囉～",
+    "こんにちは。盛岡市役所の者です。",
+    "안녕하세요 저는 제천에서 온 교환학생입니다",
+]
+
+NOT_GREETINGS = [
+    "hi, how do I renew my ARC?",
+    "hello! arc renewal",
+    "早安 想問一下能用人民幣換台幣嗎",
+    "hey! coordinating a small group from bellevue, any chance we could meet someone?",
+    "こんにちは。在留カードの更新はどこでできますか",
+]
+
+THANKS_ONLY = [
+    "thx a lot, very helpful!",
+    "了解 3Q～",
+    "謝謝你喔 🙏",
+    "好的，谢谢啦",
+    "ありがとうございます",
+]
+
+
+@pytest.mark.parametrize("message", GREETINGS_ONLY)
+def test_a_greeting_or_introduction_alone_is_a_greeting(message: str) -> None:
+    assert read(message).greeting_only, read(message).clauses
+
+
+@pytest.mark.parametrize("message", NOT_GREETINGS)
+def test_a_greeting_before_a_question_is_not_a_greeting(message: str) -> None:
+    assert not read(message).greeting_only, read(message).clauses
+
+
+@pytest.mark.parametrize("message", THANKS_ONLY)
+def test_thanks_alone(message: str) -> None:
+    assert read(message).thanks_only, read(message).clauses
+
+
+def test_the_clause_that_asks_weighs_most_and_the_greeting_nothing() -> None:
+    reading = read(
+        "Hey, I came from Jecheon to study here via the twinning link. My stipend hasn't been "
+        "paid for 2 months. Can someone official step in?"
+    )
+    roles = [clause.role for clause in reading.clauses]
+    assert roles[0] is Role.GREETING
+    assert roles[-1] is Role.ASK
+    weights = dict(reading.weighted())
+    assert "hey" not in weights
+    assert weights["can someone official step in"] == 1.0
+    assert 0 < weights["my stipend hasnt been paid for 2 months"] < 1.0
+
+
+def test_a_message_with_no_asking_clause_counts_in_full() -> None:
+    reading = read("grass fire spreading next to the bike path near qixingtan")
+    assert reading.weighted() == [
+        ("grass fire spreading next to the bike path near qixingtan", 1.0)
+    ]
+
+
+def test_chinese_chat_spaces_split_clauses_but_english_words_stay_together() -> None:
+    clauses = read("這週末要去七星潭 那邊有free wifi嗎").clauses
+    assert [c.text for c in clauses] == ["這週末要去七星潭", "那邊有free wifi嗎"]
+    assert clauses[1].role is Role.ASK
+    assert len(read("ok whats the NIA station's number in hualien").clauses) == 1
+
+
+def test_thousands_separators_do_not_split_a_clause() -> None:
+    texts = [c.text for c in read("I already sent them NT$50,000, now they want more").clauses]
+    assert texts[0] == "I already sent them NT$50,000"
+
+
+def test_the_reading_carries_the_language_and_normal_form() -> None:
+    reading = read("居留证怎么延期？")
+    assert reading.lang is Lang.ZH_HANS
+    assert reading.normal == "居留證怎麼延期"

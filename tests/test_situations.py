@@ -1,0 +1,115 @@
+"""Emergencies read as situations, in every script, and ordinary messages left alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.situations import Situation, detect
+from bot.text import normalize
+
+S = Situation
+
+#: Described situations: (message, the situation that must lead).
+HAPPENING = [
+    ("smoke is pouring out of the flat next door, what do i do", S.FIRE),
+    ("theres a fire in our dorm kitchen!!", S.FIRE),
+    ("I can smell gas in the hallway, getting stronger", S.FIRE),
+    ("廚房燒起來了 怎麼辦", S.FIRE),
+    ("楼下一直冒烟 闻到烧焦味", S.FIRE),
+    ("台所から煙が出ています", S.FIRE),
+    ("주방에 불이 났어요", S.FIRE),
+    ("my roommate collapsed and isnt waking up", S.MEDICAL),
+    ("a man on the beach is not breathing, help", S.MEDICAL),
+    ("同學突然昏倒了", S.MEDICAL),
+    ("奶奶没有呼吸了 怎么办", S.MEDICAL),
+    ("友達が倒れて意識がありません", S.MEDICAL),
+    ("친구가 쓰러졌어요", S.MEDICAL),
+    ("i dont want to live anymore", S.SUICIDE),
+    ("my friend keeps talking about killing herself", S.SUICIDE),
+    ("最近一直想不開 覺得活不下去", S.SUICIDE),
+    ("我朋友说他想自杀", S.SUICIDE),
+    ("もう死にたいです", S.SUICIDE),
+    ("죽고 싶어요", S.SUICIDE),
+    ("my husband beats me when he drinks", S.ABUSE),
+    ("the boy next door is being abused by his father", S.ABUSE),
+    ("男友一直打我 我不敢回家", S.ABUSE),
+    ("someone has been following me home every night", S.CRIME),
+    ("i just got robbed near the night market", S.CRIME),
+    ("有個男的一直跟著我", S.CRIME),
+    ("길에서 누가 계속 따라와요", S.CRIME),
+    ("we were hit by a scooter at the crossing", S.ACCIDENT),
+    ("had a car accident on highway 9, everyone is ok", S.ACCIDENT),
+    ("剛剛騎車被撞", S.ACCIDENT),
+    ("i think i got scammed on a shopping site", S.SCAM),
+    ("is this a scam? they want me to pay a fee at the atm", S.SCAM),
+    ("對方叫我去ATM解除分期", S.SCAM),
+    ("投资群组叫我再汇钱", S.SCAM),
+]
+
+#: Questions about the numbers: the situation's number leads, nothing is happening.
+NAMED = [
+    ("anti-fraud hotline number?", S.SCAM),
+    ("suicide prevention line in taiwan", S.SUICIDE),
+    ("家暴可以打哪支專線", S.ABUSE),
+    ("what do i do if there is a fire in my dorm", S.FIRE),
+    ("萬一失火要打幾號", S.FIRE),
+    ("police number", S.CRIME),
+    ("救護車電話", S.MEDICAL),
+]
+
+#: Ordinary messages that share a word with an emergency.
+NOT_EMERGENCIES = [
+    "need a sim card for my phone",
+    "is there a fire dance show at the harvest festival",
+    "where can I watch fireworks in hualien",
+    "nearest gas station to the airport?",
+    "do exchange students need accident insurance",
+    "what should I pack for hualien in june",
+    "我想辦一張SIM卡",
+    "地震的時候要怎麼保護自己",
+    "颱風天會停班停課嗎",
+    "official visit protocol - what info do we send and how far in advance",
+    "hi, im an exchange student from germany",
+    "レンタカーを借りたいです",
+    "교환학생인데 거류증 연장은 어디서 해요",
+]
+
+
+@pytest.mark.parametrize(("message", "situation"), HAPPENING)
+def test_a_described_situation_is_an_emergency_led_by_its_own_number(
+    message: str, situation: Situation
+) -> None:
+    found = detect(normalize(message), message)
+    assert found is not None, message
+    assert found.happening, message
+    assert found.lead is situation, (message, found.situations)
+
+
+@pytest.mark.parametrize(("message", "situation"), NAMED)
+def test_a_question_about_the_numbers_names_the_situation_but_is_not_happening(
+    message: str, situation: Situation
+) -> None:
+    found = detect(normalize(message), message)
+    assert found is not None, message
+    assert not found.happening, message
+    assert situation in found.situations, (message, found.situations)
+
+
+@pytest.mark.parametrize("message", NOT_EMERGENCIES)
+def test_ordinary_messages_are_not_emergencies(message: str) -> None:
+    found = detect(normalize(message), message)
+    assert found is None or not found.happening, (message, found)
+
+
+def test_an_injured_person_in_a_crash_puts_the_ambulance_first() -> None:
+    message = "台11線上兩台車對撞 有人在流血"
+    found = detect(normalize(message), message)
+    assert found is not None
+    assert found.situations[:2] == (S.MEDICAL, S.ACCIDENT)
+
+
+def test_a_negated_injury_does_not_lead() -> None:
+    message = "後ろから追突されました。けが人はいないけど、まず警察に連絡？"
+    found = detect(normalize(message), message)
+    assert found is not None
+    assert found.lead is S.ACCIDENT

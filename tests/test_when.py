@@ -1,0 +1,74 @@
+"""Times visitors name, read against today in Hualien, and event answers for that time."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.answers import AnswerContext, render
+from bot.kb.loader import KnowledgeBase
+from bot.text import Lang, normalize
+from bot.when import Window, asked_window
+
+SUNDAY = dt.date(2026, 12, 6)
+WEDNESDAY = dt.date(2026, 12, 9)
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    ("message", "today", "window"),
+    [
+        ("any festivals later this month?", SUNDAY, Window(SUNDAY, D(2026, 12, 31))),
+        ("這個月有什麼活動", WEDNESDAY, Window(WEDNESDAY, D(2026, 12, 31))),
+        ("月底會在花蓮待幾天", WEDNESDAY, Window(D(2026, 12, 21), D(2026, 12, 31))),
+        ("下個月有什麼活動", SUNDAY, Window(D(2027, 1, 1), D(2027, 1, 31), month=True)),
+        ("what's on this weekend", WEDNESDAY, Window(D(2026, 12, 12), D(2026, 12, 13))),
+        ("what's on this weekend", SUNDAY, Window(SUNDAY, SUNDAY)),
+        ("next week?", WEDNESDAY, Window(D(2026, 12, 14), D(2026, 12, 20))),
+        ("is there a festival in December", SUNDAY, Window(SUNDAY, D(2026, 12, 31))),
+        ("mid october", SUNDAY, Window(D(2027, 10, 11), D(2027, 10, 20))),
+        ("7月有豐年祭嗎", SUNDAY, Window(D(2027, 7, 1), D(2027, 7, 31), month=True)),
+        ("十月初去花蓮", SUNDAY, Window(D(2027, 10, 1), D(2027, 10, 10))),
+        ("寒假去花蓮", SUNDAY, Window(D(2027, 1, 20), D(2027, 2, 20))),
+        ("暑假有什麼活動", SUNDAY, Window(D(2027, 7, 1), D(2027, 8, 31))),
+        ("9월에 축제 있어요?", SUNDAY, Window(D(2027, 9, 1), D(2027, 9, 30), month=True)),
+        ("tomorrow", SUNDAY, Window(D(2026, 12, 7), D(2026, 12, 7))),
+    ],
+)
+def test_windows_against_today(message: str, today: dt.date, window: Window) -> None:
+    assert asked_window(normalize(message), today) == window
+
+
+@pytest.mark.parametrize(
+    "message", ["may i ask about the arc", "1990 hotline", "the 2024 joint festival", "march on"]
+)
+def test_no_window_where_none_is_named(message: str) -> None:
+    assert asked_window(normalize(message), SUNDAY) is None
+
+
+def _context(today: dt.date) -> AnswerContext:
+    return AnswerContext(today, range(0, 5), dt.time(8), dt.time(17), 180)
+
+
+def test_nothing_on_is_said_plainly_with_what_comes_next(kb: KnowledgeBase) -> None:
+    window = asked_window(normalize("is there a festival in December"), SUNDAY)
+    text = render(kb, kb["event.upcoming"], Lang.EN, _context(SUNDAY), window)
+    assert text.startswith("Nothing in our calendar falls in 6 Dec–31 Dec 2026.")
+    assert "Coming next:" in text
+    assert "2024" not in text  # a past date is never presented as coming
+
+
+def test_what_is_on_in_the_window_is_listed(kb: KnowledgeBase) -> None:
+    window = asked_window(normalize("7月有什麼活動"), SUNDAY)
+    text = render(kb, kb["event.upcoming"], Lang.ZH_HANT, _context(SUNDAY), window)
+    assert text.startswith("2027年7月：")
+    assert "夏戀嘉年華: 2027年 通常在7月" in text
+    assert "豐年祭" in text
+
+
+def test_one_event_outside_the_window_names_its_next_time(kb: KnowledgeBase) -> None:
+    window = asked_window(normalize("taroko marathon in march?"), SUNDAY)
+    text = render(kb, kb["event.taroko-marathon"], Lang.EN, _context(SUNDAY), window)
+    assert "Not held in March 2027, as far as we know.\nNext:" in text
+    assert "November 2027" in text
