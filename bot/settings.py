@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     send_retry_hours: float = Field(default=24, gt=0, le=24 * 14)
     #: Days conversations and tickets are kept before they are purged (PDPA).
     retention_days: int = Field(default=180, ge=1, le=3650)
+    #: Minutes the desk reads a short follow-up against the visitor's last topic.
+    topic_minutes: int = Field(default=30, ge=0, le=24 * 60)
 
     @field_validator("office_timezone")
     @classmethod

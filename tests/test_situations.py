@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.situations import Situation, detect
+from bot.matcher.situations import Situation, detect
 from bot.text import normalize
 
 S = Situation

@@ -155,7 +155,6 @@ class IntentPhrases(Strict):
     """Phrases that trigger a fixed decision before any matching."""
 
     handoff: LocalizedList
-    emergency: LocalizedList
     #: Words stripped before matching because they carry no topic ("please", "請問").
     fillers: LocalizedList
     #: Places outside the desk's remit (other cities, countries). A question naming one that

@@ -9,11 +9,13 @@ from collections.abc import Sequence
 from bot.matcher.config import MatcherConfig
 from bot.matcher.result import EMERGENCY_ENTRY, Decision, Match
 from bot.matcher.score import Scored
+from bot.matcher.situations import Emergency
 from bot.text import Lang
 
 
-def emergency(question: str, lang: Lang) -> Match:
-    """Emergency words always give the emergency entry (and an urgent ticket, in the desk)."""
+def emergency(question: str, lang: Lang, situation: Emergency) -> Match:
+    """A situation happening now always gets the emergency entry (and, in the desk, its
+    numbers first and an urgent ticket)."""
     return Match(
         question,
         lang,
@@ -22,7 +24,14 @@ def emergency(question: str, lang: Lang) -> Match:
         (EMERGENCY_ENTRY,),
         1.0,
         emergency=True,
+        situation=situation,
     )
+
+
+def fixed(question: str, lang: Lang, entry_id: str, *, in_context: bool = False) -> Match:
+    """An answer no ranking is needed for (a greeting alone, thanks alone, a follow-up on the
+    topic the visitor is on)."""
+    return Match(question, lang, Decision.ANSWER, entry_id, (entry_id,), 1.0, in_context=in_context)
 
 
 def handoff(question: str, lang: Lang) -> Match:

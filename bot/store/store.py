@@ -442,10 +442,12 @@ class Store:
         last_lang: str,
         last_options: tuple[str, ...],
         lang_choice: str | None = None,
+        at: dt.datetime | None = None,
     ) -> None:
         """One inbound message and the bot's replies, and the visitor's new state, in one
-        transaction: ``entries`` are (direction, text, author)."""
-        now = utcnow()
+        transaction: ``entries`` are (direction, text, author). ``at`` is the desk's time of
+        the exchange (what a topic's age is measured against), by default now."""
+        now = at or utcnow()
         async with self._write() as conn:
             if entries:
                 await conn.execute(
@@ -581,6 +583,27 @@ class Store:
             )
             texts = [str(row.text) for row in rows]
         return next((text for text in texts if skip is None or not skip(text)), None)
+
+    async def recent_topic(self, visitor_id: int, since: dt.datetime) -> str | None:
+        """The entry the visitor's latest answered question got, if answered after ``since``:
+        what a short follow-up is read against. Greetings, thanks and the like are no topic."""
+        async with self._read() as conn:
+            value = (
+                await conn.execute(
+                    sa.select(messages.c.entry_id)
+                    .where(
+                        messages.c.visitor_id == visitor_id,
+                        messages.c.direction == "in",
+                        messages.c.decision == "answer",
+                        messages.c.entry_id.is_not(None),
+                        messages.c.entry_id.not_like("faq.%"),
+                        messages.c.created_at >= since,
+                    )
+                    .order_by(messages.c.id.desc())
+                    .limit(1)
+                )
+            ).scalar_one_or_none()
+        return str(value) if value is not None else None
 
     async def unanswered(self, limit: int = 500) -> list[UnansweredQuestion]:
         """The newest questions the bot could not answer (fallbacks), for the curators."""

@@ -43,6 +43,8 @@ class Situation(StrEnum):
     CRIME = "crime"
     ACCIDENT = "accident"
     SCAM = "scam"
+    #: "emergency numbers", 「緊急電話」: an emergency named, not which kind.
+    GENERAL = "general"
 
 
 #: The numbers to call for each situation, the one to call first first (topics.yaml,
@@ -55,6 +57,7 @@ NUMBERS: dict[Situation, tuple[str, ...]] = {
     Situation.CRIME: ("110",),
     Situation.ACCIDENT: ("110", "119"),
     Situation.SCAM: ("165", "110"),
+    Situation.GENERAL: ("110", "119"),
 }
 #: An answer names at most this many numbers: in an emergency a long list is a list to read.
 MAX_NUMBERS = 3
@@ -134,7 +137,8 @@ _HAPPENING: dict[Situation, _Signs] = {
         han=(
             r"昏倒|暈倒|倒下|叫不醒|沒(?:有)?呼吸|不能呼吸|無法呼吸|呼吸困難|喘不過氣|昏迷|"
             r"失去意識|沒有意識|沒意識|休克|抽搐|大量出血|流很多血|在流血|流血了|血流不止|"
-            r"心臟病發|心肌梗塞|中風了|骨折了|中毒了|溺水|落水|受傷了|受重傷|重傷|撞到頭|胸口(?:很)?痛|"
+            r"心臟病發|心肌梗塞|中風了|骨折了|中毒了|溺水|落水|受傷了|有人(?:受傷|流血|昏倒|倒下)|受重傷|重傷|撞到頭|"
+            r"胸口(?:很)?痛|"
             r"過敏性休克|快叫救護車|需要救護車|叫救護車"
         ),
         ja=(
@@ -271,6 +275,21 @@ _TOPICS: dict[Situation, _Signs] = {
     ),
 }
 
+#: A cry for help and nothing else ("help!!", 「救命啊」) is an emergency whose kind is not
+#: told; with more said (「救命 護照掉在火車上」) it is a figure of speech, and the rest decides.
+_HAPPENING[Situation.GENERAL] = _Signs(
+    en=r"^(?:(?:please |pls |somebody |someone )?(?:help|help me|help us|sos)(?: please| pls)?\s*)+$",
+    han=r"^(?:救命|救救我|救救我們|幫幫我|快來人)+[啊呀阿啦]*$",
+    ja=r"^(?:助けて|たすけて)(?:ください)?$",
+    ko=r"^(?:살려\s?주세요|살려줘|도와주세요)$",
+)
+_TOPICS[Situation.GENERAL] = _Signs(
+    en=r"\b(?:emergency|emergencies|sos|911|999|112|110|119|help me|urgent help)\b",
+    han=r"緊急|求救|救命|急救|110|119|112",
+    ja=r"緊急|救急|110番|119番|助けて",
+    ko=r"긴급|응급|119|112|살려",
+)
+
 #: Words that make what follows a supposition: "what do I do if there is a fire".
 _HYPOTHETICAL_EN = re.compile(
     r"\b(?:if|in case(?: of)?|what if|should there be|suppose|hypothetically|when there is)\b"
@@ -309,7 +328,9 @@ class _Compiled:
         )
 
 
-_HAPPENING_RE = {situation: _Compiled.of(signs) for situation, signs in _HAPPENING.items()}
+_HAPPENING_RE = {
+    situation: _Compiled.of(_HAPPENING.get(situation, _Signs())) for situation in Situation
+}
 _TOPIC_RE = {situation: _Compiled.of(signs) for situation, signs in _TOPICS.items()}
 
 
