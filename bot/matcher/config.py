@@ -24,6 +24,9 @@ class MatcherConfig:
     weight_bm25: float = 0.25
     weight_fuzzy: float = 0.30
     answer_threshold: float = 0.35
+    #: An answer must explain at least this share of the question's information: a leader
+    #: that explains less ("should Taiwan keep nuclear power?" → privacy) is only offered.
+    answer_min_coverage: float = 0.22
     answer_margin: float = 0.08
     clarify_threshold: float = 0.20
     #: Lift for an entry of the category the question's cue words ask for ("phone": a contact).

@@ -102,7 +102,8 @@ class Matcher:
         clauses = [(self.analyzer.strip_fillers(c), w) for c, w in unfiltered if c]
         whole = without_times(normal) if timed else normal
         whole = self.analyzer.strip_fillers(whole or normal)
-        scored = self._rank(normal, whole, clauses, situation is not None)
+        listing = [self.upcoming_index] if timed and self.upcoming_index is not None else []
+        scored = self._rank(normal, whole, clauses, situation is not None, also=listing)
         if self.upcoming_index is not None and timed:
             scored = _lift(scored, {self.upcoming_index: self.config.upcoming_boost})
         if self.elsewhere and not self.home.found_in(normal) and self.elsewhere.named_in(normal):
@@ -139,8 +140,9 @@ class Matcher:
         clauses: list[tuple[str, float]],
         emergency_named: bool,
         among: list[int] | None = None,
+        also: list[int] | None = None,
     ) -> list[Scored]:
-        scored = self.scorer.rank(whole, clauses, among)
+        scored = self.scorer.rank(whole, clauses, among, also or ())
         if not emergency_named and self.emergency_index is not None:
             # Only a message that speaks of an emergency may get the emergency numbers.
             scored = [s for s in scored if s.entry_index != self.emergency_index]

@@ -48,6 +48,7 @@ class Scorer:
         normal: str,
         clauses: Sequence[tuple[str, float]] | None = None,
         among: Sequence[int] | None = None,
+        also: Sequence[int] = (),
     ) -> list[Scored]:
         """The entries worth considering for the normalised, filler-free question, best first
         (only the leaders are re-scored: see the module's docstring).
@@ -55,7 +56,8 @@ class Scorer:
         ``clauses`` (normalised, filler-free, each with the weight it counts for) are the
         parts of a chat message to match: the clause that asks counts in full, the story
         around it less, the greeting not at all. Without them the whole question counts.
-        ``among`` (entry positions) ranks only those entries, whatever the others score.
+        ``among`` (entry positions) ranks only those entries, whatever the others score;
+        ``also`` are ranked beside the leaders whatever they score.
         """
         cfg = self.config
         if clauses:
@@ -96,11 +98,13 @@ class Scorer:
         else:
             depth = min(cfg.rerank_depth, self.index.n_docs)
             top = np.argpartition(-scores, depth - 1)[:depth]
+            if also:
+                top = np.union1d(top, np.asarray(also, dtype=np.int64))
         unknown = unknown_information / total_information if total_information else 1.0
         candidates: list[tuple[float, int, float, float]] = []
         for index in top:
             raw = float(scores[index])
-            if raw <= 0:
+            if raw <= 0 and index not in also:
                 continue
             coverage = float(explained[index]) / total_information if total_information else 0.0
             bm25 = min(1.0, raw / best_possible) if best_possible else 0.0
