@@ -47,6 +47,12 @@ ENV PATH=/opt/venv/bin:$PATH \
     KNOWLEDGE_DIR=/app/knowledge \
     DATABASE_URL=sqlite:////app/data/desk.db
 
+# A Chinese font for the LINE rich menu image that `python -m bot setup` draws (without one it
+# draws English labels only). Noto Sans CJK, as CI's browser screenshots use.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN groupadd --system --gid 10001 desk \
     && useradd --system --uid 10001 --gid desk --home-dir /app --no-create-home \
        --shell /usr/sbin/nologin desk

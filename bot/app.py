@@ -7,9 +7,12 @@ import contextlib
 import datetime as dt
 import json
 import logging
+import signal
+import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
@@ -20,9 +23,9 @@ from bot.channels.telegram import TelegramChannel
 from bot.channels.web import WEB_SESSION, chat_page, outcome_json, parse_chat
 from bot.delivery import Deliverer, Pipeline, encode_inbound
 from bot.desk import Desk
-from bot.errors import WebhookRejected
-from bot.kb.loader import KnowledgeBase, load
-from bot.matcher import Matcher
+from bot.errors import KnowledgeBaseError, WebhookRejected
+from bot.kb.live import Knowledge, LiveKnowledge, load_directory
+from bot.kb.loader import KnowledgeBase
 from bot.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from bot.metrics import Metrics
 from bot.models import Channel, Inbound, Outcome
@@ -39,7 +42,8 @@ DRAIN_SECONDS = 15.0
 
 
 SETTINGS = web.AppKey("settings", Settings)
-KB = web.AppKey("kb", KnowledgeBase)
+#: The knowledge base and matcher answers come from; replaced in place by a reload.
+KNOWLEDGE = web.AppKey("knowledge", LiveKnowledge)
 STORE = web.AppKey("store", Store)
 DESK = web.AppKey("desk", Desk)
 LINE = web.AppKey("line", LineChannel)
@@ -108,6 +112,13 @@ async def _staff_update(app: web.Application, group: StaffGroup, update: Update)
         logger.exception("staff group update %s failed", update.update_id)
 
 
+async def _tell_chat_id(app: web.Application, telegram: TelegramChannel, chat_id: int) -> None:
+    try:
+        await telegram.tell_chat_id(chat_id, app[SETTINGS].staff_telegram_chat_id)
+    except Exception:
+        logger.exception("/chatid not answered in chat %d", chat_id)
+
+
 async def _accept(app: web.Application, events: list[Inbound]) -> None:
     """Commit each event to the inbox before the webhook answers 200; the pipeline answers it.
 
@@ -144,6 +155,11 @@ async def telegram_webhook(request: web.Request) -> web.Response:
     telegram.verify(request.headers.get("X-Telegram-Bot-Api-Secret-Token"))
     body = await request.read()
     update = telegram.parse_update(body, request.headers.get("X-Telegram-Bot-Api-Secret-Token"))
+    asked_in = telegram.chat_id_request(update)
+    if asked_in is not None:
+        if await request.app[STORE].first_delivery("telegram", str(update.update_id)):
+            _spawn(request.app, _tell_chat_id(request.app, telegram, asked_in))
+        return web.json_response({"ok": True})
     group = request.app.get(STAFF_GROUP)
     if group is not None and group.is_staff_update(update):
         if await request.app[STORE].first_delivery("telegram", str(update.update_id)):
@@ -230,12 +246,52 @@ async def healthz(request: web.Request) -> web.Response:
 
 async def readyz(request: web.Request) -> web.Response:
     database = await request.app[STORE].ping()
-    knowledge = len(request.app[KB]) > 0
+    current = request.app[KNOWLEDGE].current
+    knowledge = len(current.kb) > 0
     status = 200 if database and knowledge else 503
     return web.json_response(
-        {"database": database, "knowledge_base": knowledge, "entries": len(request.app[KB])},
+        {
+            "database": database,
+            "knowledge_base": knowledge,
+            "entries": len(current.kb),
+            # Which published knowledge base this replica answers from (kb reload prints it).
+            "knowledge_version": current.version,
+        },
         status=status,
     )
+
+
+def _answer_from(app: web.Application, knowledge: Knowledge) -> None:
+    """Hand a new knowledge base to the desk: the next message is answered from it."""
+    desk = app.get(DESK)
+    if desk is not None:
+        desk.kb = knowledge.kb
+        desk.matcher = knowledge.matcher
+
+
+async def reload_knowledge(app: web.Application) -> bool:
+    """Read KNOWLEDGE_DIR again, publish it and answer from it; False (the old knowledge base
+    still answering) when a file is broken. SIGHUP runs this."""
+    directory = app[SETTINGS].knowledge_dir
+    try:
+        await app[KNOWLEDGE].reload(directory, app[STORE])
+    except KnowledgeBaseError as exc:
+        logger.error("knowledge base not reloaded, the previous one still answers: %s", exc)
+        return False
+    return True
+
+
+def _reload_on_sighup(app: web.Application) -> None:
+    loop = asyncio.get_running_loop()
+    if not hasattr(signal, "SIGHUP") or not app[KNOWLEDGE].live:
+        return
+    with contextlib.suppress(NotImplementedError):  # loops without signal support
+        loop.add_signal_handler(signal.SIGHUP, lambda: _spawn(app, _logged_reload(app)))
+
+
+async def _logged_reload(app: web.Application) -> None:
+    logger.info("SIGHUP: reloading the knowledge base from %s", app[SETTINGS].knowledge_dir)
+    await reload_knowledge(app)
 
 
 async def housekeeping_once(app: web.Application, settings: Settings, now: dt.datetime) -> None:
@@ -273,16 +329,31 @@ def create_app(
     )
     app[METRICS] = Metrics()
     app[SETTINGS] = settings
-    app[KB] = kb if kb is not None else load(settings.knowledge_dir)
+    # A knowledge base handed over in code (tests) is served as it is; one read from
+    # KNOWLEDGE_DIR is published to the database and follows later publishes (kb reload).
+    initial = Knowledge.given(kb) if kb is not None else load_directory(settings.knowledge_dir)
+    app[KNOWLEDGE] = LiveKnowledge(initial, lambda knowledge: _answer_from(app, knowledge))
     app[TASKS] = set()
-    matcher = Matcher(app[KB])
 
     async def database(app: web.Application) -> AsyncIterator[None]:
         store = await Store.open(settings.database_url)
         app[STORE] = store
-        app[DESK] = Desk(app[KB], matcher, store, settings, clock=clock)
+        current = app[KNOWLEDGE].current
+        app[DESK] = Desk(current.kb, current.matcher, store, settings, clock=clock)
         yield
         await store.close()
+
+    async def knowledge(app: web.Application) -> AsyncIterator[None]:
+        live = app[KNOWLEDGE]
+        poller: asyncio.Task[None] | None = None
+        if live.live:
+            await live.settle(app[STORE])
+            poller = asyncio.create_task(live.poll(app[STORE], settings.knowledge_poll_seconds))
+        yield
+        if poller is not None:
+            poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await poller
 
     async def channels(app: web.Application) -> AsyncIterator[None]:
         if settings.line_channel_secret and settings.line_channel_access_token:
@@ -362,7 +433,7 @@ def create_app(
         with contextlib.suppress(asyncio.CancelledError):
             await task
 
-    app.cleanup_ctx.extend([database, channels, housekeeping])
+    app.cleanup_ctx.extend([database, knowledge, channels, housekeeping])
     app.router.add_get("/", page)
     app.router.add_post("/api/chat", api_chat)
     app.router.add_get("/api/chat/updates", api_chat_updates)
@@ -385,9 +456,40 @@ def new_event_loop() -> asyncio.AbstractEventLoop:
     return uvloop.new_event_loop()
 
 
+def local_url(settings: Settings) -> str:
+    """Where a browser on this machine reaches the server (any-address binds read as loopback)."""
+    # Not a bind: an address a browser cannot open is shown as the loopback one.
+    any_address = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "[::1]"}  # noqa: S104
+    host = any_address.get(settings.bot_host, settings.bot_host)
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{settings.bot_port}"
+
+
+def _staff_add_command() -> str:
+    """The command that creates a staff account, as typed from the current directory."""
+    python = Path(sys.executable)
+    try:
+        shown = str(python.relative_to(Path.cwd())) if python.is_absolute() else "python"
+    except ValueError:  # an interpreter outside the project (a container's venv)
+        shown = "python"
+    return f"{shown} -m bot staff add NAME"
+
+
 def serve(settings: Settings) -> None:
     app = create_app(settings)
-    logger.info("web chat: http://%s:%d/", settings.bot_host, settings.bot_port)
+
+    async def on_sighup(app: web.Application) -> None:
+        _reload_on_sighup(app)
+
+    app.on_startup.append(on_sighup)
+    base = local_url(settings)
+
+    def listening(_banner: str) -> None:
+        # Said once the server listens, so the addresses work when they are read.
+        logger.info("web chat: %s/", base)
+        logger.info("staff console: %s/staff (first account: %s)", base, _staff_add_command())
+
     web.run_app(
-        app, host=settings.bot_host, port=settings.bot_port, print=None, loop=new_event_loop()
+        app, host=settings.bot_host, port=settings.bot_port, print=listening, loop=new_event_loop()
     )

@@ -31,10 +31,15 @@ class Settings(BaseSettings):
     bot_port: int = Field(default=8080, ge=0, le=65535)
     database_url: str = "sqlite:///./data/desk.db"
     knowledge_dir: Path = Path("./knowledge")
+    #: Seconds between two looks at the database for a knowledge base published by
+    #: ``python -m bot kb reload`` (or another replica): every replica picks it up within this.
+    knowledge_poll_seconds: float = Field(default=10, ge=0.1, le=3600)
 
     line_channel_secret: SecretStr | None = None
     line_channel_access_token: SecretStr | None = None
     line_api_base_url: str = "https://api.line.me"
+    #: LINE's data host: rich menu images are uploaded there, not to LINE_API_BASE_URL.
+    line_api_data_base_url: str = "https://api-data.line.me"
 
     telegram_bot_token: SecretStr | None = None
     telegram_webhook_secret: SecretStr | None = None

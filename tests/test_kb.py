@@ -15,6 +15,7 @@ import yaml
 
 from bot.answers import AnswerContext, render
 from bot.kb.loader import KnowledgeBase, check, topic_ids
+from bot.kb.schema import ALL_LANGS, TRANSLATED_LANGS, LocalizedList, LocalizedText
 from bot.text import Lang
 from tests.conftest import KNOWLEDGE_DIR, ROOT, TOPICS_FILE
 
@@ -76,6 +77,76 @@ def test_too_few_questions_is_named(tmp_path: Path) -> None:
     )
     _, problems = check(directory)
     assert any(p.entry_id == entry_id and "at least 4" in p.message for p in problems)
+
+
+def test_translated_mark_without_a_translation_is_named(tmp_path: Path) -> None:
+    directory = _copy_kb(tmp_path)
+    path = directory / "faq.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    entry = data["entries"][0]
+    del entry["answer"]["ko"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    _, problems = check(directory)
+    assert any(
+        p.entry_id == entry["id"] and "translated.ko is set but there is no ko answer" in p.message
+        for p in problems
+    ), problems
+
+
+def test_a_translated_answer_needs_its_title_and_five_questions(tmp_path: Path) -> None:
+    directory = _copy_kb(tmp_path)
+    path = directory / "faq.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    first, second = data["entries"][0], data["entries"][1]
+    del first["title"]["ja"]
+    second["questions"]["ko"] = second["questions"]["ko"][:4]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    _, problems = check(directory)
+    messages = {(p.entry_id, p.message) for p in problems}
+    assert any(i == first["id"] and "answer.ja needs title.ja" in m for i, m in messages)
+    assert any(i == second["id"] and "ko: 4 question(s), at least 5" in m for i, m in messages)
+
+
+def test_an_entry_may_still_be_written_in_zh_hant_and_english_only(tmp_path: Path) -> None:
+    directory = _copy_kb(tmp_path)
+    path = directory / "faq.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    entry = data["entries"][0]
+    for key in ("title", "questions", "keywords", "answer"):
+        for lang in TRANSLATED_LANGS:
+            del entry[key][lang]
+    del entry["translated"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    kb, problems = check(directory)
+    assert problems == []
+    assert kb is not None
+    untranslated = kb[entry["id"]]
+    assert untranslated.answer.exact("ja") is None
+    assert untranslated.answer.get("ja") == untranslated.answer.zh_hant
+    assert not untranslated.is_translated("ja")
+    # Absent, not null: the matcher reads every answer text through model_dump().
+    assert set(untranslated.answer.model_dump(by_alias=True)) == {"zh-Hant", "en"}
+    assert set(untranslated.questions.model_dump(by_alias=True)) == {"zh-Hant", "en"}
+
+
+def test_all_phrases_stay_the_authored_ones_and_translations_are_read_apart() -> None:
+    # The matcher indexes all(): Japanese and Korean phrases must not reach it unasked.
+    phrases = LocalizedList.model_validate(
+        {"zh-Hant": ["緊急電話"], "en": ["emergency"], "ja": ["緊急電話番号"], "ko": ["긴급 전화"]}
+    )
+    assert phrases.all() == ["緊急電話", "emergency"]
+    assert phrases.get("ja") == ["緊急電話番号"]
+    assert phrases.get("ko") == ["긴급 전화"]
+    assert phrases.get("zh-Hans") == ["緊急電話"]
+    assert list(phrases.by_lang()) == list(ALL_LANGS)
+    text = LocalizedText.model_validate({"zh-Hant": "中", "en": "en", "ko": "한"})
+    assert (text.get("en"), text.get("zh-Hant"), text.get("ko"), text.get("ja")) == (
+        "en",
+        "中",
+        "한",
+        "中",
+    )
+    assert text.by_lang() == {"zh-Hant": "中", "en": "en", "ko": "한"}
 
 
 def test_broken_related_is_named(tmp_path: Path) -> None:
@@ -147,9 +218,10 @@ def test_kb_dump_contract(kb: KnowledgeBase) -> None:
     assert [e["id"] for e in dumped] == [e.id for e in kb.entries]
     for item in dumped:
         assert {"id", "category", "questions", "answer"} <= item.keys()
-        assert set(item["answer"]) == {"zh-Hant", "en"}
-        assert item["questions"]["en"]
-        assert item["questions"]["zh-Hant"]
+        assert set(item["answer"]) == set(ALL_LANGS)
+        assert set(item["questions"]) == set(ALL_LANGS)
+        assert all(item["questions"][lang] for lang in ALL_LANGS)
+        assert item["translated"] == {"ja": True, "ko": True}
 
 
 def test_json_schema_for_editors_is_current() -> None:
@@ -181,9 +253,11 @@ def topics_text() -> str:
 def _visible_texts(kb: KnowledgeBase) -> list[tuple[str, str]]:
     texts: list[tuple[str, str]] = []
     for entry in kb.entries:
-        texts.extend((entry.id, entry.answer.get(lang)) for lang in ("zh-Hant", "en"))
+        texts.extend((entry.id, text) for text in entry.answer.by_lang().values())
         for contact in entry.contacts:
             texts.extend((entry.id, value) for value in (contact.phone, contact.url) if value)
+            if contact.note is not None:
+                texts.extend((entry.id, text) for text in contact.note.by_lang().values())
     return texts
 
 
@@ -207,11 +281,21 @@ def test_no_url_outside_the_sourced_facts(kb: KnowledgeBase, topics_text: str) -
             assert host_and_path in topics_text, (entry_id, url)
 
 
+#: What a "please confirm" note says in each language.
+_CONFIRM = {"zh-Hant": "確認", "en": "confirm", "ja": "確認してください", "ko": "확인해 주세요"}
+
+
 def test_weak_facts_carry_a_confirm_note(kb: KnowledgeBase) -> None:
     for entry in kb.entries:
         if any(source.mark == "U" for source in entry.sources):
-            assert "confirm" in entry.answer.en.lower(), entry.id
-            assert "確認" in entry.answer.zh_hant, entry.id
+            for lang, text in entry.answer.by_lang().items():
+                assert _CONFIRM[lang] in text.lower(), (entry.id, lang)
+        for contact in entry.contacts:
+            if contact.confirm:
+                assert contact.note is not None, (entry.id, contact.name.en)
+                for lang in ALL_LANGS:
+                    note = contact.note.exact(lang) or ""
+                    assert _CONFIRM[lang] in note.lower(), (entry.id, contact.name.en, lang)
 
 
 # --- the crisis line: a wrong number here could cost a life ---
@@ -225,6 +309,7 @@ def test_no_answer_gives_a_wrong_or_retired_crisis_number(kb: KnowledgeBase) -> 
     context = AnswerContext(dt.date(2026, 12, 6), range(0, 5), dt.time(8), dt.time(17), 180)
     for entry in kb.entries:
         shown = [render(kb, entry, lang, context) for lang in Lang]
+        shown += list(entry.answer.by_lang().values())
         shown += [contact.phone for contact in entry.contacts if contact.phone]
         for text in shown:
             for wrong in _WRONG_CRISIS_NUMBERS:
@@ -233,6 +318,6 @@ def test_no_answer_gives_a_wrong_or_retired_crisis_number(kb: KnowledgeBase) -> 
 
 def test_the_emergency_answer_gives_1925_for_suicide_prevention(kb: KnowledgeBase) -> None:
     entry = kb["contact.emergency"]
-    for lang in ("zh-Hant", "en"):
-        assert re.search(r"(?<!\d)1925(?!\d)", entry.answer.get(lang)), lang
+    for lang in ALL_LANGS:
+        assert re.search(r"(?<!\d)1925(?!\d)", entry.answer.exact(lang) or ""), lang
     assert "1925" in {contact.phone for contact in entry.contacts}

@@ -27,6 +27,10 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 ARTIFACTS = ROOT / "test-artifacts"
+#: The screenshots README.md shows: `SAVE_SCREENSHOTS=1 make unit` copies them into docs/img/
+#: (commit them after looking at them).
+README_IMAGES = ROOT / "docs" / "img"
+README_SCREENSHOTS = frozenset({"web-chat-mobile-viewport.png", "staff-console.png"})
 # What this machine's closed network needs: no background connections, no updates, no sync.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -179,6 +183,9 @@ async def _screenshot(page: Any, name: str, *, full_page: bool = True) -> Path:
         await page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
     await page.screenshot(path=str(path), full_page=full_page)
     assert path.stat().st_size > 10_000
+    if os.environ.get("SAVE_SCREENSHOTS") and name in README_SCREENSHOTS:
+        README_IMAGES.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, README_IMAGES / name)
     return path
 
 

@@ -22,6 +22,8 @@ logger = logging.getLogger(__name__)
 TEXT_LIMIT = 4096
 CALLBACK_DATA_LIMIT = 64  # bytes
 REQUEST_TIMEOUT = 10.0
+CHAT_ID_COMMAND = "/chatid"
+GROUP_CHATS = frozenset({"group", "supergroup"})
 
 
 def _keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -107,6 +109,29 @@ class TelegramChannel:
             # PTB trusts the payload's shape: {"message": "x"} raises AttributeError.
             raise WebhookRejected(400, f"malformed Telegram update: {type(exc).__name__}") from exc
         return update
+
+    @staticmethod
+    def chat_id_request(update: Update) -> int | None:
+        """The group's id when ``update`` is ``/chatid`` sent in a group, else None.
+
+        Answered in any group the bot is in, so an operator can learn the id of the group to
+        set as STAFF_TELEGRAM_CHAT_ID before any staff group is configured.
+        """
+        message = update.message
+        if message is None or message.chat.type not in GROUP_CHATS or not message.text:
+            return None
+        command = message.text.strip().split(maxsplit=1)[0].split("@", 1)[0].lower()
+        return message.chat.id if command == CHAT_ID_COMMAND else None
+
+    async def tell_chat_id(self, chat_id: int, staff_chat_id: int | None) -> None:
+        if chat_id == staff_chat_id:
+            text = f"This group is the staff group: STAFF_TELEGRAM_CHAT_ID={chat_id}."
+        else:
+            text = (
+                f"This group's chat id is {chat_id}. To make it the staff group, set "
+                f"STAFF_TELEGRAM_CHAT_ID={chat_id} and restart the bot."
+            )
+        await self.bot.send_message(chat_id, text)
 
     @staticmethod
     def convert(update: Update) -> Inbound | None:

@@ -12,11 +12,27 @@ import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 #: Languages an entry is written in. Simplified Chinese is derived with OpenCC, never written.
 AUTHORED_LANGS: tuple[str, ...] = ("zh-Hant", "en")
+#: Languages an entry may carry besides: translated from the authored text, by a machine or an
+#: editor, and marked so (``translated``) until a curator clears them. Optional, so that an
+#: entry can be added in the authored languages first.
+TRANSLATED_LANGS: tuple[str, ...] = ("ja", "ko")
+ALL_LANGS: tuple[str, ...] = (*AUTHORED_LANGS, *TRANSLATED_LANGS)
 MIN_QUESTIONS_PER_LANG = 4
+#: A translated language, once it has questions at all, needs this many: Japanese and Korean
+#: visitors write in several registers (敬語 and plain; 합니다체 and 해요체).
+MIN_TRANSLATED_QUESTIONS = 5
 
 ENTRY_ID_PATTERN = r"^(exchange|contact|service|event|faq)\.[a-z0-9]+(?:-[a-z0-9]+)*$"
 PHONE_PATTERN = r"^\+?[0-9][0-9 ()#\-]*(?:\s*(?:ext\.|轉)\s*[0-9\-~ ]+)?$"
@@ -38,25 +54,84 @@ class Strict(BaseModel):
 NonEmpty = Annotated[str, Field(min_length=1)]
 
 
+def _without_untranslated(data: dict[str, object]) -> dict[str, object]:
+    # A language nobody has translated into is absent, not null or empty: dumps and the
+    # matcher's reading of every answer text see only what is written.
+    return {k: v for k, v in data.items() if k not in TRANSLATED_LANGS or v}
+
+
 class LocalizedText(Strict):
-    """One text per authored language."""
+    """One text per authored language, and optionally per translated language."""
 
     zh_hant: NonEmpty = Field(alias="zh-Hant")
     en: NonEmpty
+    ja: NonEmpty | None = None
+    ko: NonEmpty | None = None
 
     def get(self, lang: str) -> str:
-        return self.en if lang == "en" else self.zh_hant
+        """The text for ``lang``: English for en, Japanese or Korean where written, else zh-Hant.
+
+        Callers that must know whether a translation exists use :meth:`exact`.
+        """
+        if lang == "en":
+            return self.en
+        return self.exact(lang) or self.zh_hant
+
+    def exact(self, lang: str) -> str | None:
+        """The text written in ``lang``, or None when there is none."""
+        if lang == "zh-Hant":
+            return self.zh_hant
+        if lang == "en":
+            return self.en
+        if lang == "ja":
+            return self.ja
+        if lang == "ko":
+            return self.ko
+        return None
+
+    def by_lang(self) -> dict[str, str]:
+        """Every written text by language, authored languages first."""
+        texts = {lang: self.exact(lang) for lang in ALL_LANGS}
+        return {lang: text for lang, text in texts.items() if text is not None}
+
+    @model_serializer(mode="wrap")
+    def _serialize(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        return _without_untranslated(handler(self))
 
 
 class LocalizedList(Strict):
     zh_hant: list[NonEmpty] = Field(alias="zh-Hant", default_factory=list)
     en: list[NonEmpty] = Field(default_factory=list)
+    ja: list[NonEmpty] = Field(default_factory=list)
+    ko: list[NonEmpty] = Field(default_factory=list)
 
     def get(self, lang: str) -> list[str]:
-        return self.en if lang == "en" else self.zh_hant
+        """The phrases of ``lang`` (en, ja, ko; zh-Hant for any other language)."""
+        if lang == "en":
+            return self.en
+        if lang == "ja":
+            return self.ja
+        if lang == "ko":
+            return self.ko
+        return self.zh_hant
 
     def all(self) -> list[str]:
+        """The authored phrases only (zh-Hant, en): what the matcher indexes today.
+
+        Japanese and Korean phrases are read through :meth:`get` or :meth:`by_lang`, so that
+        adding them to the knowledge base changes no decision until the matcher is taught
+        to use them.
+        """
         return [*self.zh_hant, *self.en]
+
+    def by_lang(self) -> dict[str, list[str]]:
+        """The phrases of every language that has some, authored languages first."""
+        phrases = {lang: self.get(lang) for lang in ALL_LANGS}
+        return {lang: items for lang, items in phrases.items() if items}
+
+    @model_serializer(mode="wrap")
+    def _serialize(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        return _without_untranslated(handler(self))
 
 
 class Geo(Strict):
@@ -114,6 +189,14 @@ class Source(Strict):
     mark: Literal["V", "V2", "U"] = "V"
 
 
+class TranslatedMarks(Strict):
+    """Per language: True while the entry's text in it is a translation (by a machine or an
+    editor) that no curator has cleared; the zh-Hant and English text are authoritative."""
+
+    ja: bool = False
+    ko: bool = False
+
+
 class Entry(Strict):
     id: str = Field(pattern=ENTRY_ID_PATTERN)
     category: Category
@@ -125,6 +208,7 @@ class Entry(Strict):
     dates: list[EventDate] = Field(default_factory=list)
     related: list[str] = Field(default_factory=list)
     sources: list[Source] = Field(default_factory=list)
+    translated: TranslatedMarks = Field(default_factory=TranslatedMarks)
     last_reviewed: dt.date
 
     @field_validator("questions")
@@ -136,6 +220,12 @@ class Entry(Strict):
                 raise ValueError(
                     f"{lang}: {count} question(s), at least {MIN_QUESTIONS_PER_LANG} needed"
                 )
+        for lang in TRANSLATED_LANGS:
+            count = len(value.get(lang))
+            if 0 < count < MIN_TRANSLATED_QUESTIONS:
+                raise ValueError(
+                    f"{lang}: {count} question(s), at least {MIN_TRANSLATED_QUESTIONS} needed"
+                )
         return value
 
     @model_validator(mode="after")
@@ -144,7 +234,17 @@ class Entry(Strict):
             raise ValueError(f"id {self.id!r} does not start with its category {self.category}")
         if self.id in self.related:
             raise ValueError("an entry cannot be related to itself")
+        for lang in TRANSLATED_LANGS:
+            answer = self.answer.exact(lang)
+            if self.is_translated(lang) and answer is None:
+                raise ValueError(f"translated.{lang} is set but there is no {lang} answer")
+            if answer is not None and self.title.exact(lang) is None:
+                raise ValueError(f"answer.{lang} needs title.{lang}: a visitor sees both")
         return self
+
+    def is_translated(self, lang: str) -> bool:
+        """Whether the entry's ``lang`` text awaits a curator (zh-Hant and en never do)."""
+        return lang in TRANSLATED_LANGS and bool(getattr(self.translated, lang))
 
 
 class EntryFile(Strict):
