@@ -216,15 +216,40 @@ def cmd_staff_add(args: argparse.Namespace, settings: Settings) -> int:
     if password is None:
         return 2
     try:
-        password_hash = hash_password(password)
+        password_hash = hash_password(password, name)
     except ValueError as exc:
         print(f"error: {exc}; nothing was changed", file=sys.stderr)
         return 2
     existed = asyncio.run(_save_staff(settings.database_url, name, password_hash))
     if existed:
-        print(f"staff account {name!r} updated: new password set; its open sessions are ended")
+        print(
+            f"staff account {name!r} updated: new password set (and enabled, if it was "
+            "disabled); its open sessions are ended"
+        )
     else:
         print(f"staff account {name!r} created: sign in at /staff/login")
+    return 0
+
+
+async def _disable_staff(url: str, name: str) -> bool:
+    from bot.store import Store
+
+    store = await Store.open(url)
+    try:
+        return await store.end_staff_sessions(name, disable=True)
+    finally:
+        await store.close()
+
+
+def cmd_staff_disable(args: argparse.Namespace, settings: Settings) -> int:
+    name = args.name.strip()
+    if not asyncio.run(_disable_staff(settings.database_url, name)):
+        print(f"error: no staff account named {name!r}; nothing was changed", file=sys.stderr)
+        return 1
+    print(
+        f"staff account {name!r} disabled: its sessions are ended and it cannot sign in "
+        f"(python -m bot staff add {name!r} sets a new password and enables it again)"
+    )
     return 0
 
 
@@ -359,6 +384,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="read the password from the first line of stdin (for scripts)",
     )
+    staff_disable = staff_commands.add_parser(
+        "disable",
+        help="stop an account from signing in and end its sessions",
+        description="Disable a staff account: every session of it ends at once and it can no "
+        "longer sign in. `staff add NAME` with a new password enables it again.",
+    )
+    staff_disable.set_defaults(handler=cmd_staff_disable)
+    staff_disable.add_argument("name", help="the account name")
     return parser
 
 

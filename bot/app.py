@@ -7,6 +7,8 @@ import contextlib
 import datetime as dt
 import json
 import logging
+import re
+import secrets
 import signal
 import sys
 import time
@@ -14,13 +16,23 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
+import aiohttp.web_response
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 
+from bot.addresses import client_address
 from bot.channels.line import LineChannel
 from bot.channels.telegram import TelegramChannel
-from bot.channels.web import WEB_SESSION, chat_page, outcome_json, parse_chat
+from bot.channels.web import (
+    WEB_SESSION,
+    chat_page,
+    chat_page_policy,
+    load_json,
+    outcome_json,
+    parse_chat,
+)
 from bot.delivery import Deliverer, Pipeline, encode_inbound
 from bot.desk import Desk
 from bot.errors import KnowledgeBaseError, WebhookRejected
@@ -28,7 +40,8 @@ from bot.kb.live import Knowledge, LiveKnowledge, load_directory
 from bot.kb.loader import KnowledgeBase
 from bot.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from bot.metrics import Metrics
-from bot.models import Channel, Inbound, Outcome
+from bot.models import Channel, Inbound, NoticeKind, Outcome
+from bot.ratelimit import AddressBudget
 from bot.settings import Settings
 from bot.staff.console import setup_console
 from bot.staff.relay import Relay
@@ -38,6 +51,17 @@ from bot.store import Store
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1024 * 1024
+#: The largest id the messages table holds (a 32-bit INTEGER on PostgreSQL).
+MAX_MESSAGE_ID = 2**31 - 1
+CHAT_SESSION_HEADER = "X-Chat-Session"
+WEB_SLOW_DOWN = (
+    "You are sending messages very fast. Please wait a minute, then try again. "
+    "您傳送訊息的速度太快了，請稍候一分鐘再試。"
+)
+#: Instead of aiohttp's "Python/3.11 aiohttp/3.x": versions only help whoever looks for holes.
+SERVER_NAME = "hualien-desk"
+#: Strict-Transport-Security once the deployment is HTTPS (STAFF_COOKIE_SECURE=true).
+HSTS = "max-age=31536000"
 DRAIN_SECONDS = 15.0
 
 
@@ -53,6 +77,8 @@ RELAY = web.AppKey("relay", Relay)
 PIPELINE = web.AppKey("pipeline", Pipeline)
 METRICS = web.AppKey("metrics", Metrics)
 STAFF_GROUP = web.AppKey("staff_group", StaffGroup)
+WEB_MESSAGES = web.AppKey("web_messages", AddressBudget)
+WEB_TICKETS = web.AppKey("web_tickets", AddressBudget)
 HOUSEKEEPING_SECONDS = 60.0
 
 
@@ -74,6 +100,11 @@ async def errors_as_json(
         if exc.status < 400:
             raise
         return _error(exc.status, exc.reason)
+    except (web.RequestPayloadError, HttpProcessingError):
+        # A transfer cut short or malformed (chunked encoding), a broken multipart part: the
+        # request cannot be read.
+        logger.info("%s %s rejected: unreadable body", request.method, request.path)
+        return _error(400, "the request body could not be read")
     except (SQLAlchemyError, OSError):
         # OSError too: a connection PostgreSQL refuses (it is restarting) or that times out
         # reaches us from the driver unwrapped (ConnectionRefusedError, TimeoutError).
@@ -83,6 +114,20 @@ async def errors_as_json(
     except Exception:
         logger.exception("unexpected error during %s %s", request.method, request.path)
         return _error(500, "internal error")
+
+
+@web.middleware
+async def plain_bodies_only(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """A compressed request body is refused unread. Neither LINE, Telegram nor a browser
+    compresses what it sends, and a body inflated on arrival is how a few kilobytes become
+    gigabytes (a zip bomb): the server does not decompress request bodies at all
+    (``auto_decompress`` off in create_app)."""
+    encoding = request.headers.get("Content-Encoding", "identity").strip().lower()
+    if encoding not in ("", "identity"):
+        raise WebhookRejected(415, "compressed request bodies are not accepted")
+    return await handler(request)
 
 
 def _spawn(app: web.Application, coro: Awaitable[None]) -> None:
@@ -172,16 +217,38 @@ async def telegram_webhook(request: web.Request) -> web.Response:
 
 
 async def api_chat(request: web.Request) -> web.Response:
-    body = await request.read()
-    try:
-        data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise WebhookRejected(400, 'body must be JSON: {"session", "text"|"choice"}') from exc
+    # JSON only: a form post from another site (a "simple" request, no CORS preflight) is
+    # refused before anything is read or stored.
+    if request.content_type != "application/json":
+        raise WebhookRejected(415, "send the message as application/json")
+    data = load_json(await request.read(), 'the body (JSON: {"session", "text"|"choice"})')
     inbound = parse_chat(data)
+    # A budget per client address: new session ids cost nothing, so a budget per session
+    # alone would let one client open visitors and tickets without end.
+    address = client_address(
+        request.remote,
+        request.headers.get("X-Forwarded-For", ""),
+        request.app[SETTINGS].proxy_networks,
+    )
+    if not request.app[WEB_MESSAGES].take(address):
+        logger.info("web chat: message budget of %s spent", address)
+        raise WebhookRejected(429, WEB_SLOW_DOWN)
+    tickets = request.app[WEB_TICKETS]
+    # A ticket is reserved before the desk runs (parallel requests cannot all take the last
+    # one) and given back when none was opened.
+    reserved = tickets.take(address)
+    opened = False
     started = time.perf_counter()
-    # All of the message's records (visitor, messages, ticket) or none, as for the inbox.
-    async with request.app[STORE].unit_of_work():
-        outcome = await request.app[DESK].handle(inbound)
+    try:
+        # All of the message's records (visitor, messages, ticket) or none, as for the inbox.
+        async with request.app[STORE].unit_of_work():
+            outcome = await request.app[DESK].handle(inbound, new_tickets=reserved)
+        opened = any(notice.kind is NoticeKind.OPENED for notice in outcome.notices)
+    finally:
+        if reserved and not opened:
+            tickets.give_back(address)
+    if not reserved and outcome.decision == "ticket_limit":
+        logger.info("web chat: ticket budget of %s spent", address)
     request.app[METRICS].observe_outcome(inbound.channel.value, outcome, started)
     await _tell_staff(request.app, outcome)
     return web.json_response(
@@ -190,13 +257,21 @@ async def api_chat(request: web.Request) -> web.Response:
 
 
 async def api_chat_updates(request: web.Request) -> web.Response:
-    """Staff answers for a web-chat visitor, newer than ``after`` (the page polls this)."""
-    session = request.query.get("session", "")
-    try:
-        after = int(request.query.get("after", "0"))
-    except ValueError as exc:
-        raise WebhookRejected(400, "after must be a message id (an integer)") from exc
-    if not WEB_SESSION.match(session):
+    """Staff answers for a web-chat visitor, newer than ``after`` (the page polls this).
+
+    The session id comes in the ``X-Chat-Session`` header: whoever holds it reads the
+    visitor's staff answers, and a URL ends up in access logs, proxies and browser history.
+    """
+    if "session" in request.query:
+        raise WebhookRejected(400, "send the session in the X-Chat-Session header, not the URL")
+    session = request.headers.get(CHAT_SESSION_HEADER, "")
+    after_text = request.query.get("after", "0")
+    # Bounded before int(): a message id fits the id column (32 bits on PostgreSQL); a
+    # larger one failed in the database driver.
+    if not re.fullmatch(r"\d{1,10}", after_text) or int(after_text) > MAX_MESSAGE_ID:
+        raise WebhookRejected(400, f"after must be a message id (0 to {MAX_MESSAGE_ID})")
+    after = int(after_text)
+    if not WEB_SESSION.fullmatch(session):
         raise WebhookRejected(400, "session must be 8-64 characters of A-Z, a-z, 0-9, _ or -")
     store = request.app[STORE]
     visitor_id = await store.find_visitor(Channel.WEB.value, session)
@@ -216,7 +291,29 @@ async def api_chat_updates(request: web.Request) -> web.Response:
 
 
 async def page(request: web.Request) -> web.Response:
-    return web.Response(text=chat_page(), content_type="text/html", charset="utf-8")
+    nonce = secrets.token_urlsafe(16)
+    response = web.Response(text=chat_page(nonce), content_type="text/html", charset="utf-8")
+    response.headers["Content-Security-Policy"] = chat_page_policy(nonce)
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _hide_server_version() -> None:
+    """aiohttp answers requests it cannot parse (a bad header line, an unknown method) itself,
+    outside the application: no response signal sees those, and they carry aiohttp's default
+    Server header with both versions. That default is a module constant; it is replaced here,
+    for every server in the process (a test checks it still works after an upgrade)."""
+    aiohttp.web_response.SERVER_SOFTWARE = SERVER_NAME  # type: ignore[attr-defined]
+
+
+async def _common_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """Every response: no version in Server, no content sniffing, HSTS behind TLS."""
+    response.headers["Server"] = SERVER_NAME
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    if request.app[SETTINGS].staff_cookie_secure:
+        response.headers["Strict-Transport-Security"] = HSTS
 
 
 async def metrics(request: web.Request) -> web.Response:
@@ -325,7 +422,10 @@ def create_app(
     clock: Callable[[], dt.datetime] | None = None,
 ) -> web.Application:
     app = web.Application(
-        client_max_size=MAX_BODY_BYTES, middlewares=[timed_webhooks, errors_as_json]
+        client_max_size=MAX_BODY_BYTES,
+        middlewares=[timed_webhooks, errors_as_json, plain_bodies_only],
+        # Request bodies are read as sent, never inflated (see plain_bodies_only).
+        handler_args={"auto_decompress": False},
     )
     app[METRICS] = Metrics()
     app[SETTINGS] = settings
@@ -334,6 +434,8 @@ def create_app(
     initial = Knowledge.given(kb) if kb is not None else load_directory(settings.knowledge_dir)
     app[KNOWLEDGE] = LiveKnowledge(initial, lambda knowledge: _answer_from(app, knowledge))
     app[TASKS] = set()
+    app[WEB_MESSAGES] = AddressBudget(settings.web_chat_messages_per_minute, 60.0)
+    app[WEB_TICKETS] = AddressBudget(settings.web_chat_tickets_per_hour, 3600.0)
 
     async def database(app: web.Application) -> AsyncIterator[None]:
         store = await Store.open(settings.database_url)
@@ -434,6 +536,8 @@ def create_app(
             await task
 
     app.cleanup_ctx.extend([database, knowledge, channels, housekeeping])
+    app.on_response_prepare.append(_common_headers)
+    _hide_server_version()
     app.router.add_get("/", page)
     app.router.add_post("/api/chat", api_chat)
     app.router.add_get("/api/chat/updates", api_chat_updates)

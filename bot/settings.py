@@ -68,6 +68,12 @@ class Settings(BaseSettings):
     retention_days: int = Field(default=180, ge=1, le=3650)
     #: Minutes the desk reads a short follow-up against the visitor's last topic.
     topic_minutes: int = Field(default=30, ge=0, le=24 * 60)
+    #: The web chat's budget per client address (behind TRUSTED_PROXIES, the address the
+    #: proxy saw): messages a minute, and new tickets an hour. A delegation often shares one
+    #: hotel address. LINE and Telegram are never limited by address: all of their webhooks
+    #: come from the platforms' servers.
+    web_chat_messages_per_minute: int = Field(default=30, ge=1, le=100_000)
+    web_chat_tickets_per_hour: int = Field(default=10, ge=1, le=100_000)
 
     @field_validator("office_timezone")
     @classmethod
