@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.kb.loader import KnowledgeBase
-from bot.kb.schema import Entry
+from bot.kb.schema import Category, Entry
 from bot.matcher.analyzer import Fillers
 from bot.matcher.config import MatcherConfig
 from bot.matcher.decide import Decider, emergency, fixed, handoff
@@ -31,7 +31,13 @@ from bot.matcher.index import build_index
 from bot.matcher.result import EMERGENCY_ENTRY, Decision, Match
 from bot.matcher.score import CategoryCues, Scored, Scorer
 from bot.matcher.situations import detect
-from bot.matcher.spotters import Elsewhere, HandoffSpotter, PhraseSpotter, asks_for_a_task
+from bot.matcher.spotters import (
+    Elsewhere,
+    HandoffSpotter,
+    PhraseSpotter,
+    PlaceSpotter,
+    asks_for_a_task,
+)
 from bot.reading import Reading, read
 from bot.text import Lang
 from bot.when import names_a_time, without_times
@@ -66,6 +72,7 @@ class Matcher:
             self.index.is_kb_pair,
             self.entries,
         )
+        self.partners = PlaceSpotter(intents.partners.all(), self.index.is_kb_pair)
         self.scorer = Scorer(self.index, self.analyzer, self.config)
         self.cues = CategoryCues(intents.category_cues, self.entries, self.config.cue_boost)
         self.decider = Decider([entry.id for entry in self.entries], self.config)
@@ -110,6 +117,10 @@ class Matcher:
             # About a place the desk knows nothing of: the county's answer would mislead.
             return self.decider.decline(question, lang, scored)
         match = self.decider.decide(question, lang, scored)
+        if self._about_a_partners_own_affairs(match, normal):
+            # Jecheon's sights or Kushiro's marsh: the county's answer about its own would
+            # mislead; the exchange with a partner city is answered.
+            return self.decider.decline(question, lang, scored)
         if topic is not None and self._is_follow_up(reading, match):
             if reading.names_nothing:
                 # Nothing in it but what it asks ("which office runs it?"): it asks about the
@@ -147,6 +158,13 @@ class Matcher:
             # Only a message that speaks of an emergency may get the emergency numbers.
             scored = [s for s in scored if s.entry_index != self.emergency_index]
         return self.cues.lift(normal, scored)
+
+    def _about_a_partners_own_affairs(self, match: Match, normal: str) -> bool:
+        if match.decision is not Decision.ANSWER or match.entry is None or not self.partners:
+            return False
+        category = self.kb[match.entry].category
+        local = category in (Category.SERVICE, Category.EVENT)
+        return local and not self.home.found_in(normal) and bool(self.partners.named(normal))
 
     def _related(self, topic: str) -> list[int]:
         """The positions of the entries related to the topic's."""

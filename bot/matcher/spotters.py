@@ -35,12 +35,27 @@ _EN_INDIRECT_REQUEST = re.compile(
     r"whoever is (?:responsible|in charge)|(?:someone|somebody|a person|the person|an officer|"
     r"the officer|the staff member) (?:responsible|in charge)|(?:speak|talk|chat) (?:to|with) "
     r"(?:someone|somebody|a (?:real )?(?:person|human))|human being|(?:not|no) (?:a )?(?:bot|"
-    r"machine|robot|automated)(?: answer| reply)?(?: please| pls)?$)\b"
+    r"machine|robot|automated)(?: answer| reply)?(?: please| pls)?$|"
+    r"(?:put|get) (?:me|us) in touch|connect (?:me|us) (?:to|with) (?:someone|the right|a)|"
+    r"escalate (?:this|it|my)|(?:your|a) (?:supervisor|manager)|have someone (?:call|contact|"
+    r"email|get back)|(?:can|could|would) (?:someone|somebody|anyone|one of you|a staff "
+    r"member) (?:call|contact|email|phone|ring|get back|help me personally)|"
+    r"(?:file|make|lodge) a complaint|anyone (?:there|here)$|is (?:anyone|anybody|someone) "
+    r"(?:there|here|reading this)|discuss (?:this|it|my \w+) with (?:a|an|the|someone|your)|"
+    r"arrange a (?:call|meeting) with (?:someone|your|a|an|the)|reach out to (?:me|us)|"
+    r"callback|a call back|(?:your|the) boss|someone (?:at|from) (?:the )?(?:office|county|desk)|"
+    r"(?:someone|somebody|a person|one of you)(?:\s+\S+){0,4}\s+(?:reach out|get in touch))\b"
 )
 _ZH_INDIRECT_REQUEST = re.compile(
     r"回(?:個|一下)?電(?:話)?(?:給我|給我們)?|打(?:個)?電話給(?:我|我們)|(?:跟|和|與)負責(?:的)?(?:人|老師|同仁|窗口|承辦)|"
     r"負責(?:的)?(?:人|老師|同仁|承辦人).{0,6}(?:聯絡|聯繫|回覆|回電|講|說|談|對接)|換(?:成|個)?人工|"
-    r"(?:安排|請|找)專人|專人(?:跟|和|與|來|幫)|對接一下|(?:直接)?跟人(?:講|說|談)"
+    r"(?:安排|請|找)專人|專人(?:跟|和|與|來|幫)|對接一下|(?:直接)?跟人(?:講|說|談)|投訴|申訴|"
+    r"(?:你們|您們|貴單位)的?主管|(?:找|跟|請|叫)(?:你們的?)?主管|主管(?:出來|回覆|聯絡我|打給我)|"
+    r"轉接|轉給(?:承辦|負責|工作人員|你們)|留(?:個|下)?(?:我的)?電話|請.{0,6}(?:聯絡|聯繫|打給|回覆)我|"
+    r"有人在嗎|有沒有人(?:在|回)|幫我聯絡.{0,4}(?:承辦|負責|工作人員)|"
+    r"(?:讓|叫|請|要)(?:工作人員|承辦|專人|負責的?人|你們的人|同仁).{0,6}(?:聯絡|聯繫|打給|回覆|回電)|"
+    r"(?:跟|和|與)我(?:聯絡|聯繫)|打給我|問人|找人問|派(?:個)?人|領導|"
+    r"(?:聯絡|聯繫|找)(?:一下)?(?:你們的?)?負責人"
 )
 _JA_PERSON_REQUEST = re.compile(
     r"担当(?:者|の方)|スタッフ(?:の方)?(?:と|に)(?:話|つな|連絡|相談)|人(?:と|に)(?:話|相談)|"
@@ -132,7 +147,7 @@ class HandoffSpotter:
 #: (「東京出發」): not what the question is about.
 _HAN_NOT_THE_SUBJECT_AFTER = re.compile(
     r"(?:大陸)?的?(?:人(?!口)|籍|國籍|護照|駕照|學生|留學生|交換生|同學|朋友|家人|旅客|遊客|"
-    r"觀光客|老師|教授|居民|公民|國民|移工|外勞|配偶|新住民|代表團|訪問團|銀聯)"
+    r"觀光客|老師|教授|居民|公民|國民|移工|外勞|配偶|新住民|代表團|訪問團|銀聯|團|協會|學校)"
     r"|信託|航空|銀行|醫藥"
     r"|[東西南北]?[一二三四五六七八九十]*段?(?:路(?!線)|街|巷|弄|大道)|區|村|大學|國小|國中|高中"
     r"|出發|來的|過來"
@@ -148,7 +163,8 @@ _EN_NOT_THE_SUBJECT_AFTER = {
     "people", "resident", "residents", "delegation", "delegates", "migrant", "migrants",
     "worker", "workers", "spouse", "spouses", "wife", "husband", "family", "driver", "drivers",
     "driving", "license", "licence", "airlines", "airline", "bank", "street", "st", "road",
-    "rd", "avenue", "ave",
+    "rd", "avenue", "ave", "group", "groups", "team", "association", "school", "schools",
+    "club", "choir", "troupe",
 }  # fmt: skip
 
 
