@@ -3,8 +3,9 @@
 A 10,000-entry KB holds some 500,000 distinct texts to tokenise; one by one that takes
 seconds. Here the texts are joined and worked on as arrays: Chinese characters and pairs by
 their code points, KB terms and synonyms by exact integer keys of their characters, English
-words from one regex pass. Each text's tokens come out distinct and the same as
-Analyzer.index_keys gives (tests/matcher/test_batch_tokens.py holds the two equal).
+words from one regex pass. They come out as (text, token) pairs, for the index to count; each
+text's tokens are those Analyzer.index_keys gives it (tests/matcher/test_batch_tokens.py
+holds the two equal).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ _WORD_OR_BREAK = re.compile(r"[a-z0-9][a-z0-9+#]*|\n")
 
 class _Found:
     """(text, token) pairs gathered by the batch tokeniser. A token is a Chinese character
-    or pair (its code in the batch's alphabet, see TokenTable) or any other token, given
+    or pair (its code in the batch's alphabet, see TokenCodes) or any other token, given
     a number of its own here."""
 
     def __init__(self) -> None:
@@ -62,78 +63,29 @@ class _Found:
         self.other_texts.append(texts)
         self.other_codes.append(numbers)
 
-    def table(self, n: int, alphabet: npt.NDArray[np.int64]) -> TokenTable:
-        size = len(alphabet)
-        base = size + size * size
-        span = base + len(self.block) + len(self.others)
-        # The batch's (text, token) pairs run to millions: each key is made in place, one
-        # gathered lot at a time, so no temporary is the size of all of them.
-        keys = [texts * span for texts in [*self.texts, *self.other_texts]]
-        for key, codes in zip(keys, self.codes, strict=False):
-            key += codes
-        for key, codes in zip(keys[len(self.texts) :], self.other_codes, strict=True):
-            key += codes
-            key += base
-        table = TokenTable.from_keys(
+    def pairs(self, n: int, alphabet: npt.NDArray[np.int64]) -> TokenPairs:
+        numbering = TokenCodes(alphabet, [*self.block, *self.others])
+        base = len(alphabet) + len(alphabet) * len(alphabet)
+        none = np.zeros(0, dtype=np.int64)
+        for codes in self.other_codes:
+            codes += base
+        return TokenPairs(
             n,
-            np.concatenate([*keys, np.zeros(0, dtype=np.int64)]),
-            alphabet,
-            [*self.block, *self.others],
+            np.concatenate([*self.texts, *self.other_texts, none]),
+            np.concatenate([*self.codes, *self.other_codes, none]),
+            numbering,
+            frozenset(self.probes),
         )
-        return replace(table, probes_found=frozenset(self.probes))
 
 
 @dataclass(frozen=True)
-class TokenTable:
-    """Distinct tokens of each text of a batch, as integer codes: text ``i`` holds
-    ``codes[offsets[i]:offsets[i + 1]]``. Codes below ``len(alphabet)`` are Chinese
-    characters, then come pairs of them, then ``others`` in order."""
+class TokenCodes:
+    """How a batch's tokens are numbered: codes below ``len(alphabet)`` are Chinese
+    characters (the alphabet's code points), then come pairs of them, then ``others`` in
+    order."""
 
-    offsets: npt.NDArray[np.int64]
-    codes: npt.NDArray[np.int64]
     alphabet: npt.NDArray[np.int64]
     others: list[str]
-    #: Which probes (see index_keys_many) the texts hold.
-    probes_found: frozenset[int] = frozenset()
-
-    @staticmethod
-    def build(
-        n: int,
-        texts: npt.NDArray[np.int64],
-        codes: npt.NDArray[np.int64],
-        alphabet: npt.NDArray[np.int64],
-        others: list[str],
-    ) -> TokenTable:
-        size = len(alphabet)
-        keys = texts * (size + size * size + len(others))
-        keys += codes
-        return TokenTable.from_keys(n, keys, alphabet, others)
-
-    @staticmethod
-    def from_keys(
-        n: int, keys: npt.NDArray[np.int64], alphabet: npt.NDArray[np.int64], others: list[str]
-    ) -> TokenTable:
-        """The table of ``keys``, text * span + code, in any order and repeated (sorted in
-        place here)."""
-        size = len(alphabet)
-        span = size + size * size + len(others)
-        keys.sort()
-        if len(keys):
-            keys = keys[np.append(True, keys[1:] != keys[:-1])]
-        text, codes = np.divmod(keys, span)
-        offsets = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(text, minlength=n), out=offsets[1:])
-        return TokenTable(offsets, codes, alphabet, others)
-
-    @staticmethod
-    def from_sets(keys: list[set[str]]) -> TokenTable:
-        others = sorted({token for held in keys for token in held})
-        number = {token: index for index, token in enumerate(others)}
-        texts = np.repeat(np.arange(len(keys), dtype=np.int64), [len(held) for held in keys])
-        codes = np.fromiter(
-            (number[token] for held in keys for token in held), dtype=np.int64, count=len(texts)
-        )
-        return TokenTable.build(len(keys), texts, codes, np.zeros(0, dtype=np.int64), others)
 
     @property
     def span(self) -> int:
@@ -169,8 +121,54 @@ class TokenTable:
             *map(self.others.__getitem__, (codes[to_others:] - base).tolist()),
         ]
 
+
+@dataclass(frozen=True)
+class TokenPairs:
+    """The (text, token) pairs found in a batch of ``n`` texts: text ``texts[k]`` holds the
+    token of code ``codes[k]``; in no particular order, and a pair may come more than once
+    (a text holding a token twice)."""
+
+    n: int
+    texts: npt.NDArray[np.int64]
+    codes: npt.NDArray[np.int64]
+    numbering: TokenCodes
+    #: Which probes (see token_pairs) the texts hold.
+    probes_found: frozenset[int] = frozenset()
+
+    @staticmethod
+    def from_sets(keys: list[set[str]]) -> TokenPairs:
+        others = sorted({token for held in keys for token in held})
+        number = {token: index for index, token in enumerate(others)}
+        texts = np.repeat(np.arange(len(keys), dtype=np.int64), [len(held) for held in keys])
+        codes = np.fromiter(
+            (number[token] for held in keys for token in held), dtype=np.int64, count=len(texts)
+        )
+        return TokenPairs(len(keys), texts, codes, TokenCodes(np.zeros(0, dtype=np.int64), others))
+
+    def table(self) -> TokenTable:
+        """Each text's distinct tokens."""
+        keys = self.texts * self.numbering.span
+        keys += self.codes
+        keys.sort()
+        if len(keys):
+            keys = keys[np.append(True, keys[1:] != keys[:-1])]
+        text, codes = np.divmod(keys, self.numbering.span)
+        offsets = np.zeros(self.n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(text, minlength=self.n), out=offsets[1:])
+        return TokenTable(offsets, codes, self.numbering)
+
+
+@dataclass(frozen=True)
+class TokenTable:
+    """The distinct tokens of each text of a batch: text ``i`` holds the tokens of codes
+    ``codes[offsets[i]:offsets[i + 1]]``, ascending."""
+
+    offsets: npt.NDArray[np.int64]
+    codes: npt.NDArray[np.int64]
+    numbering: TokenCodes
+
     def of(self, text: int) -> set[str]:
-        return set(self.strings(self.codes[self.offsets[text] : self.offsets[text + 1]]))
+        return set(self.numbering.strings(self.codes[self.offsets[text] : self.offsets[text + 1]]))
 
 
 _PairValues = TypeVar("_PairValues", npt.NDArray[np.uint64], npt.NDArray[np.bool_])
@@ -306,10 +304,10 @@ class _HanText:
         return np.concatenate(found_at), np.concatenate(found_which)
 
 
-def index_keys_many(analyzer: Analyzer, texts: list[str], probes: Sequence[str] = ()) -> TokenTable:
-    """``analyzer.index_keys`` of every text of a batch, as one table of integer token codes.
+def token_pairs(analyzer: Analyzer, texts: list[str], probes: Sequence[str] = ()) -> TokenPairs:
+    """The tokens ``analyzer.index_keys`` gives each of ``texts``, as (text, token) pairs.
 
-    ``probes`` (Chinese, spaces left out) are looked for too: the table tells which of them
+    ``probes`` (Chinese, spaces left out) are looked for too: the pairs tell which of them
     some text holds within a run of Han characters.
     """
     n = len(texts)
@@ -317,7 +315,7 @@ def index_keys_many(analyzer: Analyzer, texts: list[str], probes: Sequence[str] 
     if not analyzer.all_weighted or joined.count("\n") != n - 1:
         runs = set(HAN_RUNS.findall(joined))
         return replace(
-            TokenTable.from_sets([analyzer.index_keys(text) for text in texts]),
+            TokenPairs.from_sets([analyzer.index_keys(text) for text in texts]),
             probes_found=frozenset(
                 i for i, probe in enumerate(probes) if any(probe in run for run in runs)
             ),
@@ -328,7 +326,7 @@ def index_keys_many(analyzer: Analyzer, texts: list[str], probes: Sequence[str] 
     found = _Found()
     alphabet = _han_tokens_many(analyzer, codes, text_of, found, probes)
     _word_tokens_many(analyzer, joined, found)
-    return found.table(n, alphabet)
+    return found.pairs(n, alphabet)
 
 
 def _han_tokens_many(
@@ -339,7 +337,7 @@ def _han_tokens_many(
     probes: Sequence[str],
 ) -> npt.NDArray[np.int64]:
     """Chinese characters, pairs, terms and synonyms; returns the characters met, whose
-    positions in it are the codes of characters (pairs follow: see TokenTable)."""
+    positions in it are the codes of characters (pairs follow: see TokenCodes)."""
     han = _HanText(codes, text_of)
     size = len(han.alphabet)
     if not size:

@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from bot.kb.schema import Entry
 from bot.matcher.analyzer import Analyzer, Fillers
-from bot.matcher.batch_tokens import TokenTable, index_keys_many
+from bot.matcher.batch_tokens import TokenPairs, token_pairs
 from bot.matcher.config import MatcherConfig
 from bot.matcher.words import ALL_HAN, EN_STOPWORDS, EN_WORD, is_seam, stem
 from bot.text import has_han, is_han, normalize_many
@@ -44,8 +44,8 @@ class Index:
     phrasing_bounds: list[int]
     #: The phrasings made only of function words ("who are you"), with their entry.
     function_phrasings: list[tuple[str, int]]
-    #: Indexes of the places (of those given to build_index) that the texts mention.
-    places_mentioned: frozenset[int]
+    #: The places (of those given to build_index, normalised) that the texts never mention.
+    places_unmentioned: list[str]
 
     def idf(self, token: str) -> float | None:
         """The token's idf, or None for a token the KB does not hold."""
@@ -109,36 +109,37 @@ def build_index(
     stripped = fillers.strip_many(normalize_many(phrasings))
     keywords = [k for entry in entries for k in (*entry.keywords.zh_hant, *entry.keywords.en)]
     distinct = list(dict.fromkeys(keywords))
-    normal = dict(zip(distinct, normalize_many(distinct), strict=True))
+    normals = normalize_many(distinct)
+    normal = dict(zip(distinct, normals, strict=True))
     zh_keywords = dict.fromkeys(k for entry in entries for k in entry.keywords.zh_hant)
     analyzer = Analyzer(config, synonyms, list(map(normal.__getitem__, zh_keywords)), fillers)
-    texts = stripped + list(map(normal.__getitem__, distinct))
+    texts = stripped + normals
     position = dict(zip(distinct, count(len(stripped)), strict=False))
     keyword_ids = np.fromiter(
         map(position.__getitem__, keywords), dtype=np.int64, count=len(keywords)
     )
-    places_han, places_other = _places_by_script(places)
-    table = index_keys_many(analyzer, texts, [place for _, place in places_han])
+    normal_places = normalize_many(places)
+    places_han, places_other = _places_by_script(normal_places)
+    pairs = token_pairs(analyzer, texts, [place for _, place in places_han])
     docs = np.arange(len(entries), dtype=np.int64)
-    occurrence_doc = np.concatenate((np.repeat(docs, per_phrasings), np.repeat(docs, per_keywords)))
-    occurrence_text = np.concatenate((np.arange(len(stripped), dtype=np.int64), keyword_ids))
-    occurrence_weight = np.concatenate(
-        (
-            np.ones(len(stripped), dtype=np.int64),
-            np.full(len(keyword_ids), config.keyword_boost, dtype=np.int64),
-        )
-    )
+    doc_of = np.repeat(docs, per_phrasings)
     cell_doc, cell_token, tf, vocabulary = _cells(
-        table, occurrence_doc, occurrence_text, occurrence_weight, len(entries), config
+        pairs,
+        _Occurrences(doc_of, per_phrasings, np.arange(len(stripped), dtype=np.int64)),
+        _Occurrences(np.repeat(docs, per_keywords), per_keywords, keyword_ids - len(stripped)),
+        len(entries),
+        config.keyword_boost,
     )
     # Each entry's filler-free phrasings, for the fuzzy comparison at query time, and the
     # ones made only of function words ("who are you"), compared whole with such questions.
-    doc_of = np.repeat(docs, per_phrasings)
     filled = np.fromiter(map(len, stripped), dtype=np.int64, count=len(stripped)) > 0
-    no_token = table.offsets[1 : len(stripped) + 1] == table.offsets[: len(stripped)]
+    no_token = np.bincount(pairs.texts, minlength=len(texts))[: len(stripped)] == 0
     function = [(stripped[i], int(doc_of[i])) for i in np.flatnonzero(no_token & filled).tolist()]
     per_entry = np.bincount(doc_of[filled], minlength=len(entries))
-    analyzer.freeze_vocabulary(set(english_words(table.others)))
+    others = pairs.numbering.others
+    analyzer.freeze_vocabulary(set(english_words(others)))
+    mentioned = {places_han[i][0] for i in pairs.probes_found}
+    mentioned.update(_places_mentioned(places_other, texts, set(others)))
     index = Index(
         len(entries),
         dict(zip(vocabulary, count(), strict=False)),
@@ -146,56 +147,96 @@ def build_index(
         list(compress(stripped, filled.tolist())),
         np.concatenate(([0], np.cumsum(per_entry))).tolist(),
         function,
-        frozenset(
-            [places_han[i][0] for i in table.probes_found]
-            + _places_mentioned(places_other, texts, set(table.others))
-        ),
+        [place for i, place in enumerate(normal_places) if i not in mentioned],
     )
     return index, analyzer
 
 
+@dataclass(frozen=True)
+class _Occurrences:
+    """The phrasings, or the keywords, of the entries, listed entry after entry: the
+    ``k``-th belongs to entry ``docs[k]`` and is text ``texts[k]`` (of the phrasings, or of
+    the distinct keywords); entry ``i`` has ``per_entry[i]`` of them."""
+
+    docs: npt.NDArray[np.int64]
+    per_entry: npt.NDArray[np.int64]
+    texts: npt.NDArray[np.int64]
+
+    def slots(self) -> npt.NDArray[np.int64]:
+        """Each occurrence's place among its entry's: 0, 1, … for each entry."""
+        first = np.cumsum(self.per_entry) - self.per_entry
+        return np.arange(len(self.docs), dtype=np.int64) - first[self.docs]
+
+
 def _cells(
-    table: TokenTable,
-    occurrence_doc: npt.NDArray[np.int64],
-    occurrence_text: npt.NDArray[np.int64],
-    occurrence_weight: npt.NDArray[np.int64],
+    pairs: TokenPairs,
+    phrasings: _Occurrences,
+    keywords: _Occurrences,
     n_entries: int,
-    config: MatcherConfig,
+    boost: int,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64], list[str]]:
     """One (entry, token, count) cell for each token an entry holds, ordered by token, then
     entry, which is the order of the postings: (entry, token number, count) and the tokens.
 
-    An occurrence is a text of an entry (a phrasing, or a keyword) with the weight it adds
-    to each of its tokens' counts (1, or keyword_boost).
+    An entry's count of a token: its phrasings (the first texts of ``pairs``) that hold it,
+    plus ``boost`` for each of its keywords that holds it. Each of an entry's phrasings and
+    keywords has a slot of its own (keywords after every phrasing), and every token of it is
+    keyed by (token, entry, slot): one sort orders the keys as the postings, and a phrasing
+    holding a token twice is the same key twice.
     """
-    # One cell per token of each occurrence, then the cells of one (entry, token) summed.
-    # Millions of cells: worked on in place, each step writing over the last.
-    starts = table.offsets[occurrence_text]
-    held = table.offsets[occurrence_text + 1] - starts
+    n_phrasings = len(phrasings.docs)
+    in_phrasing = pairs.texts < n_phrasings
+    keyword_table = TokenPairs(
+        pairs.n - n_phrasings,
+        pairs.texts[~in_phrasing] - n_phrasings,
+        pairs.codes[~in_phrasing],
+        pairs.numbering,
+    ).table()
+    first_keyword_slot = int(phrasings.per_entry.max(initial=0))
+    n_slots = max(first_keyword_slot + int(keywords.per_entry.max(initial=0)), 1)
+    n_docs = max(n_entries, 1)
+    if pairs.numbering.span * n_docs * n_slots >= 1 << 63:
+        raise ValueError("the knowledge base is too large to index")
+    # A phrasing's tokens, as found (millions of them: keyed in place). Phrasing k is text k.
+    text = pairs.texts[in_phrasing]
+    phrasing_keys = pairs.codes[in_phrasing]
+    phrasing_keys *= n_docs
+    phrasing_keys += phrasings.docs[text]
+    phrasing_keys *= n_slots
+    phrasing_keys += phrasings.slots()[text]
+    del text
+    # A keyword's tokens, once for each time an entry lists it.
+    starts = keyword_table.offsets[keywords.texts]
+    held = keyword_table.offsets[keywords.texts + 1] - starts
     starts -= np.cumsum(held) - held
     at = np.repeat(starts, held)
     at += np.arange(len(at), dtype=np.int64)
-    packed = table.codes[at]
+    keyword_keys = keyword_table.codes[at]
     del at
-    n_docs = max(n_entries, 1)
-    packing = max(config.keyword_boost, 1) + 1
-    packed *= n_docs
-    packed += np.repeat(occurrence_doc, held)
-    packed *= packing
-    packed += np.repeat(occurrence_weight, held)
-    packed.sort()
-    cell, weight = np.divmod(packed, packing)
-    del packed
-    if len(cell):
-        opens = np.flatnonzero(np.append(True, cell[1:] != cell[:-1]))
-        tf = np.add.reduceat(weight, opens)
-        cell = cell[opens]
-    else:
-        tf = cell
+    keyword_keys *= n_docs
+    keyword_keys += np.repeat(keywords.docs, held)
+    keyword_keys *= n_slots
+    keyword_keys += np.repeat(keywords.slots() + first_keyword_slot, held)
+    keys = np.concatenate((phrasing_keys, keyword_keys))
+    del phrasing_keys, keyword_keys
+    keys.sort()
+    if not len(keys):
+        none = np.zeros(0, dtype=np.int64)
+        return none, none, none, []
+    keys = keys[np.append(True, keys[1:] != keys[:-1])]
+    cell, slot = np.divmod(keys, n_slots)
+    del keys
+    in_keyword = slot >= first_keyword_slot
+    del slot
+    opens = np.flatnonzero(np.append(True, cell[1:] != cell[:-1]))
+    # A cell's count: 1 for each phrasing, boost for each keyword.
+    tf = np.diff(np.append(opens, len(cell)))
+    tf += (boost - 1) * np.add.reduceat(in_keyword, opens, dtype=np.int64)
+    cell = cell[opens]
     code = cell // n_docs
-    new_token = np.append(True, code[1:] != code[:-1]) if len(code) else code.astype(np.bool_)
+    new_token = np.append(True, code[1:] != code[:-1])
     cell_token = np.cumsum(new_token) - 1
-    return cell % n_docs, cell_token, tf, table.strings(code[new_token])
+    return cell % n_docs, cell_token, tf, pairs.numbering.strings(code[new_token])
 
 
 def _postings(
@@ -237,12 +278,14 @@ def english_words(tokens: list[str]) -> list[str]:
     return list(filter(str.isalpha, filter(str.isascii, tokens)))
 
 
-def _places_by_script(places: list[str]) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """The places (normalised) written in Han characters alone (spaces left out), and the
-    others, each with its index in ``places``."""
+def _places_by_script(
+    normal_places: list[str],
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The places written in Han characters alone (spaces left out), and the others, each
+    with its index in ``normal_places``."""
     han: list[tuple[int, str]] = []
     other: list[tuple[int, str]] = []
-    for index, normal in enumerate(normalize_many(places)):
+    for index, normal in enumerate(normal_places):
         if normal:
             compact = normal.replace(" ", "")
             if ALL_HAN.fullmatch(compact):

@@ -68,9 +68,7 @@ class Matcher:
             self.entries, self.config, kb.synonyms, Fillers(intents.fillers.all()), places
         )
         self.elsewhere = Elsewhere(
-            (place for i, place in enumerate(places) if i not in self.index.places_mentioned),
-            self.index.is_kb_pair,
-            self.entries,
+            self.index.places_unmentioned, self.index.is_kb_pair, self.entries
         )
         self.partners = PlaceSpotter(intents.partners.all(), self.index.is_kb_pair)
         self.scorer = Scorer(self.index, self.analyzer, self.config)

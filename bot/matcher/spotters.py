@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 
 from bot.kb.schema import Entry
-from bot.text import has_han, is_han, normalize, normalize_many
+from bot.text import has_han, is_han, normalize_many
 
 # A request for a person, beyond the listed phrases: a verb of talking near a word for a person
 # ("can I speak with a staff member", "is there someone I can talk to"), or a message that is
@@ -118,7 +118,7 @@ class PhraseSpotter:
     """Finds any of a set of phrases in normalised text (English by whole words)."""
 
     def __init__(self, phrases: Iterable[str]) -> None:
-        normal = {normalize(phrase) for phrase in phrases} - {""}
+        normal = set(normalize_many(list(phrases))) - {""}
         self.zh = sorted({p.replace(" ", "") for p in normal if any(is_han(ch) for ch in p)})
         self.en = sorted({f" {p} " for p in normal if not any(is_han(ch) for ch in p)})
 
@@ -179,8 +179,8 @@ class PlaceSpotter:
     as part of that word instead.
     """
 
-    def __init__(self, places: Iterable[str], known_pair: Callable[[str], bool]) -> None:
-        normal = set(normalize_many(list(places))) - {""}
+    def __init__(self, normal_places: Iterable[str], known_pair: Callable[[str], bool]) -> None:
+        normal = set(normal_places) - {""}
         self.han = {p.replace(" ", "") for p in normal if has_han(p)}
         self.en = {p for p in normal if not has_han(p)}
         self._han_lengths = sorted({len(p) for p in self.han}, reverse=True)
@@ -262,6 +262,8 @@ class Elsewhere:
         known_pair: Callable[[str], bool],
         entries: Sequence[Entry],
     ) -> None:
+        """``unmentioned``: the places (normalised) the KB's questions, keywords and titles
+        never mention."""
         self.places = PlaceSpotter(unmentioned, known_pair)
         self._entries = entries
         self._answers: tuple[str, str] | None = None

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from bot.kb.loader import KnowledgeBase
 from bot.matcher import Matcher, batch_tokens
-from bot.matcher.batch_tokens import index_keys_many
+from bot.matcher.batch_tokens import token_pairs
 from bot.text import normalize, normalize_many
 from tests.matcher.kb_texts import kb_texts
 
@@ -20,7 +20,7 @@ def test_batch_index_keys_are_the_tokens_of_every_kb_text(
 ) -> None:
     monkeypatch.setattr(batch_tokens, "DENSE_PAIRS", dense_pairs)
     normals = sorted(set(normalize_many(kb_texts(kb))))
-    table = index_keys_many(matcher.analyzer, normals)
+    table = token_pairs(matcher.analyzer, normals).table()
     for index, normal in enumerate(normals):
         assert table.of(index) == matcher.analyzer.index_keys(normal), normal
 
@@ -56,11 +56,11 @@ def test_batch_index_keys_and_fillers_match_one_by_one(
     matcher: Matcher, normals: list[str]
 ) -> None:
     analyzer = matcher.analyzer
-    table = index_keys_many(analyzer, normals)
+    table = token_pairs(analyzer, normals).table()
     assert [table.of(i) for i in range(len(normals))] == [analyzer.index_keys(n) for n in normals]
     assert analyzer.fillers.strip_many(normals) == [analyzer.strip_fillers(n) for n in normals]
 
 
 def test_probes_are_found_inside_han_runs_only(matcher: Matcher) -> None:
-    table = index_keys_many(matcher.analyzer, ["我在札幌市", "sapporo 札", "幌"], ["札幌", "大阪"])
-    assert table.probes_found == {0}
+    pairs = token_pairs(matcher.analyzer, ["我在札幌市", "sapporo 札", "幌"], ["札幌", "大阪"])
+    assert pairs.probes_found == {0}

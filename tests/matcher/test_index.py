@@ -9,8 +9,15 @@ from collections import Counter
 import numpy as np
 
 from bot.kb.loader import KnowledgeBase
+from bot.kb.schema import Entry
 from bot.matcher import Matcher
 from bot.text import normalize
+
+
+def _phrasings(entry: Entry) -> list[str]:
+    """What the index reads of an entry besides its keywords: its questions and its title in
+    Traditional Chinese and English."""
+    return [*entry.questions.zh_hant, *entry.questions.en, entry.title.zh_hant, entry.title.en]
 
 
 def _counts_by_definition(matcher: Matcher) -> list[Counter[str]]:
@@ -20,12 +27,7 @@ def _counts_by_definition(matcher: Matcher) -> list[Counter[str]]:
     counts = []
     for entry in matcher.entries:
         count: Counter[str] = Counter()
-        phrasings = [
-            *entry.questions.zh_hant,
-            *entry.questions.en,
-            *entry.title.model_dump().values(),
-        ]
-        for text in phrasings:
+        for text in _phrasings(entry):
             count.update(
                 dict.fromkeys(analyzer.index_keys(analyzer.strip_fillers(normalize(text))), 1)
             )
@@ -61,8 +63,7 @@ def test_postings_idf_and_weights_are_those_of_bm25(matcher: Matcher) -> None:
 def test_each_entrys_phrasings_are_kept_for_the_fuzzy_comparison(matcher: Matcher) -> None:
     index, analyzer = matcher.index, matcher.analyzer
     for number, entry in enumerate(matcher.entries):
-        texts = [*entry.questions.zh_hant, *entry.questions.en, *entry.title.model_dump().values()]
-        stripped = [analyzer.strip_fillers(normalize(text)) for text in texts]
+        stripped = [analyzer.strip_fillers(normalize(text)) for text in _phrasings(entry)]
         assert index.phrasings(number) == [text for text in stripped if text]
     assert index.function_phrasings
     for text, number in index.function_phrasings:
