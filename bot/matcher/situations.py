@@ -299,12 +299,12 @@ _HAPPENING: dict[Situation, _Signs] = {
     #: not told; with more said (「救命 護照掉在火車上」) it is a figure of speech, and the
     #: rest decides.
     Situation.GENERAL: _Signs(
-        en=(
-            r"^(?:(?:please |pls |somebody |someone )?(?:help|help me|help us|sos)(?: please| pls)?\s*)+$",
-        ),
-        han=(r"^(?:救命|救救我|救救我們|幫幫我|快來人)+[啊呀阿啦]*$",),
+        # A bare "help" asks what the desk can do (faq.help): someone calling for help does not
+        # write it alone.
+        en=(r"^(?:sos|(?:somebody|someone|please|pls) help(?: me| us)?|help us|help me please)$",),
+        han=(r"^(?:救命|救救我|救救我們|快來人)+[啊呀阿啦]*$",),
         ja=(r"^(?:助けて|たすけて)(?:ください)?$",),
-        ko=(r"^(?:살려\s?주세요|살려줘|도와주세요)$",),
+        ko=(r"^(?:살려\s?주세요|살려줘)$",),
     ),
 }
 
@@ -354,7 +354,7 @@ _TOPICS: dict[Situation, _Signs] = {
         ko=(r"사기",),
     ),
     Situation.GENERAL: _Signs(
-        en=(r"emergency|emergencies|sos|911|999|112|110|119|help me|urgent help",),
+        en=(r"emergency|emergencies|sos|911|999|112|110|119|urgent help",),
         han=(r"緊急|求救|救命|急救|110|119|112",),
         ja=(r"緊急|救急|110番|119番|助けて",),
         ko=(r"긴급|응급|119|112|살려",),
