@@ -126,9 +126,13 @@ class Matcher:
                 # whatever else its words happen to match.
                 among = self._related(topic)
                 family = self._rank(normal, whole, clauses, situation is not None, among)
-                match = self._in_context(question, lang, family, topic, lifted=False)
+                match = self._in_context(question, lang, family, topic) or fixed(
+                    question, lang, topic, in_context=True
+                )
             else:
-                match = self._in_context(question, lang, scored, topic)
+                # Words of its own, matched without confidence: the topic's family settles it
+                # if it can; otherwise the message stands on its own.
+                match = self._in_context(question, lang, scored, topic, lifted=True) or match
         return match if situation is None else replace(match, situation=situation)
 
     def _is_follow_up(self, reading: Reading, match: Match) -> bool:
@@ -171,25 +175,30 @@ class Matcher:
         return [self.positions[i] for i in related if i in self.positions]
 
     def _in_context(
-        self, question: str, lang: Lang, scored: list[Scored], topic: str, *, lifted: bool = True
-    ) -> Match:
-        """Decide again with the topic and its related entries lifted (or, ``lifted`` False,
-        among them alone); a follow-up nothing else explains ("how much?") is about the topic
-        itself."""
+        self,
+        question: str,
+        lang: Lang,
+        scored: list[Scored],
+        topic: str,
+        *,
+        lifted: bool = False,
+    ) -> Match | None:
+        """The answer from the topic's family (its entry and its related entries) a follow-up
+        gets, deciding on ``scored`` (with the family lifted, if ``lifted``); None when the
+        decision does not answer one of the family."""
         entry = self.kb.get(topic)
         if entry is None:
-            return self.decider.decide(question, lang, scored)
+            return None
+        family = {topic, *entry.related}
         lifts = {self.positions[topic]: self.config.topic_boost} | {
             self.positions[related]: self.config.related_boost
             for related in entry.related
             if related in self.positions
         }
         match = self.decider.decide(question, lang, _lift(scored, lifts) if lifted else scored)
-        if match.decision is Decision.ANSWER and match.entry in {topic, *entry.related}:
+        if match.decision is Decision.ANSWER and match.entry in family:
             return replace(match, in_context=True)
-        if match.decision is Decision.ANSWER:
-            return match
-        return fixed(question, lang, topic, in_context=True)
+        return None
 
     def is_elsewhere(self, place: str) -> bool:
         """Whether the KB never mentions ``place`` (normalised): see spotters.Elsewhere."""
