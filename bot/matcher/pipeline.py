@@ -126,8 +126,8 @@ class Matcher:
                 # whatever else its words happen to match.
                 among = self._related(topic)
                 family = self._rank(normal, whole, clauses, situation is not None, among)
-                match = self._in_context(question, lang, family, topic) or fixed(
-                    question, lang, topic, in_context=True
+                match = self._in_context(question, lang, family, topic) or self._offered(
+                    question, lang, family, topic
                 )
             else:
                 # Words of its own, matched without confidence: the topic's family settles it
@@ -199,6 +199,15 @@ class Matcher:
         if match.decision is Decision.ANSWER and match.entry in family:
             return replace(match, in_context=True)
         return None
+
+    def _offered(self, question: str, lang: Lang, family: list[Scored], topic: str) -> Match:
+        """A follow-up that points at two of the topic's related entries alike ("how do I get
+        there?": the sights or the buses) offers them; one that points at none is about the
+        topic itself ("how much?")."""
+        match = self.decider.decide(question, lang, family)
+        if match.decision is Decision.CLARIFY and len(match.candidates) > 1:
+            return replace(match, in_context=True)
+        return fixed(question, lang, topic, in_context=True)
 
     def is_elsewhere(self, place: str) -> bool:
         """Whether the KB never mentions ``place`` (normalised): see spotters.Elsewhere."""
