@@ -419,8 +419,9 @@ def build_report(totals: Sequence[Total], period: Period, kb: KnowledgeBase) -> 
         ],
         shown=[_plain, _plain, _percent],
         note=(
-            f"{picked:,} more were answered after the visitor chose from a “did you mean” list. "
-            f"另有 {picked:,} 則於訪客選擇選項後回答。"
+            "A choice from a “did you mean” list is answered but not counted again as a "
+            f"question ({picked:,} in this period). "
+            f"訪客點選「您是不是要問」選項不重複計為提問（此期間 {picked:,} 次）。"
         ),
     )
     table.chart = horizontal_bars(

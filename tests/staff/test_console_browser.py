@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from bot.keys import KNOWLEDGE, STORE
+from bot.keys import DESK, KNOWLEDGE, STORE
 from bot.staff.accounts import hash_password
 from bot.store import TicketStatus
 from bot.store.tables import daily_totals
@@ -186,6 +186,9 @@ window.Notification = class {
 
 async def _live_desk(make_desk: DeskFactory) -> Desk:
     desk = await make_desk(staff_poll_seconds=1)
+    # The console's pages tell time by the real clock: the desk here does too, so that a
+    # message is not stamped on the fixtures' fixed day while its request opened today.
+    desk.app[DESK].clock = lambda: dt.datetime.now(dt.UTC)
     store = desk.app[STORE]
     await store.add_staff(NAME, hash_password(PASSWORD))
     await store.add_staff(COLLEAGUE, hash_password("another-sister-city-2026"))
@@ -380,11 +383,17 @@ async def test_search_assign_note_and_canned_answer(browser: Any, make_desk: Des
         await context.close()
 
 
+def _desk_day(desk: Desk) -> dt.date:
+    """The day the desk's clock says it is: the day its exchanges are counted on."""
+    return desk.app[DESK].clock().astimezone(desk.settings.tz).date()
+
+
 async def _a_month_of_totals(desk: Desk) -> None:
     """The anonymous daily totals of a month of a desk's life (what the store would have
-    counted), so that the charts have days to show; today's come from real exchanges."""
+    counted), so that the charts have days to show; the desk's today comes from real
+    exchanges."""
     rng = random.Random(16)
-    today = dt.datetime.now(dt.UTC).astimezone(desk.settings.tz).date()
+    today = _desk_day(desk)
     topics = [e.id for e in desk.app[KNOWLEDGE].current.kb.entries[:40:3]]
     rows: list[dict[str, Any]] = []
 
@@ -457,7 +466,10 @@ async def test_insights_charts_render_with_data_and_a_table_downloads(
             page = await context.new_page()
             page.set_default_timeout(TIMEOUT_MS)
             problems = PageProblems(page)
-            await _sign_in(page, desk, "/staff/insights")
+            # The month up to the desk's day (whatever the day the test runs).
+            last = _desk_day(desk)
+            first = last - dt.timedelta(days=29)
+            await _sign_in(page, desk, f"/staff/insights?from={first}&to={last}")
             await expect(page.get_by_role("heading", level=2)).to_have_text("Insights 統計")
             charts = page.get_by_role("img")
             await expect(charts).to_have_count(6)
@@ -470,6 +482,23 @@ async def test_insights_charts_render_with_data_and_a_table_downloads(
             await expect(topics.locator("tbody tr").first).to_contain_text(
                 re.compile(r"[a-z]+\.[a-z-]+")
             )
+            # Every chart and table fits the screen: nothing to scroll sideways to, and the
+            # charts' text is drawn at no less than 10 px.
+            drawn = await page.evaluate(
+                """() => [...document.querySelectorAll('svg.chart, details[open] table')]
+                    .filter((e) => e.getBoundingClientRect().width > 0)
+                    .map((e) => {
+                      const box = e.getBoundingClientRect();
+                      const viewBox = e.viewBox && e.viewBox.baseVal;
+                      return [e.id || e.className.baseVal || 'table', box.right,
+                              viewBox ? box.width / viewBox.width : 1];
+                    })"""
+            )
+            assert len(drawn) == 7, drawn  # six charts, one open table
+            for what, right, scale in drawn:
+                assert right <= viewport["width"], what
+                assert 12 * scale >= 10, what
+            assert await page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
             await _screenshot(page, shot)
             if viewport is DESKTOP:
                 async with page.expect_download() as info:
@@ -489,7 +518,8 @@ async def test_insights_charts_render_with_data_and_a_table_downloads(
                 assert "LINE" in header
                 assert "Web chat 網頁" in header
                 assert len(rows) == 30  # a row a day
-                assert int(rows[-1].rsplit(",", 1)[1]) >= 8  # today's real questions
+                assert rows[-1].startswith(f"{last},")
+                assert int(rows[-1].rsplit(",", 1)[1]) >= 8  # the desk day's real questions
             problems.check()
         finally:
             await context.close()

@@ -88,8 +88,18 @@ def test_periods_and_their_buckets() -> None:
         assert notice, odd
 
 
+def _svgs(markup: str) -> list[ET.Element]:
+    """A chart's drawings, wide and narrow, each well-formed SVG."""
+    # Our own markup, parsed to check it is well-formed.
+    return list(ET.fromstring(f"<charts>{markup}</charts>"))  # noqa: S314
+
+
 def _svg(markup: str) -> ET.Element:
-    return ET.fromstring(markup)  # noqa: S314 - our own markup, parsed to check it is well-formed
+    """The wide drawing of a chart."""
+    wide, narrow = _svgs(markup)
+    assert wide.get("class") == "chart wide"
+    assert narrow.get("class") == "chart narrow"
+    return wide
 
 
 def test_charts_are_accessible_svg_with_escaped_text() -> None:
@@ -128,6 +138,68 @@ def test_charts_are_accessible_svg_with_escaped_text() -> None:
     )
     assert "No data in this period." in empty
     _svg(empty)
+
+
+def _texts(root: ET.Element) -> list[str]:
+    """What a drawing writes, without the tooltips."""
+    return [t.text for t in root.iter(f"{SVG}text") if t.text] + [
+        t.find(f"{SVG}title").tail or ""  # type: ignore[union-attr]
+        for t in root.iter(f"{SVG}text")
+        if t.find(f"{SVG}title") is not None
+    ]
+
+
+def _box(root: ET.Element) -> tuple[float, float]:
+    _, _, width, height = (float(v) for v in (root.get("viewBox") or "").split())
+    return width, height
+
+
+def test_a_phone_gets_its_own_drawing_with_every_label_and_figure_inside_it() -> None:
+    """Shrunk to a phone's width, the wide drawing's 12 px text would be 6 px: the narrow
+    one is drawn at about the card's width, every bar and value inside it, each topic's
+    name above its bar with room for far more of it."""
+    topic = "National Immigration Agency, Hualien Service Station · 移民署花蓮縣服務站"
+    chart = horizontal_bars(
+        "topics",
+        "Top topics",
+        [topic, "Emergency numbers"],
+        [Series("Questions", [378, 12]), Series("Requests to staff", [61, 0])],
+        x_label="Count",
+    )
+    wide, narrow = _svgs(chart)
+    width, _ = _box(narrow)
+    assert width <= 400 < _box(wide)[0]
+    assert narrow.get("aria-labelledby") == "topics-narrow-title topics-narrow-desc"
+    for rect in narrow.iter(f"{SVG}rect"):
+        assert float(rect.get("x") or 0) + float(rect.get("width") or 0) <= width
+    for text in narrow.iter(f"{SVG}text"):
+        # Left-aligned labels and values: where they start plus how wide they are.
+        shown = "".join(text.itertext())
+        title = text.find(f"{SVG}title")
+        if title is not None:
+            shown = title.tail or ""
+        if text.get("text-anchor") is None:
+            assert float(text.get("x") or 0) + 7.0 * len(shown) <= width + 1, shown
+    assert "378" in _texts(narrow)
+    assert "61" in _texts(narrow)
+    narrow_label = next(t for t in _texts(narrow) if t.startswith("National"))
+    wide_label = next(t for t in _texts(wide) if t.startswith("National"))
+    assert len(narrow_label) > len(wide_label)
+
+    days = [f"2026-11-{d:02d}" for d in range(1, 31)]
+    columns = stacked_bars(
+        "days",
+        "Per day",
+        days,
+        [Series("LINE", [d % 7 for d in range(30)])],
+        x_label="Day",
+        y_label="Questions",
+    )
+    wide, narrow = _svgs(columns)
+    shown_days = [t for t in _texts(narrow) if t.startswith("2026-")]
+    # As many dates as fit side by side (about 80 px each), none overlapping.
+    assert 2 <= len(shown_days) <= _box(narrow)[0] // 80
+    assert len([t for t in _texts(wide) if t.startswith("2026-")]) > len(shown_days)
 
 
 def test_csv_is_utf8_with_bom_and_no_formulas() -> None:
@@ -182,7 +254,8 @@ async def test_insights_show_the_figures_as_charts_tables_and_csv(desk: Desk) ->
     page = await desk.client.get("/staff/insights")
     assert page.status == 200
     html = await page.text()
-    assert html.count('<svg class="chart"') == len(TABLES)
+    assert html.count('<svg class="chart wide"') == len(TABLES)
+    assert html.count('<svg class="chart narrow"') == len(TABLES)
     assert html.count("Download CSV") == len(TABLES)
     assert 'aria-current="page">Insights' in html
     for key in TABLES:
