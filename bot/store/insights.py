@@ -27,6 +27,7 @@ Metrics and their detail:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -48,6 +49,8 @@ REOPENED = "reopened"
 #: ``entry:<id>`` is what the desk logs as the visitor's message).
 PICKED = "picked"
 _PICK_PREFIX = "entry:"
+_HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
+_KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
 
 #: Upper bounds (seconds) of the buckets durations are counted in: a median is then read to
 #: within a bucket (bot/staff/insights.py interpolates inside it).
@@ -111,6 +114,18 @@ _COUNT_FOR_VISITOR = daily_totals.insert().from_select(
 )
 
 
+def written_lang(text: str, answered_in: str) -> str:
+    """The language a visitor wrote in, for the figures by partner language: Korean or
+    Japanese when the text has Hangul or kana (the desk answers them in English or Chinese,
+    ``answered_in``), else the language answered in. (Japanese in kanji alone reads as
+    Chinese.)"""
+    if _HANGUL.search(text):
+        return "ko"
+    if _KANA.search(text):
+        return "ja"
+    return answered_in
+
+
 async def count_exchange(
     conn: db.DatabaseConnection,
     calendar: Calendar,
@@ -128,7 +143,7 @@ async def count_exchange(
         detail = PICKED
     common = {
         "count_day": calendar.day(at),
-        "count_lang": _text(lang, 8),
+        "count_lang": _text(written_lang(text, lang), 8),
         "count_visitor": visitor_id,
     }
     rows = [{**common, "count_metric": EXCHANGE, "count_detail": _text(detail, 80)}]
@@ -252,4 +267,5 @@ __all__ = [
     "count",
     "count_exchange",
     "duration_bucket",
+    "written_lang",
 ]

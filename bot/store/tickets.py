@@ -228,7 +228,13 @@ async def visitor_wrote(
     reopened with a "new reply" marker (claimed again by its assignee, else open)."""
     row = (
         await conn.execute(
-            sa.select(tickets.c.status, tickets.c.assignee, tickets.c.channel, tickets.c.lang)
+            sa.select(
+                tickets.c.status,
+                tickets.c.assignee,
+                tickets.c.channel,
+                tickets.c.lang,
+                tickets.c.question,
+            )
             .where(tickets.c.id == number)
             .with_for_update()
         )
@@ -247,7 +253,12 @@ async def visitor_wrote(
     if reopened:
         await add_event(conn, number, "visitor", "reopened", "a new message from the visitor")
         await insights.count(
-            conn, calendar, at, insights.REOPENED, channel=row.channel, lang=row.lang
+            conn,
+            calendar,
+            at,
+            insights.REOPENED,
+            channel=row.channel,
+            lang=insights.written_lang(row.question or "", row.lang),
         )
 
 
@@ -335,7 +346,7 @@ class TicketStore(db.StoreBase):
                 now,
                 insights.OPENED,
                 channel=channel,
-                lang=lang,
+                lang=insights.written_lang(question, lang),
                 detail=reason,
                 office=office,
             )
@@ -490,6 +501,7 @@ class TicketStore(db.StoreBase):
                         tickets.c.status,
                         tickets.c.channel,
                         tickets.c.lang,
+                        tickets.c.question,
                         tickets.c.created_at,
                         tickets.c.first_reply_at,
                         tickets.c.opened_in_office,
@@ -531,7 +543,7 @@ class TicketStore(db.StoreBase):
             now,
             insights.FIRST_REPLY if first_reply else insights.CLOSED,
             channel=before.channel,
-            lang=before.lang,
+            lang=insights.written_lang(before.question or "", before.lang),
             detail=insights.duration_bucket((now - opened).total_seconds()),
             office=office,
         )

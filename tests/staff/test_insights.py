@@ -17,7 +17,7 @@ from bot.keys import RELAY, STORE
 from bot.staff.charts import Series, horizontal_bars, stacked_bars
 from bot.staff.insights import Period, Table, duration_text, median_seconds, period_from
 from bot.store.insights import duration_bucket
-from bot.store.tables import messages
+from bot.store.tables import daily_totals, messages
 from tests.channels.conftest import Desk
 from tests.channels.payloads import line_body, line_text
 from tests.staff.test_console import NAME, _signed_in
@@ -309,6 +309,69 @@ async def test_the_figures_outlive_delete_and_the_retention_purge(desk: Desk) ->
     assert await count(store, messages) == 0
     assert await store.tickets() == []
     assert await _csvs(desk) == before
+
+
+async def test_a_chosen_period_its_office_hours_and_its_partner_languages(desk: Desk) -> None:
+    """Only the chosen days count; the requests opened inside office hours and those opened
+    outside have medians of their own; Japanese and Korean are languages of their own."""
+    await _signed_in(desk)
+    inside_period, before_period = dt.date(2026, 11, 10), dt.date(2026, 10, 1)
+    rows: list[dict[str, object]] = []
+
+    def add(
+        day: dt.date, metric: str, n: int, lang: str = "en", detail: str = "", office: str = ""
+    ) -> None:
+        rows.append(
+            {
+                "day": day,
+                "metric": metric,
+                "channel": "line",
+                "lang": lang,
+                "detail": detail,
+                "office": office,
+                "count": n,
+            }
+        )
+
+    add(inside_period, "opened", 3, detail="asked", office="in")
+    add(inside_period, "first_reply", 3, detail=duration_bucket(20 * 60), office="in")
+    add(inside_period, "closed", 3, detail=duration_bucket(90 * 60), office="in")
+    add(inside_period, "opened", 2, lang="ko", detail="asked", office="out")
+    add(inside_period, "first_reply", 2, lang="ko", detail=duration_bucket(10 * 3600), office="out")
+    add(inside_period, "exchange", 4, lang="ja", detail="answer")
+    add(inside_period, "exchange", 3, lang="ko", detail="fallback")
+    # A busy day before the period, which would change every figure were it counted.
+    add(before_period, "opened", 100, detail="asked", office="in")
+    add(before_period, "first_reply", 100, detail=duration_bucket(5 * 86400), office="in")
+    add(before_period, "exchange", 100, lang="ja", detail="answer")
+    async with desk.app[STORE].engine.begin() as conn:
+        await conn.execute(daily_totals.insert(), rows)
+
+    period = {"from": "2026-11-01", "to": "2026-11-20"}
+    tables = {key: _rows(text) for key, text in (await _csvs(desk, **period)).items()}
+    requests = {row[0]: row for row in tables["requests"][1:]}
+    inside, outside = (
+        requests["Inside office hours 上班時間"],
+        requests["Outside office hours 非上班時間"],
+    )
+    assert [inside[1], inside[3], inside[5]] == ["3", "3", "3"]  # opened, replied, closed
+    assert 60 <= float(inside[4]) <= 120  # minutes to the close
+    assert 15 <= float(inside[2]) <= 30  # minutes to the first reply (its bucket)
+    assert outside[1] == "2"
+    assert 8 * 60 <= float(outside[2]) <= 16 * 60
+    assert outside[4:] == ["", "0"]  # none closed: no median
+    assert requests["All 全部"][1] == "5"
+
+    languages = {row[1]: row[2:] for row in tables["languages"][1:]}
+    assert languages == {"ja": ["4", "0"], "ko": ["3", "2"], "en": ["0", "3"]}
+    assert [row[0] for row in tables["languages"][1:]][:2] == ["English", "한국어"]
+    by_language = tables["questions-by-language"]
+    assert len(by_language) == 1 + 20  # a row a day of the period
+    assert {"日本語", "한국어"} <= set(by_language[0])
+
+    page = await (await desk.client.get("/staff/insights", params=period)).text()
+    assert "2026-11-01 – 2026-11-20 (20 day(s)" in page
+    assert "日本語" in page
 
 
 async def test_the_server_counts_days_and_office_hours_as_the_desk_does(desk: Desk) -> None:

@@ -368,6 +368,20 @@ async def test_unanswered_holds_fallbacks_and_unresolved_clarify_questions(store
     assert "who won the baseball game" in [q.text for q in await store.unanswered()]
 
 
+async def test_handled_marks_go_with_the_visitor_and_with_retention(store: Store) -> None:
+    ann = await new_visitor(store, "ann")
+    bob = await new_visitor(store, "bob")
+    await says(store, ann, "Ann asks about the baseball game", "fallback")
+    await says(store, bob, "Bob asks about the lottery", "fallback")
+    assert await store.mark_handled([q.id for q in await store.unanswered()], "Mei") == 2
+
+    await store.delete_visitor(ann)
+    assert [q.text for q in await store.unanswered(handled=True)] == ["Bob asks about the lottery"]
+    await store.purge_before(store_db.utcnow() + HOUR)
+    assert await store.unanswered(handled=True) == []
+    assert await store.unanswered() == []
+
+
 async def test_staff_answers_are_those_of_tickets_opened_soon_after_asking(store: Store) -> None:
     ann = await new_visitor(store, "ann")
     await says(store, ann, "tax refund for visitors?", "fallback")
@@ -430,6 +444,30 @@ async def test_exchanges_and_ticket_events_are_counted(store: Store) -> None:
         columns = set((await conn.execute(sa.select(daily_totals).limit(1))).keys())
     assert columns == {"id", "day", "metric", "channel", "lang", "detail", "office", "count"}
     assert not {row.detail for row in rows} & {"sister cities", "bus", "baseball", "more"}
+
+
+async def test_partner_languages_are_counted_as_the_visitor_wrote(store: Store) -> None:
+    """A Korean or Japanese visitor is answered in English (or Chinese): the figures by
+    partner language count them as ko and ja, their questions and their requests alike."""
+    min_jun = await new_visitor(store, "min-jun")
+    yui = await new_visitor(store, "yui")
+    await says(store, min_jun, "화련 자매도시는 어디인가요?", "fallback", lang="en")
+    await says(store, yui, "花蓮の姉妹都市はどこですか", "answer", entry_id="x.y", lang="zh-Hant")
+    await says(store, yui, "花蓮縣政府電話", "answer", entry_id="x.y", lang="zh-Hant")  # kanji only
+    ticket = await new_ticket(store, min_jun, question="담당자와 이야기하고 싶어요")
+    await says(store, min_jun, "감사합니다", FOLLOW_UP_DECISION, ticket_id=ticket.number)
+    await store.set_status(ticket.number, TicketStatus.ANSWERED, "Mei", "x")
+    await store.set_status(ticket.number, TicketStatus.CLOSED, "Mei")
+
+    rows = await totals(store)
+    assert summed(rows, "exchange", lang="ko") == 2
+    assert summed(rows, "exchange", lang="ja") == 1
+    assert summed(rows, "topic", lang="ja") == 1
+    assert summed(rows, "exchange", lang="zh-Hant") == 1  # as the desk read it
+    assert summed(rows, "opened", lang="ko") == 1
+    assert summed(rows, "first_reply", lang="ko") == 1
+    assert summed(rows, "closed", lang="ko") == 1
+    assert summed(rows, "opened", lang="en") == 0
 
 
 async def test_totals_outlive_delete_and_the_purge(store: Store) -> None:
