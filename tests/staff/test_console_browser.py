@@ -374,8 +374,19 @@ async def test_search_assign_note_and_canned_answer(browser: Any, make_desk: Des
         # Mine / unassigned.
         await page.goto(str(desk.client.make_url("/staff?who=unassigned")))
         await expect(page.locator("tbody tr")).to_have_count(2)
-        await page.set_viewport_size(PHONE)
         await page.goto(str(desk.client.make_url("/staff")))
+        # Waiting first, the answered one (and its answer, without its header line) last.
+        await expect(page.locator("tbody tr")).to_have_count(3)
+        await expect(page.locator("tbody tr").last).to_contain_text("Mika Tanaka")
+        await expect(page.locator("tbody tr").last.locator(".latest")).to_contain_text(
+            "Dear Mika,"
+        )
+        await expect(page.locator("tbody tr").last.locator(".latest")).not_to_contain_text(
+            "Staff reply (request"
+        )
+        await _screenshot(page, "staff-console-requests.png")
+        await page.set_viewport_size(PHONE)
+        await page.reload()
         await expect(page.locator("tbody tr")).to_have_count(3)
         await _screenshot(page, "staff-console-phone.png")
         problems.check()

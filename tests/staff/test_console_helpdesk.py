@@ -6,12 +6,14 @@ curators' report with handled marks and drafts without personal details.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 import aiohttp
 import yaml
 
+from bot.app import housekeeping_once
 from bot.kb.schema import Entry
 from bot.keys import RELAY, STORE
 from bot.staff.accounts import hash_password
@@ -384,6 +386,30 @@ async def test_report_lists_unresolved_clarify_questions_and_handled_marks(desk:
     assert odd.status == 200
     # A fallback answered later by the visitor's own rephrasing stays a fallback (it was one).
     assert (await _web(desk, "web-visitor-0001", "sister cities"))["decision"] == "answer"
+
+
+async def test_groups_drafts_and_handled_marks_go_with_retention(desk: Desk) -> None:
+    """The report's groups and drafts are made from the visitors' messages when asked for:
+    once the retention period has taken the messages, no group, draft or mark is left."""
+    await _signed_in(desk)
+    for n, text in enumerate(["zzzzz qqqq", "zzzzz qqqq please", "who won the baseball game"]):
+        assert (await _web(desk, f"web-visitor-{n:04d}", text))["decision"] == "fallback"
+    data = await (await desk.client.get("/staff/api/unanswered")).json()
+    assert len(data["groups"]) == 2
+    key = data["groups"][0]["ids"][0]
+    assert (await desk.client.get(f"/staff/unanswered/draft/{key}")).status == 200
+    assert await desk.app[STORE].mark_handled(data["groups"][1]["ids"], NAME) == 1
+
+    await housekeeping_once(
+        desk.app, desk.settings, dt.datetime.now(dt.UTC) + dt.timedelta(days=400)
+    )
+    assert (await (await desk.client.get("/staff/api/unanswered")).json())["groups"] == []
+    handled = await (await desk.client.get("/staff/api/unanswered?show=handled")).json()
+    assert handled["groups"] == []
+    assert (await desk.client.get(f"/staff/unanswered/draft/{key}")).status == 404
+    page = await (await desk.client.get("/staff/unanswered")).text()
+    assert "zzzzz" not in page
+    assert "baseball" not in page
 
 
 PII_QUESTIONS = [
