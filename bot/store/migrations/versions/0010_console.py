@@ -12,7 +12,7 @@ numbers given before, migration 0006). Existing tickets: their last activity is 
 change; open and claimed ones wait since
 they were opened; the first reply is their first "replied" event.
 
-Revision ID: 0010
+Revision ID: 0010_console
 Revises: 0009
 """
 
@@ -21,7 +21,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0010"
+revision: str = "0010_console"
 down_revision: str | Sequence[str] | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
