@@ -378,9 +378,7 @@ async def test_search_assign_note_and_canned_answer(browser: Any, make_desk: Des
         # Waiting first, the answered one (and its answer, without its header line) last.
         await expect(page.locator("tbody tr")).to_have_count(3)
         await expect(page.locator("tbody tr").last).to_contain_text("Mika Tanaka")
-        await expect(page.locator("tbody tr").last.locator(".latest")).to_contain_text(
-            "Dear Mika,"
-        )
+        await expect(page.locator("tbody tr").last.locator(".latest")).to_contain_text("Dear Mika,")
         await expect(page.locator("tbody tr").last.locator(".latest")).not_to_contain_text(
             "Staff reply (request"
         )
