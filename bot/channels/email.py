@@ -42,6 +42,11 @@ _FOOTER = (
 )
 
 
+def default_tls() -> ssl.SSLContext:
+    """Certificates checked against the system's authorities (the tests bring their own)."""
+    return ssl.create_default_context()
+
+
 class Mailer:
     """Sends queued e-mails (the outbox's deliverer for the "email" channel)."""
 
@@ -58,8 +63,7 @@ class Mailer:
         self.sender = settings.smtp_from
         self.starttls = settings.smtp_starttls
         self.store = store
-        #: Certificates are checked against the system's authorities (tests bring their own).
-        self.tls = tls or ssl.create_default_context()
+        self.tls = tls or default_tls()
         _, address = email.utils.parseaddr(self.sender)
         self._domain = address.rpartition("@")[2] or "localhost"
 
