@@ -39,6 +39,14 @@ async def _get(
     return response.status, body, time.monotonic() - started
 
 
+async def _until_waiting(live: web_live.LiveUpdates, pages: int) -> None:
+    for _ in range(500):
+        if live.open >= pages:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"{live.open} page(s) waiting, not {pages}")
+
+
 async def _updates(desk: Desk, after: int = 0, session: str = SESSION) -> dict[str, Any]:
     status, body, _ = await _get(desk, after, session)
     assert status == 200, body
@@ -93,7 +101,7 @@ async def test_an_answer_stored_by_another_server_wakes_the_page_too(desk: Desk)
         )
 
     task = asyncio.create_task(another_replica_answers())
-    status, body, took = await _get(desk)
+    _, body, took = await _get(desk)
     await task
     assert [m["text"] for m in body["messages"]] == ["From the other replica."]
     assert took < WAIT - 0.5
@@ -184,8 +192,7 @@ async def test_waiting_pages_are_bounded_per_address_and_in_all(make_desk: DeskF
 
     live = desk.app[WEB_LIVE]
     hotel = [poll(sessions[0], "203.0.113.7"), poll(sessions[1], "203.0.113.7")]
-    while live.open < 2:
-        await asyncio.sleep(0.01)
+    await _until_waiting(live, 2)
     # A third page from the same hotel: told to come back later, at once.
     status, body, took = await _get(
         desk, session=sessions[2], headers={"X-Forwarded-For": "203.0.113.7"}
@@ -194,8 +201,7 @@ async def test_waiting_pages_are_bounded_per_address_and_in_all(make_desk: DeskF
     assert body["retry_after"] > 0
     assert took < 0.5
     other = poll(sessions[2], "198.51.100.9")
-    while live.open < 3:
-        await asyncio.sleep(0.01)
+    await _until_waiting(live, 3)
     # The server's total is reached: anyone else is asked to come back too.
     response = await desk.client.get(
         "/api/chat/updates",
@@ -215,8 +221,7 @@ async def test_a_stopping_server_answers_waiting_pages_at_once(desk: Desk) -> No
     await _handoff(desk)
     live = desk.app[WEB_LIVE]
     waiting = asyncio.create_task(_get(desk))
-    while live.open < 1:
-        await asyncio.sleep(0.01)
+    await _until_waiting(live, 1)
     started = time.monotonic()
     await desk.app.shutdown()  # what the server runs before it waits for requests in flight
     status, body, _ = await waiting

@@ -25,9 +25,7 @@ async def say(desk: Desk, session: str = SESSION, **payload: Any) -> dict[str, A
 
 
 async def transcript(desk: Desk, session: str = SESSION) -> dict[str, Any]:
-    response = await desk.client.get(
-        "/api/chat/transcript", headers={"X-Chat-Session": session}
-    )
+    response = await desk.client.get("/api/chat/transcript", headers={"X-Chat-Session": session})
     assert response.status == 200, await response.text()
     assert response.headers["Cache-Control"] == "no-store"
     data: dict[str, Any] = await response.json()
@@ -154,7 +152,11 @@ async def test_a_tapped_button_is_restored_by_its_label_and_its_row_as_used(desk
     messages = (await transcript(desk))["messages"]
     assert messages[1]["chosen"] == option["choice"]
     tap = messages[2]
-    assert (tap["from"], tap["text"], tap["choice"]) == ("visitor", option["label"], option["choice"])
+    assert (tap["from"], tap["text"], tap["choice"]) == (
+        "visitor",
+        option["label"],
+        option["choice"],
+    )
     # The header's language button, which no answer offered.
     assert (messages[4]["text"], messages[4]["choice"]) == ("繁體中文", "lang:zh-Hant")
     # An answer whose buttons were not used keeps them usable.
