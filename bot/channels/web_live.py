@@ -113,7 +113,6 @@ class LiveUpdates:
         if self._closing.is_set():
             event.set()
         self._waiting.setdefault(session, set()).add(event)
-        self._poke.set()  # the watcher wakes up from idling and takes its bearings
         try:
             yield event
         finally:
