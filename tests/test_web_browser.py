@@ -483,6 +483,7 @@ async def test_reload_restores_the_conversation_with_staff_answer_and_emergency_
         await expect(restored.get_by_role("link", name="☎ 119")).to_have_attribute(
             "href", "tel:119"
         )
+        await expect(restored).to_have_attribute("lang", "en")
         colour = await restored.evaluate("el => getComputedStyle(el).backgroundColor")
         assert colour == "rgb(179, 38, 30)"
         # Only the page's welcome is not from the server.

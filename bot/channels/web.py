@@ -234,6 +234,8 @@ def reply_card(reply: Reply) -> dict[str, Any]:
         "listed": [{"label": o.label, "choice": o.choice} for o in reply.options],
         "options": [{"label": o.label, "choice": o.choice} for o in web_options(reply.options)],
         "urgent": reply.urgent,
+        # Restored, the bubble is read aloud in its own language, as it was live.
+        "lang": reply.lang.value,
         "contacts": [
             {
                 "name": c.name.get(authored),
@@ -255,6 +257,7 @@ def shown_reply(text: str, card: dict[str, Any] | None) -> dict[str, Any]:
         "options": card.get("options", []),
         "urgent": bool(card.get("urgent", False)),
         "contacts": card.get("contacts", []),
+        **({"lang": card["lang"]} if "lang" in card else {}),
     }
 
 

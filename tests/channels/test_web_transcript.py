@@ -71,6 +71,8 @@ async def test_the_conversation_in_order_with_the_ids_the_page_was_given(desk: D
     times = [dt.datetime.fromisoformat(m["at"]) for m in messages]
     assert times == sorted(times)
     assert all(t.tzinfo is not None for t in times)
+    # A bot message keeps its language (read aloud in it after a reload, as it was live).
+    assert [m.get("lang") for m in messages] == [None, "en", None, "en"]
     # The page's own welcome is no part of it.
     assert not any("Hello! Ask about sister cities" in m["text"] for m in messages)
 
