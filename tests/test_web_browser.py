@@ -20,7 +20,7 @@ import pytest
 from aiohttp import web
 
 from bot.app import create_app
-from bot.keys import DESK, RELAY, STORE, WEB_LIVE
+from bot.keys import RELAY, STORE, WEB_LIVE
 from bot.settings import Settings
 from tests.conftest import KNOWLEDGE_DIR, ROOT
 
@@ -411,26 +411,6 @@ async def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterat
         await server.stop()
 
 
-def _urgent_emergencies(app: web.Application, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The desk's emergency answer marked urgent, as the desk marks it for LINE's red card
-    (the page shows, and restores, whatever is marked)."""
-    import dataclasses
-
-    from bot.matcher import EMERGENCY_ENTRY
-    from bot.models import Inbound, Outcome
-
-    desk = app[DESK]
-    handle = desk.handle
-
-    async def marked(inbound: Inbound, *, new_tickets: bool = True) -> Outcome:
-        outcome = await handle(inbound, new_tickets=new_tickets)
-        if outcome.entry_id == EMERGENCY_ENTRY and outcome.replies:
-            outcome.replies[0] = dataclasses.replace(outcome.replies[0], urgent=True)
-        return outcome
-
-    monkeypatch.setattr(desk, "handle", marked)
-
-
 async def _log(page: Any) -> list[tuple[str, str]]:
     """(kind, first line) of each bubble of the log, in the order shown."""
     rows: list[list[str]] = await page.evaluate(
@@ -453,11 +433,10 @@ async def _transcript(page: Any) -> list[dict[str, Any]]:
 
 
 async def test_reload_restores_the_conversation_with_staff_answer_and_emergency_card(
-    browser: Any, served: Served, monkeypatch: pytest.MonkeyPatch
+    browser: Any, served: Served
 ) -> None:
     from playwright.async_api import expect
 
-    _urgent_emergencies(served.running, monkeypatch)
     context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
     try:
         page = await context.new_page()

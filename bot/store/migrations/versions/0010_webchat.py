@@ -6,7 +6,7 @@ tickets.notify_email is the address a web-chat visitor left to get the staff ans
 too. web_requests remembers the page's own id for each message a while, so that a message
 sent again (the answer was lost on the way) is answered once.
 
-Revision ID: 0010_web_chat
+Revision ID: 0010_webchat
 Revises: 0009
 """
 
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0010_web_chat"
+revision: str = "0010_webchat"
 down_revision: str | Sequence[str] | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
