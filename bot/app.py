@@ -380,7 +380,7 @@ async def api_chat_updates(request: web.Request) -> web.Response:
 
     While the visitor has a request open, the answer waits until a staff message for them is
     stored or ``WAIT_SECONDS`` pass; without one it comes at once (the page stops asking).
-    Pages waiting are bounded per client address and in all (429 / 503 with Retry-After).
+    Pages waiting are bounded per client address and in all (429 with Retry-After).
     """
     session = _chat_session(request)
     after_text = request.query.get("after", "0")

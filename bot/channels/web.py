@@ -39,8 +39,8 @@ _PAGE_TEXT = {
     "not_sent": "Not sent 未送出",
     "reconnecting": "Reconnecting for staff replies… 正在重新連線以接收承辦人員回覆…",
     "busy": (
-        "Many chats are open from your network: staff replies will show up a little later. "
-        "您所在網路開啟的對話很多，承辦人員的回覆會稍晚顯示。"
+        "Many chats are open right now: staff replies will show up a little later. "
+        "目前開啟的對話很多，承辦人員的回覆會稍晚顯示。"
     ),
     "email_offer": (
         "Leaving? Get the staff reply by e-mail too. 要離開嗎？也可以用電子郵件收到承辦人員的回覆。"

@@ -9,7 +9,8 @@ after one with a higher id that the watcher has already seen: the watcher misses
 page finds it with its next request, within ``WAIT_SECONDS``.)
 
 Waiting pages are bounded: at most ``per_address`` from one client address and ``total`` in
-all, per process; over either the page is told to come back later (429 / 503, Retry-After).
+all, per process; over either the page is told to come back later (429, Retry-After): a
+refusal it understands, never a 500 or a connection held without end.
 A stopping server answers every waiting page at once (503), so a restart is not held up by
 them; the pages come back with backoff.
 """
@@ -36,7 +37,8 @@ RETRY_AFTER_SECONDS = 15
 
 
 class Crowded(Exception):
-    """A page may not wait now: too many wait from its address (429) or in all (503)."""
+    """A page may not wait now: too many wait from its address or in all (429 either way: the
+    page does the same, waits and asks again)."""
 
     def __init__(self, status: int, reason: str) -> None:
         super().__init__(reason)
@@ -96,7 +98,7 @@ class LiveUpdates:
         if self._by_address[address] >= self.per_address:
             raise Crowded(429, "too many chat pages from your network are waiting for replies")
         if self.open >= self.total:
-            raise Crowded(503, "too many chat pages are waiting for replies")
+            raise Crowded(429, "too many chat pages are waiting for replies")
         self._by_address[address] += 1
         try:
             yield
