@@ -38,7 +38,7 @@ from bot.channels.web import (
     parse_email,
     transcript_json,
 )
-from bot.channels.web_live import RETRY_AFTER_SECONDS, Closing, Crowded, LiveUpdates
+from bot.channels.web_live import Closing, Crowded, LiveUpdates
 from bot.delivery import Deliverer, Pipeline, encode_inbound, encode_replies
 from bot.desk import LANGUAGE_OPTIONS, Desk
 from bot.errors import KnowledgeBaseError, WebhookRejected
@@ -409,9 +409,9 @@ async def api_chat_updates(request: web.Request) -> web.Response:
     except Crowded as exc:
         logger.info("web chat: live updates refused (%d): %s", exc.status, exc.reason)
         return _json(
-            {"error": exc.reason, "retry_after": RETRY_AFTER_SECONDS},
+            {"error": exc.reason, "retry_after": web_live.RETRY_AFTER_SECONDS},
             status=exc.status,
-            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+            headers={"Retry-After": str(web_live.RETRY_AFTER_SECONDS)},
         )
     except Closing:
         return _json(

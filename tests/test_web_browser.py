@@ -432,12 +432,23 @@ async def _transcript(page: Any) -> list[dict[str, Any]]:
     return messages
 
 
+DESKTOP = {"viewport": {"width": 1280, "height": 900}, "locale": "en-US"}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "en-US",
+}
+
+
+@pytest.mark.parametrize("device", [DESKTOP, PHONE], ids=["desktop", "phone"])
 async def test_reload_restores_the_conversation_with_staff_answer_and_emergency_card(
-    browser: Any, served: Served
+    browser: Any, served: Served, device: dict[str, Any]
 ) -> None:
     from playwright.async_api import expect
 
-    context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    context = await browser.new_context(**device)
     try:
         page = await context.new_page()
         problems = PageProblems(page)
@@ -465,9 +476,20 @@ async def test_reload_restores_the_conversation_with_staff_answer_and_emergency_
         await expect(restored).to_have_attribute("lang", "en")
         colour = await restored.evaluate("el => getComputedStyle(el).backgroundColor")
         assert colour == "rgb(179, 38, 30)"
+        # The number to call is a big target, whole on the screen, on a phone too.
+        call = await restored.get_by_role("link", name="☎ 119").bounding_box()
+        assert call is not None
+        assert call["height"] >= 44
+        assert call["x"] >= 0
+        assert call["x"] + call["width"] <= device["viewport"]["width"]
+        assert (
+            await page.evaluate("document.documentElement.scrollWidth")
+            <= (device["viewport"]["width"])
+        )
         # Only the page's welcome is not from the server.
         assert len(await _transcript(page)) == len(before) - 1
-        await _screenshot(page, "web-chat-restored.png")
+        width = device["viewport"]["width"]
+        await _screenshot(page, f"web-chat-restored-{width}.png")
         problems.check()
     finally:
         await context.close()
@@ -635,6 +657,49 @@ async def test_offline_the_message_waits_for_retry_and_is_sent_once(
         await context.close()
 
 
+async def _in_sight(page: Any, locator: Any) -> bool:
+    """Whether the element is on the screen and not covered (by the sticky question form)."""
+    result: bool = await locator.evaluate(
+        """el => { const r = el.getBoundingClientRect();
+                   const x = r.left + r.width / 2, y = r.top + r.height / 2;
+                   if (y < 0 || y > innerHeight || x < 0 || x > innerWidth) return false;
+                   const hit = document.elementFromPoint(x, y);
+                   return hit === el || el.contains(hit); }"""
+    )
+    return result
+
+
+async def test_a_long_conversation_still_shows_the_retry_and_the_answer(
+    browser: Any, served: Served
+) -> None:
+    """On a phone with the conversation longer than the screen, the notice of a message not
+    sent and its Retry are in sight above the question box, and so is the answer."""
+    from playwright.async_api import expect
+
+    context = await browser.new_context(**PHONE)
+    try:
+        page = await context.new_page()
+        await page.goto(served.url)
+        for question in ["emergency numbers", "sister cities", "county government phone number"]:
+            await _ask(page, question)
+        assert await page.evaluate("document.documentElement.scrollHeight > 3 * innerHeight")
+        field = page.get_by_label("Your question / 您的問題")
+        await context.set_offline(True)
+        await field.fill("student")
+        await field.press("Enter")
+        retry = page.get_by_role("button", name="Retry 重試")
+        await expect(retry).to_be_visible()
+        assert await _in_sight(page, retry)
+        assert await _in_sight(page, page.locator("#log .msg.me.failed .state"))
+        await _screenshot(page, "web-chat-retry-long-mobile.png", full_page=False)
+        await context.set_offline(False)
+        await retry.tap()
+        await _expect_text(page.locator("#log .msg.bot").last, "Did you mean one of these?")
+        assert await _in_sight(page, page.locator("#log .msg.bot").last.locator(".options"))
+    finally:
+        await context.close()
+
+
 async def test_the_page_comes_back_after_a_server_restart(browser: Any, served: Served) -> None:
     import asyncio
 
@@ -657,6 +722,57 @@ async def test_the_page_comes_back_after_a_server_restart(browser: Any, served: 
         await served.answer("Back after the restart.")
         await _expect_text(page.locator("#log .msg.staff").last, "Back after the restart.")
         assert await page.locator("#log .msg.staff").count() == 1
+    finally:
+        await context.close()
+
+
+async def test_over_the_cap_a_page_says_so_and_gets_the_answer_later(
+    browser: Any, served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages waiting for staff answers are bounded per address: the one over the cap is told
+    to come back (429), says that replies come a little later, and does come back."""
+    import asyncio
+
+    from playwright.async_api import expect
+
+    from bot.channels import web_live
+
+    monkeypatch.setattr(web_live, "RETRY_AFTER_SECONDS", 1)
+    live = served.running[WEB_LIVE]
+    live.per_address = 1
+    context = await browser.new_context(**PHONE)
+    try:
+        first = await context.new_page()
+        await first.goto(served.url)
+        await _ask(first, "I want to talk to a real person")
+        for _ in range(200):
+            if live.open:
+                break
+            await asyncio.sleep(0.05)
+        assert live.open == 1
+        # A second tab of the same browser, from the same address: over the cap.
+        refused: list[int] = []
+        second = await context.new_page()
+        second.on(
+            "response",
+            lambda r: refused.append(r.status) if "/api/chat/updates" in r.url else None,
+        )
+        await second.goto(served.url)
+        notice = second.get_by_role("status").filter(has_text="staff replies will show up")
+        await expect(notice).to_be_visible(timeout=TIMEOUT_MS)
+        assert 429 in refused
+        assert 500 not in refused
+        await _screenshot(second, "web-chat-busy-mobile.png", full_page=False)
+        # The first tab goes away; its place frees once its wait ends, and the second tab,
+        # asking again, gets the answer.
+        await first.close()
+        for _ in range(200):
+            if not live.open:
+                break
+            await asyncio.sleep(0.05)
+        await served.answer("We will call you at 3 pm.")
+        await _expect_text(second.locator("#log .msg.staff").last, "We will call you at 3 pm.")
+        await expect(notice).to_be_hidden()
     finally:
         await context.close()
 
