@@ -657,6 +657,51 @@ async def test_offline_the_message_waits_for_retry_and_is_sent_once(
         await context.close()
 
 
+async def test_a_message_still_being_answered_is_asked_for_again_not_sent_anew(
+    browser: Any, served: Served
+) -> None:
+    """Retry of a message whose first sending the server is still answering (409): the page
+    asks again with the same id a moment later and shows the one answer."""
+    from playwright.async_api import expect
+
+    context = await browser.new_context(**DESKTOP)
+    try:
+        page = await context.new_page()
+        await page.goto(served.url)
+        posts: list[str] = []
+
+        async def route(route: Any) -> None:
+            posts.append(route.request.post_data or "")
+            if len(posts) == 1:
+                await route.fetch()  # answered by the server, the answer lost on the way
+                await route.abort()
+            elif len(posts) == 2:
+                await route.fulfill(
+                    status=409,
+                    json={"error": "this message is being answered; ask again"},
+                )
+            else:
+                await route.continue_()
+
+        await page.route("**/api/chat", route)
+        field = page.get_by_label("Your question / 您的問題")
+        await field.fill("county government phone number")
+        await field.press("Enter")
+        retry = page.get_by_role("button", name="Retry 重試")
+        await expect(retry).to_be_visible()
+        await retry.click()
+        await _expect_text(page.locator("#log .msg.bot").last, "822 7171")
+        assert len(posts) == 3
+        assert posts == [posts[0]] * 3  # the same message, with the same id
+        await expect(page.locator("#log")).not_to_contain_text("being answered")
+        await expect(retry).to_be_hidden()
+        assert await field.input_value() == ""
+        visitor = [m["text"] for m in await _transcript(page) if m["from"] == "visitor"]
+        assert visitor == ["county government phone number"]
+    finally:
+        await context.close()
+
+
 async def _in_sight(page: Any, locator: Any) -> bool:
     """Whether the element is on the screen and not covered (by the sticky question form)."""
     result: bool = await locator.evaluate(
