@@ -31,7 +31,9 @@ ARTIFACTS = ROOT / "test-artifacts"
 #: The screenshots README.md shows: `SAVE_SCREENSHOTS=1 make unit` copies them into docs/img/
 #: (commit them after looking at them).
 README_IMAGES = ROOT / "docs" / "img"
-README_SCREENSHOTS = frozenset({"web-chat-mobile-viewport.png", "staff-console.png"})
+README_SCREENSHOTS = frozenset(
+    {"web-chat-mobile-viewport.png", "web-chat-staff-reply-mobile.png", "staff-console.png"}
+)
 # What this machine's closed network needs: no background connections, no updates, no sync.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -899,6 +901,10 @@ async def test_a_visitor_leaves_an_e_mail_address_on_the_request(
         assert "delegate@example.jp" not in await page.content()
         await page.get_by_role("button", name="Remove my address 刪除我的地址").tap()
         await expect(address).to_be_visible()
+        # The staff answer comes into the open page (README's picture of the web chat).
+        await served.answer("We have booked the interpreter for Tuesday at 10:00.")
+        await _expect_text(page.locator("#log .msg.staff").last, "interpreter for Tuesday")
+        await _screenshot(page, "web-chat-staff-reply-mobile.png", full_page=False)
         problems.check()
     finally:
         await context.close()
