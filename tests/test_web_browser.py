@@ -467,6 +467,8 @@ async def test_reload_restores_the_conversation_with_staff_answer_and_emergency_
         await _expect_text(page.locator("#log .msg.staff").last, "We will call you at 3 pm.")
         # The same conversation, in the same order, after the page's own welcome.
         assert await _log(page) == before
+        # The language the desk answers in is still the one shown pressed.
+        await expect(_lang_button(page, "EN")).to_have_attribute("aria-pressed", "true")
         assert before[0][0] == "welcome"
         assert [kind for kind, _ in before[1:]] == ["me", "bot", "bot", "me", "bot", "staff"]
         # The emergency is still the red card with its numbers to call.
