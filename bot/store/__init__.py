@@ -15,12 +15,22 @@ from bot.store.tickets import (
     TicketEvent,
     TicketStatus,
 )
-from bot.store.visitors import Message, Role, UnansweredQuestion, Visitor, VisitorState
+from bot.store.visitors import (
+    EMAIL_CHANNEL,
+    ChatMessage,
+    Message,
+    Role,
+    UnansweredQuestion,
+    Visitor,
+    VisitorState,
+)
 
 __all__ = [
     "ACTIVE_STATUSES",
     "CLOSURE_FLAG",
+    "EMAIL_CHANNEL",
     "Calendar",
+    "ChatMessage",
     "LatestMessage",
     "Message",
     "Note",

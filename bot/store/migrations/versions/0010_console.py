@@ -13,7 +13,7 @@ change; open and claimed ones wait since
 they were opened; the first reply is their first "replied" event.
 
 Revision ID: 0010_console
-Revises: 0009
+Revises: 0010_webchat (both were written on 0009; chained here when main took the web chat)
 """
 
 from collections.abc import Sequence
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010_console"
-down_revision: str | Sequence[str] | None = "0009"
+down_revision: str | Sequence[str] | None = "0010_webchat"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
