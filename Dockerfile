@@ -19,17 +19,18 @@ RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 
 WORKDIR /src
-# Dependencies first, against a stub package, so that editing bot/ or README.md does not
-# download and install them again.
-COPY pyproject.toml ./
-RUN mkdir bot \
-    && touch README.md bot/__init__.py \
-    && pip install . \
-    && rm -rf bot build ./*.egg-info README.md
-# Then the project itself: runtime dependencies only, no dev extras, not editable.
-COPY README.md ./
+# The dependencies first, exactly as pinned in requirements.lock (versions and hashes: a file
+# that changed on the index since the lock was made is refused); --no-deps, so nothing the
+# lock does not list comes in. Editing bot/ or README.md does not install them again.
+# Refresh the lock with `make lock` (README, "Dependencies").
+COPY requirements.lock ./
+RUN pip install --require-hashes --no-deps -r requirements.lock
+# Then the project itself: not editable, no dev extras, no other dependency.
+COPY pyproject.toml README.md ./
 COPY bot ./bot
-RUN pip install --no-deps .
+RUN pip install --no-deps . \
+    && pip check \
+    && pip uninstall --yes pip setuptools
 
 # ---- runtime: the venv, the knowledge base, an unprivileged user ----------------------------
 FROM python:3.11-slim AS runtime
@@ -47,9 +48,19 @@ ENV PATH=/opt/venv/bin:$PATH \
     KNOWLEDGE_DIR=/app/knowledge \
     DATABASE_URL=sqlite:////app/data/desk.db
 
+# A Chinese font for the LINE rich menu image that `python -m bot setup` draws (without one it
+# draws English labels only). Noto Sans CJK, as CI's browser screenshots use.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN groupadd --system --gid 10001 desk \
     && useradd --system --uid 10001 --gid desk --home-dir /app --no-create-home \
        --shell /usr/sbin/nologin desk
+
+# The server needs no installer: the base image's pip and setuptools (older than the fixes of
+# their advisories) are not left in the image.
+RUN /usr/local/bin/python -m pip uninstall --yes pip setuptools wheel
 
 WORKDIR /app
 COPY --from=builder /opt/venv /opt/venv

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit eval bench kb-check clean
+.PHONY: run test lint typecheck unit eval bench kb-check clean lock lock-upgrade
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,22 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_matcher.py
+
+# requirements.lock: every runtime dependency pinned with its hashes, for every platform and
+# Python >= 3.11 (uv's universal resolution); the Docker image installs exactly these. After
+# changing dependencies in pyproject.toml: make lock (keeps the other pins). To move every pin
+# to the newest release the ranges allow (e.g. for a security fix): make lock-upgrade.
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command "make lock" --output-file requirements.lock
+
+$(BIN)/uv: $(STAMP)
+	$(BIN)/python -m pip install --quiet 'uv>=0.9,<1'
+
+lock: $(BIN)/uv
+	$(UV_COMPILE)
+
+lock-upgrade: $(BIN)/uv
+	$(UV_COMPILE) --upgrade
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -1,5 +1,5 @@
-"""Command line: ``python -m bot serve | ask | chat | match | eval | kb check | kb dump | kb schema |
-staff add``."""
+"""Command line: ``python -m bot serve | setup | ask | chat | match | eval | kb check | kb dump |
+kb schema | kb reload | staff add | backup``."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot.answers import AnswerContext, render
 from bot.errors import DeskError
+from bot.kb.live import InvalidKnowledge, Knowledge, build, publish, read_files
 from bot.kb.loader import KnowledgeBase, check, load
 from bot.kb.schema import Entry
 from bot.matcher import Decision, Match, Matcher
@@ -116,6 +117,42 @@ def cmd_kb_check(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def _publish(url: str, knowledge: Knowledge) -> bool:
+    from bot.store import Store
+
+    store = await Store.open(url)
+    try:
+        return await publish(store, knowledge)
+    finally:
+        await store.close()
+
+
+def cmd_kb_reload(args: argparse.Namespace, settings: Settings) -> int:
+    directory = _knowledge_dir(args, settings)
+    try:
+        knowledge = build(read_files(directory), str(directory))
+    except InvalidKnowledge as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(
+            f"{len(exc.problems)} problem(s) in {directory}: nothing was published; "
+            "the servers keep answering from the knowledge base they have",
+            file=sys.stderr,
+        )
+        return 1
+    changed = asyncio.run(_publish(settings.database_url, knowledge))
+    print(f"knowledge base {knowledge.version}: {len(knowledge.kb)} entries, valid")
+    if changed:
+        print(
+            f"published: every server on this database answers from it within "
+            f"{settings.knowledge_poll_seconds:g} s (/readyz shows knowledge_version "
+            f"{knowledge.version})"
+        )
+    else:
+        print("already published: nothing changed")
+    return 0
+
+
 def _entry_json(entry: Entry) -> dict[str, object]:
     return entry.model_dump(mode="json", by_alias=True, exclude_none=True)
 
@@ -179,15 +216,66 @@ def cmd_staff_add(args: argparse.Namespace, settings: Settings) -> int:
     if password is None:
         return 2
     try:
-        password_hash = hash_password(password)
+        password_hash = hash_password(password, name)
     except ValueError as exc:
         print(f"error: {exc}; nothing was changed", file=sys.stderr)
         return 2
     existed = asyncio.run(_save_staff(settings.database_url, name, password_hash))
     if existed:
-        print(f"staff account {name!r} updated: new password set; its open sessions are ended")
+        print(
+            f"staff account {name!r} updated: new password set (and enabled, if it was "
+            "disabled); its open sessions are ended"
+        )
     else:
         print(f"staff account {name!r} created: sign in at /staff/login")
+    return 0
+
+
+async def _disable_staff(url: str, name: str) -> bool:
+    from bot.store import Store
+
+    store = await Store.open(url)
+    try:
+        return await store.end_staff_sessions(name, disable=True)
+    finally:
+        await store.close()
+
+
+def cmd_staff_disable(args: argparse.Namespace, settings: Settings) -> int:
+    name = args.name.strip()
+    if not asyncio.run(_disable_staff(settings.database_url, name)):
+        print(f"error: no staff account named {name!r}; nothing was changed", file=sys.stderr)
+        return 1
+    print(
+        f"staff account {name!r} disabled: its sessions are ended and it cannot sign in "
+        f"(python -m bot staff add {name!r} sets a new password and enables it again)"
+    )
+    return 0
+
+
+def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.setup import run
+
+    return asyncio.run(
+        run(
+            settings,
+            args.public_url,
+            sys.stdout,
+            dry_run=args.dry_run,
+            font=Path(args.font) if args.font else None,
+            image_out=Path(args.menu_image) if args.menu_image else None,
+        )
+    )
+
+
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.backup import backup
+
+    made = backup(settings.database_url, Path(args.file))
+    print(
+        f"backup written to {made.path}: {made.size:,} bytes, {made.tickets} ticket(s), "
+        f"{made.visitors} visitor(s)"
+    )
     return 0
 
 
@@ -200,7 +288,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
-    parser.add_argument("--log-level", default="INFO")
+    parser.add_argument(
+        "--log-level", help="DEBUG, INFO, WARNING … (default: INFO for serve, WARNING otherwise)"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     def add(name: str, handler: object, help_text: str) -> argparse.ArgumentParser:
@@ -233,10 +323,50 @@ def build_parser() -> argparse.ArgumentParser:
     kb_dump = kb_commands.add_parser("dump", help="the whole knowledge base as JSON")
     kb_dump.set_defaults(handler=cmd_kb_dump)
     kb_dump.add_argument("--knowledge")
+    kb_reload = kb_commands.add_parser(
+        "reload",
+        help="validate the knowledge base and have every running server answer from it",
+        description="Validate the knowledge files and publish them to the database "
+        "(DATABASE_URL): every server on it swaps to them within KNOWLEDGE_POLL_SECONDS, "
+        "without a restart. A broken file publishes nothing; each problem names the file, "
+        "the entry and the field.",
+    )
+    kb_reload.set_defaults(handler=cmd_kb_reload)
+    kb_reload.add_argument("--knowledge")
     kb_schema = kb_commands.add_parser("schema", help="the JSON Schema of a knowledge file")
     kb_schema.set_defaults(handler=cmd_kb_schema)
     kb_schema.add_argument("--knowledge")
     kb_schema.add_argument("--output", "-o")
+
+    setup = commands.add_parser(
+        "setup",
+        help="connect LINE and Telegram: webhooks, Telegram commands, the LINE rich menu",
+        description="Register the webhooks with LINE and Telegram, set the Telegram commands "
+        "and the LINE rich menu. Run it after the settings are filled in, and again whenever "
+        "the public address changes; a second run changes nothing that is already right.",
+    )
+    setup.set_defaults(handler=cmd_setup)
+    setup.add_argument(
+        "--public-url",
+        required=True,
+        help="the HTTPS address LINE and Telegram reach this server at, e.g. "
+        "https://desk.example.gov.tw",
+    )
+    setup.add_argument(
+        "--dry-run", action="store_true", help="call nothing; print every call it would make"
+    )
+    setup.add_argument("--font", help="a font file with Chinese glyphs for the rich menu image")
+    setup.add_argument("--menu-image", help="also write the rich menu image (PNG) to this file")
+
+    backup = commands.add_parser(
+        "backup",
+        help="a consistent copy of the SQLite database, while the server runs",
+        description="Copy the SQLite database (DATABASE_URL) to FILE with SQLite's online "
+        "backup API: a consistent snapshot even while the server writes. For PostgreSQL "
+        "use pg_dump (README.md).",
+    )
+    backup.set_defaults(handler=cmd_backup)
+    backup.add_argument("file", help="where to write the copy (replaced if it exists)")
 
     staff = commands.add_parser("staff", help="staff console accounts")
     staff_commands = staff.add_subparsers(dest="staff_command", required=True)
@@ -254,16 +384,34 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="read the password from the first line of stdin (for scripts)",
     )
+    staff_disable = staff_commands.add_parser(
+        "disable",
+        help="stop an account from signing in and end its sessions",
+        description="Disable a staff account: every session of it ends at once and it can no "
+        "longer sign in. `staff add NAME` with a new password enables it again.",
+    )
+    staff_disable.set_defaults(handler=cmd_staff_disable)
+    staff_disable.add_argument("name", help="the account name")
     return parser
+
+
+def _configure_logging(args: argparse.Namespace) -> None:
+    # The server logs what it does at INFO. A one-shot command prints its own result; at INFO
+    # it would also print Alembic's migration lines and the store's start-up, which read as
+    # if something had gone wrong. --log-level INFO shows them again.
+    level = args.log_level or ("INFO" if args.command == "serve" else "WARNING")
+    logging.basicConfig(
+        level=level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    # Alembic announces each of its plugins at INFO on every start: nothing an operator acts on.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=args.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    _configure_logging(args)
     try:
         settings = Settings()
         code: int = args.handler(args, settings)

@@ -7,25 +7,41 @@ import contextlib
 import datetime as dt
 import json
 import logging
+import re
+import secrets
+import signal
+import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 
+import aiohttp.web_response
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 
+from bot.addresses import client_address
 from bot.channels.line import LineChannel
 from bot.channels.telegram import TelegramChannel
-from bot.channels.web import WEB_SESSION, chat_page, outcome_json, parse_chat
+from bot.channels.web import (
+    WEB_SESSION,
+    chat_page,
+    chat_page_policy,
+    load_json,
+    outcome_json,
+    parse_chat,
+)
 from bot.delivery import Deliverer, Pipeline, encode_inbound
 from bot.desk import Desk
-from bot.errors import WebhookRejected
-from bot.kb.loader import KnowledgeBase, load
-from bot.matcher import Matcher
+from bot.errors import KnowledgeBaseError, WebhookRejected
+from bot.kb.live import Knowledge, LiveKnowledge, load_directory
+from bot.kb.loader import KnowledgeBase
 from bot.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from bot.metrics import Metrics
-from bot.models import Channel, Inbound, Outcome
+from bot.models import Channel, Inbound, NoticeKind, Outcome
+from bot.ratelimit import AddressBudget
 from bot.settings import Settings
 from bot.staff.console import setup_console
 from bot.staff.relay import Relay
@@ -35,11 +51,23 @@ from bot.store import Store
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1024 * 1024
+#: The largest id the messages table holds (a 32-bit INTEGER on PostgreSQL).
+MAX_MESSAGE_ID = 2**31 - 1
+CHAT_SESSION_HEADER = "X-Chat-Session"
+WEB_SLOW_DOWN = (
+    "You are sending messages very fast. Please wait a minute, then try again. "
+    "您傳送訊息的速度太快了，請稍候一分鐘再試。"
+)
+#: Instead of aiohttp's "Python/3.11 aiohttp/3.x": versions only help whoever looks for holes.
+SERVER_NAME = "hualien-desk"
+#: Strict-Transport-Security once the deployment is HTTPS (STAFF_COOKIE_SECURE=true).
+HSTS = "max-age=31536000"
 DRAIN_SECONDS = 15.0
 
 
 SETTINGS = web.AppKey("settings", Settings)
-KB = web.AppKey("kb", KnowledgeBase)
+#: The knowledge base and matcher answers come from; replaced in place by a reload.
+KNOWLEDGE = web.AppKey("knowledge", LiveKnowledge)
 STORE = web.AppKey("store", Store)
 DESK = web.AppKey("desk", Desk)
 LINE = web.AppKey("line", LineChannel)
@@ -49,6 +77,8 @@ RELAY = web.AppKey("relay", Relay)
 PIPELINE = web.AppKey("pipeline", Pipeline)
 METRICS = web.AppKey("metrics", Metrics)
 STAFF_GROUP = web.AppKey("staff_group", StaffGroup)
+WEB_MESSAGES = web.AppKey("web_messages", AddressBudget)
+WEB_TICKETS = web.AppKey("web_tickets", AddressBudget)
 HOUSEKEEPING_SECONDS = 60.0
 
 
@@ -70,6 +100,11 @@ async def errors_as_json(
         if exc.status < 400:
             raise
         return _error(exc.status, exc.reason)
+    except (web.RequestPayloadError, HttpProcessingError):
+        # A transfer cut short or malformed (chunked encoding), a broken multipart part: the
+        # request cannot be read.
+        logger.info("%s %s rejected: unreadable body", request.method, request.path)
+        return _error(400, "the request body could not be read")
     except (SQLAlchemyError, OSError):
         # OSError too: a connection PostgreSQL refuses (it is restarting) or that times out
         # reaches us from the driver unwrapped (ConnectionRefusedError, TimeoutError).
@@ -79,6 +114,20 @@ async def errors_as_json(
     except Exception:
         logger.exception("unexpected error during %s %s", request.method, request.path)
         return _error(500, "internal error")
+
+
+@web.middleware
+async def plain_bodies_only(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """A compressed request body is refused unread. Neither LINE, Telegram nor a browser
+    compresses what it sends, and a body inflated on arrival is how a few kilobytes become
+    gigabytes (a zip bomb): the server does not decompress request bodies at all
+    (``auto_decompress`` off in create_app)."""
+    encoding = request.headers.get("Content-Encoding", "identity").strip().lower()
+    if encoding not in ("", "identity"):
+        raise WebhookRejected(415, "compressed request bodies are not accepted")
+    return await handler(request)
 
 
 def _spawn(app: web.Application, coro: Awaitable[None]) -> None:
@@ -106,6 +155,13 @@ async def _staff_update(app: web.Application, group: StaffGroup, update: Update)
         await group.handle(update)
     except Exception:
         logger.exception("staff group update %s failed", update.update_id)
+
+
+async def _tell_chat_id(app: web.Application, telegram: TelegramChannel, chat_id: int) -> None:
+    try:
+        await telegram.tell_chat_id(chat_id, app[SETTINGS].staff_telegram_chat_id)
+    except Exception:
+        logger.exception("/chatid not answered in chat %d", chat_id)
 
 
 async def _accept(app: web.Application, events: list[Inbound]) -> None:
@@ -144,6 +200,11 @@ async def telegram_webhook(request: web.Request) -> web.Response:
     telegram.verify(request.headers.get("X-Telegram-Bot-Api-Secret-Token"))
     body = await request.read()
     update = telegram.parse_update(body, request.headers.get("X-Telegram-Bot-Api-Secret-Token"))
+    asked_in = telegram.chat_id_request(update)
+    if asked_in is not None:
+        if await request.app[STORE].first_delivery("telegram", str(update.update_id)):
+            _spawn(request.app, _tell_chat_id(request.app, telegram, asked_in))
+        return web.json_response({"ok": True})
     group = request.app.get(STAFF_GROUP)
     if group is not None and group.is_staff_update(update):
         if await request.app[STORE].first_delivery("telegram", str(update.update_id)):
@@ -156,16 +217,38 @@ async def telegram_webhook(request: web.Request) -> web.Response:
 
 
 async def api_chat(request: web.Request) -> web.Response:
-    body = await request.read()
-    try:
-        data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise WebhookRejected(400, 'body must be JSON: {"session", "text"|"choice"}') from exc
+    # JSON only: a form post from another site (a "simple" request, no CORS preflight) is
+    # refused before anything is read or stored.
+    if request.content_type != "application/json":
+        raise WebhookRejected(415, "send the message as application/json")
+    data = load_json(await request.read(), 'the body (JSON: {"session", "text"|"choice"})')
     inbound = parse_chat(data)
+    # A budget per client address: new session ids cost nothing, so a budget per session
+    # alone would let one client open visitors and tickets without end.
+    address = client_address(
+        request.remote,
+        request.headers.get("X-Forwarded-For", ""),
+        request.app[SETTINGS].proxy_networks,
+    )
+    if not request.app[WEB_MESSAGES].take(address):
+        logger.info("web chat: message budget of %s spent", address)
+        raise WebhookRejected(429, WEB_SLOW_DOWN)
+    tickets = request.app[WEB_TICKETS]
+    # A ticket is reserved before the desk runs (parallel requests cannot all take the last
+    # one) and given back when none was opened.
+    reserved = tickets.take(address)
+    opened = False
     started = time.perf_counter()
-    # All of the message's records (visitor, messages, ticket) or none, as for the inbox.
-    async with request.app[STORE].unit_of_work():
-        outcome = await request.app[DESK].handle(inbound)
+    try:
+        # All of the message's records (visitor, messages, ticket) or none, as for the inbox.
+        async with request.app[STORE].unit_of_work():
+            outcome = await request.app[DESK].handle(inbound, new_tickets=reserved)
+        opened = any(notice.kind is NoticeKind.OPENED for notice in outcome.notices)
+    finally:
+        if reserved and not opened:
+            tickets.give_back(address)
+    if not reserved and outcome.decision == "ticket_limit":
+        logger.info("web chat: ticket budget of %s spent", address)
     request.app[METRICS].observe_outcome(inbound.channel.value, outcome, started)
     await _tell_staff(request.app, outcome)
     return web.json_response(
@@ -174,13 +257,21 @@ async def api_chat(request: web.Request) -> web.Response:
 
 
 async def api_chat_updates(request: web.Request) -> web.Response:
-    """Staff answers for a web-chat visitor, newer than ``after`` (the page polls this)."""
-    session = request.query.get("session", "")
-    try:
-        after = int(request.query.get("after", "0"))
-    except ValueError as exc:
-        raise WebhookRejected(400, "after must be a message id (an integer)") from exc
-    if not WEB_SESSION.match(session):
+    """Staff answers for a web-chat visitor, newer than ``after`` (the page polls this).
+
+    The session id comes in the ``X-Chat-Session`` header: whoever holds it reads the
+    visitor's staff answers, and a URL ends up in access logs, proxies and browser history.
+    """
+    if "session" in request.query:
+        raise WebhookRejected(400, "send the session in the X-Chat-Session header, not the URL")
+    session = request.headers.get(CHAT_SESSION_HEADER, "")
+    after_text = request.query.get("after", "0")
+    # Bounded before int(): a message id fits the id column (32 bits on PostgreSQL); a
+    # larger one failed in the database driver.
+    if not re.fullmatch(r"\d{1,10}", after_text) or int(after_text) > MAX_MESSAGE_ID:
+        raise WebhookRejected(400, f"after must be a message id (0 to {MAX_MESSAGE_ID})")
+    after = int(after_text)
+    if not WEB_SESSION.fullmatch(session):
         raise WebhookRejected(400, "session must be 8-64 characters of A-Z, a-z, 0-9, _ or -")
     store = request.app[STORE]
     visitor_id = await store.find_visitor(Channel.WEB.value, session)
@@ -200,7 +291,29 @@ async def api_chat_updates(request: web.Request) -> web.Response:
 
 
 async def page(request: web.Request) -> web.Response:
-    return web.Response(text=chat_page(), content_type="text/html", charset="utf-8")
+    nonce = secrets.token_urlsafe(16)
+    response = web.Response(text=chat_page(nonce), content_type="text/html", charset="utf-8")
+    response.headers["Content-Security-Policy"] = chat_page_policy(nonce)
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _hide_server_version() -> None:
+    """aiohttp answers requests it cannot parse (a bad header line, an unknown method) itself,
+    outside the application: no response signal sees those, and they carry aiohttp's default
+    Server header with both versions. That default is a module constant; it is replaced here,
+    for every server in the process (a test checks it still works after an upgrade)."""
+    aiohttp.web_response.SERVER_SOFTWARE = SERVER_NAME  # type: ignore[attr-defined]
+
+
+async def _common_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """Every response: no version in Server, no content sniffing, HSTS behind TLS."""
+    response.headers["Server"] = SERVER_NAME
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    if request.app[SETTINGS].staff_cookie_secure:
+        response.headers["Strict-Transport-Security"] = HSTS
 
 
 async def metrics(request: web.Request) -> web.Response:
@@ -230,12 +343,52 @@ async def healthz(request: web.Request) -> web.Response:
 
 async def readyz(request: web.Request) -> web.Response:
     database = await request.app[STORE].ping()
-    knowledge = len(request.app[KB]) > 0
+    current = request.app[KNOWLEDGE].current
+    knowledge = len(current.kb) > 0
     status = 200 if database and knowledge else 503
     return web.json_response(
-        {"database": database, "knowledge_base": knowledge, "entries": len(request.app[KB])},
+        {
+            "database": database,
+            "knowledge_base": knowledge,
+            "entries": len(current.kb),
+            # Which published knowledge base this replica answers from (kb reload prints it).
+            "knowledge_version": current.version,
+        },
         status=status,
     )
+
+
+def _answer_from(app: web.Application, knowledge: Knowledge) -> None:
+    """Hand a new knowledge base to the desk: the next message is answered from it."""
+    desk = app.get(DESK)
+    if desk is not None:
+        desk.kb = knowledge.kb
+        desk.matcher = knowledge.matcher
+
+
+async def reload_knowledge(app: web.Application) -> bool:
+    """Read KNOWLEDGE_DIR again, publish it and answer from it; False (the old knowledge base
+    still answering) when a file is broken. SIGHUP runs this."""
+    directory = app[SETTINGS].knowledge_dir
+    try:
+        await app[KNOWLEDGE].reload(directory, app[STORE])
+    except KnowledgeBaseError as exc:
+        logger.error("knowledge base not reloaded, the previous one still answers: %s", exc)
+        return False
+    return True
+
+
+def _reload_on_sighup(app: web.Application) -> None:
+    loop = asyncio.get_running_loop()
+    if not hasattr(signal, "SIGHUP") or not app[KNOWLEDGE].live:
+        return
+    with contextlib.suppress(NotImplementedError):  # loops without signal support
+        loop.add_signal_handler(signal.SIGHUP, lambda: _spawn(app, _logged_reload(app)))
+
+
+async def _logged_reload(app: web.Application) -> None:
+    logger.info("SIGHUP: reloading the knowledge base from %s", app[SETTINGS].knowledge_dir)
+    await reload_knowledge(app)
 
 
 async def housekeeping_once(app: web.Application, settings: Settings, now: dt.datetime) -> None:
@@ -269,20 +422,40 @@ def create_app(
     clock: Callable[[], dt.datetime] | None = None,
 ) -> web.Application:
     app = web.Application(
-        client_max_size=MAX_BODY_BYTES, middlewares=[timed_webhooks, errors_as_json]
+        client_max_size=MAX_BODY_BYTES,
+        middlewares=[timed_webhooks, errors_as_json, plain_bodies_only],
+        # Request bodies are read as sent, never inflated (see plain_bodies_only).
+        handler_args={"auto_decompress": False},
     )
     app[METRICS] = Metrics()
     app[SETTINGS] = settings
-    app[KB] = kb if kb is not None else load(settings.knowledge_dir)
+    # A knowledge base handed over in code (tests) is served as it is; one read from
+    # KNOWLEDGE_DIR is published to the database and follows later publishes (kb reload).
+    initial = Knowledge.given(kb) if kb is not None else load_directory(settings.knowledge_dir)
+    app[KNOWLEDGE] = LiveKnowledge(initial, lambda knowledge: _answer_from(app, knowledge))
     app[TASKS] = set()
-    matcher = Matcher(app[KB])
+    app[WEB_MESSAGES] = AddressBudget(settings.web_chat_messages_per_minute, 60.0)
+    app[WEB_TICKETS] = AddressBudget(settings.web_chat_tickets_per_hour, 3600.0)
 
     async def database(app: web.Application) -> AsyncIterator[None]:
         store = await Store.open(settings.database_url)
         app[STORE] = store
-        app[DESK] = Desk(app[KB], matcher, store, settings, clock=clock)
+        current = app[KNOWLEDGE].current
+        app[DESK] = Desk(current.kb, current.matcher, store, settings, clock=clock)
         yield
         await store.close()
+
+    async def knowledge(app: web.Application) -> AsyncIterator[None]:
+        live = app[KNOWLEDGE]
+        poller: asyncio.Task[None] | None = None
+        if live.live:
+            await live.settle(app[STORE])
+            poller = asyncio.create_task(live.poll(app[STORE], settings.knowledge_poll_seconds))
+        yield
+        if poller is not None:
+            poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await poller
 
     async def channels(app: web.Application) -> AsyncIterator[None]:
         if settings.line_channel_secret and settings.line_channel_access_token:
@@ -362,7 +535,9 @@ def create_app(
         with contextlib.suppress(asyncio.CancelledError):
             await task
 
-    app.cleanup_ctx.extend([database, channels, housekeeping])
+    app.cleanup_ctx.extend([database, knowledge, channels, housekeeping])
+    app.on_response_prepare.append(_common_headers)
+    _hide_server_version()
     app.router.add_get("/", page)
     app.router.add_post("/api/chat", api_chat)
     app.router.add_get("/api/chat/updates", api_chat_updates)
@@ -385,9 +560,40 @@ def new_event_loop() -> asyncio.AbstractEventLoop:
     return uvloop.new_event_loop()
 
 
+def local_url(settings: Settings) -> str:
+    """Where a browser on this machine reaches the server (any-address binds read as loopback)."""
+    # Not a bind: an address a browser cannot open is shown as the loopback one.
+    any_address = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "[::1]"}  # noqa: S104
+    host = any_address.get(settings.bot_host, settings.bot_host)
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{settings.bot_port}"
+
+
+def _staff_add_command() -> str:
+    """The command that creates a staff account, as typed from the current directory."""
+    python = Path(sys.executable)
+    try:
+        shown = str(python.relative_to(Path.cwd())) if python.is_absolute() else "python"
+    except ValueError:  # an interpreter outside the project (a container's venv)
+        shown = "python"
+    return f"{shown} -m bot staff add NAME"
+
+
 def serve(settings: Settings) -> None:
     app = create_app(settings)
-    logger.info("web chat: http://%s:%d/", settings.bot_host, settings.bot_port)
+
+    async def on_sighup(app: web.Application) -> None:
+        _reload_on_sighup(app)
+
+    app.on_startup.append(on_sighup)
+    base = local_url(settings)
+
+    def listening(_banner: str) -> None:
+        # Said once the server listens, so the addresses work when they are read.
+        logger.info("web chat: %s/", base)
+        logger.info("staff console: %s/staff (first account: %s)", base, _staff_add_command())
+
     web.run_app(
-        app, host=settings.bot_host, port=settings.bot_port, print=None, loop=new_event_loop()
+        app, host=settings.bot_host, port=settings.bot_port, print=listening, loop=new_event_loop()
     )

@@ -6,6 +6,7 @@ No aiohttp and no SDK here: channels translate platform payloads into :class:`In
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 import datetime as dt
 import logging
@@ -57,6 +58,13 @@ _WELCOME = (
     'Ask me anything in English or Chinese, e.g. "sister cities" or "ARC renewal". '
     'Type "staff" to reach a person.'
 )
+_GROUP_POINTER = (
+    "In this group I answer general questions only. Requests to staff, and anything about "
+    "your own case, go through a 1:1 chat with me: tap my name, then Chat.\n"
+    "在群組中我只回答一般問題。需要承辦同仁協助或與您個人有關的事，請與我1對1聊天：點我的名稱，再按「聊天」。"
+)
+#: Answers a group does not need from a bot that reads every message: greetings, thanks.
+_GROUP_SMALL_TALK = frozenset({"faq.greeting", "faq.thanks"})
 _UNSUPPORTED = (
     "抱歉，我目前只看得懂文字訊息，請用文字輸入您的問題。\n"
     "Sorry, I can only read text messages. Please type your question."
@@ -146,6 +154,11 @@ _TEXTS: dict[str, dict[Lang, str]] = {
         Lang.EN: 'Please type your question in words, e.g. "emergency numbers".',
         Lang.ZH_HANT: "請用文字輸入您的問題，例如「緊急電話」。",
     },
+    "ticket_limit": {
+        Lang.EN: "Many requests to staff have come from your network in the last hour, so this "
+        "one was not passed on. Please try again later.",
+        Lang.ZH_HANT: "過去一小時內已有許多來自您所在網路的轉交請求，這次未能轉交承辦同仁，請稍後再試。",
+    },
 }
 _LABELS: dict[str, dict[Lang, str]] = {
     "staff": {Lang.EN: "Ask staff", Lang.ZH_HANT: "詢問承辦人員"},
@@ -227,6 +240,11 @@ def _storable(inbound: Inbound) -> Inbound:
     )
 
 
+#: Whether the message being handled may open a ticket (``Desk.handle(new_tickets=…)``): a
+#: context variable, as each message is handled in its own task or in turn.
+_new_tickets: contextvars.ContextVar[bool] = contextvars.ContextVar("new_tickets", default=True)
+
+
 class Desk:
     def __init__(
         self,
@@ -251,7 +269,19 @@ class Desk:
     def _context(self) -> AnswerContext:
         return AnswerContext.from_settings(self.settings, self._today())
 
-    async def handle(self, inbound: Inbound) -> Outcome:
+    async def handle(self, inbound: Inbound, *, new_tickets: bool = True) -> Outcome:
+        """The outcome of one message; ``new_tickets=False`` (the web chat's budget per
+        address is spent): a request for staff is declined politely, an emergency still gets
+        its numbers, an open ticket still takes follow-ups."""
+        if inbound.group:
+            return self._in_group(inbound)
+        token = _new_tickets.set(new_tickets)
+        try:
+            return await self._handle(inbound)
+        finally:
+            _new_tickets.reset(token)
+
+    async def _handle(self, inbound: Inbound) -> Outcome:
         inbound = _storable(inbound)
         state = await self.store.visitor(
             inbound.channel.value, inbound.user_id, inbound.display_name
@@ -463,6 +493,10 @@ class Desk:
     async def _handoff(
         self, state: VisitorState, lang: Lang, reason: str, question: str, match: Match | None
     ) -> Outcome:
+        if not _new_tickets.get():
+            return Outcome(
+                [Reply(_say("ticket_limit", lang), lang=lang)], "ticket_limit", lang=lang
+            )
         ticket = await self._open_ticket(state, lang, reason, question, match)
         text = f"{_say('handoff', lang, number=ticket.number)}\n{await self._when(lang)}"
         return Outcome(
@@ -504,6 +538,8 @@ class Desk:
         text: str,
     ) -> Outcome:
         outcome = self._answer_entry(EMERGENCY_ENTRY, lang)
+        if ticket is None and not _new_tickets.get():
+            return outcome  # the numbers, without a ticket
         if ticket is None:
             ticket = await self._open_ticket(
                 state, lang, "emergency", text, match, priority=Priority.URGENT
@@ -621,3 +657,44 @@ class Desk:
             Option(_label("help", lang), CHOICE_HELP),
             Option(_label("staff", lang), CHOICE_STAFF),
         )
+
+    # -- group and room chats ------------------------------------------------------------
+
+    def _in_group(self, inbound: Inbound) -> Outcome:
+        """A group or room chat (LINE): general answers and emergency numbers, without buttons;
+        no ticket, no ticket command, nothing stored (so no member's request is ever shown
+        there); chatter gets silence. Requests to staff are pointed to a 1:1 chat, as is
+        said when the bot joins."""
+        quiet = Outcome([], "group_ignored")
+        if self.rate_limit.check(f"{inbound.channel.value}:{inbound.user_id}") is not Verdict.ALLOW:
+            return quiet
+        pointer = Outcome([Reply(_GROUP_POINTER)], "group_pointer")
+        if inbound.kind is InboundKind.FOLLOW:
+            return pointer
+        if inbound.kind is InboundKind.CHOICE:
+            choice = inbound.choice
+            wants_staff = choice in _CHOICES or choice.startswith(CHOICE_LANG)
+            return pointer if wants_staff else quiet
+        text = _clean(inbound.text)[:MAX_QUESTION_CHARS]
+        if inbound.kind is not InboundKind.TEXT or not normalize(text):
+            return quiet
+        if text.strip().startswith("/"):
+            return pointer
+        match = self.matcher.match(text)
+        if match.emergency:
+            return self._group_answer(EMERGENCY_ENTRY, match.lang)
+        if match.decision is Decision.HANDOFF:
+            return pointer
+        if (
+            match.decision is Decision.ANSWER
+            and match.entry
+            and match.entry not in _GROUP_SMALL_TALK
+        ):
+            return self._group_answer(match.entry, match.lang)
+        return quiet
+
+    def _group_answer(self, entry_id: str, lang: Lang) -> Outcome:
+        # Without buttons: each leads to a conversation (staff, a language) groups do not get.
+        outcome = self._answer_entry(entry_id, lang)
+        outcome.replies = [dataclasses.replace(reply, options=()) for reply in outcome.replies]
+        return outcome

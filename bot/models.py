@@ -35,6 +35,9 @@ class Inbound:
     event_id: str | None = None
     reply_token: str | None = None
     display_name: str | None = None
+    #: A message in a group or room chat (LINE), not a private conversation: ``user_id`` is
+    #: the group's or room's id, which replies and pushes go to.
+    group: bool = False
 
 
 @dataclass(frozen=True)

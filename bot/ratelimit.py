@@ -1,4 +1,5 @@
-"""Per-visitor flood control: a token bucket per (channel, visitor), in memory.
+"""Flood control, in memory: a token bucket per (channel, visitor), and budgets per client
+address for the web chat.
 
 A visitor who floods gets one polite notice per flood; the bot stays quiet for them until the
 bucket refills, and other visitors are unaffected. Their messages are still recorded.
@@ -64,6 +65,55 @@ class VisitorRateLimit:
         everyone ever seen. The oldest-touched come first, so this stops at the first one
         still refilling."""
         refilled_after = self.burst / self.rate
+        while self._buckets:
+            oldest = next(iter(self._buckets.values()))
+            if now - oldest.updated < refilled_after:
+                return
+            self._buckets.popitem(last=False)
+
+
+class AddressBudget:
+    """So many per period for each key (a client address): a token bucket holding ``amount``,
+    refilled evenly over ``period`` seconds, in memory (per process)."""
+
+    def __init__(self, amount: int, period: float, max_keys: int = 100_000) -> None:
+        self.amount = amount
+        self.rate = amount / period
+        self.max_keys = max_keys
+        self._buckets: OrderedDict[str, _Bucket] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._buckets)
+
+    def _bucket(self, key: str, now: float) -> _Bucket:
+        self._forget_full(now)
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            bucket = _Bucket(float(self.amount), now)
+            self._buckets[key] = bucket
+            if len(self._buckets) > self.max_keys:
+                self._buckets.popitem(last=False)
+        self._buckets.move_to_end(key)
+        bucket.tokens = min(self.amount, bucket.tokens + (now - bucket.updated) * self.rate)
+        bucket.updated = now
+        return bucket
+
+    def take(self, key: str, now: float | None = None) -> bool:
+        """Spend one; False (nothing spent) when the budget is used up."""
+        bucket = self._bucket(key, time.monotonic() if now is None else now)
+        if bucket.tokens < 1.0:
+            return False
+        bucket.tokens -= 1.0
+        return True
+
+    def give_back(self, key: str, now: float | None = None) -> None:
+        """Return one taken for something that did not happen after all."""
+        bucket = self._bucket(key, time.monotonic() if now is None else now)
+        bucket.tokens = min(float(self.amount), bucket.tokens + 1.0)
+
+    def _forget_full(self, now: float) -> None:
+        # A bucket that has refilled is the same as none: memory follows the recent clients.
+        refilled_after = self.amount / self.rate
         while self._buckets:
             oldest = next(iter(self._buckets.values()))
             if now - oldest.updated < refilled_after:

@@ -31,10 +31,15 @@ class Settings(BaseSettings):
     bot_port: int = Field(default=8080, ge=0, le=65535)
     database_url: str = "sqlite:///./data/desk.db"
     knowledge_dir: Path = Path("./knowledge")
+    #: Seconds between two looks at the database for a knowledge base published by
+    #: ``python -m bot kb reload`` (or another replica): every replica picks it up within this.
+    knowledge_poll_seconds: float = Field(default=10, ge=0.1, le=3600)
 
     line_channel_secret: SecretStr | None = None
     line_channel_access_token: SecretStr | None = None
     line_api_base_url: str = "https://api.line.me"
+    #: LINE's data host: rich menu images are uploaded there, not to LINE_API_BASE_URL.
+    line_api_data_base_url: str = "https://api-data.line.me"
 
     telegram_bot_token: SecretStr | None = None
     telegram_webhook_secret: SecretStr | None = None
@@ -61,6 +66,12 @@ class Settings(BaseSettings):
     send_retry_hours: float = Field(default=24, gt=0, le=24 * 14)
     #: Days conversations and tickets are kept before they are purged (PDPA).
     retention_days: int = Field(default=180, ge=1, le=3650)
+    #: The web chat's budget per client address (behind TRUSTED_PROXIES, the address the
+    #: proxy saw): messages a minute, and new tickets an hour. A delegation often shares one
+    #: hotel address. LINE and Telegram are never limited by address: all of their webhooks
+    #: come from the platforms' servers.
+    web_chat_messages_per_minute: int = Field(default=30, ge=1, le=100_000)
+    web_chat_tickets_per_hour: int = Field(default=10, ge=1, le=100_000)
 
     @field_validator("office_timezone")
     @classmethod

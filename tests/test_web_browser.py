@@ -27,6 +27,10 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 ARTIFACTS = ROOT / "test-artifacts"
+#: The screenshots README.md shows: `SAVE_SCREENSHOTS=1 make unit` copies them into docs/img/
+#: (commit them after looking at them).
+README_IMAGES = ROOT / "docs" / "img"
+README_SCREENSHOTS = frozenset({"web-chat-mobile-viewport.png", "staff-console.png"})
 # What this machine's closed network needs: no background connections, no updates, no sync.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -179,6 +183,9 @@ async def _screenshot(page: Any, name: str, *, full_page: bool = True) -> Path:
         await page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
     await page.screenshot(path=str(path), full_page=full_page)
     assert path.stat().st_size > 10_000
+    if os.environ.get("SAVE_SCREENSHOTS") and name in README_SCREENSHOTS:
+        README_IMAGES.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, README_IMAGES / name)
     return path
 
 
@@ -323,5 +330,58 @@ async def test_tapping_a_chinese_option_answers_in_chinese(browser: Any, base_ur
         await _ask(page, "學生")
         await _tap(page, "交流學生的課業與生活協助")
         assert "國際事務處" in await page.locator("#log .msg.bot").last.inner_text()
+    finally:
+        await context.close()
+
+
+@pytest.fixture
+async def served_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Any]:
+    """The app and its URL, the page polling for staff answers every 200 ms."""
+    from bot.channels import web as web_channel
+
+    monkeypatch.setattr(web_channel, "STAFF_POLL_MS", 200)
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}",
+        knowledge_dir=KNOWLEDGE_DIR,
+    )
+    app = create_app(settings)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        host, port = runner.addresses[0][:2]
+        yield app, f"http://{host}:{port}/"
+    finally:
+        await runner.cleanup()
+
+
+async def test_staff_answer_reaches_the_page_without_the_session_in_any_url(
+    browser: Any, served_app: Any
+) -> None:
+    """Under the page's Content-Security-Policy (a violation is a console error), a staff
+    answer arrives by polling, and the session id travels only in the X-Chat-Session header."""
+    from bot.app import RELAY
+
+    app, url = served_app
+    context = await browser.new_context(viewport={"width": 1024, "height": 768})
+    try:
+        page = await context.new_page()
+        problems = PageProblems(page)
+        sent: list[tuple[str, dict[str, str]]] = []
+        page.on("request", lambda request: sent.append((request.url, request.headers)))
+        await page.goto(url)
+        await _ask(page, "I want to talk to a real person")
+        session = await page.evaluate("localStorage.getItem('desk-session')")
+        assert session
+        await app[RELAY].reply(1, "Mei", "We will call you at 3 pm.")
+        staff = page.locator("#log .msg.staff")
+        await _expect_text(staff.last, "We will call you at 3 pm.")
+        polls = [headers for address, headers in sent if "/api/chat/updates" in address]
+        assert polls
+        assert all(headers.get("x-chat-session") == session for headers in polls)
+        assert not [address for address, _ in sent if session in address]
+        problems.check()
     finally:
         await context.close()

@@ -35,6 +35,7 @@ from linebot.v3.messaging import (
 )
 from linebot.v3.webhooks import (
     FollowEvent,
+    JoinEvent,
     MessageEvent,
     PostbackEvent,
     TextMessageContent,
@@ -317,7 +318,8 @@ class LineChannel:
             events = self._parser.parse(text, signature)
         except InvalidSignatureError as exc:
             raise WebhookRejected(401, "invalid X-Line-Signature") from exc
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError, RecursionError) as exc:
+            # RecursionError: a body nested thousands deep, in the SDK's JSON or models.
             raise WebhookRejected(
                 400, f"malformed LINE webhook body: {type(exc).__name__}"
             ) from exc
@@ -331,15 +333,25 @@ class LineChannel:
     @staticmethod
     def _convert(event: Any) -> Inbound | None:
         source = getattr(event, "source", None)
-        user_id = getattr(source, "user_id", None)
-        if not user_id:
-            return None  # group/room events without a user, unknown events: nothing to answer
         common: dict[str, Any] = {
             "channel": Channel.LINE,
-            "user_id": user_id,
             "event_id": getattr(event, "webhook_event_id", None),
             "reply_token": getattr(event, "reply_token", None),
         }
+        if getattr(source, "type", None) in ("group", "room"):
+            # Not a private conversation: the group (or room) is who is answered, never the
+            # member who wrote (the desk keeps nothing of it and opens no ticket).
+            chat_id = getattr(source, "group_id", None) or getattr(source, "room_id", None)
+            if not chat_id:
+                return None
+            common.update(user_id=chat_id, group=True)
+            if isinstance(event, JoinEvent):
+                return Inbound(kind=InboundKind.FOLLOW, **common)
+        else:
+            user_id = getattr(source, "user_id", None)
+            if not user_id:
+                return None  # unknown events without a user: nothing to answer
+            common["user_id"] = user_id
         if isinstance(event, MessageEvent):
             if isinstance(event.message, TextMessageContent):
                 return Inbound(kind=InboundKind.TEXT, text=event.message.text, **common)

@@ -5,14 +5,16 @@ from __future__ import annotations
 import functools
 import hmac
 import html
-import json
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from telegram import Bot, CopyTextButton, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.request import HTTPXRequest
 
+from bot.channels.web import load_json
 from bot.errors import WebhookRejected
 from bot.models import Channel, Inbound, InboundKind, Reply
 from bot.text import split_utf16
@@ -22,6 +24,70 @@ logger = logging.getLogger(__name__)
 TEXT_LIMIT = 4096
 CALLBACK_DATA_LIMIT = 64  # bytes
 REQUEST_TIMEOUT = 10.0
+CHAT_ID_COMMAND = "/chatid"
+GROUP_CHATS = frozenset({"group", "supergroup"})
+#: The visitors table's display_name column; Telegram's own names are at most 64 characters.
+MAX_DISPLAY_NAME = 200
+
+# The parts of an update this server reads, with the types it relies on. PTB builds its
+# objects from whatever it is given ({"text": 123} becomes a Message whose text is an int),
+# so an update is checked against these first: a wrong type is a 400 at the webhook, not an
+# event that fails in the inbox on every retry.
+_Int64 = Annotated[int, Field(strict=True, ge=-(2**63), lt=2**63)]
+_Text = Annotated[str, Field(strict=True)]
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class _User(_Part):
+    id: _Int64
+    first_name: _Text = ""
+    last_name: _Text | None = None
+    username: _Text | None = None
+
+
+class _Chat(_Part):
+    id: _Int64
+    type: _Text
+
+
+class _Message(_Part):
+    message_id: _Int64
+    chat: _Chat
+    from_: _User | None = Field(default=None, alias="from")
+    text: _Text | None = None
+    caption: _Text | None = None
+    reply_to_message: _Message | None = None
+
+
+class _Callback(_Part):
+    id: _Text
+    from_: _User = Field(alias="from")
+    data: _Text | None = None
+    message: _Message | None = None
+
+
+class _Update(_Part):
+    update_id: _Int64
+    message: _Message | None = None
+    edited_message: _Message | None = None
+    channel_post: _Message | None = None
+    edited_channel_post: _Message | None = None
+    callback_query: _Callback | None = None
+
+
+def _checked(data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+        raise WebhookRejected(400, "not a Telegram update (update_id missing)")
+    try:
+        _Update.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise WebhookRejected(400, f"malformed Telegram update: {where}: {first['msg']}") from exc
+    return data
 
 
 def _keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -84,8 +150,10 @@ class TelegramChannel:
             logging.getLogger(name).removeFilter(self._redact)
 
     def verify(self, secret_header: str | None) -> None:
+        # A header that is not UTF-8 arrives with surrogates in it: "replace" makes it a
+        # wrong secret (the secret is A-Z, a-z, 0-9, _ and -), where strict encoding raised.
         if not secret_header or not hmac.compare_digest(
-            secret_header.encode("utf-8"), self._secret
+            secret_header.encode("utf-8", "replace"), self._secret
         ):
             raise WebhookRejected(401, "missing or wrong X-Telegram-Bot-Api-Secret-Token")
 
@@ -95,18 +163,36 @@ class TelegramChannel:
     def parse_update(self, body: bytes, secret_header: str | None) -> Update:
         """Verify the secret, then decode the update (visitor or staff group alike)."""
         self.verify(secret_header)
-        try:
-            data = json.loads(body)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise WebhookRejected(400, "body is not valid JSON") from exc
-        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
-            raise WebhookRejected(400, "not a Telegram update (update_id missing)")
+        data = _checked(load_json(body, "the body"))
         try:
             update = Update.de_json(data, self.bot)
-        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        except (AttributeError, KeyError, TypeError, ValueError, RecursionError) as exc:
             # PTB trusts the payload's shape: {"message": "x"} raises AttributeError.
             raise WebhookRejected(400, f"malformed Telegram update: {type(exc).__name__}") from exc
         return update
+
+    @staticmethod
+    def chat_id_request(update: Update) -> int | None:
+        """The group's id when ``update`` is ``/chatid`` sent in a group, else None.
+
+        Answered in any group the bot is in, so an operator can learn the id of the group to
+        set as STAFF_TELEGRAM_CHAT_ID before any staff group is configured.
+        """
+        message = update.message
+        if message is None or message.chat.type not in GROUP_CHATS or not message.text:
+            return None
+        command = message.text.strip().split(maxsplit=1)[0].split("@", 1)[0].lower()
+        return message.chat.id if command == CHAT_ID_COMMAND else None
+
+    async def tell_chat_id(self, chat_id: int, staff_chat_id: int | None) -> None:
+        if chat_id == staff_chat_id:
+            text = f"This group is the staff group: STAFF_TELEGRAM_CHAT_ID={chat_id}."
+        else:
+            text = (
+                f"This group's chat id is {chat_id}. To make it the staff group, set "
+                f"STAFF_TELEGRAM_CHAT_ID={chat_id} and restart the bot."
+            )
+        await self.bot.send_message(chat_id, text)
 
     @staticmethod
     def convert(update: Update) -> Inbound | None:
@@ -124,12 +210,12 @@ class TelegramChannel:
                 choice=query.data or "",
                 event_id=event_id,
                 reply_token=query.id,
-                display_name=query.from_user.full_name,
+                display_name=query.from_user.full_name[:MAX_DISPLAY_NAME],
             )
         message = update.message
         if message is None or message.chat.type != "private":
             return None  # edits, channel posts, groups: not a visitor conversation
-        name = message.from_user.full_name if message.from_user else None
+        name = message.from_user.full_name[:MAX_DISPLAY_NAME] if message.from_user else None
         if message.text is not None:
             return Inbound(
                 Channel.TELEGRAM,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -13,7 +14,8 @@ from bot.models import Channel, Inbound, InboundKind, Outcome, Reply
 from bot.phones import shown, tel_uri
 from bot.text import Lang
 
-WEB_SESSION = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+#: Always used with fullmatch: "$" would let a trailing newline through.
+WEB_SESSION = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 _PAGE_TEXT = {
     "title": "Hualien Exchange Desk 花蓮縣國際交流服務台",
@@ -39,9 +41,20 @@ _environment = jinja2.Environment(
 STAFF_POLL_MS = 5000
 
 
-def chat_page() -> str:
+def chat_page(nonce: str) -> str:
+    """The page; ``nonce`` lets its own inline style and script run under the CSP."""
     return _environment.get_template("chat.html").render(
-        t=_PAGE_TEXT, html_lang="en", poll_ms=STAFF_POLL_MS
+        t=_PAGE_TEXT, html_lang="en", poll_ms=STAFF_POLL_MS, nonce=nonce
+    )
+
+
+def chat_page_policy(nonce: str) -> str:
+    """The page's Content-Security-Policy: its own nonce'd style and script, fetches to this
+    site only, and no framing (clickjacking)."""
+    return (
+        f"default-src 'none'; style-src 'nonce-{nonce}'; script-src 'nonce-{nonce}'; "
+        "connect-src 'self'; img-src 'self' data:; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
     )
 
 
@@ -54,11 +67,23 @@ class ChatRequest(BaseModel):
 
     @model_validator(mode="after")
     def _one_of(self) -> ChatRequest:
-        if not WEB_SESSION.match(self.session):
+        if not WEB_SESSION.fullmatch(self.session):
             raise ValueError("session must be 8-64 characters of A-Z, a-z, 0-9, _ or -")
         if (self.text is None) == (self.choice is None):
             raise ValueError("send either text or choice")
         return self
+
+
+def load_json(body: bytes, what: str) -> Any:
+    """``body`` decoded as JSON, or a 400 (never a 500) for whatever the parser chokes on:
+    bad JSON or text, a number of thousands of digits (ValueError), nesting a thousand deep
+    (RecursionError)."""
+    try:
+        return json.loads(body)
+    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise WebhookRejected(400, f"{what} is not valid JSON") from exc
+    except RecursionError as exc:
+        raise WebhookRejected(400, f"{what} is nested too deeply") from exc
 
 
 def parse_chat(data: Any) -> Inbound:

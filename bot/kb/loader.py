@@ -22,6 +22,10 @@ logger = logging.getLogger(__name__)
 
 _Special = TypeVar("_Special", SynonymFile, IntentPhrases, PlaceFile)
 
+#: libyaml's parser where PyYAML was built with it (its wheels are): the same safe loader, six
+#: times faster than the pure-Python one, which took most of a reload's time.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 SYNONYMS_FILE = "synonyms.yaml"
 INTENTS_FILE = "intents.yaml"
 #: Optional: a knowledge base without it declines only intents.elsewhere's places.
@@ -64,7 +68,7 @@ class KnowledgeBase:
 
 def _read_yaml(path: Path, problems: list[Problem]) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)  # noqa: S506
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         problems.append(Problem(path.name, None, f"cannot read YAML: {exc}"))
         return None

@@ -12,11 +12,17 @@ Security, in one place (:func:`_guard`, a middleware that sees every ``/staff`` 
 - every route except the login form needs a signed-in session: pages redirect to the login
   form, JSON endpoints (``/staff/api/…``) answer 401. A route added later is protected
   without anyone remembering to protect it;
-- the session carries a fingerprint of the account's password hash, so ``python -m bot staff
-  add NAME`` with a new password signs out every session of that account;
+- the session carries the account's session epoch and a fingerprint of its password hash,
+  both checked on every request: signing out, a new password (``python -m bot staff add
+  NAME``) or ``python -m bot staff disable NAME`` moves the epoch on and so ends every
+  session of that account at once, even a cookie copied before (it is not merely deleted
+  from the browser that signed out);
 - every POST carries the session's CSRF token (a hidden form field, or ``X-CSRF-Token``),
   else 403 and nothing is done; the login form too (no login CSRF);
-- failed logins are throttled per name and per client address (``LoginThrottle``): 429;
+- sign-in attempts are throttled per name and per client address (``LoginThrottle``): 429.
+  An attempt is counted before its password is checked, and at most ``CONCURRENT_CHECKS``
+  argon2 checks run at once, so parallel guesses neither slip past the limit nor eat the
+  server's memory;
 - responses are ``no-store`` and carry a nonce-based Content-Security-Policy.
 
 The session middleware is ours, not ``aiohttp_session.setup``: the library's middleware keeps
@@ -26,6 +32,7 @@ test suite's warnings-as-errors), and it would run on the webhooks too.
 
 from __future__ import annotations
 
+import asyncio
 import binascii
 import datetime as dt
 import hashlib
@@ -41,15 +48,18 @@ from typing import Any
 
 import jinja2
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp_session import Session
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from cryptography.fernet import Fernet
+from multidict import MultiDictProxy
 from rapidfuzz import fuzz, process
 from yarl import URL
 
+from bot import addresses
 from bot.errors import ConfigurationError
 from bot.settings import Settings
-from bot.staff.accounts import LoginThrottle, verify
+from bot.staff.accounts import CONCURRENT_CHECKS, LoginThrottle, verify
 from bot.staff.relay import MAX_STAFF_TEXT, Relay
 from bot.store import ACTIVE_STATUSES, Priority, Store, Ticket, TicketStatus, UnansweredQuestion
 from bot.text import Lang, detect_language, normalize_many
@@ -109,6 +119,10 @@ class Console:
     throttle: LoginThrottle
     tz: dt.tzinfo
     proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+    #: Bounds the argon2 checks running at once.
+    password_checks: asyncio.Semaphore = field(
+        default_factory=lambda: asyncio.Semaphore(CONCURRENT_CHECKS)
+    )
 
 
 CONSOLE = web.AppKey("staff_console", Console)
@@ -189,25 +203,45 @@ def csrf_token(session: Session) -> str:
 async def _signed_in(request: web.Request, session: Session) -> str | None:
     name = session.get("staff")
     mark = session.get("mark")
-    if not isinstance(name, str) or not isinstance(mark, str):
+    epoch = session.get("epoch")
+    if not isinstance(name, str) or not isinstance(mark, str) or not isinstance(epoch, int):
         return None
-    stored = await _store(request).staff_password_hash(name)
-    if stored is None or not hmac.compare_digest(_mark(stored), mark):
-        logger.info("staff console: session of %r ended (account changed or removed)", name)
+    account = await _store(request).staff_account(name)
+    if (
+        account is None
+        or account.disabled
+        or account.session_epoch != epoch
+        or not hmac.compare_digest(_mark(account.password_hash), mark)
+    ):
+        logger.info("staff console: session of %r ended (signed out, changed or removed)", name)
         session.invalidate()
         return None
     return name
 
 
+async def _form(
+    request: web.Request,
+) -> MultiDictProxy[str | bytes | bytearray | web.FileField]:
+    """The posted form, or a 400 for one that cannot be read (bytes that are not UTF-8, a
+    multipart body without its boundary or with broken part headers): it used to be a 500."""
+    try:
+        return await request.post()
+    # UnicodeDecodeError is a ValueError; aiohttp's multipart reader raises the other two.
+    except (ValueError, AssertionError, HttpProcessingError) as exc:
+        raise web.HTTPBadRequest(reason="the form could not be read") from exc
+
+
 async def _csrf_ok(request: web.Request, session: Session) -> bool:
     expected = session.get("csrf")
     if request.content_type in _FORM_TYPES:
-        sent = (await request.post()).get("csrf")
+        sent = (await _form(request)).get("csrf")
     else:
         sent = request.headers.get("X-CSRF-Token")
     if not isinstance(expected, str) or not expected or not isinstance(sent, str):
         return False
-    return hmac.compare_digest(expected.encode(), sent.encode())
+    # A header that is not UTF-8 reaches us with surrogates in it: "replace" turns them into
+    # "?", which no token holds, where strict encoding would raise.
+    return hmac.compare_digest(expected.encode(), sent.encode("utf-8", "replace"))
 
 
 def _console_route(request: web.Request) -> str | None:
@@ -343,8 +377,14 @@ async def _not_found(request: web.Request, number: int) -> web.Response:
 # -- login and logout -----------------------------------------------------------------------
 
 
+class _BrokenNext(ValueError):
+    """``next`` holds control characters: no Location header may carry them."""
+
+
 def _safe_next(value: object) -> str:
     """Where to go after signing in: a console path on this site, never another site."""
+    if isinstance(value, str) and not value.isprintable():
+        raise _BrokenNext(value)
     if not isinstance(value, str) or not value.startswith(PREFIX) or "\\" in value:
         return PREFIX
     url = URL(value)
@@ -373,18 +413,33 @@ async def _login_form(
     )
 
 
+async def _broken_link(request: web.Request) -> web.Response:
+    return await _login_form(
+        request,
+        status=400,
+        error="This sign-in link is broken: open the console from its address. "
+        "登入連結有誤，請直接開啟後台網址。",
+    )
+
+
 async def login_page(request: web.Request) -> web.StreamResponse:
-    nxt = _safe_next(request.query.get("next"))
+    try:
+        nxt = _safe_next(request.query.get("next"))
+    except _BrokenNext:
+        return await _broken_link(request)
     if await _signed_in(request, _session(request)) is not None:
         return _redirect(nxt)
     return await _login_form(request, nxt=nxt, signed_out=request.query.get("signed_out") == "1")
 
 
 async def login(request: web.Request) -> web.StreamResponse:
-    form = await request.post()
+    form = await _form(request)
     name = str(form.get("name", "")).strip()
     password = str(form.get("password", ""))
-    nxt = _safe_next(form.get("next"))
+    try:
+        nxt = _safe_next(form.get("next"))
+    except _BrokenNext:
+        return await _broken_link(request)
     if not name or not password or len(name) > MAX_NAME or len(password) > MAX_PASSWORD:
         return await _login_form(
             request,
@@ -394,8 +449,9 @@ async def login(request: web.Request) -> web.StreamResponse:
             error="Enter your name and password. 請輸入帳號與密碼。",
         )
     keys = (f"name:{name.casefold()}", f"ip:{client_address(request)}")
-    throttle = _console(request).throttle
-    if throttle.blocked(*keys):
+    console = _console(request)
+    throttle = console.throttle
+    if not throttle.attempt(*keys):
         logger.warning("staff console: login for %r throttled (%s)", name, request.remote)
         minutes = max(1, round(throttle.window / 60))
         return await _login_form(
@@ -409,8 +465,7 @@ async def login(request: web.Request) -> web.StreamResponse:
             ),
         )
     store = _store(request)
-    if not await verify(store, name, password):
-        throttle.failed(*keys)
+    if not await verify(store, name, password, gate=console.password_checks):
         logger.warning("staff console: failed login for %r from %s", name, request.remote)
         return await _login_form(
             request,
@@ -420,20 +475,31 @@ async def login(request: web.Request) -> web.StreamResponse:
             error="Wrong name or password. 帳號或密碼錯誤。",
         )
     throttle.succeeded(*keys)
-    stored = await store.staff_password_hash(name)
-    assert stored is not None
+    account = await store.staff_account(name)
+    if account is None or account.disabled:  # removed or disabled during the check
+        return await _login_form(
+            request,
+            status=401,
+            nxt=nxt,
+            name=name,
+            error="Wrong name or password. 帳號或密碼錯誤。",
+        )
     session = _session(request)
     # A fresh session (and CSRF token) on signing in: nothing from before carries over.
     session.invalidate()
     session["staff"] = name
-    session["mark"] = _mark(stored)
+    session["mark"] = _mark(account.password_hash)
+    session["epoch"] = account.session_epoch
     session["csrf"] = secrets.token_urlsafe(32)
     logger.info("staff console: %r signed in", name)
     return _redirect(nxt)
 
 
 async def logout(request: web.Request) -> web.StreamResponse:
-    logger.info("staff console: %r signed out", request[STAFF])
+    # Every session of the account ends, not only this browser's cookie: a copy of it (or a
+    # session left open on another computer) stops working too.
+    await _store(request).end_staff_sessions(request[STAFF])
+    logger.info("staff console: %r signed out; all of the account's sessions ended", request[STAFF])
     _session(request).invalidate()
     return _redirect(str(URL(LOGIN).with_query(signed_out="1")))
 
@@ -540,7 +606,7 @@ async def ticket_page(request: web.Request) -> web.StreamResponse:
 
 async def reply(request: web.Request) -> web.StreamResponse:
     number = _number(request)
-    text = str((await request.post()).get("text", "")).strip()
+    text = str((await _form(request)).get("text", "")).strip()
     session = _session(request)
     if not text:
         _flash(session, "error", "Write a reply before sending it. 請先輸入回覆內容。")
@@ -690,26 +756,9 @@ def _dumps(value: object) -> str:
 
 def client_address(request: web.Request) -> str:
     """The staff member's address: X-Forwarded-For is believed only from trusted proxies."""
-    remote = request.remote or "unknown"
-    proxies = _console(request).proxies
-    if not proxies or not _within(remote, proxies):
-        return remote
-    hops = [h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",") if h.strip()]
-    # The rightmost address a trusted proxy did not add is the client's.
-    for hop in reversed(hops):
-        if not _within(hop, proxies):
-            return hop
-    return remote
-
-
-def _within(
-    address: str, networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
-) -> bool:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return any(ip in network for network in networks)
+    return addresses.client_address(
+        request.remote, request.headers.get("X-Forwarded-For", ""), _console(request).proxies
+    )
 
 
 def setup_console(app: web.Application, settings: Settings) -> None:

@@ -27,8 +27,11 @@ _CHANNEL_NAMES = {"line": "LINE", "telegram": "Telegram", "web": "Web chat"}
 _STATUS_ACTIONS = {TicketStatus.ANSWERED: "replied", TicketStatus.CLOSED: "closed"}
 # The first line of the bot's own messages about one ticket, as Telegram quotes them in a
 # reply (plain text): a card ("Request #12"), or a note under it ("#12 Mika: …").
-_CARD_HEADLINE = re.compile(r"(?:🚨 URGENT )?Request #(\d+)")
-_NOTE_HEADLINE = re.compile(r"(?:🚨 EMERGENCY WORDS · )?#(\d+) (?!\[)")
+# Ticket numbers have at most 9 digits (the console's routes say the same): a longer one in
+# a button or headline is no ticket, and would overflow the database's integer.
+_CARD_HEADLINE = re.compile(r"(?:🚨 URGENT )?Request #(\d{1,9})")
+_NOTE_HEADLINE = re.compile(r"(?:🚨 EMERGENCY WORDS · )?#(\d{1,9}) (?!\[)")
+_NUMBER = re.compile(r"\d{1,9}")
 
 
 def card_text(ticket: Ticket, by: str | None = None) -> str:
@@ -168,7 +171,11 @@ class StaffGroup:
             await self._button(update)
             return
         message = update.message
-        if message is None or not message.text:
+        if message is None:
+            return
+        if not message.text:
+            if message.reply_to_message is not None:
+                await self._media_not_relayed(message)
             return
         staff = _staff_name(message.from_user)
         command = message.text.strip().split(maxsplit=1)[0].split("@", 1)[0].lower()
@@ -187,6 +194,22 @@ class StaffGroup:
                     f"Request #{ticket.number} is closed; the answer was not sent.",
                     reply_to_message_id=message.message_id,
                 )
+
+    async def _media_not_relayed(self, message: Message) -> None:
+        """A photo, file or sticker answering a card: only text reaches visitors, so the staff
+        member is told at once rather than believing the visitor has it."""
+        assert message.reply_to_message is not None
+        ticket = await self._replied_ticket(message.reply_to_message)
+        if ticket is None:
+            return  # not an answer to a request: staff talking among themselves
+        await self.bot.send_message(
+            self.chat_id,
+            f"Only text is relayed: this was not sent to the visitor of request "
+            f"#{ticket.number}. Write the answer as a text reply (a link to a shared file "
+            "works).",
+            reply_to_message_id=message.message_id,
+            allow_sending_without_reply=True,
+        )
 
     async def _replied_ticket(self, replied: Message) -> Ticket | None:
         """The ticket a staff reply answers: its current card, or an earlier card of it (cards
@@ -209,20 +232,18 @@ class StaffGroup:
         data = query.data or ""
         staff = _staff_name(query.from_user)
         notice = "Unknown action"
-        try:
-            if data.startswith(CLAIM):
-                ticket = await self.relay.claim(int(data[len(CLAIM) :]), staff)
-                if ticket is None:
-                    notice = "No such request"
-                elif ticket.status is TicketStatus.CLOSED:
-                    notice = f"Request #{ticket.number} is already closed"
-                else:
-                    notice = f"Claimed #{ticket.number}"
-            elif data.startswith(CLOSE):
-                ticket = await self.relay.close(int(data[len(CLOSE) :]), staff)
-                notice = f"Closed #{ticket.number}" if ticket else "No such request"
-        except ValueError:
-            notice = "Unknown action"
+        action, _, number = data.partition(":")
+        if _NUMBER.fullmatch(number) and f"{action}:" == CLAIM:
+            ticket = await self.relay.claim(int(number), staff)
+            if ticket is None:
+                notice = "No such request"
+            elif ticket.status is TicketStatus.CLOSED:
+                notice = f"Request #{ticket.number} is already closed"
+            else:
+                notice = f"Claimed #{ticket.number}"
+        elif _NUMBER.fullmatch(number) and f"{action}:" == CLOSE:
+            ticket = await self.relay.close(int(number), staff)
+            notice = f"Closed #{ticket.number}" if ticket else "No such request"
         try:
             await self.bot.answer_callback_query(query.id, text=notice)
         except TelegramError as exc:

@@ -102,6 +102,15 @@ class Visitor:
 
 
 @dataclass(frozen=True)
+class StaffAccount:
+    name: str
+    password_hash: str
+    #: Every console session carries it; it moves on to end them all.
+    session_epoch: int
+    disabled: bool
+
+
+@dataclass(frozen=True)
 class Ticket:
     number: int
     visitor_id: int
@@ -757,6 +766,8 @@ class Store:
     # -- staff accounts and flags -------------------------------------------------------
 
     async def add_staff(self, name: str, password_hash: str) -> None:
+        """Create an account, or give an existing one a new password: that ends its sessions
+        and enables it again if it was disabled."""
         async with self._write() as conn:
             existing = (
                 await conn.execute(
@@ -773,8 +784,45 @@ class Store:
                 await conn.execute(
                     staff_accounts.update()
                     .where(staff_accounts.c.id == existing.id)
-                    .values(password_hash=password_hash)
+                    .values(
+                        password_hash=password_hash,
+                        session_epoch=staff_accounts.c.session_epoch + 1,
+                        disabled_at=None,
+                    )
                 )
+
+    async def staff_account(self, name: str) -> StaffAccount | None:
+        async with self._read() as conn:
+            row = (
+                await conn.execute(
+                    sa.select(
+                        staff_accounts.c.name,
+                        staff_accounts.c.password_hash,
+                        staff_accounts.c.session_epoch,
+                        staff_accounts.c.disabled_at,
+                    ).where(staff_accounts.c.name == name)
+                )
+            ).first()
+        if row is None:
+            return None
+        return StaffAccount(
+            name=row.name,
+            password_hash=row.password_hash,
+            session_epoch=row.session_epoch,
+            disabled=row.disabled_at is not None,
+        )
+
+    async def end_staff_sessions(self, name: str, *, disable: bool = False) -> bool:
+        """End every session of the account (and disable it); False if there is no such
+        account."""
+        values: dict[str, Any] = {"session_epoch": staff_accounts.c.session_epoch + 1}
+        if disable:
+            values["disabled_at"] = utcnow()
+        async with self._write() as conn:
+            result = await conn.execute(
+                staff_accounts.update().where(staff_accounts.c.name == name).values(**values)
+            )
+        return bool(result.rowcount)
 
     async def staff_password_hash(self, name: str) -> str | None:
         async with self._read() as conn:

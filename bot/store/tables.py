@@ -101,6 +101,10 @@ staff_accounts = sa.Table(
     sa.Column("name", sa.String(100), nullable=False, unique=True),
     sa.Column("password_hash", sa.String(200), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    #: Carried by every console session; moved on to end them all (sign-out, new password).
+    sa.Column("session_epoch", sa.Integer, nullable=False, server_default="0"),
+    #: Set by ``python -m bot staff disable``: the account cannot sign in.
+    sa.Column("disabled_at", sa.DateTime(timezone=True)),
 )
 
 #: Small switches staff flip at run time (the typhoon-day closure).

@@ -10,7 +10,7 @@ SESSION = "web-visitor-0001"
 
 async def _updates(desk: Desk, after: int = 0, session: str = SESSION) -> dict[str, object]:
     response = await desk.client.get(
-        "/api/chat/updates", params={"session": session, "after": str(after)}
+        "/api/chat/updates", params={"after": str(after)}, headers={"X-Chat-Session": session}
     )
     assert response.status == 200
     body: dict[str, object] = await response.json()
@@ -47,10 +47,33 @@ async def test_updates_never_create_visitors_or_leak_other_sessions(desk: Desk) 
 
 
 async def test_updates_reject_bad_parameters(desk: Desk) -> None:
-    bad_session = await desk.client.get("/api/chat/updates", params={"session": "x", "after": "0"})
-    assert bad_session.status == 400
+    for session in ("x", "", f"{SESSION} x", "é" * 10):
+        bad_session = await desk.client.get(
+            "/api/chat/updates", params={"after": "0"}, headers={"X-Chat-Session": session}
+        )
+        assert bad_session.status == 400, session
+    missing = await desk.client.get("/api/chat/updates", params={"after": "0"})
+    assert missing.status == 400
     bad_after = await desk.client.get(
-        "/api/chat/updates", params={"session": SESSION, "after": "zero"}
+        "/api/chat/updates", params={"after": "zero"}, headers={"X-Chat-Session": SESSION}
     )
     assert bad_after.status == 400
     assert "Traceback" not in await bad_after.text()
+
+
+async def test_the_session_never_travels_in_the_url(desk: Desk) -> None:
+    """A session id in a URL ends up in access logs: the page sends it in a header, and the
+    server refuses it in the query even when the header is there too."""
+    response = await desk.chat({"session": SESSION, "text": "talk to a human"})
+    number = (await response.json())["ticket"]
+    await desk.app[RELAY].reply(number, "Mei", "Only in the header.")
+    in_url = await desk.client.get(
+        "/api/chat/updates",
+        params={"session": SESSION, "after": "0"},
+        headers={"X-Chat-Session": SESSION},
+    )
+    assert in_url.status == 400
+    assert "X-Chat-Session" in (await in_url.json())["error"]
+    page = await (await desk.client.get("/")).text()
+    assert "session=" not in page
+    assert '"X-Chat-Session": session' in page

@@ -27,6 +27,8 @@ JSON_FIELDS = frozenset(
         "reply_parameters",
         "allowed_updates",
         "media",
+        "commands",
+        "scope",
     }
 )
 
@@ -61,6 +63,14 @@ class FakeTelegramApi:
     _failures: list[_Failure] = field(default_factory=list)
     _server: TestServer | None = None
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(5001))
+
+    # -- state that setWebhook / setMyCommands change (python -m bot setup) ----------------
+    webhook: dict[str, Any] = field(default_factory=dict)
+    #: Command lists by (scope type, language code or ""), as setMyCommands received them.
+    commands: dict[tuple[str, str], list[dict[str, str]]] = field(default_factory=dict)
+    #: What getWebhookInfo reports as Telegram's last failure to deliver an update.
+    last_error_message: str | None = None
+    last_error_date: int | None = None
 
     @property
     def base_url(self) -> str:
@@ -196,6 +206,29 @@ class FakeTelegramApi:
                     "longitude": float(params.get("longitude", 0)),
                 },
             )
-        else:  # answerCallbackQuery, setWebhook, deleteWebhook …
+        elif method == "setWebhook":
+            self.webhook = params
+            result = True
+        elif method == "setMyCommands":
+            scope = params.get("scope") or {"type": "default"}
+            key = (str(scope.get("type")), str(params.get("language_code", "")))
+            self.commands[key] = list(params.get("commands", []))
+            result = True
+        elif method == "getWebhookInfo":
+            result = self._webhook_info()
+        else:  # answerCallbackQuery, deleteWebhook …
             result = True
         return web.json_response({"ok": True, "result": result})
+
+    def _webhook_info(self) -> dict[str, Any]:
+        info: dict[str, Any] = {
+            "url": str(self.webhook.get("url", "")),
+            "has_custom_certificate": False,
+            "pending_update_count": 0,
+        }
+        if "allowed_updates" in self.webhook:
+            info["allowed_updates"] = self.webhook["allowed_updates"]
+        if self.last_error_message is not None:
+            info["last_error_message"] = self.last_error_message
+            info["last_error_date"] = self.last_error_date or int(time.time())
+        return info

@@ -530,6 +530,32 @@ async def test_staff_accounts_hold_argon2_hashes(store: Store) -> None:
     assert hasher.verify(chen, "密碼")
 
 
+async def test_staff_sessions_end_by_epoch_and_accounts_can_be_disabled(store: Store) -> None:
+    await store.add_staff("mei", "hash-1")
+    account = await store.staff_account("mei")
+    assert account is not None
+    assert (account.password_hash, account.session_epoch, account.disabled) == ("hash-1", 0, False)
+    assert await store.staff_account("nobody") is None
+
+    assert await store.end_staff_sessions("mei")
+    assert (await store.staff_account("mei")).session_epoch == 1  # type: ignore[union-attr]
+    assert not await store.end_staff_sessions("nobody")
+
+    # A new password ends the sessions too.
+    await store.add_staff("mei", "hash-2")
+    assert (await store.staff_account("mei")).session_epoch == 2  # type: ignore[union-attr]
+
+    assert await store.end_staff_sessions("mei", disable=True)
+    disabled = await store.staff_account("mei")
+    assert disabled is not None
+    assert (disabled.session_epoch, disabled.disabled) == (3, True)
+    # Setting a new password enables the account again.
+    await store.add_staff("mei", "hash-3")
+    enabled = await store.staff_account("mei")
+    assert enabled is not None
+    assert (enabled.password_hash, enabled.session_epoch, enabled.disabled) == ("hash-3", 4, False)
+
+
 async def test_flags_are_set_read_and_cleared(store: Store) -> None:
     assert await store.get_flag(CLOSURE_FLAG) is None
     await store.set_flag(CLOSURE_FLAG, "typhoon")

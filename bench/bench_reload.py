@@ -1,0 +1,108 @@
+"""How long a knowledge-base reload takes, and how long it holds up the server's event loop.
+
+A reload (``python -m bot kb reload``, SIGHUP, a replica following a publish) reads the YAML
+files, validates them and builds the matcher, in a worker thread of the server. Measured on
+the real knowledge base and on a 1,000-entry one derived from it (bench_matcher's synthetic
+KB, written out as YAML files), each ``--runs`` times:
+
+- build: files (already read) to a ready matcher, in this process's main thread;
+- loop stall: the longest an asyncio timer firing every millisecond waits while the same
+  build runs in a worker thread, as in the server (the GIL is shared), against the same
+  timer's longest wait with no reload.
+
+    .venv/bin/python bench/bench_reload.py [--runs 5] [--entries 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_matcher import synthetic_kb  # noqa: E402
+
+from bot.kb.live import build, read_files  # noqa: E402
+from bot.kb.loader import load  # noqa: E402
+
+KNOWLEDGE = ROOT / "knowledge"
+
+
+def synthetic_files(entries: int, directory: Path) -> dict[str, str]:
+    """A ``entries``-entry knowledge base as files: the real special files, entries in 10."""
+    kb = synthetic_kb(load(KNOWLEDGE), entries)
+    for name in ("synonyms.yaml", "intents.yaml", "places.yaml"):
+        (directory / name).write_text((KNOWLEDGE / name).read_text(encoding="utf-8"))
+    dumped = [e.model_dump(mode="json", by_alias=True, exclude_none=True) for e in kb.entries]
+    for entry in dumped:
+        # The synthetic answers are written anew in zh-Hant and en only: no translation to mark.
+        entry.pop("translated", None)
+    chunk = max(1, len(dumped) // 10)
+    for part in range(0, len(dumped), chunk):
+        text = yaml.safe_dump(
+            {"entries": dumped[part : part + chunk]}, allow_unicode=True, sort_keys=False
+        )
+        (directory / f"part{part // chunk:02d}.yaml").write_text(text, encoding="utf-8")
+    return read_files(directory)
+
+
+async def _longest_wait(work: asyncio.Future[object] | None, seconds: float) -> float:
+    """The longest delay of a 1 ms timer while ``work`` runs (or for ``seconds``)."""
+    loop = asyncio.get_running_loop()
+    longest = 0.0
+    deadline = loop.time() + seconds
+    while (work is not None and not work.done()) or (work is None and loop.time() < deadline):
+        before = loop.time()
+        await asyncio.sleep(0.001)
+        longest = max(longest, loop.time() - before - 0.001)
+    return longest
+
+
+async def stalls(files: dict[str, str], runs: int) -> tuple[list[float], list[float]]:
+    during, idle = [], []
+    for _ in range(runs):
+        work = asyncio.ensure_future(asyncio.to_thread(build, files, "bench"))
+        during.append(await _longest_wait(work, 0))
+        await work
+        idle.append(await _longest_wait(None, 0.5))
+    return during, idle
+
+
+def report(label: str, files: dict[str, str], runs: int) -> None:
+    builds = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        knowledge = build(files, "bench")
+        builds.append(time.perf_counter() - started)
+    during, idle = asyncio.run(stalls(files, runs))
+    size = sum(len(text.encode("utf-8")) for text in files.values())
+    print(
+        f"{label}: {len(knowledge.kb)} entries, {size / 1024:.0f} KiB of YAML; "
+        f"build median {statistics.median(builds):.2f} s (range {min(builds):.2f}-"
+        f"{max(builds):.2f}); longest loop stall during a reload in a thread: median "
+        f"{statistics.median(during) * 1000:.0f} ms (max {max(during) * 1000:.0f}), "
+        f"without a reload {statistics.median(idle) * 1000:.1f} ms"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--entries", type=int, default=1000)
+    args = parser.parse_args()
+    report("real", read_files(KNOWLEDGE), args.runs)
+    with tempfile.TemporaryDirectory() as scratch:
+        report(f"synthetic {args.entries}", synthetic_files(args.entries, Path(scratch)), args.runs)
+
+
+if __name__ == "__main__":
+    main()
