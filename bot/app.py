@@ -38,15 +38,30 @@ from bot.desk import Desk
 from bot.errors import KnowledgeBaseError, WebhookRejected
 from bot.kb.live import Knowledge, LiveKnowledge, load_directory
 from bot.kb.loader import KnowledgeBase
+from bot.keys import (
+    DESK,
+    KNOWLEDGE,
+    LINE,
+    METRICS,
+    PIPELINE,
+    RELAY,
+    SETTINGS,
+    STAFF_GROUP,
+    STORE,
+    TASKS,
+    TELEGRAM,
+    WEB_MESSAGES,
+    WEB_TICKETS,
+)
 from bot.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from bot.metrics import Metrics
-from bot.models import Channel, Inbound, NoticeKind, Outcome
+from bot.models import Channel, Inbound, NoticeKind
 from bot.ratelimit import AddressBudget
 from bot.settings import Settings
 from bot.staff.console import setup_console
 from bot.staff.relay import Relay
 from bot.staff.telegram_group import StaffGroup
-from bot.store import Store
+from bot.store import Role, Store
 
 logger = logging.getLogger(__name__)
 
@@ -65,20 +80,6 @@ HSTS = "max-age=31536000"
 DRAIN_SECONDS = 15.0
 
 
-SETTINGS = web.AppKey("settings", Settings)
-#: The knowledge base and matcher answers come from; replaced in place by a reload.
-KNOWLEDGE = web.AppKey("knowledge", LiveKnowledge)
-STORE = web.AppKey("store", Store)
-DESK = web.AppKey("desk", Desk)
-LINE = web.AppKey("line", LineChannel)
-TELEGRAM = web.AppKey("telegram", TelegramChannel)
-TASKS = web.AppKey("tasks", set[asyncio.Task[None]])
-RELAY = web.AppKey("relay", Relay)
-PIPELINE = web.AppKey("pipeline", Pipeline)
-METRICS = web.AppKey("metrics", Metrics)
-STAFF_GROUP = web.AppKey("staff_group", StaffGroup)
-WEB_MESSAGES = web.AppKey("web_messages", AddressBudget)
-WEB_TICKETS = web.AppKey("web_tickets", AddressBudget)
 HOUSEKEEPING_SECONDS = 60.0
 
 
@@ -134,20 +135,6 @@ def _spawn(app: web.Application, coro: Awaitable[None]) -> None:
     task: asyncio.Task[None] = asyncio.ensure_future(coro)
     app[TASKS].add(task)
     task.add_done_callback(app[TASKS].discard)
-
-
-async def _tell_staff(app: web.Application, outcome: Outcome) -> None:
-    group = app.get(STAFF_GROUP)
-    for notice in outcome.notices:
-        if group is None:
-            logger.info(
-                "ticket #%d %s (no staff group configured)", notice.ticket_number, notice.kind
-            )
-            continue
-        try:
-            await group.notify(notice)
-        except Exception:
-            logger.exception("staff group not told of ticket #%d", notice.ticket_number)
 
 
 async def _staff_update(app: web.Application, group: StaffGroup, update: Update) -> None:
@@ -239,18 +226,24 @@ async def api_chat(request: web.Request) -> web.Response:
     reserved = tickets.take(address)
     opened = False
     started = time.perf_counter()
+    pipeline = request.app[PIPELINE]
     try:
-        # All of the message's records (visitor, messages, ticket) or none, as for the inbox.
+        # All of the message's records (visitor, messages, ticket) or none, as for the inbox;
+        # what staff must hear of it is queued with them.
         async with request.app[STORE].unit_of_work():
             outcome = await request.app[DESK].handle(inbound, new_tickets=reserved)
+            posts = pipeline.staff_rows(f"web:{uuid.uuid4().hex}", outcome)
+            if posts:
+                await request.app[STORE].enqueue(posts)
         opened = any(notice.kind is NoticeKind.OPENED for notice in outcome.notices)
     finally:
         if reserved and not opened:
             tickets.give_back(address)
+    if posts:
+        pipeline.outbox_ready.set()
     if not reserved and outcome.decision == "ticket_limit":
         logger.info("web chat: ticket budget of %s spent", address)
     request.app[METRICS].observe_outcome(inbound.channel.value, outcome, started)
-    await _tell_staff(request.app, outcome)
     return web.json_response(
         outcome_json(outcome), dumps=lambda o: json.dumps(o, ensure_ascii=False)
     )
@@ -280,7 +273,7 @@ async def api_chat_updates(request: web.Request) -> web.Response:
     answers = [
         message
         for message in await store.messages_of(visitor_id, after)
-        if message.direction == "out" and message.author not in (None, "bot")
+        if message.role is Role.STAFF
     ]
     staff_messages = [{"id": m.id, "text": m.text} for m in answers]
     newest = max([after, *(m.id for m in answers)])
@@ -490,7 +483,6 @@ def create_app(
             app[STORE],
             app[DESK],
             deliverers,
-            lambda outcome: _tell_staff(app, outcome),
             on_delivery_changed=show_delivery_state,
             metrics=app[METRICS],
             send_window=dt.timedelta(hours=settings.send_retry_hours),
@@ -506,6 +498,7 @@ def create_app(
                 settings.tz,
                 clock=clock,
             )
+            pipeline.staff = app[STAFF_GROUP]
         logger.info(
             "channels: web chat on; LINE %s; Telegram %s; staff group %s",
             "on" if LINE in app else "off (no credentials)",

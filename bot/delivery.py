@@ -1,7 +1,8 @@
 """Durable delivery: the inbox worker answers accepted events, the outbox sender delivers.
 
 A webhook answers 200 only after its event is committed to the inbox. The inbox worker runs
-the desk on it and, in one transaction, marks it done and queues the replies in the outbox.
+the desk on it and, in one transaction, marks it done and queues the replies in the outbox,
+with what staff must hear of it (a new ticket's card, a note) for the Telegram staff group.
 The outbox sender delivers each queued message through the channel's SDK, retrying 429, 5xx
 and network failures with exponential backoff and full jitter (honouring Retry-After), until
 it is delivered or fails for good (blocked bot, 400/403), which is recorded on the ticket.
@@ -32,9 +33,10 @@ from bot.channels.line import ReplyTokenSpent
 from bot.desk import Desk
 from bot.kb.schema import Contact
 from bot.metrics import Metrics
-from bot.models import Channel, Inbound, InboundKind, Option, Outcome, Reply
+from bot.models import Channel, Inbound, InboundKind, NoticeKind, Option, Outcome, Reply
 from bot.store import Store, Ticket
-from bot.store.store import InboxItem, OutboxItem, OutboxRow, utcnow
+from bot.store.db import utcnow
+from bot.store.queue import STAFF_GROUP, InboxItem, OutboxItem, OutboxRow, PostKind, StaffPost
 from bot.text import Lang
 
 logger = logging.getLogger(__name__)
@@ -76,6 +78,16 @@ class Deliverer(Protocol):
     ) -> None:
         """Deliver ``replies``, skipping the first ``parts_sent`` parts (delivered by an
         earlier try) and reporting each part delivered through ``on_part_sent``."""
+        ...
+
+
+class StaffPoster(Protocol):
+    """The Telegram staff group, as the outbox sends to it."""
+
+    chat_id: int
+
+    async def post(self, post: StaffPost, chat_id: int) -> None:
+        """Post (or edit) in the staff group ``chat_id`` what ``post`` says."""
         ...
 
 
@@ -190,11 +202,24 @@ class _Sent:
     reason: str | None
 
 
+def _visitors_ticket(item: OutboxItem) -> int | None:
+    """The ticket whose delivery state ``item`` tells (a message to its visitor does; a post
+    to the staff group about it does not)."""
+    return None if item.channel == STAFF_GROUP else item.ticket_id
+
+
 class _FinishedElsewhere(Exception):
     """Raised to undo an event's side effects when another worker already finished it."""
 
 
 # -- the two loops ---------------------------------------------------------------------------
+
+
+_POSTS = {
+    NoticeKind.OPENED: PostKind.CARD,
+    NoticeKind.FOLLOW_UP: PostKind.NOTE,
+    NoticeKind.CANCELLED: PostKind.CANCELLED,
+}
 
 
 class Pipeline:
@@ -203,7 +228,7 @@ class Pipeline:
         store: Store,
         desk: Desk,
         deliverers: dict[str, Deliverer],
-        on_outcome: Callable[[Outcome], Awaitable[None]],
+        staff: StaffPoster | None = None,
         on_delivery_changed: Callable[[int], Awaitable[None]] | None = None,
         metrics: Metrics | None = None,
         send_window: dt.timedelta = SEND_WINDOW,
@@ -215,7 +240,8 @@ class Pipeline:
         self.store = store
         self.desk = desk
         self.deliverers = deliverers
-        self.on_outcome = on_outcome
+        #: The staff group, if one is configured: what staff must hear goes there.
+        self.staff = staff
         self.inbox_ready = asyncio.Event()
         self.outbox_ready = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
@@ -240,6 +266,31 @@ class Pipeline:
         )
         self.outbox_ready.set()
         return True
+
+    def staff_rows(self, source: str, outcome: Outcome) -> list[OutboxRow]:
+        """What staff must hear of ``outcome`` (a new ticket, a follow-up, a cancellation), as
+        outbox rows for the staff group: queued with the rest of the exchange, so that a
+        notice that fails to reach the group is tried again, not lost."""
+        if self.staff is None:
+            for notice in outcome.notices:
+                logger.info(
+                    "ticket #%d %s (no staff group configured)", notice.ticket_number, notice.kind
+                )
+            return []
+        return [
+            OutboxRow(
+                source=source,
+                seq=seq,
+                channel=STAFF_GROUP,
+                user_id=str(self.staff.chat_id),
+                payload=StaffPost(
+                    _POSTS[notice.kind], notice.ticket_number, notice.text, notice.urgent
+                ).encode(),
+                ticket_id=notice.ticket_number,
+            )
+            # Sequence 0 is the visitor's answer to the same exchange.
+            for seq, notice in enumerate(outcome.notices, start=1)
+        ]
 
     async def idle(self) -> bool:
         """Nothing left to process or send, nothing being processed (tests wait for this)."""
@@ -295,30 +346,18 @@ class Pipeline:
             # keeps the database and the platform from being asked for more than they give.
             if self._sending is not None:
                 await self._sending
-            self._sending = asyncio.create_task(self._send_then_tell(outcomes), name="send")
+            if any(queued for _, queued in outcomes):
+                self._sending = asyncio.create_task(self._send_batch(), name="send")
             return len(items)
         finally:
             self._busy -= 1
 
-    async def _send_then_tell(self, outcomes: list[tuple[Outcome | None, bool]]) -> None:
-        if any(queued for _, queued in outcomes):
-            # The visitors first (emergency numbers at once), then staff are told.
-            try:
-                await self.drain_outbox()
-            except Exception:
-                # Nothing is lost: what is queued stays for the outbox loop.
-                logger.exception("sending a processed batch failed; the outbox retries")
-        for outcome, _ in outcomes:
-            if outcome is None:
-                continue
-            try:
-                await self.on_outcome(outcome)
-            except Exception:
-                logger.exception(
-                    "staff not told of %s (ticket %s); it stays in the console",
-                    outcome.decision,
-                    outcome.ticket_number,
-                )
+    async def _send_batch(self) -> None:
+        try:
+            await self.drain_outbox()
+        except Exception:
+            # Nothing is lost: what is queued stays for the outbox loop.
+            logger.exception("sending a processed batch failed; the outbox retries")
 
     async def _process(self, item: InboxItem) -> tuple[Outcome | None, bool]:
         """Answer one event and queue its replies: (the outcome, whether replies were queued)."""
@@ -327,7 +366,7 @@ class Pipeline:
         try:
             async with self.store.savepoint():
                 outcome = await self.desk.handle(inbound)
-                rows = []
+                rows = self.staff_rows(f"inbox:{item.id}", outcome)
                 if outcome.replies and inbound.channel.value in self.deliverers:
                     rows.append(
                         OutboxRow(
@@ -370,7 +409,7 @@ class Pipeline:
                 # would go out again if the server stopped now.
                 try:
                     if result.delivered:
-                        changed = await self.store.mark_sent(item.id, item.ticket_id)
+                        changed = await self.store.mark_sent(item.id, _visitors_ticket(item))
                     else:
                         changed = await self.store.in_shared_commit(
                             functools.partial(self._record, item, result)
@@ -382,44 +421,67 @@ class Pipeline:
                     assert item.ticket_id is not None
                     await self.on_delivery_changed(item.ticket_id)
 
-            await asyncio.gather(*(one(item) for item in items))
+            # The visitors first (emergency numbers at once), then the staff group, one post
+            # after another: a card before the notes that answer it.
+            await asyncio.gather(*(one(item) for item in items if item.channel != STAFF_GROUP))
+            for item in items:
+                if item.channel == STAFF_GROUP:
+                    await one(item)
             return len(items)
         finally:
             self._busy -= 1
 
     async def _send(self, item: OutboxItem) -> _Sent:
         """One try at delivering ``item``; touches no database (the batch records it)."""
+        if item.channel == STAFF_GROUP:
+            if self.staff is None:
+                return _Sent(False, None, "no staff group is configured")
+            staff = self.staff
+            chat = int(item.user_id) if item.user_id else staff.chat_id
+            return await self._try(item, lambda: staff.post(StaffPost.decode(item.payload), chat))
         deliverer = self.deliverers.get(item.channel)
         if deliverer is None:
             return _Sent(False, None, f"channel {item.channel} is not configured")
-        # Fresh is counted from the webhook's acceptance, not from queueing: after a restart
-        # an old token must not be mistaken for one the interrupted try spent.
-        fresh = item.reply_by is not None and utcnow() < item.reply_by
-        # A try that ended with no outcome recorded (the server was killed while sending) may
-        # have delivered the reply. The reply API has no retry key, but its token works once:
-        # try it again, and a spent token means the interrupted try got through.
-        interrupted = item.attempts > 1 and item.last_error is None
-        token = item.reply_token if fresh and (item.attempts == 1 or interrupted) else None
-        if item.channel == Channel.TELEGRAM.value and item.attempts == 1:
-            token = item.reply_token  # a callback-query id: acknowledged on the first try only
-        self.metrics.send_attempts.labels(item.channel).inc()
-        started = time.perf_counter()
-        try:
+        first_try = item.attempts == 1
+        if item.channel == Channel.TELEGRAM.value:
+            # A callback-query id: acknowledged on the first try only.
+            token = item.reply_token if first_try else None
+        else:
+            # Fresh is counted from the webhook's acceptance, not from queueing: after a
+            # restart an old token must not be mistaken for one an earlier try spent.
+            fresh = item.reply_by is not None and utcnow() < item.reply_by
+            # While it is fresh, every try uses the reply token. The reply API takes no retry
+            # key, and a try whose outcome is unknown may have got through: LINE failed after
+            # delivering it, the connection broke, the server that sent it was killed. LINE
+            # refuses a token used before, so on a later try that refusal says an earlier one
+            # was delivered; pushing instead would show the visitor the answer twice. Only on
+            # the first try does a refused token mean it is no good: then it is pushed.
+            token = item.reply_token if fresh else None
 
-            async def part_sent(parts: int) -> None:
-                await self.store.outbox_progress(item.id, parts)
+        async def part_sent(parts: int) -> None:
+            await self.store.outbox_progress(item.id, parts)
 
-            await deliverer.deliver(
+        return await self._try(
+            item,
+            lambda: deliverer.deliver(
                 item.user_id,
                 decode_replies(item.payload),
                 token,
                 item.retry_key,
-                push_if_token_spent=not (interrupted and token is not None),
+                push_if_token_spent=first_try,
                 parts_sent=item.parts_sent,
                 on_part_sent=part_sent,
-            )
+            ),
+        )
+
+    async def _try(self, item: OutboxItem, send: Callable[[], Awaitable[None]]) -> _Sent:
+        """One try at ``item`` (``send``), and what became of it."""
+        self.metrics.send_attempts.labels(item.channel).inc()
+        started = time.perf_counter()
+        try:
+            await send()
         except ReplyTokenSpent:
-            logger.info("outbox %d: reply token spent by the interrupted try: delivered", item.id)
+            logger.info("outbox %d: reply token spent by an earlier try: delivered", item.id)
         except Exception as exc:
             verdict = classify(exc)
             # Retried through an outage of any length up to the window, then given up (and
@@ -447,26 +509,27 @@ class Pipeline:
 
     async def _record(self, item: OutboxItem, result: _Sent) -> bool:
         """Store what became of one try; True when its ticket's delivery state changed."""
+        ticket = _visitors_ticket(item)
         if result.delivered:
-            return await self.store.outbox_sent(item.id, item.ticket_id)
+            return await self.store.outbox_sent(item.id, ticket)
         assert result.reason is not None
         if result.retry_in is not None:
             await self.store.outbox_retry(
                 item.id, result.reason, utcnow() + dt.timedelta(seconds=result.retry_in)
             )
             self._wake_later(result.retry_in)
-            if item.ticket_id is None or item.attempts != SHOW_STAFF_AFTER:
+            if ticket is None or item.attempts != SHOW_STAFF_AFTER:
                 return False
             # Still retrying, but staff should know now, not when the window closes: the card
             # and the console show it until a message gets through (outbox_sent clears it).
             await self.store.record_delivery_error(
-                item.ticket_id, f"not delivered yet, retrying: {result.reason}"
+                ticket, f"not delivered yet, retrying: {result.reason}"
             )
             return True
         await self.store.outbox_failed(item.id, result.reason)
-        if item.ticket_id is None:
+        if ticket is None:
             return False
-        await self.store.record_delivery_error(item.ticket_id, result.reason)
+        await self.store.record_delivery_error(ticket, result.reason)
         return True
 
     def _wake_later(self, delay: float) -> None:

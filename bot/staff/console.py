@@ -58,6 +58,7 @@ from yarl import URL
 
 from bot import addresses
 from bot.errors import ConfigurationError
+from bot.keys import RELAY, STORE
 from bot.settings import Settings
 from bot.staff.accounts import CONCURRENT_CHECKS, LoginThrottle, verify
 from bot.staff.relay import MAX_STAFF_TEXT, Relay
@@ -137,15 +138,10 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def _store(request: web.Request) -> Store:
-    # bot.app imports this module to call setup_console, so its keys are looked up late.
-    from bot.app import STORE
-
     return request.app[STORE]
 
 
 def _relay(request: web.Request) -> Relay:
-    from bot.app import RELAY
-
     return request.app[RELAY]
 
 

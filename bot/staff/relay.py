@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
-from bot.store import Store, Ticket, TicketStatus
+from bot.store import Role, Store, Ticket, TicketStatus
 from bot.text import Lang, localize
 
 MAX_STAFF_TEXT = 4000
@@ -53,7 +53,13 @@ class Relay:
             return None
         visible = _staff_answer(ticket, text)
         await self.store.log_message(
-            ticket.visitor_id, "out", visible, "staff", ticket_id=number, author=staff
+            ticket.visitor_id,
+            "out",
+            visible,
+            "staff",
+            ticket_id=number,
+            author=staff,
+            role=Role.STAFF,
         )
         updated = await self.store.set_status(number, TicketStatus.ANSWERED, staff, text[:500])
         # The card first: a delivery failure, found later by the outbox, edits it again.
@@ -81,7 +87,13 @@ class Relay:
         updated = await self.store.set_status(number, TicketStatus.CLOSED, staff)
         note = _closed_note(ticket)
         await self.store.log_message(
-            ticket.visitor_id, "out", note, "staff", ticket_id=number, author=staff
+            ticket.visitor_id,
+            "out",
+            note,
+            "staff",
+            ticket_id=number,
+            author=staff,
+            role=Role.STAFF,
         )
         await self.queue(ticket, note)
         if updated is not None and self.cards is not None:

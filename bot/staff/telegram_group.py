@@ -1,5 +1,8 @@
 """The Telegram staff group: ticket cards with Claim/Close buttons; replies to a card reach the
 visitor. Only updates from the configured staff chat are ever acted on.
+
+Cards and notes are posted through the outbox (``post``), and every message the desk posts
+about a ticket is recorded: a staff reply is matched to its ticket only through that record.
 """
 
 from __future__ import annotations
@@ -12,11 +15,11 @@ import re
 from collections.abc import Callable
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 
-from bot.models import NoticeKind, StaffNotice
 from bot.staff.relay import Relay
 from bot.store import CLOSURE_FLAG, Store, Ticket, TicketStatus
+from bot.store.queue import PostKind, StaffPost
 
 logger = logging.getLogger(__name__)
 
@@ -25,13 +28,28 @@ CLOSE = "close:"
 _CHANNEL_NAMES = {"line": "LINE", "telegram": "Telegram", "web": "Web chat"}
 #: The event that records who brought a ticket to its status (shown on the card).
 _STATUS_ACTIONS = {TicketStatus.ANSWERED: "replied", TicketStatus.CLOSED: "closed"}
-# The first line of the bot's own messages about one ticket, as Telegram quotes them in a
-# reply (plain text): a card ("Request #12"), or a note under it ("#12 Mika: …").
-# Ticket numbers have at most 9 digits (the console's routes say the same): a longer one in
-# a button or headline is no ticket, and would overflow the database's integer.
-_CARD_HEADLINE = re.compile(r"(?:🚨 URGENT )?Request #(\d{1,9})")
-_NOTE_HEADLINE = re.compile(r"(?:🚨 EMERGENCY WORDS · )?#(\d{1,9}) (?!\[)")
+#: Ticket numbers in buttons have at most 9 digits (the console's routes say the same): a
+#: longer one is no ticket, and would overflow the database's integer.
 _NUMBER = re.compile(r"\d{1,9}")
+#: How a deleted ticket's messages say why it was deleted (None: not known).
+_DELETED = {
+    "visitor": "deleted at the visitor's request",
+    "retention": "deleted at the end of the retention period",
+}
+
+
+def _deleted(reason: str | None) -> str:
+    return _DELETED.get(reason or "", "deleted")
+
+
+def redacted_text(post: StaffPost) -> str:
+    """What one of the desk's messages about a deleted ticket is edited to."""
+    why = _deleted(post.reason)
+    if post.shown == "list":
+        return f"(A list of requests: removed, as request #{post.ticket} in it was {why}.)"
+    if post.shown == "card":
+        return f"Request #{post.ticket}: {why}."
+    return f"#{post.ticket}: {why}."
 
 
 def card_text(ticket: Ticket, by: str | None = None) -> str:
@@ -103,6 +121,9 @@ class StaffGroup:
         message = await self.bot.send_message(
             self.chat_id, card_text(ticket), parse_mode="HTML", reply_markup=card_keyboard(ticket)
         )
+        await self.store.record_staff_message(
+            self.chat_id, message.message_id, "card", [ticket.number]
+        )
         await self.store.set_card(ticket.number, message.message_id)
 
     async def refresh_card(self, ticket: Ticket) -> None:
@@ -132,29 +153,46 @@ class StaffGroup:
         events = await self.store.events(ticket.number)
         return next((e.actor for e in reversed(events) if e.action == action), None)
 
-    async def notify(self, notice: StaffNotice) -> None:
-        ticket = await self.store.ticket(notice.ticket_number)
-        if ticket is None:
+    async def post(self, post: StaffPost, chat_id: int) -> None:
+        """Send one of the outbox's posts for the staff group (see delivery.py)."""
+        if post.kind is PostKind.REDACT:
+            await self._redact(post, chat_id)
             return
-        if notice.kind is NoticeKind.OPENED:
+        ticket = await self.store.ticket(post.ticket)
+        if ticket is None:
+            return  # deleted before staff heard of it: nothing of it is shown
+        if post.kind is PostKind.CARD:
             await self.post_card(ticket)
             return
-        if notice.kind is NoticeKind.CANCELLED:
+        if post.kind is PostKind.CANCELLED:
             await self.refresh_card(ticket)
             text = f"Request #{ticket.number} was closed by the visitor."
         else:
-            prefix = "🚨 EMERGENCY WORDS · " if notice.urgent else ""
+            prefix = "🚨 EMERGENCY WORDS · " if post.urgent else ""
             who = html.escape(ticket.display_name or "visitor")
-            text = f"{prefix}#{ticket.number} {who}: {html.escape(notice.text[:3500])}"
-            if notice.urgent:
+            text = f"{prefix}#{ticket.number} {who}: {html.escape(post.text[:3500])}"
+            if post.urgent:
                 await self.refresh_card(ticket)
-        await self.bot.send_message(
-            self.chat_id,
+        message = await self.bot.send_message(
+            chat_id,
             text,
             parse_mode="HTML",
             reply_to_message_id=ticket.card_message_id,
             allow_sending_without_reply=True,
         )
+        await self.store.record_staff_message(chat_id, message.message_id, "note", [ticket.number])
+
+    async def _redact(self, post: StaffPost, chat_id: int) -> None:
+        assert post.message_id is not None
+        try:
+            # Without reply_markup: the card's buttons go too.
+            await self.bot.edit_message_text(
+                redacted_text(post), chat_id=chat_id, message_id=post.message_id
+            )
+        except BadRequest as exc:
+            if "not modified" in exc.message.lower():
+                return  # edited already (a list naming two deleted requests)
+            raise
 
     async def repost_unclaimed(self, older_than: dt.timedelta, now: dt.datetime) -> int:
         stale = await self.store.unclaimed_since(now - older_than)
@@ -184,47 +222,76 @@ class StaffGroup:
         elif command == "/closed":
             await self._closure(message.text)
         elif message.reply_to_message is not None:
-            ticket = await self._replied_ticket(message.reply_to_message)
-            if ticket is None:
-                return
-            answered = await self.relay.reply(ticket.number, staff, message.text)
-            if answered is None:
-                await self.bot.send_message(
-                    self.chat_id,
-                    f"Request #{ticket.number} is closed; the answer was not sent.",
-                    reply_to_message_id=message.message_id,
-                )
+            await self._answer(message, message.reply_to_message, staff)
+
+    async def _answer(self, message: Message, replied: Message, staff: str) -> None:
+        assert message.text is not None
+        ticket = await self._replied_ticket(message, replied)
+        if ticket is None:
+            return
+        answered = await self.relay.reply(ticket.number, staff, message.text)
+        if answered is None:
+            await self._tell(
+                message, f"Request #{ticket.number} is closed; the answer was not sent."
+            )
 
     async def _media_not_relayed(self, message: Message) -> None:
         """A photo, file or sticker answering a card: only text reaches visitors, so the staff
         member is told at once rather than believing the visitor has it."""
         assert message.reply_to_message is not None
-        ticket = await self._replied_ticket(message.reply_to_message)
+        ticket = await self._replied_ticket(message, message.reply_to_message)
         if ticket is None:
-            return  # not an answer to a request: staff talking among themselves
-        await self.bot.send_message(
-            self.chat_id,
+            return
+        await self._tell(
+            message,
             f"Only text is relayed: this was not sent to the visitor of request "
             f"#{ticket.number}. Write the answer as a text reply (a link to a shared file "
             "works).",
+        )
+
+    async def _replied_ticket(self, message: Message, replied: Message) -> Ticket | None:
+        """The ticket a staff member's ``message`` answers, by replying to ``replied``: one of
+        the desk's cards or notes, as recorded when it was posted (what a message says proves
+        nothing). None, with the staff member told why, when it leads to no ticket; None
+        silently when ``replied`` is a colleague's (staff talking among themselves)."""
+        found = await self.store.staff_message(self.chat_id, replied.message_id)
+        if found is None:
+            # A card posted before the desk recorded its messages is still its ticket's.
+            ticket = await self.store.ticket_by_card(replied.message_id)
+            if ticket is None and self._own(replied):
+                await self._tell(
+                    message,
+                    "This message is not a request's card or note: the answer was not "
+                    "sent. Reply to the request's card, or answer in the console.",
+                )
+            return ticket
+        if found.kind == "list":
+            await self._tell(
+                message,
+                "A list names several requests: the answer was not sent. Reply to the "
+                "request's card, or answer in the console.",
+            )
+            return None
+        ticket = await self.store.ticket(found.ticket)
+        if ticket is None:
+            await self._tell(
+                message,
+                f"Request #{found.ticket} was {_deleted(found.deleted)}: the answer was not sent.",
+            )
+        return ticket
+
+    def _own(self, message: Message) -> bool:
+        """Whether the bot wrote ``message`` (a bot token starts with the bot's user id)."""
+        author = message.from_user
+        return author is not None and self.bot.token.startswith(f"{author.id}:")
+
+    async def _tell(self, message: Message, text: str) -> None:
+        await self.bot.send_message(
+            self.chat_id,
+            text,
             reply_to_message_id=message.message_id,
             allow_sending_without_reply=True,
         )
-
-    async def _replied_ticket(self, replied: Message) -> Ticket | None:
-        """The ticket a staff reply answers: its current card, or an earlier card of it (cards
-        are posted again) or a note under it, which name the ticket in their first line."""
-        ticket = await self.store.ticket_by_card(replied.message_id)
-        if ticket is not None:
-            return ticket
-        # Only the bot's own messages: a colleague's (or another bot's) proves nothing. A bot
-        # token starts with the bot's user id.
-        author = replied.from_user
-        if author is None or not self.bot.token.startswith(f"{author.id}:"):
-            return None
-        first_line = (replied.text or "").split("\n", 1)[0]
-        found = _CARD_HEADLINE.fullmatch(first_line) or _NOTE_HEADLINE.match(first_line)
-        return await self.store.ticket(int(found[1])) if found else None
 
     async def _button(self, update: Update) -> None:
         query = update.callback_query
@@ -260,7 +327,12 @@ class StaffGroup:
                 f"{html.escape(t.question[:80])}"
                 for t in open_tickets
             )
-        await self.bot.send_message(self.chat_id, text, parse_mode="HTML")
+        sent = await self.bot.send_message(self.chat_id, text, parse_mode="HTML")
+        if open_tickets:
+            # It shows the visitors' questions: edited when one of them is deleted.
+            await self.store.record_staff_message(
+                self.chat_id, sent.message_id, "list", [t.number for t in open_tickets]
+            )
 
     async def _closure(self, text: str) -> None:
         argument = text.strip().split(maxsplit=1)[1:] or [""]

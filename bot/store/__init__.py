@@ -1,25 +1,16 @@
 """Persistence: SQLAlchemy Core tables and the async Store (SQLite by default, PostgreSQL too)."""
 
-from bot.store.store import (
-    ACTIVE_STATUSES,
-    CLOSURE_FLAG,
-    Message,
-    Priority,
-    StaffAccount,
-    Store,
-    Ticket,
-    TicketEvent,
-    TicketStatus,
-    UnansweredQuestion,
-    Visitor,
-    VisitorState,
-)
+from bot.store.staff import CLOSURE_FLAG, StaffAccount
+from bot.store.store import Store
+from bot.store.tickets import ACTIVE_STATUSES, Priority, Ticket, TicketEvent, TicketStatus
+from bot.store.visitors import Message, Role, UnansweredQuestion, Visitor, VisitorState
 
 __all__ = [
     "ACTIVE_STATUSES",
     "CLOSURE_FLAG",
     "Message",
     "Priority",
+    "Role",
     "StaffAccount",
     "Store",
     "Ticket",

@@ -32,6 +32,7 @@ visitors = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.UniqueConstraint("channel", "user_id", name="uq_visitor_channel_user"),
+    sqlite_autoincrement=True,
 )
 
 messages = sa.Table(
@@ -43,6 +44,9 @@ messages = sa.Table(
     ),
     sa.Column("ticket_id", sa.Integer, sa.ForeignKey("tickets.id", ondelete="SET NULL")),
     sa.Column("direction", sa.String(3), nullable=False),  # "in" | "out"
+    #: Who wrote it: "visitor", "bot" or "staff" (never told by the author's name: a staff
+    #: member may well be called "bot").
+    sa.Column("role", sa.String(8), nullable=False),
     #: Who wrote an outbound message: "bot" or a staff member's name.
     sa.Column("author", sa.String(100)),
     sa.Column("text", sa.Text, nullable=False),
@@ -51,6 +55,7 @@ messages = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Index("ix_messages_visitor", "visitor_id", "created_at"),
     sa.Index("ix_messages_decision", "decision", "created_at"),
+    sqlite_autoincrement=True,
 )
 
 tickets = sa.Table(
@@ -78,6 +83,7 @@ tickets = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Index("ix_tickets_status", "status", "created_at"),
     sa.Index("ix_tickets_visitor", "visitor_id", "status"),
+    sqlite_autoincrement=True,
 )
 
 ticket_events = sa.Table(
@@ -92,6 +98,27 @@ ticket_events = sa.Table(
     sa.Column("detail", sa.Text),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Index("ix_ticket_events_ticket", "ticket_id", "created_at"),
+    sqlite_autoincrement=True,
+)
+
+#: Every message the desk posted to the staff group about a ticket (its cards, the notes under
+#: them, the lists naming it). A staff member's reply is matched to a ticket only through this
+#: table; a deleted ticket's messages are edited to say so. Rows outlive their ticket (no
+#: foreign key), so a reply to the card of a deleted ticket can be told why it went nowhere.
+staff_messages = sa.Table(
+    "staff_messages",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("chat_id", sa.BigInteger, nullable=False),
+    sa.Column("message_id", sa.BigInteger, nullable=False),
+    sa.Column("ticket_id", sa.Integer, nullable=False),
+    sa.Column("kind", sa.String(8), nullable=False),  # card | note | list
+    #: Set when the ticket was deleted: why ("visitor" or "retention").
+    sa.Column("deleted", sa.String(10)),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("chat_id", "message_id", "ticket_id", name="uq_staff_messages_message"),
+    sa.Index("ix_staff_messages_ticket", "ticket_id"),
+    sqlite_autoincrement=True,
 )
 
 staff_accounts = sa.Table(
@@ -105,6 +132,7 @@ staff_accounts = sa.Table(
     sa.Column("session_epoch", sa.Integer, nullable=False, server_default="0"),
     #: Set by ``python -m bot staff disable``: the account cannot sign in.
     sa.Column("disabled_at", sa.DateTime(timezone=True)),
+    sqlite_autoincrement=True,
 )
 
 #: Small switches staff flip at run time (the typhoon-day closure).
@@ -139,11 +167,15 @@ inbox = sa.Table(
     sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
     #: A worker holds the row until then; a crashed worker's rows are taken up after it.
     sa.Column("locked_until", sa.DateTime(timezone=True)),
+    #: Which server process holds it (PostgreSQL; see bot/store/queue.py): a dead one's rows
+    #: are taken up at once, without waiting for locked_until.
+    sa.Column("leased_by", sa.Integer),
     sa.Column("last_error", sa.Text),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("processed_at", sa.DateTime(timezone=True)),
     sa.UniqueConstraint("channel", "event_id", name="uq_inbox_channel_event"),
     sa.Index("ix_inbox_pending", "status", "id"),
+    sqlite_autoincrement=True,
 )
 
 #: Every message to a visitor, committed before it is sent; the sender retries until it is
@@ -171,9 +203,11 @@ outbox = sa.Table(
     sa.Column("parts_sent", sa.Integer, nullable=False, server_default="0"),
     sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("locked_until", sa.DateTime(timezone=True)),
+    sa.Column("leased_by", sa.Integer),
     sa.Column("last_error", sa.Text),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("sent_at", sa.DateTime(timezone=True)),
     sa.UniqueConstraint("source", "seq", name="uq_outbox_source_seq"),
     sa.Index("ix_outbox_due", "status", "next_attempt_at"),
+    sqlite_autoincrement=True,
 )

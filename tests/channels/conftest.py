@@ -15,8 +15,9 @@ import pytest
 from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app import PIPELINE, STORE, TASKS, create_app
+from bot.app import create_app
 from bot.kb.loader import KnowledgeBase
+from bot.keys import PIPELINE, STORE, TASKS
 from bot.settings import Settings
 from tests.channels.payloads import dumps, sign
 from tests.conftest import KNOWLEDGE_DIR

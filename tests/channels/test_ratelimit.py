@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.app import STORE
+from bot.keys import STORE
 from bot.ratelimit import Verdict, VisitorRateLimit
 from tests.channels.conftest import Desk
 

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from bot.app import STORE
 from bot.kb.loader import KnowledgeBase
+from bot.keys import STORE
 from bot.matcher import Decision, Matcher
 from bot.store.tables import outbox
 from bot.text import Lang, has_han

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.app import RELAY, STORE
+from bot.keys import RELAY, STORE
 from tests.channels.conftest import Desk
 
 SESSION = "web-visitor-0001"
@@ -59,6 +59,19 @@ async def test_updates_reject_bad_parameters(desk: Desk) -> None:
     )
     assert bad_after.status == 400
     assert "Traceback" not in await bad_after.text()
+
+
+async def test_an_answer_from_a_staff_member_named_bot_reaches_the_web_visitor(desk: Desk) -> None:
+    # Staff answers are told from the bot's own messages by who wrote them, not by the name
+    # of the one who did: a staff member may well be called "bot".
+    response = await desk.chat({"session": SESSION, "text": "I want to talk to a real person"})
+    number = (await response.json())["ticket"]
+    await desk.app[RELAY].reply(number, "bot", "We will call you at 3 pm.")
+    messages = (await _updates(desk))["messages"]
+    assert isinstance(messages, list)
+    assert [m["text"] for m in messages] == [
+        f"Staff reply (request #{number}):\nWe will call you at 3 pm."
+    ]
 
 
 async def test_the_session_never_travels_in_the_url(desk: Desk) -> None:

@@ -8,6 +8,7 @@ The real python-telegram-bot ``Bot(base_url=fake.base_url)`` talks to it. PTB se
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import itertools
 import json
 import time
@@ -40,6 +41,8 @@ class TelegramCall:
     headers: dict[str, str]
     #: Form fields as received (strings), nested JSON fields decoded.
     params: dict[str, Any]
+    #: The id of the message it sent (sendMessage, sendLocation), once answered.
+    message_id: int | None = None
 
 
 @dataclass
@@ -170,7 +173,8 @@ class FakeTelegramApi:
         token = request.match_info["token"]
         method = request.match_info["method"]
         params = await self._params(request)
-        self.calls.append(TelegramCall(method, token, dict(request.headers), params))
+        call = TelegramCall(method, token, dict(request.headers), params)
+        self.calls.append(call)
         if token != self.token:
             return web.json_response(
                 {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
@@ -218,6 +222,9 @@ class FakeTelegramApi:
             result = self._webhook_info()
         else:  # answerCallbackQuery, deleteWebhook …
             result = True
+        if isinstance(result, dict) and "message_id" in result:
+            at = next(n for n, recorded in enumerate(self.calls) if recorded is call)
+            self.calls[at] = dataclasses.replace(call, message_id=result["message_id"])
         return web.json_response({"ok": True, "result": result})
 
     def _webhook_info(self) -> dict[str, Any]:

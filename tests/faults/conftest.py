@@ -25,8 +25,9 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from bot.app import PIPELINE, STORE, create_app
+from bot.app import create_app
 from bot.kb.loader import KnowledgeBase
+from bot.keys import PIPELINE, STORE
 from bot.settings import Settings
 from tests.channels.payloads import dumps, line_body, line_text, sign, ulid
 from tests.conftest import KNOWLEDGE_DIR, ROOT

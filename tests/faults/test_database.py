@@ -23,10 +23,10 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import bot.delivery
-from bot.app import STORE
+from bot.keys import STORE
 from bot.store import Store
+from bot.store.db import Database
 from bot.store.inline import InlineEngine
-from bot.store.store import Database
 from tests.faults.conftest import (
     Event,
     InProcessFactory,

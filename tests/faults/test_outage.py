@@ -20,7 +20,7 @@ import pytest
 import sqlalchemy as sa
 
 import bot.delivery
-from bot.app import RELAY, STORE
+from bot.keys import RELAY, STORE
 from bot.store import Store
 from bot.store.tables import outbox
 from tests.fakes.line_api import PUSH

@@ -14,9 +14,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bot.app import STAFF_GROUP, STORE
+from bot.keys import STAFF_GROUP, STORE
 from bot.store import Store, Ticket
-from bot.store import store as store_module
+from bot.store import db as store_db
 from tests.channels.conftest import NOW, Desk, DeskFactory
 from tests.channels.payloads import TG_BOT, update_id
 from tests.fakes.telegram_api import TelegramCall
@@ -143,4 +143,4 @@ async def ticket(desk: Desk, number: int) -> Ticket:
 
 def later(minutes: float) -> dt.datetime:
     """The store's clock plus ``minutes``: it stamps the rows ``now`` is compared with."""
-    return store_module.utcnow() + dt.timedelta(minutes=minutes)
+    return store_db.utcnow() + dt.timedelta(minutes=minutes)

@@ -20,8 +20,9 @@ import pytest
 from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app import RELAY, STORE, create_app
+from bot.app import create_app
 from bot.errors import ConfigurationError
+from bot.keys import RELAY, STORE
 from bot.settings import Settings
 from bot.staff.accounts import hash_password, verify
 from bot.staff.console import COOKIE_NAME, group_questions

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from bot.app import STORE
+from bot.keys import STORE
 from bot.store import TicketStatus
 from tests.channels.conftest import DeskFactory
 from tests.channels.payloads import LINE_USER, line_body, line_text

@@ -438,3 +438,56 @@ async def test_staff_hear_of_a_request_even_when_the_visitors_answer_fails(
     await desk.line.wait_for(REPLY)
     await desk.settle()
     assert len(cards(desk, 1)) == 1
+
+
+async def test_a_reply_to_a_note_reaches_a_visitor_whose_name_starts_with_a_bracket(
+    staff_desk: Desk,
+) -> None:
+    desk = staff_desk
+    bracketed = tg_message("talk to a human")
+    bracketed["message"]["from"]["first_name"] = "[Mika]"
+    assert (await desk.post_telegram(bracketed)).status == 200
+    await desk.settle()
+    follow_up = tg_message("Is my visa ok?")
+    follow_up["message"]["from"]["first_name"] = "[Mika]"
+    assert (await desk.post_telegram(follow_up)).status == 200
+    await desk.settle()
+    note = to_chat(desk, STAFF_CHAT)[-1]
+    assert note.params["text"].startswith("#1 [Mika] ")
+    assert note.message_id is not None
+    answers = len(to_chat(desk, TG_CHAT))
+    reply = staff_message("Yes, it is valid.", reply_to=note.message_id, reply_to_text="#1 [Mika]")
+    assert (await desk.post_telegram(reply)).status == 200
+    await desk.settle()
+    assert [c.params["text"] for c in to_chat(desk, TG_CHAT)[answers:]] == [
+        "Staff reply (request #1):\nYes, it is valid."
+    ]
+
+
+@pytest.mark.parametrize("urgent", [False, True])
+async def test_a_note_that_fails_to_reach_the_staff_group_is_sent_again(
+    staff_desk: Desk, urgent: bool
+) -> None:
+    desk = staff_desk
+    card_id = await _line_request(desk)
+    # The group is out of reach for the note's first try (Telegram answers 502).
+    desk.telegram.fail_next(1, 502, method="sendMessage", description="Bad Gateway")
+    text = "there is a fire, help" if urgent else "Is my visa ok?"
+    assert (await desk.post_line(line_body(line_text(text)))).status == 200
+    await desk.line.wait_for(REPLY, 2)
+    await desk.settle()
+    notes = [c for c in to_chat(desk, STAFF_CHAT) if c.params["text"].endswith(text)]
+    assert len(notes) == 2  # the failed try, then the one that got through
+    assert notes[-1].message_id is not None
+    assert notes[-1].params["reply_parameters"]["message_id"] == card_id
+
+
+async def test_a_card_that_fails_to_reach_the_staff_group_is_sent_again(staff_desk: Desk) -> None:
+    desk = staff_desk
+    desk.telegram.fail_next(1, 502, method="sendMessage", description="Bad Gateway")
+    assert (await desk.post_line(line_body(line_text("talk to a human")))).status == 200
+    await desk.line.wait_for(REPLY)
+    await desk.settle()
+    posted = cards(desk, 1)
+    assert len(posted) == 2
+    assert (await ticket(desk, 1)).card_message_id == posted[-1].message_id

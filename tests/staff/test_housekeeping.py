@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from bot import delivery
 from bot.app import housekeeping_once
 from bot.store import TicketStatus, tables
-from bot.store import store as store_module
+from bot.store import db as store_db
 from tests.channels.conftest import NOW, Desk, DeskFactory
 from tests.channels.payloads import LINE_USER, TG_CHAT, line_body, line_text, tg_message
 from tests.fakes.line_api import PUSH, REPLY
@@ -42,7 +42,7 @@ def a_thursday_morning(monkeypatch: pytest.MonkeyPatch) -> None:
         return NOW + dt.timedelta(seconds=time.monotonic() - start)
 
     # Delivery compares the store's stamps (reply tokens, send windows) with the same clock.
-    monkeypatch.setattr(store_module, "utcnow", clock)
+    monkeypatch.setattr(store_db, "utcnow", clock)
     monkeypatch.setattr(delivery, "utcnow", clock)
 
 

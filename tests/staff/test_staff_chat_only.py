@@ -23,6 +23,9 @@ from tests.staff.staff_group import (
     to_chat,
 )
 
+#: Another staff member in the group (not the bot).
+COLLEAGUE = {"id": 2220002, "is_bot": False, "first_name": "Chen"}
+
 
 @pytest.fixture
 async def staff_desk(make_desk: DeskFactory) -> Desk:
@@ -95,7 +98,12 @@ async def test_staff_chatter_that_replies_to_no_card_is_ignored(staff_desk: Desk
     desk = staff_desk
     card_id = await _open_line_ticket(desk)
     assert (await desk.post_telegram(staff_message("Who is on duty today?"))).status == 200
-    not_a_card = staff_message("Me!", reply_to=card_id + 1000, reply_to_text="Who is on duty?")
+    not_a_card = staff_message(
+        "Me!",
+        reply_to=card_id + 1000,
+        reply_to_text="Who is on duty?",
+        reply_to_author=COLLEAGUE,
+    )
     assert (await desk.post_telegram(not_a_card)).status == 200
     await desk.settle()
     await _assert_untouched(desk)

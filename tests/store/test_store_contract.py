@@ -24,8 +24,9 @@ from bot.store import (
     Ticket,
     TicketStatus,
 )
+from bot.store.db import utcnow
 from bot.store.migrate import alembic_config
-from bot.store.store import OutboxRow, utcnow
+from bot.store.queue import STAFF_GROUP, OutboxRow, PostKind, StaffPost
 from bot.store.tables import (
     inbox,
     messages,
@@ -37,6 +38,7 @@ from bot.store.tables import (
     tickets,
     visitors,
 )
+from bot.store.tickets import StaffMessage
 
 TAIPEI = dt.timezone(dt.timedelta(hours=8))
 LONG_AGO = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
@@ -618,6 +620,33 @@ async def test_an_expired_lease_is_taken_up_again(store: Store) -> None:
     assert again.attempts == 2
 
 
+async def test_a_stopped_servers_leases_are_taken_up_at_once(database_url: str) -> None:
+    """Not when the leases run out: a reply it may have sent is still worth trying again
+    with its token then (bot/delivery.py)."""
+    first = await Store.open(database_url)
+    await first.accept_event("line", "e1", "{}")
+    await first.enqueue([OutboxRow("inbox:1", 0, "line", "U1", '["answer"]')])
+    [held_in] = await first.claim_inbox(10, dt.timedelta(minutes=10))
+    [held_out] = await first.claim_outbox(10, dt.timedelta(minutes=10))
+    second = await Store.open(database_url)
+    try:
+        if sa.make_url(database_url).get_backend_name() == "postgresql":
+            # Another replica, while the first one runs, leaves its rows alone.
+            assert await second.claim_inbox(10, dt.timedelta(minutes=1)) == []
+            assert await second.claim_outbox(10, dt.timedelta(minutes=1)) == []
+            await first.close()  # or killed: its connections close, and its lock goes
+        else:
+            # SQLite serves one server a file: the next one starts after it stopped.
+            await first.close()
+            assert await second.release_leases() == 2
+        [taken_in] = await second.claim_inbox(10, dt.timedelta(minutes=1))
+        [taken_out] = await second.claim_outbox(10, dt.timedelta(minutes=1))
+        assert (taken_in.id, taken_in.attempts) == (held_in.id, 2)
+        assert (taken_out.id, taken_out.attempts) == (held_out.id, 2)
+    finally:
+        await second.close()
+
+
 async def test_outbox_queues_once_and_retries(store: Store) -> None:
     rows = [
         OutboxRow("staff:1:5", 0, "line", "U1", '["one"]', ticket_id=1),
@@ -719,7 +748,7 @@ async def test_delete_visitor_removes_only_that_visitors_data(store: Store) -> N
     await store.delete_visitor(ann)  # deleting again is harmless
 
 
-async def test_delete_visitor_removes_their_finished_outbound_messages(store: Store) -> None:
+async def test_delete_visitor_removes_every_outbound_message_to_them(store: Store) -> None:
     ann = await new_visitor(store, "ann")
     await store.enqueue(
         [
@@ -729,15 +758,97 @@ async def test_delete_visitor_removes_their_finished_outbound_messages(store: St
     )
     for item in await store.claim_outbox(10, dt.timedelta(minutes=1)):
         await store.outbox_sent(item.id)
-    await store.enqueue([OutboxRow("inbox:3", 0, "line", "ann", '["Your data is deleted"]')])
+    # A staff answer still waiting to be sent holds what staff wrote to her: it goes too.
+    await store.enqueue([OutboxRow("staff:1:x", 0, "line", "ann", '["Your visa is ready"]')])
 
     await store.delete_visitor(ann)
 
-    assert await count(store, outbox, outbox.c.user_id == "ann", outbox.c.status == "sent") == 0
+    assert await count(store, outbox, outbox.c.user_id == "ann") == 0
     assert await count(store, outbox, outbox.c.user_id == "bob") == 1
-    # What is still to be sent (the confirmation of the deletion itself) is still sent.
+    # The confirmation of the deletion is queued after it (in the same transaction).
+    await store.enqueue([OutboxRow("inbox:3", 0, "line", "ann", '["Your data is deleted"]')])
     [pending] = await store.claim_outbox(10, dt.timedelta(minutes=1))
     assert pending.payload == '["Your data is deleted"]'
+
+
+async def test_no_number_is_given_twice_after_a_deletion(store: Store) -> None:
+    # SQLite without AUTOINCREMENT hands out the highest deleted id again: a staff answer to
+    # the deleted request #N (an open console tab, an old card) would reach the next visitor.
+    ann, ann_ticket = await _visitor_with_everything(store, "ann")
+    [*_, ann_message] = await store.messages_of(ann)
+    await store.accept_event("line", "ann-event", "{}")
+    await store.enqueue([OutboxRow("inbox:ann", 0, "line", "ann", '["for ann"]')])
+    first = {
+        "inbox": await _max_id(store, inbox),
+        "outbox": await _max_id(store, outbox),
+        "ticket_events": await _max_id(store, ticket_events),
+    }
+    await store.delete_visitor(ann)
+    async with store.engine.begin() as conn:
+        await conn.execute(inbox.delete())
+        await conn.execute(outbox.delete())
+
+    bob, bob_ticket = await _visitor_with_everything(store, "bob")
+    await store.accept_event("line", "bob-event", "{}")
+    await store.enqueue([OutboxRow("inbox:bob", 0, "line", "bob", '["for bob"]')])
+
+    assert bob > ann
+    assert bob_ticket > ann_ticket
+    assert min(m.id for m in await store.messages_of(bob)) > ann_message.id
+    for table in (inbox, outbox, ticket_events):
+        assert await _min_id(store, table) > first[table.name], table.name
+
+
+async def _max_id(store: Store, table: sa.Table) -> int:
+    async with store.engine.connect() as conn:
+        return int((await conn.execute(sa.select(sa.func.max(table.c.id)))).scalar_one())
+
+
+async def _min_id(store: Store, table: sa.Table) -> int:
+    async with store.engine.connect() as conn:
+        return int((await conn.execute(sa.select(sa.func.min(table.c.id)))).scalar_one())
+
+
+async def test_staff_group_messages_are_found_by_id_and_edited_when_their_ticket_goes(
+    store: Store,
+) -> None:
+    chat = -1001987654321
+    ann, ann_ticket = await _visitor_with_everything(store, "ann")
+    _, bob_ticket = await _visitor_with_everything(store, "bob")
+    await store.record_staff_message(chat, 2**40, "card", [ann_ticket])
+    await store.record_staff_message(chat, 11, "note", [ann_ticket])
+    await store.record_staff_message(chat, 12, "list", [bob_ticket, ann_ticket])
+    # Her note still waiting to be posted holds her words.
+    note = StaffPost(PostKind.NOTE, ann_ticket, "my passport is P123")
+    await store.enqueue(
+        [OutboxRow("inbox:9", 1, STAFF_GROUP, str(chat), note.encode(), ticket_id=ann_ticket)]
+    )
+    assert await store.staff_message(chat, 2**40) == StaffMessage(ann_ticket, "card", None)
+    assert await store.staff_message(chat, 12) == StaffMessage(bob_ticket, "list", None)
+    assert await store.staff_message(chat + 1, 11) is None  # another chat's message 11
+    assert await store.staff_message(chat, 13) is None
+
+    await store.delete_visitor(ann)
+
+    assert await store.staff_message(chat, 11) == StaffMessage(ann_ticket, "note", "visitor")
+    assert await store.staff_message(chat, 12) == StaffMessage(bob_ticket, "list", None)
+    edits = {
+        (post.message_id, post.shown, post.reason)
+        for post in (
+            StaffPost.decode(item.payload)
+            for item in await store.claim_outbox(10, dt.timedelta(minutes=1))
+        )
+    }
+    assert edits == {(2**40, "card", "visitor"), (11, "note", "visitor"), (12, "list", "visitor")}
+
+    # Posted while she was being deleted: edited at once.
+    await store.record_staff_message(chat, 14, "note", [ann_ticket])
+    [late] = await store.claim_outbox(10, dt.timedelta(minutes=1))
+    assert StaffPost.decode(late.payload) == StaffPost(
+        PostKind.REDACT, ann_ticket, message_id=14, shown="note", reason=None
+    )
+    assert await store.staff_message(chat, 14) == StaffMessage(ann_ticket, "note", "deleted")
+    assert await store.ticket(bob_ticket) is not None
 
 
 async def test_purge_removes_silent_visitors_but_keeps_active_tickets(store: Store) -> None:

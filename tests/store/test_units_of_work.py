@@ -30,7 +30,8 @@ from bot.matcher import Matcher
 from bot.models import Channel, Inbound, InboundKind, Outcome, Reply
 from bot.settings import Settings
 from bot.store import Priority, Store, Ticket
-from bot.store.store import OutboxItem, OutboxRow, utcnow
+from bot.store.db import utcnow
+from bot.store.queue import OutboxItem, OutboxRow, PostKind, StaffPost
 from bot.store.tables import inbox, messages, outbox, tickets, visitors
 from tests.conftest import KNOWLEDGE_DIR
 from tests.store.test_store_contract import count
@@ -149,9 +150,20 @@ class RecordingDeliverer:
         """What the platform does with a send: here, take it (subclasses fail or dawdle)."""
 
 
+class RecordingStaffGroup:
+    chat_id = -1001000000001
+
+    def __init__(self) -> None:
+        self.posts: list[StaffPost] = []
+
+    async def post(self, post: StaffPost, chat_id: int) -> None:
+        assert chat_id == self.chat_id
+        self.posts.append(post)
+
+
 def _pipeline(
     store: Store, kb: KnowledgeBase, matcher: Matcher, database_url: str
-) -> tuple[Pipeline, Desk, RecordingDeliverer, list[Outcome]]:
+) -> tuple[Pipeline, Desk, RecordingDeliverer, list[StaffPost]]:
     settings = Settings(
         _env_file=None,
         database_url=database_url,
@@ -159,12 +171,8 @@ def _pipeline(
     )
     desk = Desk(kb, matcher, store, settings, clock=lambda: NOW)
     deliverer = RecordingDeliverer()
-    told: list[Outcome] = []
-
-    async def on_outcome(outcome: Outcome) -> None:
-        told.append(outcome)
-
-    return Pipeline(store, desk, {"line": deliverer}, on_outcome), desk, deliverer, told
+    staff = RecordingStaffGroup()
+    return Pipeline(store, desk, {"line": deliverer}, staff), desk, deliverer, staff.posts
 
 
 async def _accept(store: Store, event_id: str, user: str, text: str) -> None:
@@ -220,10 +228,10 @@ async def test_an_event_another_worker_finished_leaves_no_second_ticket(
 
     assert await count(store, tickets) == 1
     assert await count(store, messages) == 2  # the question and one answer
-    assert await count(store, outbox) == 1
+    assert await count(store, outbox) == 2  # the answer, and the card for the staff group
     assert len(fast_sent.sent) == 1
     assert slow_sent.sent == []
-    assert [o.ticket_number for o in fast_told] == [1]
+    assert [(p.kind, p.ticket) for p in fast_told] == [(PostKind.CARD, 1)]
     assert slow_told == []
 
 

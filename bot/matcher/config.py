@@ -1,0 +1,39 @@
+"""The matcher's parameters: token weights, BM25, the blend of the re-scoring, and the bars
+of the decision. Tuned on the dev set as a whole, never per question."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class MatcherConfig:
+    """The method's parameters; tuned on the dev set as a whole, never per question."""
+
+    k1: float = 1.2
+    b: float = 0.3
+    unigram_weight: float = 0.25
+    number_weight: float = 0.5
+    synonym_weight: float = 1.0
+    term_weight: float = 1.0
+    keyword_boost: int = 2
+    typo_min_length: int = 4
+    typo_cutoff: float = 80.0
+    rerank_depth: int = 12
+    weight_coverage: float = 0.45
+    weight_bm25: float = 0.25
+    weight_fuzzy: float = 0.30
+    answer_threshold: float = 0.35
+    answer_margin: float = 0.08
+    clarify_threshold: float = 0.20
+    #: Lift for an entry of the category the question's cue words ask for ("phone": a contact).
+    cue_boost: float = 0.06
+    #: A clear leader below the answer bar is still answered when it leads by this much.
+    lead_threshold: float = 0.30
+    lead_margin: float = 0.15
+    #: …but only when most of the question is in the KB's vocabulary at all.
+    lead_max_unknown: float = 0.6
+    #: Similarity (0-100) a function-word-only question needs to a KB phrasing of that kind.
+    function_phrase_cutoff: float = 75.0
+    clarify_window: float = 0.12
+    max_options: int = 3

@@ -1,0 +1,85 @@
+"""The decision: from the ranked entries to ``answer``, ``clarify`` (≤ 3 options) or
+``fallback``, by a threshold and a margin over the runner-up; and the decisions that need
+no ranking (an emergency, a request for a person, a question about somewhere else)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.matcher.config import MatcherConfig
+from bot.matcher.result import EMERGENCY_ENTRY, Decision, Match
+from bot.matcher.score import Scored
+from bot.text import Lang
+
+
+def emergency(question: str, lang: Lang) -> Match:
+    """Emergency words always give the emergency entry (and an urgent ticket, in the desk)."""
+    return Match(
+        question,
+        lang,
+        Decision.ANSWER,
+        EMERGENCY_ENTRY,
+        (EMERGENCY_ENTRY,),
+        1.0,
+        emergency=True,
+    )
+
+
+def handoff(question: str, lang: Lang) -> Match:
+    """The visitor asked for a person: a ticket, whatever else the question says."""
+    return Match(question, lang, Decision.HANDOFF, score=1.0)
+
+
+class Decider:
+    """Decides for the entries ``entry_ids`` (in index order) with ``config``'s bars."""
+
+    def __init__(self, entry_ids: Sequence[str], config: MatcherConfig) -> None:
+        self.entry_ids = entry_ids
+        self.config = config
+
+    def guesses(self, scored: list[Scored]) -> tuple[tuple[str, float], ...]:
+        """The best-scoring entries whatever the decision (for staff: "the bot's best guesses")."""
+        return tuple((self.entry_ids[s.entry_index], s.confidence) for s in scored[:3])
+
+    def decline(self, question: str, lang: Lang, scored: list[Scored]) -> Match:
+        """``fallback``: no answer (the bot offers to pass the question to staff)."""
+        best = scored[0].confidence if scored else 0.0
+        return Match(question, lang, Decision.FALLBACK, score=best, guesses=self.guesses(scored))
+
+    def decide(self, question: str, lang: Lang, scored: list[Scored]) -> Match:
+        """Answer a clear leader, offer the close ones, or decline."""
+        cfg = self.config
+        if not scored or scored[0].confidence < cfg.clarify_threshold:
+            return self.decline(question, lang, scored)
+        guesses = self.guesses(scored)
+        top = scored[0]
+        runner_up = scored[1].confidence if len(scored) > 1 else 0.0
+        top_id = self.entry_ids[top.entry_index]
+        # A confident leader needs a smaller lead: the margin shrinks with the room left above it.
+        room = (1.05 - top.confidence) / (1.05 - cfg.answer_threshold)
+        required_margin = cfg.answer_margin * min(1.0, max(room, 0.0))
+        lead = top.confidence - runner_up
+        if (top.confidence >= cfg.answer_threshold and lead >= required_margin) or (
+            top.confidence >= cfg.lead_threshold
+            and lead >= cfg.lead_margin
+            and top.unknown <= cfg.lead_max_unknown
+        ):
+            return Match(
+                question,
+                lang,
+                Decision.ANSWER,
+                top_id,
+                (top_id,),
+                top.confidence,
+                guesses=guesses,
+            )
+        options = tuple(
+            self.entry_ids[s.entry_index]
+            for s in scored[: cfg.max_options]
+            if s.confidence >= cfg.clarify_threshold
+            and top.confidence - s.confidence <= cfg.clarify_window
+        )
+        # A single option below the answer bar is still offered, as a "did you mean".
+        return Match(
+            question, lang, Decision.CLARIFY, None, options, top.confidence, guesses=guesses
+        )

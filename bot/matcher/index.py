@@ -1,0 +1,321 @@
+"""The index: each entry's questions, titles and keywords → BM25 postings and idf; each
+entry's phrasings, for the fuzzy comparison; which places the KB's texts mention.
+
+Built once, in one process, on whole batches: one normalisation pass over every text, one
+batch tokenisation (batch_tokens.py), the counting and the postings on numpy arrays, never a
+loop over the entries' tokens. docs/performance.md has the figures and where the time goes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import compress, count
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.kb.schema import Entry
+from bot.matcher.analyzer import Analyzer, Fillers
+from bot.matcher.batch_tokens import TokenPairs, token_pairs
+from bot.matcher.config import MatcherConfig
+from bot.matcher.words import ALL_HAN, EN_STOPWORDS, EN_WORD, is_seam, stem
+from bot.text import has_han, is_han, normalize_many
+
+
+@dataclass(frozen=True)
+class Index:
+    """The built index. Token ``t`` (numbered by ``token_ids``) is held by the entries
+    ``posting_docs[posting_bounds[t]:posting_bounds[t + 1]]``, ascending, with the BM25
+    weights beside them in ``posting_weights``."""
+
+    n_docs: int
+    token_ids: dict[str, int]
+    idf_by_id: list[float]
+    #: The idf a token no entry holds would have: the question's information no entry explains.
+    unknown_idf: float
+    posting_bounds: list[int]
+    posting_docs: npt.NDArray[np.int64]
+    posting_weights: npt.NDArray[np.float32]
+    #: Each entry's filler-free phrasings (questions and titles), entry after entry: those of
+    #: entry i are phrasing_texts[phrasing_bounds[i]:phrasing_bounds[i + 1]].
+    phrasing_texts: list[str]
+    phrasing_bounds: list[int]
+    #: The phrasings made only of function words ("who are you"), with their entry.
+    function_phrasings: list[tuple[str, int]]
+    #: The places (of those given to build_index, normalised) that the texts never mention.
+    places_unmentioned: list[str]
+
+    def idf(self, token: str) -> float | None:
+        """The token's idf, or None for a token the KB does not hold."""
+        index = self.token_ids.get(token)
+        return None if index is None else self.idf_by_id[index]
+
+    def posting(self, token: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]] | None:
+        """The entries holding ``token`` and its BM25 weight in each, or None."""
+        index = self.token_ids.get(token)
+        return None if index is None else self.posting_at(index)
+
+    def posting_at(self, index: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+        low, high = self.posting_bounds[index], self.posting_bounds[index + 1]
+        return self.posting_docs[low:high], self.posting_weights[low:high]
+
+    def phrasings(self, index: int) -> list[str]:
+        """The filler-free phrasings (questions and titles) of entry ``index``."""
+        return self.phrasing_texts[self.phrasing_bounds[index] : self.phrasing_bounds[index + 1]]
+
+    def is_kb_pair(self, pair: str) -> bool:
+        """Whether the KB's questions, keywords or titles use this pair of Han characters as a
+        word: a pair with a particle (拜的, 京嗎) is a seam between words, not one."""
+        return (
+            len(pair) == 2
+            and is_han(pair[0])
+            and is_han(pair[1])
+            and not is_seam(pair)
+            and pair in self.token_ids
+        )
+
+
+def build_index(
+    entries: Sequence[Entry],
+    config: MatcherConfig,
+    synonyms: Sequence[Sequence[str]],
+    fillers: Fillers,
+    places: list[str],
+) -> tuple[Index, Analyzer]:
+    """Index ``entries``, and find which of ``places`` their texts mention; gives the index
+    and the analyzer built for it (its terms are the entries' Chinese keywords).
+
+    An entry's count of a token: the phrasings (questions and titles) that hold it, plus
+    keyword_boost for each keyword that holds it. Each distinct keyword is tokenised once
+    (keywords recur: department names, "110"; phrasings hardly do, and finding repeats would
+    cost more than it saves).
+    """
+    phrasings: list[str] = []
+    for entry in entries:
+        questions = entry.questions
+        phrasings += [*questions.zh_hant, *questions.en, entry.title.zh_hant, entry.title.en]
+    per_phrasings = np.fromiter(
+        (len(e.questions.zh_hant) + len(e.questions.en) + 2 for e in entries),
+        dtype=np.int64,
+        count=len(entries),
+    )
+    per_keywords = np.fromiter(
+        (len(e.keywords.zh_hant) + len(e.keywords.en) for e in entries),
+        dtype=np.int64,
+        count=len(entries),
+    )
+    stripped = fillers.strip_many(normalize_many(phrasings))
+    keywords = [k for entry in entries for k in (*entry.keywords.zh_hant, *entry.keywords.en)]
+    distinct = list(dict.fromkeys(keywords))
+    normals = normalize_many(distinct)
+    normal = dict(zip(distinct, normals, strict=True))
+    zh_keywords = dict.fromkeys(k for entry in entries for k in entry.keywords.zh_hant)
+    analyzer = Analyzer(config, synonyms, list(map(normal.__getitem__, zh_keywords)), fillers)
+    texts = stripped + normals
+    position = dict(zip(distinct, count(len(stripped)), strict=False))
+    keyword_ids = np.fromiter(
+        map(position.__getitem__, keywords), dtype=np.int64, count=len(keywords)
+    )
+    normal_places = normalize_many(places)
+    places_han, places_other = _places_by_script(normal_places)
+    pairs = token_pairs(analyzer, texts, [place for _, place in places_han])
+    docs = np.arange(len(entries), dtype=np.int64)
+    doc_of = np.repeat(docs, per_phrasings)
+    cell_doc, cell_token, tf, vocabulary = _cells(
+        pairs,
+        _Occurrences(doc_of, per_phrasings, np.arange(len(stripped), dtype=np.int64)),
+        _Occurrences(np.repeat(docs, per_keywords), per_keywords, keyword_ids - len(stripped)),
+        len(entries),
+        config.keyword_boost,
+    )
+    # Each entry's filler-free phrasings, for the fuzzy comparison at query time, and the
+    # ones made only of function words ("who are you"), compared whole with such questions.
+    filled = np.fromiter(map(len, stripped), dtype=np.int64, count=len(stripped)) > 0
+    no_token = np.bincount(pairs.texts, minlength=len(texts))[: len(stripped)] == 0
+    function = [(stripped[i], int(doc_of[i])) for i in np.flatnonzero(no_token & filled).tolist()]
+    per_entry = np.bincount(doc_of[filled], minlength=len(entries))
+    others = pairs.numbering.others
+    analyzer.freeze_vocabulary(set(english_words(others)))
+    mentioned = {places_han[i][0] for i in pairs.probes_found}
+    mentioned.update(_places_mentioned(places_other, texts, set(others)))
+    index = Index(
+        len(entries),
+        dict(zip(vocabulary, count(), strict=False)),
+        *_postings(cell_doc, cell_token, tf, len(vocabulary), len(entries), config),
+        list(compress(stripped, filled.tolist())),
+        np.concatenate(([0], np.cumsum(per_entry))).tolist(),
+        function,
+        [place for i, place in enumerate(normal_places) if i not in mentioned],
+    )
+    return index, analyzer
+
+
+@dataclass(frozen=True)
+class _Occurrences:
+    """The phrasings, or the keywords, of the entries, listed entry after entry: the
+    ``k``-th belongs to entry ``docs[k]`` and is text ``texts[k]`` (of the phrasings, or of
+    the distinct keywords); entry ``i`` has ``per_entry[i]`` of them."""
+
+    docs: npt.NDArray[np.int64]
+    per_entry: npt.NDArray[np.int64]
+    texts: npt.NDArray[np.int64]
+
+    def slots(self) -> npt.NDArray[np.int64]:
+        """Each occurrence's place among its entry's: 0, 1, … for each entry."""
+        first = np.cumsum(self.per_entry) - self.per_entry
+        return np.arange(len(self.docs), dtype=np.int64) - first[self.docs]
+
+
+def _cells(
+    pairs: TokenPairs,
+    phrasings: _Occurrences,
+    keywords: _Occurrences,
+    n_entries: int,
+    boost: int,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64], list[str]]:
+    """One (entry, token, count) cell for each token an entry holds, ordered by token, then
+    entry, which is the order of the postings: (entry, token number, count) and the tokens.
+
+    An entry's count of a token: its phrasings (the first texts of ``pairs``) that hold it,
+    plus ``boost`` for each of its keywords that holds it. Each of an entry's phrasings and
+    keywords has a slot of its own (keywords after every phrasing), and every token of it is
+    keyed by (token, entry, slot): one sort orders the keys as the postings, and a phrasing
+    holding a token twice is the same key twice.
+    """
+    n_phrasings = len(phrasings.docs)
+    in_phrasing = pairs.texts < n_phrasings
+    keyword_table = TokenPairs(
+        pairs.n - n_phrasings,
+        pairs.texts[~in_phrasing] - n_phrasings,
+        pairs.codes[~in_phrasing],
+        pairs.numbering,
+    ).table()
+    first_keyword_slot = int(phrasings.per_entry.max(initial=0))
+    n_slots = max(first_keyword_slot + int(keywords.per_entry.max(initial=0)), 1)
+    n_docs = max(n_entries, 1)
+    if pairs.numbering.span * n_docs * n_slots >= 1 << 63:
+        raise ValueError("the knowledge base is too large to index")
+    # A phrasing's tokens, as found (millions of them: keyed in place). Phrasing k is text k.
+    text = pairs.texts[in_phrasing]
+    phrasing_keys = pairs.codes[in_phrasing]
+    phrasing_keys *= n_docs
+    phrasing_keys += phrasings.docs[text]
+    phrasing_keys *= n_slots
+    phrasing_keys += phrasings.slots()[text]
+    del text
+    # A keyword's tokens, once for each time an entry lists it.
+    starts = keyword_table.offsets[keywords.texts]
+    held = keyword_table.offsets[keywords.texts + 1] - starts
+    starts -= np.cumsum(held) - held
+    at = np.repeat(starts, held)
+    at += np.arange(len(at), dtype=np.int64)
+    keyword_keys = keyword_table.codes[at]
+    del at
+    keyword_keys *= n_docs
+    keyword_keys += np.repeat(keywords.docs, held)
+    keyword_keys *= n_slots
+    keyword_keys += np.repeat(keywords.slots() + first_keyword_slot, held)
+    keys = np.concatenate((phrasing_keys, keyword_keys))
+    del phrasing_keys, keyword_keys
+    keys.sort()
+    if not len(keys):
+        none = np.zeros(0, dtype=np.int64)
+        return none, none, none, []
+    keys = keys[np.append(True, keys[1:] != keys[:-1])]
+    cell, slot = np.divmod(keys, n_slots)
+    del keys
+    in_keyword = slot >= first_keyword_slot
+    del slot
+    opens = np.flatnonzero(np.append(True, cell[1:] != cell[:-1]))
+    # A cell's count: 1 for each phrasing, boost for each keyword.
+    tf = np.diff(np.append(opens, len(cell)))
+    tf += (boost - 1) * np.add.reduceat(in_keyword, opens, dtype=np.int64)
+    cell = cell[opens]
+    code = cell // n_docs
+    new_token = np.append(True, code[1:] != code[:-1])
+    cell_token = np.cumsum(new_token) - 1
+    return cell % n_docs, cell_token, tf, pairs.numbering.strings(code[new_token])
+
+
+def _postings(
+    cell_doc: npt.NDArray[np.int64],
+    cell_token: npt.NDArray[np.int64],
+    cell_tf: npt.NDArray[np.int64],
+    n_tokens: int,
+    n_docs: int,
+    config: MatcherConfig,
+) -> tuple[list[float], float, list[int], npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+    """idf by token, the idf of an unknown token, and the postings (bounds, entries, BM25
+    weights) of the cells, which come ordered as the postings are."""
+    document_frequency = np.bincount(cell_token, minlength=n_tokens)
+    bounds = np.concatenate(([0], np.cumsum(document_frequency)))
+    # idf takes one value per document frequency: math.log on each distinct one.
+    distinct_df = np.unique(document_frequency)
+    logs = np.array(
+        [math.log(1 + (n_docs - df + 0.5) / (df + 0.5)) for df in distinct_df.tolist()],
+        dtype=np.float64,
+    )
+    idf = logs[np.searchsorted(distinct_df, document_frequency)]
+    tf = cell_tf.astype(np.float64)
+    lengths = np.bincount(cell_doc, weights=tf, minlength=n_docs)
+    average = float(lengths.mean()) if n_docs else 1.0
+    norm = config.k1 * (1 - config.b + config.b * lengths[cell_doc] / average)
+    weight = np.repeat(idf, document_frequency) * tf * (config.k1 + 1) / (tf + norm)
+    return (
+        idf.tolist(),
+        math.log(1 + (n_docs + 0.5) / 0.5),
+        bounds.tolist(),
+        cell_doc,
+        weight.astype(np.float32),
+    )
+
+
+def english_words(tokens: list[str]) -> list[str]:
+    """The tokens that are English words: what a typo in a question is corrected to."""
+    # Some 100,000 tokens at 10,000 entries, most of them Chinese terms: filtered in C.
+    return list(filter(str.isalpha, filter(str.isascii, tokens)))
+
+
+def _places_by_script(
+    normal_places: list[str],
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The places written in Han characters alone (spaces left out), and the others, each
+    with its index in ``normal_places``."""
+    han: list[tuple[int, str]] = []
+    other: list[tuple[int, str]] = []
+    for index, normal in enumerate(normal_places):
+        if normal:
+            compact = normal.replace(" ", "")
+            if ALL_HAN.fullmatch(compact):
+                han.append((index, compact))
+            else:
+                other.append((index, normal))
+    return han, other
+
+
+def _places_mentioned(
+    places: list[tuple[int, str]], texts: list[str], vocabulary: set[str]
+) -> list[int]:
+    """Which of ``places`` (English, or mixed scripts) the normalised ``texts`` mention: an
+    English one as whole words, a mixed one anywhere, its spaces left out."""
+    found: list[int] = []
+    padded = compact = None
+    for index, place in places:
+        if has_han(place):
+            if compact is None:
+                compact = "\n".join(texts).replace(" ", "")
+            if place.replace(" ", "") in compact:
+                found.append(index)
+            continue
+        # Only a place each of whose words the texts use can be there: the others are not
+        # looked for in millions of characters.
+        if all(stem(w) in vocabulary or stem(w) in EN_STOPWORDS for w in EN_WORD.findall(place)):
+            if padded is None:
+                # Spaces at both ends come from the join: added after, they would copy the
+                # millions of characters again.
+                padded = " \n ".join(["", *texts, ""])
+            if f" {place} " in padded:
+                found.append(index)
+    return found

@@ -1,0 +1,43 @@
+"""What the matcher says about a question: a Match, whose Decision is answer, clarify,
+fallback or handoff (the contract of ``python -m bot match``, docs/matcher.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.text import Lang
+
+#: The entry an emergency always gets, whatever else the question says.
+EMERGENCY_ENTRY = "contact.emergency"
+
+
+class Decision(StrEnum):
+    ANSWER = "answer"
+    CLARIFY = "clarify"
+    FALLBACK = "fallback"
+    HANDOFF = "handoff"
+
+
+@dataclass(frozen=True)
+class Match:
+    question: str
+    lang: Lang
+    decision: Decision
+    entry: str | None = None
+    candidates: tuple[str, ...] = ()
+    score: float = 0.0
+    #: The question named an emergency: the desk also opens an urgent ticket.
+    emergency: bool = False
+    #: The best-scoring entries whatever the decision (for staff: "the bot's best guesses").
+    guesses: tuple[tuple[str, float], ...] = ()
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "question": self.question,
+            "lang": self.lang.value,
+            "decision": self.decision.value,
+            "entry": self.entry,
+            "candidates": list(self.candidates),
+            "score": round(self.score, 4),
+        }

@@ -1,0 +1,366 @@
+"""Visitors and their messages: who wrote on which channel, the state of their conversation,
+everything they wrote and were sent, and the deletion of all of it (the visitor's /delete).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+
+from bot.store import db
+from bot.store.tables import messages, outbox, ticket_events, tickets, visitors
+from bot.store.tickets import ACTIVE, forget_tickets
+
+
+@dataclass(frozen=True)
+class VisitorState:
+    visitor_id: int
+    lang_choice: str | None
+    last_options: tuple[str, ...]
+    last_lang: str | None = None
+    #: Whether an open, claimed or answered ticket is theirs (``active_ticket`` fetches it).
+    has_ticket: bool = False
+
+
+@dataclass(frozen=True)
+class Visitor:
+    id: int
+    channel: str
+    user_id: str
+    display_name: str | None
+    lang: str | None
+
+
+class Role(StrEnum):
+    """Who wrote a message."""
+
+    VISITOR = "visitor"
+    BOT = "bot"
+    STAFF = "staff"
+
+
+@dataclass(frozen=True)
+class Message:
+    id: int
+    direction: str
+    role: Role
+    #: The staff member's name for a staff answer ("bot" for the bot's messages).
+    author: str | None
+    text: str
+    decision: str | None
+    entry_id: str | None
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class UnansweredQuestion:
+    text: str
+    lang: str | None
+    created_at: dt.datetime
+
+
+def _message(row: Any) -> Message:
+    return Message(
+        row.id,
+        row.direction,
+        Role(row.role),
+        row.author,
+        row.text,
+        row.decision,
+        row.entry_id,
+        db.aware(row.created_at) or db.utcnow(),
+    )
+
+
+# The statements of answering one event, built once (see db.insert_or_skip). Bound parameter
+# names differ from column names, which SQLAlchemy keeps for the SET and VALUES clauses.
+_VISITOR_STATE = sa.select(
+    visitors.c.id,
+    visitors.c.lang_choice,
+    visitors.c.last_options,
+    visitors.c.last_lang,
+    visitors.c.display_name,
+    sa.exists()
+    .where(tickets.c.visitor_id == visitors.c.id, tickets.c.status.in_(ACTIVE))
+    .label("has_ticket"),
+).where(
+    visitors.c.channel == sa.bindparam("channel_key"),
+    visitors.c.user_id == sa.bindparam("user_key"),
+)
+_INSERT_MESSAGE = messages.insert()
+_UPDATE_VISITOR_STATE = (
+    visitors.update()
+    .where(visitors.c.id == sa.bindparam("visitor_key"))
+    .values(
+        last_lang=sa.bindparam("new_last_lang"),
+        last_options=sa.bindparam("new_last_options"),
+        # Only a visitor's explicit choice sets it; otherwise it stays as it was.
+        lang_choice=sa.func.coalesce(
+            sa.bindparam("new_lang_choice", type_=sa.String), visitors.c.lang_choice
+        ),
+        updated_at=sa.bindparam("now"),
+    )
+)
+
+
+class VisitorStore(db.StoreBase):
+    # -- visitors --------------------------------------------------------------------------
+
+    async def visitor(
+        self, channel: str, user_id: str, display_name: str | None = None
+    ) -> VisitorState:
+        """The visitor's state, creating the visitor on first contact."""
+        key = {"channel_key": channel, "user_key": user_id}
+        async with self._write() as conn:
+            row = (await conn.execute(_VISITOR_STATE, key)).first()
+            if row is None:
+                now = db.utcnow()
+                created = (
+                    await conn.execute(
+                        db.insert_or_skip(conn, visitors, visitors.c.id),
+                        {
+                            "channel": channel,
+                            "user_id": user_id,
+                            "display_name": display_name,
+                            "last_options": "[]",
+                            "created_at": now,
+                            "updated_at": now,
+                        },
+                    )
+                ).first()
+                if created is not None:
+                    return VisitorState(int(created.id), None, ())
+                # Another worker created the same visitor at the same moment.
+                row = (await conn.execute(_VISITOR_STATE, key)).one()
+            if display_name and display_name != row.display_name:
+                await conn.execute(
+                    visitors.update()
+                    .where(visitors.c.id == row.id)
+                    .values(display_name=display_name)
+                )
+            return VisitorState(
+                int(row.id),
+                row.lang_choice,
+                tuple(json.loads(row.last_options)),
+                row.last_lang,
+                has_ticket=bool(row.has_ticket),
+            )
+
+    async def find_visitor(self, channel: str, user_id: str) -> int | None:
+        """The visitor's id, without creating one."""
+        async with self._read() as conn:
+            value = (
+                await conn.execute(
+                    sa.select(visitors.c.id).where(
+                        visitors.c.channel == channel, visitors.c.user_id == user_id
+                    )
+                )
+            ).scalar_one_or_none()
+        return int(value) if value is not None else None
+
+    async def visitor_by_id(self, visitor_id: int) -> Visitor | None:
+        async with self._read() as conn:
+            row = (
+                await conn.execute(sa.select(visitors).where(visitors.c.id == visitor_id))
+            ).first()
+        if row is None:
+            return None
+        return Visitor(
+            row.id, row.channel, row.user_id, row.display_name, row.lang_choice or row.last_lang
+        )
+
+    async def record_exchange(
+        self,
+        visitor_id: int,
+        entries: Sequence[tuple[str, str, str | None]],
+        *,
+        decision: str | None,
+        entry_id: str | None,
+        ticket_id: int | None,
+        last_lang: str,
+        last_options: tuple[str, ...],
+        lang_choice: str | None = None,
+    ) -> None:
+        """One inbound message and the bot's replies, and the visitor's new state, in one
+        transaction: ``entries`` are (direction, text, author), the visitor's ("in") or the
+        bot's ("out")."""
+        now = db.utcnow()
+        async with self._write() as conn:
+            if entries:
+                await conn.execute(
+                    _INSERT_MESSAGE,
+                    [
+                        {
+                            "visitor_id": visitor_id,
+                            "ticket_id": ticket_id,
+                            "direction": direction,
+                            "role": Role.VISITOR if direction == "in" else Role.BOT,
+                            "author": author,
+                            "text": text,
+                            "decision": decision,
+                            "entry_id": entry_id,
+                            "created_at": now,
+                        }
+                        for direction, text, author in entries
+                    ],
+                )
+            await conn.execute(
+                _UPDATE_VISITOR_STATE,
+                {
+                    "visitor_key": visitor_id,
+                    "new_last_lang": last_lang,
+                    "new_last_options": json.dumps(list(last_options)),
+                    "new_lang_choice": lang_choice,
+                    "now": now,
+                },
+            )
+
+    async def update_visitor(
+        self,
+        visitor_id: int,
+        *,
+        last_lang: str,
+        last_options: tuple[str, ...],
+        lang_choice: str | None = None,
+    ) -> None:
+        values: dict[str, object] = {
+            "last_lang": last_lang,
+            "last_options": json.dumps(list(last_options)),
+            "updated_at": db.utcnow(),
+        }
+        if lang_choice is not None:
+            values["lang_choice"] = lang_choice
+        async with self._write() as conn:
+            await conn.execute(
+                visitors.update().where(visitors.c.id == visitor_id).values(**values)
+            )
+
+    # -- messages --------------------------------------------------------------------------
+
+    async def log_message(
+        self,
+        visitor_id: int,
+        direction: str,
+        text: str,
+        decision: str | None = None,
+        entry_id: str | None = None,
+        *,
+        ticket_id: int | None = None,
+        author: str | None = None,
+        role: Role | None = None,
+    ) -> int:
+        """Log one message; ``role`` is the visitor's for "in", the bot's for "out" unless
+        told (a staff answer is ``Role.STAFF``, whatever its author's name)."""
+        async with self._write() as conn:
+            result = await conn.execute(
+                messages.insert().values(
+                    visitor_id=visitor_id,
+                    ticket_id=ticket_id,
+                    direction=direction,
+                    role=role or (Role.VISITOR if direction == "in" else Role.BOT),
+                    author=author,
+                    text=text,
+                    decision=decision,
+                    entry_id=entry_id,
+                    created_at=db.utcnow(),
+                )
+            )
+        pk = result.inserted_primary_key
+        assert pk is not None
+        return int(pk[0])
+
+    async def messages_of(self, visitor_id: int, after_id: int = 0) -> list[Message]:
+        async with self._read() as conn:
+            rows = await conn.execute(
+                sa.select(messages)
+                .where(messages.c.visitor_id == visitor_id, messages.c.id > after_id)
+                .order_by(messages.c.id)
+            )
+            return [_message(row) for row in rows]
+
+    async def message_count(self, visitor_id: int) -> int:
+        async with self._read() as conn:
+            result = await conn.execute(
+                sa.select(sa.func.count())
+                .select_from(messages)
+                .where(messages.c.visitor_id == visitor_id)
+            )
+            return int(result.scalar_one())
+
+    async def last_question(
+        self, visitor_id: int, *, skip: Callable[[str], bool] | None = None, scan: int = 20
+    ) -> str | None:
+        """The visitor's latest typed question (what "ask staff" after an answer refers to).
+
+        ``skip`` tells inbound texts that were no question (a tapped button's value, a numbered
+        pick, a command), which are logged with the decision they led to; the latest ``scan``
+        candidates are looked at.
+        """
+        async with self._read() as conn:
+            rows = await conn.execute(
+                sa.select(messages.c.text)
+                .where(
+                    messages.c.visitor_id == visitor_id,
+                    messages.c.direction == "in",
+                    messages.c.decision.in_(["answer", "clarify", "fallback", "handoff"]),
+                )
+                .order_by(messages.c.id.desc())
+                .limit(scan if skip is not None else 1)
+            )
+            texts = [str(row.text) for row in rows]
+        return next((text for text in texts if skip is None or not skip(text)), None)
+
+    async def unanswered(self, limit: int = 500) -> list[UnansweredQuestion]:
+        """The newest questions the bot could not answer (fallbacks), for the curators."""
+        async with self._read() as conn:
+            rows = await conn.execute(
+                sa.select(messages.c.text, visitors.c.last_lang, messages.c.created_at)
+                .join(visitors, visitors.c.id == messages.c.visitor_id)
+                .where(messages.c.direction == "in", messages.c.decision == "fallback")
+                .order_by(messages.c.id.desc())
+                .limit(limit)
+            )
+            return [
+                UnansweredQuestion(row.text, row.last_lang, db.aware(row.created_at) or db.utcnow())
+                for row in rows
+            ]
+
+    # -- deletion --------------------------------------------------------------------------
+
+    async def delete_visitor(self, visitor_id: int) -> None:
+        """Everything stored about one visitor, gone (the visitor's /delete); the desk's
+        messages about them in the staff group are queued to be edited to say so."""
+        async with self._write() as conn:
+            await delete_visitors(conn, [visitor_id], reason="visitor")
+            self._deleted_something()
+
+
+async def delete_visitors(
+    conn: db.DatabaseConnection, visitor_ids: list[int], *, reason: str
+) -> None:
+    """Delete the visitors and all they left (also run by the retention purge, ``reason``
+    "retention"; a visitor's own /delete is "visitor")."""
+    # Children first: SQLite enforces no foreign keys unless asked, so cascades are explicit.
+    ticket_ids = sa.select(tickets.c.id).where(tickets.c.visitor_id.in_(visitor_ids))
+    await forget_tickets(conn, ticket_ids, reason)
+    # Every message to them, sent or not (a staff answer still waiting holds what staff wrote
+    # to them). The confirmation of a /delete is queued after this, in the same transaction.
+    await conn.execute(
+        outbox.delete().where(
+            sa.exists().where(
+                visitors.c.id.in_(visitor_ids),
+                visitors.c.channel == outbox.c.channel,
+                visitors.c.user_id == outbox.c.user_id,
+            ),
+        )
+    )
+    await conn.execute(ticket_events.delete().where(ticket_events.c.ticket_id.in_(ticket_ids)))
+    await conn.execute(messages.delete().where(messages.c.visitor_id.in_(visitor_ids)))
+    await conn.execute(tickets.delete().where(tickets.c.visitor_id.in_(visitor_ids)))
+    await conn.execute(visitors.delete().where(visitors.c.id.in_(visitor_ids)))

@@ -1,0 +1,55 @@
+"""The analyzer: the index's set scan gives the weighted scan's tokens, the piece tables say
+what the pieces say."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.kb.loader import KnowledgeBase
+from bot.matcher import Matcher
+from bot.text import normalize, normalize_many
+from tests.matcher.kb_texts import kb_texts
+
+
+def test_index_keys_are_the_tokens_of_every_kb_text(matcher: Matcher, kb: KnowledgeBase) -> None:
+    analyzer = matcher.analyzer
+    for normal in normalize_many(kb_texts(kb)):
+        assert analyzer.index_keys(normal) == set(analyzer.tokens(normal)), normal
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(max_size=8),
+            st.sampled_from(
+                ["居留證", "姊妹市", "校際交流", "國際教育交流", "sim card", "ARC", "的", "嗎", " "]
+            ),
+        ),
+        max_size=12,
+    )
+)
+def test_index_keys_are_the_tokens_of_any_text(matcher: Matcher, parts: list[str]) -> None:
+    normal = normalize("".join(parts))
+    assert matcher.analyzer.index_keys(normal) == set(matcher.analyzer.tokens(normal))
+
+
+def test_the_analyzers_piece_tables_describe_its_pieces(matcher: Matcher) -> None:
+    """The batch tokeniser reads the pieces through tables worked out at once, not piece by
+    piece; they must say what the pieces themselves say."""
+    analyzer = matcher.analyzer
+    pieces = list(analyzer.zh_pieces)
+    kinds = analyzer.zh_piece_kinds
+    is_term = [is_term for _, is_term in analyzer.zh_pieces.values()]
+    assert kinds.term_index.tolist() == [i for i, term in enumerate(is_term) if term]
+    assert [pieces[i] for i in kinds.term_index.tolist()] == kinds.terms
+    assert sorted((pieces[i], token) for i, token in kinds.synonyms) == sorted(
+        analyzer.zh_synonyms.items()
+    )
+    lengths: dict[str, set[int]] = {}
+    for piece in pieces:
+        lengths.setdefault(piece[0], set()).add(len(piece))
+    assert analyzer.zh_piece_lengths == {c: tuple(sorted(n)) for c, n in lengths.items()}

@@ -1,0 +1,98 @@
+"""The index build: the vectorised counting gives the postings, idf and BM25 weights that
+their definition gives, entry by entry; every entry's keywords are terms of every text."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import numpy as np
+
+from bot.kb.loader import KnowledgeBase
+from bot.kb.schema import Entry
+from bot.matcher import Matcher
+from bot.text import normalize
+
+
+def _phrasings(entry: Entry) -> list[str]:
+    """What the index reads of an entry besides its keywords: its questions and its title in
+    Traditional Chinese and English."""
+    return [*entry.questions.zh_hant, *entry.questions.en, entry.title.zh_hant, entry.title.en]
+
+
+def _counts_by_definition(matcher: Matcher) -> list[Counter[str]]:
+    """Each entry's count of each token: 1 for each phrasing (question or title) holding it,
+    keyword_boost for each keyword holding it."""
+    analyzer, boost = matcher.analyzer, matcher.config.keyword_boost
+    counts = []
+    for entry in matcher.entries:
+        count: Counter[str] = Counter()
+        for text in _phrasings(entry):
+            count.update(
+                dict.fromkeys(analyzer.index_keys(analyzer.strip_fillers(normalize(text))), 1)
+            )
+        for keyword in [*entry.keywords.zh_hant, *entry.keywords.en]:
+            count.update(dict.fromkeys(analyzer.index_keys(normalize(keyword)), boost))
+        counts.append(count)
+    return counts
+
+
+def test_postings_idf_and_weights_are_those_of_bm25(matcher: Matcher) -> None:
+    index, cfg = matcher.index, matcher.config
+    counts = _counts_by_definition(matcher)
+    n_docs = len(counts)
+    holders: dict[str, list[int]] = {}
+    for doc, count in enumerate(counts):
+        for token in count:
+            holders.setdefault(token, []).append(doc)
+    assert set(index.token_ids) == set(holders)
+    lengths = [sum(count.values()) for count in counts]
+    average = sum(lengths) / n_docs
+    for token, docs in holders.items():
+        idf = math.log(1 + (n_docs - len(docs) + 0.5) / (len(docs) + 0.5))
+        assert index.idf(token) == idf
+        posting = index.posting(token)
+        assert posting is not None
+        assert posting[0].tolist() == docs
+        tf = np.array([counts[doc][token] for doc in docs], dtype=np.float64)
+        norm = cfg.k1 * (1 - cfg.b + cfg.b * np.array([lengths[d] for d in docs]) / average)
+        expected = idf * tf * (cfg.k1 + 1) / (tf + norm)
+        np.testing.assert_allclose(posting[1], expected, rtol=1e-6)
+
+
+def test_each_entrys_phrasings_are_kept_for_the_fuzzy_comparison(matcher: Matcher) -> None:
+    index, analyzer = matcher.index, matcher.analyzer
+    for number, entry in enumerate(matcher.entries):
+        stripped = [analyzer.strip_fillers(normalize(text)) for text in _phrasings(entry)]
+        assert index.phrasings(number) == [text for text in stripped if text]
+    assert index.function_phrasings
+    for text, number in index.function_phrasings:
+        assert text in index.phrasings(number)
+        assert not analyzer.index_keys(text)
+
+
+def test_a_keyword_of_one_entry_is_a_term_in_the_texts_of_every_other(kb: KnowledgeBase) -> None:
+    """The analyzer's terms are all entries' Chinese keywords: a question of entry 0 holding
+    entry 3's keyword (unknown to the KB as a word otherwise) is indexed with that term."""
+    term = "試零零零三詞"
+    entries = list(kb.entries[:4])
+    entries[0] = entries[0].model_copy(
+        update={
+            "questions": entries[0].questions.model_copy(
+                update={"zh_hant": [*entries[0].questions.zh_hant, f"請問{term}在哪裡"]}
+            )
+        }
+    )
+    entries[3] = entries[3].model_copy(
+        update={
+            "keywords": entries[3].keywords.model_copy(
+                update={"zh_hant": [*entries[3].keywords.zh_hant, term]}
+            )
+        }
+    )
+    matcher = Matcher(
+        KnowledgeBase(entries=tuple(entries), synonyms=kb.synonyms, intents=kb.intents)
+    )
+    posting = matcher.index.posting(term)
+    assert posting is not None
+    assert posting[0].tolist() == [0, 3]

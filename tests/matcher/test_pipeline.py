@@ -1,0 +1,136 @@
+"""The matcher as the desk sees it: one match per category, safety words, handoff, scripts,
+typos and synonyms, out-of-scope questions, and any text at all."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.kb.loader import KnowledgeBase
+from bot.matcher import Decision, Matcher
+from bot.text import Lang
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Which cities are Hualien's sister cities?", "exchange.sister-cities"),
+        ("花蓮縣政府的總機電話", "contact.county-government"),
+        ("how do I renew my residence permit", "service.arc"),
+        ("石雕藝術季什麼時候舉辦", "event.stone-sculpture"),
+        ("thank you so much", "faq.thanks"),
+    ],
+)
+def test_one_question_per_category(matcher: Matcher, question: str, expected: str) -> None:
+    result = matcher.match(question)
+    assert result.decision is Decision.ANSWER, result
+    assert result.entry == expected
+
+
+@pytest.mark.parametrize(
+    "question", ["help, there is a fire!", "我朋友出車禍受傷了", "救命啊", "有人受伤了怎么办"]
+)
+def test_emergency_words_always_give_the_emergency_entry(matcher: Matcher, question: str) -> None:
+    result = matcher.match(question)
+    assert (result.decision, result.entry, result.emergency) == (
+        Decision.ANSWER,
+        "contact.emergency",
+        True,
+    )
+
+
+@pytest.mark.parametrize(
+    "question", ["I want to talk to a real person", "我要找真人客服", "我要转人工客服"]
+)
+def test_requests_for_a_person_hand_off_in_every_script(matcher: Matcher, question: str) -> None:
+    assert matcher.match(question).decision is Decision.HANDOFF
+
+
+def test_emergency_wins_over_a_request_for_a_person(matcher: Matcher) -> None:
+    result = matcher.match("someone is injured, let me talk to a real person")
+    assert result.emergency
+    assert result.entry == "contact.emergency"
+
+
+def test_simplified_question_matches_the_traditional_entry(matcher: Matcher) -> None:
+    result = matcher.match("居留证怎么延期")
+    assert result.lang is Lang.ZH_HANS
+    assert result.entry == "service.arc" or "service.arc" in result.candidates
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("留学生怎么办医保手续", "service.health-insurance"),
+        ("在哪里办手机卡", "service.sim-card"),
+        ("我们想跟花莲的学校结成友好学校", "exchange.school-exchange"),
+        ("出入境管理局在哪里", "contact.immigration"),
+        ("打车贵不贵", "service.local-transport"),
+    ],
+)
+def test_mainland_words_reach_their_entry(matcher: Matcher, question: str, expected: str) -> None:
+    result = matcher.match(question)
+    assert result.lang is Lang.ZH_HANS
+    assert expected in (result.entry, *result.candidates), result
+
+
+def test_typos_are_forgiven(matcher: Matcher) -> None:
+    result = matcher.match("imigration ofice hualien")
+    assert "contact.immigration" in (result.entry, *result.candidates)
+
+
+def test_synonyms_cross_languages(matcher: Matcher) -> None:
+    result = matcher.match("健保 for students")
+    assert "service.health-insurance" in (result.entry, *result.candidates)
+
+
+@pytest.mark.parametrize(
+    "question", ["What is the population of Canada?", "幫我寫一首情詩", "qwertyuiop", ""]
+)
+def test_out_of_scope_is_not_answered(matcher: Matcher, question: str) -> None:
+    assert matcher.match(question).decision is not Decision.ANSWER
+
+
+def test_clarify_offers_at_most_three_distinct_options(matcher: Matcher, kb: KnowledgeBase) -> None:
+    for entry in kb.entries:
+        result = matcher.match(entry.title.en)
+        assert len(result.candidates) <= 3
+        assert len(set(result.candidates)) == len(result.candidates)
+        if result.decision is Decision.CLARIFY:
+            assert result.entry is None
+            assert result.candidates
+
+
+def test_entry_titles_find_their_own_entry(matcher: Matcher, kb: KnowledgeBase) -> None:
+    found = 0
+    for entry in kb.entries:
+        result = matcher.match(entry.title.zh_hant)
+        found += entry.id in (result.entry, *result.candidates)
+    assert found >= 0.9 * len(kb.entries)
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.text(max_size=300))
+def test_any_unicode_gives_a_valid_decision(matcher: Matcher, text: str) -> None:
+    result = matcher.match(text)
+    assert result.decision in Decision
+    assert len(result.candidates) <= 3
+    assert 0.0 <= result.score <= 1.5
+    if result.decision is Decision.ANSWER:
+        assert result.entry is not None
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.sampled_from(["arc", "居留證", "醫院", "hospital", "🙂", "ＡＴＭ", " ", "嗎", "the"]),
+        max_size=30,
+    )
+)
+def test_domain_word_soup_never_raises(matcher: Matcher, words: list[str]) -> None:
+    assert matcher.match("".join(words)).decision in Decision
