@@ -16,10 +16,12 @@ from collections.abc import Callable
 from bot.answers import AnswerContext, render, title
 from bot.kb.loader import KnowledgeBase
 from bot.matcher import EMERGENCY_ENTRY, Decision, Match, Matcher
+from bot.matcher.situations import Emergency
 from bot.models import Inbound, InboundKind, NoticeKind, Option, Outcome, Reply, StaffNotice
 from bot.office import OfficeCalendar, OfficeStatus
 from bot.picks import by_name, by_position
 from bot.ratelimit import Verdict, VisitorRateLimit
+from bot.reading import read
 from bot.settings import Settings
 from bot.store import CLOSURE_FLAG, Priority, Store, Ticket, TicketStatus, VisitorState
 from bot.text import Lang, detect_language, localize, normalize
@@ -96,9 +98,27 @@ _TEXTS: dict[str, dict[Lang, str]] = {
         "(Taiwan time).",
         Lang.ZH_HANT: "今日停止上班，同仁將於{when}上班後回覆。",
     },
+    "about": {Lang.EN: "About {title}:", Lang.ZH_HANT: "關於「{title}」："},
+    "emergency_lead": {
+        Lang.EN: "🚨 Call {number} now: {name}.",
+        Lang.ZH_HANT: "🚨 請立刻撥打 {number}（{name}）。",
+    },
+    "emergency_also": {
+        Lang.EN: "Also: {items}.",
+        Lang.ZH_HANT: "也可撥打：{items}。",
+    },
     "emergency_ticket": {
         Lang.EN: "I have also alerted our staff (request #{number}, urgent).",
         Lang.ZH_HANT: "我也已通知承辦同仁（緊急案件 #{number}）。",
+    },
+    "emergency_office_open": {
+        Lang.EN: "Staff are in the office and will see it shortly; call the number above first.",
+        Lang.ZH_HANT: "同仁正在上班，很快會看到；請先撥打上面的電話。",
+    },
+    "emergency_office_closed": {
+        Lang.EN: "The office is closed now: staff will see it when it reopens on {when} (Taiwan "
+        "time). Do not wait for us: call the number above.",
+        Lang.ZH_HANT: "目前非上班時間，同仁將於{when}上班後才會看到。請不要等待，先撥打上面的電話。",
     },
     "follow_up": {
         Lang.EN: "Added to your request #{number}; staff will reply here.",
@@ -162,6 +182,7 @@ _TEXTS: dict[str, dict[Lang, str]] = {
 }
 _LABELS: dict[str, dict[Lang, str]] = {
     "staff": {Lang.EN: "Ask staff", Lang.ZH_HANT: "詢問承辦人員"},
+    "all_numbers": {Lang.EN: "All emergency numbers", Lang.ZH_HANT: "所有緊急電話"},
     "help": {Lang.EN: "Help", Lang.ZH_HANT: "使用說明"},
     "status": {Lang.EN: "Request status", Lang.ZH_HANT: "案件進度"},
     "cancel": {Lang.EN: "Close my request", Lang.ZH_HANT: "結束案件"},
@@ -315,6 +336,7 @@ class Desk:
             last_lang=outcome.lang.value,
             last_options=last_options,
             lang_choice=outcome.lang.value if outcome.decision == "language" else None,
+            at=self.clock(),
         )
         return outcome
 
@@ -343,7 +365,9 @@ class Desk:
             command_lang = chosen or (lang if " " in text.strip() else conversing)
             return await self._command(command.split("@", 1)[0], text, command_lang, state, ticket)
         # Safety first, even inside a conversation with staff.
-        match = self.matcher.match(text) if normalize(text) else None
+        reading = read(text)
+        topic = await self._topic(state) if ticket is None else None
+        match = self.matcher.match_reading(reading, topic) if reading.normal else None
         if match is not None and match.emergency:
             return await self._emergency(match, chosen or match.lang, state, ticket, text)
         if ticket is not None:
@@ -367,7 +391,7 @@ class Desk:
         answer_lang = chosen or match.lang
         if match.decision is Decision.HANDOFF:
             return await self._handoff(state, answer_lang, "asked", text, match)
-        outcome = self._from_match(match, answer_lang, asked_window(normalize(text), self._today()))
+        outcome = self._from_match(match, answer_lang, asked_window(reading.normal, self._today()))
         if len(inbound.text) > MAX_QUESTION_CHARS:
             outcome.replies.insert(0, Reply(_say("too_long", outcome.lang), lang=outcome.lang))
         return outcome
@@ -474,15 +498,17 @@ class Desk:
         if status.open_now:
             return _say("office_open", lang)
         key = "office_closed_today" if status.closed_by_switch else "office_closed"
+        return _say(key, lang, when=self._reopening(status, lang))
+
+    @staticmethod
+    def _reopening(status: OfficeStatus, lang: Lang) -> str:
         reopens = status.reopens_at
         if reopens is None:
-            return _say(key, lang, when="?")
+            return "?"
         if lang is Lang.EN:
-            when = f"{reopens:%a %-d %b} at {reopens:%H:%M}"
-        else:
-            weekday = "一二三四五六日"[reopens.weekday()]
-            when = f"{reopens.month}月{reopens.day}日（週{weekday}）{reopens:%H:%M}"
-        return _say(key, lang, when=when)
+            return f"{reopens:%a %-d %b} at {reopens:%H:%M}"
+        weekday = "一二三四五六日"[reopens.weekday()]
+        return f"{reopens.month}月{reopens.day}日（週{weekday}）{reopens:%H:%M}"
 
     def _ticket_options(self, lang: Lang) -> tuple[Option, ...]:
         return (
@@ -529,6 +555,27 @@ class Desk:
             guesses=match.guesses if match else (),
         )
 
+    async def _topic(self, state: VisitorState) -> str | None:
+        """The entry the visitor is on, if they were answered within the last minutes."""
+        if not self.settings.topic_minutes:
+            return None
+        since = self.clock() - dt.timedelta(minutes=self.settings.topic_minutes)
+        return await self.store.recent_topic(state.visitor_id, since)
+
+    def _emergency_card(self, situation: Emergency, lang: Lang) -> Reply:
+        """The situation's numbers, the one to call first first: short, and impossible to
+        miss (channels show an urgent reply as a red card with call buttons)."""
+        authored = "en" if lang is Lang.EN else "zh-Hant"
+        by_number = {c.phone: c for c in self.kb[EMERGENCY_ENTRY].contacts if c.phone}
+        contacts = [by_number[number] for number in situation.numbers if number in by_number]
+        first, *others = contacts
+        lines = [_say("emergency_lead", lang, number=first.phone, name=first.name.get(authored))]
+        if others:
+            items = "; ".join(f"{c.phone} {localize(c.name.get(authored), lang)}" for c in others)
+            lines.append(_say("emergency_also", lang, items=items))
+        options = (Option(_label("all_numbers", lang), f"{CHOICE_ENTRY}{EMERGENCY_ENTRY}"),)
+        return Reply("\n".join(lines), options, tuple(contacts), lang=lang, urgent=True)
+
     async def _emergency(
         self,
         match: Match,
@@ -537,7 +584,9 @@ class Desk:
         ticket: Ticket | None,
         text: str,
     ) -> Outcome:
-        outcome = self._answer_entry(EMERGENCY_ENTRY, lang)
+        assert match.situation is not None, "the matcher names the situation of an emergency"
+        card = self._emergency_card(match.situation, lang)
+        outcome = Outcome([card], Decision.ANSWER.value, EMERGENCY_ENTRY, lang)
         if ticket is None and not _new_tickets.get():
             return outcome  # the numbers, without a ticket
         if ticket is None:
@@ -548,8 +597,14 @@ class Desk:
         else:
             await self.store.escalate(ticket.number, "visitor", "emergency words")
             notice = StaffNotice(NoticeKind.FOLLOW_UP, ticket.number, text, urgent=True)
+        status = await self.office_status(self.clock())
+        when = (
+            _say("emergency_office_open", lang)
+            if status.open_now
+            else _say("emergency_office_closed", lang, when=self._reopening(status, lang))
+        )
         outcome.replies.append(
-            Reply(_say("emergency_ticket", lang, number=ticket.number), lang=lang)
+            Reply(f"{_say('emergency_ticket', lang, number=ticket.number)}\n{when}", lang=lang)
         )
         outcome.notices.append(notice)
         outcome.ticket_number = ticket.number
@@ -610,7 +665,12 @@ class Desk:
         decision: str = Decision.ANSWER.value,
         window: Window | None = None,
     ) -> Outcome:
-        entry = self.kb[entry_id]
+        entry = self.kb.get(entry_id)
+        if entry is None:
+            # The knowledge base was reloaded while this message was being read, without the
+            # entry matched: say what the desk can do rather than fail.
+            logger.warning("entry %s is gone from the knowledge base", entry_id)
+            return self._answer_entry(HELP_ENTRY, lang)
         text = render(self.kb, entry, lang, self._context(), window)
         options = (
             *tuple(
@@ -625,7 +685,13 @@ class Desk:
 
     def _from_match(self, match: Match, lang: Lang, window: Window | None = None) -> Outcome:
         if match.decision is Decision.ANSWER and match.entry:
-            return self._answer_entry(match.entry, lang, window=window)
+            outcome = self._answer_entry(match.entry, lang, window=window)
+            if match.in_context:
+                # Read as a follow-up: say which topic the answer is about.
+                about = _say("about", lang, title=title(self.kb[match.entry], lang))
+                first = outcome.replies[0]
+                outcome.replies[0] = dataclasses.replace(first, text=f"{about}\n{first.text}")
+            return outcome
         if match.decision is Decision.CLARIFY:
             options = (
                 *tuple(
@@ -681,8 +747,11 @@ class Desk:
         if text.strip().startswith("/"):
             return pointer
         match = self.matcher.match(text)
-        if match.emergency:
-            return self._group_answer(EMERGENCY_ENTRY, match.lang)
+        if match.emergency and match.situation is not None:
+            card = dataclasses.replace(
+                self._emergency_card(match.situation, match.lang), options=()
+            )
+            return Outcome([card], Decision.ANSWER.value, EMERGENCY_ENTRY, match.lang)
         if match.decision is Decision.HANDOFF:
             return pointer
         if (

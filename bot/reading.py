@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
 
-from bot.text import Lang, detect_language, is_han, normalize
+from bot.text import Lang, detect_language, has_han, is_han, normalize
 
 
 class Role(StrEnum):
@@ -36,7 +36,7 @@ ROLE_WEIGHTS: dict[Role, float] = {
     Role.GREETING: 0.0,
     Role.THANKS: 0.0,
     Role.INTRO: 0.35,
-    Role.STORY: 0.6,
+    Role.STORY: 0.8,
     Role.ASK: 1.0,
 }
 
@@ -71,7 +71,7 @@ _EN_THANKS = re.compile(
     r"alright|ok(?:ay)?)(?: thanks?| thank you)?)(?: \w+)?$"
 )
 _EN_INTRO = re.compile(
-    r"^(?:(?:so |well |ok |okay |hey |hi )?(?:i am|im|i m|we are|were|this is|my name is|"
+    r"^(?:(?:so |well |ok |okay |hey |hi )?(?:(?:i am|im|i m|we are|were)(?! \w+ing\b)|this is|my name is|"
     r"my names|i work|we work|i teach|i study|we study|i live|i came|we came|i just "
     r"(?:moved|arrived|got here)|i moved|we moved|i arrived|ive been|i have been|"
     r"writing from|greetings from|hello from|hi from|(?:a|an) (?:student|teacher|delegate)|"
@@ -104,7 +104,7 @@ _HAN_ASKS = re.compile(
     r"[?？嗎嘛呢]|什麼|甚麼|啥|怎麼|怎樣|如何|哪|幾|多少|是否|能否|可否|可不可以|能不能|"
     r"有沒有|是不是|要不要|會不會|可以嗎|行嗎|請問|想問|想知道|請教|請惠知|敬請|求助|推薦|誰|"
     r"該不該|需不需要|用不用|好不好|對嗎|對不對|麻煩|幫忙|幫我|請協助|要怎|還是|一下|給我|發我|"
-    r"告訴我|求"
+    r"告訴我|求|^我?(?:們)?(?:想|想要|需要|要)"
 )
 
 _JA_GREETING = re.compile(
@@ -200,6 +200,25 @@ def _role(raw: str, normal: str) -> Role:
     return Role.STORY
 
 
+#: What a follow-up asks, whatever the topic: cost, place, time, who, how to get there, the
+#: contact; with pronouns and question words. A message made of these alone names no topic.
+_FOLLOW_UP_WORDS_EN = re.compile(
+    r"\b(?:how|much|many|what|whats|when|whens|where|wheres|who|whos|which|why|is|are|was|"
+    r"do|does|did|can|could|i|we|you|it|its|they|them|their|theirs|there|that|this|these|"
+    r"those|one|the|a|an|to|of|for|in|on|at|and|or|about|then|so|ok|okay|also|again|too|"
+    r"please|pls|cost|costs|price|fee|fees|pay|free|time|times|date|dates|day|days|open|"
+    r"opening|hours|close|closing|deadline|apply|application|register|registration|sign|up|"
+    r"get|go|there|place|located|location|address|phone|number|tel|email|contact|website|"
+    r"site|link|office|department|unit|runs|run|organises|organizes|handles|charge|"
+    r"responsible|need|needed|bring|long|take|takes|else|more|details|info|information)\b"
+)
+_FOLLOW_UP_WORDS_HAN = re.compile(
+    r"費用|價格|多少錢|多少|要錢|免費|收費|報名|申請|截止|時間|日期|什麼時候|幾點|幾號|哪天|哪裡|在哪|"
+    r"地點|地址|位置|怎麼去|怎麼走|怎麼|如何|電話|聯絡|聯繫|方式|網站|網址|哪個|單位|部門|誰|負責|"
+    r"主辦|辦|要|需要|帶|什麼|是|有|嗎|呢|吧|啊|呀|那|這|它|他們|那邊|這邊|那個|這個|還有|其他|"
+    r"可以|能|會|去|在|的|了|和|跟|也|都|請問|一下|呢"
+)
+
 #: A short clause without a verb of its own right after a self-introduction continues it.
 _INTRO_TAIL_WORDS = 8
 
@@ -239,6 +258,14 @@ class Reading:
     def thanks_only(self) -> bool:
         roles = {clause.role for clause in self.clauses}
         return bool(roles) and roles <= {Role.GREETING, Role.THANKS} and Role.THANKS in roles
+
+    @property
+    def names_nothing(self) -> bool:
+        """Nothing but what a follow-up asks ("how much?", "where is it?", 「報名時間？」
+        「哪個單位？」): no word of its own says what it is about."""
+        rest = _FOLLOW_UP_WORDS_EN.sub(" ", self.normal)
+        rest = _FOLLOW_UP_WORDS_HAN.sub("", rest.replace(" ", "") if has_han(rest) else rest)
+        return not rest.strip()
 
     def weighted(self) -> list[tuple[str, float]]:
         """The clauses to match, normalised, with how much each counts.

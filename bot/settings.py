@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     send_retry_hours: float = Field(default=24, gt=0, le=24 * 14)
     #: Days conversations and tickets are kept before they are purged (PDPA).
     retention_days: int = Field(default=180, ge=1, le=3650)
+    #: Minutes the desk reads a short follow-up against the visitor's last topic.
+    topic_minutes: int = Field(default=30, ge=0, le=24 * 60)
     #: The web chat's budget per client address (behind TRUSTED_PROXIES, the address the
     #: proxy saw): messages a minute, and new tickets an hour. A delegation often shares one
     #: hotel address. LINE and Telegram are never limited by address: all of their webhooks

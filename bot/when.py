@@ -107,6 +107,29 @@ def _month_end(today: dt.date) -> dt.date:
     return dt.date(today.year, today.month, calendar.monthrange(today.year, today.month)[1])
 
 
+#: Times named by calendar words alone; bare seasons ("summer", 「夏天」) are left out, as they
+#: are also parts of names (the Summer Pacific Festival).
+_CALENDAR_WORDS = re.compile(
+    rf"\b(?:(?:early|mid|middle of|late|end of|beginning of|start of|in|during|around|until|"
+    rf"till|by|this|next|over)\s+)?(?:{_MONTH_NAMES})\b|\b(?:later |end of |the end of )?"
+    r"(?:this|next) (?:weekend|week|month|year)\b|\b(?:today|tonight|tomorrow|tmr|tmrw|"
+    r"weekend)\b|(?:1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九])\s?月(?:份)?(?:初|中|底|下旬|上旬|中旬)?|"
+    r"下個月|下月|這個月|本月|這月|月底|月末|今天|今晚|明天|這週末|這個週末|本週末|週末|下週末|"
+    r"下週|下周|下禮拜|這週|本週|這禮拜|寒假|暑假"
+)
+
+
+def without_times(normal: str) -> str:
+    """``normal`` without the calendar words in it: what is left says what is asked about
+    ("what events are on in July" asks about events; the month is for the window)."""
+    return re.sub(r"\s{2,}", " ", _CALENDAR_WORDS.sub(" ", normal)).strip()
+
+
+def names_a_time(normal: str) -> bool:
+    """Whether ``normal`` names a time at all (which one, asked_window tells against today)."""
+    return asked_window(normal, dt.date(2000, 1, 1)) is not None
+
+
 def asked_window(normal: str, today: dt.date) -> Window | None:
     """The time ``normal`` (a normalised message) asks about, or None when it names none."""
     compact = normal.replace(" ", "")

@@ -28,12 +28,15 @@ def test_match_writes_one_json_object_per_line_in_order() -> None:
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line["question"] for line in lines] == questions
     for line in lines:
-        assert set(line) == {"question", "lang", "decision", "entry", "candidates", "score"}
+        # The contract's fields, and the situation of an emergency (extra fields are welcome).
+        contract = {"question", "lang", "decision", "entry", "candidates", "score"}
+        assert contract <= set(line) <= {*contract, "situation"}
         assert line["lang"] in {"en", "zh-Hant", "zh-Hans"}
         assert line["decision"] in {"answer", "clarify", "fallback", "handoff"}
         assert len(line["candidates"]) <= 3
     assert lines[0]["decision"] == "answer"
     assert lines[0]["entry"] == "contact.emergency"
+    assert lines[0]["situation"] == "medical"
     assert lines[1]["decision"] == "handoff"
     assert lines[1]["entry"] is None
     assert lines[2]["lang"] == "zh-Hans"

@@ -189,8 +189,14 @@ async def test_ask_staff_after_the_student_support_answer(
 async def test_emergency_opens_an_urgent_ticket_after_the_numbers(desk: Desk, store: Store) -> None:
     outcome = await say(desk, "there is a fire, help")
     assert outcome.entry_id == EMERGENCY_ENTRY
-    assert outcome.replies[-1].text == "I have also alerted our staff (request #1, urgent)."
-    assert len(outcome.replies) == 2  # the numbers come first
+    card, ticket_note = outcome.replies  # the number comes first
+    assert card.urgent
+    assert card.text.startswith("🚨 Call 119 now")
+    assert [c.phone for c in card.contacts] == ["119"]
+    assert ticket_note.text == (
+        "I have also alerted our staff (request #1, urgent).\n"
+        "Staff are in the office and will see it shortly; call the number above first."
+    )
     assert outcome.notices == [StaffNotice(NoticeKind.OPENED, 1, "there is a fire, help", True)]
     ticket = await only_ticket(store)
     assert (ticket.priority, ticket.reason) == (Priority.URGENT, "emergency")
@@ -225,7 +231,9 @@ async def test_emergency_words_during_a_ticket_get_the_numbers_at_once(
     await say(desk, "我要找真人")
     outcome = await say(desk, "救命 有火災")
     assert outcome.entry_id == EMERGENCY_ENTRY
-    assert outcome.replies[-1].text == "我也已通知承辦同仁（緊急案件 #1）。"
+    assert outcome.replies[0].urgent
+    assert "119" in outcome.replies[0].text
+    assert outcome.replies[-1].text.startswith("我也已通知承辦同仁（緊急案件 #1）。")
     assert outcome.notices == [StaffNotice(NoticeKind.FOLLOW_UP, 1, "救命 有火災", urgent=True)]
     ticket = await only_ticket(store)
     assert ticket.priority is Priority.URGENT

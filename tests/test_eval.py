@@ -25,7 +25,14 @@ from bot.evaluation import (
 from bot.kb.loader import KnowledgeBase
 from bot.matcher import Decision, Match, Matcher
 from bot.text import Lang
-from tests.conftest import CHAT_SET, DEV_SET, FRESH_SET, HOLDOUT_SET, JA_KO_SET
+from tests.conftest import (
+    CHAT_FRESH_SET,
+    CHAT_SET,
+    DEV_SET,
+    FRESH_SET,
+    HOLDOUT_SET,
+    JA_KO_SET,
+)
 
 # (set, figure) -> floor (for "wrong", a ceiling). Measured 2026-11-27.
 RATCHET: dict[tuple[str, str], float] = {
@@ -160,3 +167,55 @@ def test_a_missed_emergency_or_a_false_one_fails_the_bars(kb: KnowledgeBase) -> 
     assert silent.as_dict()["emergencies_answered"] == 0.0
     for decide in (always_emergency, never):
         assert not TEXTBOOK_BARS.holds(evaluate("x", rows, decide))
+
+
+# -- chat-style messages (the issue on real conversations) ---------------------------------
+#
+# The goal (CHAT_BARS): right >= 92%, reached >= 98%, wrong <= 1%, declined >= 95%, every
+# person request handed off, every emergency answered as one and no other message so
+# answered, each language >= 90% right. Not reached yet: these are the best figures measured
+# (2026-12-06), floors to raise as the method improves, never to lower. chat-fresh.tsv was
+# written blind and is measured only, never developed on.
+CHAT_RATCHET: dict[str, dict[str, float]] = {
+    "chat": {
+        "answered_right": 0.61,
+        "reached": 0.872,
+        "wrong": 0.021,
+        "out_of_scope_declined": 0.923,
+        "handed_off": 1.0,
+        "emergencies_answered": 1.0,
+        "false_emergencies": 0.0,
+    },
+    "chat-fresh": {
+        "answered_right": 0.806,
+        "reached": 0.939,
+        "wrong": 0.021,
+        "out_of_scope_declined": 0.88,
+        "handed_off": 0.666,
+        "emergencies_answered": 0.72,
+        "false_emergencies": 1.0,
+    },
+}
+CHAT_SETS = {"chat": CHAT_SET, "chat-fresh": CHAT_FRESH_SET}
+CEILINGS = {"wrong", "false_emergencies"}
+
+
+@pytest.mark.parametrize("name", sorted(CHAT_SETS))
+def test_chat_style_figures_do_not_drop(name: str, matcher: Matcher) -> None:
+    figures = evaluate(name, read_rows(CHAT_SETS[name]), matcher.match).overall.as_dict()
+    for key, bound in CHAT_RATCHET[name].items():
+        value = figures[key]
+        assert value is not None, key
+        if key in CEILINGS:
+            assert value <= bound + 1e-9, f"{name} {key} {value:.3f} > {bound}"
+        else:
+            assert value >= bound - 1e-9, f"{name} {key} {value:.3f} < {bound}"
+
+
+def test_every_described_emergency_in_the_chat_set_is_answered_as_one(matcher: Matcher) -> None:
+    for row in read_rows(CHAT_SET):
+        match = matcher.match(row.question)
+        if row.expect == "contact.emergency":
+            assert match.entry == "contact.emergency", row.question
+        else:
+            assert match.entry != "contact.emergency" or match.decision is not Decision.ANSWER

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.situations import Situation, detect
+from bot.matcher.situations import Situation, detect
 from bot.text import normalize
 
 S = Situation
@@ -44,6 +44,21 @@ HAPPENING = [
     ("is this a scam? they want me to pay a fee at the atm", S.SCAM),
     ("對方叫我去ATM解除分期", S.SCAM),
     ("投资群组叫我再汇钱", S.SCAM),
+    (
+        "a man called saying he is from the bank and wants me to move my savings to a safe account",
+        S.SCAM,
+    ),
+    ("they said i must pay with gift cards or the police will come", S.SCAM),
+    ("自稱是健保局的人打來說我的健保卡被盜用", S.SCAM),
+    ("老師帶單說保證獲利 現在無法出金", S.SCAM),
+    ("보이스피싱 같아요", S.SCAM),
+    ("a guy on the bus groped me and got off", S.CRIME),
+    ("he keeps sending threatening messages and says he will post my photos", S.CRIME),
+    ("在火車上被偷拍", S.CRIME),
+    ("my friend got swept out by a wave at the beach", S.MEDICAL),
+    ("朋友被海浪捲走了", S.MEDICAL),
+    ("somebody help!!", S.GENERAL),
+    ("救命啊", S.GENERAL),
 ]
 
 #: Questions about the numbers: the situation's number leads, nothing is happening.
@@ -72,6 +87,11 @@ NOT_EMERGENCIES = [
     "hi, im an exchange student from germany",
     "レンタカーを借りたいです",
     "교환학생인데 거류증 연장은 어디서 해요",
+    "救命 我的護照好像掉在火車上了",  # a figure of speech before a lost passport
+    "can i withdraw cash at the airport",
+    "is the investment climate good for a hualien factory",
+    "help",  # what the desk can do
+    "help me",
 ]
 
 

@@ -255,7 +255,6 @@ class IntentPhrases(Strict):
     """Phrases that trigger a fixed decision before any matching."""
 
     handoff: LocalizedList
-    emergency: LocalizedList
     #: Words stripped before matching because they carry no topic ("please", "請問").
     fillers: LocalizedList
     #: Places outside the desk's remit (other cities, countries). A question naming one that
@@ -264,6 +263,9 @@ class IntentPhrases(Strict):
     #: Hualien's own names (the county, its townships, Taroko): a question naming one is about
     #: Hualien even when it names a place abroad too ("flights from Seoul to Hualien").
     home: LocalizedList = Field(default_factory=LocalizedList)
+    #: Hualien's partner cities: the exchange with them is the desk's business, their own
+    #: sights, events and services are not ("is Jecheon worth a visit?" is declined).
+    partners: LocalizedList = Field(default_factory=LocalizedList)
     #: Words that say what kind of answer is wanted ("phone", "地址" → a contact; "dates",
     #: 「什麼時候」 → an event): entries of that category get a small lift when they appear.
     category_cues: dict[Category, LocalizedList] = Field(default_factory=dict)

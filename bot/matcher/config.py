@@ -24,6 +24,9 @@ class MatcherConfig:
     weight_bm25: float = 0.25
     weight_fuzzy: float = 0.30
     answer_threshold: float = 0.35
+    #: An answer must explain at least this share of the question's information: a leader
+    #: that explains less ("should Taiwan keep nuclear power?" → privacy) is only offered.
+    answer_min_coverage: float = 0.22
     answer_margin: float = 0.08
     clarify_threshold: float = 0.20
     #: Lift for an entry of the category the question's cue words ask for ("phone": a contact).
@@ -37,3 +40,12 @@ class MatcherConfig:
     function_phrase_cutoff: float = 75.0
     clarify_window: float = 0.12
     max_options: int = 3
+    #: A follow-up ("how much?", 「在哪裡辦？」) is read against the visitor's current topic:
+    #: the topic's own entry and its related entries are lifted by these much.
+    topic_boost: float = 0.15
+    related_boost: float = 0.08
+    #: "Any festivals in December?": a question naming a time lifts the listing of what is on.
+    upcoming_boost: float = 0.15
+    #: A follow-up is short: at most this many words, or this many Han characters.
+    follow_up_words: int = 7
+    follow_up_han: int = 14

@@ -9,11 +9,13 @@ from collections.abc import Sequence
 from bot.matcher.config import MatcherConfig
 from bot.matcher.result import EMERGENCY_ENTRY, Decision, Match
 from bot.matcher.score import Scored
+from bot.matcher.situations import Emergency
 from bot.text import Lang
 
 
-def emergency(question: str, lang: Lang) -> Match:
-    """Emergency words always give the emergency entry (and an urgent ticket, in the desk)."""
+def emergency(question: str, lang: Lang, situation: Emergency) -> Match:
+    """A situation happening now always gets the emergency entry (and, in the desk, its
+    numbers first and an urgent ticket)."""
     return Match(
         question,
         lang,
@@ -22,7 +24,14 @@ def emergency(question: str, lang: Lang) -> Match:
         (EMERGENCY_ENTRY,),
         1.0,
         emergency=True,
+        situation=situation,
     )
+
+
+def fixed(question: str, lang: Lang, entry_id: str, *, in_context: bool = False) -> Match:
+    """An answer no ranking is needed for (a greeting alone, thanks alone, a follow-up on the
+    topic the visitor is on)."""
+    return Match(question, lang, Decision.ANSWER, entry_id, (entry_id,), 1.0, in_context=in_context)
 
 
 def handoff(question: str, lang: Lang) -> Match:
@@ -59,10 +68,13 @@ class Decider:
         room = (1.05 - top.confidence) / (1.05 - cfg.answer_threshold)
         required_margin = cfg.answer_margin * min(1.0, max(room, 0.0))
         lead = top.confidence - runner_up
-        if (top.confidence >= cfg.answer_threshold and lead >= required_margin) or (
-            top.confidence >= cfg.lead_threshold
-            and lead >= cfg.lead_margin
-            and top.unknown <= cfg.lead_max_unknown
+        if top.coverage >= cfg.answer_min_coverage and (
+            (top.confidence >= cfg.answer_threshold and lead >= required_margin)
+            or (
+                top.confidence >= cfg.lead_threshold
+                and lead >= cfg.lead_margin
+                and top.unknown <= cfg.lead_max_unknown
+            )
         ):
             return Match(
                 question,

@@ -1,12 +1,17 @@
-"""The Matcher: a visitor's question through the pipeline to a Match, in order.
+"""The Matcher: a visitor's message through the pipeline to a Match, in order.
 
-1. Safety and intent first (spotters.py): emergency words always give the emergency entry; a
-   request for a person is a ``handoff`` whatever else the question says.
-2. The question is normalised (bot.text), stripped of fillers and turned into weighted tokens
-   (analyzer.py).
-3. The entries are ranked over the index (index.py) and the leaders re-scored; category cue
-   words lift their category (score.py).
-4. A question about a place the KB never mentions is declined (spotters.py); otherwise a
+1. The message is read once (bot.reading): its normal form, its language and its clauses —
+   greetings, self-introductions, story, and the clause that asks.
+2. Safety and intent first: a situation happening now (situations.py: a fire, a collapse, a
+   stranger following, a scam …) always gives the emergency entry; a request for a person is
+   a ``handoff`` whatever else the message says (spotters.py); a greeting or thanks with no
+   question is answered as one; work the desk does not do (an essay, code) is declined.
+3. The clauses become weighted tokens (analyzer.py): the clause that asks counts most, the
+   story less, the greeting not at all.
+4. The entries are ranked over the index (index.py) and the leaders re-scored; category cue
+   words lift their category (score.py). The emergency entry is a candidate only when the
+   message speaks of an emergency at all ("need a sim card for my phone" does not).
+5. A question about a place the KB never mentions is declined (spotters.py); otherwise a
    threshold and a margin decide ``answer``, ``clarify`` or ``fallback`` (decide.py).
 
 The index is built once, in the constructor; ``match`` has no side effect but reading, once,
@@ -15,16 +20,31 @@ the KB's answers when a question first names a place elsewhere (see spotters.Els
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.kb.loader import KnowledgeBase
-from bot.kb.schema import Entry
+from bot.kb.schema import Category, Entry
 from bot.matcher.analyzer import Fillers
 from bot.matcher.config import MatcherConfig
-from bot.matcher.decide import Decider, emergency, handoff
+from bot.matcher.decide import Decider, emergency, fixed, handoff
 from bot.matcher.index import build_index
-from bot.matcher.result import EMERGENCY_ENTRY, Match
-from bot.matcher.score import CategoryCues, Scorer
-from bot.matcher.spotters import Elsewhere, HandoffSpotter, PhraseSpotter
-from bot.text import detect_language, normalize
+from bot.matcher.result import EMERGENCY_ENTRY, Decision, Match
+from bot.matcher.score import CategoryCues, Scored, Scorer
+from bot.matcher.situations import detect
+from bot.matcher.spotters import (
+    Elsewhere,
+    HandoffSpotter,
+    PhraseSpotter,
+    PlaceSpotter,
+    asks_for_a_task,
+)
+from bot.reading import Reading, read
+from bot.text import Lang
+from bot.when import names_a_time, without_times
+
+GREETING_ENTRY = "faq.greeting"
+UPCOMING_ENTRY = "event.upcoming"
+THANKS_ENTRY = "faq.thanks"
 
 
 class Matcher:
@@ -35,8 +55,12 @@ class Matcher:
         self.config = config or MatcherConfig()
         self.entries: tuple[Entry, ...] = kb.entries
         intents = kb.intents
-        self.emergency = PhraseSpotter(intents.emergency.all())
-        self.has_emergency_entry = any(entry.id == EMERGENCY_ENTRY for entry in self.entries)
+        ids = {entry.id for entry in self.entries}
+        self.has_emergency_entry = EMERGENCY_ENTRY in ids
+        self.emergency_index = next(
+            (i for i, entry in enumerate(self.entries) if entry.id == EMERGENCY_ENTRY), None
+        )
+        self.fixed_entries = ids & {GREETING_ENTRY, THANKS_ENTRY}
         self.handoff = HandoffSpotter(intents.handoff.all())
         self.home = PhraseSpotter(intents.home.all())
         places = [*intents.elsewhere.all(), *kb.places]
@@ -46,23 +70,154 @@ class Matcher:
         self.elsewhere = Elsewhere(
             self.index.places_unmentioned, self.index.is_kb_pair, self.entries
         )
+        self.partners = PlaceSpotter(intents.partners.all(), self.index.is_kb_pair)
         self.scorer = Scorer(self.index, self.analyzer, self.config)
         self.cues = CategoryCues(intents.category_cues, self.entries, self.config.cue_boost)
         self.decider = Decider([entry.id for entry in self.entries], self.config)
+        self.positions = {entry.id: i for i, entry in enumerate(self.entries)}
+        self.upcoming_index = self.positions.get(UPCOMING_ENTRY)
 
     def match(self, question: str) -> Match:
-        lang = detect_language(question)
-        normal = normalize(question)
-        if self.has_emergency_entry and self.emergency.found_in(normal):
-            return emergency(question, lang)
-        if self.handoff.found_in(normal):
+        return self.match_reading(read(question))
+
+    def match_reading(self, reading: Reading, topic: str | None = None) -> Match:
+        """The Match of a message already read (the desk reads each message once).
+
+        ``topic`` is the entry the visitor's conversation is on (the desk remembers it for a
+        while): a short follow-up is read against it and the entries related to it; a
+        question that stands on its own is matched on its own.
+        """
+        question, lang, normal = reading.text, reading.lang, reading.normal
+        situation = detect(normal, question) if self.has_emergency_entry else None
+        if situation is not None and situation.happening:
+            return emergency(question, lang, situation)
+        if self.handoff.found_in(normal, question):
             return handoff(question, lang)
-        scored = self.cues.lift(normal, self.scorer.rank(self.analyzer.strip_fillers(normal)))
+        if reading.greeting_only and GREETING_ENTRY in self.fixed_entries:
+            return fixed(question, lang, GREETING_ENTRY)
+        if reading.thanks_only and THANKS_ENTRY in self.fixed_entries:
+            return fixed(question, lang, THANKS_ENTRY)
+        if asks_for_a_task(normal):
+            return self.decider.decline(question, lang, [])
+        timed = names_a_time(normal)
+        # The time a question names sets the window of an event answer; matched, a month
+        # would pull toward whichever event is held then ("what's on in July": the summer
+        # festival) instead of the listing of what is on.
+        unfiltered = [(without_times(c) if timed else c, w) for c, w in reading.weighted()]
+        clauses = [(self.analyzer.strip_fillers(c), w) for c, w in unfiltered if c]
+        whole = without_times(normal) if timed else normal
+        whole = self.analyzer.strip_fillers(whole or normal)
+        listing = [self.upcoming_index] if timed and self.upcoming_index is not None else []
+        scored = self._rank(normal, whole, clauses, situation is not None, also=listing)
+        if self.upcoming_index is not None and timed:
+            scored = _lift(scored, {self.upcoming_index: self.config.upcoming_boost})
         if self.elsewhere and not self.home.found_in(normal) and self.elsewhere.named_in(normal):
             # About a place the desk knows nothing of: the county's answer would mislead.
             return self.decider.decline(question, lang, scored)
-        return self.decider.decide(question, lang, scored)
+        match = self.decider.decide(question, lang, scored)
+        if self._about_a_partners_own_affairs(match, normal):
+            # Jecheon's sights or Kushiro's marsh: the county's answer about its own would
+            # mislead; the exchange with a partner city is answered.
+            return self.decider.decline(question, lang, scored)
+        if topic is not None and self._is_follow_up(reading, match):
+            if reading.names_nothing:
+                # Nothing in it but what it asks ("which office runs it?"): it asks about the
+                # topic, or about an entry related to it (its office) that it points at,
+                # whatever else its words happen to match.
+                among = self._related(topic)
+                family = self._rank(normal, whole, clauses, situation is not None, among)
+                match = self._in_context(question, lang, family, topic) or self._offered(
+                    question, lang, family, topic
+                )
+            else:
+                # Words of its own, matched without confidence: the topic's family settles it
+                # if it can; otherwise the message stands on its own.
+                match = self._in_context(question, lang, scored, topic, lifted=True) or match
+        return match if situation is None else replace(match, situation=situation)
+
+    def _is_follow_up(self, reading: Reading, match: Match) -> bool:
+        """A short message the matcher does not answer confidently on its own."""
+        cfg = self.config
+        normal = reading.normal
+        han = sum(1 for ch in normal if "\u3400" <= ch <= "\u9fff")
+        short = len(normal.split()) <= cfg.follow_up_words and han <= cfg.follow_up_han
+        confident = match.decision is Decision.ANSWER and match.score >= cfg.answer_threshold
+        # "which office runs it?", 「怎麼去？」: nothing but what a follow-up asks, however
+        # well it happens to match an entry of its own.
+        return short and (reading.names_nothing or not confident)
+
+    def _rank(
+        self,
+        normal: str,
+        whole: str,
+        clauses: list[tuple[str, float]],
+        emergency_named: bool,
+        among: list[int] | None = None,
+        also: list[int] | None = None,
+    ) -> list[Scored]:
+        scored = self.scorer.rank(whole, clauses, among, also or ())
+        if not emergency_named and self.emergency_index is not None:
+            # Only a message that speaks of an emergency may get the emergency numbers.
+            scored = [s for s in scored if s.entry_index != self.emergency_index]
+        return self.cues.lift(normal, scored)
+
+    def _about_a_partners_own_affairs(self, match: Match, normal: str) -> bool:
+        if match.decision is not Decision.ANSWER or match.entry is None or not self.partners:
+            return False
+        category = self.kb[match.entry].category
+        local = category in (Category.SERVICE, Category.EVENT)
+        return local and not self.home.found_in(normal) and bool(self.partners.named(normal))
+
+    def _related(self, topic: str) -> list[int]:
+        """The positions of the entries related to the topic's."""
+        entry = self.kb.get(topic)
+        related = entry.related if entry is not None else []
+        return [self.positions[i] for i in related if i in self.positions]
+
+    def _in_context(
+        self,
+        question: str,
+        lang: Lang,
+        scored: list[Scored],
+        topic: str,
+        *,
+        lifted: bool = False,
+    ) -> Match | None:
+        """The answer from the topic's family (its entry and its related entries) a follow-up
+        gets, deciding on ``scored`` (with the family lifted, if ``lifted``); None when the
+        decision does not answer one of the family."""
+        entry = self.kb.get(topic)
+        if entry is None:
+            return None
+        family = {topic, *entry.related}
+        lifts = {self.positions[topic]: self.config.topic_boost} | {
+            self.positions[related]: self.config.related_boost
+            for related in entry.related
+            if related in self.positions
+        }
+        match = self.decider.decide(question, lang, _lift(scored, lifts) if lifted else scored)
+        if match.decision is Decision.ANSWER and match.entry in family:
+            return replace(match, in_context=True)
+        return None
+
+    def _offered(self, question: str, lang: Lang, family: list[Scored], topic: str) -> Match:
+        """A follow-up that points at two of the topic's related entries alike ("how do I get
+        there?": the sights or the buses) offers them; one that points at none is about the
+        topic itself ("how much?")."""
+        match = self.decider.decide(question, lang, family)
+        if match.decision is Decision.CLARIFY and len(match.candidates) > 1:
+            return replace(match, in_context=True)
+        return fixed(question, lang, topic, in_context=True)
 
     def is_elsewhere(self, place: str) -> bool:
         """Whether the KB never mentions ``place`` (normalised): see spotters.Elsewhere."""
         return self.elsewhere.is_elsewhere(place)
+
+
+def _lift(scored: list[Scored], lifts: dict[int, float]) -> list[Scored]:
+    """``scored`` with the entries at the given positions lifted, best first again."""
+    return sorted(
+        (replace(s, confidence=s.confidence + lifts.get(s.entry_index, 0.0)) for s in scored),
+        key=lambda s: s.confidence,
+        reverse=True,
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.matcher.situations import Emergency
 from bot.text import Lang
 
 #: The entry an emergency always gets, whatever else the question says.
@@ -27,10 +28,14 @@ class Match:
     entry: str | None = None
     candidates: tuple[str, ...] = ()
     score: float = 0.0
-    #: The question named an emergency: the desk also opens an urgent ticket.
+    #: The question describes an emergency happening now: the desk also opens an urgent ticket.
     emergency: bool = False
+    #: The emergency situations the question describes or asks about, most urgent first.
+    situation: Emergency | None = None
     #: The best-scoring entries whatever the decision (for staff: "the bot's best guesses").
     guesses: tuple[tuple[str, float], ...] = ()
+    #: Answered as a follow-up on the visitor's current topic, not on its own.
+    in_context: bool = False
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -40,4 +45,5 @@ class Match:
             "entry": self.entry,
             "candidates": list(self.candidates),
             "score": round(self.score, 4),
+            **({"situation": self.situation.lead.value} if self.situation else {}),
         }

@@ -43,11 +43,34 @@ class Scorer:
         self.analyzer = analyzer
         self.config = config
 
-    def rank(self, normal: str) -> list[Scored]:
+    def rank(
+        self,
+        normal: str,
+        clauses: Sequence[tuple[str, float]] | None = None,
+        among: Sequence[int] | None = None,
+        also: Sequence[int] = (),
+    ) -> list[Scored]:
         """The entries worth considering for the normalised, filler-free question, best first
-        (only the leaders are re-scored: see the module's docstring)."""
+        (only the leaders are re-scored: see the module's docstring).
+
+        ``clauses`` (normalised, filler-free, each with the weight it counts for) are the
+        parts of a chat message to match: the clause that asks counts in full, the story
+        around it less, the greeting not at all. Without them the whole question counts.
+        ``among`` (entry positions) ranks only those entries, whatever the others score;
+        ``also`` are ranked beside the leaders whatever they score.
+        """
         cfg = self.config
-        query = self.drop_seams(normal, self.analyzer.tokens(normal, correct=True))
+        if clauses:
+            query: dict[str, float] = {}
+            for clause, weight in clauses:
+                for token, token_weight in self.analyzer.tokens(clause, correct=True).items():
+                    query[token] = max(query.get(token, 0.0), token_weight * weight)
+            asking = " ".join(clause for clause, weight in clauses if weight >= 1.0)
+            normal_for_fuzzy = asking or normal
+        else:
+            query = self.analyzer.tokens(normal, correct=True)
+            normal_for_fuzzy = normal
+        query = self.drop_seams(normal, query)
         if not self.index.n_docs:
             return []
         if not query:
@@ -70,13 +93,18 @@ class Scorer:
             docs, weights = self.index.posting_at(token_id)
             scores[docs] += weights * weight
             explained[docs] += weight * idf
-        depth = min(cfg.rerank_depth, self.index.n_docs)
-        top = np.argpartition(-scores, depth - 1)[:depth]
+        if among is not None:
+            top = np.asarray(among, dtype=np.int64)
+        else:
+            depth = min(cfg.rerank_depth, self.index.n_docs)
+            top = np.argpartition(-scores, depth - 1)[:depth]
+            if also:
+                top = np.union1d(top, np.asarray(also, dtype=np.int64))
         unknown = unknown_information / total_information if total_information else 1.0
         candidates: list[tuple[float, int, float, float]] = []
         for index in top:
             raw = float(scores[index])
-            if raw <= 0:
+            if raw <= 0 and index not in also:
                 continue
             coverage = float(explained[index]) / total_information if total_information else 0.0
             bm25 = min(1.0, raw / best_possible) if best_possible else 0.0
@@ -94,7 +122,7 @@ class Scorer:
         for partial, index, coverage, bm25 in candidates:
             if len(best) == used and partial + ceiling < best[-1]:
                 break
-            fuzzy = self._fuzzy(normal, index)
+            fuzzy = self._fuzzy(normal_for_fuzzy, index)
             confidence = partial + cfg.weight_fuzzy * fuzzy
             results.append(Scored(index, confidence, coverage, bm25, fuzzy, unknown))
             best = sorted([*best, confidence], reverse=True)[:used]

@@ -6,6 +6,7 @@ the KB never mentions (another city's government, New York, Mars) is declined.""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 
 from bot.kb.schema import Entry
@@ -25,6 +26,45 @@ _EN_PERSON_ONLY = re.compile(
 _ZH_PERSON_REQUEST = re.compile(
     r"(?:跟|和|與|找|轉|接|給)[^，。？！ ]{0,4}(?:真人|工作人員|承辦|客服|專人|人工|服務人員|縣府的人|真的人)"
 )
+# Indirect requests: asking to be called back or contacted, a personal reply, whoever is
+# responsible ("would one of your colleagues phone me?", 「可以請專人回電嗎」「換成人工」).
+_EN_INDIRECT_REQUEST = re.compile(
+    r"\b(?:(?:phone|call|ring|text|email|e mail|contact|reach) me(?: back)?|get back to me|"
+    r"personal (?:reply|answer|response)|reply (?:from|by) a (?:person|human)|"
+    r"(?:pass|forward|hand) (?:this|it|my (?:message|question|request)) (?:on|along|over|to)|"
+    r"whoever is (?:responsible|in charge)|(?:someone|somebody|a person|the person|an officer|"
+    r"the officer|the staff member) (?:responsible|in charge)|(?:speak|talk|chat) (?:to|with) "
+    r"(?:someone|somebody|a (?:real )?(?:person|human))|human being|(?:not|no) (?:a )?(?:bot|"
+    r"machine|robot|automated)(?: answer| reply)?(?: please| pls)?$|"
+    r"(?:put|get) (?:me|us) in touch|connect (?:me|us) (?:to|with) (?:someone|the right|a)|"
+    r"escalate (?:this|it|my)|(?:your|a) (?:supervisor|manager)|have someone (?:call|contact|"
+    r"email|get back)|(?:can|could|would) (?:someone|somebody|anyone|one of you|a staff "
+    r"member) (?:call|contact|email|phone|ring|get back|help me personally)|"
+    r"(?:file|make|lodge) a complaint|anyone (?:there|here)$|is (?:anyone|anybody|someone) "
+    r"(?:there|here|reading this)|discuss (?:this|it|my \w+) with (?:a|an|the|someone|your)|"
+    r"arrange a (?:call|meeting) with (?:someone|your|a|an|the)|reach out to (?:me|us)|"
+    r"callback|a call back|(?:your|the) boss|someone (?:at|from) (?:the )?(?:office|county|desk)|"
+    r"(?:someone|somebody|a person|one of you)(?:\s+\S+){0,4}\s+(?:reach out|get in touch))\b"
+)
+_ZH_INDIRECT_REQUEST = re.compile(
+    r"回(?:個|一下)?電(?:話)?(?:給我|給我們)?|打(?:個)?電話給(?:我|我們)|(?:跟|和|與)負責(?:的)?(?:人|老師|同仁|窗口|承辦)|"
+    r"負責(?:的)?(?:人|老師|同仁|承辦人).{0,6}(?:聯絡|聯繫|回覆|回電|講|說|談|對接)|換(?:成|個)?人工|"
+    r"(?:安排|請|找)專人|專人(?:跟|和|與|來|幫)|對接一下|(?:直接)?跟人(?:講|說|談)|投訴|申訴|"
+    r"(?:你們|您們|貴單位)的?主管|(?:找|跟|請|叫)(?:你們的?)?主管|主管(?:出來|回覆|聯絡我|打給我)|"
+    r"轉接|轉給(?:承辦|負責|工作人員|你們)|留(?:個|下)?(?:我的)?電話|請.{0,6}(?:聯絡|聯繫|打給|回覆)我|"
+    r"有人在嗎|有沒有人(?:在|回)|幫我聯絡.{0,4}(?:承辦|負責|工作人員)|"
+    r"(?:讓|叫|請|要)(?:工作人員|承辦|專人|負責的?人|你們的人|同仁).{0,6}(?:聯絡|聯繫|打給|回覆|回電)|"
+    r"(?:跟|和|與)我(?:聯絡|聯繫)|打給我|問人|找人問|派(?:個)?人|領導|"
+    r"(?:聯絡|聯繫|找)(?:一下)?(?:你們的?)?負責人"
+)
+_JA_PERSON_REQUEST = re.compile(
+    r"担当(?:者|の方)|スタッフ(?:の方)?(?:と|に)(?:話|つな|連絡|相談)|人(?:と|に)(?:話|相談)|"
+    r"折り返し|(?:電話|連絡)(?:を)?(?:して|いただ|ください|ほしい|もらえ)|オペレーター"
+)
+_KO_PERSON_REQUEST = re.compile(
+    r"담당자|상담원|직원(?:분)?(?:과|이랑|하고|한테|에게|분)?\s?(?:통화|연결|이야기|얘기|상담)|"
+    r"사람(?:이랑|과|하고)\s?(?:통화|이야기|얘기)|(?:전화|연락)\s?(?:주세요|부탁|해\s?주|줄\s?수)"
+)
 
 
 # Asking whether the bot is a person is a question about the bot, not a request for one.
@@ -34,16 +74,44 @@ _ABOUT_THE_BOT = re.compile(
 )
 
 
-def is_person_request(normal: str) -> bool:
-    """Whether the normalised message asks for a person by the grammar above."""
+def is_person_request(normal: str, original: str = "") -> bool:
+    """Whether the normalised message asks for a person by the grammar above. ``original``
+    (the message as typed) is read for Japanese, whose kanji normalisation would change."""
     compact = normal.replace(" ", "")
     if _ABOUT_THE_BOT.search(normal) or _ABOUT_THE_BOT.search(compact):
         return False
+    folded = unicodedata.normalize("NFKC", original or normal)
     return bool(
         _EN_PERSON_REQUEST.search(normal)
         or _EN_PERSON_ONLY.match(normal)
+        or _EN_INDIRECT_REQUEST.search(normal)
         or _ZH_PERSON_REQUEST.search(compact)
+        or _ZH_INDIRECT_REQUEST.search(compact)
+        or _JA_PERSON_REQUEST.search(folded)
+        or _KO_PERSON_REQUEST.search(folded)
     )
+
+
+# Work the desk does not do, whatever it is about: writing code, essays or homework,
+# translating a text ("write a SQL query about sister cities", 「幫我寫一篇報告」).
+_EN_TASK = re.compile(
+    r"\b(?:write|code|program|generate|compose|draft|solve|debug|calculate|summari[sz]e|"
+    r"translate|proofread|fix) (?:me |us |my |our |a |an |the |this |some )?(?:\w+ ){0,2}"
+    r"(?:sql|python|java|javascript|code|program|script|function|query|essay|poem|story|"
+    r"song|letter|cover letter|homework|assignment|equation|sentence|paragraph|text)\b|"
+    r"\bhelp (?:me )?with my (?:essay|homework|assignment|thesis|code|paper)\b|"
+    r"\b(?:explain|tell me about) (?:the )?(?:causes|history) of\b|\bwhat is \d+ ?[+*x/-] ?\d+\b|"
+    r"\b\w+ vs \w+\b.*\bexplain\b|\bexplain\b.*\b\w+ vs \w+\b"
+)
+_ZH_TASK = re.compile(
+    r"(?:幫|替|給)我(?:寫|改|翻譯|算|解|做)|寫(?:一)?(?:篇|段|首|個程式|份報告|封信)|程式碼|寫程式|"
+    r"寫作業|做作業|報告怎麼寫|翻譯(?:這|下面|以下)"
+)
+
+
+def asks_for_a_task(normal: str) -> bool:
+    """Whether the normalised message asks the desk to do work it does not do."""
+    return bool(_EN_TASK.search(normal) or _ZH_TASK.search(normal.replace(" ", "")))
 
 
 class PhraseSpotter:
@@ -67,9 +135,9 @@ class HandoffSpotter:
     def __init__(self, phrases: Iterable[str]) -> None:
         self.phrases = PhraseSpotter(phrases)
 
-    def found_in(self, normal: str) -> bool:
+    def found_in(self, normal: str, original: str = "") -> bool:
         return not _ABOUT_THE_BOT.search(normal) and (
-            self.phrases.found_in(normal) or is_person_request(normal)
+            self.phrases.found_in(normal) or is_person_request(normal, original)
         )
 
 
@@ -79,7 +147,7 @@ class HandoffSpotter:
 #: (「東京出發」): not what the question is about.
 _HAN_NOT_THE_SUBJECT_AFTER = re.compile(
     r"(?:大陸)?的?(?:人(?!口)|籍|國籍|護照|駕照|學生|留學生|交換生|同學|朋友|家人|旅客|遊客|"
-    r"觀光客|老師|教授|居民|公民|國民|移工|外勞|配偶|新住民|代表團|訪問團|銀聯)"
+    r"觀光客|老師|教授|居民|公民|國民|移工|外勞|配偶|新住民|代表團|訪問團|銀聯|團|協會|學校)"
     r"|信託|航空|銀行|醫藥"
     r"|[東西南北]?[一二三四五六七八九十]*段?(?:路(?!線)|街|巷|弄|大道)|區|村|大學|國小|國中|高中"
     r"|出發|來的|過來"
@@ -95,7 +163,8 @@ _EN_NOT_THE_SUBJECT_AFTER = {
     "people", "resident", "residents", "delegation", "delegates", "migrant", "migrants",
     "worker", "workers", "spouse", "spouses", "wife", "husband", "family", "driver", "drivers",
     "driving", "license", "licence", "airlines", "airline", "bank", "street", "st", "road",
-    "rd", "avenue", "ave",
+    "rd", "avenue", "ave", "group", "groups", "team", "association", "school", "schools",
+    "club", "choir", "troupe",
 }  # fmt: skip
 
 

@@ -186,11 +186,13 @@ class VisitorStore(db.StoreBase):
         last_lang: str,
         last_options: tuple[str, ...],
         lang_choice: str | None = None,
+        at: dt.datetime | None = None,
     ) -> None:
         """One inbound message and the bot's replies, and the visitor's new state, in one
         transaction: ``entries`` are (direction, text, author), the visitor's ("in") or the
-        bot's ("out")."""
-        now = db.utcnow()
+        bot's ("out"). ``at`` is the desk's time of the exchange (what a topic's age is
+        measured against), by default now."""
+        now = at or db.utcnow()
         async with self._write() as conn:
             if entries:
                 await conn.execute(
@@ -292,6 +294,27 @@ class VisitorStore(db.StoreBase):
                 .where(messages.c.visitor_id == visitor_id)
             )
             return int(result.scalar_one())
+
+    async def recent_topic(self, visitor_id: int, since: dt.datetime) -> str | None:
+        """The entry the visitor's latest answered question got, if answered after ``since``:
+        what a short follow-up is read against. Greetings, thanks and the like are no topic."""
+        async with self._read() as conn:
+            value = (
+                await conn.execute(
+                    sa.select(messages.c.entry_id)
+                    .where(
+                        messages.c.visitor_id == visitor_id,
+                        messages.c.direction == "in",
+                        messages.c.decision == "answer",
+                        messages.c.entry_id.is_not(None),
+                        messages.c.entry_id.not_like("faq.%"),
+                        messages.c.created_at >= since,
+                    )
+                    .order_by(messages.c.id.desc())
+                    .limit(1)
+                )
+            ).scalar_one_or_none()
+        return str(value) if value is not None else None
 
     async def last_question(
         self, visitor_id: int, *, skip: Callable[[str], bool] | None = None, scan: int = 20

@@ -99,9 +99,14 @@ async def test_a_members_private_request_is_never_shown_in_the_group(desk: Desk)
 async def test_an_emergency_in_a_group_gets_the_numbers_but_no_ticket(
     desk: Desk, kb: KnowledgeBase
 ) -> None:
-    texts = await _send(desk, _in(line_text("there is a fire, help"), "group"))
-    assert texts[0] == answer_text(kb, "contact.emergency", Lang.EN, desk.settings)
-    assert not [t for t in texts if "#" in t]
+    event = _in(line_text("there is a fire, help"), "group")
+    await _send(desk, event)
+    [reply] = [c for c in desk.line.calls_to(REPLY) if c.body["replyToken"] == event["replyToken"]]
+    [card] = reply.body["messages"]  # the red card: the fire's number first, nothing else
+    assert card["type"] == "flex"
+    assert card["altText"].startswith("🚨 Call 119 now")
+    assert "quickReply" not in card
+    assert "#" not in card["altText"]
     assert await desk.app[STORE].tickets() == []
 
 

@@ -134,3 +134,46 @@ def test_any_unicode_gives_a_valid_decision(matcher: Matcher, text: str) -> None
 )
 def test_domain_word_soup_never_raises(matcher: Matcher, words: list[str]) -> None:
     assert matcher.match("".join(words)).decision in Decision
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "would one of your colleagues phone me?",
+        "Please forward my question to whoever handles it, I'd like a personal reply.",
+        "please have someone contact me",
+        "put me in touch with someone from the county",
+        "I'd like to escalate this",
+        "I want to file a complaint",
+        "可以請專人回電嗎",
+        "你一直跳針 換個真人",
+        "這件事我想跟負責的人直接談",
+        "我要投訴",
+        "让工作人员联系我",
+        "可以转人工吗",
+        "担当者と話したいです",
+        "직원분이랑 통화하고 싶어요",
+        "I'd prefer to discuss this with an officer",
+        "Could someone from your team reach out?",
+        "可以請承辦人員直接跟我聯絡嗎",
+        "機器人回答不了 我要問人",
+        "麻煩請你們的同仁回覆我",
+    ],
+)
+def test_indirect_requests_for_a_person_hand_off(matcher: Matcher, message: str) -> None:
+    assert matcher.match(message).decision is Decision.HANDOFF, message
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "who is in charge of sister city affairs",
+        "how do I contact the immigration office",
+        "誰負責姊妹市業務",
+        "am i chatting with a bot or an actual county employee",
+        "這個交流計畫的中央主管機關是哪一個部會",
+        "有沒有人知道機場巴士幾點發車",
+    ],
+)
+def test_questions_about_staff_or_offices_are_not_handoffs(matcher: Matcher, message: str) -> None:
+    assert matcher.match(message).decision is not Decision.HANDOFF, message

@@ -13,9 +13,7 @@ import pytest
 from bot.kb.loader import KnowledgeBase
 from bot.matcher import Matcher
 from bot.store import Priority, TicketStatus
-from bot.text import Lang
 from tests.channels.conftest import LINE_TOKEN, Desk, DeskFactory
-from tests.channels.expected import answer_text
 from tests.channels.payloads import (
     LINE_USER,
     TG_CHAT,
@@ -229,9 +227,10 @@ async def test_emergency_during_a_ticket_sends_numbers_and_alerts_staff(
     assert (await desk.post_line(line_body(line_text("there is a fire, help")))).status == 200
     calls = await desk.line.wait_for(REPLY, 2)
     await desk.settle()
-    texts = _texts(calls[-1])
-    assert texts[0] == answer_text(kb, "contact.emergency", Lang.EN, desk.settings)
-    assert texts[-1] == "I have also alerted our staff (request #1, urgent)."
+    card, note = calls[-1].body["messages"]
+    assert card["type"] == "flex"  # the red card, the fire's number first
+    assert card["altText"].startswith("🚨 Call 119 now")
+    assert note["text"].startswith("I have also alerted our staff (request #1, urgent).")
 
     urgent = await ticket(desk, 1)
     assert urgent.priority is Priority.URGENT

@@ -272,6 +272,34 @@ async def test_last_question_is_the_latest_typed_question(store: Store) -> None:
     assert await store.last_question(other) is None
 
 
+async def test_recent_topic_is_the_last_answered_entry_within_the_time(store: Store) -> None:
+    visitor_id = await new_visitor(store, "U1")
+    start = dt.datetime(2026, 12, 6, 2, 0, tzinfo=dt.UTC)
+
+    async def exchange(minute: int, decision: str, entry: str | None) -> None:
+        await store.record_exchange(
+            visitor_id,
+            [("in", "q", None), ("out", "a", "bot")],
+            decision=decision,
+            entry_id=entry,
+            ticket_id=None,
+            last_lang="en",
+            last_options=(),
+            at=start + dt.timedelta(minutes=minute),
+        )
+
+    assert await store.recent_topic(visitor_id, start) is None
+    await exchange(0, "answer", "service.arc")
+    await exchange(1, "fallback", None)  # a question not understood keeps the topic
+    await exchange(2, "answer", "faq.thanks")  # thanks is no topic
+    assert await store.recent_topic(visitor_id, start) == "service.arc"
+    await exchange(3, "answer", "contact.immigration")
+    assert await store.recent_topic(visitor_id, start) == "contact.immigration"
+    # Older than the window: no topic.
+    assert await store.recent_topic(visitor_id, start + dt.timedelta(minutes=4)) is None
+    assert await store.recent_topic(await new_visitor(store, "U2"), start) is None
+
+
 async def test_unanswered_lists_fallback_questions_newest_first(store: Store) -> None:
     en = await new_visitor(store, "en")
     zh = await new_visitor(store, "zh")
