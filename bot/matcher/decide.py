@@ -28,6 +28,20 @@ def emergency(question: str, lang: Lang, situation: Emergency) -> Match:
     )
 
 
+def numbers_asked(question: str, lang: Lang, situation: Emergency) -> Match:
+    """A question about the number for a kind of emergency ("number to report a crime?"):
+    the emergency entry, that situation's numbers first, and no urgent ticket."""
+    return Match(
+        question,
+        lang,
+        Decision.ANSWER,
+        EMERGENCY_ENTRY,
+        (EMERGENCY_ENTRY,),
+        1.0,
+        situation=situation,
+    )
+
+
 def fixed(question: str, lang: Lang, entry_id: str, *, in_context: bool = False) -> Match:
     """An answer no ranking is needed for (a greeting alone, thanks alone, a follow-up on the
     topic the visitor is on)."""
