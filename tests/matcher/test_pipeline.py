@@ -3,6 +3,8 @@ typos and synonyms, out-of-scope questions, and any text at all."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -177,3 +179,21 @@ def test_indirect_requests_for_a_person_hand_off(matcher: Matcher, message: str)
 )
 def test_questions_about_staff_or_offices_are_not_handoffs(matcher: Matcher, message: str) -> None:
     assert matcher.match(message).decision is not Decision.HANDOFF, message
+
+
+def _written_person_requests() -> list[tuple[str, str]]:
+    rows = (Path(__file__).parent.parent / "data" / "person-requests-written.tsv").read_text()
+    return [
+        (kind, message)
+        for kind, _lang, message in (
+            line.split("\t") for line in rows.splitlines() if line and not line.startswith("#")
+        )
+    ]
+
+
+@pytest.mark.parametrize(("kind", "message"), _written_person_requests())
+def test_written_requests_for_a_person_are_handed_off(
+    kind: str, message: str, matcher: Matcher
+) -> None:
+    handed_off = matcher.match(message).decision is Decision.HANDOFF
+    assert handed_off == (kind == "handoff"), message
