@@ -189,7 +189,7 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     "chat-fresh": {
         "answered_right": 0.916,
         "reached": 0.977,
-        "wrong": 0.02,
+        "wrong": 0.017,
         "out_of_scope_declined": 0.84,
         "handed_off": 0.666,
         "emergencies_answered": 1.0,

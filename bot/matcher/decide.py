@@ -82,12 +82,16 @@ class Decider:
         room = (1.05 - top.confidence) / (1.05 - cfg.answer_threshold)
         required_margin = cfg.answer_margin * min(1.0, max(room, 0.0))
         lead = top.confidence - runner_up
-        if top.coverage >= cfg.answer_min_coverage and (
-            (top.confidence >= cfg.answer_threshold and lead >= required_margin)
-            or (
-                top.confidence >= cfg.lead_threshold
-                and lead >= cfg.lead_margin
-                and top.unknown <= cfg.lead_max_unknown
+        if (
+            top.coverage >= cfg.answer_min_coverage
+            and top.unknown <= cfg.answer_max_unknown
+            and (
+                (top.confidence >= cfg.answer_threshold and lead >= required_margin)
+                or (
+                    top.confidence >= cfg.lead_threshold
+                    and lead >= cfg.lead_margin
+                    and top.unknown <= cfg.lead_max_unknown
+                )
             )
         ):
             return Match(

@@ -197,3 +197,16 @@ def test_written_requests_for_a_person_are_handed_off(
 ) -> None:
     handed_off = matcher.match(message).decision is Decision.HANDOFF
     assert handed_off == (kind == "handoff"), message
+
+
+#: Share of the written out-of-scope messages declined or offered (not answered) today: a
+#: ratchet, to raise as the method improves (the issue's goal is 95%).
+WRITTEN_OUT_OF_SCOPE_NOT_ANSWERED = 0.70
+
+
+def test_written_out_of_scope_messages_are_not_answered(matcher: Matcher) -> None:
+    rows = (Path(__file__).parent.parent / "data" / "out-of-scope-written.tsv").read_text()
+    messages = [line.split("\t")[1] for line in rows.splitlines() if not line.startswith("#")]
+    answered = [m for m in messages if matcher.match(m).decision is Decision.ANSWER]
+    share = 1 - len(answered) / len(messages)
+    assert share >= WRITTEN_OUT_OF_SCOPE_NOT_ANSWERED - 1e-9, answered
