@@ -191,7 +191,7 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
         "reached": 0.977,
         "wrong": 0.017,
         "out_of_scope_declined": 0.84,
-        "handed_off": 0.666,
+        "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
