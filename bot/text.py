@@ -101,12 +101,49 @@ _JAPANESE_ONLY_KANJI = frozenset(
     "実寛専巣巻弐弾従徴応懐戻拝挿捜揺摂斎斉晩暦桟渇満滝瀬畳砕穂穏窓粛継総繊蔵譲豊賎軽"
     "錬鋳陥雑霊頼顕駆齢"
 )
+
+
+@cache
+def _old_forms() -> dict[int, int]:
+    """Each Japanese-only kanji's traditional (kyūjitai) form, as Chinese writes it: 県 → 縣,
+    団 → 團, 観 → 觀 (OpenCC's jp2t, character by character)."""
+    converter = _converter("jp2t")
+    forms = {ch: str(converter.convert(ch)) for ch in _JAPANESE_ONLY_KANJI | _JAPANESE_VARIANTS}
+    return {ord(ch): ord(old) for ch, old in forms.items() if len(old) == 1 and old != ch}
+
+
+@cache
+def _old_form_table() -> npt.NDArray[np.uint32]:
+    forms = _old_forms()
+    table = np.arange(max(forms) + 1, dtype=np.uint32)
+    table[list(forms)] = list(forms.values())
+    return table
+
+
+def _old_kanji(text: str) -> str:
+    """``text`` with its Japanese-only kanji in their traditional forms, so that a Japanese
+    text's words meet the same words written in Chinese or in older Japanese (県庁 and 縣;
+    観光 and 觀光). Chinese text holds none of them and is left as it is."""
+    if not _JAPANESE_ONLY.search(text):
+        return text
+    codes = code_points(text)
+    table = _old_form_table()
+    inside = codes < len(table)
+    mapped = codes.copy()
+    mapped[inside] = table[codes[inside]]
+    return from_code_points(mapped)
+
+
 #: Characters a Chinese sentence almost always holds and a Japanese one never: a kanji-only
 #: text holding one is Chinese whatever the visitor wrote before.
 _CHINESE_FUNCTION_CHARS = frozenset("的嗎呢了是我你妳您們吧麼嘛這那哪個沒")
 #: A kanji-only text this short is a word or two (「居留証申請」, 「花蓮空港」): it says nothing
 #: of its language, and the visitor's last language decides.
 _SHORT_KANJI_TEXT = 12
+#: Japanese forms that Chinese knows only as rare variants (証 for 證, 処 for 處): not enough
+#: to call a text Japanese, but written in their usual Chinese form all the same.
+_JAPANESE_VARIANTS = frozenset("証処浅緑録閲姉黒徳戸歩毎")
+_JAPANESE_ONLY = re.compile("[" + "".join(sorted(_JAPANESE_ONLY_KANJI | _JAPANESE_VARIANTS)) + "]")
 
 
 def _script_counts(text: str) -> tuple[str, int, int]:
@@ -199,7 +236,7 @@ def normalize(text: str) -> str:
     """
     text = _fold(text)
     if has_han(text):
-        text = to_traditional(text)
+        text = _old_kanji(to_traditional(text))
     return _finish(text)
 
 
@@ -257,7 +294,7 @@ def _normalize_slice(texts: list[str]) -> list[str]:
     # exception: a few ideographs of CJK Extension G, past the ranges has_han counts, which
     # only the lines holding a Han character may have converted.
     if has_han(folded):
-        folded = (
+        folded = _old_kanji(
             _han_lines_converted(folded) if _PAST_HAN.search(folded) else to_traditional(folded)
         )
     lines = _blank_noise(folded).split("\n")

@@ -28,9 +28,11 @@ EN_STOPWORDS = frozenset(
 # Function characters: they appear in almost every Chinese question and say nothing of its topic.
 ZH_STOP_UNIGRAMS = frozenset(
     "的了是嗎呢吧啊呀喔哦我你妳您他她們在有要想會能可以和跟與及或這那哪什麼怎樣個些一也都就還很請問給把被讓對說為嘛囉耶欸"
-    # Japanese: the katakana long-vowel mark; Korean: particles and endings, as single
-    # syllables (their pairs with a stem stay: 거류증은 still holds 거류, 류증).
-    "ー"
+    # Japanese: katakana alone spells a sound, not a word (ビザ is its pair, not ビ and ザ);
+    # Korean: particles and endings, as single syllables (their pairs with a stem stay:
+    # 거류증은 still holds 거류, 류증).
+    + "".join(map(chr, range(0x30A1, 0x30FB)))
+    + "ー"
     "은는이가을를에의도로와과요고서다니까어해하나지게면세습죠"
 )
 ZH_STOP_BIGRAMS = frozenset(
