@@ -37,6 +37,7 @@ def _script_of(codes: npt.NDArray[np.uint32]) -> npt.NDArray[np.int8]:
             script[(codes >= low) & (codes <= high)] = value
     return script
 
+
 _HASH_BASE = np.uint64(1_000_003)
 #: Pairs are looked up in a table with a slot for every possible pair while it holds at
 #: most this many (32 MB); beyond it, by binary search, which is many times slower.
