@@ -132,7 +132,7 @@ def window_listing(kb: KnowledgeBase, entry: Entry, lang: Lang, window: Window) 
     label = window.label(lang)
     within = _in_window(events, window)
     if within:
-        heading = f"In {label}:" if lang is Lang.EN else f"{label}："
+        heading = {Lang.EN: f"In {label}:", Lang.KO: f"{label}:"}.get(lang, f"{label}：")
         return "\n".join([heading, *(_line(occurrence, lang) for occurrence in within)])
     after = window.end + dt.timedelta(days=1)
     following = upcoming(events, after, horizon_days=0, at_least=3)

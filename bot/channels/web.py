@@ -12,7 +12,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from bot.errors import WebhookRejected
 from bot.models import Channel, Inbound, InboundKind, Outcome, Reply
 from bot.phones import shown, tel_uri
-from bot.text import Lang
 
 #: Always used with fullmatch: "$" would let a trailing newline through.
 WEB_SESSION = re.compile(r"[A-Za-z0-9_-]{8,64}")
@@ -99,14 +98,14 @@ def parse_chat(data: Any) -> Inbound:
 
 
 def _reply_json(reply: Reply) -> dict[str, Any]:
-    authored = "en" if reply.lang is Lang.EN else "zh-Hant"
+    authored = reply.lang.value
     return {
         "text": reply.text,
         "options": [{"label": o.label, "choice": o.choice} for o in reply.options],
         "urgent": reply.urgent,
         "contacts": [
             {
-                "name": c.name.get(authored),
+                "name": c.name.for_reader(authored),
                 "phone": shown(c.phone, reply.lang) if c.phone else None,
                 "tel": tel_uri(c.phone) if c.phone else None,
                 "url": c.url,
