@@ -23,18 +23,24 @@ from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 
 from bot.addresses import client_address
+from bot.channels import web_live
+from bot.channels.email import Mailer
 from bot.channels.line import LineChannel
 from bot.channels.telegram import TelegramChannel
 from bot.channels.web import (
     WEB_SESSION,
+    card_json,
     chat_page,
     chat_page_policy,
     load_json,
     outcome_json,
-    parse_chat,
+    parse_chat_message,
+    parse_email,
+    transcript_json,
 )
-from bot.delivery import Deliverer, Pipeline, encode_inbound
-from bot.desk import Desk
+from bot.channels.web_live import Closing, Crowded, LiveUpdates
+from bot.delivery import Deliverer, Pipeline, encode_inbound, encode_replies
+from bot.desk import LANGUAGE_OPTIONS, Desk
 from bot.errors import KnowledgeBaseError, WebhookRejected
 from bot.kb.live import Knowledge, LiveKnowledge, load_directory
 from bot.kb.loader import KnowledgeBase
@@ -42,6 +48,7 @@ from bot.keys import (
     DESK,
     KNOWLEDGE,
     LINE,
+    MAILER,
     METRICS,
     PIPELINE,
     RELAY,
@@ -50,18 +57,21 @@ from bot.keys import (
     STORE,
     TASKS,
     TELEGRAM,
+    WEB_LIVE,
     WEB_MESSAGES,
     WEB_TICKETS,
 )
 from bot.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from bot.metrics import Metrics
-from bot.models import Channel, Inbound, NoticeKind
+from bot.models import Channel, Inbound, NoticeKind, Reply
 from bot.ratelimit import AddressBudget
 from bot.settings import Settings
 from bot.staff.console import setup_console
 from bot.staff.relay import Relay
 from bot.staff.telegram_group import StaffGroup
-from bot.store import Role, Store
+from bot.store import EMAIL_CHANNEL, Role, Store, Ticket
+from bot.store.queue import OutboxRow
+from bot.text import Lang
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +91,9 @@ DRAIN_SECONDS = 15.0
 
 
 HOUSEKEEPING_SECONDS = 60.0
+#: How long a web-chat message's answer is kept by the page's id for it (a resend comes
+#: within minutes).
+WEB_REQUESTS_KEPT = dt.timedelta(days=1)
 
 
 def _error(status: int, message: str) -> web.Response:
@@ -203,20 +216,42 @@ async def telegram_webhook(request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
+def _json(body: object, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    return web.json_response(
+        body, status=status, headers=headers, dumps=lambda o: json.dumps(o, ensure_ascii=False)
+    )
+
+
+def _stored_json(text: str) -> web.Response:
+    return web.Response(text=text, content_type="application/json", charset="utf-8")
+
+
+def _address(request: web.Request) -> str:
+    return client_address(
+        request.remote,
+        request.headers.get("X-Forwarded-For", ""),
+        request.app[SETTINGS].proxy_networks,
+    )
+
+
 async def api_chat(request: web.Request) -> web.Response:
     # JSON only: a form post from another site (a "simple" request, no CORS preflight) is
     # refused before anything is read or stored.
     if request.content_type != "application/json":
         raise WebhookRejected(415, "send the message as application/json")
     data = load_json(await request.read(), 'the body (JSON: {"session", "text"|"choice"})')
-    inbound = parse_chat(data)
+    inbound, client_id = parse_chat_message(data)
+    session = inbound.user_id
+    store = request.app[STORE]
+    if client_id is not None:
+        # Sent again (the answer was lost on the way): the same answer, nothing done twice,
+        # no budget spent.
+        earlier = await store.web_response(session, client_id)
+        if earlier is not None:
+            return _stored_json(earlier)
     # A budget per client address: new session ids cost nothing, so a budget per session
     # alone would let one client open visitors and tickets without end.
-    address = client_address(
-        request.remote,
-        request.headers.get("X-Forwarded-For", ""),
-        request.app[SETTINGS].proxy_networks,
-    )
+    address = _address(request)
     if not request.app[WEB_MESSAGES].take(address):
         logger.info("web chat: message budget of %s spent", address)
         raise WebhookRejected(429, WEB_SLOW_DOWN)
@@ -228,13 +263,25 @@ async def api_chat(request: web.Request) -> web.Response:
     started = time.perf_counter()
     pipeline = request.app[PIPELINE]
     try:
-        # All of the message's records (visitor, messages, ticket) or none, as for the inbox;
-        # what staff must hear of it is queued with them.
-        async with request.app[STORE].unit_of_work():
+        # All of the message's records (visitor, messages, ticket, its answer kept by the
+        # page's id) or none, as for the inbox; what staff must hear of it is queued with them.
+        async with store.unit_of_work():
+            if client_id is not None and not await store.claim_web_request(session, client_id):
+                # The same message, answered by a request that was in flight meanwhile.
+                earlier = await store.web_response(session, client_id)
+                if earlier is None:
+                    raise WebhookRejected(409, "this message is being answered; ask again")
+                return _stored_json(earlier)
             outcome = await request.app[DESK].handle(inbound, new_tickets=reserved)
             posts = pipeline.staff_rows(f"web:{uuid.uuid4().hex}", outcome)
             if posts:
-                await request.app[STORE].enqueue(posts)
+                await store.enqueue(posts)
+            body = outcome_json(outcome)
+            if not outcome.forget:
+                await _file_exchange(store, session, outcome.replies, body)
+            if client_id is not None:
+                answer = None if outcome.forget else json.dumps(body, ensure_ascii=False)
+                await store.save_web_response(session, client_id, answer)
         opened = any(notice.kind is NoticeKind.OPENED for notice in outcome.notices)
     finally:
         if reserved and not opened:
@@ -244,53 +291,188 @@ async def api_chat(request: web.Request) -> web.Response:
     if not reserved and outcome.decision == "ticket_limit":
         logger.info("web chat: ticket budget of %s spent", address)
     request.app[METRICS].observe_outcome(inbound.channel.value, outcome, started)
-    return web.json_response(
-        outcome_json(outcome), dumps=lambda o: json.dumps(o, ensure_ascii=False)
-    )
+    return _json(body)
 
 
-async def api_chat_updates(request: web.Request) -> web.Response:
-    """Staff answers for a web-chat visitor, newer than ``after`` (the page polls this).
+async def _file_exchange(
+    store: Store, session: str, replies: list[Reply], body: dict[str, object]
+) -> None:
+    """Store how the page shows the replies (a reload shows them again) and give the answer
+    the ids of the messages, so that the page keeps them in order with staff answers; say
+    which request is open, if any (the page then waits for its staff answers)."""
+    visitor_id = await store.find_visitor(Channel.WEB.value, session)
+    if visitor_id is None:
+        return
+    sent, answered = await store.file_cards(visitor_id, [card_json(reply) for reply in replies])
+    if sent is not None:
+        body["id"] = sent
+        shown = body["replies"]
+        assert isinstance(shown, list)
+        for reply, message_id in zip(shown, answered, strict=True):
+            reply["id"] = message_id
+    ticket = await store.active_ticket(visitor_id)
+    body["open_ticket"] = ticket.number if ticket is not None else None
 
-    The session id comes in the ``X-Chat-Session`` header: whoever holds it reads the
-    visitor's staff answers, and a URL ends up in access logs, proxies and browser history.
-    """
+
+def _chat_session(request: web.Request) -> str:
+    """The web-chat session from the ``X-Chat-Session`` header: whoever holds it reads the
+    visitor's conversation, and a URL ends up in access logs, proxies and browser history."""
     if "session" in request.query:
         raise WebhookRejected(400, "send the session in the X-Chat-Session header, not the URL")
     session = request.headers.get(CHAT_SESSION_HEADER, "")
+    if not WEB_SESSION.fullmatch(session):
+        raise WebhookRejected(400, "session must be 8-64 characters of A-Z, a-z, 0-9, _ or -")
+    return session
+
+
+#: The newest messages a transcript holds (a conversation longer than that starts later).
+TRANSCRIPT_LIMIT = 500
+_LANGUAGE_LABELS = {option.choice: option.label for option in LANGUAGE_OPTIONS}
+
+
+async def _open_request(store: Store, visitor_id: int) -> dict[str, object] | None:
+    ticket = await store.active_ticket(visitor_id)
+    if ticket is None:
+        return None
+    # Whether an address is on it, never the address (the page says it is there).
+    return {"number": ticket.number, "email": await store.notify_email(ticket.number) is not None}
+
+
+async def api_chat_transcript(request: web.Request) -> web.Response:
+    """The visitor's conversation, oldest first: what the page shows again after a reload.
+
+    A session never seen gets an empty list, like one that has said nothing yet.
+    """
+    session = _chat_session(request)
+    store = request.app[STORE]
+    messages = await store.conversation(Channel.WEB.value, session, TRANSCRIPT_LIMIT)
+    body: dict[str, object] = {"messages": transcript_json(messages, _LANGUAGE_LABELS)}
+    visitor_id = await store.find_visitor(Channel.WEB.value, session) if messages else None
+    if visitor_id is not None:
+        ticket = await _open_request(store, visitor_id)
+        if ticket is not None:
+            body["ticket"] = ticket
+    return _json(body, headers={"Cache-Control": "no-store"})
+
+
+async def _staff_answers(store: Store, session: str, after: int) -> tuple[dict[str, object], bool]:
+    """Staff messages to ``session`` newer than ``after``, and whether a request is open."""
+    visitor_id = await store.find_visitor(Channel.WEB.value, session)
+    if visitor_id is None:
+        return {"messages": [], "after": after}, False
+    answers = [
+        {"id": m.id, "from": m.role.value, "text": m.text, "at": m.created_at.isoformat()}
+        for m in await store.messages_of(visitor_id, after)
+        if m.role is Role.STAFF
+    ]
+    body: dict[str, object] = {
+        "messages": answers,
+        "after": max([after, *(int(str(m["id"])) for m in answers)]),
+    }
+    ticket = await _open_request(store, visitor_id)
+    if ticket is not None:
+        body["ticket"] = ticket
+    return body, ticket is not None
+
+
+async def api_chat_updates(request: web.Request) -> web.Response:
+    """Staff answers for a web-chat visitor, newer than ``after`` (a message id): a long poll.
+
+    While the visitor has a request open, the answer waits until a staff message for them is
+    stored or ``WAIT_SECONDS`` pass; without one it comes at once (the page stops asking).
+    Pages waiting are bounded per client address and in all (429 with Retry-After).
+    """
+    session = _chat_session(request)
     after_text = request.query.get("after", "0")
     # Bounded before int(): a message id fits the id column (32 bits on PostgreSQL); a
     # larger one failed in the database driver.
     if not re.fullmatch(r"\d{1,10}", after_text) or int(after_text) > MAX_MESSAGE_ID:
         raise WebhookRejected(400, f"after must be a message id (0 to {MAX_MESSAGE_ID})")
     after = int(after_text)
-    if not WEB_SESSION.fullmatch(session):
-        raise WebhookRejected(400, "session must be 8-64 characters of A-Z, a-z, 0-9, _ or -")
+    store = request.app[STORE]
+    live = request.app[WEB_LIVE]
+    loop = asyncio.get_running_loop()
+    try:
+        async with live.admitted(_address(request)):
+            with live.watching(session) as woken:
+                deadline = loop.time() + web_live.WAIT_SECONDS
+                while True:
+                    woken.clear()  # before reading: a wake-up meanwhile is not lost
+                    body, waiting = await _staff_answers(store, session, after)
+                    remaining = deadline - loop.time()
+                    if body["messages"] or not waiting or remaining <= 0:
+                        return _json(body, headers={"Cache-Control": "no-store"})
+                    if live.closing:
+                        raise Closing
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(woken.wait(), remaining)
+    except Crowded as exc:
+        logger.info("web chat: live updates refused (%d): %s", exc.status, exc.reason)
+        return _json(
+            {"error": exc.reason, "retry_after": web_live.RETRY_AFTER_SECONDS},
+            status=exc.status,
+            headers={"Retry-After": str(web_live.RETRY_AFTER_SECONDS)},
+        )
+    except Closing:
+        return _json(
+            {"error": "the server is restarting", "retry_after": 1},
+            status=503,
+            headers={"Retry-After": "1"},
+        )
+
+
+async def api_chat_email(request: web.Request) -> web.Response:
+    """``{"session", "email"}``: staff answers to the visitor's open request are also e-mailed
+    there; an empty address removes it. The address is never shown back or logged."""
+    if MAILER not in request.app:
+        raise WebhookRejected(404, "e-mail is not set up on this server")
+    if request.content_type != "application/json":
+        raise WebhookRejected(415, "send the address as application/json")
+    session, email = parse_email(load_json(await request.read(), 'the body ({"session", "email"})'))
+    if not request.app[WEB_MESSAGES].take(_address(request)):
+        raise WebhookRejected(429, WEB_SLOW_DOWN)
     store = request.app[STORE]
     visitor_id = await store.find_visitor(Channel.WEB.value, session)
-    if visitor_id is None:
-        return web.json_response({"messages": [], "after": after})
-    answers = [
-        message
-        for message in await store.messages_of(visitor_id, after)
-        if message.role is Role.STAFF
-    ]
-    staff_messages = [{"id": m.id, "text": m.text} for m in answers]
-    newest = max([after, *(m.id for m in answers)])
-    return web.json_response(
-        {"messages": staff_messages, "after": newest},
-        dumps=lambda o: json.dumps(o, ensure_ascii=False),
+    number = await store.set_notify_email(visitor_id, email) if visitor_id is not None else None
+    if number is None:
+        raise WebhookRejected(409, "there is no open request to send replies for")
+    logger.info(
+        "web chat: e-mail address %s request #%d", "put on" if email else "removed from", number
     )
+    return _json({"ticket": number, "email": email is not None})
 
 
 async def page(request: web.Request) -> web.Response:
     nonce = secrets.token_urlsafe(16)
-    response = web.Response(text=chat_page(nonce), content_type="text/html", charset="utf-8")
+    email = MAILER in request.app
+    response = web.Response(
+        text=chat_page(nonce, email=email), content_type="text/html", charset="utf-8"
+    )
     response.headers["Content-Security-Policy"] = chat_page_policy(nonce)
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+async def _queue_email(app: web.Application, ticket: Ticket, text: str) -> bool:
+    """A staff message to a web-chat visitor who left an address: queued to be e-mailed too
+    (the address itself stays on the ticket and is read when the mail is sent)."""
+    if MAILER not in app or await app[STORE].notify_email(ticket.number) is None:
+        return False
+    await app[STORE].enqueue(
+        [
+            OutboxRow(
+                source=f"email:{ticket.number}:{uuid.uuid4().hex}",
+                seq=0,
+                channel=EMAIL_CHANNEL,
+                user_id=str(ticket.number),
+                payload=encode_replies([Reply(text, lang=Lang(ticket.lang))]),
+                ticket_id=ticket.number,
+            )
+        ]
+    )
+    return True
 
 
 def _hide_server_version() -> None:
@@ -387,6 +569,7 @@ async def _logged_reload(app: web.Application) -> None:
 async def housekeeping_once(app: web.Application, settings: Settings, now: dt.datetime) -> None:
     """Purge what is past retention; post again the cards nobody claimed."""
     removed = await app[STORE].purge_before(now - dt.timedelta(days=settings.retention_days))
+    await app[STORE].forget_web_requests(now - WEB_REQUESTS_KEPT)
     if removed:
         logger.info(
             "retention: removed %d visitor(s) silent for %d days", removed, settings.retention_days
@@ -472,6 +655,16 @@ def create_app(
             deliverers[Channel.LINE.value] = app[LINE]
         if TELEGRAM in app:
             deliverers[Channel.TELEGRAM.value] = app[TELEGRAM]
+        if settings.mail_enabled:
+            app[MAILER] = Mailer(settings, app[STORE])
+            deliverers[EMAIL_CHANNEL] = app[MAILER]
+        live = LiveUpdates(
+            app[STORE],
+            Channel.WEB.value,
+            per_address=settings.web_chat_streams_per_address,
+            total=settings.web_chat_streams_total,
+        )
+        app[WEB_LIVE] = live
 
         async def show_delivery_state(number: int) -> None:
             group = app.get(STAFF_GROUP)
@@ -488,7 +681,17 @@ def create_app(
             send_window=dt.timedelta(hours=settings.send_retry_hours),
         )
         app[PIPELINE] = pipeline
-        app[RELAY] = Relay(app[STORE], pipeline.queue_staff_message)
+
+        async def queue_staff_message(ticket: Ticket, text: str) -> bool:
+            queued = await pipeline.queue_staff_message(ticket, text)
+            if ticket.channel == Channel.WEB.value:
+                # Already stored: pages waiting on this server hear of it now.
+                live.poke()
+                if await _queue_email(app, ticket, text):
+                    pipeline.outbox_ready.set()
+            return queued
+
+        app[RELAY] = Relay(app[STORE], queue_staff_message)
         if TELEGRAM in app and settings.staff_telegram_chat_id is not None:
             app[STAFF_GROUP] = StaffGroup(
                 app[TELEGRAM].bot,
@@ -508,7 +711,9 @@ def create_app(
         # What a killed server had leased is taken up at once, not when its lease runs out.
         await app[STORE].release_leases()
         pipeline.start()
+        live.start()
         yield
+        await live.stop()
         await pipeline.stop()
         # Staff-group work in flight finishes before the clients close; undelivered replies
         # stay in the outbox for the next start.
@@ -528,12 +733,21 @@ def create_app(
         with contextlib.suppress(asyncio.CancelledError):
             await task
 
+    async def answer_waiting_pages(app: web.Application) -> None:
+        # Before the server waits for requests in flight: pages waiting for staff answers are
+        # answered now (they come back, with backoff, to the restarted server).
+        if WEB_LIVE in app:
+            app[WEB_LIVE].close()
+
     app.cleanup_ctx.extend([database, knowledge, channels, housekeeping])
+    app.on_shutdown.append(answer_waiting_pages)
     app.on_response_prepare.append(_common_headers)
     _hide_server_version()
     app.router.add_get("/", page)
     app.router.add_post("/api/chat", api_chat)
     app.router.add_get("/api/chat/updates", api_chat_updates)
+    app.router.add_get("/api/chat/transcript", api_chat_transcript)
+    app.router.add_post("/api/chat/email", api_chat_email)
     app.router.add_post("/webhooks/line", line_webhook)
     app.router.add_post("/webhooks/telegram", telegram_webhook)
     app.router.add_get("/healthz", healthz)

@@ -31,6 +31,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.channels.line import ReplyTokenSpent
 from bot.desk import Desk
+from bot.errors import MailNotSent
 from bot.kb.schema import Contact
 from bot.metrics import Metrics
 from bot.models import Channel, Inbound, InboundKind, NoticeKind, Option, Outcome, Reply
@@ -161,6 +162,8 @@ class Verdict:
 
 def classify(exc: BaseException) -> Verdict:
     """Retry what may pass (429, 5xx, network, timeouts); give up on what will not."""
+    if isinstance(exc, MailNotSent):
+        return Verdict(exc.retry, None, f"e-mail: {exc.reason}")
     if isinstance(exc, ApiException):
         status = exc.status or 0
         if status == 429 or status >= 500:

@@ -11,8 +11,10 @@ import asyncio
 
 from aiohttp import web
 
+from bot.channels.email import Mailer
 from bot.channels.line import LineChannel
 from bot.channels.telegram import TelegramChannel
+from bot.channels.web_live import LiveUpdates
 from bot.delivery import Pipeline
 from bot.desk import Desk
 from bot.kb.live import LiveKnowledge
@@ -39,3 +41,7 @@ STAFF_GROUP = web.AppKey("staff_group", StaffGroup)
 #: The web chat's per-address budgets of messages and of new tickets.
 WEB_MESSAGES = web.AppKey("web_messages", AddressBudget)
 WEB_TICKETS = web.AppKey("web_tickets", AddressBudget)
+#: Web-chat pages waiting for staff answers (long polls), bounded per address and in all.
+WEB_LIVE = web.AppKey("web_live", LiveUpdates)
+#: Sends staff answers to the e-mail addresses web-chat visitors left (SMTP set up).
+MAILER = web.AppKey("mailer", Mailer)

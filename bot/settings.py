@@ -74,6 +74,23 @@ class Settings(BaseSettings):
     #: come from the platforms' servers.
     web_chat_messages_per_minute: int = Field(default=30, ge=1, le=100_000)
     web_chat_tickets_per_hour: int = Field(default=10, ge=1, le=100_000)
+    #: Open live-update connections of the web chat (a page waiting for a staff answer): at
+    #: most this many from one client address (a delegation in one hotel shares one), and in
+    #: all, per server process. Over them a page is told to try again a little later.
+    web_chat_streams_per_address: int = Field(default=20, ge=1, le=100_000)
+    web_chat_streams_total: int = Field(default=1000, ge=1, le=1_000_000)
+
+    #: Outgoing mail, for web-chat visitors who leave an e-mail address on their request.
+    #: Unset SMTP_HOST: no e-mail (the page does not offer it).
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    #: The sender, e.g. ``Hualien Exchange Desk <exchange@example.gov.tw>``.
+    smtp_from: str | None = None
+    #: Upgrade the connection with STARTTLS before anything is sent (and refuse to send when
+    #: the server does not offer it). Off only for a relay on the same host.
+    smtp_starttls: bool = True
 
     @field_validator("office_timezone")
     @classmethod
@@ -100,6 +117,18 @@ class Settings(BaseSettings):
                 "Telegram needs both TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET (or neither)"
             )
         return self
+
+    @model_validator(mode="after")
+    def _mail(self) -> Self:
+        if self.smtp_host and not self.smtp_from:
+            raise ValueError("SMTP_HOST is set: SMTP_FROM (the sender's address) is needed too")
+        if bool(self.smtp_user) != bool(self.smtp_password):
+            raise ValueError("SMTP needs both SMTP_USER and SMTP_PASSWORD (or neither)")
+        return self
+
+    @property
+    def mail_enabled(self) -> bool:
+        return bool(self.smtp_host)
 
     @field_validator("trusted_proxies")
     @classmethod

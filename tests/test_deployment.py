@@ -45,6 +45,7 @@ SECRETS = (
     "TELEGRAM_BOT_TOKEN",
     "TELEGRAM_WEBHOOK_SECRET",
     "STAFF_SESSION_KEY",
+    "SMTP_PASSWORD",
 )
 #: Secrets of the deployment itself (compose.yaml), not of the bot.
 DEPLOY_SECRETS = ("POSTGRES_PASSWORD",)

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
 import jinja2
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from bot.errors import WebhookRejected
-from bot.models import Channel, Inbound, InboundKind, Outcome, Reply
+from bot.models import Channel, Inbound, InboundKind, Option, Outcome, Reply
 from bot.phones import shown, tel_uri
+from bot.store import ChatMessage, Role
+
+_Model = TypeVar("_Model", bound=BaseModel)
 
 #: Always used with fullmatch: "$" would let a trailing newline through.
 WEB_SESSION = re.compile(r"[A-Za-z0-9_-]{8,64}")
@@ -28,6 +32,26 @@ _PAGE_TEXT = {
     "placeholder": "Type your question… 請輸入問題…",
     "send": "Send 送出",
     "error": "Sorry, something went wrong. Please try again. 抱歉，發生錯誤，請再試一次。",
+    "typing": "The desk is writing… 服務台正在回覆…",
+    "offline": ("Your message was not sent: no connection. 訊息未送出：目前無法連線。"),
+    "retry": "Retry 重試",
+    "not_sent": "Not sent 未送出",
+    "reconnecting": "Reconnecting for staff replies… 正在重新連線以接收承辦人員回覆…",
+    "busy": (
+        "Many chats are open right now: staff replies will show up a little later. "
+        "目前開啟的對話很多，承辦人員的回覆會稍晚顯示。"
+    ),
+    "email_offer": (
+        "Leaving? Get the staff reply by e-mail too. 要離開嗎？也可以用電子郵件收到承辦人員的回覆。"
+    ),
+    "email_label": "Your e-mail address / 您的電子郵件地址",
+    "email_save": "Send replies there 寄到這裡",
+    "email_saved": (
+        "Staff replies to request #{number} will also be e-mailed to you. The address is deleted "
+        "with the request. 案件 #{number} 的回覆也會寄到您的電子郵件；案件刪除時地址一併刪除。"
+    ),
+    "email_remove": "Remove my address 刪除我的地址",
+    "email_invalid": "Please check the e-mail address. 請確認電子郵件地址。",
     "footer": "Automated assistant with county staff behind it · 自動回覆服務，承辦同仁隨時協助",
 }
 
@@ -36,14 +60,22 @@ _environment = jinja2.Environment(
     autoescape=jinja2.select_autoescape(["html"]),
 )
 
+#: How long the page waits before it asks again after a failed live-update request, at first
+#: and at most (doubling, with jitter, in between).
+RECONNECT_MS = 1000
+RECONNECT_MAX_MS = 30_000
 
-STAFF_POLL_MS = 5000
 
-
-def chat_page(nonce: str) -> str:
-    """The page; ``nonce`` lets its own inline style and script run under the CSP."""
+def chat_page(nonce: str, *, email: bool = False) -> str:
+    """The page; ``nonce`` lets its own inline style and script run under the CSP; ``email``
+    offers to send staff answers to an e-mail address too (SMTP is set up)."""
     return _environment.get_template("chat.html").render(
-        t=_PAGE_TEXT, html_lang="en", poll_ms=STAFF_POLL_MS, nonce=nonce
+        t=_PAGE_TEXT,
+        html_lang="en",
+        nonce=nonce,
+        email=email,
+        reconnect_ms=RECONNECT_MS,
+        reconnect_max_ms=RECONNECT_MAX_MS,
     )
 
 
@@ -63,11 +95,16 @@ class ChatRequest(BaseModel):
     session: str = Field(min_length=8, max_length=64)
     text: str | None = Field(default=None, max_length=10_000)
     choice: str | None = Field(default=None, max_length=100)
+    #: The page's own id for this message: sent again (its answer was lost on the way), the
+    #: message is answered from what was stored the first time, not handled twice.
+    id: str | None = Field(default=None, min_length=8, max_length=64)
 
     @model_validator(mode="after")
     def _one_of(self) -> ChatRequest:
         if not WEB_SESSION.fullmatch(self.session):
             raise ValueError("session must be 8-64 characters of A-Z, a-z, 0-9, _ or -")
+        if self.id is not None and not WEB_SESSION.fullmatch(self.id):
+            raise ValueError("id must be 8-64 characters of A-Z, a-z, 0-9, _ or -")
         if (self.text is None) == (self.choice is None):
             raise ValueError("send either text or choice")
         return self
@@ -85,24 +122,119 @@ def load_json(body: bytes, what: str) -> Any:
         raise WebhookRejected(400, f"{what} is nested too deeply") from exc
 
 
-def parse_chat(data: Any) -> Inbound:
+def _validated(model: type[_Model], data: Any) -> _Model:
     try:
-        request = ChatRequest.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "body"
         raise WebhookRejected(400, f"{where}: {first['msg']}") from exc
+
+
+def parse_chat(data: Any) -> Inbound:
+    return parse_chat_message(data)[0]
+
+
+def parse_chat_message(data: Any) -> tuple[Inbound, str | None]:
+    """The message, and the page's id for it (None when the page sent none)."""
+    request = _validated(ChatRequest, data)
     if request.choice is not None:
-        return Inbound(Channel.WEB, request.session, InboundKind.CHOICE, choice=request.choice)
-    return Inbound(Channel.WEB, request.session, InboundKind.TEXT, text=request.text or "")
+        inbound = Inbound(Channel.WEB, request.session, InboundKind.CHOICE, choice=request.choice)
+    else:
+        inbound = Inbound(Channel.WEB, request.session, InboundKind.TEXT, text=request.text or "")
+    return inbound, request.id
 
 
-def _reply_json(reply: Reply) -> dict[str, Any]:
+# -- e-mail addresses -------------------------------------------------------------------------
+
+#: A "valid e-mail address" as HTML defines it (what the browser's type=email field accepts),
+#: ASCII only, with a dot in the domain: no quoted local parts, comments or IP literals, and
+#: no character (a line break) that could start another mail header.
+_EMAIL = re.compile(
+    r"(?P<local>[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64})@"
+    r"(?P<domain>[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+)"
+)
+MAX_EMAIL = 254
+
+
+def valid_email(text: str) -> str | None:
+    """``text`` as an address mail can be sent to (domain in lower case), or None."""
+    address = text.strip()
+    match = _EMAIL.fullmatch(address)
+    if match is None or len(address) > MAX_EMAIL:
+        return None
+    local, domain = match.group("local"), match.group("domain")
+    # Dots that SMTP servers refuse in an unquoted local part; a numeric top-level domain is
+    # an IP address written without brackets.
+    if local.startswith(".") or local.endswith(".") or ".." in local:
+        return None
+    if domain.rsplit(".", 1)[1].isdigit():
+        return None
+    return f"{local}@{domain.lower()}"
+
+
+class EmailRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    session: str = Field(min_length=8, max_length=64)
+    #: The address; empty removes the one given before.
+    email: str = Field(max_length=MAX_EMAIL + 10)
+
+    @model_validator(mode="after")
+    def _session(self) -> EmailRequest:
+        if not WEB_SESSION.fullmatch(self.session):
+            raise ValueError("session must be 8-64 characters of A-Z, a-z, 0-9, _ or -")
+        return self
+
+
+def parse_email(data: Any) -> tuple[str, str | None]:
+    """(session, address) from ``POST /api/chat/email``; the address None removes it."""
+    request = _validated(EmailRequest, data)
+    if not request.email.strip():
+        return request.session, None
+    address = valid_email(request.email)
+    if address is None:
+        raise WebhookRejected(400, _PAGE_TEXT["email_invalid"])
+    return request.session, address
+
+
+# -- the page's view of a reply --------------------------------------------------------------
+
+#: The entry that says how to reach staff: beside the "Ask staff" button (which opens a
+#: request), a button to read about it is the same offer twice.
+_STAFF_ENTRY_CHOICE = "entry:contact.staff"
+_STAFF_CHOICE = "staff"
+
+
+def web_options(options: Sequence[Option]) -> list[Option]:
+    """The buttons the page shows: one way to staff, not two."""
+    if any(o.choice == _STAFF_CHOICE for o in options):
+        return [o for o in options if o.choice != _STAFF_ENTRY_CHOICE]
+    return list(options)
+
+
+def web_text(text: str, options: Sequence[dict[str, str]]) -> str:
+    """``text`` without the lines that list the buttons by number ("1. Sister cities"): LINE
+    and Telegram need them to pick by typing a number, the page shows the buttons."""
+    listed = {f"{n}. {o['label']}" for n, o in enumerate(options, 1)}
+    if not listed:
+        return text
+    kept = [line for line in text.split("\n") if line.strip() not in listed]
+    return "\n".join(kept).strip("\n") or text
+
+
+def reply_card(reply: Reply) -> dict[str, Any]:
+    """What the page shows of a reply besides its text: its buttons, whether it is an
+    emergency card, its contacts (stored with the message, so a reload shows it again)."""
     authored = reply.lang.value
     return {
-        "text": reply.text,
-        "options": [{"label": o.label, "choice": o.choice} for o in reply.options],
+        # Numbered as the desk numbered them (the text's list), before any is left out.
+        "listed": [{"label": o.label, "choice": o.choice} for o in reply.options],
+        "options": [{"label": o.label, "choice": o.choice} for o in web_options(reply.options)],
         "urgent": reply.urgent,
+        # Restored, the bubble is read aloud in its own language, as it was live.
+        "lang": reply.lang.value,
         "contacts": [
             {
                 "name": c.name.for_reader(authored),
@@ -116,11 +248,78 @@ def _reply_json(reply: Reply) -> dict[str, Any]:
     }
 
 
+def shown_reply(text: str, card: dict[str, Any] | None) -> dict[str, Any]:
+    """A reply as the page gets it: the text without the numbered list, and its card."""
+    card = card or {}
+    return {
+        "text": web_text(text, card.get("listed", [])),
+        "options": card.get("options", []),
+        "urgent": bool(card.get("urgent", False)),
+        "contacts": card.get("contacts", []),
+        **({"lang": card["lang"]} if "lang" in card else {}),
+    }
+
+
 def outcome_json(outcome: Outcome) -> dict[str, Any]:
     return {
-        "replies": [_reply_json(r) for r in outcome.replies],
+        "replies": [shown_reply(r.text, reply_card(r)) for r in outcome.replies],
         "decision": outcome.decision,
         "entry": outcome.entry_id,
         "ticket": outcome.ticket_number,
         "lang": outcome.lang.value,
     }
+
+
+def card_json(reply: Reply) -> str:
+    return json.dumps(reply_card(reply), ensure_ascii=False)
+
+
+# -- the transcript ---------------------------------------------------------------------------
+
+
+def _card(raw: str | None) -> dict[str, Any] | None:
+    if not raw:
+        return None
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def transcript_json(
+    messages: Sequence[ChatMessage], language_labels: dict[str, str]
+) -> list[dict[str, Any]]:
+    """The conversation as the page shows it: a tapped button is the visitor's message by its
+    label (it was stored by its choice id), and the buttons it was tapped on are marked."""
+    shown: list[dict[str, Any]] = []
+    for message in messages:
+        item: dict[str, Any] = {
+            "id": message.id,
+            "from": message.role.value,
+            "text": message.text,
+            "at": message.created_at.isoformat(),
+        }
+        if message.role is Role.BOT:
+            item.update(shown_reply(message.text, _card(message.card)))
+        elif message.role is Role.VISITOR:
+            _as_tap(item, shown, language_labels)
+        shown.append(item)
+    return shown
+
+
+def _as_tap(
+    item: dict[str, Any], earlier: list[dict[str, Any]], language_labels: dict[str, str]
+) -> None:
+    """If the visitor's message was a button, show its label and mark the button used."""
+    choice = item["text"]
+    for previous in reversed(earlier):
+        if previous["from"] != Role.BOT.value or "chosen" in previous:
+            continue
+        for option in previous.get("options", []):
+            if option["choice"] == choice:
+                previous["chosen"] = choice
+                item["text"], item["choice"] = option["label"], choice
+                return
+    if choice in language_labels:
+        item["text"], item["choice"] = language_labels[choice], choice

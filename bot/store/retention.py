@@ -18,7 +18,7 @@ from bot.store.tables import (
     visitors,
 )
 from bot.store.tickets import ACTIVE, TicketStatus, forget_tickets
-from bot.store.visitors import delete_visitors
+from bot.store.visitors import EMAIL_CHANNEL, delete_visitors
 
 
 class RetentionStore(db.StoreBase):
@@ -48,6 +48,12 @@ class RetentionStore(db.StoreBase):
                 tickets.c.status == TicketStatus.CLOSED.value, tickets.c.updated_at < cutoff
             )
             await forget_tickets(conn, old_tickets, "retention")
+            # E-mails of their staff answers not sent yet: the address goes with the ticket.
+            await conn.execute(
+                outbox.delete().where(
+                    outbox.c.channel == EMAIL_CHANNEL, outbox.c.ticket_id.in_(old_tickets)
+                )
+            )
             active_tickets = sa.select(tickets.c.id).where(tickets.c.status.in_(ACTIVE))
             await conn.execute(
                 ticket_events.delete().where(ticket_events.c.ticket_id.in_(old_tickets))

@@ -52,6 +52,9 @@ messages = sa.Table(
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("decision", sa.String(16)),
     sa.Column("entry_id", sa.String(80)),
+    #: How the web chat shows a bot message besides its text (JSON: its buttons, whether it is
+    #: an emergency card, its contacts), so that a restored conversation looks as it did.
+    sa.Column("card", sa.Text),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Index("ix_messages_visitor", "visitor_id", "created_at"),
     sa.Index("ix_messages_decision", "decision", "created_at"),
@@ -79,6 +82,9 @@ tickets = sa.Table(
     sa.Column("card_posted_at", sa.DateTime(timezone=True)),
     #: The last delivery failure to the visitor (blocked bot, 403 …), shown on the ticket.
     sa.Column("delivery_error", sa.Text),
+    #: A web-chat visitor's e-mail address: staff answers to this ticket are also sent there.
+    #: Deleted with the ticket (the visitor's /delete, retention).
+    sa.Column("notify_email", sa.String(254)),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Index("ix_tickets_status", "status", "created_at"),
@@ -210,4 +216,20 @@ outbox = sa.Table(
     sa.UniqueConstraint("source", "seq", name="uq_outbox_source_seq"),
     sa.Index("ix_outbox_due", "status", "next_attempt_at"),
     sqlite_autoincrement=True,
+)
+
+#: Web-chat messages by the page's own id for them (a resent message is answered from here,
+#: not handled again); kept a day, and deleted with their visitor.
+web_requests = sa.Table(
+    "web_requests",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    #: The web-chat session (the visitor's user_id on the web channel).
+    sa.Column("session", sa.String(64), nullable=False),
+    sa.Column("client_id", sa.String(64), nullable=False),
+    #: The answer as JSON; NULL while the message is being handled.
+    sa.Column("response", sa.Text),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("session", "client_id", name="uq_web_requests_session_client"),
+    sa.Index("ix_web_requests_created", "created_at"),
 )

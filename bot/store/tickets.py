@@ -296,6 +296,28 @@ class TicketStore(db.StoreBase):
             )
             return [_ticket(row) for row in rows]
 
+    # -- a web-chat visitor's e-mail address ---------------------------------------------------
+
+    async def set_notify_email(self, visitor_id: int, address: str | None) -> int | None:
+        """Put ``address`` (None: remove it) on the visitor's active ticket, so that staff
+        answers to it are also e-mailed; the ticket's number, or None without one."""
+        async with self._write() as conn:
+            number = (await conn.execute(_ACTIVE_TICKET, {"visitor_key": visitor_id})).first()
+            if number is None:
+                return None
+            await conn.execute(
+                tickets.update().where(tickets.c.id == number.id).values(notify_email=address)
+            )
+        return int(number.id)
+
+    async def notify_email(self, number: int) -> str | None:
+        """The e-mail address on ticket ``number``, if the visitor left one."""
+        async with self._read() as conn:
+            value = (
+                await conn.execute(sa.select(tickets.c.notify_email).where(tickets.c.id == number))
+            ).scalar_one_or_none()
+        return str(value) if value else None
+
     # -- the staff group's messages ----------------------------------------------------------
 
     async def record_staff_message(

@@ -14,8 +14,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from bot.store import db
-from bot.store.tables import messages, outbox, ticket_events, tickets, visitors
+from bot.store.tables import messages, outbox, ticket_events, tickets, visitors, web_requests
 from bot.store.tickets import ACTIVE, forget_tickets
+
+#: The outbox's channel for staff answers sent to a web-chat visitor's e-mail address
+#: (``user_id``: the ticket's number; the address is read from the ticket when it is sent).
+EMAIL_CHANNEL = "email"
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,18 @@ class Message:
     text: str
     decision: str | None
     entry_id: str | None
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    """A message of a web-chat conversation, as the page shows it again."""
+
+    id: int
+    role: Role
+    text: str
+    #: The web chat's JSON for a bot message's buttons, emergency card and contacts.
+    card: str | None
     created_at: dt.datetime
 
 
@@ -354,6 +370,148 @@ class VisitorStore(db.StoreBase):
                 for row in rows
             ]
 
+    # -- the web chat's conversation --------------------------------------------------------
+
+    async def conversation(self, channel: str, user_id: str, limit: int) -> list[ChatMessage]:
+        """The newest ``limit`` messages of a visitor's conversation, oldest first (none for
+        a visitor never seen)."""
+        async with self._read() as conn:
+            rows = await conn.execute(
+                sa.select(
+                    messages.c.id,
+                    messages.c.role,
+                    messages.c.text,
+                    messages.c.card,
+                    messages.c.created_at,
+                )
+                .join(visitors, visitors.c.id == messages.c.visitor_id)
+                .where(visitors.c.channel == channel, visitors.c.user_id == user_id)
+                .order_by(messages.c.id.desc())
+                .limit(limit)
+            )
+            found = [
+                ChatMessage(
+                    int(row.id),
+                    Role(row.role),
+                    row.text,
+                    row.card,
+                    db.aware(row.created_at) or db.utcnow(),
+                )
+                for row in rows
+            ]
+        return found[::-1]
+
+    async def file_cards(
+        self, visitor_id: int, cards: Sequence[str | None]
+    ) -> tuple[int | None, list[int]]:
+        """Give the exchange just recorded for ``visitor_id`` (the visitor's message and the
+        bot's ``len(cards)`` replies, the newest messages of the visitor) the web chat's cards;
+        returns the ids of the visitor's message and of the replies.
+
+        Called in the unit of work that recorded the exchange: the visitor's row is locked
+        by it (the desk updated it), so no other exchange of theirs is in between.
+        """
+        async with self._write() as conn:
+            rows = (
+                await conn.execute(
+                    sa.select(messages.c.id, messages.c.role)
+                    .where(
+                        messages.c.visitor_id == visitor_id,
+                        messages.c.role.in_([Role.VISITOR.value, Role.BOT.value]),
+                    )
+                    .order_by(messages.c.id.desc())
+                    .limit(len(cards) + 1)
+                )
+            ).all()[::-1]
+            roles = [Role(row.role) for row in rows]
+            if roles != [Role.VISITOR] + [Role.BOT] * len(cards):
+                return None, []
+            replies = [int(row.id) for row in rows[1:]]
+            for message_id, card in zip(replies, cards, strict=True):
+                if card is not None:
+                    await conn.execute(
+                        messages.update().where(messages.c.id == message_id).values(card=card)
+                    )
+        return int(rows[0].id), replies
+
+    async def latest_message_id(self) -> int:
+        async with self._read() as conn:
+            value = (await conn.execute(sa.select(sa.func.max(messages.c.id)))).scalar_one()
+        return int(value or 0)
+
+    async def staff_answers_since(self, after_id: int, channel: str) -> tuple[int, set[str]]:
+        """The newest message id, and which visitors of ``channel`` (their user ids) were
+        sent a staff message after ``after_id``: what the web chat's live updates wake for."""
+        async with self._read() as conn:
+            newest = (
+                await conn.execute(
+                    sa.select(sa.func.max(messages.c.id)).where(messages.c.id > after_id)
+                )
+            ).scalar_one()
+            if newest is None:
+                return after_id, set()
+            rows = await conn.execute(
+                sa.select(visitors.c.user_id)
+                .join(messages, messages.c.visitor_id == visitors.c.id)
+                .where(
+                    messages.c.id > after_id,
+                    messages.c.id <= newest,
+                    messages.c.role == Role.STAFF.value,
+                    visitors.c.channel == channel,
+                )
+            )
+            return int(newest), {str(row.user_id) for row in rows}
+
+    # -- the web chat's messages by the page's id for them ----------------------------------
+
+    async def claim_web_request(self, session: str, client_id: str) -> bool:
+        """Note that the message ``client_id`` of ``session`` is being handled; False when it
+        was handled before (or is being handled by a request in flight, whose unit of work
+        this one waits for on PostgreSQL)."""
+        async with self._write() as conn:
+            created = (
+                await conn.execute(
+                    db.insert_or_skip(conn, web_requests, web_requests.c.id),
+                    {
+                        "session": session,
+                        "client_id": client_id,
+                        "response": None,
+                        "created_at": db.utcnow(),
+                    },
+                )
+            ).first()
+        return created is not None
+
+    async def web_response(self, session: str, client_id: str) -> str | None:
+        async with self._read() as conn:
+            value = (
+                await conn.execute(
+                    sa.select(web_requests.c.response).where(
+                        web_requests.c.session == session, web_requests.c.client_id == client_id
+                    )
+                )
+            ).scalar_one_or_none()
+        return str(value) if value is not None else None
+
+    async def save_web_response(self, session: str, client_id: str, response: str | None) -> None:
+        """The answer to a message claimed with ``claim_web_request``; None forgets the claim
+        (the visitor's data was just deleted: nothing of the exchange may stay)."""
+        async with self._write() as conn:
+            where = (web_requests.c.session == session, web_requests.c.client_id == client_id)
+            if response is None:
+                await conn.execute(web_requests.delete().where(*where))
+            else:
+                await conn.execute(web_requests.update().where(*where).values(response=response))
+
+    async def forget_web_requests(self, before: dt.datetime) -> int:
+        """Drop the web chat's message ids older than ``before`` (a resend comes within
+        minutes; the answers they keep are the visitor's conversation)."""
+        async with self._write() as conn:
+            result = await conn.execute(
+                web_requests.delete().where(web_requests.c.created_at < db.as_utc(before))
+            )
+        return int(result.rowcount or 0)
+
     # -- deletion --------------------------------------------------------------------------
 
     async def delete_visitor(self, visitor_id: int) -> None:
@@ -381,6 +539,20 @@ async def delete_visitors(
                 visitors.c.channel == outbox.c.channel,
                 visitors.c.user_id == outbox.c.user_id,
             ),
+        )
+    )
+    # Staff answers still to be e-mailed (the address goes with the ticket below), and the
+    # web chat's answers kept by message id.
+    await conn.execute(
+        outbox.delete().where(outbox.c.channel == EMAIL_CHANNEL, outbox.c.ticket_id.in_(ticket_ids))
+    )
+    await conn.execute(
+        web_requests.delete().where(
+            web_requests.c.session.in_(
+                sa.select(visitors.c.user_id).where(
+                    visitors.c.id.in_(visitor_ids), visitors.c.channel == "web"
+                )
+            )
         )
     )
     await conn.execute(ticket_events.delete().where(ticket_events.c.ticket_id.in_(ticket_ids)))
