@@ -13,6 +13,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from aiohttp.http_exceptions import HttpProcessingError
+
 from bot.answers import AnswerContext, render, title
 from bot.errors import DeskError
 from bot.kb.live import InvalidKnowledge, Knowledge, build, publish, read_files
@@ -396,6 +398,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class MalformedRequestsAsNotices(logging.Filter):
+    """aiohttp logs each request it cannot parse at ERROR, with its traceback, although the
+    client got a 400 and nothing went wrong on our side: anyone can fill the log that way and
+    bury real errors. Such a request becomes one INFO line that says what was wrong."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if record.name == "aiohttp.server" and isinstance(error, HttpProcessingError):
+            record.levelno, record.levelname = logging.INFO, "INFO"
+            record.msg = f"{record.getMessage()}: malformed request refused ({error.message})"
+            record.args, record.exc_info, record.exc_text = None, None, None
+        return True
+
+
 def _configure_logging(args: argparse.Namespace) -> None:
     # The server logs what it does at INFO. A one-shot command prints its own result; at INFO
     # it would also print Alembic's migration lines and the store's start-up, which read as
@@ -408,6 +424,8 @@ def _configure_logging(args: argparse.Namespace) -> None:
     )
     # Alembic announces each of its plugins at INFO on every start: nothing an operator acts on.
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(MalformedRequestsAsNotices())
 
 
 def main(argv: Sequence[str] | None = None) -> int:

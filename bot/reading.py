@@ -212,11 +212,15 @@ _FOLLOW_UP_WORDS_EN = re.compile(
     r"site|link|office|department|unit|runs|run|organises|organizes|handles|charge|"
     r"responsible|need|needed|bring|long|take|takes|else|more|details|info|information)\b"
 )
+_FOLLOW_UP_HAN = (
+    "費用 價格 多少錢 多少 要錢 免費 收費 報名 申請 截止 時間 日期 什麼時候 幾點 幾號 哪天 哪裡 在哪 "
+    "在哪裡 哪邊 地點 地址 位置 怎麼去 怎麼走 怎麼 如何 電話 聯絡 聯繫 方式 網站 網址 哪個 單位 部門 "
+    "誰 負責 主辦 辦 要 需要 帶 什麼 是 有 嗎 呢 吧 啊 呀 那 這 它 他們 那邊 這邊 那個 這個 還有 其他 "
+    "可以 能 會 去 在 的 了 和 跟 也 都 請問 一下"
+).split()
+#: Longest first: at each place the longest word is taken ("在哪裡" whole, not "在哪" + "裡").
 _FOLLOW_UP_WORDS_HAN = re.compile(
-    r"費用|價格|多少錢|多少|要錢|免費|收費|報名|申請|截止|時間|日期|什麼時候|幾點|幾號|哪天|哪裡|在哪|"
-    r"地點|地址|位置|怎麼去|怎麼走|怎麼|如何|電話|聯絡|聯繫|方式|網站|網址|哪個|單位|部門|誰|負責|"
-    r"主辦|辦|要|需要|帶|什麼|是|有|嗎|呢|吧|啊|呀|那|這|它|他們|那邊|這邊|那個|這個|還有|其他|"
-    r"可以|能|會|去|在|的|了|和|跟|也|都|請問|一下|呢"
+    "|".join(sorted(dict.fromkeys(_FOLLOW_UP_HAN), key=len, reverse=True))
 )
 
 #: A short clause without a verb of its own right after a self-introduction continues it.

@@ -178,22 +178,22 @@ def test_a_missed_emergency_or_a_false_one_fails_the_bars(kb: KnowledgeBase) -> 
 # written blind and is measured only, never developed on.
 CHAT_RATCHET: dict[str, dict[str, float]] = {
     "chat": {
-        "answered_right": 0.61,
-        "reached": 0.872,
-        "wrong": 0.021,
-        "out_of_scope_declined": 0.923,
+        "answered_right": 0.729,
+        "reached": 0.919,
+        "wrong": 0.0081,
+        "out_of_scope_declined": 1.0,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
     "chat-fresh": {
-        "answered_right": 0.806,
-        "reached": 0.939,
-        "wrong": 0.021,
-        "out_of_scope_declined": 0.88,
-        "handed_off": 0.666,
-        "emergencies_answered": 0.72,
-        "false_emergencies": 1.0,
+        "answered_right": 0.916,
+        "reached": 0.977,
+        "wrong": 0.017,
+        "out_of_scope_declined": 0.84,
+        "handed_off": 1.0,
+        "emergencies_answered": 1.0,
+        "false_emergencies": 0.0,
     },
 }
 CHAT_SETS = {"chat": CHAT_SET, "chat-fresh": CHAT_FRESH_SET}

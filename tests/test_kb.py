@@ -321,3 +321,22 @@ def test_the_emergency_answer_gives_1925_for_suicide_prevention(kb: KnowledgeBas
     for lang in ALL_LANGS:
         assert re.search(r"(?<!\d)1925(?!\d)", entry.answer.exact(lang) or ""), lang
     assert "1925" in {contact.phone for contact in entry.contacts}
+
+
+#: What the privacy answer must tell in each language: how to delete, that the staff group's
+#: messages are changed, and what stays (the platform's own history, ticket numbers).
+_PRIVACY_MUST_SAY = {
+    "zh-Hant": ("/delete", "群組", "不會刪除", "LINE", "案件編號"),
+    "en": ("/delete", "group", "What stays", "LINE", "ticket numbers"),
+    "ja": ("/delete", "グループ", "削除されないもの", "LINE", "案件番号"),
+    "ko": ("/delete", "그룹", "삭제되지 않는 것", "LINE", "요청 번호"),
+}
+
+
+@pytest.mark.parametrize("lang", list(_PRIVACY_MUST_SAY))
+def test_the_privacy_answer_says_what_is_deleted_and_what_stays(
+    kb: KnowledgeBase, lang: str
+) -> None:
+    answer = kb["faq.privacy"].answer.exact(lang) or ""
+    for words in _PRIVACY_MUST_SAY[lang]:
+        assert words in answer, (lang, words)

@@ -11,6 +11,7 @@ import pytest
 from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 from tests.conftest import ROOT
 from tests.test_deployment import dockerignored, parse_dockerfile
@@ -79,3 +80,28 @@ def test_the_image_installs_the_lock_with_hashes_and_nothing_else() -> None:
             assert re.search(r"pip install --no-deps \.(\s|$)", run.value), run.value
             assert run.line > locked[0].line
     assert not dockerignored("requirements.lock")
+
+
+#: Versions with known advisories (pyproject.toml's comment names them): the range of each
+#: must start above them, whatever the lock pins today.
+ADVISORY_FLOORS = {
+    "aiohttp": "3.14.1",
+    "jinja2": "3.1.6",
+    "cryptography": "50",
+    "pillow": "12.1.1",
+    "urllib3": "2.7",
+    "h11": "0.16",
+}
+
+
+@pytest.mark.parametrize(("name", "floor"), sorted(ADVISORY_FLOORS.items()))
+def test_no_range_admits_a_version_with_a_known_advisory(name: str, floor: str) -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    ranges = {
+        canonicalize_name(requirement.name): requirement.specifier
+        for requirement in map(Requirement, project["dependencies"])
+    }
+    assert name in ranges, name
+    floors = [Version(s.version) for s in ranges[name] if s.operator in (">=", ">", "~=", "==")]
+    assert floors, (name, str(ranges[name]))
+    assert max(floors) >= Version(floor), (name, str(ranges[name]))

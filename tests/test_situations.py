@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.matcher.situations import Situation, detect
@@ -133,3 +135,22 @@ def test_a_negated_injury_does_not_lead() -> None:
     found = detect(normalize(message), message)
     assert found is not None
     assert found.lead is S.ACCIDENT
+
+
+def _written() -> list[tuple[str, str]]:
+    """Messages written for these tests in the words of people in trouble (and of people
+    who only sound like it), kept apart from the eval sets the matcher is measured on."""
+    rows = (Path(__file__).parent / "data" / "situations-written.tsv").read_text("utf-8")
+    return [
+        (kind, message)
+        for kind, _lang, message in (
+            line.split("\t") for line in rows.splitlines() if line and not line.startswith("#")
+        )
+    ]
+
+
+@pytest.mark.parametrize(("kind", "message"), _written())
+def test_written_messages_are_read_as_what_they_are(kind: str, message: str) -> None:
+    found = detect(normalize(message), message)
+    read_as = "none" if found is None else "happening" if found.happening else "named"
+    assert read_as == kind, message

@@ -27,6 +27,9 @@ class MatcherConfig:
     #: An answer must explain at least this share of the question's information: a leader
     #: that explains less ("should Taiwan keep nuclear power?" → privacy) is only offered.
     answer_min_coverage: float = 0.22
+    #: …and be mostly in words the KB uses at all: "how tall is Taipei 101", 「怎麼減肥比較快」
+    #: share a word or two with an entry, and the rest is about something the KB never mentions.
+    answer_max_unknown: float = 0.7
     answer_margin: float = 0.08
     clarify_threshold: float = 0.20
     #: Lift for an entry of the category the question's cue words ask for ("phone": a contact).

@@ -28,6 +28,20 @@ def emergency(question: str, lang: Lang, situation: Emergency) -> Match:
     )
 
 
+def numbers_asked(question: str, lang: Lang, situation: Emergency) -> Match:
+    """A question about the number for a kind of emergency ("number to report a crime?"):
+    the emergency entry, that situation's numbers first, and no urgent ticket."""
+    return Match(
+        question,
+        lang,
+        Decision.ANSWER,
+        EMERGENCY_ENTRY,
+        (EMERGENCY_ENTRY,),
+        1.0,
+        situation=situation,
+    )
+
+
 def fixed(question: str, lang: Lang, entry_id: str, *, in_context: bool = False) -> Match:
     """An answer no ranking is needed for (a greeting alone, thanks alone, a follow-up on the
     topic the visitor is on)."""
@@ -68,12 +82,16 @@ class Decider:
         room = (1.05 - top.confidence) / (1.05 - cfg.answer_threshold)
         required_margin = cfg.answer_margin * min(1.0, max(room, 0.0))
         lead = top.confidence - runner_up
-        if top.coverage >= cfg.answer_min_coverage and (
-            (top.confidence >= cfg.answer_threshold and lead >= required_margin)
-            or (
-                top.confidence >= cfg.lead_threshold
-                and lead >= cfg.lead_margin
-                and top.unknown <= cfg.lead_max_unknown
+        if (
+            top.coverage >= cfg.answer_min_coverage
+            and top.unknown <= cfg.answer_max_unknown
+            and (
+                (top.confidence >= cfg.answer_threshold and lead >= required_margin)
+                or (
+                    top.confidence >= cfg.lead_threshold
+                    and lead >= cfg.lead_margin
+                    and top.unknown <= cfg.lead_max_unknown
+                )
             )
         ):
             return Match(

@@ -26,11 +26,11 @@ from bot.kb.loader import KnowledgeBase
 from bot.kb.schema import Category, Entry
 from bot.matcher.analyzer import Fillers
 from bot.matcher.config import MatcherConfig
-from bot.matcher.decide import Decider, emergency, fixed, handoff
+from bot.matcher.decide import Decider, emergency, fixed, handoff, numbers_asked
 from bot.matcher.index import TRANSLATED_INDEX_LANGS, build_index
 from bot.matcher.result import EMERGENCY_ENTRY, Decision, Match
 from bot.matcher.score import CategoryCues, Scored, Scorer
-from bot.matcher.situations import detect
+from bot.matcher.situations import asks_for_a_number, detect
 from bot.matcher.spotters import (
     Elsewhere,
     HandoffSpotter,
@@ -104,6 +104,8 @@ class Matcher:
         situation = detect(normal, question) if self.has_emergency_entry else None
         if situation is not None and situation.happening:
             return emergency(question, lang, situation)
+        if situation is not None and asks_for_a_number(normal, question):
+            return numbers_asked(question, lang, situation)
         if self.handoff.found_in(normal, question):
             return handoff(question, lang)
         if reading.greeting_only and GREETING_ENTRY in self.fixed_entries:

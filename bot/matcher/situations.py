@@ -114,16 +114,19 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?:flames?|smoke) (?:is |are )?(?:coming|everywhere|spreading|pouring|filling|"
             r"from|out of|in (?:the|my|our))",
             r"(?:full of|lots of|thick|black) smoke",
-            r"smell(?:s|ing)? (?:of )?(?:gas|smoke|burning)|(?:gas|burning) smell",
+            r"smell(?:s|ing)? (?:\w+ ){0,3}(?:of )?(?:gas|smoke|burning)|(?:gas|burning) smell",
             r"gas (?:leak|is leaking)|leaking gas",
             r"something is burning|burning (?:building|house)",
             r"(?:water is (?:coming|flooding) into|flooding (?:into|our|my))",
             r"landslide (?:hit|blocked|on)",
+            r"smoke (?:alarm|detector) (?:is )?(?:going off|beeping|ringing)",
+            r"(?:filling|filled|full) (?:up )?with smoke|can smell (?:something )?burning",
         ),
         han=(
             r"失火|火災(?!保險)|著火|起火|火燒|燒起來|燒了起來|火勢|冒煙|濃煙|煙好大|煙很大",
             r"瓦斯味|瓦斯外洩|瓦斯漏|漏瓦斯|煤氣味|煤氣洩漏|燒焦味|聞到.{0,4}(?:瓦斯|煤氣|燒焦|煙)",
             r"水淹進|淹進來|土石流(?:衝|壓|埋)",
+            r"冒(?:出)?(?:黑|白|好多|很多)?煙|煙霧警報器?(?:在)?(?:響|叫)",
         ),
         ja=(r"燃えて|火事|火災|煙が", r"ガス(?:の)?(?:臭い|におい|漏れ)|焦げ臭い"),
         ko=(r"불이\s?(?:났|나|붙)|불길|화재|연기가", r"가스\s?(?:냄새|누출|새)|타는\s?냄새"),
@@ -132,7 +135,9 @@ _HAPPENING: dict[Situation, _Signs] = {
         en=(
             r"collapsed|unconscious|unresponsive|passed out|fainted",
             r"not breathing|(?:cant|cannot|can not) breathe|choking",
-            r"(?:isnt|not|wont|doesnt) (?:waking up|wake up|responding)",
+            # An office or a school not answering is not a person who does not come round.
+            r"(?<!school )(?<!office )(?<!agency )(?<!landlord )(?<!university )(?<!company )"
+            r"(?<!website )(?<!email )(?:isnt|not|wont|doesnt) (?:waking up|wake up|responding)",
             r"heart attack|having a stroke|seizure|fitting|convulsing|chest pain",
             r"(?:is|are|was|keeps|still) bleeding|bleeding (?:a lot|heavily|badly|everywhere|from)",
             r"lots of blood",
@@ -149,6 +154,29 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"heat ?stroke",
             r"(?:lost|stuck|trapped) (?:in|on) (?:the )?(?:mountains?|trail|gorge|river)",
             r"(?:people|someone|somebody) (?:is |are )?trapped",
+            r"(?:stuck|trapped|pinned) (?:under|beneath|inside)",
+            r"(?:not|isnt|wont|cant|cannot|can not) (?:moving|move (?:his|her|my|their) "
+            r"(?:arm|leg|legs|side|body))",
+            r"(?:cant|cannot|can not|couldnt|could not) wake (?:him|her|them|it) up",
+            r"fell (?:down|off|from) (?:the |a |some )?(?:stairs|roof|ladder|cliff|balcony|rocks?|"
+            r"tree|scooter|bike|motorbike)",
+            r"(?:fell|slipped) (?:into|in) (?:the |a )?(?:river|sea|water|ocean|stream|pool)",
+            r"(?:took|swallowed|ate|taken) (?:a whole|the whole|all (?:of )?(?:her|his|my|the)|"
+            r"too many|a (?:bottle|handful|box|pack|packet) of) (?:\w+ ){0,2}(?:pills|tablets|medicine|meds)",
+            r"face (?:is )?(?:drooping|swelling|swollen)|slurr(?:ed|ing) (?:his|her|their)? ?speech",
+            r"chest (?:hurts|is hurting|feels tight)|(?:throat|lips|tongue) (?:is |are )?swell",
+            r"(?:wont|doesnt|will not|does not) stop bleeding",
+            r"(?:put|slipped) something in (?:my|her|his|our) drink|(?:i was|been|got|was) drugged",
+            r"(?:is |are |was )?(?:having|had) (?:a )?(?:seizure|fit|stroke|heart attack)",
+            r"(?:got|was|been|is|has been|just got) (?:bitten|stung)(?! by (?:a )?(?:mosquito|bug|flea))",
+            r"(?:vomiting|throwing up|coughing up|spitting) blood|blood everywhere",
+            r"(?:cut|slit|slashed) (?:his|her|my|their) (?:wrists?|throat|arm|arms)",
+            r"(?:fell|fallen|falling) (?:from|off) (?:the |a |his |her |some )?\w+",
+            r"(?:leg|arm|hand|foot|face|throat|neck) (?:is )?(?:swelling|swollen)",
+            r"electrocuted|(?:badly|severely) burn(?:ed|t)|in labou?r|water broke",
+            r"(?:stuck|trapped|stranded) (?:on|in) (?:the |a )?(?:sandbar|island|rocks?|river|car|"
+            r"lift|elevator|mud|flood)",
+            r"(?:river|water|sea) is rising",
         ),
         han=(
             r"昏倒|暈倒|倒下|倒在(?:路邊|地上)|叫不醒|昏迷|失去意識|沒有?意識|休克|抽搐",
@@ -159,7 +187,16 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"受傷了|有人(?:受傷|流血|昏倒|倒下)|受重傷|重傷|撞到頭",
             r"被(?:蛇|狗|虎頭蜂)(?:咬|叮)|中暑",
             r"(?:山上|山裡|步道)迷路|受困|被困|困在",
-            r"快叫救護車|需要救護車|叫救護車",
+            r"快(?:點|幫我)?叫救護車|需要救護車|幫(?:我|忙)叫救護車",
+            r"(?:躺|倒)在(?:地上|路上|路邊|路中間).{0,4}(?:不動|沒反應|沒有反應|沒意識)|動不了|不能動|叫不醒|怎麼叫都(?:不|沒)|(?:摔|跌|掉)(?:下來|下去|倒|傷).{0,12}(?:動不了|流血|昏|不醒|撞到頭|頭)",
+            r"(?:吞|吃)了.{0,6}(?:安眠藥|整(?:罐|瓶|盒)|一(?:罐|瓶|盒|把)).{0,3}藥?",
+            r"掉(?:進|到|入)(?:河|溪|海|水|池)|被壓(?:在|住)|壓在下面",
+            r"講話不清楚|口齒不清|嘴(?:巴)?歪|(?:半邊|一邊|單邊)(?:手|腳|身體)?(?:沒力|無力|麻)",
+            r"暈過去|昏過去|喘不(?:上|過)氣|臉(?:都)?腫|(?:滿臉|全身|頭上|臉上)(?:都)?是血|一直(?:在)?流血",
+            r"吐血|咳血|見血|血流|(?:從|由).{1,8}(?:掉|摔|跌|墜)(?:了)?下|墜落|墜樓",
+            r"抽筋了|痙攣|昏睡|卡在(?:車|裡|下|裡面)|(?:被)?(?:蛇|狗|毒蛇|水母|蜂|虎頭蜂)(?:咬|螫|叮)(?:傷|到|了)",
+            r"(?:蛇|蜂|水母|狗)(?:咬|螫|叮).{0,8}(?:腫|呼吸|流血|昏)|割腕|(?:山|步道|山上|山裡).{0,4}迷路|迷路.{0,8}(?:天黑|沒電|山)",
+            r"電線走火|走火了|觸電|燙傷|燒傷|羊水破|(?:快|要)生了",
         ),
         ja=(
             r"倒れ|意識が(?:ない|ありません)|息をしてい|呼吸が|血が(?:止まら|たくさん)|出血",
@@ -183,11 +220,17 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?:going|want|wants|trying) to (?:jump|commit suicide)",
             r"talk(?:s|ing|ed)? about (?:suicide|killing)",
             r"suicide note|goodbye (?:letter|note|message)",
+            r"(?:dont|do not|cant|cannot) see (?:the|any) point (?:of|in) (?:anything|living|life|going on)",
+            r"(?:want|wants|need) (?:it all|everything) to (?:stop|end)|no point (?:in )?(?:living|going on)",
+            r"(?:posted|sent|wrote) (?:a )?goodbye",
+            r"want(?:s)? to disappear|(?:cant|cannot) (?:go on|take (?:it|this) anymore)",
         ),
         han=(
             r"想死|不想活|活不下去|輕生|想不開|尋短|割腕|跳樓|燒炭|自殘|傷害自己",
             r"(?:想|要|會|說要|打算|企圖|嘗試|試圖|考慮)(?:去)?自殺|自殺(?:的)?念頭",
             r"結束(?:自己的)?生命|結束自己|遺書|說要跳|要跳下去",
+            r"活著(?:好|很|真|太)?(?:累|沒意思|沒意義)|結束一切|不想(?:再)?醒來|(?:吞|吃)了?.{0,3}安眠藥",
+            r"想消失|不想(?:再)?撐|撐不下去|不想(?:再)?活",
         ),
         ja=(r"死にたい|消えたい|自殺|生きていたくない|命を絶|遺書",),
         ko=(r"죽고\s?싶|자살|살고\s?싶지\s?않|극단적\s?선택|자해|유서",),
@@ -198,6 +241,7 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"slapped|punches|punched|hurts|abuses|abused|threatens|threatened|locks|locked) "
             r"(?:me|her|him|us|them|my)",
             r"(?:being|been|was|is|are) (?:abused|beaten)",
+            rf"{_PARTNER}s? (?:\w+ )?(?:threw|throws) (?:\w+ ){{0,2}}at (?:me|her|him|us)",
             r"domestic (?:abuse|violence) (?:at|in|from)",
             r"(?:sexually )?assaulted|raped|molested",
             r"(?:wont|doesnt) let (?:me|her|him) (?:leave|go out)",
@@ -207,8 +251,10 @@ _HAPPENING: dict[Situation, _Signs] = {
         han=(
             r"(?:被|遭|一直|常常|又)(?:家暴|打|虐待|性侵|施暴)",
             r"打我|打她|打他|動手打|施暴|虐待(?:我|她|他|小孩|孩子)|性侵",
-            r"不讓我出門|把我關",
-            r"(?:小孩|孩子|小朋友).{0,8}(?:瘀青|被打|一直哭喊)",
+            r"不讓(?:我|她|他)出門|把(?:我|她|他)關|被(?:雇主|老闆|先生|老公|男友|男朋友|丈夫|爸爸|媽媽|家人|前夫|室友|同居人)打",
+            r"(?:又|對我|跟我)動手|動手了",
+            r"被.{0,6}(?:家暴|虐待)|家暴我|打小孩|虐童",
+            r"(?:小孩|孩子|小朋友).{0,8}(?:瘀青|被打|哭喊|尖叫)",
         ),
         ja=(
             r"(?:夫|彼氏|恋人|親|父|母)(?:から|に)(?:殴|暴力|叩)",
@@ -234,13 +280,29 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?:sexually )?harassed",
             r"threatening (?:messages|me|to)|threaten(?:s|ed)? to (?:post|leak|share|kill|hurt)",
             r"blackmail\w*|sextortion",
+            r"(?:with|has|holding|waving) a (?:knife|gun|machete|bat|broken bottle|weapon)",
+            r"(?:are|is|were) fighting|(?:trying|tried) to (?:open|break|get (?:in|into)) (?:our|my|the) "
+            r"(?:door|window|room)",
+            r"(?:grabbed|snatched|stole) (?:my|her|his|our) (?:bag|purse|phone|wallet)",
+            r"pushed (?:me|her|him) (?:down|over)",
+            r"(?:is|are|keeps|started) (?:hitting|beating|kicking|attacking|stabbing|choking) "
+            r"(?:a|an|the|my|his|her|someone|somebody|me|him|them|us)\b",
+            r"(?:post|share|leak|send) (?:my|her|his) (?:photos|pictures|pics|videos) unless",
+            r"(?:keeps|kept) (?:coming|walking) into (?:my|her|our) room",
+            r"(?:smashed|broke|broken) (?:my|our|the) (?:car )?(?:window|windows|door|lock)",
+            r"(?:throwing|threw) (?:\w+ )?(?:at|on) (?:people|us|me|someone)",
+            r"(?:says?|said|threatens|threatened) (?:he|she|they) (?:will|would|gonna|is going to) "
+            r"(?:hurt|kill|beat|get) (?:me|us|her|him)",
+            r"(?:followed|following) (?:me|us|her|him) (?:home|back|to)",
         ),
         han=(
-            r"被搶|搶劫|搶走|闖進|闖入|小偷(?:在|進)|拿刀|持刀|有槍|有人打人|被打了",
+            r"被搶|搶劫|搶走|搶了(?:我|他|她)|闖進|闖入|小偷(?:在|進)|拿刀|持刀|有槍|有人打人|被打了",
             r"被跟蹤|跟蹤我|一直跟著我|(?:找到|知道)我(?:住|家)",
             r"一直騷擾|騷擾我|被騷擾|性騷擾我|被性騷擾",
             r"恐嚇|威脅我|威脅要|勒索",
             r"被摸|摸我|偷拍|偷看我|露鳥|襲胸",
+            r"跟著我|(?:每天|一直|天天)(?:在)?.{0,8}(?:外面|門口|樓下)等我|拿(?:著)?(?:刀|棍|槍|酒瓶)|被人打|打架",
+            r"殺(?:了|死)?(?:我|你|人)|砍(?:人|傷|我)|(?:被|讓).{0,6}摸|摸(?:我|屁股|胸)|尖叫|砸(?:破|爛|車|東西)|打破.{0,3}(?:車窗|窗)",
         ),
         ja=(
             r"(?:つけ|付きまと)られ|ストーカー|脅(?:し|さ)|強盗|襲われ|殴られ|ひったくり|痴漢|盗撮",
@@ -256,8 +318,14 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?:got|was|were|been) (?:hit|knocked (?:down|over|off)|run over) by",
             r"(?:been in|had|have had|just had) an? (?:accident|crash)",
             r"crashed (?:my|our|the)|fell off (?:my|his|her|the|a) (?:scooter|bike|motorbike)",
+            r"hit and run|(?:hit|knocked down) (?:me|us|him|her) and (?:the driver )?(?:drove|ran) off",
+            r"(?:a |the )?(?:car|scooter|truck|bus|taxi|van|motorbike) hit (?:me|us|him|her|my)",
+            r"(?:bus|car|scooter|truck|taxi|van) (?:just )?(?:crashed|overturned|rolled over|flipped)",
+            r"crashed into (?:a |the )?(?:wall|pole|tree|guardrail|barrier|railing|ditch)",
         ),
-        han=(r"車禍|撞車|擦撞|追撞|對撞|被撞|撞到(?:人|車|機車)|翻車|自撞|摔車|出事故",),
+        han=(
+            r"車禍|撞車|擦撞|追撞|對撞|被撞|撞到(?:人|車|機車)|翻車|翻覆|(?:機車|摩托車|汽車|車子|兩台車|兩輛車).{0,3}撞了|自撞|摔車|出事故|肇逃|滑倒|撞(?:到|上)(?:護欄|電線桿|樹|牆|分隔島)",
+        ),
         ja=(r"事故|追突|ぶつけ(?:られ|た)|はねられ",),
         ko=(r"사고\s?(?:났|가\s?났)|접촉\s?사고|교통\s?사고|치였|부딪",),
     ),
@@ -280,14 +348,21 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?:asked|asking|want(?:s|ed)?) (?:me )?(?:for|to give|to send|to read out) (?:my )?"
             r"(?:otp|verification code|bank password|pin)",
             r"(?:send|mail) (?:them |him |her )?my (?:atm|bank) card|bank ?book",
+            r"(?:seller|shop|buyer|they|he|she) (?:then |just |has |have )?(?:blocked|ghosted|disappeared)",
+            r"(?:account|card) (?:is |was |has been )?(?:frozen|suspended).{0,40}(?:move|transfer|send)",
+            r"(?:pretending|pretended|claiming|claimed) to be my (?:son|daughter|grandson|friend|boss)",
+            r"(?:gave|told|sent) (?:them|him|her) (?:my )?(?:otp|verification code|code|password|pin)",
         ),
         han=(
             r"被騙|被詐騙|遇到詐騙|是不是詐騙|疑似詐騙|好像(?:是|被)?詐騙|可能(?:是|被)詐騙",
-            r"(?:解除|取消)(?:分期|扣款|訂單)|重複扣款|atm操作",
+            r"(?:解除|取消)(?:分期|扣款|訂單)|atm操作|(?:叫|要)我(?:去)?atm",
             r"假(?:檢察官|警察|客服|健保)|(?:冒充|假冒|自稱是?)(?:警察|檢察官|法院|健保|銀行|海關|郵局|客服)",
             r"投資群組|老師帶單|保證獲利|穩賺不賠|無法出金|出不了金",
             r"安全帳戶|監管帳戶|遊戲點數|猜猜我是誰|寄(?:出)?(?:提款卡|存摺)",
             r"(?:匯|轉|付)了.{0,8}(?:錢|元|塊|萬)",
+            r"(?:付|匯|轉)了?(?:錢|款).{0,8}(?:封鎖|不見|失聯|不回)|(?:錢|金)取不出來|監管帳戶|涉嫌洗錢",
+            r"(?:說|自稱)(?:是|他是)?(?:公安|警察|檢察官|健保局|銀行).{0,12}(?:轉帳|匯款|atm|帳戶)",
+            r"刷單|墊付|(?:聯繫|聯絡)不上|(?:冒充|假冒).{0,6}(?:提供|給|要).{0,4}驗證碼|(?:給|提供)了.{0,4}驗證碼",
         ),
         ja=(
             r"詐欺(?:に|かも|でしょうか|だと)|騙され|振り込んで|振り込め|オレオレ|架空請求|出金でき",
@@ -325,7 +400,9 @@ _TOPICS: dict[Situation, _Signs] = {
     ),
     Situation.SUICIDE: _Signs(
         en=(r"suicide|crisis line|lifeline|mental health crisis",),
-        han=(r"自殺|安心專線|生命線|張老師|1925|1995|1980",),
+        han=(
+            r"自殺|安心專線|生命線|張老師|1925|1995|1980|心理危機|危機(?:專線|熱線)|心理(?:專線|熱線)",
+        ),
         ja=(r"自殺|いのちの電話",),
         ko=(r"자살|생명의\s?전화",),
     ),
@@ -354,7 +431,7 @@ _TOPICS: dict[Situation, _Signs] = {
         ko=(r"사기",),
     ),
     Situation.GENERAL: _Signs(
-        en=(r"emergency|emergencies|sos|911|999|112|110|119|urgent help",),
+        en=(r"emergency|emergencies|sos|911|999|112|110|119|urgent help|call for help",),
         han=(r"緊急|求救|救命|急救|110|119|112",),
         ja=(r"緊急|救急|110番|119番|助けて",),
         ko=(r"긴급|응급|119|112|살려",),
@@ -365,7 +442,9 @@ _TOPICS: dict[Situation, _Signs] = {
 _HYPOTHETICAL_EN = re.compile(
     r"\b(?:if|in case(?: of)?|what if|should there be|suppose|hypothetically|when there is)\b"
 )
-_HYPOTHETICAL_HAN = re.compile(r"如果|萬一|要是|假如|假設|的話|遇到.{0,6}(?:怎麼辦|要打)")
+_HYPOTHETICAL_HAN = re.compile(
+    r"如果|萬一|要是|假如|假設|的話|遇到.{0,6}(?:怎麼辦|要打|怎麼報案|找誰)"
+)
 _HYPOTHETICAL_JA = re.compile(r"もし|場合")
 _HYPOTHETICAL_KO = re.compile(r"만약|경우|하면\s?어떻게")
 
@@ -376,6 +455,39 @@ _NOT_AN_EMERGENCY_EN = re.compile(
     r"health) insurance|sim card|prepaid)\b"
 )
 _NOT_AN_EMERGENCY_HAN = re.compile(r"煙火|火舞|消防演習|禁菸|抽菸|加油站|保險|sim卡|網卡|門號")
+#: An emergency or its number said outright: no shared word above makes it something else
+#: ("without a SIM card, can I still call the emergency number?").
+_SAID_OUTRIGHT = re.compile(r"\b(?:emergency|emergencies|sos|911|999|112|110|119)\b|緊急|求救")
+
+#: Words that ask which number to call: with a kind of emergency named ("number to report
+#: a crime?", 「報警電話幾號」), the question is about the emergency numbers, whatever else
+#: its words match.
+_ASKS_FOR_A_NUMBER_EN = re.compile(
+    r"\b(?:numbers?|no|hotlines?|helplines?|(?:crisis )?line|call|dial|ring|phone|equivalent|"
+    r"who (?:do|can|should) (?:i|we|they|you) (?:call|contact|ring|tell))\b"
+)
+_ASKS_FOR_A_NUMBER_HAN = re.compile(
+    r"幾號|電話|(?:還|還能|能|可以)打(?:得通)?|打得通|打多少|打哪|撥打|專線|熱線|號碼|找誰|打給誰"
+)
+_ASKS_FOR_A_NUMBER_JA_KO = re.compile(r"番号|電話|何番|번호|전화|몇\s?번")
+
+
+def asks_for_a_number(normal: str, original: str | None = None) -> bool:
+    """Whether a message asks which number to call (see the patterns above)."""
+    folded = unicodedata.normalize("NFKC", original if original is not None else normal)
+    return bool(
+        _ASKS_FOR_A_NUMBER_EN.search(normal)
+        or _ASKS_FOR_A_NUMBER_HAN.search(normal.replace(" ", ""))
+        or _ASKS_FOR_A_NUMBER_JA_KO.search(folded)
+    )
+
+
+#: The visitor says outright that nothing dangerous is happening ("nothing dangerous, I just
+#: can't stay there"): what it describes is then not an emergency.
+_NOTHING_DANGEROUS = re.compile(
+    r"\b(?:nothing (?:dangerous|serious|urgent)|not (?:an )?(?:emergency|urgent|dangerous)|"
+    r"no emergency)\b|不是緊急|不緊急|沒有(?:危險|緊急)|沒什麼危險|並不危險"
+)
 
 
 def _compile(alternatives: tuple[str, ...], words: bool = False) -> re.Pattern[str] | None:
@@ -460,12 +572,17 @@ def detect(normal: str, original: str | None = None) -> Emergency | None:
             (named if _supposed(*found) else happening).append(situation)
         elif _find(_TOPIC_RE[situation], views) is not None:
             named.append(situation)
+    if happening and _NOTHING_DANGEROUS.search(views.spaced):
+        named, happening = [*happening, *named], []
     if happening:
         ordered = tuple(s for s in Situation if s in happening or s in named)
         # The situation seen happening leads; what is only named follows it.
         return Emergency((*happening, *(s for s in ordered if s not in happening)), True)
     if not named:
         return None
-    if _NOT_AN_EMERGENCY_EN.search(views.spaced) or _NOT_AN_EMERGENCY_HAN.search(views.compact):
+    shared_word = _NOT_AN_EMERGENCY_EN.search(views.spaced) or _NOT_AN_EMERGENCY_HAN.search(
+        views.compact
+    )
+    if shared_word and not _SAID_OUTRIGHT.search(views.spaced):
         return None
     return Emergency(tuple(named), False)

@@ -44,7 +44,12 @@ _EN_INDIRECT_REQUEST = re.compile(
     r"(?:there|here|reading this)|discuss (?:this|it|my \w+) with (?:a|an|the|someone|your)|"
     r"arrange a (?:call|meeting) with (?:someone|your|a|an|the)|reach out to (?:me|us)|"
     r"callback|a call back|(?:your|the) boss|someone (?:at|from) (?:the )?(?:office|county|desk)|"
-    r"(?:someone|somebody|a person|one of you)(?:\s+\S+){0,4}\s+(?:reach out|get in touch))\b"
+    r"(?:someone|somebody|a person|one of you)(?:\s+\S+){0,4}\s+(?:reach out|get in touch)|"
+    r"(?:an? |any )?(?:actual|real|live) (?:person|human|people)(?: there| here)?$|"
+    r"(?:is there|are there|any|get me|i want|i need|we need|need|want) (?:an? |any |some )?"
+    r"(?:actual|real|live) (?:person|human|people)|"
+    r"(?:speak|talk|chat|meet) (?:to|with) (?:one of )?(?:your|the) (?:officers?|staff|team|"
+    r"people|colleagues|officials?)(?: directly| in person)?)\b"
 )
 _ZH_INDIRECT_REQUEST = re.compile(
     r"回(?:個|一下)?電(?:話)?(?:給我|給我們)?|打(?:個)?電話給(?:我|我們)|(?:跟|和|與)負責(?:的)?(?:人|老師|同仁|窗口|承辦)|"
@@ -53,7 +58,9 @@ _ZH_INDIRECT_REQUEST = re.compile(
     r"(?:你們|您們|貴單位)的?主管|(?:找|跟|請|叫)(?:你們的?)?主管|主管(?:出來|回覆|聯絡我|打給我)|"
     r"轉接|轉給(?:承辦|負責|工作人員|你們)|留(?:個|下)?(?:我的)?電話|請.{0,6}(?:聯絡|聯繫|打給|回覆)我|"
     r"有人在嗎|有沒有人(?:在|回)|幫我聯絡.{0,4}(?:承辦|負責|工作人員)|"
-    r"(?:讓|叫|請|要)(?:工作人員|承辦|專人|負責的?人|你們的人|同仁).{0,6}(?:聯絡|聯繫|打給|回覆|回電)|"
+    r"(?:讓|叫|請|要|安排)(?:工作人員|承辦|專人|負責的?人|你們的人|同仁|人員).{0,8}(?:聯絡|聯繫|打給|回覆|回電|回我|"
+    r"給我打|打(?:個|通)?電話|回(?:個)?信|寄信)|親自(?:回覆|回電|聯絡|處理)|找(?:個|一個)?(?:真)?人(?:聊|談|講|說)|"
+    r"(?:找|叫|派)(?:個|一個)?(?:真)?人(?:來|過來)|"
     r"(?:跟|和|與)我(?:聯絡|聯繫)|打給我|問人|找人問|派(?:個)?人|領導|"
     r"(?:聯絡|聯繫|找)(?:一下)?(?:你們的?)?負責人"
 )

@@ -275,6 +275,10 @@ async def test_hostile_input_run(
         assert server.process.returncode is None, "the server died"
         log = server.log_path.read_text("utf-8", "replace")
         assert "unexpected error during" not in log, server.log_tail(80)
+        # Malformed requests are refused with a 400 and logged as one line each, not as an
+        # error with a traceback that buries real ones.
+        assert "Traceback" not in log, server.log_tail(80)
+        assert "malformed request refused" in log, server.log_tail(80)
     finally:
         await line.close()
         await telegram.close()

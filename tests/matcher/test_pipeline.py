@@ -3,6 +3,8 @@ typos and synonyms, out-of-scope questions, and any text at all."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -177,3 +179,34 @@ def test_indirect_requests_for_a_person_hand_off(matcher: Matcher, message: str)
 )
 def test_questions_about_staff_or_offices_are_not_handoffs(matcher: Matcher, message: str) -> None:
     assert matcher.match(message).decision is not Decision.HANDOFF, message
+
+
+def _written_person_requests() -> list[tuple[str, str]]:
+    rows = (Path(__file__).parent.parent / "data" / "person-requests-written.tsv").read_text()
+    return [
+        (kind, message)
+        for kind, _lang, message in (
+            line.split("\t") for line in rows.splitlines() if line and not line.startswith("#")
+        )
+    ]
+
+
+@pytest.mark.parametrize(("kind", "message"), _written_person_requests())
+def test_written_requests_for_a_person_are_handed_off(
+    kind: str, message: str, matcher: Matcher
+) -> None:
+    handed_off = matcher.match(message).decision is Decision.HANDOFF
+    assert handed_off == (kind == "handoff"), message
+
+
+#: Share of the written out-of-scope messages declined or offered (not answered) today: a
+#: ratchet, to raise as the method improves (the issue's goal is 95%).
+WRITTEN_OUT_OF_SCOPE_NOT_ANSWERED = 0.70
+
+
+def test_written_out_of_scope_messages_are_not_answered(matcher: Matcher) -> None:
+    rows = (Path(__file__).parent.parent / "data" / "out-of-scope-written.tsv").read_text()
+    messages = [line.split("\t")[1] for line in rows.splitlines() if not line.startswith("#")]
+    answered = [m for m in messages if matcher.match(m).decision is Decision.ANSWER]
+    share = 1 - len(answered) / len(messages)
+    assert share >= WRITTEN_OUT_OF_SCOPE_NOT_ANSWERED - 1e-9, answered
