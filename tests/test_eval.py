@@ -229,17 +229,20 @@ def test_every_described_emergency_in_the_chat_set_is_answered_as_one(matcher: M
 # person requests handed off), floors to raise as the method improves, never to lower. Only
 # the dev part of the set is looked at message by message.
 JA_KO_RATCHET: dict[str, dict[str, float]] = {
+    # With the zh/en answer bar: 53.8% right and 11.4% wrong. A wrong answer in the visitor's
+    # own language reads as true, so Japanese and Korean have a higher bar (config.py,
+    # translated_answer_threshold): fewer answers, one in a hundred wrong, the rest offered.
     "all": {
-        "answered_right": 0.538,
-        "reached": 0.758,
-        "wrong": 0.114,
-        "out_of_scope_declined": 0.75,
+        "answered_right": 0.352,
+        "reached": 0.791,
+        "wrong": 0.01,
+        "out_of_scope_declined": 1.0,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.509, "reached": 0.737, "wrong": 0.156, "handed_off": 1.0},
-    "ko": {"answered_right": 0.588, "reached": 0.794, "wrong": 0.049, "handed_off": 1.0},
+    "ja": {"answered_right": 0.316, "reached": 0.789, "wrong": 0.016, "handed_off": 1.0},
+    "ko": {"answered_right": 0.412, "reached": 0.794, "wrong": 0.0, "handed_off": 1.0},
 }
 
 

@@ -87,6 +87,15 @@ class Matcher:
         self.translated_scorer = Scorer(translated_index, translated_analyzer, self.config)
         self.cues = CategoryCues(intents.category_cues, self.entries, self.config.cue_boost)
         self.decider = Decider([entry.id for entry in self.entries], self.config)
+        # Japanese and Korean are matched against translated phrasings only, and a wrong
+        # answer in the visitor's own language reads as true: below a higher bar, they are
+        # offered the entries to choose from instead (docs/matcher.md, "Japanese and Korean").
+        strict = replace(
+            self.config,
+            answer_threshold=self.config.translated_answer_threshold,
+            lead_threshold=2.0,
+        )
+        self.translated_decider = Decider([entry.id for entry in self.entries], strict)
         self.positions = {entry.id: i for i, entry in enumerate(self.entries)}
         self.upcoming_index = self.positions.get(UPCOMING_ENTRY)
 
@@ -129,7 +138,8 @@ class Matcher:
         if self.elsewhere and not self.home.found_in(normal) and self.elsewhere.named_in(normal):
             # About a place the desk knows nothing of: the county's answer would mislead.
             return self.decider.decline(question, lang, scored)
-        match = self.decider.decide(question, lang, scored)
+        decider = self.translated_decider if lang.is_translated else self.decider
+        match = decider.decide(question, lang, scored)
         if self._about_a_partners_own_affairs(match, normal):
             # Jecheon's sights or Kushiro's marsh: the county's answer about its own would
             # mislead; the exchange with a partner city is answered.
