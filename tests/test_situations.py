@@ -140,7 +140,7 @@ def test_a_negated_injury_does_not_lead() -> None:
 def _written() -> list[tuple[str, str]]:
     """Messages written for these tests in the words of people in trouble (and of people
     who only sound like it), kept apart from the eval sets the matcher is measured on."""
-    rows = (Path(__file__).parent / "data" / "situations-written.tsv").read_text("utf-8")
+    rows = (Path(__file__).parent / "written" / "situations-written.tsv").read_text("utf-8")
     return [
         (kind, message)
         for kind, _lang, message in (

@@ -182,7 +182,7 @@ def test_questions_about_staff_or_offices_are_not_handoffs(matcher: Matcher, mes
 
 
 def _written_person_requests() -> list[tuple[str, str]]:
-    rows = (Path(__file__).parent.parent / "data" / "person-requests-written.tsv").read_text()
+    rows = (Path(__file__).parent.parent / "written" / "person-requests-written.tsv").read_text()
     return [
         (kind, message)
         for kind, _lang, message in (
@@ -205,7 +205,7 @@ WRITTEN_OUT_OF_SCOPE_NOT_ANSWERED = 0.70
 
 
 def test_written_out_of_scope_messages_are_not_answered(matcher: Matcher) -> None:
-    rows = (Path(__file__).parent.parent / "data" / "out-of-scope-written.tsv").read_text()
+    rows = (Path(__file__).parent.parent / "written" / "out-of-scope-written.tsv").read_text()
     messages = [line.split("\t")[1] for line in rows.splitlines() if not line.startswith("#")]
     answered = [m for m in messages if matcher.match(m).decision is Decision.ANSWER]
     share = 1 - len(answered) / len(messages)
