@@ -21,13 +21,13 @@ class CardKeeper(Protocol):
 
 
 def _staff_answer(ticket: Ticket, text: str) -> str:
-    if ticket.lang == Lang.EN.value:
+    if not Lang(ticket.lang).is_chinese:
         return f"Staff reply (request #{ticket.number}):\n{text}"
     return localize(f"承辦同仁回覆（案件 #{ticket.number}）：\n{text}", Lang(ticket.lang))
 
 
 def _closed_note(ticket: Ticket) -> str:
-    if ticket.lang == Lang.EN.value:
+    if not Lang(ticket.lang).is_chinese:
         return f"Request #{ticket.number} has been closed by our staff. Ask me anything any time."
     return localize(f"案件 #{ticket.number} 已由承辦同仁結案。歡迎隨時再提問。", Lang(ticket.lang))
 
