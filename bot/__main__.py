@@ -15,14 +15,14 @@ from pathlib import Path
 
 from aiohttp.http_exceptions import HttpProcessingError
 
-from bot.answers import AnswerContext, render
+from bot.answers import AnswerContext, render, title
 from bot.errors import DeskError
 from bot.kb.live import InvalidKnowledge, Knowledge, build, publish, read_files
 from bot.kb.loader import KnowledgeBase, check, load
 from bot.kb.schema import Entry
 from bot.matcher import Decision, Match, Matcher
 from bot.settings import Settings
-from bot.text import Lang, localize, normalize
+from bot.text import localize, normalize
 from bot.when import asked_window
 
 logger = logging.getLogger(__name__)
@@ -34,7 +34,9 @@ def _knowledge_dir(args: argparse.Namespace, settings: Settings) -> Path:
 
 def _visitor_text(kb: KnowledgeBase, match: Match, settings: Settings) -> str:
     lang = match.lang
-    en = lang is Lang.EN
+    # The CLI's own texts: Chinese for Chinese readers, English for everyone else (Japanese
+    # and Korean interface texts come with the message catalogs).
+    en = not lang.is_chinese
     if match.decision is Decision.ANSWER and match.entry:
         today = dt.datetime.now(settings.tz).date()
         context = AnswerContext.from_settings(settings, today)
@@ -42,8 +44,7 @@ def _visitor_text(kb: KnowledgeBase, match: Match, settings: Settings) -> str:
         return render(kb, kb[match.entry], lang, context, window)
     if match.decision is Decision.CLARIFY:
         options = "\n".join(
-            f"  {n}. {kb[c].title.get('en' if en else 'zh-Hant')}"
-            for n, c in enumerate(match.candidates, 1)
+            f"  {n}. {title(kb[c], lang)}" for n, c in enumerate(match.candidates, 1)
         )
         head = "Did you mean:" if en else "請問您想問的是："
         return localize(f"{head}\n{options}", lang)

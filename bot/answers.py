@@ -1,7 +1,9 @@
 """Compose the text of an answer as a visitor sees it, in the visitor's language.
 
 Entries are authored in zh-Hant and English; zh-Hans visitors get the zh-Hant text through
-OpenCC. Placeholders in answers are filled from configuration so that, for instance, office
+OpenCC. Japanese and Korean visitors get the entry's Japanese or Korean text where it has one,
+with a one-line note under it while a curator has not cleared the translation, and the
+English text where it has none (never the Chinese one). Placeholders in answers are filled from configuration so that, for instance, office
 hours and the retention period are stated once, where the code that enforces them reads them.
 """
 
@@ -16,12 +18,20 @@ from bot.kb.schema import Category, Entry
 from bot.phones import for_foreigners
 from bot.settings import Settings
 from bot.text import Lang, localize
-from bot.when import Window
+from bot.when import Window, date_span
 
 UPCOMING_ENTRY = "event.upcoming"
 
 _ZH_WEEKDAYS = "一二三四五六日"
 _EN_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_JA_WEEKDAYS = "月火水木金土日"
+_KO_WEEKDAYS = "월화수목금토일"
+
+#: The note under a translated answer: the Chinese and English texts are authoritative.
+TRANSLATED_NOTE = {
+    Lang.JA: "この回答は中国語・英語の原文からの翻訳です。正式な内容は原文をご確認ください。",
+    Lang.KO: "이 답변은 중국어·영어 원문을 번역한 것입니다. 정확한 내용은 원문을 확인해 주세요.",
+}
 
 
 @dataclass(frozen=True)
@@ -45,7 +55,11 @@ class AnswerContext:
     def office_hours(self, lang: Lang) -> str:
         hours = f"{self.office_open:%H:%M}–{self.office_close:%H:%M}"
         first, last = self.office_days[0], self.office_days[-1]
-        if lang is Lang.EN:
+        if lang is Lang.JA:
+            return f"{_JA_WEEKDAYS[first]}曜日～{_JA_WEEKDAYS[last]}曜日 {hours}（台湾時間、祝日を除く）"
+        if lang is Lang.KO:
+            return f"{_KO_WEEKDAYS[first]}~{_KO_WEEKDAYS[last]}요일 {hours}(대만 시간, 공휴일 제외)"
+        if not lang.is_chinese:
             return f"{_EN_WEEKDAYS[first]}–{_EN_WEEKDAYS[last]} {hours} (Taiwan time), except national holidays"
         return f"週{_ZH_WEEKDAYS[first]}至週{_ZH_WEEKDAYS[last]} {hours}（台灣時間），國定假日除外"
 
@@ -58,6 +72,8 @@ def _fill(text: str, lang: Lang, context: AnswerContext) -> str:
 
 def _when(occurrence: Occurrence, lang: Lang) -> str:
     start, end = occurrence.start, occurrence.end
+    if lang.is_translated:
+        return _when_translated(occurrence, lang)
     if occurrence.typical:
         if lang is Lang.EN:
             months = start.strftime("%B") if start.month == end.month else (f"{start:%B}–{end:%B}")
@@ -70,6 +86,16 @@ def _when(occurrence: Occurrence, lang: Lang) -> str:
     if start == end:
         return f"{start.year}/{start.month}/{start.day}"
     return f"{start.year}/{start.month}/{start.day}–{end.month}/{end.day}"
+
+
+def _when_translated(occurrence: Occurrence, lang: Lang) -> str:
+    start, end = occurrence.start, occurrence.end
+    if not occurrence.typical:
+        return date_span(start, end, lang)
+    months = f"{start.month}" if start.month == end.month else f"{start.month}～{end.month}"
+    if lang is Lang.KO:
+        return f"보통 {start.year}년 {months}월 (정확한 날짜 미정)"
+    return f"{start.year}年 例年{months}月（日程は未定）"
 
 
 def upcoming_listing(kb: KnowledgeBase, lang: Lang, today: dt.date) -> str:
@@ -106,12 +132,28 @@ def window_listing(kb: KnowledgeBase, entry: Entry, lang: Lang, window: Window) 
     label = window.label(lang)
     within = _in_window(events, window)
     if within:
-        heading = f"In {label}:" if lang is Lang.EN else f"{label}："
+        heading = {Lang.EN: f"In {label}:", Lang.KO: f"{label}:"}.get(lang, f"{label}：")
         return "\n".join([heading, *(_line(occurrence, lang) for occurrence in within)])
     after = window.end + dt.timedelta(days=1)
     following = upcoming(events, after, horizon_days=0, at_least=3)
     alone = entry.id != UPCOMING_ENTRY
-    if lang is Lang.EN:
+    if lang is Lang.JA:
+        lines = [
+            f"{label}の開催はありません（当方の把握する限り）。"
+            if alone
+            else f"{label}に予定されている催しはありません。"
+        ]
+        if following:
+            lines.append("次回：" if alone else "この後の予定：")
+    elif lang is Lang.KO:
+        lines = [
+            f"{label}에는 열리지 않습니다(저희가 아는 한)."
+            if alone
+            else f"{label}에는 저희가 아는 행사가 없습니다."
+        ]
+        if following:
+            lines.append("다음:" if alone else "다음 일정:")
+    elif lang is Lang.EN:
         lines = [
             f"Not held in {label}, as far as we know."
             if alone
@@ -134,9 +176,13 @@ def render(
     window: Window | None = None,
 ) -> str:
     """The answer text of ``entry`` for a visitor writing in ``lang``; for an event, what is
-    on in ``window`` when the visitor asked about a time."""
-    authored = Lang.EN if lang is Lang.EN else Lang.ZH_HANT
-    text = _fill(entry.answer.get(authored.value), authored, context)
+    on in ``window`` when the visitor asked about a time.
+
+    A Japanese or Korean visitor gets the entry's text in their language where it has one
+    (with the note while it is marked translated), else the English one."""
+    own = entry.answer.exact(lang.value) if lang.is_translated else None
+    authored = lang if own is not None else lang.authored
+    text = _fill(own or entry.answer.get(authored.value), authored, context)
     if (window is not None and entry.category is Category.EVENT and entry.dates) or (
         window is not None and entry.id == UPCOMING_ENTRY
     ):
@@ -147,10 +193,14 @@ def render(
         if listing:
             text = f"{text.rstrip()}\n{listing}"
     if not lang.is_chinese:
-        text = for_foreigners(text)
+        text = for_foreigners(text, authored)
+    if own is not None and entry.is_translated(lang.value):
+        text = f"{text.rstrip()}\n\n{TRANSLATED_NOTE[lang]}"
     return localize(text, lang)
 
 
 def title(entry: Entry, lang: Lang) -> str:
-    authored = "en" if lang is Lang.EN else "zh-Hant"
-    return localize(entry.title.get(authored), lang)
+    """The entry's title in ``lang``: Japanese or Korean where the entry has one, else
+    English for them; zh-Hant (zh-Hans by OpenCC) for Chinese readers."""
+    own = entry.title.exact(lang.value) if lang.is_translated else None
+    return own or localize(entry.title.get(lang.authored.value), lang)

@@ -191,16 +191,19 @@ _LABELS: dict[str, dict[Lang, str]] = {
 }
 
 
+# Japanese and Korean visitors get the English interface texts until the message catalogs
+# give them their own: Lang.authored is the one place that decides it (answers and titles
+# come in their language from the KB already).
 def _say(key: str, lang: Lang, **values: object) -> str:
     texts = _TEXTS[key]
-    text = texts[lang] if lang in texts else texts[Lang.EN if lang is Lang.EN else Lang.ZH_HANT]
+    text = texts[lang] if lang in texts else texts[lang.authored]
     text = text.format(**values) if values else text
     return text if lang in texts else localize(text, lang)
 
 
 def _label(key: str, lang: Lang) -> str:
     labels = _LABELS[key]
-    return localize(labels[Lang.EN if lang is Lang.EN else Lang.ZH_HANT], lang)
+    return localize(labels[lang.authored], lang)
 
 
 LANGUAGE_OPTIONS = (
@@ -358,14 +361,15 @@ class Desk:
         if inbound.kind is InboundKind.CHOICE:
             return await self._choice(inbound.choice, conversing, state, ticket)
         text = inbound.text[:MAX_QUESTION_CHARS]
-        lang = chosen or detect_language(text)
+        last = Lang(state.last_lang) if state.last_lang else None
+        lang = chosen or detect_language(text, last)
         command = text.strip().split(maxsplit=1)[0].lower() if text.strip() else ""
         if command.startswith("/"):
             # A bare command has no language of its own: it continues the conversation's.
             command_lang = chosen or (lang if " " in text.strip() else conversing)
             return await self._command(command.split("@", 1)[0], text, command_lang, state, ticket)
         # Safety first, even inside a conversation with staff.
-        reading = read(text)
+        reading = read(text, last)
         topic = await self._topic(state) if ticket is None else None
         match = self.matcher.match_reading(reading, topic) if reading.normal else None
         if match is not None and match.emergency:
@@ -505,7 +509,7 @@ class Desk:
         reopens = status.reopens_at
         if reopens is None:
             return "?"
-        if lang is Lang.EN:
+        if not lang.is_chinese:
             return f"{reopens:%a %-d %b} at {reopens:%H:%M}"
         weekday = "一二三四五六日"[reopens.weekday()]
         return f"{reopens.month}月{reopens.day}日（週{weekday}）{reopens:%H:%M}"
@@ -565,13 +569,14 @@ class Desk:
     def _emergency_card(self, situation: Emergency, lang: Lang) -> Reply:
         """The situation's numbers, the one to call first first: short, and impossible to
         miss (channels show an urgent reply as a red card with call buttons)."""
-        authored = "en" if lang is Lang.EN else "zh-Hant"
         by_number = {c.phone: c for c in self.kb[EMERGENCY_ENTRY].contacts if c.phone}
         contacts = [by_number[number] for number in situation.numbers if number in by_number]
         first, *others = contacts
-        lines = [_say("emergency_lead", lang, number=first.phone, name=first.name.get(authored))]
+        lines = [_say("emergency_lead", lang, number=first.phone, name=first.name.for_reader(lang))]
         if others:
-            items = "; ".join(f"{c.phone} {localize(c.name.get(authored), lang)}" for c in others)
+            items = "; ".join(
+                f"{c.phone} {localize(c.name.for_reader(lang), lang)}" for c in others
+            )
             lines.append(_say("emergency_also", lang, items=items))
         options = (Option(_label("all_numbers", lang), f"{CHOICE_ENTRY}{EMERGENCY_ENTRY}"),)
         return Reply("\n".join(lines), options, tuple(contacts), lang=lang, urgent=True)

@@ -27,6 +27,11 @@ _NUMBER = re.compile(
     r"(?:[\s-]?\d{2,4}){2,3}(?!\d)"
 )
 _FREE_NOTE = " (free only within Taiwan)"
+#: The note in a Japanese or Korean answer, and the words that say it is already there.
+_FREE_NOTES = {
+    Lang.JA: ("（台湾国内からのみ無料）", ("台湾国内", "台湾内")),
+    Lang.KO: ("(대만 국내에서만 무료)", ("대만 국내", "대만 내")),
+}
 
 
 def _national(number: str) -> str | None:
@@ -84,16 +89,18 @@ def shown(number: str, lang: Lang) -> str:
     return number if lang.is_chinese else international(number)
 
 
-def for_foreigners(text: str) -> str:
-    """Every Taiwanese number in ``text`` written for a foreign visitor, 0800 ones noted."""
+def for_foreigners(text: str, lang: Lang = Lang.EN) -> str:
+    """Every Taiwanese number in ``text`` written for a foreign visitor, 0800 ones noted (in
+    Japanese or Korean for a text in that ``lang``, in English otherwise)."""
+    note, says_it = _FREE_NOTES.get(lang, (_FREE_NOTE, ("within taiwan", "inside taiwan")))
 
     def rewrite(found: re.Match[str]) -> str:
         number = found.group(0)
         national = _national(number)
         if national is not None and _is_toll_free(national):
             following = text[found.end() : found.end() + 60].lower()
-            said = "within taiwan" in following or "inside taiwan" in following
-            return number if said else number + _FREE_NOTE
+            said = any(words in following for words in says_it)
+            return number if said else number + note
         return international(number)
 
     return _NUMBER.sub(rewrite, text)

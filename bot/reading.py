@@ -283,5 +283,7 @@ class Reading:
         return [(c.normal, ROLE_WEIGHTS[c.role]) for c in kept]
 
 
-def read(text: str) -> Reading:
-    return Reading(text, normalize(text), detect_language(text))
+def read(text: str, previous: Lang | None = None) -> Reading:
+    """``text`` read once; ``previous``, the visitor's last language, only breaks the tie of
+    a short kanji-only text (see detect_language)."""
+    return Reading(text, normalize(text), detect_language(text, previous))

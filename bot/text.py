@@ -21,10 +21,24 @@ class Lang(StrEnum):
     EN = "en"
     ZH_HANT = "zh-Hant"
     ZH_HANS = "zh-Hans"
+    JA = "ja"
+    KO = "ko"
 
     @property
     def is_chinese(self) -> bool:
-        return self is not Lang.EN
+        return self in (Lang.ZH_HANT, Lang.ZH_HANS)
+
+    @property
+    def authored(self) -> Lang:
+        """The authored language a visitor of this language reads where the KB or the code
+        has no text of their own: Chinese for a Chinese reader, English for everyone else
+        (never Chinese by accident for a Japanese or Korean visitor)."""
+        return Lang.ZH_HANT if self.is_chinese else Lang.EN
+
+    @property
+    def is_translated(self) -> bool:
+        """A language the KB holds translations in (marked until a curator clears them)."""
+        return self in (Lang.JA, Lang.KO)
 
 
 @cache
@@ -50,7 +64,8 @@ def to_simplified(text: str) -> str:
 
 
 def localize(text: str, lang: Lang) -> str:
-    """Text authored in zh-Hant, shown to a visitor of ``lang`` (only zh-Hans changes it)."""
+    """Text authored in zh-Hant, shown to a visitor of ``lang`` (only zh-Hans changes it;
+    Japanese and Korean visitors are shown English or their own text, never this)."""
     return to_simplified(text) if lang is Lang.ZH_HANS else text
 
 
@@ -67,22 +82,112 @@ def is_han(char: str) -> bool:
 _LATIN_WORD = re.compile(r"[a-z]+", re.IGNORECASE)
 
 
+def is_kana(char: str) -> bool:
+    """Hiragana or katakana (the half-width forms are folded to these by NFKC)."""
+    return "\u3041" <= char <= "\u30ff" and char not in "\u30fb"
+
+
+def is_hangul(char: str) -> bool:
+    code = ord(char)
+    return 0xAC00 <= code <= 0xD7A3 or 0x1100 <= code <= 0x11FF or 0x3131 <= code <= 0x318E
+
+
+#: Kanji that only Japanese writes so (shinjitai): neither Traditional nor Simplified Chinese
+#: uses them, so a text holding one is Japanese even without kana (「花蓮駅」, 「岩手県」;
+#: 「盛岡市役所」 could be either).
+_JAPANESE_ONLY_KANJI = frozenset(
+    "県駅円図労払売読験単団変対気済関鉄転伝覚観訳辺桜沢薬続経戦険権効楽営検乗帰発様歳"
+    "広悪恵拠択渓焼獣稲粋絵縄聴臓荘蛍賛遅郷酔醸釈隠騒髄鶏黙両仏価児剣剤勧亜囲圧塩姫嬢"
+    "実寛専巣巻弐弾従徴応懐戻拝挿捜揺摂斎斉晩暦桟渇満滝瀬畳砕穂穏窓粛継総繊蔵譲豊賎軽"
+    "錬鋳陥雑霊頼顕駆齢"
+)
+
+
+@cache
+def _old_forms() -> dict[int, int]:
+    """Each Japanese-only kanji's traditional (kyūjitai) form, as Chinese writes it: 県 → 縣,
+    団 → 團, 観 → 觀 (OpenCC's jp2t, character by character)."""
+    converter = _converter("jp2t")
+    forms = {ch: str(converter.convert(ch)) for ch in _JAPANESE_ONLY_KANJI | _JAPANESE_VARIANTS}
+    return {ord(ch): ord(old) for ch, old in forms.items() if len(old) == 1 and old != ch}
+
+
+@cache
+def _old_form_table() -> npt.NDArray[np.uint32]:
+    forms = _old_forms()
+    table = np.arange(max(forms) + 1, dtype=np.uint32)
+    table[list(forms)] = list(forms.values())
+    return table
+
+
+def _old_kanji(text: str) -> str:
+    """``text`` with its Japanese-only kanji in their traditional forms, so that a Japanese
+    text's words meet the same words written in Chinese or in older Japanese (県庁 and 縣;
+    観光 and 觀光). Chinese text holds none of them and is left as it is."""
+    if not _JAPANESE_ONLY.search(text):
+        return text
+    codes = code_points(text)
+    table = _old_form_table()
+    inside = codes < len(table)
+    mapped = codes.copy()
+    mapped[inside] = table[codes[inside]]
+    return from_code_points(mapped)
+
+
+#: Characters a Chinese sentence almost always holds and a Japanese one never: a kanji-only
+#: text holding one is Chinese whatever the visitor wrote before.
+_CHINESE_FUNCTION_CHARS = frozenset("的嗎呢了是我你妳您們吧麼嘛這那哪個沒")
+#: A kanji-only text this short is a word or two (「居留証申請」, 「花蓮空港」): it says nothing
+#: of its language, and the visitor's last language decides.
+_SHORT_KANJI_TEXT = 12
+#: Japanese forms that Chinese knows only as rare variants (証 for 證, 処 for 處): not enough
+#: to call a text Japanese, but written in their usual Chinese form all the same.
+_JAPANESE_VARIANTS = frozenset("証処浅緑録閲姉黒徳戸歩毎")
+_JAPANESE_ONLY = re.compile("[" + "".join(sorted(_JAPANESE_ONLY_KANJI | _JAPANESE_VARIANTS)) + "]")
+
+
 def _script_counts(text: str) -> tuple[str, int, int]:
     han = "".join(ch for ch in text if is_han(ch))
     latin_words = len(_LATIN_WORD.findall(text))
     return han, len(han), latin_words
 
 
-def detect_language(text: str) -> Lang:
+def detect_language(text: str, previous: Lang | None = None) -> Lang:
     """The visitor's language by the dominant script; Chinese split by script-specific characters.
 
     A Han character counts as much as a Latin word: "iTaiwan怎麼用" is Chinese with an English
-    brand in it, "Tzu Chi hospital 電話" is English with a Chinese word in it.
+    brand in it, "Tzu Chi hospital 電話" is English with a Chinese word in it. Hangul is
+    Korean and kana Japanese, whatever kanji the text holds (a Japanese text's kanji —
+    市役所, 手続き — are not Chinese words): a kana or Hangul character counts as a Han one.
+    A lone の among Han characters is the Taiwanese chat spelling of 的, not Japanese.
+
+    A text of kanji alone is Japanese when it holds a kanji only Japanese writes so (県, 駅,
+    証). Otherwise, a short one (a word or two, no Chinese particle) is ambiguous between
+    Chinese and Japanese: ``previous``, the language the visitor last wrote in, breaks that
+    tie and nothing else — a Japanese visitor's 「居留証申請」 stays Japanese, anyone else's
+    is Chinese.
     """
     text = unicodedata.normalize("NFKC", text)
     han, han_count, latin_words = _script_counts(text)
+    hangul = sum(1 for ch in text if is_hangul(ch))
+    kana_chars = [ch for ch in text if is_kana(ch)]
+    kana = len(kana_chars)
+    if kana_chars and set(kana_chars) == {"の"} and kana == 1 and han_count >= 2:
+        kana = 0
+    if hangul and hangul + han_count > latin_words and hangul >= kana:
+        return Lang.KO
+    if kana and kana + han_count > latin_words:
+        return Lang.JA
     if han_count == 0 or latin_words > han_count:
         return Lang.EN
+    if _JAPANESE_ONLY_KANJI.intersection(han) and not _CHINESE_FUNCTION_CHARS.intersection(han):
+        return Lang.JA
+    if (
+        previous is Lang.JA
+        and han_count <= _SHORT_KANJI_TEXT
+        and not _CHINESE_FUNCTION_CHARS.intersection(han)
+    ):
+        return Lang.JA
     # Character-level converters keep the length, so a position-wise comparison tells which
     # characters exist only in one script.
     as_simplified = _converter("t2s").convert(han)
@@ -131,7 +236,7 @@ def normalize(text: str) -> str:
     """
     text = _fold(text)
     if has_han(text):
-        text = to_traditional(text)
+        text = _old_kanji(to_traditional(text))
     return _finish(text)
 
 
@@ -189,7 +294,7 @@ def _normalize_slice(texts: list[str]) -> list[str]:
     # exception: a few ideographs of CJK Extension G, past the ranges has_han counts, which
     # only the lines holding a Han character may have converted.
     if has_han(folded):
-        folded = (
+        folded = _old_kanji(
             _han_lines_converted(folded) if _PAST_HAN.search(folded) else to_traditional(folded)
         )
     lines = _blank_noise(folded).split("\n")

@@ -22,6 +22,10 @@ class Window:
     month: bool = False
 
     def label(self, lang: Lang) -> str:
+        """The window as a visitor writing in ``lang`` reads it, in that language's own
+        format (Japanese 2026年12月5日, Korean 2026년 12월 5일)."""
+        if lang.is_translated:
+            return date_span(self.start, self.end, lang, month=self.month)
         if self.month:
             if lang.is_chinese:
                 return f"{self.start.year}年{self.start.month}月"
@@ -38,6 +42,27 @@ class Window:
                 f"{self.end.month}/{self.end.day}"
             )
         return f"{self.start:%-d %b}–{self.end:%-d %b %Y}"
+
+
+#: Year, month and day as Japanese and Korean write them.
+_DATE_UNITS = {Lang.JA: ("年", "月", "日", ""), Lang.KO: ("년", "월", "일", " ")}
+
+
+def date_span(start: dt.date, end: dt.date, lang: Lang, *, month: bool = False) -> str:
+    """A date, a span of dates or (``month``) a whole month in Japanese or Korean:
+    2026年12月5日～7日, 2026년 12월 5일~12월 7일, 2026年12月."""
+    year, month_unit, day, space = _DATE_UNITS.get(lang, _DATE_UNITS[Lang.JA])
+    opening = f"{start.year}{year}{space}{start.month}{month_unit}"
+    if month:
+        return opening
+    if start == end:
+        return f"{opening}{space}{start.day}{day}"
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{opening}{space}{start.day}{day}～{end.day}{day}"
+    closing = f"{end.month}{month_unit}{space}{end.day}{day}"
+    if start.year != end.year:
+        closing = f"{end.year}{year}{space}{closing}"
+    return f"{opening}{space}{start.day}{day}～{closing}"
 
 
 _MONTHS_EN = {

@@ -219,3 +219,47 @@ def test_every_described_emergency_in_the_chat_set_is_answered_as_one(matcher: M
             assert match.entry == "contact.emergency", row.question
         else:
             assert match.entry != "contact.emergency" or match.decision is not Decision.ANSWER
+
+
+# -- Japanese and Korean (the issue on the partner cities' languages) ----------------------
+#
+# The goal (JA_KO_BARS): right >= 90% in each of ja and ko, reached >= 97%, wrong <= 2%,
+# out of scope declined >= 95%, person requests and emergencies 100%. Not reached yet: these
+# are the figures measured on 2026-12-07 (before this work: 17.6% right overall, 33.3% of
+# person requests handed off), floors to raise as the method improves, never to lower. Only
+# the dev part of the set is looked at message by message.
+JA_KO_RATCHET: dict[str, dict[str, float]] = {
+    # With the zh/en answer bar: 53.8% right and 11.4% wrong. A wrong answer in the visitor's
+    # own language reads as true, so Japanese and Korean have a higher bar (config.py,
+    # translated_answer_threshold): fewer answers, one in a hundred wrong, the rest offered.
+    "all": {
+        "answered_right": 0.352,
+        "reached": 0.791,
+        "wrong": 0.01,
+        "out_of_scope_declined": 1.0,
+        "handed_off": 1.0,
+        "emergencies_answered": 1.0,
+        "false_emergencies": 0.0,
+    },
+    "ja": {"answered_right": 0.316, "reached": 0.789, "wrong": 0.016, "handed_off": 1.0},
+    "ko": {"answered_right": 0.412, "reached": 0.794, "wrong": 0.0, "handed_off": 1.0},
+}
+
+
+def test_japanese_and_korean_figures_do_not_drop(matcher: Matcher) -> None:
+    report = evaluate("ja-ko", read_rows(JA_KO_SET), matcher.match)
+    by_part = {"all": report.overall, **{str(k): v for k, v in report.by_lang.items()}}
+    for part, bounds in JA_KO_RATCHET.items():
+        figures = by_part[part].as_dict()
+        for key, bound in bounds.items():
+            value = figures[key]
+            assert value is not None, (part, key)
+            if key in CEILINGS:
+                assert value <= bound + 1e-3, f"ja-ko {part} {key} {value:.3f} > {bound}"
+            else:
+                assert value >= bound - 1e-3, f"ja-ko {part} {key} {value:.3f} < {bound}"
+
+
+def test_japanese_and_korean_messages_are_read_in_their_language(matcher: Matcher) -> None:
+    for row in read_rows(JA_KO_SET):
+        assert matcher.match(row.question).lang.value == row.lang, row.question

@@ -77,20 +77,20 @@ def _quick_reply(reply: Reply) -> QuickReply | None:
 
 def contact_bubble(contacts: tuple[Contact, ...], lang: Lang) -> FlexMessage:
     """A Flex bubble: each contact's name and hours, with call, map and website buttons."""
-    authored = "en" if lang is Lang.EN else "zh-Hant"
+    authored = lang.value
     body: list[Any] = []
     buttons: list[Any] = []
     alt_lines: list[str] = []
     for contact in contacts[:3]:
-        name = contact.name.get(authored)
+        name = contact.name.for_reader(authored)
         body.append(FlexText(text=name, weight="bold", size="md", wrap=True))
         phone = shown(contact.phone, lang) if contact.phone else None
         details = [
             value
             for value in (
                 phone,
-                contact.address.get(authored) if contact.address else None,
-                contact.hours.get(authored) if contact.hours else None,
+                contact.address.for_reader(authored) if contact.address else None,
+                contact.hours.for_reader(authored) if contact.hours else None,
             )
             if value
         ]
@@ -98,7 +98,7 @@ def contact_bubble(contacts: tuple[Contact, ...], lang: Lang) -> FlexMessage:
             body.append(FlexText(text="\n".join(details), size="sm", color="#555555", wrap=True))
         alt_lines.append(" ".join([name, *details]))
         if contact.phone and phone and len(buttons) < 6:
-            call = "Call" if lang is Lang.EN else "撥打"
+            call = "撥打" if lang.is_chinese else "Call"
             buttons.append(
                 FlexButton(
                     action=URIAction(label=_label(f"{call} {phone}"), uri=tel_uri(contact.phone)),
@@ -111,7 +111,7 @@ def contact_bubble(contacts: tuple[Contact, ...], lang: Lang) -> FlexMessage:
             buttons.append(
                 FlexButton(
                     action=URIAction(
-                        label="Map" if lang is Lang.EN else "地圖",
+                        label="地圖" if lang.is_chinese else "Map",
                         uri=f"https://www.google.com/maps/search/?api=1&query={query}",
                     ),
                     style="secondary",
@@ -122,7 +122,7 @@ def contact_bubble(contacts: tuple[Contact, ...], lang: Lang) -> FlexMessage:
             buttons.append(
                 FlexButton(
                     action=URIAction(
-                        label="Website" if lang is Lang.EN else "網站", uri=contact.url
+                        label="網站" if lang.is_chinese else "Website", uri=contact.url
                     ),
                     style="link",
                     height="sm",
@@ -142,12 +142,12 @@ EMERGENCY_RED = "#B3261E"
 
 def emergency_bubble(reply: Reply) -> FlexMessage:
     """An emergency as one red card: what to do, then a call button for each number."""
-    authored = "en" if reply.lang is Lang.EN else "zh-Hant"
-    heading = "Emergency" if reply.lang is Lang.EN else "緊急求助"
+    authored = reply.lang.value
+    heading = "緊急求助" if reply.lang.is_chinese else "Emergency"
     buttons = [
         FlexButton(
             action=URIAction(
-                label=_label(f"☎ {contact.phone} {contact.name.get(authored)}"),
+                label=_label(f"☎ {contact.phone} {contact.name.for_reader(authored)}"),
                 uri=tel_uri(contact.phone),
             ),
             style="primary",

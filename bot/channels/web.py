@@ -14,7 +14,6 @@ from bot.errors import WebhookRejected
 from bot.models import Channel, Inbound, InboundKind, Option, Outcome, Reply
 from bot.phones import shown, tel_uri
 from bot.store import ChatMessage, Role
-from bot.text import Lang
 
 _Model = TypeVar("_Model", bound=BaseModel)
 
@@ -228,7 +227,7 @@ def web_text(text: str, options: Sequence[dict[str, str]]) -> str:
 def reply_card(reply: Reply) -> dict[str, Any]:
     """What the page shows of a reply besides its text: its buttons, whether it is an
     emergency card, its contacts (stored with the message, so a reload shows it again)."""
-    authored = "en" if reply.lang is Lang.EN else "zh-Hant"
+    authored = reply.lang.value
     return {
         # Numbered as the desk numbered them (the text's list), before any is left out.
         "listed": [{"label": o.label, "choice": o.choice} for o in reply.options],
@@ -238,7 +237,7 @@ def reply_card(reply: Reply) -> dict[str, Any]:
         "lang": reply.lang.value,
         "contacts": [
             {
-                "name": c.name.get(authored),
+                "name": c.name.for_reader(authored),
                 "phone": shown(c.phone, reply.lang) if c.phone else None,
                 "tel": tel_uri(c.phone) if c.phone else None,
                 "url": c.url,

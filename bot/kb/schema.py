@@ -89,6 +89,15 @@ class LocalizedText(Strict):
             return self.ko
         return None
 
+    def for_reader(self, lang: str) -> str:
+        """The text a visitor writing in ``lang`` reads: their own language's where it is
+        written; otherwise zh-Hant for a Chinese reader and English for everyone else (a
+        Japanese or Korean visitor never gets Chinese by accident)."""
+        own = self.exact(lang)
+        if own is not None:
+            return own
+        return self.zh_hant if lang.startswith("zh") else self.en
+
     def by_lang(self) -> dict[str, str]:
         """Every written text by language, authored languages first."""
         texts = {lang: self.exact(lang) for lang in ALL_LANGS}

@@ -30,9 +30,10 @@ from bot.matcher.words import (
     ZH_STOP_BIGRAMS,
     ZH_STOP_UNIGRAMS,
     ZH_TERM_LINES,
+    is_run_char,
     stem,
 )
-from bot.text import code_points, has_han, is_han, normalize, normalize_many
+from bot.text import code_points, has_han, normalize, normalize_many
 
 _SPACE_RUNS = re.compile(r" {2,}")
 
@@ -213,7 +214,7 @@ class Analyzer:
         for chunk in HAN_RUNS.split(normal):
             if not chunk.strip():
                 continue
-            if is_han(chunk[0]):
+            if is_run_char(chunk[0]):
                 self._han_tokens(chunk, weights)
             else:
                 words.extend(stem(word) for word in EN_WORD.findall(chunk))

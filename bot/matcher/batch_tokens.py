@@ -23,6 +23,21 @@ from bot.matcher.analyzer import Analyzer
 from bot.matcher.words import EN_STOPWORDS, HAN_RUNS, ZH_STOP_BIGRAMS, ZH_STOP_UNIGRAMS, stem
 from bot.text import code_points, distinct_code_points, han_mask
 
+#: The code point ranges of katakana (with its long-vowel mark) and Hangul syllables, which
+#: make runs of their own as Han characters do (words.HAN_RUNS).
+_KATAKANA = ((0x30A1, 0x30FA), (0x30FC, 0x30FC))
+_HANGUL = ((0xAC00, 0xD7A3),)
+
+
+def _script_of(codes: npt.NDArray[np.uint32]) -> npt.NDArray[np.int8]:
+    """Each character's run script: 1 Han, 2 katakana, 3 Hangul, 0 none (see HAN_RUNS)."""
+    script = han_mask(codes).astype(np.int8)
+    for value, ranges in ((2, _KATAKANA), (3, _HANGUL)):
+        for low, high in ranges:
+            script[(codes >= low) & (codes <= high)] = value
+    return script
+
+
 _HASH_BASE = np.uint64(1_000_003)
 #: Pairs are looked up in a table with a slot for every possible pair while it holds at
 #: most this many (32 MB); beyond it, by binary search, which is many times slower.
@@ -181,7 +196,9 @@ class _HanText:
 
     def __init__(self, codes: npt.NDArray[np.uint32], text_of: npt.NDArray[np.int32]) -> None:
         # Millions of characters: each array is made once and then worked on in place.
-        at = np.flatnonzero(han_mask(codes))
+        script = _script_of(codes)
+        at = np.flatnonzero(script)
+        script = script[at]
         han_codes = codes[at]
         self.alphabet = np.array(distinct_code_points(han_codes), dtype=np.int64)
         size = len(self.alphabet)
@@ -191,8 +208,9 @@ class _HanText:
         del han_codes
         self.texts = text_of[at].astype(np.int64)
         gap = np.diff(at)
-        joins_next = gap == 1
-        del gap
+        # A pair never straddles two scripts: a run is of one script (HAN_RUNS).
+        joins_next = (gap == 1) & (script[1:] == script[:-1])
+        del gap, script
         self.pair_k = np.flatnonzero(joins_next)
         self.pair_key = self.ids[self.pair_k]
         self.pair_key *= size

@@ -31,6 +31,11 @@ class MatcherConfig:
     #: share a word or two with an entry, and the rest is about something the KB never mentions.
     answer_max_unknown: float = 0.7
     answer_margin: float = 0.08
+    #: The answer bar for Japanese and Korean (no "clear leader" path below it): on ja-ko.tsv
+    #: the zh/en bar answers half the messages right and one in nine wrong; this one a third
+    #: right and one in a hundred wrong, the rest offered as choices (which hold the right
+    #: entry as often).
+    translated_answer_threshold: float = 0.55
     clarify_threshold: float = 0.20
     #: Lift for an entry of the category the question's cue words ask for ("phone": a contact).
     cue_boost: float = 0.06

@@ -77,15 +77,23 @@ class Index:
         )
 
 
+#: The languages of the main index (the authored ones), and of the index Japanese and
+#: Korean questions are matched in.
+AUTHORED_INDEX_LANGS = ("zh-Hant", "en")
+TRANSLATED_INDEX_LANGS = ("ja", "ko")
+
+
 def build_index(
     entries: Sequence[Entry],
     config: MatcherConfig,
     synonyms: Sequence[Sequence[str]],
     fillers: Fillers,
     places: list[str],
+    langs: Sequence[str] = AUTHORED_INDEX_LANGS,
 ) -> tuple[Index, Analyzer]:
-    """Index ``entries``, and find which of ``places`` their texts mention; gives the index
-    and the analyzer built for it (its terms are the entries' Chinese keywords).
+    """Index the texts in ``langs`` of ``entries``, and find which of ``places`` their texts
+    mention; gives the index and the analyzer built for it (its terms are the entries'
+    keywords in those languages but English).
 
     An entry's count of a token: the phrasings (questions and titles) that hold it, plus
     keyword_boost for each keyword that holds it. Each distinct keyword is tokenised once
@@ -93,26 +101,31 @@ def build_index(
     cost more than it saves).
     """
     phrasings: list[str] = []
+    per_entry_phrasings: list[int] = []
+    per_entry_keywords: list[int] = []
+    keywords: list[str] = []
+    term_keywords: list[str] = []
     for entry in entries:
-        questions = entry.questions
-        phrasings += [*questions.zh_hant, *questions.en, entry.title.zh_hant, entry.title.en]
-    per_phrasings = np.fromiter(
-        (len(e.questions.zh_hant) + len(e.questions.en) + 2 for e in entries),
-        dtype=np.int64,
-        count=len(entries),
-    )
-    per_keywords = np.fromiter(
-        (len(e.keywords.zh_hant) + len(e.keywords.en) for e in entries),
-        dtype=np.int64,
-        count=len(entries),
-    )
+        questions = [entry.questions.get(lang) for lang in langs]
+        titles = [title for lang in langs if (title := entry.title.exact(lang)) is not None]
+        for texts in questions:
+            phrasings += texts
+        phrasings += titles
+        per_entry_phrasings.append(sum(map(len, questions)) + len(titles))
+        held = [entry.keywords.get(lang) for lang in langs]
+        for lang, texts in zip(langs, held, strict=True):
+            keywords += texts
+            if lang != "en":
+                term_keywords += texts
+        per_entry_keywords.append(sum(map(len, held)))
+    per_phrasings = np.array(per_entry_phrasings, dtype=np.int64)
+    per_keywords = np.array(per_entry_keywords, dtype=np.int64)
     stripped = fillers.strip_many(normalize_many(phrasings))
-    keywords = [k for entry in entries for k in (*entry.keywords.zh_hant, *entry.keywords.en)]
     distinct = list(dict.fromkeys(keywords))
     normals = normalize_many(distinct)
     normal = dict(zip(distinct, normals, strict=True))
-    zh_keywords = dict.fromkeys(k for entry in entries for k in entry.keywords.zh_hant)
-    analyzer = Analyzer(config, synonyms, list(map(normal.__getitem__, zh_keywords)), fillers)
+    terms = dict.fromkeys(term_keywords)
+    analyzer = Analyzer(config, synonyms, list(map(normal.__getitem__, terms)), fillers)
     texts = stripped + normals
     position = dict(zip(distinct, count(len(stripped)), strict=False))
     keyword_ids = np.fromiter(

@@ -27,7 +27,7 @@ from bot.kb.schema import Category, Entry
 from bot.matcher.analyzer import Fillers
 from bot.matcher.config import MatcherConfig
 from bot.matcher.decide import Decider, emergency, fixed, handoff, numbers_asked
-from bot.matcher.index import build_index
+from bot.matcher.index import TRANSLATED_INDEX_LANGS, build_index
 from bot.matcher.result import EMERGENCY_ENTRY, Decision, Match
 from bot.matcher.score import CategoryCues, Scored, Scorer
 from bot.matcher.situations import asks_for_a_number, detect
@@ -72,8 +72,30 @@ class Matcher:
         )
         self.partners = PlaceSpotter(intents.partners.all(), self.index.is_kb_pair)
         self.scorer = Scorer(self.index, self.analyzer, self.config)
+        # Japanese and Korean questions are matched against the KB's Japanese and Korean
+        # texts, in an index of their own: the Chinese and English one stays as it is (its
+        # BM25 weights and lengths, so zh/en decisions do not move), and a Japanese
+        # question's kanji meet the KB's Japanese words, not Chinese ones.
+        translated_index, translated_analyzer = build_index(
+            self.entries,
+            self.config,
+            kb.synonyms,
+            self.analyzer.fillers,
+            [],
+            TRANSLATED_INDEX_LANGS,
+        )
+        self.translated_scorer = Scorer(translated_index, translated_analyzer, self.config)
         self.cues = CategoryCues(intents.category_cues, self.entries, self.config.cue_boost)
         self.decider = Decider([entry.id for entry in self.entries], self.config)
+        # Japanese and Korean are matched against translated phrasings only, and a wrong
+        # answer in the visitor's own language reads as true: below a higher bar, they are
+        # offered the entries to choose from instead (docs/matcher.md, "Japanese and Korean").
+        strict = replace(
+            self.config,
+            answer_threshold=self.config.translated_answer_threshold,
+            lead_threshold=2.0,
+        )
+        self.translated_decider = Decider([entry.id for entry in self.entries], strict)
         self.positions = {entry.id: i for i, entry in enumerate(self.entries)}
         self.upcoming_index = self.positions.get(UPCOMING_ENTRY)
 
@@ -110,13 +132,14 @@ class Matcher:
         whole = without_times(normal) if timed else normal
         whole = self.analyzer.strip_fillers(whole or normal)
         listing = [self.upcoming_index] if timed and self.upcoming_index is not None else []
-        scored = self._rank(normal, whole, clauses, situation is not None, also=listing)
+        scored = self._rank(lang, normal, whole, clauses, situation is not None, also=listing)
         if self.upcoming_index is not None and timed:
             scored = _lift(scored, {self.upcoming_index: self.config.upcoming_boost})
         if self.elsewhere and not self.home.found_in(normal) and self.elsewhere.named_in(normal):
             # About a place the desk knows nothing of: the county's answer would mislead.
             return self.decider.decline(question, lang, scored)
-        match = self.decider.decide(question, lang, scored)
+        decider = self.translated_decider if lang.is_translated else self.decider
+        match = decider.decide(question, lang, scored)
         if self._about_a_partners_own_affairs(match, normal):
             # Jecheon's sights or Kushiro's marsh: the county's answer about its own would
             # mislead; the exchange with a partner city is answered.
@@ -127,7 +150,7 @@ class Matcher:
                 # topic, or about an entry related to it (its office) that it points at,
                 # whatever else its words happen to match.
                 among = self._related(topic)
-                family = self._rank(normal, whole, clauses, situation is not None, among)
+                family = self._rank(lang, normal, whole, clauses, situation is not None, among)
                 match = self._in_context(question, lang, family, topic) or self._offered(
                     question, lang, family, topic
                 )
@@ -150,6 +173,7 @@ class Matcher:
 
     def _rank(
         self,
+        lang: Lang,
         normal: str,
         whole: str,
         clauses: list[tuple[str, float]],
@@ -157,7 +181,8 @@ class Matcher:
         among: list[int] | None = None,
         also: list[int] | None = None,
     ) -> list[Scored]:
-        scored = self.scorer.rank(whole, clauses, among, also or ())
+        scorer = self.translated_scorer if lang.is_translated else self.scorer
+        scored = scorer.rank(whole, clauses, among, also or ())
         if not emergency_named and self.emergency_index is not None:
             # Only a message that speaks of an emergency may get the emergency numbers.
             scored = [s for s in scored if s.entry_index != self.emergency_index]

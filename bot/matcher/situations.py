@@ -472,9 +472,16 @@ _ASKS_FOR_A_NUMBER_HAN = re.compile(
 _ASKS_FOR_A_NUMBER_JA_KO = re.compile(r"番号|電話|何番|번호|전화|몇\s?번")
 
 
+#: A number asked of a named hospital is that hospital's (「慈済病院の救急の電話番号」).
+_A_HOSPITALS_OWN = re.compile(r"\b(?:hospital|clinic)s?\b|醫院|医院|病院|診所|병원")
+
+
 def asks_for_a_number(normal: str, original: str | None = None) -> bool:
-    """Whether a message asks which number to call (see the patterns above)."""
+    """Whether a message asks which number to call (see the patterns above), and not a
+    hospital's own number."""
     folded = unicodedata.normalize("NFKC", original if original is not None else normal)
+    if _A_HOSPITALS_OWN.search(normal) or _A_HOSPITALS_OWN.search(folded):
+        return False
     return bool(
         _ASKS_FOR_A_NUMBER_EN.search(normal)
         or _ASKS_FOR_A_NUMBER_HAN.search(normal.replace(" ", ""))

@@ -21,7 +21,9 @@ class CardKeeper(Protocol):
 
 
 def _answer_header(number: int, lang: str) -> str:
-    if lang == Lang.EN.value:
+    """The line above a staff answer: in Chinese for a Chinese-reading visitor, else in
+    English (a Japanese or Korean visitor too)."""
+    if not Lang(lang).is_chinese:
         return f"Staff reply (request #{number}):\n"
     return localize(f"承辦同仁回覆（案件 #{number}）：\n", Lang(lang))
 
@@ -41,7 +43,7 @@ def staff_words(number: int, lang: str, sent: str) -> str | None:
 
 
 def _closed_note(ticket: Ticket) -> str:
-    if ticket.lang == Lang.EN.value:
+    if not Lang(ticket.lang).is_chinese:
         return f"Request #{ticket.number} has been closed by our staff. Ask me anything any time."
     return localize(f"案件 #{ticket.number} 已由承辦同仁結案。歡迎隨時再提問。", Lang(ticket.lang))
 

@@ -116,9 +116,8 @@ _COUNT_FOR_VISITOR = daily_totals.insert().from_select(
 
 def written_lang(text: str, answered_in: str) -> str:
     """The language a visitor wrote in, for the figures by partner language: Korean or
-    Japanese when the text has Hangul or kana (the desk answers them in English or Chinese,
-    ``answered_in``), else the language answered in. (Japanese in kanji alone reads as
-    Chinese.)"""
+    Japanese when the text has Hangul or kana, even when the desk answered in another
+    language (``answered_in``, which is counted otherwise)."""
     if _HANGUL.search(text):
         return "ko"
     if _KANA.search(text):

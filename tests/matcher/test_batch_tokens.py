@@ -44,6 +44,13 @@ def test_batch_index_keys_are_the_tokens_of_every_kb_text(
                         "的",
                         "請問",
                         "please",
+                        "居留証の申請",
+                        "ビザ",
+                        "コンビニ",
+                        "거류증은",
+                        "신청해요",
+                        "ー",
+                        "県庁",
                     ]
                 ),
             ),
@@ -64,3 +71,19 @@ def test_batch_index_keys_and_fillers_match_one_by_one(
 def test_probes_are_found_inside_han_runs_only(matcher: Matcher) -> None:
     pairs = token_pairs(matcher.analyzer, ["我在札幌市", "sapporo 札", "幌"], ["札幌", "大阪"])
     assert pairs.probes_found == {0}
+
+
+def test_batch_index_keys_of_japanese_and_korean_texts(matcher: Matcher, kb: KnowledgeBase) -> None:
+    analyzer = matcher.translated_scorer.analyzer
+    texts = [
+        text
+        for entry in kb.entries
+        for lang in ("ja", "ko")
+        for text in (*entry.questions.get(lang), *entry.keywords.get(lang))
+    ]
+    normals = sorted(set(normalize_many(texts)))
+    assert any("ー" in n for n in normals)
+    assert any("\uac00" <= ch <= "\ud7a3" for ch in normals[0] + normals[-1])
+    table = token_pairs(analyzer, normals).table()
+    for index, normal in enumerate(normals):
+        assert table.of(index) == analyzer.index_keys(normal), normal
