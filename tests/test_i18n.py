@@ -21,6 +21,7 @@ from bot.kb.loader import KnowledgeBase
 from bot.matcher import Matcher
 from bot.models import Channel, Inbound, InboundKind, Outcome
 from bot.settings import Settings
+from bot.setup import visitor_commands
 from bot.store import Store
 from bot.text import Lang
 from scripts.catalogs import KEYWORDS
@@ -171,3 +172,14 @@ async def test_japanese_and_korean_visitors_are_greeted_and_handed_off_in_their_
     buttons = [option.label for option in handoff.replies[0].options]
     assert buttons == [translate("Request status", lang), translate("Close my request", lang)]
     assert not any(label.isascii() for label in buttons)
+
+
+def test_setup_publishes_the_commands_in_each_language_from_the_catalogs() -> None:
+    commands = visitor_commands()
+    assert set(commands) == {None, "zh", "ja", "ko"}
+    assert dict(commands[None])["human"] == "Ask county staff to help you"
+    assert dict(commands["zh"])["human"] == "請承辦人員協助"
+    assert dict(commands["ja"])["status"] == "お問い合わせの状況"
+    assert dict(commands["ko"])["delete"] == "저장된 내 정보 모두 삭제"
+    names = [name for name, _ in commands[None]]
+    assert all([name for name, _ in pairs] == names for pairs in commands.values())
