@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import string
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -15,6 +16,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
+from bot.channels.web import chat_page
 from bot.desk import Desk
 from bot.i18n import CATALOGS, DOMAIN, LOCALE_DIR, date_and_time, translate
 from bot.kb.loader import KnowledgeBase
@@ -183,3 +185,31 @@ def test_setup_publishes_the_commands_in_each_language_from_the_catalogs() -> No
     assert dict(commands["ko"])["delete"] == "저장된 내 정보 모두 삭제"
     names = [name for name, _ in commands[None]]
     assert all([name for name, _ in pairs] == names for pairs in commands.values())
+
+
+def test_the_chat_page_for_everyone_is_in_english_and_chinese() -> None:
+    page = chat_page("n0nce", email=True)
+    assert '<html lang="en">' in page
+    assert ">Send 送出</button>" in page
+    assert 'placeholder="Type your question… 請輸入問題…"' in page
+    assert '<span lang="zh-Hant">您好！歡迎詢問' in page
+    # The script's own texts (the "writing" dots, a failed send) come from the catalogs too.
+    assert json.dumps("The desk is writing… 服務台正在回覆…") in page
+
+
+@pytest.mark.parametrize(
+    ("lang", "send", "typing"),
+    [
+        (Lang.JA, "送信", "窓口が返信を入力しています…"),
+        (Lang.KO, "보내기", "창구에서 답변을 작성하고 있습니다…"),
+        (Lang.ZH_HANS, "送出", "服务台正在回复…"),
+    ],
+    ids=["ja", "ko", "zh-Hans"],
+)
+def test_the_chat_page_in_one_language(lang: Lang, send: str, typing: str) -> None:
+    page = chat_page("n0nce", email=True, lang=lang)
+    assert f'<html lang="{lang.value}">' in page
+    assert f">{send}</button>" in page
+    assert json.dumps(typing) in page
+    assert f'<span lang="{lang.value}">' in page
+    assert "Send" not in page.split("<script", 1)[0].split("</head>", 1)[1]
