@@ -85,6 +85,8 @@ LANGUAGE_OPTIONS = (
     Option("English", f"{CHOICE_LANG}{Lang.EN.value}"),
     Option("繁體中文", f"{CHOICE_LANG}{Lang.ZH_HANT.value}"),
     Option("简体中文", f"{CHOICE_LANG}{Lang.ZH_HANS.value}"),
+    Option("日本語", f"{CHOICE_LANG}{Lang.JA.value}"),
+    Option("한국어", f"{CHOICE_LANG}{Lang.KO.value}"),
 )
 
 # "English please", "switch to Chinese", 「請用英文」「中文」: an explicit language choice.
@@ -101,8 +103,28 @@ _ASK_SIMPLIFIED = re.compile(
     r"^(?:請)?(?:用|換成|切換成?|改用?)?(?:簡體中文|簡體|简体中文|简体)(?:回答)?$"
 )
 
+# 「日本語でお願いします」, "Korean please", 「한국어로 해 주세요」 (matched on the text as typed:
+# normalisation would turn 語 and 本 into nothing else, but keeps kana and Hangul as they are).
+_ASK_JAPANESE = re.compile(
+    r"^(?:(?:please |pls )?(?:switch |change )?(?:to |in )?japanese(?: please| pls)?|"
+    r"日本語(?:で|に)?(?:お願いします|おねがいします|お願い|話して(?:ください)?|答えて(?:ください)?|"
+    r"返事して(?:ください)?|大丈夫ですか|いいですか)?)$",
+    re.IGNORECASE,
+)
+_ASK_KOREAN = re.compile(
+    r"^(?:(?:please |pls )?(?:switch |change )?(?:to |in )?korean(?: please| pls)?|"
+    r"한국어(?:로)?\s?(?:해\s?주세요|부탁(?:드립니다|해요)|답(?:변)?해\s?주세요|말해\s?주세요|"
+    r"가능한가요|돼요|되나요)?)$",
+    re.IGNORECASE,
+)
+
 
 def requested_language(text: str) -> Lang | None:
+    typed = text.strip().rstrip("。.!！?？ ")
+    if _ASK_JAPANESE.match(typed):
+        return Lang.JA
+    if _ASK_KOREAN.match(typed):
+        return Lang.KO
     normal = normalize(text)
     if _ASK_ENGLISH.match(normal):
         return Lang.EN

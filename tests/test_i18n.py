@@ -17,7 +17,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from bot.channels.web import chat_page
-from bot.desk import Desk
+from bot.desk import LANGUAGE_OPTIONS, Desk, requested_language
 from bot.i18n import CATALOGS, DOMAIN, LOCALE_DIR, date_and_time, translate
 from bot.kb.loader import KnowledgeBase
 from bot.matcher import Matcher
@@ -213,3 +213,23 @@ def test_the_chat_page_in_one_language(lang: Lang, send: str, typing: str) -> No
     assert json.dumps(typing) in page
     assert f'<span lang="{lang.value}">' in page
     assert "Send" not in page.split("<script", 1)[0].split("</head>", 1)[1]
+
+
+@pytest.mark.parametrize(
+    ("message", "lang"),
+    [
+        ("日本語でお願いします", Lang.JA),
+        ("japanese please", Lang.JA),
+        ("한국어로 해 주세요", Lang.KO),
+        ("Korean please", Lang.KO),
+        ("日本語の資料はありますか", None),
+        ("한국어 안내 책자가 있나요?", None),
+    ],
+)
+def test_a_visitor_can_ask_for_japanese_or_korean(message: str, lang: Lang | None) -> None:
+    assert requested_language(message) is lang
+
+
+def test_the_language_menu_offers_japanese_and_korean() -> None:
+    assert [option.label for option in LANGUAGE_OPTIONS][-2:] == ["日本語", "한국어"]
+    assert translate("OK, I will answer in English.", Lang.JA) == "はい、日本語でお答えします。"
