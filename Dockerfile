@@ -28,6 +28,9 @@ RUN pip install --require-hashes --no-deps -r requirements.lock
 # Then the project itself: not editable, no dev extras, no other dependency.
 COPY pyproject.toml README.md ./
 COPY bot ./bot
+# The interface texts' catalogs (bot/locale/*/LC_MESSAGES/messages.po) compiled to the .mo files
+# the desk reads: they are never committed, and `pip install .` does not compile them.
+RUN pybabel compile --domain messages --directory bot/locale --statistics
 RUN pip install --no-deps . \
     && pip check \
     && pip uninstall --yes pip setuptools
@@ -66,7 +69,7 @@ WORKDIR /app
 COPY --from=builder /opt/venv /opt/venv
 # Code and knowledge stay owned by root (read-only for the server); only data/ is writable.
 COPY knowledge/ ./knowledge/
-RUN python -c "import bot.app, bot.store.migrate" \
+RUN python -c "import bot.app, bot.store.migrate, bot.i18n; bot.i18n.check_catalogs()" \
     && mkdir -p /app/data \
     && chown 10001:10001 /app/data \
     && chmod 0750 /app/data

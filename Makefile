@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit eval bench kb-check clean lock lock-upgrade
+.PHONY: run test lint typecheck unit eval bench kb-check clean lock lock-upgrade catalogs catalogs-update
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,7 +12,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)
+# The interface texts' catalogs: bot/locale/*/LC_MESSAGES/messages.po, compiled to .mo files
+# the desk reads (never committed; the Dockerfile compiles them too). After changing or adding
+# a text in the code: make catalogs-update, translate what it marks new or fuzzy, make catalogs.
+CATALOG_SOURCES := $(wildcard bot/locale/*/LC_MESSAGES/messages.po)
+CATALOGS := $(CATALOG_SOURCES:.po=.mo)
+
+catalogs: $(CATALOGS)
+
+bot/locale/%/LC_MESSAGES/messages.mo: bot/locale/%/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel compile -i $< -o $@ -l $*
+
+catalogs-update: $(STAMP)
+	$(BIN)/python scripts/catalogs.py
+
+run: $(STAMP) catalogs
 	$(BIN)/python -m bot serve
 
 lint: $(STAMP)
@@ -25,12 +39,12 @@ typecheck: $(STAMP)
 kb-check: $(STAMP)
 	$(BIN)/python -m bot kb check --topics eval/topics.yaml
 
-unit: $(STAMP)
+unit: $(STAMP) catalogs
 	NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost $(BIN)/python -m pytest
 
 test: lint typecheck unit
 
-eval: $(STAMP)
+eval: $(STAMP) catalogs
 	$(BIN)/python -m bot eval eval/dev.tsv eval/holdout.tsv eval/fresh.tsv eval/chat.tsv eval/chat-fresh.tsv eval/ja-ko.tsv
 
 bench: $(STAMP)
@@ -53,4 +67,4 @@ lock-upgrade: $(BIN)/uv
 	$(UV_COMPILE) --upgrade
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache $(CATALOGS)

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 
 from bot.answers import AnswerContext, render, title
+from bot.i18n import N_, both, date_and_time, translate
 from bot.kb.loader import KnowledgeBase
 from bot.matcher import EMERGENCY_ENTRY, Decision, Match, Matcher
 from bot.matcher.situations import Emergency
@@ -52,164 +53,40 @@ HELP_ENTRY = "faq.help"
 LANGUAGE_ENTRY = "faq.language"
 MAX_QUESTION_CHARS = 2000
 
-# Both languages at once, for moments when the visitor's language is not known yet.
-_WELCOME = (
-    "您好！這裡是花蓮縣政府國際交流服務台。\n"
-    "請直接輸入問題（中文或英文），例如「姊妹市有哪些」「居留證怎麼辦」。需要真人協助請輸入「真人」。\n\n"
-    "Hello! This is Hualien County Government's exchange desk.\n"
-    'Ask me anything in English or Chinese, e.g. "sister cities" or "ARC renewal". '
-    'Type "staff" to reach a person.'
-)
-_GROUP_POINTER = (
-    "In this group I answer general questions only. Requests to staff, and anything about "
-    "your own case, go through a 1:1 chat with me: tap my name, then Chat.\n"
-    "在群組中我只回答一般問題。需要承辦同仁協助或與您個人有關的事，請與我1對1聊天：點我的名稱，再按「聊天」。"
-)
 #: Answers a group does not need from a bot that reads every message: greetings, thanks.
 _GROUP_SMALL_TALK = frozenset({"faq.greeting", "faq.thanks"})
-_UNSUPPORTED = (
-    "抱歉，我目前只看得懂文字訊息，請用文字輸入您的問題。\n"
-    "Sorry, I can only read text messages. Please type your question."
-)
-
-_TEXTS: dict[str, dict[Lang, str]] = {
-    "clarify": {Lang.EN: "Did you mean one of these?", Lang.ZH_HANT: "請問您想問的是下列哪一項？"},
-    "fallback": {
-        Lang.EN: "Sorry, I don't have an answer to that yet. You can rephrase it, or tap "
-        '"Ask staff" and a person will reply here.',
-        Lang.ZH_HANT: "抱歉，這個問題我還無法回答。您可以換個說法，或點「詢問承辦人員」由專人在這裡回覆您。",
-    },
-    "handoff": {
-        Lang.EN: "I have passed your message to our staff as request #{number}. "
-        "They will reply to you here.",
-        Lang.ZH_HANT: "已將您的訊息轉給承辦同仁（案件編號 #{number}），他們會在這裡回覆您。",
-    },
-    "office_open": {
-        Lang.EN: "The office is open now, so expect a reply soon.",
-        Lang.ZH_HANT: "現在是上班時間，同仁會盡快回覆。",
-    },
-    "office_closed": {
-        Lang.EN: "The office is closed now; staff will reply after it reopens on {when} "
-        "(Taiwan time).",
-        Lang.ZH_HANT: "目前非上班時間，同仁將於{when}上班後回覆。",
-    },
-    "office_closed_today": {
-        Lang.EN: "The office is closed today; staff will reply after it reopens on {when} "
-        "(Taiwan time).",
-        Lang.ZH_HANT: "今日停止上班，同仁將於{when}上班後回覆。",
-    },
-    "about": {Lang.EN: "About {title}:", Lang.ZH_HANT: "關於「{title}」："},
-    "emergency_lead": {
-        Lang.EN: "🚨 Call {number} now: {name}.",
-        Lang.ZH_HANT: "🚨 請立刻撥打 {number}（{name}）。",
-    },
-    "emergency_also": {
-        Lang.EN: "Also: {items}.",
-        Lang.ZH_HANT: "也可撥打：{items}。",
-    },
-    "emergency_ticket": {
-        Lang.EN: "I have also alerted our staff (request #{number}, urgent).",
-        Lang.ZH_HANT: "我也已通知承辦同仁（緊急案件 #{number}）。",
-    },
-    "emergency_office_open": {
-        Lang.EN: "Staff are in the office and will see it shortly; call the number above first.",
-        Lang.ZH_HANT: "同仁正在上班，很快會看到；請先撥打上面的電話。",
-    },
-    "emergency_office_closed": {
-        Lang.EN: "The office is closed now: staff will see it when it reopens on {when} (Taiwan "
-        "time). Do not wait for us: call the number above.",
-        Lang.ZH_HANT: "目前非上班時間，同仁將於{when}上班後才會看到。請不要等待，先撥打上面的電話。",
-    },
-    "follow_up": {
-        Lang.EN: "Added to your request #{number}; staff will reply here.",
-        Lang.ZH_HANT: "已加入您的案件 #{number}，承辦同仁會在這裡回覆。",
-    },
-    "status_open": {
-        Lang.EN: "Request #{number} is waiting for a staff member.",
-        Lang.ZH_HANT: "案件 #{number} 正在等候承辦同仁處理。",
-    },
-    "status_claimed": {
-        Lang.EN: "Request #{number} is being handled by our staff.",
-        Lang.ZH_HANT: "案件 #{number} 已有承辦同仁處理中。",
-    },
-    "status_answered": {
-        Lang.EN: "Staff have replied to request #{number}. Write here to continue, or close it.",
-        Lang.ZH_HANT: "承辦同仁已回覆案件 #{number}。可在此繼續留言，或結束案件。",
-    },
-    "no_ticket": {
-        Lang.EN: 'You have no open request. Type "staff" to reach a person.',
-        Lang.ZH_HANT: "您目前沒有進行中的案件。需要真人協助請輸入「真人」。",
-    },
-    "cancelled": {
-        Lang.EN: "Request #{number} is closed. I am back to answering your questions.",
-        Lang.ZH_HANT: "案件 #{number} 已結束，我會繼續回答您的問題。",
-    },
-    "delete_confirm": {
-        Lang.EN: "Delete everything this desk keeps about you: your messages, our replies and "
-        "your requests? This cannot be undone.",
-        Lang.ZH_HANT: "確定要刪除本服務台保存的您的所有資料（您的訊息、回覆與案件）嗎？刪除後無法復原。",
-    },
-    "deleted": {
-        Lang.EN: "Done: everything this desk kept about you has been deleted.",
-        Lang.ZH_HANT: "已刪除本服務台保存的您的所有資料。",
-    },
-    "delete_kept": {
-        Lang.EN: "OK, nothing was deleted.",
-        Lang.ZH_HANT: "好的，沒有刪除任何資料。",
-    },
-    "slow_down": {
-        Lang.EN: "You are sending messages very fast. Please wait a minute, then ask again.",
-        Lang.ZH_HANT: "您傳送訊息的速度太快了，請稍候一分鐘再詢問。",
-    },
-    "lang_set": {
-        Lang.EN: "OK, I will answer in English.",
-        Lang.ZH_HANT: "好的，我會用繁體中文回答。",
-        Lang.ZH_HANS: "好的，我会用简体中文回答。",
-    },
-    "too_long": {
-        Lang.EN: 'Your message is very long; I read its first part. For details, tap "Ask staff".',
-        Lang.ZH_HANT: "您的訊息很長，我先讀了前面的部分。如需詳細協助，請點「詢問承辦人員」。",
-    },
-    "empty": {
-        Lang.EN: 'Please type your question in words, e.g. "emergency numbers".',
-        Lang.ZH_HANT: "請用文字輸入您的問題，例如「緊急電話」。",
-    },
-    "ticket_limit": {
-        Lang.EN: "Many requests to staff have come from your network in the last hour, so this "
-        "one was not passed on. Please try again later.",
-        Lang.ZH_HANT: "過去一小時內已有許多來自您所在網路的轉交請求，這次未能轉交承辦同仁，請稍後再試。",
-    },
-}
-_LABELS: dict[str, dict[Lang, str]] = {
-    "staff": {Lang.EN: "Ask staff", Lang.ZH_HANT: "詢問承辦人員"},
-    "all_numbers": {Lang.EN: "All emergency numbers", Lang.ZH_HANT: "所有緊急電話"},
-    "help": {Lang.EN: "Help", Lang.ZH_HANT: "使用說明"},
-    "status": {Lang.EN: "Request status", Lang.ZH_HANT: "案件進度"},
-    "cancel": {Lang.EN: "Close my request", Lang.ZH_HANT: "結束案件"},
-    "delete_yes": {Lang.EN: "Delete my data", Lang.ZH_HANT: "刪除我的資料"},
-    "delete_no": {Lang.EN: "Keep it", Lang.ZH_HANT: "保留"},
-}
 
 
-# Japanese and Korean visitors get the English interface texts until the message catalogs
-# give them their own: Lang.authored is the one place that decides it (answers and titles
-# come in their language from the KB already).
-def _say(key: str, lang: Lang, **values: object) -> str:
-    texts = _TEXTS[key]
-    text = texts[lang] if lang in texts else texts[lang.authored]
-    text = text.format(**values) if values else text
-    return text if lang in texts else localize(text, lang)
+# Chinese and English at once, for moments when the visitor's language is not known yet.
+def _welcome() -> str:
+    welcome = N_(
+        "Hello! This is Hualien County Government's exchange desk.\n"
+        'Ask me anything in English or Chinese, e.g. "sister cities" or "ARC renewal". '
+        'Type "staff" to reach a person.'
+    )
+    return f"{translate(welcome, Lang.ZH_HANT)}\n\n{translate(welcome, Lang.EN)}"
 
 
-def _label(key: str, lang: Lang) -> str:
-    labels = _LABELS[key]
-    return localize(labels[lang.authored], lang)
+def _group_pointer() -> str:
+    pointer = N_(
+        "In this group I answer general questions only. Requests to staff, and anything about "
+        "your own case, go through a 1:1 chat with me: tap my name, then Chat."
+    )
+    return both(pointer, "\n")
 
 
+def _unsupported() -> str:
+    unsupported = N_("Sorry, I can only read text messages. Please type your question.")
+    return f"{translate(unsupported, Lang.ZH_HANT)}\n{translate(unsupported, Lang.EN)}"
+
+
+# The languages' own names, the same in every language (a visitor looks for their own).
 LANGUAGE_OPTIONS = (
     Option("English", f"{CHOICE_LANG}{Lang.EN.value}"),
     Option("繁體中文", f"{CHOICE_LANG}{Lang.ZH_HANT.value}"),
     Option("简体中文", f"{CHOICE_LANG}{Lang.ZH_HANS.value}"),
+    Option("日本語", f"{CHOICE_LANG}{Lang.JA.value}"),
+    Option("한국어", f"{CHOICE_LANG}{Lang.KO.value}"),
 )
 
 # "English please", "switch to Chinese", 「請用英文」「中文」: an explicit language choice.
@@ -226,8 +103,28 @@ _ASK_SIMPLIFIED = re.compile(
     r"^(?:請)?(?:用|換成|切換成?|改用?)?(?:簡體中文|簡體|简体中文|简体)(?:回答)?$"
 )
 
+# 「日本語でお願いします」, "Korean please", 「한국어로 해 주세요」 (matched on the text as typed:
+# normalisation would turn 語 and 本 into nothing else, but keeps kana and Hangul as they are).
+_ASK_JAPANESE = re.compile(
+    r"^(?:(?:please |pls )?(?:switch |change )?(?:to |in )?japanese(?: please| pls)?|"
+    r"日本語(?:で|に)?(?:お願いします|おねがいします|お願い|話して(?:ください)?|答えて(?:ください)?|"
+    r"返事して(?:ください)?|大丈夫ですか|いいですか)?)$",
+    re.IGNORECASE,
+)
+_ASK_KOREAN = re.compile(
+    r"^(?:(?:please |pls )?(?:switch |change )?(?:to |in )?korean(?: please| pls)?|"
+    r"한국어(?:로)?\s?(?:해\s?주세요|부탁(?:드립니다|해요)|답(?:변)?해\s?주세요|말해\s?주세요|"
+    r"가능한가요|돼요|되나요)?)$",
+    re.IGNORECASE,
+)
+
 
 def requested_language(text: str) -> Lang | None:
+    typed = text.strip().rstrip("。.!！?？ ")
+    if _ASK_JAPANESE.match(typed):
+        return Lang.JA
+    if _ASK_KOREAN.match(typed):
+        return Lang.KO
     normal = normalize(text)
     if _ASK_ENGLISH.match(normal):
         return Lang.EN
@@ -317,7 +214,15 @@ class Desk:
         else:
             # A flood: one notice, then quiet until it calms; the messages are still recorded.
             lang = Lang(state.lang_choice or state.last_lang or Lang.EN.value)
-            notice = [Reply(_say("slow_down", lang), lang=lang)]
+            notice = [
+                Reply(
+                    translate(
+                        "You are sending messages very fast. Please wait a minute, then ask again.",
+                        lang,
+                    ),
+                    lang=lang,
+                )
+            ]
             outcome = Outcome(
                 notice if verdict is Verdict.NOTIFY else [], "rate_limited", lang=lang
             )
@@ -351,13 +256,13 @@ class Desk:
         conversing = chosen or (Lang(state.last_lang) if state.last_lang else Lang.EN)
         if inbound.kind is InboundKind.FOLLOW:
             return Outcome(
-                [Reply(_WELCOME, self._start_options(conversing))], "welcome", lang=conversing
+                [Reply(_welcome(), self._start_options(conversing))], "welcome", lang=conversing
             )
         if inbound.kind is InboundKind.UNSUPPORTED:
             if ticket is not None:
                 return await self._follow_up(ticket, "[sticker/image/file]", conversing)
             # Bilingual text, but the conversation's language is kept for what follows.
-            return Outcome([Reply(_UNSUPPORTED)], "unsupported", lang=conversing)
+            return Outcome([Reply(_unsupported())], "unsupported", lang=conversing)
         if inbound.kind is InboundKind.CHOICE:
             return await self._choice(inbound.choice, conversing, state, ticket)
         text = inbound.text[:MAX_QUESTION_CHARS]
@@ -388,7 +293,15 @@ class Desk:
             return await self._choice(picked, conversing, state, ticket)
         if match is None:
             return Outcome(
-                [Reply(_say("empty", lang), self._fallback_options(lang), lang=lang)],
+                [
+                    Reply(
+                        translate(
+                            'Please type your question in words, e.g. "emergency numbers".', lang
+                        ),
+                        self._fallback_options(lang),
+                        lang=lang,
+                    )
+                ],
                 "fallback",
                 lang=lang,
             )
@@ -397,7 +310,16 @@ class Desk:
             return await self._handoff(state, answer_lang, "asked", text, match)
         outcome = self._from_match(match, answer_lang, asked_window(reading.normal, self._today()))
         if len(inbound.text) > MAX_QUESTION_CHARS:
-            outcome.replies.insert(0, Reply(_say("too_long", outcome.lang), lang=outcome.lang))
+            outcome.replies.insert(
+                0,
+                Reply(
+                    translate(
+                        'Your message is very long; I read its first part. For details, tap "Ask staff".',
+                        outcome.lang,
+                    ),
+                    lang=outcome.lang,
+                ),
+            )
         return outcome
 
     def _option_names(self, choice: str) -> list[str]:
@@ -406,15 +328,14 @@ class Desk:
             return [] if entry is None else [entry.title.en, entry.title.zh_hant]
         if choice.startswith(CHOICE_LANG):
             return [o.label for o in LANGUAGE_OPTIONS if o.choice == choice]
-        label_key = {CHOICE_STAFF: "staff", CHOICE_HELP: "help", CHOICE_STATUS: "status"}
-        key = label_key.get(choice)
-        return [] if key is None else list(_LABELS[key].values())
+        label = {CHOICE_STAFF: "Ask staff", CHOICE_HELP: "Help", CHOICE_STATUS: "Request status"}
+        return [translate(label[choice], lang) for lang in Lang] if choice in label else []
 
     async def _command(
         self, command: str, text: str, lang: Lang, state: VisitorState, ticket: Ticket | None
     ) -> Outcome:
         if command == "/start":
-            return Outcome([Reply(_WELCOME, self._start_options(lang))], "welcome", lang=lang)
+            return Outcome([Reply(_welcome(), self._start_options(lang))], "welcome", lang=lang)
         if command == "/help":
             return self._answer_entry(HELP_ENTRY, lang)
         if command == "/lang":
@@ -478,16 +399,32 @@ class Desk:
             await self.store.delete_visitor(state.visitor_id)
             logger.info("visitor data deleted on request")
             return Outcome(
-                [Reply(_say("deleted", lang), lang=lang)], "deleted", lang=lang, forget=True
+                [
+                    Reply(
+                        translate(
+                            "Done: everything this desk kept about you has been deleted.", lang
+                        ),
+                        lang=lang,
+                    )
+                ],
+                "deleted",
+                lang=lang,
+                forget=True,
             )
         elif choice == CHOICE_DELETE_NO:
-            return Outcome([Reply(_say("delete_kept", lang), lang=lang)], "kept", lang=lang)
+            return Outcome(
+                [Reply(translate("OK, nothing was deleted.", lang), lang=lang)], "kept", lang=lang
+            )
         # A stale or forged button: say what the bot can do rather than fail.
         logger.info("unknown choice %r", choice[:80])
         return self._answer_entry(HELP_ENTRY, lang)
 
     def _set_language(self, lang: Lang) -> Outcome:
-        return Outcome([Reply(_say("lang_set", lang), lang=lang)], "language", lang=lang)
+        return Outcome(
+            [Reply(translate("OK, I will answer in English.", lang), lang=lang)],
+            "language",
+            lang=lang,
+        )
 
     # -- tickets -------------------------------------------------------------------------
 
@@ -500,24 +437,32 @@ class Desk:
     async def _when(self, lang: Lang) -> str:
         status = await self.office_status(self.clock())
         if status.open_now:
-            return _say("office_open", lang)
-        key = "office_closed_today" if status.closed_by_switch else "office_closed"
-        return _say(key, lang, when=self._reopening(status, lang))
+            return translate("The office is open now, so expect a reply soon.", lang)
+        when = self._reopening(status, lang)
+        if status.closed_by_switch:
+            return translate(
+                "The office is closed today; staff will reply after it reopens on {when} "
+                "(Taiwan time).",
+                lang,
+                when=when,
+            )
+        return translate(
+            "The office is closed now; staff will reply after it reopens on {when} (Taiwan time).",
+            lang,
+            when=when,
+        )
 
     @staticmethod
     def _reopening(status: OfficeStatus, lang: Lang) -> str:
         reopens = status.reopens_at
         if reopens is None:
             return "?"
-        if not lang.is_chinese:
-            return f"{reopens:%a %-d %b} at {reopens:%H:%M}"
-        weekday = "一二三四五六日"[reopens.weekday()]
-        return f"{reopens.month}月{reopens.day}日（週{weekday}）{reopens:%H:%M}"
+        return date_and_time(reopens, lang)
 
     def _ticket_options(self, lang: Lang) -> tuple[Option, ...]:
         return (
-            Option(_label("status", lang), CHOICE_STATUS),
-            Option(_label("cancel", lang), CHOICE_CANCEL),
+            Option(translate("Request status", lang), CHOICE_STATUS),
+            Option(translate("Close my request", lang), CHOICE_CANCEL),
         )
 
     async def _handoff(
@@ -525,10 +470,26 @@ class Desk:
     ) -> Outcome:
         if not _new_tickets.get():
             return Outcome(
-                [Reply(_say("ticket_limit", lang), lang=lang)], "ticket_limit", lang=lang
+                [
+                    Reply(
+                        translate(
+                            "Many requests to staff have come from your network in the last hour, so this one was not passed on. Please try again later.",
+                            lang,
+                        ),
+                        lang=lang,
+                    )
+                ],
+                "ticket_limit",
+                lang=lang,
             )
         ticket = await self._open_ticket(state, lang, reason, question, match)
-        text = f"{_say('handoff', lang, number=ticket.number)}\n{await self._when(lang)}"
+        handed = translate(
+            "I have passed your message to our staff as request #{number}. "
+            "They will reply to you here.",
+            lang,
+            number=ticket.number,
+        )
+        text = f"{handed}\n{await self._when(lang)}"
         return Outcome(
             [Reply(text, self._ticket_options(lang), lang=lang)],
             Decision.HANDOFF.value,
@@ -572,13 +533,22 @@ class Desk:
         by_number = {c.phone: c for c in self.kb[EMERGENCY_ENTRY].contacts if c.phone}
         contacts = [by_number[number] for number in situation.numbers if number in by_number]
         first, *others = contacts
-        lines = [_say("emergency_lead", lang, number=first.phone, name=first.name.for_reader(lang))]
+        lines = [
+            translate(
+                "🚨 Call {number} now: {name}.",
+                lang,
+                number=first.phone,
+                name=localize(first.name.for_reader(lang), lang),
+            )
+        ]
         if others:
             items = "; ".join(
                 f"{c.phone} {localize(c.name.for_reader(lang), lang)}" for c in others
             )
-            lines.append(_say("emergency_also", lang, items=items))
-        options = (Option(_label("all_numbers", lang), f"{CHOICE_ENTRY}{EMERGENCY_ENTRY}"),)
+            lines.append(translate("Also: {items}.", lang, items=items))
+        options = (
+            Option(translate("All emergency numbers", lang), f"{CHOICE_ENTRY}{EMERGENCY_ENTRY}"),
+        )
         return Reply("\n".join(lines), options, tuple(contacts), lang=lang, urgent=True)
 
     async def _emergency(
@@ -604,20 +574,34 @@ class Desk:
             notice = StaffNotice(NoticeKind.FOLLOW_UP, ticket.number, text, urgent=True)
         status = await self.office_status(self.clock())
         when = (
-            _say("emergency_office_open", lang)
+            translate(
+                "Staff are in the office and will see it shortly; call the number above first.",
+                lang,
+            )
             if status.open_now
-            else _say("emergency_office_closed", lang, when=self._reopening(status, lang))
+            else translate(
+                "The office is closed now: staff will see it when it reopens on {when} (Taiwan time). Do not wait for us: call the number above.",
+                lang,
+                when=self._reopening(status, lang),
+            )
         )
-        outcome.replies.append(
-            Reply(f"{_say('emergency_ticket', lang, number=ticket.number)}\n{when}", lang=lang)
+        alerted = translate(
+            "I have also alerted our staff (request #{number}, urgent).", lang, number=ticket.number
         )
+        outcome.replies.append(Reply(f"{alerted}\n{when}", lang=lang))
         outcome.notices.append(notice)
         outcome.ticket_number = ticket.number
         return outcome
 
     async def _follow_up(self, ticket: Ticket, text: str, lang: Lang) -> Outcome:
         reply = Reply(
-            _say("follow_up", lang, number=ticket.number), self._ticket_options(lang), lang=lang
+            translate(
+                "Added to your request #{number}; staff will reply here.",
+                lang,
+                number=ticket.number,
+            ),
+            self._ticket_options(lang),
+            lang=lang,
         )
         return Outcome(
             [reply],
@@ -630,16 +614,33 @@ class Desk:
     def _status(self, ticket: Ticket | None, lang: Lang) -> Outcome:
         if ticket is None:
             return Outcome(
-                [Reply(_say("no_ticket", lang), self._fallback_options(lang), lang=lang)],
+                [
+                    Reply(
+                        translate(
+                            'You have no open request. Type "staff" to reach a person.', lang
+                        ),
+                        self._fallback_options(lang),
+                        lang=lang,
+                    )
+                ],
                 "status",
                 lang=lang,
             )
-        key = {
-            TicketStatus.OPEN: "status_open",
-            TicketStatus.CLAIMED: "status_claimed",
-            TicketStatus.ANSWERED: "status_answered",
-        }.get(ticket.status, "status_open")
-        reply = Reply(_say(key, lang, number=ticket.number), self._ticket_options(lang), lang=lang)
+        if ticket.status is TicketStatus.CLAIMED:
+            text = translate(
+                "Request #{number} is being handled by our staff.", lang, number=ticket.number
+            )
+        elif ticket.status is TicketStatus.ANSWERED:
+            text = translate(
+                "Staff have replied to request #{number}. Write here to continue, or close it.",
+                lang,
+                number=ticket.number,
+            )
+        else:
+            text = translate(
+                "Request #{number} is waiting for a staff member.", lang, number=ticket.number
+            )
+        reply = Reply(text, self._ticket_options(lang), lang=lang)
         return Outcome([reply], "status", lang=lang, ticket_number=ticket.number)
 
     async def _cancel(self, ticket: Ticket | None, lang: Lang) -> Outcome:
@@ -647,7 +648,16 @@ class Desk:
             return self._status(None, lang)
         await self.store.set_status(ticket.number, TicketStatus.CLOSED, "visitor", "cancelled")
         return Outcome(
-            [Reply(_say("cancelled", lang, number=ticket.number), lang=lang)],
+            [
+                Reply(
+                    translate(
+                        "Request #{number} is closed. I am back to answering your questions.",
+                        lang,
+                        number=ticket.number,
+                    ),
+                    lang=lang,
+                )
+            ],
             "cancelled",
             lang=lang,
             notices=[StaffNotice(NoticeKind.CANCELLED, ticket.number)],
@@ -656,11 +666,22 @@ class Desk:
 
     def _confirm_delete(self, lang: Lang) -> Outcome:
         options = (
-            Option(_label("delete_yes", lang), CHOICE_DELETE_YES),
-            Option(_label("delete_no", lang), CHOICE_DELETE_NO),
+            Option(translate("Delete my data", lang), CHOICE_DELETE_YES),
+            Option(translate("Keep it", lang), CHOICE_DELETE_NO),
         )
         return Outcome(
-            [Reply(_say("delete_confirm", lang), options, lang=lang)], "delete_confirm", lang=lang
+            [
+                Reply(
+                    translate(
+                        "Delete everything this desk keeps about you: your messages, our replies and your requests? This cannot be undone.",
+                        lang,
+                    ),
+                    options,
+                    lang=lang,
+                )
+            ],
+            "delete_confirm",
+            lang=lang,
         )
 
     def _answer_entry(
@@ -683,7 +704,7 @@ class Desk:
                 for related in entry.related[:3]
                 if self.kb.get(related) is not None
             ),
-            Option(_label("staff", lang), CHOICE_STAFF),
+            Option(translate("Ask staff", lang), CHOICE_STAFF),
         )
         reply = Reply(text, options, tuple(entry.contacts), lang=lang)
         return Outcome([reply], decision, entry_id, lang)
@@ -693,7 +714,7 @@ class Desk:
             outcome = self._answer_entry(match.entry, lang, window=window)
             if match.in_context:
                 # Read as a follow-up: say which topic the answer is about.
-                about = _say("about", lang, title=title(self.kb[match.entry], lang))
+                about = translate("About {title}:", lang, title=title(self.kb[match.entry], lang))
                 first = outcome.replies[0]
                 outcome.replies[0] = dataclasses.replace(first, text=f"{about}\n{first.text}")
             return outcome
@@ -702,31 +723,40 @@ class Desk:
                 *tuple(
                     Option(title(self.kb[c], lang), f"{CHOICE_ENTRY}{c}") for c in match.candidates
                 ),
-                Option(_label("staff", lang), CHOICE_STAFF),
+                Option(translate("Ask staff", lang), CHOICE_STAFF),
             )
-            lines = [_say("clarify", lang)] + [
+            lines = [translate("Did you mean one of these?", lang)] + [
                 f"{n}. {option.label}" for n, option in enumerate(options[:-1], 1)
             ]
             return Outcome(
                 [Reply("\n".join(lines), options, lang=lang)], Decision.CLARIFY.value, lang=lang
             )
         return Outcome(
-            [Reply(_say("fallback", lang), self._fallback_options(lang), lang=lang)],
+            [
+                Reply(
+                    translate(
+                        'Sorry, I don\'t have an answer to that yet. You can rephrase it, or tap "Ask staff" and a person will reply here.',
+                        lang,
+                    ),
+                    self._fallback_options(lang),
+                    lang=lang,
+                )
+            ],
             Decision.FALLBACK.value,
             lang=lang,
         )
 
     def _fallback_options(self, lang: Lang) -> tuple[Option, ...]:
         return (
-            Option(_label("staff", lang), CHOICE_STAFF),
-            Option(_label("help", lang), CHOICE_HELP),
+            Option(translate("Ask staff", lang), CHOICE_STAFF),
+            Option(translate("Help", lang), CHOICE_HELP),
         )
 
     def _start_options(self, lang: Lang) -> tuple[Option, ...]:
         return (
             *LANGUAGE_OPTIONS,
-            Option(_label("help", lang), CHOICE_HELP),
-            Option(_label("staff", lang), CHOICE_STAFF),
+            Option(translate("Help", lang), CHOICE_HELP),
+            Option(translate("Ask staff", lang), CHOICE_STAFF),
         )
 
     # -- group and room chats ------------------------------------------------------------
@@ -739,7 +769,7 @@ class Desk:
         quiet = Outcome([], "group_ignored")
         if self.rate_limit.check(f"{inbound.channel.value}:{inbound.user_id}") is not Verdict.ALLOW:
             return quiet
-        pointer = Outcome([Reply(_GROUP_POINTER)], "group_pointer")
+        pointer = Outcome([Reply(_group_pointer())], "group_pointer")
         if inbound.kind is InboundKind.FOLLOW:
             return pointer
         if inbound.kind is InboundKind.CHOICE:

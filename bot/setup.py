@@ -45,7 +45,9 @@ from telegram.error import TelegramError
 from bot import rich_menu
 from bot.channels.telegram import TelegramChannel
 from bot.errors import ConfigurationError
+from bot.i18n import N_, translate
 from bot.settings import Settings
+from bot.text import Lang
 
 logger = logging.getLogger(__name__)
 
@@ -56,42 +58,33 @@ TIMEOUT = 30.0  # seconds a call may take (the webhook test waits for our own se
 #: button taps. Edits, channel posts, reactions, members joining … are never sent to us.
 ALLOWED_UPDATES = ("message", "callback_query")
 
-#: Visitor commands (the desk's), with their description in each language Telegram shows.
-#: ``None`` is the default list, for every language without a list of its own.
-VISITOR_COMMANDS: dict[str | None, tuple[tuple[str, str], ...]] = {
-    None: (
-        ("help", "What I can answer"),
-        ("human", "Ask county staff to help you"),
-        ("status", "Status of your request"),
-        ("cancel", "Cancel your request"),
-        ("lang", "Choose a language"),
-        ("delete", "Delete everything stored about you"),
-    ),
-    "zh": (
-        ("help", "我能回答哪些問題"),
-        ("human", "請承辦人員協助"),
-        ("status", "查詢您的案件進度"),
-        ("cancel", "取消您的案件"),
-        ("lang", "選擇語言"),
-        ("delete", "刪除與您有關的所有資料"),
-    ),
-    "ja": (
-        ("help", "お答えできること"),
-        ("human", "担当職員に問い合わせる"),
-        ("status", "お問い合わせの状況"),
-        ("cancel", "お問い合わせを取り消す"),
-        ("lang", "言語を選ぶ"),
-        ("delete", "保存されたあなたのデータをすべて削除"),
-    ),
-    "ko": (
-        ("help", "답변할 수 있는 내용"),
-        ("human", "담당 직원에게 문의하기"),
-        ("status", "문의 처리 상황"),
-        ("cancel", "문의 취소"),
-        ("lang", "언어 선택"),
-        ("delete", "저장된 내 정보 모두 삭제"),
-    ),
+#: Visitor commands (the desk's) with their descriptions, written in the catalogs (bot/locale/).
+_VISITOR_COMMANDS = (
+    ("help", N_("What I can answer")),
+    ("human", N_("Ask county staff to help you")),
+    ("status", N_("Status of your request")),
+    ("cancel", N_("Cancel your request")),
+    ("lang", N_("Choose a language")),
+    ("delete", N_("Delete everything stored about you")),
+)
+#: Telegram's language codes (``None``: the default list, for every language without a list of
+#: its own) and the desk's language each list is written in. Telegram has one code for Chinese.
+COMMAND_LANGUAGES: dict[str | None, Lang] = {
+    None: Lang.EN,
+    "zh": Lang.ZH_HANT,
+    "ja": Lang.JA,
+    "ko": Lang.KO,
 }
+
+
+def visitor_commands() -> dict[str | None, tuple[tuple[str, str], ...]]:
+    """The visitor commands with their descriptions in each language Telegram shows."""
+    return {
+        code: tuple((name, translate(description, lang)) for name, description in _VISITOR_COMMANDS)
+        for code, lang in COMMAND_LANGUAGES.items()
+    }
+
+
 #: Commands in groups: the staff group's, and /chatid, answered in any group.
 GROUP_COMMANDS = (
     ("chatid", "This group's id, for STAFF_TELEGRAM_CHAT_ID"),
@@ -154,7 +147,7 @@ async def setup_telegram(settings: Settings, base: str, report: Report) -> None:
         "allowed_updates": list(ALLOWED_UPDATES),
     }
     command_lists = [
-        ("all_private_chats", code, VISITOR_COMMANDS[code]) for code in VISITOR_COMMANDS
+        ("all_private_chats", code, pairs) for code, pairs in visitor_commands().items()
     ]
     command_lists.append(("all_group_chats", None, GROUP_COMMANDS))
     if report.dry_run:

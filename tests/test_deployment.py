@@ -668,3 +668,18 @@ def test_readme_explains_running_replicas() -> None:
     assert "python -m bot staff add" in section
     assert "/webhooks/line" in section
     assert "/webhooks/telegram" in section
+
+
+def test_the_image_compiles_the_interface_catalogs_before_installing(
+    dockerfile: list[Instruction],
+) -> None:
+    builder = [i for i in dockerfile if i.stage == 0]
+    runs = [i.value for i in builder if i.keyword == "RUN"]
+    compiling = next(n for n, run in enumerate(runs) if "pybabel compile" in run)
+    installing = next(n for n, run in enumerate(runs) if "pip install --no-deps ." in run)
+    assert compiling < installing
+    # The image's catalogs are its own, compiled from the .po files: never a stale local .mo.
+    assert dockerignored("bot/locale/ja/LC_MESSAGES/messages.mo")
+    assert not dockerignored("bot/locale/ja/LC_MESSAGES/messages.po")
+    final = " ; ".join(i.value for i in _final(dockerfile) if i.keyword == "RUN")
+    assert "check_catalogs()" in final

@@ -20,7 +20,7 @@ from PIL import Image
 from bot import rich_menu
 from bot.errors import ConfigurationError
 from bot.settings import Settings
-from bot.setup import ALLOWED_UPDATES, GROUP_COMMANDS, VISITOR_COMMANDS, run
+from bot.setup import ALLOWED_UPDATES, GROUP_COMMANDS, run, visitor_commands
 from tests.channels.conftest import (
     LINE_SECRET,
     LINE_TOKEN,
@@ -93,7 +93,7 @@ async def test_first_run_makes_every_call_with_its_payload(platforms: Platforms)
     telegram = platforms.telegram
     assert [c.method for c in telegram.calls] == [
         "setWebhook",
-        *["setMyCommands"] * (len(VISITOR_COMMANDS) + 1),
+        *["setMyCommands"] * (len(visitor_commands()) + 1),
         "getWebhookInfo",
     ]
     [webhook] = telegram.calls_to("setWebhook")

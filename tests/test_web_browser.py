@@ -20,8 +20,10 @@ import pytest
 from aiohttp import web
 
 from bot.app import create_app
+from bot.i18n import translate
 from bot.keys import RELAY, STORE, WEB_LIVE
 from bot.settings import Settings
+from bot.text import Lang
 from tests.conftest import KNOWLEDGE_DIR, ROOT
 
 pytestmark = pytest.mark.browser
@@ -343,6 +345,33 @@ async def test_tapping_a_chinese_option_answers_in_chinese(browser: Any, base_ur
         await _ask(page, "學生")
         await _tap(page, "交流學生的課業與生活協助")
         assert "國際事務處" in await page.locator("#log .msg.bot").last.inner_text()
+    finally:
+        await context.close()
+
+
+async def test_a_japanese_visitor_is_answered_in_japanese(browser: Any, base_url: str) -> None:
+    context = await browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = await context.new_page()
+        await page.goto(base_url)
+        await _ask(page, "花蓮空港から市内への行き方を教えてください")
+        answer = page.locator("#log .msg.bot").last
+        assert await answer.get_attribute("lang") == "ja"
+        text = await answer.inner_text()
+        # The entry's Japanese answer, with the note that the Chinese/English text is the
+        # original while a curator has not cleared the translation.
+        assert "空港" in text
+        assert "原文" in text
+        # Its buttons are Japanese too: one way to staff, in the visitor's language.
+        buttons = answer.locator(".options").get_by_role("button")
+        labels = await buttons.all_inner_texts()
+        assert translate("Ask staff", Lang.JA) in labels
+        assert "Ask staff" not in labels
+        await _ask(page, "日本語でお願いします")
+        assert (
+            await page.locator("#log .msg.bot").last.inner_text() == "はい、日本語でお答えします。"
+        )
+        await _screenshot(page, "web-chat-japanese-mobile.png")
     finally:
         await context.close()
 

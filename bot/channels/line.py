@@ -43,6 +43,7 @@ from linebot.v3.webhooks import (
 from pydantic.v1 import PrivateAttr
 
 from bot.errors import WebhookRejected
+from bot.i18n import translate
 from bot.kb.schema import Contact
 from bot.models import Channel, Inbound, InboundKind, Reply
 from bot.phones import shown, tel_uri
@@ -98,7 +99,7 @@ def contact_bubble(contacts: tuple[Contact, ...], lang: Lang) -> FlexMessage:
             body.append(FlexText(text="\n".join(details), size="sm", color="#555555", wrap=True))
         alt_lines.append(" ".join([name, *details]))
         if contact.phone and phone and len(buttons) < 6:
-            call = "撥打" if lang.is_chinese else "Call"
+            call = translate("Call", lang)
             buttons.append(
                 FlexButton(
                     action=URIAction(label=_label(f"{call} {phone}"), uri=tel_uri(contact.phone)),
@@ -111,7 +112,7 @@ def contact_bubble(contacts: tuple[Contact, ...], lang: Lang) -> FlexMessage:
             buttons.append(
                 FlexButton(
                     action=URIAction(
-                        label="地圖" if lang.is_chinese else "Map",
+                        label=translate("Map", lang),
                         uri=f"https://www.google.com/maps/search/?api=1&query={query}",
                     ),
                     style="secondary",
@@ -121,9 +122,7 @@ def contact_bubble(contacts: tuple[Contact, ...], lang: Lang) -> FlexMessage:
         if contact.url and len(buttons) < 6:
             buttons.append(
                 FlexButton(
-                    action=URIAction(
-                        label="網站" if lang.is_chinese else "Website", uri=contact.url
-                    ),
+                    action=URIAction(label=translate("Website", lang), uri=contact.url),
                     style="link",
                     height="sm",
                 )
@@ -132,7 +131,7 @@ def contact_bubble(contacts: tuple[Contact, ...], lang: Lang) -> FlexMessage:
         body=FlexBox(layout="vertical", spacing="sm", contents=body),
         footer=FlexBox(layout="vertical", spacing="sm", contents=buttons) if buttons else None,
     )
-    alt_text = ("\n".join(alt_lines) or "Contacts")[:400]
+    alt_text = ("\n".join(alt_lines) or translate("Contacts", lang))[:400]
     return _OnceFlexMessage(alt_text=alt_text, contents=bubble)
 
 
@@ -143,7 +142,7 @@ EMERGENCY_RED = "#B3261E"
 def emergency_bubble(reply: Reply) -> FlexMessage:
     """An emergency as one red card: what to do, then a call button for each number."""
     authored = reply.lang.value
-    heading = "緊急求助" if reply.lang.is_chinese else "Emergency"
+    heading = translate("Emergency", reply.lang)
     buttons = [
         FlexButton(
             action=URIAction(

@@ -11,49 +11,64 @@ import jinja2
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from bot.errors import WebhookRejected
+from bot.i18n import N_, both, translate
 from bot.models import Channel, Inbound, InboundKind, Option, Outcome, Reply
 from bot.phones import shown, tel_uri
 from bot.store import ChatMessage, Role
+from bot.text import Lang
 
 _Model = TypeVar("_Model", bound=BaseModel)
 
 #: Always used with fullmatch: "$" would let a trailing newline through.
 WEB_SESSION = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
-_PAGE_TEXT = {
-    "title": "Hualien Exchange Desk 花蓮縣國際交流服務台",
-    "heading": "Hualien County Government · 花蓮縣政府",
-    "subheading": "Exchange Desk · 國際交流服務台",
+#: The page's own texts (the chat's come from the desk), each with what separates its English
+#: and its Chinese on the page for everyone (see :func:`page_texts`).
+_PAGE_TEXT: dict[str, tuple[str, str]] = {
+    "title": (N_("Hualien Exchange Desk"), " "),
+    "heading": (N_("Hualien County Government"), " · "),
+    "subheading": (N_("Exchange Desk"), " · "),
     "welcome": (
-        "Hello! Ask about sister cities, visits, student services, contacts or events.\n"
-        "您好！歡迎詢問姊妹市交流、參訪、學生服務、聯絡窗口或活動資訊。"
+        N_("Hello! Ask about sister cities, visits, student services, contacts or events."),
+        "\n",
     ),
-    "label": "Your question / 您的問題",
-    "placeholder": "Type your question… 請輸入問題…",
-    "send": "Send 送出",
-    "error": "Sorry, something went wrong. Please try again. 抱歉，發生錯誤，請再試一次。",
-    "typing": "The desk is writing… 服務台正在回覆…",
-    "offline": ("Your message was not sent: no connection. 訊息未送出：目前無法連線。"),
-    "retry": "Retry 重試",
-    "not_sent": "Not sent 未送出",
-    "reconnecting": "Reconnecting for staff replies… 正在重新連線以接收承辦人員回覆…",
+    "language": (N_("Language"), " / "),
+    "label": (N_("Your question"), " / "),
+    "placeholder": (N_("Type your question…"), " "),
+    "send": (N_("Send"), " "),
+    "error": (N_("Sorry, something went wrong. Please try again."), " "),
+    "typing": (N_("The desk is writing…"), " "),
+    "offline": (N_("Your message was not sent: no connection."), " "),
+    "retry": (N_("Retry"), " "),
+    "not_sent": (N_("Not sent"), " "),
+    "reconnecting": (N_("Reconnecting for staff replies…"), " "),
     "busy": (
-        "Many chats are open right now: staff replies will show up a little later. "
-        "目前開啟的對話很多，承辦人員的回覆會稍晚顯示。"
+        N_("Many chats are open right now: staff replies will show up a little later."),
+        " ",
     ),
-    "email_offer": (
-        "Leaving? Get the staff reply by e-mail too. 要離開嗎？也可以用電子郵件收到承辦人員的回覆。"
-    ),
-    "email_label": "Your e-mail address / 您的電子郵件地址",
-    "email_save": "Send replies there 寄到這裡",
+    "email_offer": (N_("Leaving? Get the staff reply by e-mail too."), " "),
+    "email_label": (N_("Your e-mail address"), " / "),
+    "email_save": (N_("Send replies there"), " "),
     "email_saved": (
-        "Staff replies to request #{number} will also be e-mailed to you. The address is deleted "
-        "with the request. 案件 #{number} 的回覆也會寄到您的電子郵件；案件刪除時地址一併刪除。"
+        N_(
+            "Staff replies to request #{number} will also be e-mailed to you. The address is "
+            "deleted with the request."
+        ),
+        " ",
     ),
-    "email_remove": "Remove my address 刪除我的地址",
-    "email_invalid": "Please check the e-mail address. 請確認電子郵件地址。",
-    "footer": "Automated assistant with county staff behind it · 自動回覆服務，承辦同仁隨時協助",
+    "email_remove": (N_("Remove my address"), " "),
+    "email_invalid": (N_("Please check the e-mail address."), " "),
+    "footer": (N_("Automated assistant with county staff behind it"), " · "),
 }
+
+
+def page_texts(lang: Lang | None = None) -> dict[str, str]:
+    """The page's texts in ``lang``, or (``None``: the visitor's language is not known yet) in
+    English and Traditional Chinese at once. ``{number}`` is left for the page's script."""
+    if lang is None:
+        return {key: both(text, separator) for key, (text, separator) in _PAGE_TEXT.items()}
+    return {key: translate(text, lang) for key, (text, _) in _PAGE_TEXT.items()}
+
 
 _environment = jinja2.Environment(
     loader=jinja2.PackageLoader("bot.channels", "templates"),
@@ -66,12 +81,14 @@ RECONNECT_MS = 1000
 RECONNECT_MAX_MS = 30_000
 
 
-def chat_page(nonce: str, *, email: bool = False) -> str:
+def chat_page(nonce: str, *, email: bool = False, lang: Lang | None = None) -> str:
     """The page; ``nonce`` lets its own inline style and script run under the CSP; ``email``
-    offers to send staff answers to an e-mail address too (SMTP is set up)."""
+    offers to send staff answers to an e-mail address too (SMTP is set up); ``lang``: the
+    page's own texts in that language only, else in English and Chinese."""
     return _environment.get_template("chat.html").render(
-        t=_PAGE_TEXT,
-        html_lang="en",
+        t=page_texts(lang),
+        html_lang=lang.value if lang else "en",
+        bilingual=lang is None,
         nonce=nonce,
         email=email,
         reconnect_ms=RECONNECT_MS,
@@ -195,7 +212,7 @@ def parse_email(data: Any) -> tuple[str, str | None]:
         return request.session, None
     address = valid_email(request.email)
     if address is None:
-        raise WebhookRejected(400, _PAGE_TEXT["email_invalid"])
+        raise WebhookRejected(400, both("Please check the e-mail address."))
     return request.session, address
 
 

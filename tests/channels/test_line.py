@@ -264,6 +264,8 @@ async def test_follow_gets_bilingual_welcome_with_quick_replies(desk: Desk) -> N
             ("English", "lang:en"),
             ("繁體中文", "lang:zh-Hant"),
             ("简体中文", "lang:zh-Hans"),
+            ("日本語", "lang:ja"),
+            ("한국어", "lang:ko"),
             ("Help", "help"),
             ("Ask staff", "staff"),
         ]

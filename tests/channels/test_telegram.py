@@ -82,6 +82,8 @@ async def test_start_is_a_bilingual_welcome(desk: Desk) -> None:
             ("English", "lang:en"),
             ("繁體中文", "lang:zh-Hant"),
             ("简体中文", "lang:zh-Hans"),
+            ("日本語", "lang:ja"),
+            ("한국어", "lang:ko"),
             ("Help", "help"),
             ("Ask staff", "staff"),
         ]
@@ -101,7 +103,13 @@ async def test_lang_button_choice_sticks_for_later_questions(desk: Desk, kb: Kno
     assert (await desk.post_telegram(tg_message("/lang"))).status == 200
     [menu] = await desk.telegram.wait_for("sendMessage")
     assert menu.params["reply_markup"] == keyboard(
-        [("English", "lang:en"), ("繁體中文", "lang:zh-Hant"), ("简体中文", "lang:zh-Hans")]
+        [
+            ("English", "lang:en"),
+            ("繁體中文", "lang:zh-Hant"),
+            ("简体中文", "lang:zh-Hans"),
+            ("日本語", "lang:ja"),
+            ("한국어", "lang:ko"),
+        ]
     )
 
     tap = tg_callback("lang:zh-Hant")
