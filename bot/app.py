@@ -67,6 +67,7 @@ from bot.models import Channel, Inbound, NoticeKind, Reply
 from bot.ratelimit import AddressBudget
 from bot.settings import Settings
 from bot.staff.console import setup_console
+from bot.staff.insights import office_calendar
 from bot.staff.relay import Relay
 from bot.staff.telegram_group import StaffGroup
 from bot.store import EMAIL_CHANNEL, Role, Store, Ticket
@@ -615,6 +616,8 @@ def create_app(
 
     async def database(app: web.Application) -> AsyncIterator[None]:
         store = await Store.open(settings.database_url)
+        # The insights' daily totals count days and office hours as the desk tells them.
+        store.calendar = office_calendar(settings)
         app[STORE] = store
         current = app[KNOWLEDGE].current
         app[DESK] = Desk(current.kb, current.matcher, store, settings, clock=clock)

@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     #: Key of the staff console's encrypted session cookie (32 url-safe base64 bytes, Fernet).
     #: Unset: a random key per process, so staff log in again after a restart.
     staff_session_key: SecretStr | None = None
+    #: Seconds between two looks of the console's live pages (the request list, a request)
+    #: for changes; the tab's title counts the requests waiting.
+    staff_poll_seconds: float = Field(default=10, ge=1, le=300)
     #: Mark the staff console's cookie Secure (set it when the console is served over HTTPS).
     staff_cookie_secure: bool = False
     #: Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For is

@@ -34,7 +34,14 @@ ARTIFACTS = ROOT / "test-artifacts"
 #: (commit them after looking at them).
 README_IMAGES = ROOT / "docs" / "img"
 README_SCREENSHOTS = frozenset(
-    {"web-chat-mobile-viewport.png", "web-chat-staff-reply-mobile.png", "staff-console.png"}
+    {
+        "web-chat-mobile-viewport.png",
+        "web-chat-staff-reply-mobile.png",
+        "staff-console.png",
+        "staff-console-requests.png",
+        "staff-console-unanswered.png",
+        "staff-insights.png",
+    }
 )
 # What this machine's closed network needs: no background connections, no updates, no sync.
 CHROMIUM_ARGS = [

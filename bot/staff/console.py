@@ -1,8 +1,16 @@
-"""The staff web console at ``/staff``: sign in, the request list, a request's conversation
-with a reply box, claim and close, and the report of questions the bot could not answer.
+"""The staff web console at ``/staff``: sign in; the request list (what needs attention first,
+search, filters, live); a request's conversation with a reply box, canned answers from the
+knowledge base, internal notes, assignment, claim and close; a visitor's conversation; the
+report of questions the bot could not answer, with drafts of knowledge-base entries; and the
+insights (``/staff/insights``, from anonymous daily totals).
 
-Everything a staff member does to a request goes through :class:`bot.staff.relay.Relay`,
-exactly as in the Telegram staff group.
+Everything a staff member does to a request that its visitor or the Telegram staff group sees
+goes through :class:`bot.staff.relay.Relay`, exactly as in the Telegram staff group. Internal
+notes go to the store only: nothing sends them anywhere.
+
+The list and a request's page stay current by polling ``/staff/api/changes`` (every
+``STAFF_POLL_SECONDS``; a light query, so the load is bounded by the number of open tabs): when
+something changed, the page fetches itself again and swaps its live parts in.
 
 Security, in one place (:func:`_guard`, a middleware that sees every ``/staff`` route):
 
@@ -40,8 +48,8 @@ import hmac
 import ipaddress
 import json
 import logging
+import re
 import secrets
-from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,17 +61,27 @@ from aiohttp_session import Session
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from cryptography.fernet import Fernet
 from multidict import MultiDictProxy
-from rapidfuzz import fuzz, process
 from yarl import URL
 
 from bot import addresses
+from bot.answers import AnswerContext
 from bot.errors import ConfigurationError
-from bot.keys import RELAY, STORE
+from bot.keys import KNOWLEDGE, RELAY, STORE
 from bot.settings import Settings
+from bot.staff import canned, insights
 from bot.staff.accounts import CONCURRENT_CHECKS, LoginThrottle, verify
-from bot.staff.relay import MAX_STAFF_TEXT, Relay
-from bot.store import ACTIVE_STATUSES, Priority, Store, Ticket, TicketStatus, UnansweredQuestion
-from bot.text import Lang, detect_language, normalize_many
+from bot.staff.curation import (
+    OVERLAP,
+    SIMILARITY,
+    Answer,
+    QuestionGroup,
+    draft_entry,
+    group_of,
+    group_questions,
+)
+from bot.staff.relay import MAX_STAFF_TEXT, Relay, staff_words
+from bot.store import ACTIVE_STATUSES, Priority, Store, Ticket, TicketStatus
+from bot.text import Lang
 
 logger = logging.getLogger(__name__)
 
@@ -77,10 +95,16 @@ COOKIE_NAME = "desk_staff"
 SESSION_SECONDS = 12 * 3600
 MAX_NAME = 100
 MAX_PASSWORD = 1024
-#: Fallback questions at least this similar (rapidfuzz token_set_ratio) are one group.
-SIMILARITY = 80
 UNANSWERED_LIMIT = 500
-VARIANTS_SHOWN = 5
+#: Internal notes are for a few lines; a longer text is cut.
+MAX_NOTE = 4000
+MAX_SEARCH = 200
+#: Questions marked handled in one go at most (a group holds at most the report's limit).
+MAX_MARKED = UNANSWERED_LIMIT
+#: The largest id an id column holds (a 32-bit INTEGER on PostgreSQL).
+MAX_ID = 2**31 - 1
+#: Questions of a group linked to their conversation on the report.
+LINKS_SHOWN = 8
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
@@ -96,6 +120,8 @@ LANG_LABELS = {
     Lang.EN.value: "English",
     Lang.ZH_HANT.value: "繁體中文",
     Lang.ZH_HANS.value: "简体中文",
+    "ja": "日本語",
+    "ko": "한국어",
 }
 PRIORITY_LABELS = {Priority.URGENT.value: "Urgent 緊急", Priority.NORMAL.value: "Normal 一般"}
 REASON_LABELS = {
@@ -104,6 +130,12 @@ REASON_LABELS = {
     "emergency": "emergency words",
     "support": "student support",
 }
+WHO_LABELS = {"mine": "Mine 我的", "unassigned": "Unassigned 未指派"}
+SORT_LABELS = {
+    "attention": "Needs attention first 待處理優先",
+    "newest": "Newest first 最新優先",
+}
+ROLE_LABELS = {"visitor": "Visitor 訪客", "staff": "Staff 承辦人", "bot": "Bot 自動回覆"}
 #: Status filter choices: the value in the query string → the statuses it selects.
 STATUS_FILTERS: dict[str, tuple[str, ...]] = {
     "active": tuple(s.value for s in ACTIVE_STATUSES),
@@ -120,6 +152,9 @@ class Console:
     throttle: LoginThrottle
     tz: dt.tzinfo
     proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+    #: Seconds between two looks of a live page for changes (STAFF_POLL_SECONDS).
+    poll_seconds: float = 10.0
+    settings: Settings | None = None
     #: Bounds the argon2 checks running at once.
     password_checks: asyncio.Semaphore = field(
         default_factory=lambda: asyncio.Semaphore(CONCURRENT_CHECKS)
@@ -267,7 +302,9 @@ def _harden(response: web.StreamResponse, nonce: str) -> None:
     headers["Referrer-Policy"] = "same-origin"
     headers["Content-Security-Policy"] = (
         f"default-src 'none'; style-src 'nonce-{nonce}'; script-src 'nonce-{nonce}'; "
-        "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        # connect-src: the live pages' polling and the canned answers (same origin only).
+        "connect-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; "
+        "base-uri 'none'"
     )
 
 
@@ -339,25 +376,49 @@ async def _render(
 ) -> web.Response:
     session = _session(request)
     flash = session.pop("flash", None)
-    tz = _console(request).tz
+    console = _console(request)
+    tz = console.tz
+    staff = request.get(STAFF)
+    # The tab's title counts the requests waiting for a staff answer, on every page.
+    pulse = await _store(request).pulse() if staff is not None else None
 
     def when(value: dt.datetime | None) -> str:
         return value.astimezone(tz).strftime("%Y-%m-%d %H:%M") if value else ""
 
-    html = _environment.get_template(template).render(
-        staff=request.get(STAFF),
-        csrf=csrf_token(session),
-        nonce=request[NONCE],
-        flash=flash if isinstance(flash, list) and len(flash) == 2 else None,
-        path=request.path,
-        when=when,
-        status_labels={s.value: label for s, label in STATUS_LABELS.items()},
-        channel_labels=CHANNEL_LABELS,
-        lang_labels=LANG_LABELS,
-        priority_labels=PRIORITY_LABELS,
-        **context,
-    )
+    values: dict[str, Any] = {
+        "staff": staff,
+        "csrf": csrf_token(session),
+        "nonce": request[NONCE],
+        "flash": flash if isinstance(flash, list) and len(flash) == 2 else None,
+        "path": request.path,
+        "when": when,
+        "ago": _ago,
+        "waiting": pulse.waiting if pulse is not None else 0,
+        "version": pulse.version if pulse is not None else "",
+        "poll_seconds": console.poll_seconds,
+        "status_labels": {s.value: label for s, label in STATUS_LABELS.items()},
+        "channel_labels": CHANNEL_LABELS,
+        "lang_labels": LANG_LABELS,
+        "priority_labels": PRIORITY_LABELS,
+        "role_labels": ROLE_LABELS,
+    }
+    values.update(context)
+    html = _environment.get_template(template).render(**values)
     return web.Response(text=html, content_type="text/html", charset="utf-8", status=status)
+
+
+def _ago(value: dt.datetime | None) -> str:
+    """How long ago, in the largest whole unit: "4 min", "3 h", "2 days"."""
+    if value is None:
+        return ""
+    minutes = max(0, int((dt.datetime.now(dt.UTC) - value).total_seconds() // 60))
+    if minutes < 1:
+        return "< 1 min"
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h"
+    return f"{minutes // (24 * 60)} days"
 
 
 async def _not_found(request: web.Request, number: int) -> web.Response:
@@ -503,12 +564,25 @@ async def logout(request: web.Request) -> web.StreamResponse:
 # -- the request list -----------------------------------------------------------------------
 
 
+def _clean(text: str, limit: int) -> str:
+    """What a form or query sent, storable everywhere: no lone surrogates, no NUL (which
+    PostgreSQL refuses) nor other control characters but line breaks and tabs."""
+    # A browser sends a textarea's line breaks as CRLF: visitors and notes get plain ones.
+    text = text.encode("utf-8", "ignore").decode("utf-8").replace("\r\n", "\n")
+    return "".join(ch for ch in text if ch.isprintable() or ch in "\n\t")[:limit]
+
+
 @dataclass(frozen=True)
 class Filters:
     status: str = "active"
     channel: str = ""
     lang: str = ""
     priority: str = ""
+    #: "", "mine" or "unassigned".
+    who: str = ""
+    #: A request's number, or text to look for (question, messages, notes, visitor).
+    q: str = ""
+    sort: str = "attention"
 
     @classmethod
     def from_query(cls, query: Mapping[str, str]) -> Filters:
@@ -521,19 +595,45 @@ class Filters:
             channel=pick("channel", tuple(CHANNEL_LABELS)),
             lang=pick("lang", tuple(LANG_LABELS)),
             priority=pick("priority", tuple(PRIORITY_LABELS)),
+            who=pick("who", tuple(WHO_LABELS)),
+            q=_clean(query.get("q", ""), MAX_SEARCH).strip(),
+            sort=pick("sort", tuple(SORT_LABELS), "attention"),
         )
 
-    async def tickets(self, store: Store) -> list[Ticket]:
-        """Urgent first, then newest first (the store's order)."""
+    async def tickets(self, store: Store, staff: str) -> list[Ticket]:
+        # A search looks at every status unless one was chosen: an answer given last week
+        # is what an officer searches for.
+        status = "all" if self.q and self.status == "active" else self.status
         return await store.tickets(
-            statuses=STATUS_FILTERS[self.status],
+            statuses=STATUS_FILTERS[status],
             channel=self.channel or None,
             lang=self.lang or None,
             priority=self.priority or None,
+            assignee=staff if self.who == "mine" else None,
+            unassigned=self.who == "unassigned",
+            search=self.q,
+            sort=self.sort,
         )
+
+    def query(self) -> str:
+        """These filters as a query string (for links that keep them)."""
+        values = {
+            "status": self.status,
+            "channel": self.channel,
+            "lang": self.lang,
+            "priority": self.priority,
+            "who": self.who,
+            "q": self.q,
+            "sort": self.sort,
+        }
+        return str(URL.build(query={k: v for k, v in values.items() if v}).query_string)
 
 
 def ticket_json(ticket: Ticket) -> dict[str, Any]:
+    def iso(value: dt.datetime | None) -> str | None:
+        return value.isoformat() if value is not None else None
+
+    latest = ticket.latest
     return {
         "number": ticket.number,
         "status": ticket.status.value,
@@ -547,17 +647,44 @@ def ticket_json(ticket: Ticket) -> dict[str, Any]:
         "delivery_error": ticket.delivery_error,
         "created_at": ticket.created_at.isoformat(),
         "updated_at": ticket.updated_at.isoformat(),
+        "last_activity_at": iso(ticket.last_activity_at),
+        "waiting_since": iso(ticket.waiting_since),
+        "new_reply": ticket.new_reply_at is not None,
+        "latest": None
+        if latest is None
+        else {
+            "from": latest.role,
+            "author": latest.author,
+            "text": latest.text,
+            "at": latest.created_at.isoformat(),
+        },
     }
+
+
+def _said(ticket: Ticket) -> str:
+    """What a ticket's latest message says: a staff answer without its "Staff reply (request
+    #N):" line, the rest as it is."""
+    latest = ticket.latest
+    if latest is None:
+        return ""
+    if latest.role == "staff":
+        words = staff_words(ticket.number, ticket.lang, latest.text)
+        if words is not None:
+            return words
+    return latest.text
 
 
 async def tickets_page(request: web.Request) -> web.StreamResponse:
     filters = Filters.from_query(request.query)
-    tickets = await filters.tickets(_store(request))
+    tickets = await filters.tickets(_store(request), request[STAFF])
     return await _render(
         request,
         "tickets.html",
         tickets=tickets,
+        said=_said,
         filters=filters,
+        who_labels=WHO_LABELS,
+        sort_labels=SORT_LABELS,
         status_filters=[
             ("active", "Active (open, claimed, answered) 未結案"),
             *((s.value, label) for s, label in STATUS_LABELS.items()),
@@ -568,8 +695,18 @@ async def tickets_page(request: web.Request) -> web.StreamResponse:
 
 async def tickets_api(request: web.Request) -> web.StreamResponse:
     filters = Filters.from_query(request.query)
-    tickets = await filters.tickets(_store(request))
-    return web.json_response({"tickets": [ticket_json(t) for t in tickets]}, dumps=_dumps)
+    store = _store(request)
+    tickets = await filters.tickets(store, request[STAFF])
+    pulse = await store.pulse()
+    return web.json_response(
+        {"tickets": [ticket_json(t) for t in tickets], "waiting": pulse.waiting}, dumps=_dumps
+    )
+
+
+async def changes_api(request: web.Request) -> web.StreamResponse:
+    """What a live page polls: a version that changes with any request, and how many wait."""
+    pulse = await _store(request).pulse()
+    return web.json_response({"version": pulse.version, "waiting": pulse.waiting})
 
 
 # -- one request ----------------------------------------------------------------------------
@@ -583,26 +720,72 @@ def _ticket_url(number: int) -> str:
     return f"{PREFIX}/tickets/{number}"
 
 
+def _answer_context(request: web.Request) -> AnswerContext:
+    console = _console(request)
+    settings = console.settings or Settings(_env_file=None)
+    today = dt.datetime.now(console.tz).date()
+    return AnswerContext.from_settings(settings, today)
+
+
+def _canned(request: web.Request, entry_id: str, lang: str) -> str | None:
+    kb = request.app[KNOWLEDGE].current.kb
+    entry = kb.get(entry_id)
+    if entry is None or lang not in canned.CANNED_LANGS:
+        return None
+    return canned.canned_text(kb, entry, lang, _answer_context(request))
+
+
 async def ticket_page(request: web.Request) -> web.StreamResponse:
     number = _number(request)
     store = _store(request)
     ticket = await store.ticket(number)
     if ticket is None:
         return await _not_found(request, number)
+    # "Insert" without JavaScript: the page comes back with the answer in the reply box.
+    canned_lang = request.query.get("canned_lang", canned.canned_lang(ticket.lang))
+    if canned_lang not in canned.CANNED_LANGS:
+        canned_lang = canned.canned_lang(ticket.lang)
+    chosen = request.query.get("canned", "")
+    draft = _canned(request, chosen, canned_lang) if chosen else None
+    kb = request.app[KNOWLEDGE].current.kb
+    messages = await store.messages_of(ticket.visitor_id)
+    notes = await store.notes(number)
+    # Notes among the messages, where they were written.
+    timeline: list[tuple[str, Any]] = sorted(
+        [*(("message", m) for m in messages), *(("note", n) for n in notes)],
+        key=lambda item: (item[1].created_at, item[0] == "note"),
+    )
     return await _render(
         request,
         "ticket.html",
         ticket=ticket,
-        messages=await store.messages_of(ticket.visitor_id),
+        timeline=timeline,
+        notes=notes,
         events=await store.events(number),
+        earlier=[t for t in await store.visitor_tickets(ticket.visitor_id) if t.number != number],
+        staff_names=await store.staff_names(),
+        canned_choices=canned.choices(kb, tuple(g for g, _ in ticket.guesses)),
+        canned_langs=canned.CANNED_LANGS,
+        canned_lang=canned_lang,
+        canned_entry=chosen,
+        draft=draft or "",
         reason=REASON_LABELS.get(ticket.reason, ticket.reason),
         max_text=MAX_STAFF_TEXT,
+        max_note=MAX_NOTE,
     )
+
+
+async def canned_api(request: web.Request) -> web.StreamResponse:
+    """A knowledge-base answer in a language, for the reply box (``entry``, ``lang``)."""
+    text = _canned(request, request.query.get("entry", ""), request.query.get("lang", ""))
+    if text is None:
+        return _json_error(404, "no such entry or language")
+    return web.json_response({"text": text}, dumps=_dumps)
 
 
 async def reply(request: web.Request) -> web.StreamResponse:
     number = _number(request)
-    text = str((await _form(request)).get("text", "")).strip()
+    text = _clean(str((await _form(request)).get("text", "")), MAX_STAFF_TEXT).strip()
     session = _session(request)
     if not text:
         _flash(session, "error", "Write a reply before sending it. 請先輸入回覆內容。")
@@ -637,6 +820,41 @@ async def claim(request: web.Request) -> web.StreamResponse:
     return _redirect(_ticket_url(number))
 
 
+async def assign(request: web.Request) -> web.StreamResponse:
+    """Give the request to a colleague (or to nobody: an empty ``assignee``)."""
+    number = _number(request)
+    store = _store(request)
+    if await store.ticket(number) is None:
+        return await _not_found(request, number)
+    wanted = _clean(str((await _form(request)).get("assignee", "")), MAX_NAME).strip()
+    session = _session(request)
+    if wanted and wanted not in await store.staff_names():
+        _flash(session, "error", "There is no such staff account. 查無此承辦人帳號。")
+        return _redirect(_ticket_url(number))
+    ticket = await _relay(request).assign(number, request[STAFF], wanted or None)
+    if ticket is None:
+        _flash(session, "error", f"Request #{number} is closed. 本案已結案。")
+    elif wanted:
+        _flash(session, "ok", f"Request #{number} is now {wanted}'s. 已指派給 {wanted}。")
+    else:
+        _flash(session, "ok", f"Request #{number} is unassigned. 已取消指派。")
+    return _redirect(_ticket_url(number))
+
+
+async def note(request: web.Request) -> web.StreamResponse:
+    """An internal note: kept with the request, shown to staff only, sent to no one."""
+    number = _number(request)
+    text = _clean(str((await _form(request)).get("note", "")), MAX_NOTE).strip()
+    session = _session(request)
+    if not text:
+        _flash(session, "error", "Write the note first. 請先輸入備註內容。")
+        return _redirect(_ticket_url(number))
+    if not await _store(request).add_note(number, request[STAFF], text):
+        return await _not_found(request, number)
+    _flash(session, "ok", "Note saved; the visitor does not see it. 已儲存內部備註（訪客看不到）。")
+    return _redirect(_ticket_url(number))
+
+
 async def close(request: web.Request) -> web.StreamResponse:
     number = _number(request)
     before = await _store(request).ticket(number)
@@ -651,95 +869,173 @@ async def close(request: web.Request) -> web.StreamResponse:
     return _redirect(_ticket_url(number))
 
 
+# -- a visitor's conversation -----------------------------------------------------------------
+
+
+async def visitor_page(request: web.Request) -> web.StreamResponse:
+    """Everything a visitor wrote and was sent, and their requests (the report's links)."""
+    number = _number(request)
+    store = _store(request)
+    visitor = await store.visitor_by_id(number)
+    if visitor is None:
+        return await _render(
+            request,
+            "error.html",
+            status=404,
+            title="No such conversation 查無此對話",
+            message="This conversation is not (or no longer) stored. 查無此對話（或已刪除）。",
+        )
+    return await _render(
+        request,
+        "visitor.html",
+        visitor=visitor,
+        messages=await store.messages_of(number),
+        tickets=await store.visitor_tickets(number),
+    )
+
+
 # -- unanswered questions -------------------------------------------------------------------
 
 
-@dataclass
-class QuestionGroup:
-    """Fallback questions that say the same thing: one row of the curators' report."""
-
-    question: str
-    count: int
-    last_seen: dt.datetime
-    langs: tuple[str, ...]
-    variants: tuple[str, ...]
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "question": self.question,
-            "count": self.count,
-            "last_seen": self.last_seen.isoformat(),
-            "langs": list(self.langs),
-            "variants": list(self.variants),
-        }
-
-
-@dataclass
-class _Cluster:
-    texts: list[str] = field(default_factory=list)
-    keys: list[str] = field(default_factory=list)
-    seen: list[dt.datetime] = field(default_factory=list)
-
-    def group(self) -> QuestionGroup:
-        # The representative: the most frequent wording (by its normalised form), newest text.
-        counts = Counter(self.keys)
-        first_at = {key: i for i, key in reversed(list(enumerate(self.keys)))}
-        top = max(counts, key=lambda key: (counts[key], -first_at[key]))
-        question = self.texts[first_at[top]]
-        variants = [self.texts[first_at[key]] for key in counts if key != top]
-        langs = Counter(detect_language(text).value for text in self.texts)
-        return QuestionGroup(
-            question=question,
-            count=len(self.texts),
-            last_seen=max(self.seen),
-            langs=tuple(lang for lang, _ in langs.most_common()),
-            variants=tuple(variants[:VARIANTS_SHOWN]),
-        )
-
-
-def group_questions(
-    questions: Sequence[UnansweredQuestion], threshold: float = SIMILARITY
-) -> list[QuestionGroup]:
-    """Greedy clustering: each question joins the most similar group (its first question,
-    normalised) at ``token_set_ratio >= threshold``, else starts a group. Most asked first."""
-    keys = normalize_many([q.text for q in questions])
-    clusters: list[_Cluster] = []
-    seeds: list[str] = []
-    for question, normal in zip(questions, keys, strict=True):
-        key = normal or question.text.strip()
-        if not key:
-            continue
-        best = process.extractOne(key, seeds, scorer=fuzz.token_set_ratio, score_cutoff=threshold)
-        if best is None:
-            clusters.append(_Cluster())
-            seeds.append(key)
-            cluster = clusters[-1]
-        else:
-            cluster = clusters[best[2]]
-        cluster.texts.append(question.text.strip())
-        cluster.keys.append(key)
-        cluster.seen.append(question.created_at)
-    groups = [cluster.group() for cluster in clusters]
-    groups.sort(key=lambda g: (-g.count, -g.last_seen.timestamp()))
-    return groups
+async def _groups(request: web.Request, handled: bool = False) -> tuple[list[QuestionGroup], int]:
+    questions = await _store(request).unanswered(UNANSWERED_LIMIT, handled=handled)
+    return group_questions(questions), len(questions)
 
 
 async def unanswered_page(request: web.Request) -> web.StreamResponse:
-    questions = await _store(request).unanswered(UNANSWERED_LIMIT)
+    handled = request.query.get("show") == "handled"
+    groups, total = await _groups(request, handled)
     return await _render(
         request,
         "unanswered.html",
-        groups=group_questions(questions),
-        total=len(questions),
+        groups=groups,
+        total=total,
         limit=UNANSWERED_LIMIT,
+        handled=handled,
+        similarity=SIMILARITY,
+        overlap=round(OVERLAP * 100),
+        links_shown=LINKS_SHOWN,
     )
 
 
 async def unanswered_api(request: web.Request) -> web.StreamResponse:
-    questions = await _store(request).unanswered(UNANSWERED_LIMIT)
-    return web.json_response(
-        {"groups": [g.as_json() for g in group_questions(questions)]},
-        dumps=_dumps,
+    groups, _ = await _groups(request, request.query.get("show") == "handled")
+    return web.json_response({"groups": [g.as_json() for g in groups]}, dumps=_dumps)
+
+
+def _ids(values: Sequence[object]) -> list[int]:
+    ids = []
+    for value in values[:MAX_MARKED]:
+        if isinstance(value, str) and re.fullmatch(r"\d{1,10}", value) and int(value) <= MAX_ID:
+            ids.append(int(value))
+    return ids
+
+
+async def mark_handled(request: web.Request) -> web.StreamResponse:
+    """Mark a group's questions handled (``handled=1``) or not (``handled=0``): the form
+    names the questions it showed, so one asked since is not marked unseen."""
+    form = await _form(request)
+    ids = _ids(form.getall("id", []))
+    handled = form.get("handled", "1") != "0"
+    changed = await _store(request).mark_handled(ids, request[STAFF], handled=handled)
+    session = _session(request)
+    if handled:
+        _flash(session, "ok", f"{changed} question(s) marked handled. 已標記為已處理。")
+        return _redirect(f"{PREFIX}/unanswered")
+    _flash(session, "ok", f"{changed} question(s) back on the list. 已移回未處理。")
+    return _redirect(f"{PREFIX}/unanswered?show=handled")
+
+
+async def draft_page(request: web.Request) -> web.StreamResponse:
+    """A draft knowledge-base entry from the group holding question ``number``."""
+    number = _number(request)
+    handled = request.query.get("show") == "handled"
+    groups, _ = await _groups(request, handled)
+    group = group_of(groups, number)
+    if group is None:
+        return await _render(
+            request,
+            "error.html",
+            status=404,
+            title="No such group 查無此群組",
+            message="These questions are no longer on the list (handled, or deleted). "
+            "這些問題已不在清單上（已處理或已刪除）。",
+        )
+    store = _store(request)
+    asked = [(q.visitor_id, q.created_at) for q in group.members]
+    answer = None
+    for sent in await store.staff_answers(asked):
+        words = staff_words(sent.ticket, sent.lang, sent.text)
+        if words and words.strip():
+            answer = Answer(sent.lang, words)
+            break
+    names = list(await store.staff_names())
+    for visitor_id in sorted({q.visitor_id for q in group.members}):
+        visitor = await store.visitor_by_id(visitor_id)
+        if visitor is not None and visitor.display_name:
+            names.append(visitor.display_name)
+    knowledge = request.app[KNOWLEDGE].current
+    draft = draft_entry(
+        group,
+        kb=knowledge.kb,
+        matcher=knowledge.matcher,
+        answer=answer,
+        names=names,
+        today=dt.datetime.now(_console(request).tz).date(),
+    )
+    if request.query.get("download") == "1":
+        return web.Response(
+            text=draft.text,
+            content_type="application/yaml",
+            charset="utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{draft.entry_id}.yaml"'},
+        )
+    return await _render(
+        request, "draft.html", draft=draft, group=group, number=number, handled=handled
+    )
+
+
+# -- insights -------------------------------------------------------------------------------
+
+
+async def _report(request: web.Request) -> tuple[insights.Report, str | None]:
+    today = dt.datetime.now(_console(request).tz).date()
+    period, notice = insights.period_from(request.query, today)
+    totals = await _store(request).totals(period.first, period.last)
+    return insights.build_report(totals, period, request.app[KNOWLEDGE].current.kb), notice
+
+
+async def insights_page(request: web.Request) -> web.StreamResponse:
+    report, notice = await _report(request)
+    return await _render(
+        request,
+        "insights.html",
+        report=report,
+        notice=notice,
+        presets=insights.PRESETS,
+        duration_text=insights.duration_text,
+        max_days=insights.MAX_DAYS,
+    )
+
+
+async def insights_csv(request: web.Request) -> web.StreamResponse:
+    report, _ = await _report(request)
+    table = report.tables.get(request.query.get("table", ""))
+    if table is None:
+        return await _render(
+            request,
+            "error.html",
+            status=404,
+            title="No such table 查無此表",
+            message="Choose a table from the insights page. 請由統計頁面選擇表格。",
+        )
+    period = report.period
+    name = f"insights-{table.key}-{period.first.isoformat()}-{period.last.isoformat()}.csv"
+    return web.Response(
+        text=table.csv(),
+        content_type="text/csv",
+        charset="utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 
@@ -764,6 +1060,8 @@ def setup_console(app: web.Application, settings: Settings) -> None:
         throttle=LoginThrottle(),
         tz=settings.tz,
         proxies=settings.proxy_networks,
+        poll_seconds=settings.staff_poll_seconds,
+        settings=settings,
     )
     app.middlewares.append(_guard)
     number = r"{number:\d{1,9}}"
@@ -775,9 +1073,18 @@ def setup_console(app: web.Application, settings: Settings) -> None:
     router.add_get(f"{PREFIX}/tickets/{number}", ticket_page, name="staff.ticket")
     router.add_post(f"{PREFIX}/tickets/{number}/reply", reply, name="staff.reply")
     router.add_post(f"{PREFIX}/tickets/{number}/claim", claim, name="staff.claim")
+    router.add_post(f"{PREFIX}/tickets/{number}/assign", assign, name="staff.assign")
+    router.add_post(f"{PREFIX}/tickets/{number}/note", note, name="staff.note")
     router.add_post(f"{PREFIX}/tickets/{number}/close", close, name="staff.close")
+    router.add_get(f"{PREFIX}/visitors/{number}", visitor_page, name="staff.visitor")
     router.add_get(f"{PREFIX}/unanswered", unanswered_page, name="staff.unanswered")
+    router.add_post(f"{PREFIX}/unanswered/handled", mark_handled, name="staff.handled")
+    router.add_get(f"{PREFIX}/unanswered/draft/{number}", draft_page, name="staff.draft")
+    router.add_get(f"{PREFIX}/insights", insights_page, name="staff.insights")
+    router.add_get(f"{PREFIX}/insights.csv", insights_csv, name="staff.insights.csv")
     router.add_get(f"{API_PREFIX}tickets", tickets_api, name="staff.api.tickets")
+    router.add_get(f"{API_PREFIX}changes", changes_api, name="staff.api.changes")
+    router.add_get(f"{API_PREFIX}canned", canned_api, name="staff.api.canned")
     router.add_get(f"{API_PREFIX}unanswered", unanswered_api, name="staff.api.unanswered")
 
 
@@ -789,4 +1096,5 @@ __all__ = [
     "group_questions",
     "session_storage",
     "setup_console",
+    "ticket_json",
 ]

@@ -20,10 +20,26 @@ class CardKeeper(Protocol):
     async def refresh_card(self, ticket: Ticket) -> None: ...
 
 
+def _answer_header(number: int, lang: str) -> str:
+    """The line above a staff answer: in Chinese for a Chinese-reading visitor, else in
+    English (a Japanese or Korean visitor too)."""
+    if not Lang(lang).is_chinese:
+        return f"Staff reply (request #{number}):\n"
+    return localize(f"承辦同仁回覆（案件 #{number}）：\n", Lang(lang))
+
+
 def _staff_answer(ticket: Ticket, text: str) -> str:
-    if not Lang(ticket.lang).is_chinese:
-        return f"Staff reply (request #{ticket.number}):\n{text}"
-    return localize(f"承辦同仁回覆（案件 #{ticket.number}）：\n{text}", Lang(ticket.lang))
+    return f"{_answer_header(ticket.number, ticket.lang)}{text}"
+
+
+def staff_words(number: int, lang: str, sent: str) -> str | None:
+    """What the staff member wrote, from a staff message as the visitor was sent it; None for
+    a staff message that is no answer (the note that the request was closed)."""
+    try:
+        header = _answer_header(number, lang)
+    except ValueError:  # a language this version does not know
+        return None
+    return sent[len(header) :] if sent.startswith(header) else None
 
 
 def _closed_note(ticket: Ticket) -> str:
@@ -78,6 +94,12 @@ class Relay:
         updated = await self.store.set_status(number, TicketStatus.CLAIMED, staff)
         if updated is not None and self.cards is not None:
             await self.cards.refresh_card(updated)
+        return updated
+
+    async def assign(self, number: int, staff: str, assignee: str | None) -> Ticket | None:
+        """Give the ticket to ``assignee`` (None: nobody); None when it is closed or gone."""
+        updated = await self.store.assign(number, staff, assignee)
+        await self._refresh(updated)
         return updated
 
     async def close(self, number: int, staff: str) -> Ticket | None:

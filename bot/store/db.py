@@ -24,6 +24,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from bot.store.batching import GroupCommit
+from bot.store.calendar import Calendar
 from bot.store.inline import InlineConnection, InlineEngine
 from bot.store.migrate import upgrade
 
@@ -98,6 +99,8 @@ class StoreBase:
 
     def __init__(self, engine: Database) -> None:
         self.engine = engine
+        #: How the daily totals tell days and office hours (the server sets its own).
+        self.calendar = Calendar()
         self._shared: GroupCommit[Callable[[], Awaitable[Any]], Any] = GroupCommit(
             self._run_shared, "shared commit"
         )

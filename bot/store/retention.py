@@ -1,4 +1,5 @@
-"""Retention: what is kept no longer than ``RETENTION_DAYS`` (the hourly purge)."""
+"""Retention: what is kept no longer than ``RETENTION_DAYS`` (the hourly purge). The insights'
+anonymous daily totals are kept: the purge only folds past days' rows together."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from bot.store import db
+from bot.store import db, insights
 from bot.store.tables import (
     inbox,
     messages,
@@ -14,6 +15,7 @@ from bot.store.tables import (
     processed_events,
     staff_messages,
     ticket_events,
+    ticket_notes,
     tickets,
     visitors,
 )
@@ -58,6 +60,9 @@ class RetentionStore(db.StoreBase):
             await conn.execute(
                 ticket_events.delete().where(ticket_events.c.ticket_id.in_(old_tickets))
             )
+            await conn.execute(
+                ticket_notes.delete().where(ticket_notes.c.ticket_id.in_(old_tickets))
+            )
             words = await conn.execute(
                 messages.delete().where(
                     sa.or_(
@@ -92,4 +97,7 @@ class RetentionStore(db.StoreBase):
             )
             if stale or any(r.rowcount for r in (words, gone, events, sent)):
                 self._deleted_something()
+            # Not a deletion: the insights' counts of days gone by, one row per key. (They
+            # are anonymous and kept for ever.)
+            await insights.compact(conn, self.calendar.day(db.utcnow()))
         return len(stale)

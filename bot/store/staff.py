@@ -74,6 +74,16 @@ class StaffStore(db.StoreBase):
             disabled=row.disabled_at is not None,
         )
 
+    async def staff_names(self) -> list[str]:
+        """The accounts that may sign in, by name (whom a ticket can be assigned to)."""
+        async with self._read() as conn:
+            rows = await conn.execute(
+                sa.select(staff_accounts.c.name)
+                .where(staff_accounts.c.disabled_at.is_(None))
+                .order_by(staff_accounts.c.name)
+            )
+            return [str(row.name) for row in rows]
+
     async def end_staff_sessions(self, name: str, *, disable: bool = False) -> bool:
         """End every session of the account (and disable it); False if there is no such
         account."""

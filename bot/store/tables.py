@@ -56,8 +56,14 @@ messages = sa.Table(
     #: an emergency card, its contacts), so that a restored conversation looks as it did.
     sa.Column("card", sa.Text),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    #: A question the bot could not answer that staff marked handled in the curators' report
+    #: (and who did): it leaves the report. Deleted with the message.
+    sa.Column("handled_at", sa.DateTime(timezone=True)),
+    sa.Column("handled_by", sa.String(100)),
     sa.Index("ix_messages_visitor", "visitor_id", "created_at"),
     sa.Index("ix_messages_decision", "decision", "created_at"),
+    #: A ticket's latest message (the console's list) and a ticket's messages (retention).
+    sa.Index("ix_messages_ticket", "ticket_id", "id"),
     sqlite_autoincrement=True,
 )
 
@@ -87,6 +93,20 @@ tickets = sa.Table(
     sa.Column("notify_email", sa.String(254)),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    #: The last thing that happened on it: a message either way, a status change, a note, an
+    #: assignment. The console's live pages look for changes by it. (Always set; nullable so
+    #: that migration 0010 adds it without rebuilding the table on SQLite.)
+    sa.Column("last_activity_at", sa.DateTime(timezone=True)),
+    #: Since when the visitor has been waiting for a staff answer (opened, or wrote again);
+    #: NULL once staff answered or closed it.
+    sa.Column("waiting_since", sa.DateTime(timezone=True)),
+    #: The visitor wrote after the ticket was opened and no staff answer came since: the
+    #: console's "new reply" marker (an answered ticket is reopened by it).
+    sa.Column("new_reply_at", sa.DateTime(timezone=True)),
+    #: The first staff answer (the insights' time to first reply).
+    sa.Column("first_reply_at", sa.DateTime(timezone=True)),
+    #: Opened inside office hours (True), outside (False), or unknown (NULL: before 0010).
+    sa.Column("opened_in_office", sa.Boolean),
     sa.Index("ix_tickets_status", "status", "created_at"),
     sa.Index("ix_tickets_visitor", "visitor_id", "status"),
     sqlite_autoincrement=True,
@@ -104,6 +124,44 @@ ticket_events = sa.Table(
     sa.Column("detail", sa.Text),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Index("ix_ticket_events_ticket", "ticket_id", "created_at"),
+    sqlite_autoincrement=True,
+)
+
+#: Staff's internal notes on a ticket: never sent to the visitor or to any channel (they are
+#: kept apart from ``messages``, which is what visitors are sent and shown). Deleted with the
+#: ticket (a visitor's /delete, retention).
+ticket_notes = sa.Table(
+    "ticket_notes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "ticket_id", sa.Integer, sa.ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("author", sa.String(100), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_ticket_notes_ticket", "ticket_id", "id"),
+    sqlite_autoincrement=True,
+)
+
+#: Anonymous counts for the insights page: how many of what happened on a (local) day, by
+#: channel, language, a detail (the decision, the topic, a ticket's reason or a duration's
+#: bucket) and office hours ("in"/"out"). No visitor, ticket or text: the rows outlive every
+#: deletion, so a year's figures stay true after visitors' records are gone. Rows are only
+#: ever added (one per event: no two writers wait on one row), and the hourly purge folds a
+#: past day's rows into one per key (bot/store/insights.py).
+daily_totals = sa.Table(
+    "daily_totals",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("day", sa.Date, nullable=False),
+    sa.Column("metric", sa.String(16), nullable=False),
+    sa.Column("channel", sa.String(16), nullable=False, server_default=""),
+    sa.Column("lang", sa.String(8), nullable=False, server_default=""),
+    sa.Column("detail", sa.String(80), nullable=False, server_default=""),
+    sa.Column("office", sa.String(3), nullable=False, server_default=""),
+    sa.Column("count", sa.Integer, nullable=False),
+    sa.Index("ix_daily_totals_day", "day", "metric"),
     sqlite_autoincrement=True,
 )
 

@@ -1,13 +1,21 @@
-"""Tickets: a visitor's request to staff, its status, its history (events), and the desk's
-messages about it in the Telegram staff group (its cards, the notes under them).
+"""Tickets: a visitor's request to staff, its status, its history (events), staff's internal
+notes on it, and the desk's messages about it in the Telegram staff group (its cards, the notes
+under them).
 
 A ticket's number is its id, shown to the visitor and to staff; it is never given again.
+
+What needs a staff member's attention is kept on the ticket as it happens: since when the
+visitor has been waiting for an answer (``waiting_since``), whether they wrote again after an
+answer (``new_reply_at``: the ticket is reopened), and its last activity. Each event is also
+counted in the insights' anonymous daily totals (bot/store/insights.py).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -15,9 +23,18 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bot.store import db
+from bot.store import db, insights
+from bot.store.calendar import Calendar
 from bot.store.queue import STAFF_GROUP, OutboxRow, PostKind, StaffPost, queue
-from bot.store.tables import outbox, staff_messages, ticket_events, tickets, visitors
+from bot.store.tables import (
+    messages,
+    outbox,
+    staff_messages,
+    ticket_events,
+    ticket_notes,
+    tickets,
+    visitors,
+)
 
 
 class TicketStatus(StrEnum):
@@ -33,6 +50,53 @@ ACTIVE_STATUSES = (TicketStatus.OPEN, TicketStatus.CLAIMED, TicketStatus.ANSWERE
 class Priority(StrEnum):
     NORMAL = "normal"
     URGENT = "urgent"
+
+
+#: The decision the desk files a visitor's message under when it goes to their open ticket
+#: (bot/desk.py, ``_follow_up``): such a message reopens an answered ticket.
+FOLLOW_UP_DECISION = "relayed"
+#: How the console may order the list: what needs attention first, or the newest first.
+SORTS = ("attention", "newest")
+MAX_SEARCH = 200
+_NUMBER = re.compile(r"#?\s*(\d{1,9})")
+
+
+@dataclass(frozen=True)
+class LatestMessage:
+    """A ticket's latest message from the visitor or staff (the bot's acknowledgements are
+    not news), as the list shows it."""
+
+    role: str
+    author: str | None
+    text: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Note:
+    id: int
+    author: str
+    text: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class StaffAnswer:
+    """A staff member's message to a visitor on a ticket, as the visitor was sent it."""
+
+    ticket: int
+    lang: str
+    text: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Pulse:
+    """What the console's live pages compare: ``version`` changes whenever a ticket is opened,
+    changes or goes; ``waiting`` is how many active tickets wait for a staff answer."""
+
+    version: str
+    waiting: int
 
 
 @dataclass(frozen=True)
@@ -54,10 +118,23 @@ class Ticket:
     delivery_error: str | None
     created_at: dt.datetime
     updated_at: dt.datetime
+    last_activity_at: dt.datetime | None = None
+    #: Since when the visitor has been waiting for a staff answer (None: not waiting).
+    waiting_since: dt.datetime | None = None
+    #: When the visitor wrote again after a staff answer, if no answer came since.
+    new_reply_at: dt.datetime | None = None
+    first_reply_at: dt.datetime | None = None
+    #: Filled by :meth:`TicketStore.tickets` (the list) only: a view of its messages, not
+    #: part of the ticket's state (two reads of one ticket are equal with or without it).
+    latest: LatestMessage | None = dataclasses.field(default=None, compare=False)
 
     @property
     def active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+    @property
+    def waiting(self) -> bool:
+        return self.active and self.waiting_since is not None
 
 
 @dataclass(frozen=True)
@@ -91,6 +168,10 @@ def _ticket(row: Any) -> Ticket:
         delivery_error=row.delivery_error,
         created_at=created,
         updated_at=updated,
+        last_activity_at=db.aware(row.last_activity_at) or updated,
+        waiting_since=db.aware(row.waiting_since),
+        new_reply_at=db.aware(row.new_reply_at),
+        first_reply_at=db.aware(row.first_reply_at),
     )
 
 
@@ -140,6 +221,89 @@ async def add_event(
     )
 
 
+async def visitor_wrote(
+    conn: db.DatabaseConnection, calendar: Calendar, number: int, at: dt.datetime
+) -> None:
+    """The visitor wrote on their ticket again: it waits for staff, and an answered one is
+    reopened with a "new reply" marker (claimed again by its assignee, else open)."""
+    row = (
+        await conn.execute(
+            sa.select(
+                tickets.c.status,
+                tickets.c.assignee,
+                tickets.c.channel,
+                tickets.c.lang,
+                tickets.c.question,
+            )
+            .where(tickets.c.id == number)
+            .with_for_update()
+        )
+    ).first()
+    if row is None or row.status == TicketStatus.CLOSED.value:
+        return
+    values: dict[str, Any] = {
+        "waiting_since": sa.func.coalesce(tickets.c.waiting_since, at),
+        "last_activity_at": at,
+    }
+    reopened = row.status == TicketStatus.ANSWERED.value
+    if reopened:
+        status = TicketStatus.CLAIMED if row.assignee else TicketStatus.OPEN
+        values.update(status=status.value, new_reply_at=at, waiting_since=at, updated_at=at)
+    await conn.execute(tickets.update().where(tickets.c.id == number).values(**values))
+    if reopened:
+        await add_event(conn, number, "visitor", "reopened", "a new message from the visitor")
+        await insights.count(
+            conn,
+            calendar,
+            at,
+            insights.REOPENED,
+            channel=row.channel,
+            lang=insights.written_lang(row.question or "", row.lang),
+        )
+
+
+async def _touch(conn: db.DatabaseConnection, number: int, at: dt.datetime) -> None:
+    await conn.execute(tickets.update().where(tickets.c.id == number).values(last_activity_at=at))
+
+
+def _search(query: str) -> sa.ColumnElement[bool]:
+    """A number ("12", "#12") finds that ticket; any other text the tickets whose question,
+    visitor (name, or their id whole), messages or notes hold it (any case; % and _ are plain
+    characters)."""
+    text = query.strip()[:MAX_SEARCH]
+    number = _NUMBER.fullmatch(text)
+    if number is not None:
+        return tickets.c.id == int(number[1])
+    return sa.or_(
+        tickets.c.question.icontains(text, autoescape=True),
+        visitors.c.display_name.icontains(text, autoescape=True),
+        visitors.c.user_id == text,
+        sa.exists().where(
+            messages.c.ticket_id == tickets.c.id,
+            messages.c.text.icontains(text, autoescape=True),
+        ),
+        sa.exists().where(
+            ticket_notes.c.ticket_id == tickets.c.id,
+            ticket_notes.c.text.icontains(text, autoescape=True),
+        ),
+    )
+
+
+def _attention() -> list[sa.ColumnElement[Any]]:
+    """Active before closed; then urgent, then a visitor's new reply, then whoever has been
+    waiting longest; tickets nobody waits on last, the latest activity first."""
+    waiting = tickets.c.waiting_since.is_not(None)
+    return [
+        sa.case((tickets.c.status == TicketStatus.CLOSED.value, 1), else_=0),
+        sa.case((tickets.c.priority == Priority.URGENT.value, 0), else_=1),
+        sa.case((tickets.c.new_reply_at.is_not(None), 0), else_=1),
+        sa.case((waiting, 0), else_=1),
+        sa.case((waiting, tickets.c.waiting_since), else_=None).asc(),
+        tickets.c.last_activity_at.desc(),
+        tickets.c.id.desc(),
+    ]
+
+
 class TicketStore(db.StoreBase):
     async def open_ticket(
         self,
@@ -154,6 +318,7 @@ class TicketStore(db.StoreBase):
     ) -> Ticket:
         now = db.utcnow()
         async with self._write() as conn:
+            office = await insights.office_at(conn, self.calendar, now)
             result = await conn.execute(
                 tickets.insert().values(
                     visitor_id=visitor_id,
@@ -166,12 +331,25 @@ class TicketStore(db.StoreBase):
                     guesses=json.dumps([[g, round(s, 4)] for g, s in guesses]),
                     created_at=now,
                     updated_at=now,
+                    last_activity_at=now,
+                    waiting_since=now,
+                    opened_in_office=office == "in" if office else None,
                 )
             )
             pk = result.inserted_primary_key
             assert pk is not None
             number = int(pk[0])
             await add_event(conn, number, "visitor", "opened", reason)
+            await insights.count(
+                conn,
+                self.calendar,
+                now,
+                insights.OPENED,
+                channel=channel,
+                lang=insights.written_lang(question, lang),
+                detail=reason,
+                office=office,
+            )
         ticket = await self.ticket(number)
         assert ticket is not None
         return ticket
@@ -202,8 +380,14 @@ class TicketStore(db.StoreBase):
         channel: str | None = None,
         lang: str | None = None,
         priority: str | None = None,
+        assignee: str | None = None,
+        unassigned: bool = False,
+        search: str = "",
+        sort: str = "newest",
         limit: int = 200,
     ) -> list[Ticket]:
+        """Tickets, each with its latest message. ``sort``: "newest" (urgent first, then
+        newest first) or "attention" (see :func:`_attention`)."""
         query = _ticket_query()
         if statuses:
             query = query.where(tickets.c.status.in_(list(statuses)))
@@ -213,25 +397,126 @@ class TicketStore(db.StoreBase):
             query = query.where(tickets.c.lang == lang)
         if priority:
             query = query.where(tickets.c.priority == priority)
-        query = query.order_by(
-            sa.case((tickets.c.priority == Priority.URGENT.value, 0), else_=1),
-            tickets.c.id.desc(),
-        ).limit(limit)
+        if assignee:
+            query = query.where(tickets.c.assignee == assignee)
+        if unassigned:
+            query = query.where(tickets.c.assignee.is_(None))
+        if search.strip():
+            query = query.where(_search(search))
+        if sort == "attention":
+            query = query.order_by(*_attention())
+        else:
+            query = query.order_by(
+                sa.case((tickets.c.priority == Priority.URGENT.value, 0), else_=1),
+                tickets.c.id.desc(),
+            )
         async with self._read() as conn:
-            return [_ticket(row) for row in await conn.execute(query)]
+            found = [_ticket(row) for row in await conn.execute(query.limit(limit))]
+            latest = await self._latest(conn, [t.number for t in found])
+        return [
+            dataclasses.replace(t, latest=latest[t.number]) if t.number in latest else t
+            for t in found
+        ]
+
+    @staticmethod
+    async def _latest(
+        conn: db.DatabaseConnection, numbers: Sequence[int]
+    ) -> dict[int, LatestMessage]:
+        if not numbers:
+            return {}
+        newest = (
+            sa.select(sa.func.max(messages.c.id))
+            .where(messages.c.ticket_id.in_(list(numbers)), messages.c.role != "bot")
+            .group_by(messages.c.ticket_id)
+        )
+        rows = await conn.execute(
+            sa.select(
+                messages.c.ticket_id,
+                messages.c.role,
+                messages.c.author,
+                sa.func.substr(messages.c.text, 1, 300).label("text"),
+                messages.c.created_at,
+            ).where(messages.c.id.in_(newest))
+        )
+        return {
+            int(row.ticket_id): LatestMessage(
+                row.role, row.author, row.text, db.aware(row.created_at) or db.utcnow()
+            )
+            for row in rows
+        }
+
+    async def visitor_tickets(self, visitor_id: int) -> list[Ticket]:
+        """Every ticket of the visitor, newest first."""
+        async with self._read() as conn:
+            rows = await conn.execute(
+                _ticket_query()
+                .where(tickets.c.visitor_id == visitor_id)
+                .order_by(tickets.c.id.desc())
+            )
+            return [_ticket(row) for row in rows]
+
+    async def pulse(self) -> Pulse:
+        waiting = sa.and_(tickets.c.status.in_(ACTIVE), tickets.c.waiting_since.is_not(None))
+        async with self._read() as conn:
+            row = (
+                await conn.execute(
+                    sa.select(
+                        sa.func.count(),
+                        sa.func.max(tickets.c.id),
+                        sa.func.max(tickets.c.last_activity_at),
+                        sa.func.coalesce(sa.func.sum(sa.case((waiting, 1), else_=0)), 0),
+                    )
+                )
+            ).one()
+        latest = db.aware(row[2])
+        stamp = f"{latest.timestamp():.6f}" if latest is not None else "-"
+        return Pulse(f"{row[0]}.{row[1] or 0}.{stamp}", int(row[3]))
 
     async def set_status(
         self, number: int, status: TicketStatus, actor: str, detail: str | None = None
     ) -> Ticket | None:
-        values: dict[str, object] = {"status": status.value, "updated_at": db.utcnow()}
+        now = db.utcnow()
+        values: dict[str, object] = {
+            "status": status.value,
+            "updated_at": now,
+            "last_activity_at": now,
+        }
         if status is TicketStatus.CLAIMED:
             values["assignee"] = actor
+        elif status is TicketStatus.ANSWERED:
+            # Answered: nobody waits any more, and what the visitor wrote last is seen to.
+            values.update(
+                waiting_since=None,
+                new_reply_at=None,
+                first_reply_at=sa.func.coalesce(tickets.c.first_reply_at, now),
+            )
+        elif status is TicketStatus.CLOSED:
+            values.update(waiting_since=None, new_reply_at=None)
+        elif status is TicketStatus.OPEN:
+            values["waiting_since"] = sa.func.coalesce(tickets.c.waiting_since, now)
         async with self._write() as conn:
+            before = (
+                await conn.execute(
+                    sa.select(
+                        tickets.c.status,
+                        tickets.c.channel,
+                        tickets.c.lang,
+                        tickets.c.question,
+                        tickets.c.created_at,
+                        tickets.c.first_reply_at,
+                        tickets.c.opened_in_office,
+                    )
+                    .where(tickets.c.id == number)
+                    # Two answers at once: one of them is the first.
+                    .with_for_update()
+                )
+            ).first()
             result = await conn.execute(
                 tickets.update().where(tickets.c.id == number).values(**values)
             )
-            if result.rowcount == 0:
+            if result.rowcount == 0 or before is None:
                 return None
+            await self._count_status(conn, before, status, now)
             action = {
                 TicketStatus.CLAIMED: "claimed",
                 TicketStatus.ANSWERED: "replied",
@@ -241,9 +526,130 @@ class TicketStore(db.StoreBase):
             await add_event(conn, number, actor, action, detail)
         return await self.ticket(number)
 
+    async def _count_status(
+        self, conn: db.DatabaseConnection, before: Any, status: TicketStatus, now: dt.datetime
+    ) -> None:
+        """The insights' count of a first staff answer or of a closing (how long after the
+        ticket was opened, and whether it was opened in office hours)."""
+        first_reply = status is TicketStatus.ANSWERED and before.first_reply_at is None
+        closing = status is TicketStatus.CLOSED and before.status != TicketStatus.CLOSED.value
+        if not (first_reply or closing):
+            return
+        opened = db.aware(before.created_at) or now
+        office = {True: "in", False: "out"}.get(before.opened_in_office, "")
+        await insights.count(
+            conn,
+            self.calendar,
+            now,
+            insights.FIRST_REPLY if first_reply else insights.CLOSED,
+            channel=before.channel,
+            lang=insights.written_lang(before.question or "", before.lang),
+            detail=insights.duration_bucket((now - opened).total_seconds()),
+            office=office,
+        )
+
     async def add_event(self, number: int, actor: str, action: str, detail: str | None) -> None:
         async with self._write() as conn:
             await add_event(conn, number, actor, action, detail)
+
+    async def assign(self, number: int, actor: str, assignee: str | None) -> Ticket | None:
+        """Give the ticket to ``assignee`` (None: to nobody). An open ticket given to someone
+        is claimed; a claimed one given to nobody is open again. None if there is no such
+        active ticket."""
+        now = db.utcnow()
+        async with self._write() as conn:
+            row = (
+                await conn.execute(sa.select(tickets.c.status).where(tickets.c.id == number))
+            ).first()
+            if row is None or row.status == TicketStatus.CLOSED.value:
+                return None
+            values: dict[str, object] = {
+                "assignee": assignee,
+                "updated_at": now,
+                "last_activity_at": now,
+            }
+            if assignee and row.status == TicketStatus.OPEN.value:
+                values["status"] = TicketStatus.CLAIMED.value
+            elif not assignee and row.status == TicketStatus.CLAIMED.value:
+                values["status"] = TicketStatus.OPEN.value
+            await conn.execute(tickets.update().where(tickets.c.id == number).values(**values))
+            await add_event(conn, number, actor, "assigned" if assignee else "unassigned", assignee)
+        return await self.ticket(number)
+
+    async def staff_answers(
+        self, asked: Sequence[tuple[int, dt.datetime]], within: dt.timedelta = dt.timedelta(days=1)
+    ) -> list[StaffAnswer]:
+        """Staff answers on the tickets that visitors opened soon after asking: ``asked`` holds
+        (visitor id, when they asked); a ticket opened within ``within`` after is taken as
+        about that question (the bot had no answer; the visitor tapped "Ask staff").
+        Earliest first."""
+        if not asked:
+            return []
+        visitor_ids = sorted({visitor for visitor, _ in asked})
+        async with self._read() as conn:
+            opened = await conn.execute(
+                sa.select(tickets.c.id, tickets.c.visitor_id, tickets.c.created_at).where(
+                    tickets.c.visitor_id.in_(visitor_ids)
+                )
+            )
+            numbers = {
+                int(row.id)
+                for row in opened
+                for visitor, at in asked
+                if row.visitor_id == visitor
+                and at <= (db.aware(row.created_at) or at) <= at + within
+            }
+            if not numbers:
+                return []
+            rows = await conn.execute(
+                sa.select(
+                    messages.c.ticket_id, messages.c.text, messages.c.created_at, tickets.c.lang
+                )
+                .join(tickets, tickets.c.id == messages.c.ticket_id)
+                .where(messages.c.ticket_id.in_(sorted(numbers)), messages.c.role == "staff")
+                .order_by(messages.c.id)
+            )
+            return [
+                StaffAnswer(
+                    int(row.ticket_id), row.lang, row.text, db.aware(row.created_at) or db.utcnow()
+                )
+                for row in rows
+            ]
+
+    # -- internal notes ----------------------------------------------------------------------
+
+    async def add_note(self, number: int, author: str, text: str) -> bool:
+        """An internal note on the ticket (never sent to anyone); False if there is no such
+        ticket."""
+        now = db.utcnow()
+        async with self._write() as conn:
+            result = await conn.execute(
+                ticket_notes.insert().from_select(
+                    ["ticket_id", "author", "text", "created_at"],
+                    sa.select(
+                        tickets.c.id,
+                        sa.literal(author, ticket_notes.c.author.type),
+                        sa.literal(text, ticket_notes.c.text.type),
+                        sa.literal(now, ticket_notes.c.created_at.type),
+                    ).where(tickets.c.id == number),
+                )
+            )
+            if not result.rowcount:
+                return False
+            await _touch(conn, number, now)
+        return True
+
+    async def notes(self, number: int) -> list[Note]:
+        async with self._read() as conn:
+            rows = await conn.execute(
+                sa.select(ticket_notes)
+                .where(ticket_notes.c.ticket_id == number)
+                .order_by(ticket_notes.c.id)
+            )
+            return [
+                Note(row.id, row.author, row.text, db.aware(row.created_at) or db.utcnow())
+                for row in rows
+            ]
 
     async def events(self, number: int) -> list[TicketEvent]:
         async with self._read() as conn:
@@ -258,13 +664,18 @@ class TicketStore(db.StoreBase):
             ]
 
     async def escalate(self, number: int, actor: str, detail: str) -> None:
+        """Make the ticket urgent (the visitor wrote emergency words on it: they also wrote
+        again, see :func:`visitor_wrote`)."""
+        now = db.utcnow()
         async with self._write() as conn:
             await conn.execute(
                 tickets.update()
                 .where(tickets.c.id == number)
-                .values(priority=Priority.URGENT.value, updated_at=db.utcnow())
+                .values(priority=Priority.URGENT.value, updated_at=now)
             )
             await add_event(conn, number, actor, "escalated", detail)
+            if actor == "visitor":
+                await visitor_wrote(conn, self.calendar, number, now)
 
     async def set_card(self, number: int, card_message_id: int) -> None:
         async with self._write() as conn:
@@ -277,7 +688,9 @@ class TicketStore(db.StoreBase):
     async def record_delivery_error(self, number: int, error: str | None) -> None:
         async with self._write() as conn:
             await conn.execute(
-                tickets.update().where(tickets.c.id == number).values(delivery_error=error)
+                tickets.update()
+                .where(tickets.c.id == number)
+                .values(delivery_error=error, last_activity_at=db.utcnow())
             )
             if error:
                 await add_event(conn, number, "bot", "delivery_failed", error)

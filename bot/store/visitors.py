@@ -13,9 +13,22 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bot.store import db
-from bot.store.tables import messages, outbox, ticket_events, tickets, visitors, web_requests
-from bot.store.tickets import ACTIVE, forget_tickets
+from bot.store import db, insights
+from bot.store.tables import (
+    messages,
+    outbox,
+    ticket_events,
+    ticket_notes,
+    tickets,
+    visitors,
+    web_requests,
+)
+from bot.store.tickets import ACTIVE, FOLLOW_UP_DECISION, forget_tickets, visitor_wrote
+
+#: What the curators' report lists: questions the bot had no answer for, and "did you mean"
+#: questions the visitor left unresolved.
+FALLBACK = "fallback"
+CLARIFY = "clarify"
 
 #: The outbox's channel for staff answers sent to a web-chat visitor's e-mail address
 #: (``user_id``: the ticket's number; the address is read from the ticket when it is sent).
@@ -79,6 +92,12 @@ class UnansweredQuestion:
     text: str
     lang: str | None
     created_at: dt.datetime
+    #: The message's id (its place in the visitor's conversation) and the visitor's.
+    id: int = 0
+    visitor_id: int = 0
+    #: "fallback" (no answer) or "clarify" (a "did you mean" list the visitor left unresolved).
+    kind: str = FALLBACK
+    handled: bool = False
 
 
 def _message(row: Any) -> Message:
@@ -238,6 +257,20 @@ class VisitorStore(db.StoreBase):
                     "now": now,
                 },
             )
+            asked = next((text for direction, text, _ in entries if direction == "in"), None)
+            if asked is not None:
+                await insights.count_exchange(
+                    conn,
+                    self.calendar,
+                    visitor_id,
+                    now,
+                    text=asked,
+                    decision=decision,
+                    entry_id=entry_id,
+                    lang=last_lang,
+                )
+            if ticket_id is not None and decision == FOLLOW_UP_DECISION:
+                await visitor_wrote(conn, self.calendar, ticket_id, now)
 
     async def update_visitor(
         self,
@@ -355,20 +388,83 @@ class VisitorStore(db.StoreBase):
             texts = [str(row.text) for row in rows]
         return next((text for text in texts if skip is None or not skip(text)), None)
 
-    async def unanswered(self, limit: int = 500) -> list[UnansweredQuestion]:
-        """The newest questions the bot could not answer (fallbacks), for the curators."""
+    async def unanswered(
+        self, limit: int = 500, *, handled: bool = False
+    ) -> list[UnansweredQuestion]:
+        """The newest questions the bot could not answer, for the curators: fallbacks, and
+        "did you mean" (clarify) questions the visitor left unresolved: their next message
+        got no answer (a tapped option, a numbered pick or a rephrasing the bot answered
+        resolves one), or there was none. ``handled``: those staff marked handled instead."""
+        later = messages.alias("later")
+        next_decision = (
+            sa.select(later.c.decision)
+            .where(
+                later.c.visitor_id == messages.c.visitor_id,
+                later.c.direction == "in",
+                later.c.id > messages.c.id,
+            )
+            .order_by(later.c.id)
+            .limit(1)
+            .scalar_subquery()
+        )
+        unresolved = sa.or_(next_decision.is_(None), next_decision != "answer")
+        marked = messages.c.handled_at.is_not(None) if handled else messages.c.handled_at.is_(None)
         async with self._read() as conn:
             rows = await conn.execute(
-                sa.select(messages.c.text, visitors.c.last_lang, messages.c.created_at)
+                sa.select(
+                    messages.c.id,
+                    messages.c.visitor_id,
+                    messages.c.text,
+                    messages.c.decision,
+                    messages.c.handled_at,
+                    visitors.c.last_lang,
+                    messages.c.created_at,
+                )
                 .join(visitors, visitors.c.id == messages.c.visitor_id)
-                .where(messages.c.direction == "in", messages.c.decision == "fallback")
+                .where(
+                    messages.c.direction == "in",
+                    sa.or_(
+                        messages.c.decision == FALLBACK,
+                        sa.and_(messages.c.decision == CLARIFY, unresolved),
+                    ),
+                    marked,
+                )
                 .order_by(messages.c.id.desc())
                 .limit(limit)
             )
             return [
-                UnansweredQuestion(row.text, row.last_lang, db.aware(row.created_at) or db.utcnow())
+                UnansweredQuestion(
+                    row.text,
+                    row.last_lang,
+                    db.aware(row.created_at) or db.utcnow(),
+                    id=int(row.id),
+                    visitor_id=int(row.visitor_id),
+                    kind=row.decision,
+                    handled=row.handled_at is not None,
+                )
                 for row in rows
             ]
+
+    async def mark_handled(self, ids: Sequence[int], by: str, *, handled: bool = True) -> int:
+        """Mark questions of the curators' report handled (or not); how many changed."""
+        if not ids:
+            return 0
+        values: dict[str, object] = (
+            {"handled_at": db.utcnow(), "handled_by": by}
+            if handled
+            else {"handled_at": None, "handled_by": None}
+        )
+        async with self._write() as conn:
+            result = await conn.execute(
+                messages.update()
+                .where(
+                    messages.c.id.in_(sorted(set(ids))),
+                    messages.c.direction == "in",
+                    messages.c.decision.in_([FALLBACK, CLARIFY]),
+                )
+                .values(**values)
+            )
+        return int(result.rowcount)
 
     # -- the web chat's conversation --------------------------------------------------------
 
@@ -556,6 +652,7 @@ async def delete_visitors(
         )
     )
     await conn.execute(ticket_events.delete().where(ticket_events.c.ticket_id.in_(ticket_ids)))
+    await conn.execute(ticket_notes.delete().where(ticket_notes.c.ticket_id.in_(ticket_ids)))
     await conn.execute(messages.delete().where(messages.c.visitor_id.in_(visitor_ids)))
     await conn.execute(tickets.delete().where(tickets.c.visitor_id.in_(visitor_ids)))
     await conn.execute(visitors.delete().where(visitors.c.id.in_(visitor_ids)))

@@ -280,6 +280,15 @@ async def test_every_staff_route_refuses_a_visitor_without_a_session(desk: Desk)
         "GET /staff/unanswered",
         "GET /staff/api/tickets",
         "GET /staff/api/unanswered",
+        "POST /staff/tickets/{number}/assign",
+        "POST /staff/tickets/{number}/note",
+        "GET /staff/visitors/{number}",
+        "POST /staff/unanswered/handled",
+        "GET /staff/unanswered/draft/{number}",
+        "GET /staff/insights",
+        "GET /staff/insights.csv",
+        "GET /staff/api/changes",
+        "GET /staff/api/canned",
     ):
         assert expected in checked
     assert await _ticket_state(desk, number) == before
