@@ -401,14 +401,16 @@ def build_parser() -> argparse.ArgumentParser:
 class MalformedRequestsAsNotices(logging.Filter):
     """aiohttp logs each request it cannot parse at ERROR, with its traceback, although the
     client got a 400 and nothing went wrong on our side: anyone can fill the log that way and
-    bury real errors. Such a request becomes one INFO line that says what was wrong."""
+    bury real errors. Such a request becomes one INFO line naming the kind of error and its
+    status — not the offending bytes, which may hold a token."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
-        if record.name == "aiohttp.server" and isinstance(error, HttpProcessingError):
+        if isinstance(error, HttpProcessingError) and 400 <= (error.code or 0) < 500:
             record.levelno, record.levelname = logging.INFO, "INFO"
-            record.msg = f"{record.getMessage()}: malformed request refused ({error.message})"
-            record.args, record.exc_info, record.exc_text = None, None, None
+            record.msg = "malformed request refused: %s (%s)"
+            record.args = (type(error).__name__, error.code)
+            record.exc_info, record.exc_text = None, None
         return True
 
 
@@ -424,8 +426,8 @@ def _configure_logging(args: argparse.Namespace) -> None:
     )
     # Alembic announces each of its plugins at INFO on every start: nothing an operator acts on.
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(MalformedRequestsAsNotices())
+    # On aiohttp's own logger, so that it runs once for each record, before any handler.
+    logging.getLogger("aiohttp.server").addFilter(MalformedRequestsAsNotices())
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -113,10 +113,10 @@ class Matcher:
         situation = detect(normal, question) if self.has_emergency_entry else None
         if situation is not None and situation.happening:
             return emergency(question, lang, situation)
-        if situation is not None and asks_for_a_number(normal, question):
-            return numbers_asked(question, lang, situation)
         if self.handoff.found_in(normal, question):
             return handoff(question, lang)
+        if situation is not None and asks_for_a_number(normal, question):
+            return numbers_asked(question, lang, situation)
         if reading.greeting_only and GREETING_ENTRY in self.fixed_entries:
             return fixed(question, lang, GREETING_ENTRY)
         if reading.thanks_only and THANKS_ENTRY in self.fixed_entries:

@@ -114,12 +114,12 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?:flames?|smoke) (?:is |are )?(?:coming|everywhere|spreading|pouring|filling|"
             r"from|out of|in (?:the|my|our))",
             r"(?:full of|lots of|thick|black) smoke",
-            r"smell(?:s|ing)? (?:\w+ ){0,3}(?:of )?(?:gas|smoke|burning)|(?:gas|burning) smell",
+            r"smell(?:s|ing)? (?:\w+ ){0,3}(?:of )?(?:gas|smoke|burning)(?! (?:from|of) cigarettes?)(?<!cigarette smoke)|(?:gas|burning) smell",
             r"gas (?:leak|is leaking)|leaking gas",
             r"something is burning|burning (?:building|house)",
             r"(?:water is (?:coming|flooding) into|flooding (?:into|our|my))",
             r"landslide (?:hit|blocked|on)",
-            r"smoke (?:alarm|detector) (?:is )?(?:going off|beeping|ringing)",
+            r"smoke (?:alarm|detector) (?:is )?(?:going off|ringing)(?! \w+ battery)",
             r"(?:filling|filled|full) (?:up )?with smoke|can smell (?:something )?burning",
         ),
         han=(
@@ -136,8 +136,15 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"collapsed|unconscious|unresponsive|passed out|fainted",
             r"not breathing|(?:cant|cannot|can not) breathe|choking",
             # An office or a school not answering is not a person who does not come round.
-            r"(?<!school )(?<!office )(?<!agency )(?<!landlord )(?<!university )(?<!company )"
-            r"(?<!website )(?<!email )(?:isnt|not|wont|doesnt) (?:waking up|wake up|responding)",
+            # A person who does not come round, not an office or a professor who does not answer.
+            r"(?:he|she|they|him|her|friend|dad|mom|mum|father|mother|baby|child|kid|son|"
+            r"daughter|husband|wife|man|woman|person|someone|somebody|grandma|grandpa|"
+            r"grandmother|grandfather|roommate|classmate|boyfriend|girlfriend)s? (?:is |s |are )?"
+            r"(?:still )?(?:isnt|not|wont|doesnt|cant) (?:waking up|wake up|wake|responding|respond)\b"
+            r"(?! to (?:my|our|the) (?:e ?mails?|messages?|texts?|calls?))",
+            r"(?:lying|lies|lay) .{0,30}(?:not responding|unresponsive|not moving)",
+            r"\band (?:still )?(?:wont|doesnt|cant|isnt) (?:wake up|waking up|respond(?:ing)?)\b|"
+            r"(?:wont|doesnt|isnt|cant) (?:wake up|waking up|wake)$",
             r"heart attack|having a stroke|seizure|fitting|convulsing|chest pain",
             r"(?:is|are|was|keeps|still) bleeding|bleeding (?:a lot|heavily|badly|everywhere|from)",
             r"lots of blood",
@@ -154,7 +161,8 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"heat ?stroke",
             r"(?:lost|stuck|trapped) (?:in|on) (?:the )?(?:mountains?|trail|gorge|river)",
             r"(?:people|someone|somebody) (?:is |are )?trapped",
-            r"(?:stuck|trapped|pinned) (?:under|beneath|inside)",
+            r"(?:stuck|trapped|pinned) (?:under|beneath)|(?:trapped|pinned) inside",
+            r"(?:he|she|they|him|her|friend|dad|mom|child|kid|baby|man|woman|someone) (?:is |s )?"
             r"(?:not|isnt|wont|cant|cannot|can not) (?:moving|move (?:his|her|my|their) "
             r"(?:arm|leg|legs|side|body))",
             r"(?:cant|cannot|can not|couldnt|could not) wake (?:him|her|them|it) up",
@@ -162,25 +170,27 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"tree|scooter|bike|motorbike)",
             r"(?:fell|slipped) (?:into|in) (?:the |a )?(?:river|sea|water|ocean|stream|pool)",
             r"(?:took|swallowed|ate|taken) (?:a whole|the whole|all (?:of )?(?:her|his|my|the)|"
-            r"too many|a (?:bottle|handful|box|pack|packet) of) (?:\w+ ){0,2}(?:pills|tablets|medicine|meds)",
+            r"too many|a lot of|lots of|a (?:bottle|handful|box|pack|packet) of) (?:\w+ ){0,2}(?:pills|tablets|medicine|meds)",
+            r"stabbed|(?:spiked|drugged) (?:my|her|his|our) drink|(?:my|her|his) drink (?:was|got) (?:spiked|drugged)|spiked",
             r"face (?:is )?(?:drooping|swelling|swollen)|slurr(?:ed|ing) (?:his|her|their)? ?speech",
             r"chest (?:hurts|is hurting|feels tight)|(?:throat|lips|tongue) (?:is |are )?swell",
             r"(?:wont|doesnt|will not|does not) stop bleeding",
             r"(?:put|slipped) something in (?:my|her|his|our) drink|(?:i was|been|got|was) drugged",
-            r"(?:is |are |was )?(?:having|had) (?:a )?(?:seizure|fit|stroke|heart attack)",
-            r"(?:got|was|been|is|has been|just got) (?:bitten|stung)(?! by (?:a )?(?:mosquito|bug|flea))",
+            r"(?:is |are |was )?(?:having|had) (?:a )?(?:seizure|stroke|heart attack)",
+            r"(?:got|was|been|is|has been|just got) (?:bitten|stung)(?! by (?:a |some )?(?:mosquito|bug|bed ?bug|flea|ant)s?)",
             r"(?:vomiting|throwing up|coughing up|spitting) blood|blood everywhere",
             r"(?:cut|slit|slashed) (?:his|her|my|their) (?:wrists?|throat|arm|arms)",
-            r"(?:fell|fallen|falling) (?:from|off) (?:the |a |his |her |some )?\w+",
-            r"(?:leg|arm|hand|foot|face|throat|neck) (?:is )?(?:swelling|swollen)",
-            r"electrocuted|(?:badly|severely) burn(?:ed|t)|in labou?r|water broke",
-            r"(?:stuck|trapped|stranded) (?:on|in) (?:the |a )?(?:sandbar|island|rocks?|river|car|"
+            r"(?:fell|fallen|falling) (?:from|off) (?:the |a |his |her |some )?(?:scaffolding|roof|balcony|window|"
+            r"cliff|ladder|bridge|building|stairs|tree|rocks?|height|wall|motorbike|scooter|bike|horse)",
+            r"(?:leg|arm|hand|face|throat|neck|lips?|tongue) (?:is |are )?(?:swelling|swollen)(?! from walking)",
+            r"electrocuted|(?:badly|severely) burn(?:ed|t)|(?:is|s|went|gone|going) into labou?r|(?:is|s) in labou?r|water broke",
+            r"(?:stuck|trapped|stranded) (?:on|in) (?:the |a )?(?:sandbar|rocks?|river|car|"
             r"lift|elevator|mud|flood)",
-            r"(?:river|water|sea) is rising",
+            r"(?:river|water|sea) is rising (?:fast|quickly)|water is up to (?:my|our|the) (?:knees|waist|chest)|(?:flat|house|home|room) is flooding",
         ),
         han=(
             r"昏倒|暈倒|倒下|倒在(?:路邊|地上)|叫不醒|昏迷|失去意識|沒有?意識|休克|抽搐",
-            r"沒(?:有)?呼吸|不能呼吸|無法呼吸|呼吸困難|喘不過氣",
+            r"沒(?:有)?呼吸|不能呼吸|無法呼吸|呼吸困難",
             r"大量出血|流很多血|在流血|流血了|血流不止",
             r"心臟病發|心肌梗塞|中風了|骨折了|中毒了|胸口(?:很)?痛|過敏性休克",
             r"溺水|落水|(?:被|讓)(?:海)?浪(?:捲|沖|打)走|捲走|沖走",
@@ -188,15 +198,15 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"被(?:蛇|狗|虎頭蜂)(?:咬|叮)|中暑",
             r"(?:山上|山裡|步道)迷路|受困|被困|困在",
             r"快(?:點|幫我)?叫救護車|需要救護車|幫(?:我|忙)叫救護車",
-            r"(?:躺|倒)在(?:地上|路上|路邊|路中間).{0,4}(?:不動|沒反應|沒有反應|沒意識)|動不了|不能動|叫不醒|怎麼叫都(?:不|沒)|(?:摔|跌|掉)(?:下來|下去|倒|傷).{0,12}(?:動不了|流血|昏|不醒|撞到頭|頭)",
-            r"(?:吞|吃)了.{0,6}(?:安眠藥|整(?:罐|瓶|盒)|一(?:罐|瓶|盒|把)).{0,3}藥?",
-            r"掉(?:進|到|入)(?:河|溪|海|水|池)|被壓(?:在|住)|壓在下面",
-            r"講話不清楚|口齒不清|嘴(?:巴)?歪|(?:半邊|一邊|單邊)(?:手|腳|身體)?(?:沒力|無力|麻)",
-            r"暈過去|昏過去|喘不(?:上|過)氣|臉(?:都)?腫|(?:滿臉|全身|頭上|臉上)(?:都)?是血|一直(?:在)?流血",
-            r"吐血|咳血|見血|血流|(?:從|由).{1,8}(?:掉|摔|跌|墜)(?:了)?下|墜落|墜樓",
-            r"抽筋了|痙攣|昏睡|卡在(?:車|裡|下|裡面)|(?:被)?(?:蛇|狗|毒蛇|水母|蜂|虎頭蜂)(?:咬|螫|叮)(?:傷|到|了)",
-            r"(?:蛇|蜂|水母|狗)(?:咬|螫|叮).{0,8}(?:腫|呼吸|流血|昏)|割腕|(?:山|步道|山上|山裡).{0,4}迷路|迷路.{0,8}(?:天黑|沒電|山)",
-            r"電線走火|走火了|觸電|燙傷|燒傷|羊水破|(?:快|要)生了",
+            r"(?:躺|倒)在(?:地上|路上|路邊|路中間).{0,4}(?:不動|沒反應|沒有反應|沒意識)|(?:人|他|她|朋友|腳|手|身體|爸|媽|小孩)[^，。 ]{0,3}(?:動不了|不能動)|叫不醒|怎麼叫都(?:不|沒)|(?:摔|跌|掉)(?:下來|下去|倒|傷).{0,12}(?:動不了|流血|昏|不醒|撞到頭|頭)",
+            r"(?:吞|吃)了.{0,6}(?:安眠藥|(?:整|一)(?:罐|瓶|盒|把).{0,3}(?:藥|藥丸|安眠藥))|被(?:人)?下藥",
+            r"(?:人|他|她|朋友|小孩|孩子|小朋友|同學)[^，。 ]{0,4}掉(?:進|到|入)(?:河|溪|海|水|池)|被壓(?:在|住)|壓在下面",
+            r"(?:突然|忽然)(?:講話|說話)不清楚|口齒不清|嘴(?:巴)?歪|(?:半邊|一邊|單邊)(?:手|腳|身體)?(?:沒力|無力|麻)",
+            r"暈過去|昏過去|(?<!壓力)(?<!大到)(?<!累到)喘不(?:上|過)氣(?!來了吧)|臉(?:都)?腫|(?:滿臉|全身|頭上|臉上)(?:都)?是血|一直(?:在)?流血",
+            r"吐血|咳血|(?<!針)見血|血流|(?:從|由)(?:鷹架|屋頂|樓梯|陽台|窗戶|樹|懸崖|橋|樓)(?:上)?(?:掉|摔|跌|墜)(?:了)?下|墜落|墜樓",
+            r"(?:小孩|孩子|女兒|兒子|寶寶|嬰兒|他|她|發燒|高燒).{0,6}(?:抽筋|抽搐)|痙攣|昏睡不醒|卡在(?:車(?!陣)|裡面|下面)|(?:被)?(?:蛇|狗|毒蛇|水母|蜂|虎頭蜂)(?:咬|螫|叮)(?:傷|到|了)",
+            r"(?:蛇|蜂|水母|狗)(?:咬|螫|叮).{0,8}(?:腫|呼吸|流血|昏)|割腕|(?:山|步道|山上|山裡|古道).{0,4}迷路|迷路.{0,8}(?:天黑|沒電|山)",
+            r"電線走火|走火了|觸電|(?:嚴重|大面積)(?:燙傷|燒傷)|羊水破|(?:老婆|太太|她)(?:現在)?(?:肚子痛)?(?:快|要)生了(?!.{0,6}(?:申請|依親|月))",
         ),
         ja=(
             r"倒れ|意識が(?:ない|ありません)|息をしてい|呼吸が|血が(?:止まら|たくさん)|出血",
@@ -222,15 +232,15 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"suicide note|goodbye (?:letter|note|message)",
             r"(?:dont|do not|cant|cannot) see (?:the|any) point (?:of|in) (?:anything|living|life|going on)",
             r"(?:want|wants|need) (?:it all|everything) to (?:stop|end)|no point (?:in )?(?:living|going on)",
-            r"(?:posted|sent|wrote) (?:a )?goodbye",
-            r"want(?:s)? to disappear|(?:cant|cannot) (?:go on|take (?:it|this) anymore)",
+            r"posted (?:a )?goodbye|(?:sent|wrote) (?:a )?goodbye (?:note|letter|post|message)(?! (?:to|for) (?:my )?host)",
+            r"want(?:s)? to disappear(?! into| for| to)|(?:cant|cannot) go on(?! \w)|(?:cant|cannot) go on (?:like this|living)",
         ),
         han=(
             r"想死|不想活|活不下去|輕生|想不開|尋短|割腕|跳樓|燒炭|自殘|傷害自己",
             r"(?:想|要|會|說要|打算|企圖|嘗試|試圖|考慮)(?:去)?自殺|自殺(?:的)?念頭",
             r"結束(?:自己的)?生命|結束自己|遺書|說要跳|要跳下去",
-            r"活著(?:好|很|真|太)?(?:累|沒意思|沒意義)|結束一切|不想(?:再)?醒來|(?:吞|吃)了?.{0,3}安眠藥",
-            r"想消失|不想(?:再)?撐|撐不下去|不想(?:再)?活",
+            r"活著(?:好|很|真|太)?(?:累|沒意思|沒意義)(?!.{0,3}(?:哈|笑|lol))|結束一切|不想(?:再)?醒來|(?:吞|吃)了?.{0,3}安眠藥",
+            r"想消失(?!.{0,3}(?:一(?:個|天|下)|週末|幾天))|不想(?:再)?撐|撐不下去|不想(?:再)?活",
         ),
         ja=(r"死にたい|消えたい|自殺|生きていたくない|命を絶|遺書",),
         ko=(r"죽고\s?싶|자살|살고\s?싶지\s?않|극단적\s?선택|자해|유서",),
@@ -254,7 +264,7 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"不讓(?:我|她|他)出門|把(?:我|她|他)關|被(?:雇主|老闆|先生|老公|男友|男朋友|丈夫|爸爸|媽媽|家人|前夫|室友|同居人)打",
             r"(?:又|對我|跟我)動手|動手了",
             r"被.{0,6}(?:家暴|虐待)|家暴我|打小孩|虐童",
-            r"(?:小孩|孩子|小朋友).{0,8}(?:瘀青|被打|哭喊|尖叫)",
+            r"(?:小孩|孩子|小朋友).{0,8}(?:瘀青|被打|哭喊)|強暴|強姦",
         ),
         ja=(
             r"(?:夫|彼氏|恋人|親|父|母)(?:から|に)(?:殴|暴力|叩)",
@@ -268,7 +278,9 @@ _HAPPENING: dict[Situation, _Signs] = {
         en=(
             r"robbed|mugged|burglar|broke into|breaking into|break in",
             r"being (?:followed|stalked|harassed|threatened)|stalker",
-            r"(?:follows|following|followed|stalking|harass(?:es|ing)|threaten(?:s|ing)) "
+            r"(?:someone|somebody|a man|a guy|a woman|a stranger|strangers|he|they|this guy|"
+            r"people|men) (?:\w+ ){0,2}(?:follows|following|followed|stalking|harass(?:es|ing)|"
+            r"threaten(?:s|ing)) "
             r"(?:me|us|her|him)",
             r"(?:keeps|kept) (?:messaging|calling|following|harassing)",
             r"(?:has|with|pulled) a (?:knife|gun)",
@@ -281,19 +293,20 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"threatening (?:messages|me|to)|threaten(?:s|ed)? to (?:post|leak|share|kill|hurt)",
             r"blackmail\w*|sextortion",
             r"(?:with|has|holding|waving) a (?:knife|gun|machete|bat|broken bottle|weapon)",
-            r"(?:are|is|were) fighting|(?:trying|tried) to (?:open|break|get (?:in|into)) (?:our|my|the) "
+            r"(?:men|guys|people|drunks?) (?:are|were) fighting|(?:someone|somebody|a man|a guy|he|they|people|a stranger) (?:is |are |was |were )?(?:trying|tried) to "
+            r"(?:open|break|get (?:in|into)) (?:our|my|the) "
             r"(?:door|window|room)",
-            r"(?:grabbed|snatched|stole) (?:my|her|his|our) (?:bag|purse|phone|wallet)",
+            r"(?:someone|somebody|a man|a guy|he|they) (?:grabbed|snatched|stole) (?:my|her|his|our) (?:bag|purse|phone|wallet)|(?:grabbed|pushed) (?:me|her|him|my friend) (?:into|and)",
             r"pushed (?:me|her|him) (?:down|over)",
             r"(?:is|are|keeps|started) (?:hitting|beating|kicking|attacking|stabbing|choking) "
-            r"(?:a|an|the|my|his|her|someone|somebody|me|him|them|us)\b",
+            r"(?:a (?:man|woman|girl|boy|child|kid|person)|an old|my|his|her|someone|somebody|me|him|them|us)\b",
             r"(?:post|share|leak|send) (?:my|her|his) (?:photos|pictures|pics|videos) unless",
             r"(?:keeps|kept) (?:coming|walking) into (?:my|her|our) room",
             r"(?:smashed|broke|broken) (?:my|our|the) (?:car )?(?:window|windows|door|lock)",
-            r"(?:throwing|threw) (?:\w+ )?(?:at|on) (?:people|us|me|someone)",
+            r"(?:throwing|threw) (?:\w+ )?at (?:people|us|me|someone)",
             r"(?:says?|said|threatens|threatened) (?:he|she|they) (?:will|would|gonna|is going to) "
-            r"(?:hurt|kill|beat|get) (?:me|us|her|him)",
-            r"(?:followed|following) (?:me|us|her|him) (?:home|back|to)",
+            r"(?:hurt|kill|beat) (?:me|us|her|him)",
+            r"(?:followed|following) (?:me|her) (?:home|back (?:home|to (?:my|the) (?:room|hotel|dorm)))",
         ),
         han=(
             r"被搶|搶劫|搶走|搶了(?:我|他|她)|闖進|闖入|小偷(?:在|進)|拿刀|持刀|有槍|有人打人|被打了",
@@ -301,8 +314,8 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"一直騷擾|騷擾我|被騷擾|性騷擾我|被性騷擾",
             r"恐嚇|威脅我|威脅要|勒索",
             r"被摸|摸我|偷拍|偷看我|露鳥|襲胸",
-            r"跟著我|(?:每天|一直|天天)(?:在)?.{0,8}(?:外面|門口|樓下)等我|拿(?:著)?(?:刀|棍|槍|酒瓶)|被人打|打架",
-            r"殺(?:了|死)?(?:我|你|人)|砍(?:人|傷|我)|(?:被|讓).{0,6}摸|摸(?:我|屁股|胸)|尖叫|砸(?:破|爛|車|東西)|打破.{0,3}(?:車窗|窗)",
+            r"(?:一直|偷偷|有人|陌生人|男的)(?:在)?跟著我|(?:每天|一直|天天)(?:在)?.{0,8}(?:外面|門口|樓下)等我|拿(?:著)?(?:刀|棍|槍|酒瓶)|被人打|打架(?!鼓)",
+            r"(?:要|說要|威脅要|揚言)殺(?:了|死)?(?:我|你)|殺人(?!遊戲)|砍(?:人|傷|我)|被.{0,6}摸|摸(?:我|屁股|胸)|砸(?:破|爛|車|東西)|打破.{0,3}(?:車窗|窗)",
         ),
         ja=(
             r"(?:つけ|付きまと)られ|ストーカー|脅(?:し|さ)|強盗|襲われ|殴られ|ひったくり|痴漢|盗撮",
@@ -324,7 +337,7 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"crashed into (?:a |the )?(?:wall|pole|tree|guardrail|barrier|railing|ditch)",
         ),
         han=(
-            r"車禍|撞車|擦撞|追撞|對撞|被撞|撞到(?:人|車|機車)|翻車|翻覆|(?:機車|摩托車|汽車|車子|兩台車|兩輛車).{0,3}撞了|自撞|摔車|出事故|肇逃|滑倒|撞(?:到|上)(?:護欄|電線桿|樹|牆|分隔島)",
+            r"車禍|撞車|擦撞|追撞|對撞|被撞|撞到(?:人|車|機車|卡車|汽車|貨車)|翻車|翻覆|(?:機車|摩托車|汽車|車子|兩台車|兩輛車).{0,3}撞了|自撞|摔車|出事故|肇逃|滑倒.{0,6}(?:流血|受傷|骨折|動不了|起不來)|撞(?:到|上)(?:護欄|電線桿|樹|牆|分隔島)",
         ),
         ja=(r"事故|追突|ぶつけ(?:られ|た)|はねられ",),
         ko=(r"사고\s?(?:났|가\s?났)|접촉\s?사고|교통\s?사고|치였|부딪",),
@@ -348,7 +361,7 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?:asked|asking|want(?:s|ed)?) (?:me )?(?:for|to give|to send|to read out) (?:my )?"
             r"(?:otp|verification code|bank password|pin)",
             r"(?:send|mail) (?:them |him |her )?my (?:atm|bank) card|bank ?book",
-            r"(?:seller|shop|buyer|they|he|she) (?:then |just |has |have )?(?:blocked|ghosted|disappeared)",
+            r"(?:paid|sent (?:the )?money|transferred)\b.{0,60}(?:seller|shop|they|he|she) (?:then |just |has |have )?(?:blocked|ghosted|disappeared)",
             r"(?:account|card) (?:is |was |has been )?(?:frozen|suspended).{0,40}(?:move|transfer|send)",
             r"(?:pretending|pretended|claiming|claimed) to be my (?:son|daughter|grandson|friend|boss)",
             r"(?:gave|told|sent) (?:them|him|her) (?:my )?(?:otp|verification code|code|password|pin)",
@@ -360,9 +373,9 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"投資群組|老師帶單|保證獲利|穩賺不賠|無法出金|出不了金",
             r"安全帳戶|監管帳戶|遊戲點數|猜猜我是誰|寄(?:出)?(?:提款卡|存摺)",
             r"(?:匯|轉|付)了.{0,8}(?:錢|元|塊|萬)",
-            r"(?:付|匯|轉)了?(?:錢|款).{0,8}(?:封鎖|不見|失聯|不回)|(?:錢|金)取不出來|監管帳戶|涉嫌洗錢",
+            r"(?:付|匯|轉)了?(?:錢|款).{0,8}(?:封鎖|不見|失聯|不回)|(?:投資|平台|群組).{0,12}(?:錢|金)取不出來|監管帳戶|涉嫌洗錢",
             r"(?:說|自稱)(?:是|他是)?(?:公安|警察|檢察官|健保局|銀行).{0,12}(?:轉帳|匯款|atm|帳戶)",
-            r"刷單|墊付|(?:聯繫|聯絡)不上|(?:冒充|假冒).{0,6}(?:提供|給|要).{0,4}驗證碼|(?:給|提供)了.{0,4}驗證碼",
+            r"刷單.{0,8}(?:墊付|任務|返利|匯)|(?:付|匯|轉|墊付)(?:了)?.{0,12}(?:聯繫|聯絡)不上|(?:冒充|假冒).{0,6}(?:提供|給|要).{0,4}驗證碼|(?:給|提供)了.{0,4}驗證碼",
         ),
         ja=(
             r"詐欺(?:に|かも|でしょうか|だと)|騙され|振り込んで|振り込め|オレオレ|架空請求|出金でき",
@@ -463,8 +476,8 @@ _SAID_OUTRIGHT = re.compile(r"\b(?:emergency|emergencies|sos|911|999|112|110|119
 #: a crime?", 「報警電話幾號」), the question is about the emergency numbers, whatever else
 #: its words match.
 _ASKS_FOR_A_NUMBER_EN = re.compile(
-    r"\b(?:numbers?|no|hotlines?|helplines?|(?:crisis )?line|call|dial|ring|phone|equivalent|"
-    r"who (?:do|can|should) (?:i|we|they|you) (?:call|contact|ring|tell))\b"
+    r"\b(?:numbers?|hotlines?|helplines?|crisis line|dial|equivalent|call (?:for|an?|the|911|"
+    r"110|119|112)|who (?:do|can|should) (?:i|we|they|you) (?:call|contact|ring|tell))\b"
 )
 _ASKS_FOR_A_NUMBER_HAN = re.compile(
     r"幾號|電話|(?:還|還能|能|可以)打(?:得通)?|打得通|打多少|打哪|撥打|專線|熱線|號碼|找誰|打給誰"
@@ -476,11 +489,23 @@ _ASKS_FOR_A_NUMBER_JA_KO = re.compile(r"番号|電話|何番|번호|전화|몇\s
 _A_HOSPITALS_OWN = re.compile(r"\b(?:hospital|clinic)s?\b|醫院|医院|病院|診所|병원")
 
 
+#: Numbers that are not for an emergency: an emergency contact on a form, a police station's
+#: own line for papers (良民證), a lost-property report.
+_NOT_AN_EMERGENCY_NUMBER = re.compile(
+    r"\bemergency contact|police (?:record|station|certificate|clearance)|緊急聯絡人|良民證|"
+    r"警察局.{0,6}(?:辦|電話)|(?:遺失|掉了|不見).{0,12}報案"
+)
+
+
 def asks_for_a_number(normal: str, original: str | None = None) -> bool:
     """Whether a message asks which number to call (see the patterns above), and not a
     hospital's own number."""
     folded = unicodedata.normalize("NFKC", original if original is not None else normal)
     if _A_HOSPITALS_OWN.search(normal) or _A_HOSPITALS_OWN.search(folded):
+        return False
+    if _NOT_AN_EMERGENCY_NUMBER.search(normal) or _NOT_AN_EMERGENCY_NUMBER.search(
+        normal.replace(" ", "")
+    ):
         return False
     return bool(
         _ASKS_FOR_A_NUMBER_EN.search(normal)
@@ -492,9 +517,12 @@ def asks_for_a_number(normal: str, original: str | None = None) -> bool:
 #: The visitor says outright that nothing dangerous is happening ("nothing dangerous, I just
 #: can't stay there"): what it describes is then not an emergency.
 _NOTHING_DANGEROUS = re.compile(
-    r"\b(?:nothing (?:dangerous|serious|urgent)|not (?:an )?(?:emergency|urgent|dangerous)|"
-    r"no emergency)\b|不是緊急|不緊急|沒有(?:危險|緊急)|沒什麼危險|並不危險"
+    r"\b(?:nothing (?:dangerous|serious|urgent)|(?:its|it is|this is) not (?:an )?(?:emergency|urgent|"
+    r"dangerous))\b(?! (?:room|exit|number|contact|line))|不是緊急(?:情況|的事)|(?:這|事情)?不緊急(?![嗎吧])|"
+    r"沒什麼危險(?![嗎吧])|並不危險"
 )
+#: …which never makes a fire, a collapse or thoughts of suicide anything but an emergency.
+_NEVER_PLAYED_DOWN = {Situation.FIRE, Situation.MEDICAL, Situation.SUICIDE}
 
 
 def _compile(alternatives: tuple[str, ...], words: bool = False) -> re.Pattern[str] | None:
@@ -579,7 +607,11 @@ def detect(normal: str, original: str | None = None) -> Emergency | None:
             (named if _supposed(*found) else happening).append(situation)
         elif _find(_TOPIC_RE[situation], views) is not None:
             named.append(situation)
-    if happening and _NOTHING_DANGEROUS.search(views.spaced):
+    if (
+        happening
+        and not _NEVER_PLAYED_DOWN & set(happening)
+        and _NOTHING_DANGEROUS.search(views.spaced)
+    ):
         named, happening = [*happening, *named], []
     if happening:
         ordered = tuple(s for s in Situation if s in happening or s in named)

@@ -47,7 +47,8 @@ _EN_INDIRECT_REQUEST = re.compile(
     r"(?:someone|somebody|a person|one of you)(?:\s+\S+){0,4}\s+(?:reach out|get in touch)|"
     r"(?:an? |any )?(?:actual|real|live) (?:person|human|people)(?: there| here)?$|"
     r"(?:is there|are there|any|get me|i want|i need|we need|need|want) (?:an? |any |some )?"
-    r"(?:actual|real|live) (?:person|human|people)|"
+    r"(?:actual|real|live) (?:person|human|people)(?: (?:i can|to) (?:talk|speak|chat)| (?:there|here|"
+    r"on this chat|in this chat|on this|to help)|$)|"
     r"(?:speak|talk|chat|meet) (?:to|with) (?:one of )?(?:your|the) (?:officers?|staff|team|"
     r"people|colleagues|officials?)(?: directly| in person)?)\b"
 )
@@ -59,8 +60,8 @@ _ZH_INDIRECT_REQUEST = re.compile(
     r"轉接|轉給(?:承辦|負責|工作人員|你們)|留(?:個|下)?(?:我的)?電話|請.{0,6}(?:聯絡|聯繫|打給|回覆)我|"
     r"有人在嗎|有沒有人(?:在|回)|幫我聯絡.{0,4}(?:承辦|負責|工作人員)|"
     r"(?:讓|叫|請|要|安排)(?:工作人員|承辦|專人|負責的?人|你們的人|同仁|人員).{0,8}(?:聯絡|聯繫|打給|回覆|回電|回我|"
-    r"給我打|打(?:個|通)?電話|回(?:個)?信|寄信)|親自(?:回覆|回電|聯絡|處理)|找(?:個|一個)?(?:真)?人(?:聊|談|講|說)|"
-    r"(?:找|叫|派)(?:個|一個)?(?:真)?人(?:來|過來)|"
+    r"給我打|打(?:個|通)?電話|回(?:個)?信|寄信)|親自(?:回覆|回電|聯絡)我|(?:我)?想找(?:個|一個)?(?:真)?人(?:聊|談|講|說)(?!天練習|中文|英文|語言)|"
+    r"(?:你們|您們|請)(?:找|叫|派)(?:個|一個)?(?:真)?人(?:來|過來)|(?:找|叫)(?:個|一個)?真人(?:來|過來)|(?:找|叫)(?:個|一個)?人(?:來|過來)$|"
     r"(?:跟|和|與)我(?:聯絡|聯繫)|打給我|問人|找人問|派(?:個)?人|領導|"
     r"(?:聯絡|聯繫|找)(?:一下)?(?:你們的?)?負責人"
 )
@@ -73,7 +74,7 @@ _JA_PERSON_REQUEST = re.compile(
     r"オペレーター"
 )
 _KO_PERSON_REQUEST = re.compile(
-    r"담당자|상담원|상담사|(?:직원|사람|담당|상담원)(?:분)?(?:과|이랑|랑|하고|한테|에게|분|으로|로|을|를)?"
+    r"담당자|상담원|상담사|(?:직원|(?<!한국 )(?<!한국)(?<!외국)(?<!현지)사람|담당|상담원)(?:분)?(?:과|이랑|랑|하고|한테|에게|분|으로|로|을|를)?"
     r"\s?(?:좀\s?)?(?:통화|연결|이야기|얘기|대화|상담|바꿔|바꾸|직접)|"
     r"(?:챗봇|봇|로봇|기계|AI)\s?말고|"
     r"(?:전화|연락)\s?(?:좀\s?)?(?:주세요|주시|부탁|해\s?주|줄\s?수|바랍니다)"

@@ -210,3 +210,29 @@ def test_written_out_of_scope_messages_are_not_answered(matcher: Matcher) -> Non
     answered = [m for m in messages if matcher.match(m).decision is Decision.ANSWER]
     share = 1 - len(answered) / len(messages)
     assert share >= WRITTEN_OUT_OF_SCOPE_NOT_ANSWERED - 1e-9, answered
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "What do I write as emergency contact number on the ARC form?",
+        "良民證要去警察局辦嗎？電話幾號",
+        "Which bus line goes to the fire museum?",
+        "護照遺失要去哪裡報案？電話？",
+    ],
+)
+def test_a_number_that_is_not_for_an_emergency_is_not_the_emergency_entry(
+    message: str, matcher: Matcher
+) -> None:
+    assert matcher.match(message).entry != "contact.emergency"
+
+
+@pytest.mark.parametrize(
+    "message", ["number to report a crime?", "報警電話幾號", "how do i call an ambulance in taiwan"]
+)
+def test_a_question_for_an_emergency_number_gets_the_numbers_without_an_urgent_ticket(
+    message: str, matcher: Matcher
+) -> None:
+    match = matcher.match(message)
+    assert match.entry == "contact.emergency"
+    assert not match.emergency
