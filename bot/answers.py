@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from bot.i18n import translate
 from bot.kb.calendar import Occurrence, occurrences, upcoming
 from bot.kb.loader import KnowledgeBase
 from bot.kb.schema import Category, Entry
@@ -137,34 +138,14 @@ def window_listing(kb: KnowledgeBase, entry: Entry, lang: Lang, window: Window) 
     after = window.end + dt.timedelta(days=1)
     following = upcoming(events, after, horizon_days=0, at_least=3)
     alone = entry.id != UPCOMING_ENTRY
-    if lang is Lang.JA:
-        lines = [
-            f"{label}の開催はありません（当方の把握する限り）。"
-            if alone
-            else f"{label}に予定されている催しはありません。"
-        ]
+    if alone:
+        lines = [translate("Not held in {label}, as far as we know.", lang, label=label)]
         if following:
-            lines.append("次回：" if alone else "この後の予定：")
-    elif lang is Lang.KO:
-        lines = [
-            f"{label}에는 열리지 않습니다(저희가 아는 한)."
-            if alone
-            else f"{label}에는 저희가 아는 행사가 없습니다."
-        ]
-        if following:
-            lines.append("다음:" if alone else "다음 일정:")
-    elif lang is Lang.EN:
-        lines = [
-            f"Not held in {label}, as far as we know."
-            if alone
-            else f"Nothing in our calendar falls in {label}."
-        ]
-        if following:
-            lines.append("Next:" if alone else "Coming next:")
+            lines.append(translate("Next:", lang))
     else:
-        lines = [f"{label}沒有舉辦（就我們所知）。" if alone else f"{label}沒有我們所知的活動。"]
+        lines = [translate("Nothing in our calendar falls in {label}.", lang, label=label)]
         if following:
-            lines.append("下一次：" if alone else "接下來：")
+            lines.append(translate("Coming next:", lang))
     return "\n".join([*lines, *(_line(occurrence, lang) for occurrence in following)])
 
 
