@@ -178,17 +178,17 @@ def test_a_missed_emergency_or_a_false_one_fails_the_bars(kb: KnowledgeBase) -> 
 # written blind and is measured only, never developed on.
 CHAT_RATCHET: dict[str, dict[str, float]] = {
     "chat": {
-        "answered_right": 0.729,
-        "reached": 0.919,
-        "wrong": 0.0081,
+        "answered_right": 0.862,
+        "reached": 0.981,
+        "wrong": 0.0041,
         "out_of_scope_declined": 1.0,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
     "chat-fresh": {
-        "answered_right": 0.916,
-        "reached": 0.977,
+        "answered_right": 0.935,
+        "reached": 0.980,
         "wrong": 0.017,
         "out_of_scope_declined": 0.84,
         "handed_off": 1.0,
