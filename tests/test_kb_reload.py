@@ -7,6 +7,7 @@ file is refused, names the file, the entry and the field, and the old knowledge 
 from __future__ import annotations
 
 import asyncio
+import gc
 import itertools
 import json
 import logging
@@ -15,6 +16,7 @@ import shutil
 import signal
 import socket
 import sys
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -383,3 +385,22 @@ def test_a_check_parses_again_only_the_files_that_changed(
             problems
         )
     assert parsed == []  # the second time, from the last check
+
+
+async def test_a_swapped_out_knowledge_base_is_freed_though_the_collector_skips_it(
+    start: Callable[[Path], Awaitable[Server]], tmp_path: Path
+) -> None:
+    """The server keeps its knowledge base out of the collector's scans (gc.freeze): the one
+    a reload replaces must then be freed by reference counting alone, never by a collection."""
+    directory = copy_knowledge(tmp_path / "served")
+    server = await start(directory)
+    assert await thanks(server) == OLD_ANSWER
+    assert gc.get_freeze_count() > 0
+    replaced = server.app[KNOWLEDGE].current
+    matcher, kb = weakref.ref(replaced.matcher), weakref.ref(replaced.kb)
+    del replaced
+    edit(directory, EDITED)
+    assert await reload_knowledge(server.app) is True
+    assert await thanks(server) == NEW_ANSWER
+    assert matcher() is None
+    assert kb() is None
