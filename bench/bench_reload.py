@@ -6,8 +6,9 @@ the real knowledge base and on a 1,000-entry one derived from it (bench_matcher'
 KB, written out as YAML files), each ``--runs`` times:
 
 - build: files (already read) to a ready matcher, in this process's main thread;
-- one file edited: the same, after a curator changed one answer in one file (the files read
-  unchanged since the last build are not parsed again: bot/kb/loader.py);
+- one answer edited, one question added: the same, after a curator changed one file so (the
+  files unchanged since the last build are not parsed again: bot/kb/loader.py; an index whose
+  texts did not change is not built again: bot/matcher/index.py);
 - loop stall: the longest an asyncio timer firing every millisecond waits while the same
   build runs in a worker thread, as in the server (the GIL is shared), against the same
   timer's longest wait with no reload.
@@ -82,6 +83,19 @@ async def stalls(files: dict[str, str], runs: int) -> tuple[list[float], list[fl
     return during, idle
 
 
+def _edited(files: dict[str, str], field: str, run: int) -> dict[str, str]:
+    """``files`` with the first entry's English answer changed, or a question added to it (a
+    different edit each run: an edit seen before would be a file parsed before)."""
+    name = next(n for n in sorted(files) if n not in SPECIAL_FILES)
+    data = yaml.safe_load(files[name])
+    entry = data["entries"][0]
+    if field == "answer":
+        entry["answer"]["en"] += f" (edited {run})"
+    else:
+        entry["questions"]["en"].append(f"a question added in edit {run}")
+    return {**files, name: yaml.safe_dump(data, allow_unicode=True, sort_keys=False)}
+
+
 def report(label: str, files: dict[str, str], runs: int) -> None:
     builds = []
     for _ in range(runs):
@@ -89,22 +103,21 @@ def report(label: str, files: dict[str, str], runs: int) -> None:
         started = time.perf_counter()
         knowledge = build(files, "bench")
         builds.append(time.perf_counter() - started)
-    edited_builds = []
+    edits: dict[str, list[float]] = {"answer": [], "question": []}
     for run in range(runs):
-        # A different edit each time: an edit seen before would be a file parsed before.
-        edited = dict(files)
-        name = next(n for n in sorted(files) if n not in SPECIAL_FILES)
-        edited[name] = files[name].replace("answer:", f"answer:  # edit {run}\n   ", 1)
-        started = time.perf_counter()
-        build(edited, "bench")
-        edited_builds.append(time.perf_counter() - started)
-        build(files, "bench")  # back to the files the other figures are measured on
+        for field, times in edits.items():
+            edited = _edited(files, field, run)
+            started = time.perf_counter()
+            build(edited, "bench")
+            times.append(time.perf_counter() - started)
+            build(files, "bench")  # back to the files the other figures are measured on
     during, idle = asyncio.run(stalls(files, runs))
     size = sum(len(text.encode("utf-8")) for text in files.values())
     print(
         f"{label}: {len(knowledge.kb)} entries, {size / 1024:.0f} KiB of YAML; "
         f"build median {statistics.median(builds):.2f} s (range {min(builds):.2f}-"
-        f"{max(builds):.2f}); one file edited: median {statistics.median(edited_builds):.2f} s;"
+        f"{max(builds):.2f}); one answer edited: median {statistics.median(edits['answer']):.2f} s,"
+        f" one question added: median {statistics.median(edits['question']):.2f} s;"
         f" longest loop stall during a reload in a thread: median "
         f"{statistics.median(during) * 1000:.0f} ms (max {max(during) * 1000:.0f}), "
         f"without a reload {statistics.median(idle) * 1000:.1f} ms"
