@@ -28,12 +28,14 @@ from bot.channels.email import Mailer
 from bot.channels.line import LineChannel
 from bot.channels.telegram import TelegramChannel
 from bot.channels.web import (
+    PAGE_LANG_COOKIE,
     WEB_SESSION,
     card_json,
     chat_page,
     chat_page_policy,
     load_json,
     outcome_json,
+    page_language,
     parse_chat_message,
     parse_email,
     transcript_json,
@@ -443,12 +445,32 @@ async def api_chat_email(request: web.Request) -> web.Response:
     return _json({"ticket": number, "email": email is not None})
 
 
+#: How long the page remembers a language chosen on it.
+PAGE_LANG_DAYS = 365
+
+
 async def page(request: web.Request) -> web.Response:
     nonce = secrets.token_urlsafe(16)
     email = MAILER in request.app
-    response = web.Response(
-        text=chat_page(nonce, email=email), content_type="text/html", charset="utf-8"
+    lang, explicit = page_language(
+        request.query.get("lang"),
+        request.cookies.get(PAGE_LANG_COOKIE),
+        request.headers.get("Accept-Language"),
     )
+    response = web.Response(
+        text=chat_page(nonce, email=email, lang=lang), content_type="text/html", charset="utf-8"
+    )
+    if explicit and lang is not None:
+        # A link to ?lang=ko keeps the page Korean when the visitor comes back to it.
+        response.set_cookie(
+            PAGE_LANG_COOKIE,
+            lang.value,
+            max_age=PAGE_LANG_DAYS * 86_400,
+            samesite="Lax",
+            secure=request.app[SETTINGS].staff_cookie_secure,
+        )
+    # One URL, a page per language: caches must not hand one visitor's page to another.
+    response.headers["Vary"] = "Accept-Language, Cookie"
     response.headers["Content-Security-Policy"] = chat_page_policy(nonce)
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "same-origin"
