@@ -24,6 +24,7 @@ from bot.matcher import Matcher
 from bot.models import Channel, Inbound, InboundKind, Outcome
 from bot.settings import Settings
 from bot.setup import visitor_commands
+from bot.staff import relay
 from bot.store import Store
 from bot.text import Lang
 from scripts.catalogs import KEYWORDS
@@ -257,3 +258,33 @@ def test_a_visitor_can_ask_for_japanese_or_korean(message: str, lang: Lang | Non
 def test_the_language_menu_offers_japanese_and_korean() -> None:
     assert [option.label for option in LANGUAGE_OPTIONS][-2:] == ["日本語", "한국어"]
     assert translate("OK, I will answer in English.", Lang.JA) == "はい、日本語でお答えします。"
+
+
+@pytest.mark.parametrize(
+    ("lang", "header"),
+    [
+        (Lang.EN, "Staff reply (request #4):"),
+        (Lang.ZH_HANT, "承辦同仁回覆（案件 #4）："),
+        (Lang.ZH_HANS, "承办同仁回复（案件 #4）："),
+        (Lang.JA, "担当職員からのお返事（お問い合わせ #4）："),
+        (Lang.KO, "담당 직원 답변(문의 #4):"),
+    ],
+    ids=[lang.value for lang in Lang],
+)
+def test_a_staff_answer_is_headed_in_the_visitor_s_language(lang: Lang, header: str) -> None:
+    sent = relay._answer_header(4, lang.value) + "See you at 10."
+    assert sent.splitlines()[0] == header
+    # The console finds the staff's own words under it, and under the English header that
+    # Japanese and Korean visitors were sent before it was translated.
+    assert relay.staff_words(4, lang.value, sent) == "See you at 10."
+    old = "Staff reply (request #4):\nSee you at 10."
+    expected = "See you at 10." if lang in (Lang.EN, Lang.JA, Lang.KO) else None
+    assert relay.staff_words(4, lang.value, old) == expected
+    assert (
+        translate(
+            "Request #{number} has been closed by our staff. Ask me anything any time.",
+            lang,
+            number=4,
+        ).count("#4")
+        == 1
+    )
