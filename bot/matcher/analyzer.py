@@ -85,6 +85,7 @@ class Fillers:
         normal_fillers = sorted(
             {normalize(filler) for filler in fillers} - {""}, key=len, reverse=True
         )
+        self.phrases = tuple(normal_fillers)
         zh_fillers = [f.replace(" ", "") for f in normal_fillers if has_han(f)]
         en_fillers = [f for f in normal_fillers if not has_han(f)]
         # English fillers go wherever they stand; Chinese ones only where a sentence opens
