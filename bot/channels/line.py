@@ -42,6 +42,7 @@ from linebot.v3.webhooks import (
 )
 from pydantic.v1 import PrivateAttr
 
+from bot.channels.line_menus import MenuLinks
 from bot.errors import WebhookRejected
 from bot.i18n import translate
 from bot.kb.schema import Contact
@@ -278,6 +279,7 @@ class LineChannel:
         self._configuration = Configuration(access_token=access_token, host=host)
         self._client: AsyncApiClient | None = None
         self._api: AsyncMessagingApi | None = None
+        self._menus: MenuLinks | None = None
 
     async def start(self) -> None:
         # The SDK's aiohttp session must be created inside the running loop.
@@ -299,6 +301,7 @@ class LineChannel:
         await sdk_session.close()
         self._client = client
         self._api = AsyncMessagingApi(client)
+        self._menus = MenuLinks(self._api)
 
     async def close(self) -> None:
         if self._client is not None:
@@ -386,6 +389,7 @@ class LineChannel:
                     ReplyMessageRequest(reply_token=reply_token, messages=messages),
                     _request_timeout=REQUEST_TIMEOUT,
                 )
+                await self._follow_language(user_id, replies)
                 return
             except ApiException as exc:
                 if exc.status != 400:
@@ -399,6 +403,19 @@ class LineChannel:
             if exc.status != 409:
                 raise
             logger.info("LINE push already accepted (409) for retry key %s", retry_key)
+        await self._follow_language(user_id, replies)
+
+    async def _follow_language(self, user_id: str, replies: list[Reply]) -> None:
+        """The visitor's rich menu in the language they were just answered in; a failure is
+        logged, never the delivery's (the answer is out already)."""
+        if self._menus is None or not replies:
+            return
+        try:
+            await self._menus.follow(user_id, replies[-1].lang)
+        except ApiException as exc:
+            logger.warning("LINE rich menu not linked (%s); tried again next time", exc.status)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            logger.warning("LINE rich menu not linked (%s)", type(exc).__name__)
 
     async def push_messages(
         self, user_id: str, messages: list[Any], retry_key: str | None = None
