@@ -25,7 +25,7 @@ from bot.ratelimit import Verdict, VisitorRateLimit
 from bot.reading import read
 from bot.settings import Settings
 from bot.store import CLOSURE_FLAG, Priority, Store, Ticket, TicketStatus, VisitorState
-from bot.text import Lang, detect_language, localize, normalize
+from bot.text import Lang, detect_language, localize, normalize, tag_language
 from bot.when import Window, asked_window
 
 logger = logging.getLogger(__name__)
@@ -257,8 +257,12 @@ class Desk:
         self, inbound: Inbound, state: VisitorState, ticket: Ticket | None
     ) -> Outcome:
         chosen = Lang(state.lang_choice) if state.lang_choice else None
+        # Before a visitor writes, the platform's word for their language is the first guess
+        # (a Japanese LINE user is welcomed in Japanese); once they write, what they write wins.
+        platform = tag_language(inbound.language) if inbound.language else None
+        last = Lang(state.last_lang) if state.last_lang else platform
         # A tap or a bare "2" has no language of its own: it continues the conversation's.
-        conversing = chosen or (Lang(state.last_lang) if state.last_lang else Lang.EN)
+        conversing = chosen or last or Lang.EN
         if inbound.kind is InboundKind.FOLLOW:
             return Outcome(
                 [Reply(_welcome(conversing), self._start_options(conversing))],
@@ -276,7 +280,6 @@ class Desk:
         if inbound.kind is InboundKind.CHOICE:
             return await self._choice(inbound.choice, conversing, state, ticket)
         text = inbound.text[:MAX_QUESTION_CHARS]
-        last = Lang(state.last_lang) if state.last_lang else None
         lang = chosen or detect_language(text, last)
         command = text.strip().split(maxsplit=1)[0].lower() if text.strip() else ""
         if command.startswith("/"):

@@ -15,7 +15,7 @@ from bot.i18n import N_, both, translate
 from bot.models import Channel, Inbound, InboundKind, Option, Outcome, Reply
 from bot.phones import shown, tel_uri
 from bot.store import ChatMessage, Role
-from bot.text import Lang
+from bot.text import LANGUAGE_TAG, Lang, tag_language
 
 _Model = TypeVar("_Model", bound=BaseModel)
 
@@ -78,21 +78,7 @@ PAGE_LANG_COOKIE = "desk_lang"
 #: sends them, and reading them would only cost time.
 MAX_ACCEPT_LANGUAGE = 1024
 MAX_ACCEPT_LANGUAGES = 32
-MAX_TAG = 35  # RFC 5646's longest tag a registry could hold
-_LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
 _QUALITY = re.compile(r"q=(0(?:\.\d{0,3})?|1(?:\.0{0,3})?)", re.IGNORECASE)
-#: Chinese written in Simplified characters: the script itself, or where it is the norm.
-_SIMPLIFIED_SUBTAGS = frozenset({"hans", "cn", "sg", "my"})
-
-
-def tag_language(tag: str) -> Lang | None:
-    """The desk's language for a BCP 47 tag (``ja-JP``, ``zh-TW``, ``zh-Hans-CN``), else None."""
-    if len(tag) > MAX_TAG or not _LANGUAGE_TAG.fullmatch(tag):
-        return None
-    primary, *subtags = tag.lower().split("-")
-    if primary == "zh":
-        return Lang.ZH_HANS if _SIMPLIFIED_SUBTAGS.intersection(subtags) else Lang.ZH_HANT
-    return {"en": Lang.EN, "ja": Lang.JA, "ko": Lang.KO}.get(primary)
 
 
 def accepted_languages(header: str) -> list[str]:
@@ -111,7 +97,7 @@ def accepted_languages(header: str) -> list[str]:
                 quality = -1.0  # a broken weight: this item means nothing certain
                 break
             quality = float(weight.group(1))
-        if quality > 0 and (tag == "*" or _LANGUAGE_TAG.fullmatch(tag)):
+        if quality > 0 and (tag == "*" or LANGUAGE_TAG.fullmatch(tag)):
             ranked.append((-quality, position, tag))
     return [tag for _, _, tag in sorted(ranked)]
 

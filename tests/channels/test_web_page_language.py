@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.channels.web import accepted_languages, page_language, tag_language
-from bot.text import Lang
+from bot.channels.web import accepted_languages, page_language
+from bot.text import Lang, tag_language
 from tests.channels.conftest import Desk
 
 
