@@ -716,6 +716,8 @@ def create_app(
             metrics=app[METRICS],
             send_window=dt.timedelta(hours=settings.send_retry_hours),
         )
+        if LINE in app:
+            pipeline.platform_languages[Channel.LINE.value] = app[LINE].profile_language
         app[PIPELINE] = pipeline
 
         async def queue_staff_message(ticket: Ticket, text: str) -> bool:

@@ -52,6 +52,9 @@ from bot.text import Lang, split_utf16
 
 logger = logging.getLogger(__name__)
 
+#: Seconds a profile lookup may take: the welcome waits for it, and goes without it after.
+PROFILE_TIMEOUT = 3
+
 TEXT_LIMIT = 5000  # UTF-16 units per text message
 MAX_MESSAGES = 5  # per reply or push call
 MAX_QUICK_REPLIES = 13
@@ -416,6 +419,23 @@ class LineChannel:
             logger.warning("LINE rich menu not linked (%s); tried again next time", exc.status)
         except (aiohttp.ClientError, TimeoutError) as exc:
             logger.warning("LINE rich menu not linked (%s)", type(exc).__name__)
+
+    async def profile_language(self, user_id: str) -> str | None:
+        """The language of the user's LINE profile (a BCP 47 tag), the desk's first guess of
+        how to greet them; None when LINE has none or does not answer in time."""
+        assert self._api is not None, "LineChannel.start() was not awaited"
+        try:
+            profile = await self._api.get_profile(user_id, _request_timeout=PROFILE_TIMEOUT)
+        except ApiException as exc:
+            logger.info("LINE profile not read (%s): greeted without a language", exc.status)
+            return None
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            logger.info(
+                "LINE profile not read (%s): greeted without a language", type(exc).__name__
+            )
+            return None
+        language = getattr(profile, "language", None)
+        return language if isinstance(language, str) else None
 
     async def push_messages(
         self, user_id: str, messages: list[Any], retry_key: str | None = None

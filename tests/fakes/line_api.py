@@ -18,6 +18,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
+PROFILE = "/v2/bot/profile/"
 REPLY = "/v2/bot/message/reply"
 PUSH = "/v2/bot/message/push"
 WEBHOOK_ENDPOINT = "/v2/bot/channel/webhook/endpoint"
@@ -89,6 +90,9 @@ class FakeLineApi:
     rich_menu_aliases: dict[str, str] = field(default_factory=dict)
     #: The menu linked to each user (shown to them instead of the default).
     user_rich_menus: dict[str, str] = field(default_factory=dict)
+    #: The language each user's profile gives (GET /v2/bot/profile/{userId}); a user not
+    #: listed has a profile without one, as LINE gives for users who have not consented.
+    profile_languages: dict[str, str] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -217,6 +221,12 @@ class FakeLineApi:
             return web.json_response({"sentMessages": sent})
         if request.method == "POST" and request.path == "/v2/bot/chat/loading/start":
             return web.json_response({}, status=202)
+        if request.method == "GET" and request.path.startswith(PROFILE):
+            user_id = request.path.removeprefix(PROFILE)
+            profile = {"displayName": "LINE user", "userId": user_id}
+            if user_id in self.profile_languages:
+                profile["language"] = self.profile_languages[user_id]
+            return web.json_response(profile)
         return web.json_response({"message": "Not found"}, status=404)
 
     def _channel_settings(self, method: str, path: str, body: Any) -> web.Response | None:
