@@ -359,7 +359,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="call nothing; print every call it would make"
     )
     setup.add_argument("--font", help="a font file with Chinese glyphs for the rich menu image")
-    setup.add_argument("--menu-image", help="also write the rich menu image (PNG) to this file")
+    setup.add_argument(
+        "--menu-image",
+        help="also write the rich menu images (PNG) to this file (-ja-en, -ko-en beside it)",
+    )
 
     backup = commands.add_parser(
         "backup",

@@ -71,7 +71,28 @@ def _fill(text: str, lang: Lang, context: AnswerContext) -> str:
     )
 
 
+def _typical_label(occurrence: Occurrence, lang: Lang) -> str | None:
+    """A typical occurrence as the entry's date label says it, with its year: the label holds
+    what the months alone do not (early in the month, a status still unconfirmed)."""
+    if not occurrence.typical or occurrence.label is None:
+        return None
+    own = occurrence.label.exact(lang.value) if lang.is_translated else None
+    label = own or occurrence.label.get(lang.authored.value if own is None else lang.value)
+    year = occurrence.start.year
+    if lang is Lang.EN or (lang.is_translated and own is None):
+        # "2027, usually early November …": a sentence's capital inside a line.
+        if label[:2].istitle():
+            label = label[0].lower() + label[1:]
+        return f"{year}, {label}"
+    if lang is Lang.KO:
+        return f"{year}년, {label}"
+    return f"{year}年，{label}" if lang.is_chinese else f"{year}年、{label}"
+
+
 def _when(occurrence: Occurrence, lang: Lang) -> str:
+    labelled = _typical_label(occurrence, lang)
+    if labelled is not None:
+        return labelled
     start, end = occurrence.start, occurrence.end
     if lang.is_translated:
         return _when_translated(occurrence, lang)

@@ -28,12 +28,14 @@ from bot.channels.email import Mailer
 from bot.channels.line import LineChannel
 from bot.channels.telegram import TelegramChannel
 from bot.channels.web import (
+    PAGE_LANG_COOKIE,
     WEB_SESSION,
     card_json,
     chat_page,
     chat_page_policy,
     load_json,
     outcome_json,
+    page_language,
     parse_chat_message,
     parse_email,
     transcript_json,
@@ -42,6 +44,7 @@ from bot.channels.web_live import Closing, Crowded, LiveUpdates
 from bot.delivery import Deliverer, Pipeline, encode_inbound, encode_replies
 from bot.desk import LANGUAGE_OPTIONS, Desk
 from bot.errors import KnowledgeBaseError, WebhookRejected
+from bot.i18n import both, translate
 from bot.kb.live import Knowledge, LiveKnowledge, load_directory
 from bot.kb.loader import KnowledgeBase
 from bot.keys import (
@@ -80,10 +83,8 @@ MAX_BODY_BYTES = 1024 * 1024
 #: The largest id the messages table holds (a 32-bit INTEGER on PostgreSQL).
 MAX_MESSAGE_ID = 2**31 - 1
 CHAT_SESSION_HEADER = "X-Chat-Session"
-WEB_SLOW_DOWN = (
-    "You are sending messages very fast. Please wait a minute, then try again. "
-    "您傳送訊息的速度太快了，請稍候一分鐘再試。"
-)
+#: The desk's own words for a flood (bot/desk.py marks them for the catalogs).
+WEB_SLOW_DOWN = "You are sending messages very fast. Please wait a minute, then ask again."
 #: Instead of aiohttp's "Python/3.11 aiohttp/3.x": versions only help whoever looks for holes.
 SERVER_NAME = "hualien-desk"
 #: Strict-Transport-Security once the deployment is HTTPS (STAFF_COOKIE_SECURE=true).
@@ -255,7 +256,7 @@ async def api_chat(request: web.Request) -> web.Response:
     address = _address(request)
     if not request.app[WEB_MESSAGES].take(address):
         logger.info("web chat: message budget of %s spent", address)
-        raise WebhookRejected(429, WEB_SLOW_DOWN)
+        raise WebhookRejected(429, _slow_down(request))
     tickets = request.app[WEB_TICKETS]
     # A ticket is reserved before the desk runs (parallel requests cannot all take the last
     # one) and given back when none was opened.
@@ -313,6 +314,15 @@ async def _file_exchange(
             reply["id"] = message_id
     ticket = await store.active_ticket(visitor_id)
     body["open_ticket"] = ticket.number if ticket is not None else None
+
+
+def _slow_down(request: web.Request) -> str:
+    """ "Wait a minute", in the page's language (its cookie, the browser's languages: the page's
+    own requests carry both), else in English and Chinese."""
+    lang, _ = page_language(
+        None, request.cookies.get(PAGE_LANG_COOKIE), request.headers.get("Accept-Language")
+    )
+    return translate(WEB_SLOW_DOWN, lang) if lang is not None else both(WEB_SLOW_DOWN)
 
 
 def _chat_session(request: web.Request) -> str:
@@ -431,7 +441,7 @@ async def api_chat_email(request: web.Request) -> web.Response:
         raise WebhookRejected(415, "send the address as application/json")
     session, email = parse_email(load_json(await request.read(), 'the body ({"session", "email"})'))
     if not request.app[WEB_MESSAGES].take(_address(request)):
-        raise WebhookRejected(429, WEB_SLOW_DOWN)
+        raise WebhookRejected(429, _slow_down(request))
     store = request.app[STORE]
     visitor_id = await store.find_visitor(Channel.WEB.value, session)
     number = await store.set_notify_email(visitor_id, email) if visitor_id is not None else None
@@ -443,12 +453,32 @@ async def api_chat_email(request: web.Request) -> web.Response:
     return _json({"ticket": number, "email": email is not None})
 
 
+#: How long the page remembers a language chosen on it.
+PAGE_LANG_DAYS = 365
+
+
 async def page(request: web.Request) -> web.Response:
     nonce = secrets.token_urlsafe(16)
     email = MAILER in request.app
-    response = web.Response(
-        text=chat_page(nonce, email=email), content_type="text/html", charset="utf-8"
+    lang, explicit = page_language(
+        request.query.get("lang"),
+        request.cookies.get(PAGE_LANG_COOKIE),
+        request.headers.get("Accept-Language"),
     )
+    response = web.Response(
+        text=chat_page(nonce, email=email, lang=lang), content_type="text/html", charset="utf-8"
+    )
+    if explicit and lang is not None:
+        # A link to ?lang=ko keeps the page Korean when the visitor comes back to it.
+        response.set_cookie(
+            PAGE_LANG_COOKIE,
+            lang.value,
+            max_age=PAGE_LANG_DAYS * 86_400,
+            samesite="Lax",
+            secure=request.app[SETTINGS].staff_cookie_secure,
+        )
+    # One URL, a page per language: caches must not hand one visitor's page to another.
+    response.headers["Vary"] = "Accept-Language, Cookie"
     response.headers["Content-Security-Policy"] = chat_page_policy(nonce)
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "same-origin"
@@ -686,6 +716,8 @@ def create_app(
             metrics=app[METRICS],
             send_window=dt.timedelta(hours=settings.send_retry_hours),
         )
+        if LINE in app:
+            pipeline.platform_languages[Channel.LINE.value] = app[LINE].profile_language
         app[PIPELINE] = pipeline
 
         async def queue_staff_message(ticket: Ticket, text: str) -> bool:

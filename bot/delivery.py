@@ -243,6 +243,9 @@ class Pipeline:
         self.store = store
         self.desk = desk
         self.deliverers = deliverers
+        #: By channel, how to look up a visitor's language on the platform (the LINE profile),
+        #: asked once, when they add the bot: the welcome is their first message from us.
+        self.platform_languages: dict[str, Callable[[str], Awaitable[str | None]]] = {}
         #: The staff group, if one is configured: what staff must hear goes there.
         self.staff = staff
         self.inbox_ready = asyncio.Event()
@@ -343,8 +346,13 @@ class Pipeline:
             # The whole batch in one transaction, in arrival order (so one visitor's messages
             # are answered in order); each event in a savepoint of its own, so one that fails
             # leaves no half-done side effects and does not hold up the others.
+            # Looked up before the transaction: no database write waits on the platform.
+            inbounds = [await self._with_platform_language(item) for item in items]
             async with self.store.unit_of_work():
-                outcomes = [await self._process(item) for item in items]
+                outcomes = [
+                    await self._process(item, inbound)
+                    for item, inbound in zip(items, inbounds, strict=True)
+                ]
             # Sending overlaps answering the next batch; one batch's sends in flight at a time
             # keeps the database and the platform from being asked for more than they give.
             if self._sending is not None:
@@ -362,9 +370,17 @@ class Pipeline:
             # Nothing is lost: what is queued stays for the outbox loop.
             logger.exception("sending a processed batch failed; the outbox retries")
 
-    async def _process(self, item: InboxItem) -> tuple[Outcome | None, bool]:
-        """Answer one event and queue its replies: (the outcome, whether replies were queued)."""
+    async def _with_platform_language(self, item: InboxItem) -> Inbound:
         inbound = decode_inbound(item.payload)
+        lookup = self.platform_languages.get(inbound.channel.value)
+        if lookup is None or inbound.kind is not InboundKind.FOLLOW or inbound.group:
+            return inbound
+        if inbound.language is not None:
+            return inbound
+        return dataclasses.replace(inbound, language=await lookup(inbound.user_id))
+
+    async def _process(self, item: InboxItem, inbound: Inbound) -> tuple[Outcome | None, bool]:
+        """Answer one event and queue its replies: (the outcome, whether replies were queued)."""
         started = time.perf_counter()
         try:
             async with self.store.savepoint():

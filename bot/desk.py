@@ -25,7 +25,7 @@ from bot.ratelimit import Verdict, VisitorRateLimit
 from bot.reading import read
 from bot.settings import Settings
 from bot.store import CLOSURE_FLAG, Priority, Store, Ticket, TicketStatus, VisitorState
-from bot.text import Lang, detect_language, localize, normalize
+from bot.text import Lang, detect_language, localize, normalize, tag_language
 from bot.when import Window, asked_window
 
 logger = logging.getLogger(__name__)
@@ -57,13 +57,16 @@ MAX_QUESTION_CHARS = 2000
 _GROUP_SMALL_TALK = frozenset({"faq.greeting", "faq.thanks"})
 
 
-# Chinese and English at once, for moments when the visitor's language is not known yet.
-def _welcome() -> str:
+def _welcome(lang: Lang) -> str:
+    """The welcome: in Chinese and English while the visitor's language is not known (or is
+    one of those), in Japanese or Korean for a visitor known to write it."""
     welcome = N_(
         "Hello! This is Hualien County Government's exchange desk.\n"
-        'Ask me anything in English or Chinese, e.g. "sister cities" or "ARC renewal". '
-        'Type "staff" to reach a person.'
+        'Ask me anything in English, Chinese, Japanese or Korean, e.g. "sister cities" or '
+        '"ARC renewal". Type "staff" to reach a person.'
     )
+    if lang.is_translated:
+        return translate(welcome, lang)
     return f"{translate(welcome, Lang.ZH_HANT)}\n\n{translate(welcome, Lang.EN)}"
 
 
@@ -75,8 +78,10 @@ def _group_pointer() -> str:
     return both(pointer, "\n")
 
 
-def _unsupported() -> str:
+def _unsupported(lang: Lang) -> str:
     unsupported = N_("Sorry, I can only read text messages. Please type your question.")
+    if lang.is_translated:
+        return translate(unsupported, lang)
     return f"{translate(unsupported, Lang.ZH_HANT)}\n{translate(unsupported, Lang.EN)}"
 
 
@@ -252,21 +257,29 @@ class Desk:
         self, inbound: Inbound, state: VisitorState, ticket: Ticket | None
     ) -> Outcome:
         chosen = Lang(state.lang_choice) if state.lang_choice else None
+        # Before a visitor writes, the platform's word for their language is the first guess
+        # (a Japanese LINE user is welcomed in Japanese); once they write, what they write wins.
+        platform = tag_language(inbound.language) if inbound.language else None
+        last = Lang(state.last_lang) if state.last_lang else platform
         # A tap or a bare "2" has no language of its own: it continues the conversation's.
-        conversing = chosen or (Lang(state.last_lang) if state.last_lang else Lang.EN)
+        conversing = chosen or last or Lang.EN
         if inbound.kind is InboundKind.FOLLOW:
             return Outcome(
-                [Reply(_welcome(), self._start_options(conversing))], "welcome", lang=conversing
+                [Reply(_welcome(conversing), self._start_options(conversing))],
+                "welcome",
+                lang=conversing,
             )
         if inbound.kind is InboundKind.UNSUPPORTED:
             if ticket is not None:
                 return await self._follow_up(ticket, "[sticker/image/file]", conversing)
-            # Bilingual text, but the conversation's language is kept for what follows.
-            return Outcome([Reply(_unsupported())], "unsupported", lang=conversing)
+            # Bilingual text unless the visitor is known to write Japanese or Korean; the
+            # conversation's language is kept for what follows.
+            return Outcome(
+                [Reply(_unsupported(conversing), lang=conversing)], "unsupported", lang=conversing
+            )
         if inbound.kind is InboundKind.CHOICE:
             return await self._choice(inbound.choice, conversing, state, ticket)
         text = inbound.text[:MAX_QUESTION_CHARS]
-        last = Lang(state.last_lang) if state.last_lang else None
         lang = chosen or detect_language(text, last)
         command = text.strip().split(maxsplit=1)[0].lower() if text.strip() else ""
         if command.startswith("/"):
@@ -335,7 +348,7 @@ class Desk:
         self, command: str, text: str, lang: Lang, state: VisitorState, ticket: Ticket | None
     ) -> Outcome:
         if command == "/start":
-            return Outcome([Reply(_welcome(), self._start_options(lang))], "welcome", lang=lang)
+            return Outcome([Reply(_welcome(lang), self._start_options(lang))], "welcome", lang=lang)
         if command == "/help":
             return self._answer_entry(HELP_ENTRY, lang)
         if command == "/lang":
@@ -490,6 +503,10 @@ class Desk:
             number=ticket.number,
         )
         text = f"{handed}\n{await self._when(lang)}"
+        if lang.is_translated:
+            # Staff answer in the languages they write; the visitor should not wait for
+            # Japanese or Korean, nor be surprised by Chinese.
+            text += "\n" + translate("Staff will reply in English or Chinese.", lang)
         return Outcome(
             [Reply(text, self._ticket_options(lang), lang=lang)],
             Decision.HANDOFF.value,

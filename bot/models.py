@@ -38,6 +38,9 @@ class Inbound:
     #: A message in a group or room chat (LINE), not a private conversation: ``user_id`` is
     #: the group's or room's id, which replies and pushes go to.
     group: bool = False
+    #: The language the platform says the visitor uses (Telegram's ``language_code``, the
+    #: LINE profile's ``language``), a BCP 47 tag: only a first guess, before they write.
+    language: str | None = None
 
 
 @dataclass(frozen=True)

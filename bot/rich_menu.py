@@ -1,15 +1,24 @@
-"""The LINE rich menu: its definition and its image, both made here, never stored as files.
+"""The LINE rich menus: their definitions and their images, both made here, never stored as files.
 
-Four buttons under the chat, labelled in Chinese and English: ask a question, emergency
-numbers, talk to staff, language. Each sends what the desk already understands (DESIGN.md's
-stable choice ids, or a command), so the menu needs nothing new from the conversation code.
+Four buttons under the chat: ask a question, emergency numbers, talk to staff, language. Each
+sends what the desk already understands (DESIGN.md's stable choice ids, or a command), so the
+menus need nothing new from the conversation code.
 
-The image is drawn with Pillow in a CJK font found on the system (the Dockerfile installs
-fonts-noto-cjk). Without one the labels are drawn in English only, and :func:`find_cjk_font`
-says so, rather than drawing empty boxes where the Chinese should be.
+One menu per reading public, as LINE operators localise menus: everyone's default labelled in
+Chinese and English, and one in Japanese and English and one in Korean and English that the
+server links to a visitor it is talking to in Japanese or Korean (bot/channels/line.py; LINE
+shows a user's own menu instead of the default). Four languages on one image would make each
+label too small to read on a phone. Every label comes from the interface catalogs
+(bot/locale/), and ``python -m bot setup`` names the Japanese and Korean menus by rich menu
+aliases (``hualien-desk-ja``, ``hualien-desk-ko``), which the server resolves to menu ids.
 
-:func:`fingerprint` digests the definition and the image: ``python -m bot setup`` writes it
-into the menu's name, so a second run sees that LINE already has this very menu.
+The images are drawn with Pillow in a CJK font found on the system (the Dockerfile installs
+fonts-noto-cjk, whose collection has Traditional Chinese, Japanese and Korean faces: each menu
+is drawn in its language's face). Without one the labels are drawn in English only, and
+:func:`find_cjk_font` says so, rather than drawing empty boxes where the CJK should be.
+
+:func:`fingerprint` digests a definition and its image: ``python -m bot setup`` writes it into
+the menu's name, so a second run sees that LINE already has this very menu.
 """
 
 from __future__ import annotations
@@ -33,12 +42,15 @@ from linebot.v3.messaging import (
 )
 from PIL import Image, ImageDraw, ImageFont
 
+from bot.i18n import N_, translate
+from bot.text import Lang
+
 logger = logging.getLogger(__name__)
 
 WIDTH, HEIGHT = 2500, 843  # LINE's compact size: a third of a phone screen
 #: The menus this command made have names starting so; no other menu is ever touched.
 NAME_PREFIX = "hualien-desk "
-CHAT_BAR_TEXT = "選單 Menu"  # at most 14 characters
+MAX_CHAT_BAR_TEXT = 14  # LINE's limit, in characters
 #: LINE refuses a rich menu image larger than this.
 MAX_IMAGE_BYTES = 1024 * 1024
 #: The emergency entry (DESIGN.md: an emergency is answered with this id).
@@ -55,61 +67,89 @@ _KNOWN_CJK_FONTS = (
 
 
 @dataclass(frozen=True)
+class Menu:
+    """One rich menu: the languages of its labels (the big one first, English under it), and
+    the alias the server finds it by (None: the default menu, for everyone else)."""
+
+    key: str
+    langs: tuple[Lang, ...]
+    alias: str | None
+    #: The face of a font collection its CJK is drawn in (Noto Sans CJK's family suffix).
+    face: str
+
+    def label(self, text: str) -> str:
+        """``text`` in the menu's languages, as a visitor's message shows it."""
+        return " / ".join(dict.fromkeys(translate(text, lang) for lang in self.langs))
+
+
+DEFAULT_MENU = Menu("zh-en", (Lang.ZH_HANT, Lang.EN), None, " TC")
+JAPANESE_MENU = Menu("ja-en", (Lang.JA, Lang.EN), "hualien-desk-ja", " JP")
+KOREAN_MENU = Menu("ko-en", (Lang.KO, Lang.EN), "hualien-desk-ko", " KR")
+MENUS = (DEFAULT_MENU, JAPANESE_MENU, KOREAN_MENU)
+
+
+def menu_for(lang: Lang) -> Menu:
+    """The menu a visitor writing ``lang`` should see."""
+    return {Lang.JA: JAPANESE_MENU, Lang.KO: KOREAN_MENU}.get(lang, DEFAULT_MENU)
+
+
+@dataclass(frozen=True)
 class Button:
-    zh: str
-    en: str
+    #: The label, an interface text (bot/locale/).
+    label: str
     colour: str
     symbol: str
-    action: PostbackAction | MessageAction
+    #: A postback's choice id (DESIGN.md's stable contract: "help", "staff", "entry:<id>"),
+    #: or None for a button that sends ``command`` as the visitor's message.
+    choice: str | None = None
+    #: What the chat shows as the visitor's message for a postback.
+    said: str | None = None
+    command: str | None = None
+    #: Opens the keyboard at once (the help answer says what the desk can answer).
+    keyboard: bool = False
+
+    def action(self, menu: Menu) -> PostbackAction | MessageAction:
+        # The action's label is what screen readers and LINE's older clients show: the
+        # menu's first language (English for the default menu, as LINE's own examples).
+        spoken = translate(self.label, menu.langs[0] if menu.alias else Lang.EN)[:20]
+        if self.choice is None:
+            assert self.command is not None
+            return MessageAction(label=spoken, text=self.command)
+        return PostbackAction(
+            label=spoken,
+            data=self.choice,
+            display_text=menu.label(self.said or self.label),
+            **({"input_option": "openKeyboard"} if self.keyboard else {}),
+        )
 
 
-# Choice ids are DESIGN.md's stable contract: "help", "staff", "entry:<id>".
 BUTTONS = (
     Button(
-        "問問題",
-        "Ask a question",
+        N_("Ask a question"),
         "#0b6e69",
         "?",
-        # Opens the keyboard at once; the help answer says what the desk can answer.
-        PostbackAction(
-            label="Ask a question",
-            data="help",
-            display_text="我想問問題 / I have a question",
-            input_option="openKeyboard",
-        ),
+        choice="help",
+        said=N_("I have a question"),
+        keyboard=True,
     ),
-    Button(
-        "緊急電話",
-        "Emergency numbers",
-        "#b3261e",
-        "SOS",
-        PostbackAction(
-            label="Emergency numbers",
-            data=f"entry:{EMERGENCY_ENTRY}",
-            display_text="緊急電話 / Emergency numbers",
-        ),
-    ),
-    Button(
-        "找承辦人員",
-        "Talk to staff",
-        "#1f5fad",
-        "person",
-        PostbackAction(
-            label="Talk to staff", data="staff", display_text="找承辦人員 / Talk to staff"
-        ),
-    ),
-    Button(
-        "語言",
-        "Language",
-        "#4a5a68",
-        "文A",
-        # The language menu is the /lang command's answer; a visitor may also type it.
-        MessageAction(label="Language", text="/lang"),
-    ),
+    Button(N_("Emergency numbers"), "#b3261e", "SOS", choice=f"entry:{EMERGENCY_ENTRY}"),
+    Button(N_("Talk to staff"), "#1f5fad", "person", choice="staff"),
+    # The language menu is the /lang command's answer; a visitor may also type it.
+    Button(N_("Language"), "#4a5a68", "文A", command="/lang"),
 )
 
 
-def definition(name: str = NAME_PREFIX.strip()) -> RichMenuRequest:
+def chat_bar_text(menu: Menu) -> str:
+    """The text on the bar that opens the menu: "Menu" in the menu's first language and in
+    English (at most 14 characters)."""
+    own = translate(_MENU, menu.langs[0])
+    return f"{own} {_MENU}"[:MAX_CHAT_BAR_TEXT]
+
+
+_MENU = N_("Menu")
+
+
+def definition(name: str = NAME_PREFIX.strip(), menu: Menu = DEFAULT_MENU) -> RichMenuRequest:
     column = WIDTH // len(BUTTONS)
     areas = [
         RichMenuArea(
@@ -120,7 +160,7 @@ def definition(name: str = NAME_PREFIX.strip()) -> RichMenuRequest:
                 width=column if index < len(BUTTONS) - 1 else WIDTH - index * column,
                 height=HEIGHT,
             ),
-            action=button.action,
+            action=button.action(menu),
         )
         for index, button in enumerate(BUTTONS)
     ]
@@ -128,7 +168,7 @@ def definition(name: str = NAME_PREFIX.strip()) -> RichMenuRequest:
         size=RichMenuSize(width=WIDTH, height=HEIGHT),
         selected=True,  # shown open when a visitor opens the chat
         name=name,
-        chat_bar_text=CHAT_BAR_TEXT,
+        chat_bar_text=chat_bar_text(menu),
         areas=areas,
     )
 
@@ -155,22 +195,34 @@ class Font:
     def has_cjk(self) -> bool:
         return self.path is not None
 
+    def face(self, suffix: str) -> Font:
+        """The same file's face whose family ends with ``suffix`` (" JP"), if it has one."""
+        if self.path is None:
+            return self
+        return Font(self.path, _face(self.path, suffix, self.index))
+
     def sized(self, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
         if self.path is None:
             return ImageFont.load_default(size)
         return ImageFont.truetype(str(self.path), size, index=self.index)
 
 
-def _traditional_face(path: Path) -> int:
-    """The index of the Traditional Chinese face in a font collection, else 0."""
+def _face(path: Path, suffix: str, otherwise: int = 0) -> int:
+    """The index of the face whose family ends with ``suffix`` in a font collection, else
+    ``otherwise``."""
     for index in range(16):
         try:
             family, _ = ImageFont.truetype(str(path), 12, index=index).getname()
         except OSError:  # past the last face
             break
-        if family and family.endswith(" TC"):
+        if family and family.endswith(suffix):
             return index
-    return 0
+    return otherwise
+
+
+def _traditional_face(path: Path) -> int:
+    """The index of the Traditional Chinese face in a font collection, else 0."""
+    return _face(path, " TC")
 
 
 def _fontconfig_cjk() -> list[Path]:
@@ -254,10 +306,12 @@ BADGE = 250  # diameter of the circle around a button's symbol
 MARGIN = 40  # between a label and a tile's edges
 
 
-def image(font: Font) -> bytes:
-    """The menu's PNG: one coloured tile a button, a symbol, the Chinese and English labels."""
+def image(font: Font, menu: Menu = DEFAULT_MENU) -> bytes:
+    """The menu's PNG: one coloured tile a button, a symbol, the labels in the menu's
+    languages (big, then English under it)."""
     canvas = Image.new("RGB", (WIDTH, HEIGHT), "white")
     draw = ImageDraw.Draw(canvas)
+    font = font.face(menu.face)
     column = WIDTH // len(BUTTONS)
     for index, button in enumerate(BUTTONS):
         left = index * column
@@ -267,14 +321,18 @@ def image(font: Font) -> bytes:
         if index:  # a thin light line between tiles
             draw.line((left, 70, left, HEIGHT - 70), fill="#d9e2ea", width=3)
         room = right - left - 2 * MARGIN
-        labels = [button.zh, button.en] if font.has_cjk else [button.en]
+        langs = menu.langs if font.has_cjk else (Lang.EN,)
+        labels = list(dict.fromkeys(translate(button.label, lang) for lang in langs))
+        # The first label big, the English one smaller under it.
+        sizes = [116 if len(labels) > 1 else 68, *[68] * (len(labels) - 1)]
         label_fonts = [
-            _fitted(draw, label, font, 116 if label is button.zh else 68, room) for label in labels
+            _fitted(draw, label, font, size, room)
+            for label, size in zip(labels, sizes, strict=True)
         ]
         gaps = [60, *[34] * (len(labels) - 1)]
         heights = [
-            _height(draw, "國Ag" if lbl is button.zh else "Ag", f)
-            for lbl, f in zip(labels, label_fonts, strict=True)
+            _height(draw, "國Ag" if not label.isascii() else "Ag", f)
+            for label, f in zip(labels, label_fonts, strict=True)
         ]
         top = (HEIGHT - BADGE - sum(gaps) - sum(heights)) / 2
         draw.ellipse(

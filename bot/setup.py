@@ -8,10 +8,12 @@ creates and uploads nothing.
   ``setMyCommands`` for visitors in each language the desk speaks and for groups, then
   ``getWebhookInfo``, printing the last error Telegram met delivering to us, if any.
 - LINE: the webhook endpoint is set (``PUT …/webhook/endpoint``), read back (is "Use webhook"
-  on?) and tested (LINE sends a test event to it). Then the rich menu (bot/rich_menu.py): made,
-  its image uploaded to LINE's data host and set as everyone's default, replacing the menu an
-  earlier run made. Its name carries a fingerprint of the definition and the image, so when
-  LINE already shows this very menu nothing is created or uploaded.
+  on?) and tested (LINE sends a test event to it). Then the rich menus (bot/rich_menu.py):
+  each made, its image uploaded to LINE's data host, and set as everyone's default (Chinese and
+  English) or named by its alias (Japanese, Korean: the server links them to visitors who write
+  those), replacing the menus an earlier run made. A name carries a fingerprint of the
+  definition and the image, so when LINE already has this very menu in place nothing is
+  created or uploaded.
 
 Everything goes through the SDKs (line-bot-sdk's MessagingApi and MessagingApiBlob,
 python-telegram-bot's Bot) at the base URLs of the settings, so tests run it against fakes.
@@ -36,8 +38,10 @@ from linebot.v3.messaging import (
     AsyncMessagingApi,
     AsyncMessagingApiBlob,
     Configuration,
+    CreateRichMenuAliasRequest,
     SetWebhookEndpointRequest,
     TestWebhookEndpointRequest,
+    UpdateRichMenuAliasRequest,
 )
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
 from telegram.error import TelegramError
@@ -245,6 +249,13 @@ def _line_error(exc: ApiException) -> str:
     return f"{exc.status} {message or exc.reason}"
 
 
+@dataclass(frozen=True)
+class _WantedMenu:
+    menu: rich_menu.Menu
+    definition: Any
+    picture: bytes
+
+
 async def setup_line(
     settings: Settings, base: str, report: Report, *, font: Path | None, image_out: Path | None
 ) -> None:
@@ -252,27 +263,36 @@ async def setup_line(
     endpoint = base + LINE_WEBHOOK_PATH
     host = settings.line_api_base_url.rstrip("/")
     data_host = settings.line_api_data_base_url.rstrip("/")
-    picture = await asyncio.to_thread(_menu_image, report, font, image_out)
-    wanted = rich_menu.definition()
-    name = rich_menu.NAME_PREFIX + rich_menu.fingerprint(wanted, picture)
-    wanted = rich_menu.definition(name)
+    wanted = await asyncio.to_thread(_wanted_menus, report, font, image_out)
     if report.dry_run:
         report.call("LINE", f"PUT {host}/v2/bot/channel/webhook/endpoint", {"endpoint": endpoint})
         report.call("LINE", f"GET {host}/v2/bot/channel/webhook/endpoint")
         report.call("LINE", f"POST {host}/v2/bot/channel/webhook/test", {"endpoint": endpoint})
         report.call("LINE", f"GET {host}/v2/bot/richmenu/list")
         report.call("LINE", f"GET {host}/v2/bot/user/all/richmenu")
-        report.say(
-            f"when LINE already has the menu named {name!r} as its default, nothing more;"
-            " otherwise:"
-        )
-        report.call("LINE", f"POST {host}/v2/bot/richmenu", wanted.to_dict())
-        report.call(
-            "LINE",
-            f"POST {data_host}/v2/bot/richmenu/{{richMenuId}}/content",
-            f"<PNG image, {len(picture):,} bytes, {rich_menu.WIDTH}x{rich_menu.HEIGHT}>",
-        )
-        report.call("LINE", f"POST {host}/v2/bot/user/all/richmenu/{{richMenuId}}")
+        report.call("LINE", f"GET {host}/v2/bot/richmenu/alias/list")
+        for each in wanted:
+            name = each.definition.name
+            alias = each.menu.alias
+            report.say(
+                f"when LINE already has the menu named {name!r} as "
+                + (f"the alias {alias!r}" if alias else "its default")
+                + ", nothing more for it; otherwise:"
+            )
+            report.call("LINE", f"POST {host}/v2/bot/richmenu", each.definition.to_dict())
+            report.call(
+                "LINE",
+                f"POST {data_host}/v2/bot/richmenu/{{richMenuId}}/content",
+                f"<PNG image, {len(each.picture):,} bytes, {rich_menu.WIDTH}x{rich_menu.HEIGHT}>",
+            )
+            if alias is None:
+                report.call("LINE", f"POST {host}/v2/bot/user/all/richmenu/{{richMenuId}}")
+            else:
+                report.call(
+                    "LINE",
+                    f"POST {host}/v2/bot/richmenu/alias[/{alias}]",
+                    {"richMenuAliasId": alias, "richMenuId": "{richMenuId}"},
+                )
         report.call(
             "LINE",
             f"DELETE {host}/v2/bot/richmenu/{{id}} for each earlier menu named "
@@ -291,23 +311,33 @@ async def setup_line(
         )
         try:
             await _line_webhook(line, endpoint, report)
-            await _line_rich_menu(line, wanted, picture, report)
+            await _line_rich_menus(line, wanted, report)
         except ApiException as exc:
             report.problem(f"LINE refused the call: {_line_error(exc)}")
 
 
-def _menu_image(report: Report, font: Path | None, image_out: Path | None) -> bytes:
+def _wanted_menus(report: Report, font: Path | None, image_out: Path | None) -> list[_WantedMenu]:
+    """Each menu's definition, named by its fingerprint, and its image."""
     typeface = rich_menu.find_cjk_font(font)
     if not typeface.has_cjk:
         report.say(
             "no CJK font found (Debian: apt-get install fonts-noto-cjk, or pass --font): "
-            "the rich menu image shows its labels in English only"
+            "the rich menu images show their labels in English only"
         )
-    picture = rich_menu.image(typeface)
-    if image_out is not None:
-        image_out.write_bytes(picture)
-        report.say(f"rich menu image written to {image_out}")
-    return picture
+    wanted: list[_WantedMenu] = []
+    for menu in rich_menu.MENUS:
+        picture = rich_menu.image(typeface, menu)
+        unnamed = rich_menu.definition(menu=menu)
+        name = f"{rich_menu.NAME_PREFIX}{menu.key} {rich_menu.fingerprint(unnamed, picture)}"
+        wanted.append(_WantedMenu(menu, rich_menu.definition(name, menu), picture))
+        if image_out is not None:
+            # menu.png for the default menu, menu-ja-en.png … for the others.
+            out = image_out
+            if menu.alias is not None:
+                out = image_out.with_name(f"{image_out.stem}-{menu.key}{image_out.suffix}")
+            out.write_bytes(picture)
+            report.say(f"rich menu image ({menu.key}) written to {out}")
+    return wanted
 
 
 async def _line_webhook(line: _Line, endpoint: str, report: Report) -> None:
@@ -335,7 +365,7 @@ async def _line_webhook(line: _Line, endpoint: str, report: Report) -> None:
         )
 
 
-async def _line_rich_menu(line: _Line, wanted: Any, picture: bytes, report: Report) -> None:
+async def _line_rich_menus(line: _Line, wanted: Sequence[_WantedMenu], report: Report) -> None:
     report.call("LINE", f"GET {line.host}/v2/bot/richmenu/list")
     menus = (await line.api.get_rich_menu_list(_request_timeout=TIMEOUT)).richmenus
     ours = [menu for menu in menus if menu.name.startswith(rich_menu.NAME_PREFIX)]
@@ -348,40 +378,75 @@ async def _line_rich_menu(line: _Line, wanted: Any, picture: bytes, report: Repo
         if exc.status != 404:  # 404: no default rich menu yet
             raise
         default = None
-    current = next((menu for menu in ours if menu.name == wanted.name), None)
-    if current is not None and current.rich_menu_id == default:
-        report.say(f"rich menu {wanted.name!r} is already the default: nothing to change")
-        return
-    menu_id: str | None = None
-    if current is not None:
-        # Made by an earlier run that stopped before setting it as the default.
-        try:
-            await _set_default(line, current.rich_menu_id, report)
-            menu_id = current.rich_menu_id
-        except ApiException as exc:
-            if exc.status != 400:  # 400: its image never arrived; it is replaced below
-                raise
-            report.say(f"menu {current.rich_menu_id} has no image ({_line_error(exc)})")
-    if menu_id is None:
-        report.call("LINE", f"POST {line.host}/v2/bot/richmenu", wanted.to_dict())
-        menu_id = (await line.api.create_rich_menu(wanted, _request_timeout=TIMEOUT)).rich_menu_id
-        report.call(
-            "LINE",
-            f"POST {line.data_host}/v2/bot/richmenu/{menu_id}/content",
-            f"<PNG image, {len(picture):,} bytes>",
-        )
-        await line.blob.set_rich_menu_image(
-            menu_id,
-            picture,
-            _headers={"Content-Type": "image/png"},
-            _request_timeout=TIMEOUT,
-        )
-        await _set_default(line, menu_id, report)
-    report.say(f"rich menu {menu_id} ({wanted.name!r}) is everyone's default")
+    report.call("LINE", f"GET {line.host}/v2/bot/richmenu/alias/list")
+    aliases = {
+        alias.rich_menu_alias_id: alias.rich_menu_id
+        for alias in (await line.api.get_rich_menu_alias_list(_request_timeout=TIMEOUT)).aliases
+    }
+    kept: set[str] = set()
+    for each in wanted:
+        name, alias = each.definition.name, each.menu.alias
+        current = next((menu for menu in ours if menu.name == name), None)
+        shown = default if alias is None else aliases.get(alias)
+        where = "everyone's default" if alias is None else f"the alias {alias!r}"
+        if current is not None and current.rich_menu_id == shown:
+            report.say(f"rich menu {name!r} is already {where}: nothing to change")
+            kept.add(current.rich_menu_id)
+            continue
+        menu_id: str | None = None
+        if current is not None:
+            # Made by an earlier run that stopped before it was put in place.
+            try:
+                await _put_in_place(line, each.menu, current.rich_menu_id, alias in aliases, report)
+                menu_id = current.rich_menu_id
+            except ApiException as exc:
+                if exc.status != 400:  # 400: its image never arrived; it is replaced below
+                    raise
+                report.say(f"menu {current.rich_menu_id} has no image ({_line_error(exc)})")
+        if menu_id is None:
+            report.call("LINE", f"POST {line.host}/v2/bot/richmenu", each.definition.to_dict())
+            menu_id = (
+                await line.api.create_rich_menu(each.definition, _request_timeout=TIMEOUT)
+            ).rich_menu_id
+            report.call(
+                "LINE",
+                f"POST {line.data_host}/v2/bot/richmenu/{menu_id}/content",
+                f"<PNG image, {len(each.picture):,} bytes>",
+            )
+            await line.blob.set_rich_menu_image(
+                menu_id,
+                each.picture,
+                _headers={"Content-Type": "image/png"},
+                _request_timeout=TIMEOUT,
+            )
+            await _put_in_place(line, each.menu, menu_id, alias in aliases, report)
+        if alias is not None:
+            aliases[alias] = menu_id
+        kept.add(menu_id)
+        report.say(f"rich menu {menu_id} ({name!r}) is {where}")
     for old in ours:
-        if old.rich_menu_id != menu_id:
+        if old.rich_menu_id not in kept:
             report.call("LINE", f"DELETE {line.host}/v2/bot/richmenu/{old.rich_menu_id}")
             await line.api.delete_rich_menu(old.rich_menu_id, _request_timeout=TIMEOUT)
+
+
+async def _put_in_place(
+    line: _Line, menu: rich_menu.Menu, menu_id: str, alias_exists: bool, report: Report
+) -> None:
+    """Make ``menu_id`` everyone's default, or point ``menu``'s alias at it."""
+    if menu.alias is None:
+        await _set_default(line, menu_id, report)
+    elif alias_exists:
+        report.call(
+            "LINE", f"POST {line.host}/v2/bot/richmenu/alias/{menu.alias}", {"richMenuId": menu_id}
+        )
+        await line.api.update_rich_menu_alias(
+            menu.alias, UpdateRichMenuAliasRequest(rich_menu_id=menu_id), _request_timeout=TIMEOUT
+        )
+    else:
+        request = CreateRichMenuAliasRequest(rich_menu_alias_id=menu.alias, rich_menu_id=menu_id)
+        report.call("LINE", f"POST {line.host}/v2/bot/richmenu/alias", request.to_dict())
+        await line.api.create_rich_menu_alias(request, _request_timeout=TIMEOUT)
 
 
 async def _set_default(line: _Line, menu_id: str, report: Report) -> None:

@@ -41,6 +41,22 @@ class Lang(StrEnum):
         return self in (Lang.JA, Lang.KO)
 
 
+MAX_TAG = 35  # RFC 5646's longest tag a registry could hold
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
+#: Chinese written in Simplified characters: the script itself, or where it is the norm.
+_SIMPLIFIED_SUBTAGS = frozenset({"hans", "cn", "sg", "my"})
+
+
+def tag_language(tag: str) -> Lang | None:
+    """The desk's language for a BCP 47 tag (``ja-JP``, ``zh-TW``, ``zh-Hans-CN``), else None."""
+    if len(tag) > MAX_TAG or not LANGUAGE_TAG.fullmatch(tag):
+        return None
+    primary, *subtags = tag.lower().split("-")
+    if primary == "zh":
+        return Lang.ZH_HANS if _SIMPLIFIED_SUBTAGS.intersection(subtags) else Lang.ZH_HANT
+    return {"en": Lang.EN, "ja": Lang.JA, "ko": Lang.KO}.get(primary)
+
+
 @cache
 def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)

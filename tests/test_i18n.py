@@ -24,6 +24,7 @@ from bot.matcher import Matcher
 from bot.models import Channel, Inbound, InboundKind, Outcome
 from bot.settings import Settings
 from bot.setup import visitor_commands
+from bot.staff import relay
 from bot.store import Store
 from bot.text import Lang
 from scripts.catalogs import KEYWORDS
@@ -144,7 +145,7 @@ async def _conversation(desk: Desk, *texts: str) -> list[Outcome]:
 
 
 @pytest.mark.parametrize(
-    ("greeting", "lang", "staff_button", "handed_off", "when"),
+    ("greeting", "lang", "staff_button", "handed_off", "when", "staff_languages"),
     [
         (
             "こんにちは。盛岡市役所の者です",
@@ -152,6 +153,7 @@ async def _conversation(desk: Desk, *texts: str) -> list[Outcome]:
             "担当職員に問い合わせる",
             "メッセージを担当職員に伝えました（お問い合わせ番号 #1）。担当職員がこちらでお返事します。",
             "現在は業務時間外です。11月27日（金）8:00（台湾時間）の業務再開後に職員がお返事します。",
+            "職員からのお返事は英語または中国語になります。",
         ),
         (
             "안녕하세요. 울산시청 직원입니다",
@@ -159,21 +161,44 @@ async def _conversation(desk: Desk, *texts: str) -> list[Outcome]:
             "담당 직원에게 문의",
             "메시지를 담당 직원에게 전달했습니다(문의 번호 #1). 담당 직원이 이곳에서 답변드립니다.",
             "지금은 업무 시간이 아닙니다. 11월 27일(금) 08:00(대만 시간) 업무 재개 후에 직원이 답변드립니다.",
+            "직원의 답변은 영어 또는 중국어로 드립니다.",
         ),
     ],
     ids=["ja", "ko"],
 )
 async def test_japanese_and_korean_visitors_are_greeted_and_handed_off_in_their_language(
-    desk: Desk, greeting: str, lang: Lang, staff_button: str, handed_off: str, when: str
+    desk: Desk,
+    greeting: str,
+    lang: Lang,
+    staff_button: str,
+    handed_off: str,
+    when: str,
+    staff_languages: str,
 ) -> None:
     greeted, handoff = await _conversation(desk, greeting, "/human")
     assert greeted.lang is lang
     assert staff_button in [option.label for option in greeted.replies[-1].options]
     assert handoff.decision == "handoff"
-    assert handoff.replies[0].text.splitlines() == [handed_off, when]
+    # Told that staff write English or Chinese: no one waits for a Japanese or Korean reply.
+    assert handoff.replies[0].text.splitlines() == [handed_off, when, staff_languages]
     buttons = [option.label for option in handoff.replies[0].options]
     assert buttons == [translate("Request status", lang), translate("Close my request", lang)]
     assert not any(label.isascii() for label in buttons)
+
+
+async def test_the_welcome_names_the_four_languages_the_desk_reads(desk: Desk) -> None:
+    user = f"U{next(_visitors):032x}"
+    [unknown] = (await desk.handle(Inbound(Channel.LINE, user, InboundKind.FOLLOW))).replies
+    # Not knowing the visitor yet: Chinese and English, each naming all four languages.
+    assert "中文、英文、日文或韓文" in unknown.text
+    assert "in English, Chinese, Japanese or Korean" in unknown.text
+
+    await desk.handle(Inbound(Channel.LINE, user, InboundKind.TEXT, text="こんにちは"))
+    [again] = (await desk.handle(Inbound(Channel.LINE, user, InboundKind.FOLLOW))).replies
+    # Known to write Japanese: the welcome in Japanese only.
+    assert again.text.startswith("こんにちは。花蓮県政府国際交流窓口です。")
+    assert "日本語・英語・中国語・韓国語" in again.text
+    assert "English" not in again.text
 
 
 def test_setup_publishes_the_commands_in_each_language_from_the_catalogs() -> None:
@@ -233,3 +258,33 @@ def test_a_visitor_can_ask_for_japanese_or_korean(message: str, lang: Lang | Non
 def test_the_language_menu_offers_japanese_and_korean() -> None:
     assert [option.label for option in LANGUAGE_OPTIONS][-2:] == ["日本語", "한국어"]
     assert translate("OK, I will answer in English.", Lang.JA) == "はい、日本語でお答えします。"
+
+
+@pytest.mark.parametrize(
+    ("lang", "header"),
+    [
+        (Lang.EN, "Staff reply (request #4):"),
+        (Lang.ZH_HANT, "承辦同仁回覆（案件 #4）："),
+        (Lang.ZH_HANS, "承办同仁回复（案件 #4）："),
+        (Lang.JA, "担当職員からのお返事（お問い合わせ #4）："),
+        (Lang.KO, "담당 직원 답변(문의 #4):"),
+    ],
+    ids=[lang.value for lang in Lang],
+)
+def test_a_staff_answer_is_headed_in_the_visitor_s_language(lang: Lang, header: str) -> None:
+    sent = relay._answer_header(4, lang.value) + "See you at 10."
+    assert sent.splitlines()[0] == header
+    # The console finds the staff's own words under it, and under the English header that
+    # Japanese and Korean visitors were sent before it was translated.
+    assert relay.staff_words(4, lang.value, sent) == "See you at 10."
+    old = "Staff reply (request #4):\nSee you at 10."
+    expected = "See you at 10." if lang in (Lang.EN, Lang.JA, Lang.KO) else None
+    assert relay.staff_words(4, lang.value, old) == expected
+    assert (
+        translate(
+            "Request #{number} has been closed by our staff. Ask me anything any time.",
+            lang,
+            number=4,
+        ).count("#4")
+        == 1
+    )

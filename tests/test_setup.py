@@ -32,6 +32,8 @@ from tests.conftest import ROOT
 from tests.fakes.line_api import (
     DEFAULT_RICH_MENU,
     RICH_MENU,
+    RICH_MENU_ALIAS,
+    RICH_MENU_ALIAS_LIST,
     RICH_MENU_LIST,
     WEBHOOK_ENDPOINT,
     WEBHOOK_TEST,
@@ -131,47 +133,67 @@ async def test_first_run_makes_every_call_with_its_payload(platforms: Platforms)
         name for name, _ in GROUP_COMMANDS
     ]
 
-    # LINE: the webhook set, read back and tested; then the rich menu.
+    # LINE: the webhook set, read back and tested; then the rich menus: everyone's default
+    # (Chinese and English), and the Japanese and Korean ones under their aliases.
     line = platforms.line
-    [create] = line.calls_to(RICH_MENU)
-    menu_id = next(iter(line.rich_menus))
+    creates = line.calls_to(RICH_MENU)
+    default_id, japanese_id, korean_id = line.rich_menus
     assert platforms.line_paths() == [
         ("api", "PUT", WEBHOOK_ENDPOINT),
         ("api", "GET", WEBHOOK_ENDPOINT),
         ("api", "POST", WEBHOOK_TEST),
         ("api", "GET", RICH_MENU_LIST),
         ("api", "GET", DEFAULT_RICH_MENU),
+        ("api", "GET", RICH_MENU_ALIAS_LIST),
         ("api", "POST", RICH_MENU),
-        ("data", "POST", f"/v2/bot/richmenu/{menu_id}/content"),
-        ("api", "POST", f"/v2/bot/user/all/richmenu/{menu_id}"),
+        ("data", "POST", f"/v2/bot/richmenu/{default_id}/content"),
+        ("api", "POST", f"/v2/bot/user/all/richmenu/{default_id}"),
+        ("api", "POST", RICH_MENU),
+        ("data", "POST", f"/v2/bot/richmenu/{japanese_id}/content"),
+        ("api", "POST", RICH_MENU_ALIAS),
+        ("api", "POST", RICH_MENU),
+        ("data", "POST", f"/v2/bot/richmenu/{korean_id}/content"),
+        ("api", "POST", RICH_MENU_ALIAS),
     ]
     assert line.calls_to(WEBHOOK_ENDPOINT)[0].body == {"endpoint": f"{PUBLIC}/webhooks/line"}
     assert line.calls_to(WEBHOOK_TEST)[0].body == {"endpoint": f"{PUBLIC}/webhooks/line"}
     assert line.webhook_endpoint == f"{PUBLIC}/webhooks/line"
-    menu = create.body
-    assert menu["size"] == {"width": 2500, "height": 843}
-    assert len(menu["chatBarText"]) <= 14
-    assert menu["name"].startswith(rich_menu.NAME_PREFIX)
-    actions = [area["action"] for area in menu["areas"]]
-    assert [(a["type"], a.get("data") or a.get("text")) for a in actions] == [
-        ("postback", "help"),
-        ("postback", "entry:contact.emergency"),
-        ("postback", "staff"),
-        ("message", "/lang"),
-    ]
-    # The areas tile the image exactly, side by side.
-    bounds = [area["bounds"] for area in menu["areas"]]
-    assert sum(b["width"] for b in bounds) == 2500
-    assert all(b["height"] == 843 and b["y"] == 0 for b in bounds)
-    assert [b["x"] for b in bounds] == [0, 625, 1250, 1875]
-    # The image went to the data host only, as a PNG of the menu's size, under LINE's 1 MB.
-    content_type, picture = line.rich_menu_images[menu_id]
-    assert content_type == "image/png"
-    assert len(picture) < 1024 * 1024
-    with Image.open(io.BytesIO(picture)) as opened:
-        assert opened.format == "PNG"
-        assert opened.size == (2500, 843)
-    assert line.default_rich_menu == menu_id
+    assert line.default_rich_menu == default_id
+    assert line.rich_menu_aliases == {"hualien-desk-ja": japanese_id, "hualien-desk-ko": korean_id}
+    # Each menu in its languages, from the catalogs: the bar that opens it, what a tap says.
+    assert [c.body["chatBarText"] for c in creates] == ["選單 Menu", "メニュー Menu", "메뉴 Menu"]
+    said = [[a["action"].get("displayText") for a in c.body["areas"]] for c in creates]
+    assert said[0][2] == "找承辦人員 / Talk to staff"
+    assert said[1][2] == "職員に相談 / Talk to staff"
+    assert said[2][2] == "직원 상담 / Talk to staff"
+    pictures = []
+    for create, menu_id in zip(creates, line.rich_menus, strict=True):
+        menu = create.body
+        assert menu["size"] == {"width": 2500, "height": 843}
+        assert len(menu["chatBarText"]) <= 14
+        assert menu["name"].startswith(rich_menu.NAME_PREFIX)
+        actions = [area["action"] for area in menu["areas"]]
+        assert [(a["type"], a.get("data") or a.get("text")) for a in actions] == [
+            ("postback", "help"),
+            ("postback", "entry:contact.emergency"),
+            ("postback", "staff"),
+            ("message", "/lang"),
+        ]
+        assert all(len(a["label"]) <= 20 for a in actions)
+        # The areas tile the image exactly, side by side.
+        bounds = [area["bounds"] for area in menu["areas"]]
+        assert sum(b["width"] for b in bounds) == 2500
+        assert all(b["height"] == 843 and b["y"] == 0 for b in bounds)
+        assert [b["x"] for b in bounds] == [0, 625, 1250, 1875]
+        # The image went to the data host only, as a PNG of the menu's size, under LINE's 1 MB.
+        content_type, picture = line.rich_menu_images[menu_id]
+        assert content_type == "image/png"
+        assert len(picture) < 1024 * 1024
+        with Image.open(io.BytesIO(picture)) as opened:
+            assert opened.format == "PNG"
+            assert opened.size == (2500, 843)
+        pictures.append(picture)
+    assert len(set(pictures)) == 3  # each drawn in its own languages
 
 
 async def test_second_run_creates_and_uploads_nothing(platforms: Platforms) -> None:
@@ -186,9 +208,11 @@ async def test_second_run_creates_and_uploads_nothing(platforms: Platforms) -> N
         ("api", "POST", WEBHOOK_TEST),
         ("api", "GET", RICH_MENU_LIST),
         ("api", "GET", DEFAULT_RICH_MENU),
+        ("api", "GET", RICH_MENU_ALIAS_LIST),
     ]
-    assert "already the default: nothing to change" in out
-    assert len(platforms.line.rich_menus) == 1
+    assert "already everyone's default: nothing to change" in out
+    assert out.count("nothing to change") == 3
+    assert len(platforms.line.rich_menus) == 3
 
 
 async def test_a_changed_menu_replaces_the_one_setup_made_and_no_other(
@@ -200,18 +224,49 @@ async def test_a_changed_menu_replaces_the_one_setup_made_and_no_other(
         **rich_menu.definition("spring campaign").to_dict(),
     }
     assert (await platforms.setup())[0] == 0
-    [first] = [m for m in platforms.line.rich_menus if m != HAND_MADE]
+    first = set(platforms.line.rich_menus) - {HAND_MADE}
+    first_default = platforms.line.default_rich_menu
     recoloured = dataclasses.replace(rich_menu.BUTTONS[0], colour="#225522")
     monkeypatch.setattr(rich_menu, "BUTTONS", (recoloured, *rich_menu.BUTTONS[1:]))
     code, out = await platforms.setup()
     assert code == 0, out
-    assert len(platforms.line.calls_to(RICH_MENU)) == 2
+    assert len(platforms.line.calls_to(RICH_MENU)) == 6
     assert set(platforms.line.rich_menus) == {
         HAND_MADE,
         platforms.line.default_rich_menu,
+        *platforms.line.rich_menu_aliases.values(),
     }
-    assert platforms.line.default_rich_menu != first
-    assert ("api", "DELETE", f"/v2/bot/richmenu/{first}") in platforms.line_paths()
+    assert platforms.line.default_rich_menu != first_default
+    assert not first & set(platforms.line.rich_menus)
+    assert ("api", "DELETE", f"/v2/bot/richmenu/{first_default}") in platforms.line_paths()
+
+
+async def test_a_changed_japanese_menu_replaces_only_itself_and_moves_its_alias(
+    platforms: Platforms, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert (await platforms.setup())[0] == 0
+    before = dict(platforms.line.rich_menu_aliases)
+    default = platforms.line.default_rich_menu
+    # The Japanese menu drawn in another face: a new image, so a new menu.
+    redrawn = dataclasses.replace(rich_menu.JAPANESE_MENU, face=" KR")
+    monkeypatch.setattr(
+        rich_menu, "MENUS", (rich_menu.DEFAULT_MENU, redrawn, rich_menu.KOREAN_MENU)
+    )
+    calls = len(platforms.line.calls)
+    code, out = await platforms.setup()
+    assert code == 0, out
+    made = [c for c in platforms.line.calls[calls:] if c.method in ("POST", "DELETE")]
+    japanese = platforms.line.rich_menu_aliases["hualien-desk-ja"]
+    assert [(c.method, c.path) for c in made] == [
+        ("POST", WEBHOOK_TEST),
+        ("POST", RICH_MENU),
+        ("POST", f"/v2/bot/richmenu/{japanese}/content"),
+        ("POST", f"{RICH_MENU_ALIAS}/hualien-desk-ja"),
+        ("DELETE", f"/v2/bot/richmenu/{before['hualien-desk-ja']}"),
+    ]
+    assert japanese != before["hualien-desk-ja"]
+    assert platforms.line.rich_menu_aliases["hualien-desk-ko"] == before["hualien-desk-ko"]
+    assert platforms.line.default_rich_menu == default
 
 
 async def test_a_menu_left_without_its_image_is_replaced_on_the_next_run(
@@ -227,9 +282,9 @@ async def test_a_menu_left_without_its_image_is_replaced_on_the_next_run(
     code, out = await platforms.setup()
     assert code == 0, out
     assert broken not in platforms.line.rich_menus
-    [menu_id] = platforms.line.rich_menus
-    assert platforms.line.default_rich_menu == menu_id
-    assert menu_id in platforms.line.rich_menu_images
+    assert len(platforms.line.rich_menus) == 3
+    assert set(platforms.line.rich_menu_images) == set(platforms.line.rich_menus)
+    assert platforms.line.default_rich_menu in platforms.line.rich_menus
 
 
 async def test_problems_reported_by_the_platforms_are_printed(platforms: Platforms) -> None:
@@ -267,6 +322,8 @@ async def test_dry_run_calls_nothing_and_prints_every_call(platforms: Platforms)
         "POST " + platforms.line.url + RICH_MENU + " ",
         "POST " + platforms.line.data_url + "/v2/bot/richmenu/{richMenuId}/content",
         "POST " + platforms.line.url + "/v2/bot/user/all/richmenu/{richMenuId}",
+        "POST " + platforms.line.url + "/v2/bot/richmenu/alias[/hualien-desk-ja]",
+        "POST " + platforms.line.url + "/v2/bot/richmenu/alias[/hualien-desk-ko]",
     ):
         assert any(expected in line for line in lines), expected
     assert "nothing was called" in out

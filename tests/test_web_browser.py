@@ -376,6 +376,74 @@ async def test_a_japanese_visitor_is_answered_in_japanese(browser: Any, base_url
         await context.close()
 
 
+async def test_the_page_in_japanese_and_korean_on_a_phone(browser: Any, base_url: str) -> None:
+    from playwright.async_api import expect
+
+    # A phone set to Japanese: the browser's Accept-Language says so.
+    context = await browser.new_context(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="ja-JP",
+    )
+    try:
+        page = await context.new_page()
+        problems = PageProblems(page)
+        await page.goto(base_url)
+        assert await page.get_attribute("html", "lang") == "ja"
+        field = page.get_by_label(translate("Your question", Lang.JA), exact=True)
+        await expect(field).to_have_attribute(
+            "placeholder", translate("Type your question…", Lang.JA)
+        )
+        group = page.get_by_role("group", name=translate("Language", Lang.JA), exact=True)
+        buttons = group.get_by_role("button")
+        assert await buttons.all_inner_texts() == ["EN", "繁中", "简中", "日本語", "한국어"]
+        # All five on the phone's screen and big enough to tap.
+        for box in [await b.bounding_box() for b in await buttons.all()]:
+            assert box is not None
+            assert box["x"] >= 0
+            assert box["x"] + box["width"] <= 390
+            assert box["height"] >= 24
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 390
+        await _screenshot(page, "web-chat-japanese-page-top-mobile.png", full_page=False)
+
+        question = "花蓮空港から市内への行き方を教えてください"
+        await field.fill(question)
+        async with page.expect_response(re.compile(r"/api/chat$")):
+            await field.press("Enter")
+        answer = page.locator("#log .msg.bot").last
+        await expect(answer).to_have_attribute("lang", "ja", timeout=TIMEOUT_MS)
+        await expect(group.get_by_role("button", name="日本語")).to_have_attribute(
+            "aria-pressed", "true"
+        )
+        await _screenshot(page, "web-chat-japanese-page-mobile.png", full_page=False)
+
+        # 한국어 in the header: the desk switches, and the page itself comes back in Korean
+        # with the conversation so far.
+        async with page.expect_navigation(url=re.compile(r"\?lang=ko$")):
+            await group.get_by_role("button", name="한국어").tap()
+        assert await page.get_attribute("html", "lang") == "ko"
+        await _expect_text(page.locator("#log .msg.me").first, question)
+        await _expect_text(
+            page.locator("#log .msg.bot").last, translate("OK, I will answer in English.", Lang.KO)
+        )
+        korean = page.get_by_role("group", name=translate("Language", Lang.KO), exact=True)
+        await expect(korean.get_by_role("button", name="한국어")).to_have_attribute(
+            "aria-pressed", "true"
+        )
+        await _screenshot(page, "web-chat-korean-page-mobile.png", full_page=False)
+
+        # The choice is remembered: the plain address opens in Korean, not the browser's
+        # Japanese.
+        await page.goto(base_url)
+        assert await page.get_attribute("html", "lang") == "ko"
+        await expect(page.get_by_role("button", name=translate("Send", Lang.KO))).to_be_visible()
+        problems.check()
+    finally:
+        await context.close()
+
+
 class Served:
     """The real app on 127.0.0.1 that a test can stop and start again on the same port and
     database (a restart); ``app`` is the one running now."""

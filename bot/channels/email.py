@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable
 from email.message import EmailMessage
 
 from bot.errors import MailNotSent
+from bot.i18n import N_, translate
 from bot.models import Reply
 from bot.settings import Settings
 from bot.store import Store
@@ -29,17 +30,22 @@ logger = logging.getLogger(__name__)
 #: Seconds one SMTP conversation may take (connect, each command).
 SMTP_TIMEOUT = 20.0
 
-_SUBJECT = "Reply to your request #{number} · 案件 #{number} 回覆 — Hualien Exchange Desk"
-_FOOTER = (
-    "--\n"
-    "Hualien County Government · Exchange Desk\n"
-    "花蓮縣政府 國際交流服務台\n\n"
+_SUBJECT = N_("Reply to your request #{number} — Hualien Exchange Desk")
+_FOOTER = N_(
     "This is the answer to your request #{number} in our web chat. To write back, open the web "
     "chat again in the same browser; replies to this e-mail are not read. Your address is "
-    "deleted together with the request.\n"
-    "這是您在網頁客服提出的案件 #{number} 的回覆。如需回覆，請用同一個瀏覽器再次開啟網頁客服；"
-    "本郵件的回信不會被讀取。案件刪除時，您的電子郵件地址一併刪除。"
+    "deleted together with the request."
 )
+
+
+def _footer(number: int, lang: Lang) -> str:
+    """The signature and what the visitor may do, in their language; in English too for one
+    who does not read Chinese or English (the staff answer above is in one of those)."""
+    heading = f"{translate('Hualien County Government', lang)} · {translate('Exchange Desk', lang)}"
+    footer = [f"--\n{heading}\n\n{translate(_FOOTER, lang, number=number)}"]
+    if lang.is_translated:
+        footer.append(translate(_FOOTER, Lang.EN, number=number))
+    return "\n\n".join(footer)
 
 
 def default_tls() -> ssl.SSLContext:
@@ -93,15 +99,17 @@ class Mailer:
         message = EmailMessage()
         message["From"] = self.sender
         message["To"] = address
-        message["Subject"] = _SUBJECT.format(number=number)
+        # The visitor's language: every reply to a request is written for its visitor.
+        lang = replies[0].lang if replies else Lang.EN
+        message["Subject"] = translate(_SUBJECT, lang, number=number)
         message["Date"] = email.utils.formatdate(localtime=False)
         # The same id on every try: a mail client shows a resent copy once.
         message["Message-ID"] = f"<{retry_key}@{self._domain}>"
         message["Auto-Submitted"] = "auto-generated"
-        langs = {reply.lang for reply in replies}
-        message["Content-Language"] = "en" if langs == {Lang.EN} else "zh-Hant, en"
         body = "\n\n".join(reply.text for reply in replies)
-        message.set_content(f"{body}\n\n{_FOOTER.format(number=number)}\n")
+        message.set_content(f"{body}\n\n{_footer(number, lang)}\n")
+        # After set_content, which drops every Content-* header set before it.
+        message["Content-Language"] = lang.value
         return message
 
     def _send(self, message: EmailMessage) -> None:

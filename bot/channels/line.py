@@ -42,6 +42,7 @@ from linebot.v3.webhooks import (
 )
 from pydantic.v1 import PrivateAttr
 
+from bot.channels.line_menus import MenuLinks
 from bot.errors import WebhookRejected
 from bot.i18n import translate
 from bot.kb.schema import Contact
@@ -50,6 +51,9 @@ from bot.phones import shown, tel_uri
 from bot.text import Lang, split_utf16
 
 logger = logging.getLogger(__name__)
+
+#: Seconds a profile lookup may take: the welcome waits for it, and goes without it after.
+PROFILE_TIMEOUT = 3
 
 TEXT_LIMIT = 5000  # UTF-16 units per text message
 MAX_MESSAGES = 5  # per reply or push call
@@ -278,6 +282,7 @@ class LineChannel:
         self._configuration = Configuration(access_token=access_token, host=host)
         self._client: AsyncApiClient | None = None
         self._api: AsyncMessagingApi | None = None
+        self._menus: MenuLinks | None = None
 
     async def start(self) -> None:
         # The SDK's aiohttp session must be created inside the running loop.
@@ -299,6 +304,7 @@ class LineChannel:
         await sdk_session.close()
         self._client = client
         self._api = AsyncMessagingApi(client)
+        self._menus = MenuLinks(self._api)
 
     async def close(self) -> None:
         if self._client is not None:
@@ -386,6 +392,7 @@ class LineChannel:
                     ReplyMessageRequest(reply_token=reply_token, messages=messages),
                     _request_timeout=REQUEST_TIMEOUT,
                 )
+                await self._follow_language(user_id, replies)
                 return
             except ApiException as exc:
                 if exc.status != 400:
@@ -399,6 +406,36 @@ class LineChannel:
             if exc.status != 409:
                 raise
             logger.info("LINE push already accepted (409) for retry key %s", retry_key)
+        await self._follow_language(user_id, replies)
+
+    async def _follow_language(self, user_id: str, replies: list[Reply]) -> None:
+        """The visitor's rich menu in the language they were just answered in; a failure is
+        logged, never the delivery's (the answer is out already)."""
+        if self._menus is None or not replies:
+            return
+        try:
+            await self._menus.follow(user_id, replies[-1].lang)
+        except ApiException as exc:
+            logger.warning("LINE rich menu not linked (%s); tried again next time", exc.status)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            logger.warning("LINE rich menu not linked (%s)", type(exc).__name__)
+
+    async def profile_language(self, user_id: str) -> str | None:
+        """The language of the user's LINE profile (a BCP 47 tag), the desk's first guess of
+        how to greet them; None when LINE has none or does not answer in time."""
+        assert self._api is not None, "LineChannel.start() was not awaited"
+        try:
+            profile = await self._api.get_profile(user_id, _request_timeout=PROFILE_TIMEOUT)
+        except ApiException as exc:
+            logger.info("LINE profile not read (%s): greeted without a language", exc.status)
+            return None
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            logger.info(
+                "LINE profile not read (%s): greeted without a language", type(exc).__name__
+            )
+            return None
+        language = getattr(profile, "language", None)
+        return language if isinstance(language, str) else None
 
     async def push_messages(
         self, user_id: str, messages: list[Any], retry_key: str | None = None

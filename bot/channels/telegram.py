@@ -17,7 +17,7 @@ from telegram.request import HTTPXRequest
 from bot.channels.web import load_json
 from bot.errors import WebhookRejected
 from bot.models import Channel, Inbound, InboundKind, Reply
-from bot.text import split_utf16
+from bot.text import split_utf16, tag_language
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +88,12 @@ def _checked(data: Any) -> dict[str, Any]:
         where = ".".join(str(p) for p in first["loc"])
         raise WebhookRejected(400, f"malformed Telegram update: {where}: {first['msg']}") from exc
     return data
+
+
+def _language_tag(code: str | None) -> str | None:
+    """Telegram's ``language_code`` when it reads as a language the desk knows: it is only a
+    first guess, and whatever else a client sends is dropped."""
+    return code if code and tag_language(code) is not None else None
 
 
 def _keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -211,11 +217,13 @@ class TelegramChannel:
                 event_id=event_id,
                 reply_token=query.id,
                 display_name=query.from_user.full_name[:MAX_DISPLAY_NAME],
+                language=_language_tag(query.from_user.language_code),
             )
         message = update.message
         if message is None or message.chat.type != "private":
             return None  # edits, channel posts, groups: not a visitor conversation
         name = message.from_user.full_name[:MAX_DISPLAY_NAME] if message.from_user else None
+        language = _language_tag(message.from_user.language_code if message.from_user else None)
         if message.text is not None:
             return Inbound(
                 Channel.TELEGRAM,
@@ -224,6 +232,7 @@ class TelegramChannel:
                 text=message.text,
                 event_id=event_id,
                 display_name=name,
+                language=language,
             )
         return Inbound(
             Channel.TELEGRAM,
@@ -231,6 +240,7 @@ class TelegramChannel:
             InboundKind.UNSUPPORTED,
             event_id=event_id,
             display_name=name,
+            language=language,
         )
 
     async def deliver(

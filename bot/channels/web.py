@@ -15,7 +15,7 @@ from bot.i18n import N_, both, translate
 from bot.models import Channel, Inbound, InboundKind, Option, Outcome, Reply
 from bot.phones import shown, tel_uri
 from bot.store import ChatMessage, Role
-from bot.text import Lang
+from bot.text import LANGUAGE_TAG, Lang, tag_language
 
 _Model = TypeVar("_Model", bound=BaseModel)
 
@@ -70,6 +70,65 @@ def page_texts(lang: Lang | None = None) -> dict[str, str]:
     return {key: translate(text, lang) for key, (text, _) in _PAGE_TEXT.items()}
 
 
+# -- the page's language ------------------------------------------------------------------
+
+#: The cookie that keeps the page language a visitor chose (a header button or ``?lang=``).
+PAGE_LANG_COOKIE = "desk_lang"
+#: Accept-Language headers longer than this, or with more languages, are not read: no browser
+#: sends them, and reading them would only cost time.
+MAX_ACCEPT_LANGUAGE = 1024
+MAX_ACCEPT_LANGUAGES = 32
+_QUALITY = re.compile(r"q=(0(?:\.\d{0,3})?|1(?:\.0{0,3})?)", re.IGNORECASE)
+
+
+def accepted_languages(header: str) -> list[str]:
+    """The language tags of an Accept-Language header, most wanted first (RFC 9110: by their
+    q-values, in the header's order among equals; q=0 means "not this one"). Whatever does not
+    parse is skipped, and a header too long to be a browser's is not read at all."""
+    if len(header) > MAX_ACCEPT_LANGUAGE:
+        return []
+    ranked: list[tuple[float, int, str]] = []
+    for position, item in enumerate(header.split(",")[:MAX_ACCEPT_LANGUAGES]):
+        tag, *parameters = (part.strip() for part in item.split(";"))
+        quality = 1.0
+        for parameter in parameters:
+            weight = _QUALITY.fullmatch(parameter)
+            if weight is None:
+                quality = -1.0  # a broken weight: this item means nothing certain
+                break
+            quality = float(weight.group(1))
+        if quality > 0 and (tag == "*" or LANGUAGE_TAG.fullmatch(tag)):
+            ranked.append((-quality, position, tag))
+    return [tag for _, _, tag in sorted(ranked)]
+
+
+#: The languages the page for everyone (English and Chinese at once) is written for.
+BILINGUAL = (Lang.EN, Lang.ZH_HANT)
+
+
+def page_language(
+    asked: str | None, chosen: str | None, accept_language: str | None
+) -> tuple[Lang | None, bool]:
+    """The page's language (None: the page for everyone, in English and Chinese), and whether
+    it was asked for explicitly (``?lang=``; it is then remembered).
+
+    An explicit ``?lang=`` wins, then the visitor's earlier choice (the cookie), then the
+    browser's languages. From the browser, only a language the page for everyone does not
+    serve (Japanese, Korean, Simplified Chinese) gives a page of its own: an English browser
+    is often only the computer's default, and the page for everyone reads in English and
+    Chinese alike.
+    """
+    for value, explicit in ((asked, True), (chosen, False)):
+        lang = tag_language(value) if value else None
+        if lang is not None:
+            return lang, explicit
+    for tag in accepted_languages(accept_language or ""):
+        lang = tag_language(tag)
+        if lang is not None:
+            return (None if lang in BILINGUAL else lang), False
+    return None, False
+
+
 _environment = jinja2.Environment(
     loader=jinja2.PackageLoader("bot.channels", "templates"),
     autoescape=jinja2.select_autoescape(["html"]),
@@ -89,6 +148,9 @@ def chat_page(nonce: str, *, email: bool = False, lang: Lang | None = None) -> s
         t=page_texts(lang),
         html_lang=lang.value if lang else "en",
         bilingual=lang is None,
+        # The languages the page reads in: choosing another in the header loads its page.
+        page_langs=[lang.value] if lang else [b.value for b in BILINGUAL],
+        lang_cookie=PAGE_LANG_COOKIE,
         nonce=nonce,
         email=email,
         reconnect_ms=RECONNECT_MS,

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.kb.schema import Entry, EventDate
+from bot.kb.schema import Entry, EventDate, LocalizedText
 
 _YEARS_AHEAD = 3
 
@@ -22,6 +22,9 @@ class Occurrence:
     start: dt.date
     end: dt.date
     typical: bool
+    #: What the knowledge base says of a typical occurrence ("usually early November; status
+    #: after the 2024 earthquake unconfirmed"), for listings to say it too.
+    label: LocalizedText | None = None
 
     def overlaps_or_after(self, day: dt.date) -> bool:
         return self.end >= day
@@ -63,7 +66,7 @@ def occurrences(entry: Entry, today: dt.date) -> list[Occurrence]:
             for first, last in _month_spans(rule.months):
                 start = dt.date(year, first, 1)
                 end = dt.date(year, last, calendar.monthrange(year, last)[1])
-                found.append(Occurrence(entry, start, end, typical=True))
+                found.append(Occurrence(entry, start, end, typical=True, label=rule.label))
     return sorted((occ for occ in found if occ.overlaps_or_after(today)), key=lambda occ: occ.start)
 
 

@@ -1,10 +1,9 @@
 """Canned answers: a knowledge-base entry's answer, in the visitor's language, for staff to put
 into the reply box (and change before sending).
 
-English, Traditional and Simplified Chinese are what the bot itself would send (bot/answers.py:
-placeholders filled, Simplified through OpenCC). Japanese and Korean are the entry's own
-translations where it has them (marked translated until a curator checked them), English
-otherwise.
+Every language is what the bot itself would send (bot/answers.py: placeholders filled,
+Simplified through OpenCC; Japanese and Korean the entry's own translations with the note that
+they are translations until a curator checked them, English where the entry has none).
 """
 
 from __future__ import annotations
@@ -45,18 +44,43 @@ def canned_lang(lang: str) -> str:
 
 
 def canned_text(kb: KnowledgeBase, entry: Entry, lang: str, context: AnswerContext) -> str:
-    if lang in ("ja", "ko"):
-        written = entry.answer.exact(lang)
-        if written is not None:
-            return written.replace("{{office_hours}}", context.office_hours(Lang.EN)).replace(
-                "{{retention_days}}", str(context.retention_days)
-            )
-        lang = Lang.EN.value
+    """``entry``'s answer as the bot would send it to a visitor of ``lang``: a Japanese or
+    Korean one with the note that it is a translation while the entry is marked so."""
     try:
         visitor = Lang(lang)
     except ValueError:
         visitor = Lang.EN
     return render(kb, entry, visitor, context)
+
+
+@dataclass(frozen=True)
+class Topic:
+    """The topic the bot matched a request to, for staff: its titles in Chinese and English
+    and the languages its answer can be inserted in (the visitor's first)."""
+
+    entry_id: str
+    zh: str
+    en: str
+    #: (language, label) pairs; a translation not yet checked by a curator says so.
+    answers: tuple[tuple[str, str], ...]
+
+
+def matched_topic(kb: KnowledgeBase, guesses: tuple[str, ...], visitor_lang: str) -> Topic | None:
+    """The bot's best guess for a request, or None when it had none that still exists."""
+    entry = next((kb[g] for g in guesses if kb.get(g) is not None), None)
+    if entry is None:
+        return None
+    langs = [canned_lang(visitor_lang), Lang.ZH_HANT.value, Lang.EN.value]
+    answers: list[tuple[str, str]] = []
+    for lang in dict.fromkeys(langs):
+        label = CANNED_LANGS[lang]
+        if lang in ("ja", "ko"):
+            if entry.answer.exact(lang) is None:
+                continue  # the bot would send English: the English button is there
+            if entry.is_translated(lang):
+                label += " (translated 翻譯)"
+        answers.append((lang, label))
+    return Topic(entry.id, title(entry, Lang.ZH_HANT), title(entry, Lang.EN), tuple(answers))
 
 
 def choices(kb: KnowledgeBase, suggested: tuple[str, ...] = ()) -> list[tuple[str, list[Choice]]]:
@@ -78,4 +102,12 @@ def choices(kb: KnowledgeBase, suggested: tuple[str, ...] = ()) -> list[tuple[st
     return groups
 
 
-__all__ = ["CANNED_LANGS", "Choice", "canned_lang", "canned_text", "choices"]
+__all__ = [
+    "CANNED_LANGS",
+    "Choice",
+    "Topic",
+    "canned_lang",
+    "canned_text",
+    "choices",
+    "matched_topic",
+]

@@ -80,7 +80,7 @@ from bot.staff.curation import (
     group_questions,
 )
 from bot.staff.relay import MAX_STAFF_TEXT, Relay, staff_words
-from bot.store import ACTIVE_STATUSES, Priority, Store, Ticket, TicketStatus
+from bot.store import ACTIVE_STATUSES, Message, Priority, Store, Ticket, TicketStatus
 from bot.text import Lang
 
 logger = logging.getLogger(__name__)
@@ -735,6 +735,25 @@ def _canned(request: web.Request, entry_id: str, lang: str) -> str | None:
     return canned.canned_text(kb, entry, lang, _answer_context(request))
 
 
+#: Answers that say nothing of what a request is about.
+_SMALL_TALK = frozenset({"faq.greeting", "faq.thanks", "faq.help", "faq.language"})
+
+
+def _topics(ticket: Ticket, messages: Sequence[Message]) -> tuple[str, ...]:
+    """What the request is about, most likely first: the bot's guesses for its question, then
+    the entries the visitor was last answered with before it (a request for a person after an
+    answer is about that answer)."""
+    answered = [
+        m.entry_id
+        for m in messages
+        if m.entry_id
+        and m.decision == "answer"
+        and m.entry_id not in _SMALL_TALK
+        and m.created_at <= ticket.created_at
+    ]
+    return (*(g for g, _ in ticket.guesses), *reversed(answered))
+
+
 async def ticket_page(request: web.Request) -> web.StreamResponse:
     number = _number(request)
     store = _store(request)
@@ -765,6 +784,11 @@ async def ticket_page(request: web.Request) -> web.StreamResponse:
         earlier=[t for t in await store.visitor_tickets(ticket.visitor_id) if t.number != number],
         staff_names=await store.staff_names(),
         canned_choices=canned.choices(kb, tuple(g for g, _ in ticket.guesses)),
+        topic=canned.matched_topic(kb, _topics(ticket, messages), ticket.lang),
+        # Told when the request was opened: staff answer in English or Chinese.
+        writes_other_language=Lang(ticket.lang).is_translated
+        if ticket.lang in LANG_LABELS
+        else False,
         canned_langs=canned.CANNED_LANGS,
         canned_lang=canned_lang,
         canned_entry=chosen,

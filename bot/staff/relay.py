@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
+from bot.i18n import N_, translate
 from bot.store import Role, Store, Ticket, TicketStatus
-from bot.text import Lang, localize
+from bot.text import Lang
 
 MAX_STAFF_TEXT = 4000
 
@@ -20,12 +21,13 @@ class CardKeeper(Protocol):
     async def refresh_card(self, ticket: Ticket) -> None: ...
 
 
+_ANSWER_HEADER = N_("Staff reply (request #{number}):")
+_CLOSED_NOTE = N_("Request #{number} has been closed by our staff. Ask me anything any time.")
+
+
 def _answer_header(number: int, lang: str) -> str:
-    """The line above a staff answer: in Chinese for a Chinese-reading visitor, else in
-    English (a Japanese or Korean visitor too)."""
-    if not Lang(lang).is_chinese:
-        return f"Staff reply (request #{number}):\n"
-    return localize(f"承辦同仁回覆（案件 #{number}）：\n", Lang(lang))
+    """The line above a staff answer, in the visitor's language (bot/locale/)."""
+    return translate(_ANSWER_HEADER, Lang(lang), number=number) + "\n"
 
 
 def _staff_answer(ticket: Ticket, text: str) -> str:
@@ -36,16 +38,20 @@ def staff_words(number: int, lang: str, sent: str) -> str | None:
     """What the staff member wrote, from a staff message as the visitor was sent it; None for
     a staff message that is no answer (the note that the request was closed)."""
     try:
-        header = _answer_header(number, lang)
+        headers = [_answer_header(number, lang)]
     except ValueError:  # a language this version does not know
         return None
-    return sent[len(header) :] if sent.startswith(header) else None
+    if Lang(lang).is_translated:
+        # Japanese and Korean visitors were sent the English header before it was translated.
+        headers.append(_answer_header(number, Lang.EN.value))
+    for header in headers:
+        if sent.startswith(header):
+            return sent[len(header) :]
+    return None
 
 
 def _closed_note(ticket: Ticket) -> str:
-    if not Lang(ticket.lang).is_chinese:
-        return f"Request #{ticket.number} has been closed by our staff. Ask me anything any time."
-    return localize(f"案件 #{ticket.number} 已由承辦同仁結案。歡迎隨時再提問。", Lang(ticket.lang))
+    return translate(_CLOSED_NOTE, Lang(ticket.lang), number=ticket.number)
 
 
 #: Queues a staff message for durable delivery (the outbox); returns False for a channel it

@@ -34,7 +34,7 @@ from tests.channels.payloads import (
     ulid,
 )
 from tests.conftest import FIXTURES
-from tests.fakes.line_api import PUSH, REPLY
+from tests.fakes.line_api import PROFILE, PUSH, REPLY
 
 
 def quick_reply(options: list[tuple[str, str]]) -> dict[str, Any]:
@@ -270,6 +270,29 @@ async def test_follow_gets_bilingual_welcome_with_quick_replies(desk: Desk) -> N
             ("Ask staff", "staff"),
         ]
     )
+
+
+async def test_a_japanese_line_profile_is_welcomed_in_japanese(desk: Desk) -> None:
+    desk.line.profile_languages[LINE_USER] = "ja"
+    assert (await desk.post_line(line_body(line_follow()))).status == 200
+    [call] = await desk.line.wait_for(REPLY)
+    assert "こんにちは" in call.body["messages"][0]["text"]
+    assert desk.line.calls_to(PROFILE + LINE_USER)  # looked up once the visitor added us
+    # What the visitor then writes wins over the profile.
+    assert (
+        await desk.post_line(line_body(line_text("county government phone number")))
+    ).status == 200
+    [_, answer] = await desk.line.wait_for(REPLY, count=2)
+    assert not has_han(answer.body["messages"][0]["text"].split("\n")[0])
+
+
+async def test_a_line_profile_that_fails_leaves_the_bilingual_welcome(desk: Desk) -> None:
+    desk.line.profile_languages[LINE_USER] = "ko"
+    desk.line.fail_next(status=500, path=PROFILE + LINE_USER)
+    assert (await desk.post_line(line_body(line_follow()))).status == 200
+    [call] = await desk.line.wait_for(REPLY)
+    assert "Hello" in call.body["messages"][0]["text"]
+    assert "您好" in call.body["messages"][0]["text"]
 
 
 @pytest.mark.parametrize("make_event", [line_sticker, line_image], ids=["sticker", "image"])

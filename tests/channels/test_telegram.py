@@ -350,3 +350,41 @@ async def test_other_updates_are_acknowledged_and_ignored(
     assert (await desk.post_telegram(update)).status == 200
     await desk.settle()
     assert desk.telegram.calls == []
+
+
+def _in_language(update: dict[str, Any], code: str | None) -> dict[str, Any]:
+    """The update as a client set to ``code`` sends it (None: a client that sends none)."""
+    message = update["message"]
+    sender = {key: value for key, value in message["from"].items() if key != "language_code"}
+    if code is not None:
+        sender["language_code"] = code
+    return {**update, "message": {**message, "from": sender}}
+
+
+@pytest.mark.parametrize(
+    ("code", "greeting"),
+    [
+        ("ja", "こんにちは"),
+        ("ko", "화롄현 정부"),
+        ("zh-hans", "您好"),
+        (None, "您好"),
+        ("x-klingon", "您好"),
+    ],
+)
+async def test_telegrams_language_code_is_the_first_guess(
+    desk: Desk, code: str | None, greeting: str
+) -> None:
+    assert (await desk.post_telegram(_in_language(tg_message("/start"), code))).status == 200
+    [call] = await desk.telegram.wait_for("sendMessage")
+    assert greeting in call.params["text"]
+
+
+async def test_what_the_visitor_writes_wins_over_the_language_code(
+    desk: Desk, kb: KnowledgeBase
+) -> None:
+    update = _in_language(tg_message("county government phone number"), "ja")
+    assert (await desk.post_telegram(update)).status == 200
+    [call] = await desk.telegram.wait_for("sendMessage")
+    assert call.params["text"] == answer_text(
+        kb, "contact.county-government", Lang.EN, desk.settings
+    )

@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot.app import STORE
+from bot.i18n import translate
+from bot.text import Lang
 from tests.channels.conftest import Desk, DeskFactory
 from tests.channels.payloads import line_body, line_text, tg_message
 from tests.fakes.line_api import REPLY
@@ -73,7 +75,18 @@ async def test_messages_over_the_minute_budget_are_refused(make_desk: DeskFactor
     answers = [await _chat(desk, f"flooding-session-{n:03d}", "sister cities") for n in range(8)]
     assert [status for status, _ in answers] == [200] * 5 + [429] * 3
     assert "wait a minute" in answers[-1][1]["error"]
+    assert "請稍候一分鐘" in answers[-1][1]["error"]  # the page for everyone: both languages
     assert await desk.app[STORE].find_visitor("web", "flooding-session-007") is None
+    # A Korean page's request is told in Korean.
+    refused = await desk.client.post(
+        "/api/chat",
+        json={"session": "flooding-session-100", "text": "sister cities"},
+        headers={"Accept-Language": "ko-KR,ko;q=0.9"},
+    )
+    assert refused.status == 429
+    assert (await refused.json())["error"] == translate(
+        "You are sending messages very fast. Please wait a minute, then ask again.", Lang.KO
+    )
 
 
 async def test_the_budget_follows_the_client_behind_a_trusted_proxy(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import sqlalchemy as sa
@@ -30,7 +30,10 @@ from bot.channels.web import valid_email
 from bot.errors import MailNotSent
 from bot.keys import MAILER, RELAY, STORE
 from bot.models import Reply
+from bot.settings import Settings
+from bot.store import Store
 from bot.store.tables import outbox, tickets
+from bot.text import Lang
 from tests.channels.conftest import Desk, DeskFactory
 
 SESSION = "web-mail-visitor-1"
@@ -426,3 +429,38 @@ def test_settings_need_a_sender_and_both_login_halves() -> None:
         Settings(  # type: ignore[call-arg]
             _env_file=None, smtp_host="mail.example.gov.tw", smtp_from=SENDER, smtp_user="x"
         )
+
+
+@pytest.mark.parametrize(
+    ("lang", "subject", "footer", "english_too"),
+    [
+        (Lang.EN, "Reply to your request #7", "open the web chat again", False),
+        (Lang.ZH_HANT, "案件 #7 回覆", "請用同一個瀏覽器再次開啟網頁客服", False),
+        (
+            Lang.JA,
+            "お問い合わせ #7 へのお返事",
+            "同じブラウザでウェブチャットをもう一度開いて",
+            True,
+        ),
+        (Lang.KO, "문의 #7에 대한 답변", "같은 브라우저에서 웹 채팅을 다시 열어", True),
+    ],
+    ids=["en", "zh-Hant", "ja", "ko"],
+)
+def test_the_mail_is_written_in_the_visitor_s_language(
+    lang: Lang, subject: str, footer: str, english_too: bool
+) -> None:
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        smtp_host="127.0.0.1",
+        smtp_from=SENDER,
+    )
+    mailer = email_channel.Mailer(settings, cast(Store, None))
+    mail = mailer.message(7, ADDRESS, [Reply("Staff answer.", lang=lang)], "retry-key")
+    assert subject in mail["Subject"]
+    assert mail["Content-Language"] == lang.value
+    body = mail.get_content()
+    assert body.startswith("Staff answer.\n\n--\n")
+    assert footer in body
+    # A Japanese or Korean reader is also given the English, in which staff may have written.
+    assert ("open the web chat again" in body) is (english_too or lang is Lang.EN)
+    assert ("網頁客服" in body) is (lang is Lang.ZH_HANT)

@@ -18,6 +18,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
+PROFILE = "/v2/bot/profile/"
 REPLY = "/v2/bot/message/reply"
 PUSH = "/v2/bot/message/push"
 WEBHOOK_ENDPOINT = "/v2/bot/channel/webhook/endpoint"
@@ -28,6 +29,11 @@ DEFAULT_RICH_MENU = "/v2/bot/user/all/richmenu"
 _MENU_CONTENT = re.compile(r"/v2/bot/richmenu/(richmenu-[0-9a-f]+)/content")
 _MENU = re.compile(r"/v2/bot/richmenu/(richmenu-[0-9a-f]+)")
 _SET_DEFAULT = re.compile(r"/v2/bot/user/all/richmenu/(richmenu-[0-9a-f]+)")
+RICH_MENU_ALIAS = "/v2/bot/richmenu/alias"
+RICH_MENU_ALIAS_LIST = "/v2/bot/richmenu/alias/list"
+_ALIAS = re.compile(r"/v2/bot/richmenu/alias/([A-Za-z0-9_-]{1,32})")
+_LINK = re.compile(r"/v2/bot/user/(U[0-9a-f]{32})/richmenu/(richmenu-[0-9a-f]+)")
+_UNLINK = re.compile(r"/v2/bot/user/(U[0-9a-f]{32})/richmenu")
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,13 @@ class FakeLineApi:
     #: Uploaded images by rich menu id: (content type, bytes).
     rich_menu_images: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     default_rich_menu: str | None = None
+    #: Rich menu aliases: alias id → rich menu id.
+    rich_menu_aliases: dict[str, str] = field(default_factory=dict)
+    #: The menu linked to each user (shown to them instead of the default).
+    user_rich_menus: dict[str, str] = field(default_factory=dict)
+    #: The language each user's profile gives (GET /v2/bot/profile/{userId}); a user not
+    #: listed has a profile without one, as LINE gives for users who have not consented.
+    profile_languages: dict[str, str] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -208,6 +221,12 @@ class FakeLineApi:
             return web.json_response({"sentMessages": sent})
         if request.method == "POST" and request.path == "/v2/bot/chat/loading/start":
             return web.json_response({}, status=202)
+        if request.method == "GET" and request.path.startswith(PROFILE):
+            user_id = request.path.removeprefix(PROFILE)
+            profile = {"displayName": "LINE user", "userId": user_id}
+            if user_id in self.profile_languages:
+                profile["language"] = self.profile_languages[user_id]
+            return web.json_response(profile)
         return web.json_response({"message": "Not found"}, status=404)
 
     def _channel_settings(self, method: str, path: str, body: Any) -> web.Response | None:
@@ -247,6 +266,8 @@ class FakeLineApi:
                 )
             self.default_rich_menu = found[1]
             return web.json_response({})
+        if path.startswith(RICH_MENU_ALIAS) or path.startswith("/v2/bot/user/U"):
+            return self._aliases_and_links(method, path, body)
         if (found := _MENU.fullmatch(path)) and method == "DELETE":
             if self.rich_menus.pop(found[1], None) is None:
                 return not_found
@@ -255,3 +276,59 @@ class FakeLineApi:
                 self.default_rich_menu = None
             return web.json_response({})
         return None
+
+    def _usable(self, menu_id: Any) -> web.Response | None:
+        """LINE's answer when ``menu_id`` cannot be shown (none such, or no image yet)."""
+        if menu_id not in self.rich_menus:
+            return web.json_response({"message": "richmenu not found"}, status=400)
+        if menu_id not in self.rich_menu_images:
+            return web.json_response(
+                {"message": "must upload richmenu image before applying it to user"}, status=400
+            )
+        return None
+
+    def _aliases_and_links(self, method: str, path: str, body: Any) -> web.Response:
+        not_found = web.json_response({"message": "Not found"}, status=404)
+        fields = body if isinstance(body, dict) else {}
+        if path == RICH_MENU_ALIAS_LIST and method == "GET":
+            aliases = [
+                {"richMenuAliasId": alias, "richMenuId": menu}
+                for alias, menu in self.rich_menu_aliases.items()
+            ]
+            return web.json_response({"aliases": aliases})
+        if path == RICH_MENU_ALIAS and method == "POST":
+            alias = fields.get("richMenuAliasId")
+            if alias in self.rich_menu_aliases:
+                return web.json_response({"message": "conflict richmenu alias id"}, status=400)
+            problem = self._usable(fields.get("richMenuId"))
+            if problem is not None:
+                return problem
+            self.rich_menu_aliases[str(alias)] = str(fields["richMenuId"])
+            return web.json_response({})
+        if found := _ALIAS.fullmatch(path):
+            alias = found[1]
+            if alias not in self.rich_menu_aliases:
+                return not_found
+            if method == "GET":
+                return web.json_response(
+                    {"richMenuAliasId": alias, "richMenuId": self.rich_menu_aliases[alias]}
+                )
+            if method == "POST":
+                problem = self._usable(fields.get("richMenuId"))
+                if problem is not None:
+                    return problem
+                self.rich_menu_aliases[alias] = str(fields["richMenuId"])
+                return web.json_response({})
+            if method == "DELETE":
+                del self.rich_menu_aliases[alias]
+                return web.json_response({})
+        if (found := _LINK.fullmatch(path)) and method == "POST":
+            problem = self._usable(found[2])
+            if problem is not None:
+                return problem
+            self.user_rich_menus[found[1]] = found[2]
+            return web.json_response({})
+        if (found := _UNLINK.fullmatch(path)) and method == "DELETE":
+            self.user_rich_menus.pop(found[1], None)
+            return web.json_response({})
+        return not_found

@@ -4,6 +4,7 @@ their definition gives, entry by entry; every entry's keywords are terms of ever
 from __future__ import annotations
 
 import math
+import weakref
 from collections import Counter
 from dataclasses import replace
 
@@ -127,3 +128,19 @@ def test_an_index_is_built_again_only_when_what_it_indexes_changed(kb: Knowledge
     assert third.translated_scorer.index is first.translated_scorer.index  # ja/ko unchanged
     assert "cheers for the help" in third.index.phrasings(third.positions["faq.thanks"])
     assert third.match("cheers for the help").entry == "faq.thanks"
+
+
+def test_a_replaced_matchers_analyzer_is_freed_after_correcting_typos(kb: KnowledgeBase) -> None:
+    first = Matcher(kb)
+    assert first.match("how do i aplly for a resdent permit").decision is not None
+    analyzer = weakref.ref(first.analyzer)
+    thanks = kb["faq.thanks"]
+    questions = thanks.questions.model_copy(update={"en": [*thanks.questions.en, "ta mate"]})
+    Matcher(
+        replace(
+            kb,
+            entries=tuple(_with(e, questions=questions) if e is thanks else e for e in kb.entries),
+        )
+    )
+    del first
+    assert analyzer() is None

@@ -396,6 +396,35 @@ async def test_search_assign_note_and_canned_answer(browser: Any, make_desk: Des
         await context.close()
 
 
+async def test_a_japanese_request_s_topic_answer_goes_into_the_reply(
+    browser: Any, make_desk: DeskFactory
+) -> None:
+    from playwright.async_api import expect
+
+    desk = await _live_desk(make_desk)
+    await _web(desk, "web-ja-000001", "花蓮空港から市内への行き方を教えてください")
+    number = (await _web(desk, "web-ja-000001", "担当者と話したいです"))["ticket"]
+    context = await browser.new_context(viewport=DESKTOP, locale="en-US")
+    try:
+        page = await context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        problems = PageProblems(page)
+        await _sign_in(page, desk, f"/staff/tickets/{number}")
+        topic = page.locator("#topic-form")
+        await expect(topic).to_contain_text("花蓮航空站與進市區")
+        box = page.get_by_label("Reply to the visitor 回覆訪客")
+        await box.fill("田中様")
+        await topic.get_by_role("button", name="日本語 (translated 翻譯)").click()
+        # Inserted in place, by script (the page did not reload: what was typed stays).
+        await expect(box).to_have_value(re.compile(r"^田中様\n\n.*空港.*翻訳です", re.S))
+        await topic.get_by_role("button", name="繁體中文").click()
+        await expect(box).to_have_value(re.compile(r"翻訳です.*航空站", re.S))
+        await _screenshot(page, "staff-console-japanese-request.png")
+        problems.check()
+    finally:
+        await context.close()
+
+
 def _desk_day(desk: Desk) -> dt.date:
     """The day the desk's clock says it is: the day its exchanges are counted on."""
     return desk.app[DESK].clock().astimezone(desk.settings.tz).date()

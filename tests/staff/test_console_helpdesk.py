@@ -13,12 +13,14 @@ from typing import Any
 import aiohttp
 import yaml
 
+from bot.answers import TRANSLATED_NOTE
 from bot.app import housekeeping_once
 from bot.kb.schema import Entry
 from bot.keys import RELAY, STORE
 from bot.staff.accounts import hash_password
 from bot.store import Priority, TicketStatus
 from bot.store.tables import outbox
+from bot.text import Lang
 from tests.channels.conftest import Desk, DeskFactory
 from tests.channels.payloads import line_body, line_text
 from tests.staff.staff_group import STAFF_CHAT
@@ -528,3 +530,51 @@ async def test_route_list_holds_the_new_console_routes(desk: Desk) -> None:
         "GET /staff/api/canned",
     ):
         assert expected in routes, sorted(routes)
+
+
+async def test_a_japanese_request_shows_its_topic_in_chinese_and_its_answer_in_three_languages(
+    desk: Desk,
+) -> None:
+    await _signed_in(desk)
+    # Answered on the airport, then a request for a person: the request is about the airport.
+    await _web(desk, "web-visitor-ja01", "花蓮空港から市内への行き方を教えてください")
+    number = await _web_ticket(desk, "web-visitor-ja01", "担当者と話したいです")
+    html = await (await desk.client.get(f"/staff/tickets/{number}")).text()
+    assert re.search(r"<dt>Language 語言</dt><dd>日本語</dd>", html)
+    topic = html.split('id="topic-title"', 1)[1].split("</form>", 1)[0]
+    assert '<strong lang="zh-Hant">花蓮航空站與進市區</strong>' in topic
+    offered = re.findall(r'name="canned_lang" value="([^"]+)"[^>]*>([^<]+)</button>', topic)
+    assert offered == [
+        ("ja", "日本語 (translated 翻譯)"),
+        ("zh-Hant", "繁體中文"),
+        ("en", "English"),
+    ]
+    # Staff are reminded what the visitor was told.
+    assert "was told staff reply in English or Chinese" in html
+
+    # The Japanese answer is the bot's own, with its note that it is a translation.
+    response = await desk.client.get(
+        "/staff/api/canned", params={"entry": "service.airport", "lang": "ja"}
+    )
+    japanese = (await response.json())["text"]
+    assert "空港" in japanese
+    assert japanese.rstrip().endswith(TRANSLATED_NOTE[Lang.JA])
+    # Without script, the topic's button fills the reply box the same.
+    page = await desk.client.get(
+        f"/staff/tickets/{number}", params={"canned": "service.airport", "canned_lang": "ja"}
+    )
+    box = re.search(r'<textarea id="reply-text"[^>]*>(.*?)</textarea>', await page.text(), re.S)
+    assert box is not None
+    assert TRANSLATED_NOTE[Lang.JA] in box[1]
+
+
+async def test_a_chinese_request_offers_no_translation_and_no_language_reminder(
+    desk: Desk,
+) -> None:
+    await _signed_in(desk)
+    await _web(desk, "web-visitor-zh01", "花蓮航空站怎麼去市區")
+    number = await _web_ticket(desk, "web-visitor-zh01", "我想找真人客服")
+    html = await (await desk.client.get(f"/staff/tickets/{number}")).text()
+    topic = html.split('id="topic-title"', 1)[1].split("</form>", 1)[0]
+    assert re.findall(r'name="canned_lang" value="([^"]+)"', topic) == ["zh-Hant", "en"]
+    assert "was told staff reply" not in html
