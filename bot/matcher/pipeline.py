@@ -94,6 +94,7 @@ class Matcher:
         strict = replace(
             self.config,
             answer_threshold=self.config.translated_answer_threshold,
+            answer_margin=self.config.translated_answer_margin,
             lead_threshold=2.0,
         )
         self.translated_decider = Decider([entry.id for entry in self.entries], strict)
