@@ -33,25 +33,7 @@ _KO_PARTICLES = sorted(
     reverse=True,
 )
 # Endings that make a noun a verb (신청하다, 방문되다, 요청드리다), by the syllable they open with.
-_KO_VERB_OPENINGS = (
-    "하",
-    "해",
-    "할",
-    "한",
-    "합",
-    "했",
-    "함",
-    "되",
-    "돼",
-    "될",
-    "된",
-    "됩",
-    "됐",
-    "드리",
-    "드려",
-    "드릴",
-    "드립",
-)
+_KO_VERB_OPENINGS = tuple("하 해 할 한 합 했 함 되 돼 될 된 됩 됐 드리 드려 드릴 드립".split())
 _HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]{2,}")
 
 #: Okurigana: kana that ends a kanji's reading inside a word (申し込み, 受け取り, 問い合わせ).
@@ -95,4 +77,3 @@ class BaseFormFillers(Fillers):
 
     def strip_many(self, normals: list[str]) -> list[str]:
         return [base_forms(text) for text in super().strip_many(normals)]
-
