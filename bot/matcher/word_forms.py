@@ -24,17 +24,20 @@ import re
 
 from bot.matcher.analyzer import Fillers
 
-# Particles, longest first; cut only where two syllables stay (아이 and 회의 keep theirs).
-_KO_PARTICLES = sorted(
-    """에서는 에서도 에서의 에게서 으로는 으로도 으로서 으로써 까지는 까지도 부터는 이라도
+# Particles; cut only where two syllables stay (아이 and 회의 keep theirs).
+_KO_PARTICLES = """에서는 에서도 에서의 에게서 으로는 으로도 으로서 으로써 까지는 까지도 부터는 이라도
     이라는 이라고 라고 라는 처럼 보다 마다 부터 까지 에서 으로 에게 한테 께서 께는 이나
-    이랑 하고 만큼 밖에 에는 에도 와는 과는 은 는 이 가 을 를 에 의 도 로 와 과 랑 만 나 께""".split(),
-    key=len,
-    reverse=True,
-)
+    이랑 하고 만큼 밖에 에는 에도 와는 과는 은 는 이 가 을 를 에 의 도 로 와 과 랑 만 나 께""".split()
 # Endings that make a noun a verb (신청하다, 방문되다, 요청드리다), by the syllable they open with.
-_KO_VERB_OPENINGS = tuple("하 해 할 한 합 했 함 되 돼 될 된 됩 됐 드리 드려 드릴 드립".split())
-_HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]{2,}")
+_KO_VERB_OPENINGS = "하 해 할 한 합 했 함 되 돼 될 된 됩 됐 드리 드려 드릴 드립".split()
+_SYLLABLE = "[\uac00-\ud7a3]"
+#: A Korean word: its stem (two syllables or more, as short as can be), then a verb ending
+#: (anything after its opening syllable) or a particle that ends the word. One pattern,
+#: substituted in C: a 10,000-entry KB has some 300,000 Korean phrasings to read.
+_KO_WORD = re.compile(
+    rf"(?<!{_SYLLABLE})({_SYLLABLE}{{2,}}?)"
+    rf"(?:(?:{'|'.join(_KO_VERB_OPENINGS)}){_SYLLABLE}*|(?:{'|'.join(_KO_PARTICLES)})(?!{_SYLLABLE}))"
+)
 
 #: Okurigana: kana that ends a kanji's reading inside a word (申し込み, 受け取り, 問い合わせ).
 #: Particles (の を に は が で と も へ や か) are not among them.
@@ -43,29 +46,13 @@ _HAN = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 _KANJI_KANA_KANJI = re.compile(rf"(?<={_HAN})[{_OKURIGANA}](?={_HAN})")
 
 
-def _korean_stem(word: str) -> str:
-    for opening in _KO_VERB_OPENINGS:
-        at = word.find(opening, 2)
-        # A verb ending opens after a noun of two syllables or more: 신청|하려면, 방문|할.
-        if at >= 2:
-            return word[:at]
-    for particle in _KO_PARTICLES:
-        if word.endswith(particle) and len(word) - len(particle) >= 2:
-            return word[: -len(particle)]
-    return word
-
-
-def _korean_word(match: re.Match[str]) -> str:
-    return _korean_stem(match.group(0))
-
-
 def base_forms(normal: str) -> str:
     """``normal`` (normalised) with Korean words cut to their stems and Japanese okurigana
     between kanji dropped (see the module's docstring)."""
     if normal.isascii():
         return normal
     normal = _KANJI_KANA_KANJI.sub("", normal)
-    return _HANGUL_WORD.sub(_korean_word, normal)
+    return _KO_WORD.sub(r"\1", normal)
 
 
 class BaseFormFillers(Fillers):
@@ -76,4 +63,9 @@ class BaseFormFillers(Fillers):
         return base_forms(super().strip(normal))
 
     def strip_many(self, normals: list[str]) -> list[str]:
-        return [base_forms(text) for text in super().strip_many(normals)]
+        stripped = super().strip_many(normals)
+        if not stripped:
+            return []
+        # One pass over the batch, a text a line (stripped texts hold no line break, and no
+        # pattern reaches across one): half the time of a call for each text.
+        return base_forms("\n".join(stripped)).split("\n")
