@@ -6,6 +6,9 @@ the real knowledge base and on a 1,000-entry one derived from it (bench_matcher'
 KB, written out as YAML files), each ``--runs`` times:
 
 - build: files (already read) to a ready matcher, in this process's main thread;
+- one answer edited, one question added: the same, after a curator changed one file so (the
+  files unchanged since the last build are not parsed again: bot/kb/loader.py; an index whose
+  texts did not change is not built again: bot/matcher/index.py);
 - loop stall: the longest an asyncio timer firing every millisecond waits while the same
   build runs in a worker thread, as in the server (the GIL is shared), against the same
   timer's longest wait with no reload.
@@ -32,7 +35,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_matcher import synthetic_kb  # noqa: E402
 
 from bot.kb.live import build, read_files  # noqa: E402
-from bot.kb.loader import load  # noqa: E402
+from bot.kb.loader import forget_parsed_files, load  # noqa: E402
+
+SPECIAL_FILES = ("synonyms.yaml", "intents.yaml", "places.yaml")
 
 KNOWLEDGE = ROOT / "knowledge"
 
@@ -40,7 +45,7 @@ KNOWLEDGE = ROOT / "knowledge"
 def synthetic_files(entries: int, directory: Path) -> dict[str, str]:
     """A ``entries``-entry knowledge base as files: the real special files, entries in 10."""
     kb = synthetic_kb(load(KNOWLEDGE), entries)
-    for name in ("synonyms.yaml", "intents.yaml", "places.yaml"):
+    for name in SPECIAL_FILES:
         (directory / name).write_text((KNOWLEDGE / name).read_text(encoding="utf-8"))
     dumped = [e.model_dump(mode="json", by_alias=True, exclude_none=True) for e in kb.entries]
     for entry in dumped:
@@ -70,6 +75,7 @@ async def _longest_wait(work: asyncio.Future[object] | None, seconds: float) -> 
 async def stalls(files: dict[str, str], runs: int) -> tuple[list[float], list[float]]:
     during, idle = [], []
     for _ in range(runs):
+        forget_parsed_files()
         work = asyncio.ensure_future(asyncio.to_thread(build, files, "bench"))
         during.append(await _longest_wait(work, 0))
         await work
@@ -77,18 +83,42 @@ async def stalls(files: dict[str, str], runs: int) -> tuple[list[float], list[fl
     return during, idle
 
 
+def _edited(files: dict[str, str], field: str, run: int) -> dict[str, str]:
+    """``files`` with the first entry's English answer changed, or a question added to it (a
+    different edit each run: an edit seen before would be a file parsed before)."""
+    name = next(n for n in sorted(files) if n not in SPECIAL_FILES)
+    data = yaml.safe_load(files[name])
+    entry = data["entries"][0]
+    if field == "answer":
+        entry["answer"]["en"] += f" (edited {run})"
+    else:
+        entry["questions"]["en"].append(f"a question added in edit {run}")
+    return {**files, name: yaml.safe_dump(data, allow_unicode=True, sort_keys=False)}
+
+
 def report(label: str, files: dict[str, str], runs: int) -> None:
     builds = []
     for _ in range(runs):
+        forget_parsed_files()  # every file new, as at a server's first reload
         started = time.perf_counter()
         knowledge = build(files, "bench")
         builds.append(time.perf_counter() - started)
+    edits: dict[str, list[float]] = {"answer": [], "question": []}
+    for run in range(runs):
+        for field, times in edits.items():
+            edited = _edited(files, field, run)
+            started = time.perf_counter()
+            build(edited, "bench")
+            times.append(time.perf_counter() - started)
+            build(files, "bench")  # back to the files the other figures are measured on
     during, idle = asyncio.run(stalls(files, runs))
     size = sum(len(text.encode("utf-8")) for text in files.values())
     print(
         f"{label}: {len(knowledge.kb)} entries, {size / 1024:.0f} KiB of YAML; "
         f"build median {statistics.median(builds):.2f} s (range {min(builds):.2f}-"
-        f"{max(builds):.2f}); longest loop stall during a reload in a thread: median "
+        f"{max(builds):.2f}); one answer edited: median {statistics.median(edits['answer']):.2f} s,"
+        f" one question added: median {statistics.median(edits['question']):.2f} s;"
+        f" longest loop stall during a reload in a thread: median "
         f"{statistics.median(during) * 1000:.0f} ms (max {max(during) * 1000:.0f}), "
         f"without a reload {statistics.median(idle) * 1000:.1f} ms"
     )

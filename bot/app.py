@@ -619,8 +619,11 @@ def create_app(
         # The insights' daily totals count days and office hours as the desk tells them.
         store.calendar = office_calendar(settings)
         app[STORE] = store
-        current = app[KNOWLEDGE].current
-        app[DESK] = Desk(current.kb, current.matcher, store, settings, clock=clock)
+        # No local name for the knowledge base: this generator lives as long as the server, and
+        # would hold the first one (and its matcher) after every reload.
+        app[DESK] = Desk(
+            app[KNOWLEDGE].current.kb, app[KNOWLEDGE].current.matcher, store, settings, clock=clock
+        )
         yield
         await store.close()
 

@@ -7,6 +7,7 @@ file is refused, names the file, the entry and the field, and the old knowledge 
 from __future__ import annotations
 
 import asyncio
+import gc
 import itertools
 import json
 import logging
@@ -15,6 +16,7 @@ import shutil
 import signal
 import socket
 import sys
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -24,9 +26,12 @@ from aiohttp import ClientSession, web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import KNOWLEDGE, STORE, create_app, reload_knowledge
-from bot.kb import live
+from bot.kb import live, loader
+from bot.kb.schema import Entry
 from bot.settings import Settings
+from bot.staff.accounts import hash_password
 from tests.conftest import KNOWLEDGE_DIR, ROOT
+from tests.staff.test_console import NAME, PASSWORD, _csrf, _login
 
 OLD_ANSWER = "You're welcome! Ask me anytime if you need anything else. Enjoy Hualien."
 NEW_ANSWER = "You're welcome! Ask me anytime if you need anything else. Enjoy Hualien, again."
@@ -300,3 +305,102 @@ async def test_sighup_makes_a_running_server_answer_from_its_edited_files(
         if server.returncode is None:
             server.terminate()
         await asyncio.wait_for(server.wait(), 30)
+
+
+async def test_staff_reload_the_knowledge_base_from_the_console(
+    start: Callable[[Path], Awaitable[Server]], tmp_path: Path
+) -> None:
+    directory = copy_knowledge(tmp_path / "served")
+    server = await start(directory)
+    other = await start(copy_knowledge(tmp_path / "replica"))
+    await server.app[STORE].add_staff(NAME, hash_password(PASSWORD))
+    # Not without signing in, and not without the page's CSRF token.
+    refused = await server.post("/staff/knowledge/reload", allow_redirects=False)
+    assert refused.status == 303
+    assert refused.headers["Location"].startswith("/staff/login")
+    assert (await _login(server)).status == 303
+    page = await (await server.get("/staff/unanswered")).text()
+    assert server.app[KNOWLEDGE].current.version in page
+    assert "Reload the knowledge base" in page
+    token = await _csrf(server, "/staff/unanswered")
+    forged = await server.post(
+        "/staff/knowledge/reload", data={"csrf": "forged"}, allow_redirects=False
+    )
+    assert forged.status == 403
+
+    async def reload_from_console() -> str:
+        response = await server.post("/staff/knowledge/reload", data={"csrf": token})
+        assert response.status == 200  # the redirect to the page, with what happened
+        return await response.text()
+
+    edit(directory, BROKEN)
+    page = await reload_from_console()
+    assert "Not reloaded" in page
+    assert "faq.yaml: faq.thanks: answer.en: Field required" in page
+    assert await thanks(server) == OLD_ANSWER
+
+    (directory / "faq.yaml").write_text(
+        (KNOWLEDGE_DIR / "faq.yaml").read_text(encoding="utf-8").replace(*EDITED, 1),
+        encoding="utf-8",
+    )
+    page = await reload_from_console()
+    version = server.app[KNOWLEDGE].current.version
+    assert f"Knowledge base reloaded: version {version}" in page
+    assert await thanks(server) == NEW_ANSWER  # at once on this server
+    await answers_within(other, NEW_ANSWER)  # the other replica follows the publish
+    assert "The files are unchanged" in await reload_from_console()
+
+
+def test_a_check_parses_again_only_the_files_that_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    directory = copy_knowledge(tmp_path / "kb")
+    parsed: list[str] = []
+    parse = loader._parse_entries
+
+    def counted(name: str, text: str, problems: list[loader.Problem]) -> list[Entry]:
+        parsed.append(name)
+        return parse(name, text, problems)
+
+    monkeypatch.setattr(loader, "_parse_entries", counted)
+    loader.forget_parsed_files()
+    kb, problems = loader.check(directory)
+    assert kb is not None
+    assert not problems
+    assert len(parsed) == 5  # every entry file, the first time
+
+    parsed.clear()
+    edit(directory, EDITED)
+    kb, _ = loader.check(directory)
+    assert parsed == ["faq.yaml"]
+    assert kb is not None
+    assert kb["faq.thanks"].answer.en == NEW_ANSWER
+
+    # A broken file's problems are told again at every check, parsed or not.
+    edit(directory, ("      en: |-\n        " + NEW_ANSWER + "\n", ""))
+    for _ in range(2):
+        parsed.clear()
+        kb, problems = loader.check(directory)
+        assert [str(p) for p in problems] == ["faq.yaml: faq.thanks: answer.en: Field required"], (
+            problems
+        )
+    assert parsed == []  # the second time, from the last check
+
+
+async def test_a_swapped_out_knowledge_base_is_freed_though_the_collector_skips_it(
+    start: Callable[[Path], Awaitable[Server]], tmp_path: Path
+) -> None:
+    """The server keeps its knowledge base out of the collector's scans (gc.freeze): the one
+    a reload replaces must then be freed by reference counting alone, never by a collection."""
+    directory = copy_knowledge(tmp_path / "served")
+    server = await start(directory)
+    assert await thanks(server) == OLD_ANSWER
+    assert gc.get_freeze_count() > 0
+    replaced = server.app[KNOWLEDGE].current
+    matcher, kb = weakref.ref(replaced.matcher), weakref.ref(replaced.kb)
+    del replaced
+    edit(directory, EDITED)
+    assert await reload_knowledge(server.app) is True
+    assert await thanks(server) == NEW_ANSWER
+    assert matcher() is None
+    assert kb() is None

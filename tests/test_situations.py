@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.matcher import Matcher
 from bot.matcher.situations import Situation, detect
 from bot.text import normalize
 
@@ -154,3 +155,20 @@ def test_written_messages_are_read_as_what_they_are(kind: str, message: str) -> 
     found = detect(normalize(message), message)
     read_as = "none" if found is None else "happening" if found.happening else "named"
     assert read_as == kind, message
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "i had a bad scooter crash two years ago so is a helmet required when renting one here",
+        "I broke my leg hiking last summer, so this time I want to be insured: can students join the NHI?",
+        "我去年在台北出過車禍，這次想問外國人租機車要什麼駕照",
+        "i want a local number so i can dial 110 in case something goes wrong, which shop sells them",
+    ],
+)
+def test_what_happened_long_ago_or_may_happen_is_not_answered_as_an_emergency(
+    matcher: Matcher, message: str
+) -> None:
+    found = matcher.match(message)
+    assert not found.emergency, message
+    assert found.entry != "contact.emergency", message

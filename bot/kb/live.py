@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import gc
 import hashlib
 import json
 import logging
@@ -198,6 +199,18 @@ async def published_files(store: Store) -> dict[str, str] | None:
     return {str(name): str(text) for name, text in files.items()}
 
 
+def settle_long_lived() -> None:
+    """Take the objects alive now (the knowledge base and its matcher, the app) out of the
+    garbage collector's scans. They live until the next swap, and a full collection walking
+    them stalls whatever question is being answered: some 600 ms with a 10,000-entry KB.
+
+    Frozen objects are still freed by reference counting once nothing holds them (neither
+    a knowledge base nor its matcher is held in a reference cycle: tests/test_kb_reload.py);
+    only cyclic garbage alive at this moment stays, a few objects per reload.
+    """
+    gc.freeze()
+
+
 class LiveKnowledge:
     """The server's current :class:`Knowledge`, swapped in place when a new one is published.
 
@@ -212,6 +225,7 @@ class LiveKnowledge:
         #: A published digest this server could not use: not tried again until it changes.
         self._refused: str | None = None
         self._lock = asyncio.Lock()
+        settle_long_lived()
 
     @property
     def live(self) -> bool:
@@ -222,6 +236,7 @@ class LiveKnowledge:
         previous = self.current
         self.current = knowledge
         self._on_swap(knowledge)
+        settle_long_lived()
         logger.info(
             "knowledge base swapped without a restart (%s): %s → %s, %d entries",
             why,

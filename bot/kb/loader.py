@@ -6,6 +6,7 @@ is wrong, so a curator can fix a whole batch in one pass.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -80,12 +81,44 @@ def _describe(error: ValidationError) -> Iterable[str]:
         yield f"{location}: {item['msg']}"
 
 
-def _load_entries(path: Path, problems: list[Problem]) -> list[Entry]:
-    data = _read_yaml(path, problems)
-    if data is None:
+_ParsedFiles = dict[tuple[str, str], tuple[list[Entry], tuple[Problem, ...]]]
+#: The entry files of the last check, by (name, SHA-256 of the text): their entries and
+#: problems. Only the last check's are kept, so a reload holds at most two sets.
+_last_checked: _ParsedFiles = {}
+
+
+def forget_parsed_files() -> None:
+    """Parse every file again at the next check (the reload benchmark's cold figure)."""
+    _last_checked.clear()
+
+
+def _load_entries(path: Path, problems: list[Problem], checking: _ParsedFiles) -> list[Entry]:
+    """The entries of one file, validated. A file read unchanged since the last check (a
+    reload after a curator edited one file of many) is not parsed again: parsing and
+    validating the YAML is most of a reload's time, and entries are immutable."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(path.name, None, f"cannot read YAML: {exc}"))
+        return []
+    key = (path.name, hashlib.sha256(text.encode("utf-8")).hexdigest())
+    known = _last_checked.get(key)
+    if known is None:
+        found: list[Problem] = []
+        known = (_parse_entries(path.name, text, found), tuple(found))
+    checking[key] = known
+    problems.extend(known[1])
+    return known[0]
+
+
+def _parse_entries(name: str, text: str, problems: list[Problem]) -> list[Entry]:
+    try:
+        data = yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as exc:
+        problems.append(Problem(name, None, f"cannot read YAML: {exc}"))
         return []
     if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
-        problems.append(Problem(path.name, None, "expected a mapping with an 'entries' list"))
+        problems.append(Problem(name, None, "expected a mapping with an 'entries' list"))
         return []
     entries: list[Entry] = []
     for position, raw in enumerate(data["entries"], start=1):
@@ -94,7 +127,7 @@ def _load_entries(path: Path, problems: list[Problem]) -> list[Entry]:
         try:
             entries.append(Entry.model_validate(raw))
         except ValidationError as exc:
-            problems.extend(Problem(path.name, label, message) for message in _describe(exc))
+            problems.extend(Problem(name, label, message) for message in _describe(exc))
     return entries
 
 
@@ -146,10 +179,14 @@ def check(
     if not directory.is_dir():
         return None, [Problem(str(directory), None, "knowledge directory does not exist")]
     entries_by_file: list[tuple[str, Entry]] = []
+    checking: _ParsedFiles = {}
     for path in sorted(directory.glob("*.yaml")):
         if path.name in _SPECIAL_FILES:
             continue
-        entries_by_file.extend((path.name, entry) for entry in _load_entries(path, problems))
+        entries = _load_entries(path, problems, checking)
+        entries_by_file.extend((path.name, entry) for entry in entries)
+    _last_checked.clear()
+    _last_checked.update(checking)
     if not entries_by_file and not problems:
         problems.append(Problem(str(directory), None, "no entries found in *.yaml"))
     _cross_check(entries_by_file, problems)

@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from itertools import count
 
 import numpy as np
@@ -34,6 +34,9 @@ from bot.matcher.words import (
     stem,
 )
 from bot.text import code_points, has_han, normalize, normalize_many
+
+#: How many typo corrections an analyzer remembers (each took a fuzzy search of the vocabulary).
+TYPOS_REMEMBERED = 8192
 
 _SPACE_RUNS = re.compile(r" {2,}")
 
@@ -85,6 +88,7 @@ class Fillers:
         normal_fillers = sorted(
             {normalize(filler) for filler in fillers} - {""}, key=len, reverse=True
         )
+        self.phrases = tuple(normal_fillers)
         zh_fillers = [f.replace(" ", "") for f in normal_fillers if has_han(f)]
         en_fillers = [f for f in normal_fillers if not has_han(f)]
         # English fillers go wherever they stand; Chinese ones only where a sentence opens
@@ -353,9 +357,13 @@ class Analyzer:
             or not word.isalpha()
         ):
             return word
-        return self._nearest(word)
+        nearest = self._typos_corrected.get(word)
+        if nearest is None:
+            nearest = self._nearest(word)
+            if len(self._typos_corrected) < TYPOS_REMEMBERED:
+                self._typos_corrected[word] = nearest
+        return nearest
 
-    @lru_cache(maxsize=8192)  # noqa: B019 - one analyzer per matcher, kept for its lifetime
     def _nearest(self, word: str) -> str:
         bucket = self._buckets.get(len(word), ())
         found = process.extractOne(
@@ -377,3 +385,6 @@ class Analyzer:
             for length in range(len(word) - 1, len(word) + 2):
                 buckets[length].append(word)
         self._buckets: dict[int, tuple[str, ...]] = {k: tuple(v) for k, v in buckets.items()}
+        # The analyzer's own memory of corrections (functools.lru_cache on the method would
+        # be one for the class, holding every analyzer ever used after a reload replaced it).
+        self._typos_corrected: dict[str, str] = {}

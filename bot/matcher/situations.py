@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -251,6 +252,9 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"slapped|punches|punched|hurts|abuses|abused|threatens|threatened|locks|locked) "
             r"(?:me|her|him|us|them|my)",
             r"(?:being|been|was|is|are) (?:abused|beaten)",
+            r"(?:is|are|keeps|started) (?:\w+ (?:and )?){0,3}(?:hitting|beating|kicking|choking|"
+            r"slapping) (?:his|her|my|their) (?:wife|husband|partner|girlfriend|boyfriend|mom|"
+            r"mother|dad|father|kids?|children|son|daughter|sister|brother)",
             rf"{_PARTNER}s? (?:\w+ )?(?:threw|throws) (?:\w+ ){{0,2}}at (?:me|her|him|us)",
             r"domestic (?:abuse|violence) (?:at|in|from)",
             r"(?:sexually )?assaulted|raped|molested",
@@ -310,7 +314,7 @@ _HAPPENING: dict[Situation, _Signs] = {
         ),
         han=(
             r"被搶|搶劫|搶走|搶了(?:我|他|她)|闖進|闖入|小偷(?:在|進)|拿刀|持刀|有槍|有人打人|被打了",
-            r"被跟蹤|跟蹤我|一直跟著我|(?:找到|知道)我(?:住|家)",
+            r"被跟蹤|跟蹤我|一直跟著我|(?:找到|知道)我(?:住|家)|一路(?:跟|尾隨)|尾隨我|跟著我(?:到|回)",
             r"一直騷擾|騷擾我|被騷擾|性騷擾我|被性騷擾",
             r"恐嚇|威脅我|威脅要|勒索",
             r"被摸|摸我|偷拍|偷看我|露鳥|襲胸",
@@ -318,7 +322,8 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?:要|說要|威脅要|揚言)殺(?:了|死)?(?:我|你)|殺人(?!遊戲)|砍(?:人|傷|我)|被.{0,6}摸|摸(?:我|屁股|胸)|砸(?:破|爛|車|東西)|打破.{0,3}(?:車窗|窗)",
         ),
         ja=(
-            r"(?:つけ|付きまと)られ|ストーカー|脅(?:し|さ)|強盗|襲われ|殴られ|ひったくり|痴漢|盗撮",
+            r"(?:つけ|付きまと)られ|ついて(?:こ|き)られ|後をつけ|ストーカー|脅(?:し|さ)|強盗|襲われ|"
+            r"殴られ|ひったくり|痴漢|盗撮",
         ),
         ko=(r"따라와|따라오|스토킹|협박|강도|폭행|괴롭|위협|성추행|몰카",),
     ),
@@ -461,6 +466,20 @@ _HYPOTHETICAL_HAN = re.compile(
 _HYPOTHETICAL_JA = re.compile(r"もし|場合")
 _HYPOTHETICAL_KO = re.compile(r"만약|경우|하면\s?어떻게")
 
+#: Words that make a sign something that happened long ago, told as background ("I broke my
+#: arm on my last exchange, so can I join the NHI?"): not what is happening now. Recent times
+#: ("last night", 「十分鐘前」) are not among them.
+_TOLD_OF_THE_PAST_EN = re.compile(
+    r"\b(?:last (?:year|time|summer|winter|spring|autumn|fall|semester|term|trip|exchange|"
+    r"visit|month)|(?:years?|months?) ago|when i was (?:a kid|a child|little|young|small)|"
+    r"as a (?:kid|child)|back in \d{4}|once before|in the past)\b"
+)
+_TOLD_OF_THE_PAST_HAN = re.compile(
+    r"去年|前年|上次|上回|(?<!分鐘)(?<!小時)(?:以前|之前)|小時候|幾年前|上學期|曾經"
+)
+_TOLD_OF_THE_PAST_JA = re.compile(r"去年|以前|前回|子供の頃|数年前")
+_TOLD_OF_THE_PAST_KO = re.compile(r"작년|예전에|어렸을\s?때|몇\s?년\s?전")
+
 #: Things that share a word with an emergency but are not one.
 _NOT_AN_EMERGENCY_EN = re.compile(
     r"\b(?:fireworks?|fire (?:dance|festival|show|drill|safety)|fireplace|bonfire|"
@@ -471,6 +490,12 @@ _NOT_AN_EMERGENCY_HAN = re.compile(r"煙火|火舞|消防演習|禁菸|抽菸|�
 #: An emergency or its number said outright: no shared word above makes it something else
 #: ("without a SIM card, can I still call the emergency number?").
 _SAID_OUTRIGHT = re.compile(r"\b(?:emergency|emergencies|sos|911|999|112|110|119)\b|緊急|求救")
+#: A number named only as what a visitor gets ready for ("a SIM so I can call 119 if
+#: something ever happens" is about the SIM): read as if not there.
+_JUST_IN_CASE = re.compile(
+    r"\b(?:call|dial|ring|reach) (?:the )?(?:emergency (?:number|services|line)|911|999|112|"
+    r"110|119)s? (?:if|in case|whenever|should)\b"
+)
 
 #: Words that ask which number to call: with a kind of emergency named ("number to report
 #: a crime?", 「報警電話幾號」), the question is about the emergency numbers, whatever else
@@ -563,32 +588,52 @@ class _Views:
 
 
 def _views(normal: str, original: str) -> _Views:
-    folded = unicodedata.normalize("NFKC", original).casefold()
+    normal = _JUST_IN_CASE.sub(" ", normal)
+    folded = _JUST_IN_CASE.sub(" ", unicodedata.normalize("NFKC", original).casefold())
     return _Views(normal, normal.replace(" ", ""), re.sub(r"\s+", "", folded))
 
 
-def _find(compiled: _Compiled, views: _Views) -> tuple[re.Match[str], re.Pattern[str]] | None:
-    """The first sign found, with the hypothetical words of its script."""
-    for pattern, text, supposing in (
-        (compiled.en, views.spaced, _HYPOTHETICAL_EN),
-        (compiled.han, views.compact, _HYPOTHETICAL_HAN),
-        (compiled.ja, views.folded, _HYPOTHETICAL_JA),
-        (compiled.ko, views.folded, _HYPOTHETICAL_KO),
+@dataclass(frozen=True)
+class _Script:
+    """How signs are read in one script: the view they are found in, and the words that make
+    one a supposition or a thing of the past there."""
+
+    supposing: re.Pattern[str]
+    past: re.Pattern[str]
+    #: English says "if" well before the sign; Chinese, Japanese and Korean wrap it closely
+    #: (「萬一失火」「失火的話」「もし火事の場合」).
+    spaced: bool
+
+
+_EN = _Script(_HYPOTHETICAL_EN, _TOLD_OF_THE_PAST_EN, spaced=True)
+_HAN = _Script(_HYPOTHETICAL_HAN, _TOLD_OF_THE_PAST_HAN, spaced=False)
+_JA = _Script(_HYPOTHETICAL_JA, _TOLD_OF_THE_PAST_JA, spaced=False)
+_KO = _Script(_HYPOTHETICAL_KO, _TOLD_OF_THE_PAST_KO, spaced=False)
+
+
+def _signs(compiled: _Compiled, views: _Views) -> Iterator[tuple[re.Match[str], _Script]]:
+    """Every sign found, with how its script is read."""
+    for pattern, text, script in (
+        (compiled.en, views.spaced, _EN),
+        (compiled.han, views.compact, _HAN),
+        (compiled.ja, views.folded, _JA),
+        (compiled.ko, views.folded, _KO),
     ):
-        if pattern is not None and (found := pattern.search(text)) is not None:
-            return found, supposing
-    return None
+        if pattern is not None:
+            for found in pattern.finditer(text):
+                yield found, script
 
 
-def _supposed(found: re.Match[str], supposing: re.Pattern[str]) -> bool:
-    """Whether the sign stands in a supposition ("if there is a fire", 「萬一失火」)."""
+def _happening(found: re.Match[str], script: _Script) -> bool:
+    """Whether the sign tells of something happening, not of a supposition ("if there is a
+    fire", 「萬一失火」) or of long ago ("I broke my arm last year")."""
     text = found.string
-    # English says "if" well before the sign; Chinese, Japanese and Korean wrap it closely
-    # (「萬一失火」「失火的話」「もし火事の場合」).
-    window = text[max(0, found.start() - 40) : found.start()]
-    if supposing is not _HYPOTHETICAL_EN:
-        window = text[max(0, found.start() - 12) : found.end() + 8]
-    return supposing.search(window) is not None
+    before = text[max(0, found.start() - (40 if script.spaced else 12)) : found.start()]
+    if script.spaced:
+        after = text[found.end() : found.end() + 40]
+        return not script.supposing.search(before) and not script.past.search(before + " " + after)
+    around = before + text[found.start() : found.end() + 8]
+    return not script.supposing.search(around) and not script.past.search(before)
 
 
 def detect(normal: str, original: str | None = None) -> Emergency | None:
@@ -602,10 +647,10 @@ def detect(normal: str, original: str | None = None) -> Emergency | None:
     happening: list[Situation] = []
     named: list[Situation] = []
     for situation in Situation:
-        found = _find(_HAPPENING_RE[situation], views)
-        if found is not None:
-            (named if _supposed(*found) else happening).append(situation)
-        elif _find(_TOPIC_RE[situation], views) is not None:
+        signs = list(_signs(_HAPPENING_RE[situation], views))
+        if any(_happening(*sign) for sign in signs):
+            happening.append(situation)
+        elif signs or next(_signs(_TOPIC_RE[situation], views), None) is not None:
             named.append(situation)
     if (
         happening

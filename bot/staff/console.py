@@ -65,8 +65,8 @@ from yarl import URL
 
 from bot import addresses
 from bot.answers import AnswerContext
-from bot.errors import ConfigurationError
-from bot.keys import KNOWLEDGE, RELAY, STORE
+from bot.errors import ConfigurationError, KnowledgeBaseError
+from bot.keys import KNOWLEDGE, RELAY, SETTINGS, STORE
 from bot.settings import Settings
 from bot.staff import canned, insights
 from bot.staff.accounts import CONCURRENT_CHECKS, LoginThrottle, verify
@@ -915,6 +915,7 @@ async def unanswered_page(request: web.Request) -> web.StreamResponse:
         similarity=SIMILARITY,
         overlap=round(OVERLAP * 100),
         links_shown=LINKS_SHOWN,
+        knowledge=request.app[KNOWLEDGE].current,
     )
 
 
@@ -944,6 +945,44 @@ async def mark_handled(request: web.Request) -> web.StreamResponse:
         return _redirect(f"{PREFIX}/unanswered")
     _flash(session, "ok", f"{changed} question(s) back on the list. 已移回未處理。")
     return _redirect(f"{PREFIX}/unanswered?show=handled")
+
+
+async def reload_knowledge_base(request: web.Request) -> web.StreamResponse:
+    """Read the knowledge files again, as ``python -m bot kb reload`` does: publish them and
+    answer from them at once here, the other replicas at their next look. A broken file
+    changes nothing, and the staff member reads which file, entry and field."""
+    await _form(request)  # the guard has checked its CSRF token
+    live = request.app[KNOWLEDGE]
+    session = _session(request)
+    if not live.live:
+        _flash(
+            session,
+            "error",
+            "This server's knowledge base was given in code: nothing to reload. 此伺服器的知識庫無法重新載入。",
+        )
+        return _redirect(f"{PREFIX}/unanswered")
+    before = live.current
+    try:
+        after = await live.reload(request.app[SETTINGS].knowledge_dir, _store(request))
+    except KnowledgeBaseError as exc:
+        logger.warning("knowledge base reload from the console refused: %s", exc)
+        _flash(
+            session,
+            "error",
+            f"Not reloaded: the previous knowledge base still answers. 未重新載入，仍使用原知識庫。\n{exc}",
+        )
+        return _redirect(f"{PREFIX}/unanswered")
+    logger.info("knowledge base reloaded from the console by %s", request[STAFF])
+    if after is before:
+        _flash(session, "ok", f"The files are unchanged (version {after.version}). 檔案未變更。")
+    else:
+        _flash(
+            session,
+            "ok",
+            f"Knowledge base reloaded: version {after.version}, {len(after.kb)} entries. "
+            f"知識庫已重新載入（{len(after.kb)} 則）。",
+        )
+    return _redirect(f"{PREFIX}/unanswered")
 
 
 async def draft_page(request: web.Request) -> web.StreamResponse:
@@ -1080,6 +1119,7 @@ def setup_console(app: web.Application, settings: Settings) -> None:
     router.add_get(f"{PREFIX}/unanswered", unanswered_page, name="staff.unanswered")
     router.add_post(f"{PREFIX}/unanswered/handled", mark_handled, name="staff.handled")
     router.add_get(f"{PREFIX}/unanswered/draft/{number}", draft_page, name="staff.draft")
+    router.add_post(f"{PREFIX}/knowledge/reload", reload_knowledge_base, name="staff.kb.reload")
     router.add_get(f"{PREFIX}/insights", insights_page, name="staff.insights")
     router.add_get(f"{PREFIX}/insights.csv", insights_csv, name="staff.insights.csv")
     router.add_get(f"{API_PREFIX}tickets", tickets_api, name="staff.api.tickets")

@@ -4,7 +4,9 @@ their definition gives, entry by entry; every entry's keywords are terms of ever
 from __future__ import annotations
 
 import math
+import weakref
 from collections import Counter
+from dataclasses import replace
 
 import numpy as np
 
@@ -96,3 +98,49 @@ def test_a_keyword_of_one_entry_is_a_term_in_the_texts_of_every_other(kb: Knowle
     posting = matcher.index.posting(term)
     assert posting is not None
     assert posting[0].tolist() == [0, 3]
+
+
+def _with(entry: Entry, **changes: object) -> Entry:
+    return entry.model_copy(update=changes)
+
+
+def test_an_index_is_built_again_only_when_what_it_indexes_changed(kb: KnowledgeBase) -> None:
+    """A reload after an answer was edited reuses the index; any indexed text rebuilds it."""
+    first = Matcher(kb)
+    thanks = kb["faq.thanks"]
+    answer = thanks.answer.model_copy(update={"en": thanks.answer.en + " Again."})
+    answer_edited = replace(
+        kb, entries=tuple(_with(e, answer=answer) if e is thanks else e for e in kb.entries)
+    )
+    second = Matcher(answer_edited)
+    assert second.index is first.index
+    assert second.translated_scorer.index is first.translated_scorer.index
+    assert second.kb["faq.thanks"].answer.en.endswith("Again.")
+
+    questions = thanks.questions.model_copy(
+        update={"en": [*thanks.questions.en, "cheers for the help"]}
+    )
+    asked_anew = replace(
+        kb, entries=tuple(_with(e, questions=questions) if e is thanks else e for e in kb.entries)
+    )
+    third = Matcher(asked_anew)
+    assert third.index is not first.index
+    assert third.translated_scorer.index is first.translated_scorer.index  # ja/ko unchanged
+    assert "cheers for the help" in third.index.phrasings(third.positions["faq.thanks"])
+    assert third.match("cheers for the help").entry == "faq.thanks"
+
+
+def test_a_replaced_matchers_analyzer_is_freed_after_correcting_typos(kb: KnowledgeBase) -> None:
+    first = Matcher(kb)
+    assert first.match("how do i aplly for a resdent permit").decision is not None
+    analyzer = weakref.ref(first.analyzer)
+    thanks = kb["faq.thanks"]
+    questions = thanks.questions.model_copy(update={"en": [*thanks.questions.en, "ta mate"]})
+    Matcher(
+        replace(
+            kb,
+            entries=tuple(_with(e, questions=questions) if e is thanks else e for e in kb.entries),
+        )
+    )
+    del first
+    assert analyzer() is None

@@ -285,6 +285,7 @@ async def test_every_staff_route_refuses_a_visitor_without_a_session(desk: Desk)
         "GET /staff/visitors/{number}",
         "POST /staff/unanswered/handled",
         "GET /staff/unanswered/draft/{number}",
+        "POST /staff/knowledge/reload",
         "GET /staff/insights",
         "GET /staff/insights.csv",
         "GET /staff/api/changes",
