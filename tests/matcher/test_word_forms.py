@@ -6,7 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.matcher import Matcher
+from bot.kb.loader import KnowledgeBase
+from bot.matcher import Matcher, MatcherConfig
+from bot.matcher.analyzer import Fillers
+from bot.matcher.index import TRANSLATED_INDEX_LANGS, build_index
 from bot.matcher.word_forms import BaseFormFillers, base_forms
 from bot.text import normalize
 
@@ -75,3 +78,16 @@ def test_a_korean_question_with_endings_finds_its_entry(matcher: Matcher) -> Non
     match = matcher.match("외국인 거류증을 연장하려면 어디에서 신청해야 합니까")
     assert match.lang.value == "ko"
     assert match.entry == "service.arc"
+
+
+def test_an_index_read_without_word_forms_is_not_reused_for_one_read_with_them(
+    kb: KnowledgeBase,
+) -> None:
+    # The index build keeps the last index of each set of languages under a digest of what it
+    # was built from: the fillers' class is part of that, not only their phrases.
+    config = MatcherConfig()
+    langs = TRANSLATED_INDEX_LANGS
+    plain, _ = build_index(kb.entries, config, kb.synonyms, Fillers([]), [], langs)
+    forms, _ = build_index(kb.entries, config, kb.synonyms, BaseFormFillers([]), [], langs)
+    assert "거류증 신청하면 며칠 걸려요" in plain.phrasing_texts
+    assert "거류증 신청 며칠 걸려요" in forms.phrasing_texts
