@@ -36,6 +36,10 @@ class MatcherConfig:
     #: right and one in a hundred wrong, the rest offered as choices (which hold the right
     #: entry as often).
     translated_answer_threshold: float = 0.55
+    #: …and a wider lead over the runner-up: neighbouring entries (the immigration office
+    #: and the ARC, the sister cities and the festival invitations) share most of their
+    #: Japanese and Korean words, and a narrow lead between them is a coin toss.
+    translated_answer_margin: float = 0.12
     clarify_threshold: float = 0.20
     #: Lift for an entry of the category the question's cue words ask for ("phone": a contact).
     cue_boost: float = 0.06

@@ -130,7 +130,7 @@ def _index_inputs(
             texts += ("\x1f", entry.title.exact(lang) or "", "\x1f")
             texts += entry.keywords.get(lang)
             texts.append("\x1e")
-    words = (langs, repr(config), synonyms, fillers.phrases, places)
+    words = (langs, repr(config), synonyms, type(fillers).__qualname__, fillers.phrases, places)
     digest = hashlib.sha256(pickle.dumps(words, protocol=pickle.HIGHEST_PROTOCOL))
     digest.update("\x1d".join(texts).encode("utf-8", "surrogatepass"))
     return digest.digest()

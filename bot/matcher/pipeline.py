@@ -38,6 +38,7 @@ from bot.matcher.spotters import (
     PlaceSpotter,
     asks_for_a_task,
 )
+from bot.matcher.word_forms import BaseFormFillers
 from bot.reading import Reading, read
 from bot.text import Lang
 from bot.when import names_a_time, without_times
@@ -80,7 +81,7 @@ class Matcher:
             self.entries,
             self.config,
             kb.synonyms,
-            self.analyzer.fillers,
+            BaseFormFillers(intents.fillers.all()),
             [],
             TRANSLATED_INDEX_LANGS,
         )
@@ -93,6 +94,7 @@ class Matcher:
         strict = replace(
             self.config,
             answer_threshold=self.config.translated_answer_threshold,
+            answer_margin=self.config.translated_answer_margin,
             lead_threshold=2.0,
         )
         self.translated_decider = Decider([entry.id for entry in self.entries], strict)
@@ -128,9 +130,10 @@ class Matcher:
         # would pull toward whichever event is held then ("what's on in July": the summer
         # festival) instead of the listing of what is on.
         unfiltered = [(without_times(c) if timed else c, w) for c, w in reading.weighted()]
-        clauses = [(self.analyzer.strip_fillers(c), w) for c, w in unfiltered if c]
+        analyzer = self.translated_scorer.analyzer if lang.is_translated else self.analyzer
+        clauses = [(analyzer.strip_fillers(c), w) for c, w in unfiltered if c]
         whole = without_times(normal) if timed else normal
-        whole = self.analyzer.strip_fillers(whole or normal)
+        whole = analyzer.strip_fillers(whole or normal)
         listing = [self.upcoming_index] if timed and self.upcoming_index is not None else []
         scored = self._rank(lang, normal, whole, clauses, situation is not None, also=listing)
         if self.upcoming_index is not None and timed:
