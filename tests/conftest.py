@@ -28,6 +28,9 @@ FRESH_SET = ROOT / "eval" / "fresh.tsv"
 #: Written 2026-12-06 in chat style from topics.yaml alone, by someone who saw neither the KB,
 #: the code nor the other sets; measured only, never developed on.
 CHAT_FRESH_SET = ROOT / "eval" / "chat-fresh.tsv"
+#: Written blind on 2026-12-07 by a helper who read only the entries' ids, titles and answers.
+CHAT_BLIND_SET = ROOT / "eval" / "chat-blind.tsv"
+JA_KO_BLIND_SET = ROOT / "eval" / "ja-ko-blind.tsv"
 
 
 def _is_loopback(address: Any) -> bool:

@@ -26,11 +26,13 @@ from bot.kb.loader import KnowledgeBase
 from bot.matcher import Decision, Match, Matcher
 from bot.text import Lang
 from tests.conftest import (
+    CHAT_BLIND_SET,
     CHAT_FRESH_SET,
     CHAT_SET,
     DEV_SET,
     FRESH_SET,
     HOLDOUT_SET,
+    JA_KO_BLIND_SET,
     JA_KO_SET,
 )
 
@@ -195,8 +197,21 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
+    # Written blind on 2026-12-07 (eval/chat-blind.tsv, 180 messages) by a helper who read only
+    # the entries' ids, titles and answers; measured, never developed on, save four emergency and
+    # person-request misses looked at once (their families are generalised in tests/written/).
+    # At its first measurement: 88.1 / 95.8 / 1.1, 11 of 13 emergencies and 2 false ones.
+    "chat-blind": {
+        "answered_right": 0.937,
+        "reached": 0.993,
+        "wrong": 0.0,
+        "out_of_scope_declined": 1.0,
+        "handed_off": 1.0,
+        "emergencies_answered": 1.0,
+        "false_emergencies": 0.0,
+    },
 }
-CHAT_SETS = {"chat": CHAT_SET, "chat-fresh": CHAT_FRESH_SET}
+CHAT_SETS = {"chat": CHAT_SET, "chat-fresh": CHAT_FRESH_SET, "chat-blind": CHAT_BLIND_SET}
 CEILINGS = {"wrong", "false_emergencies"}
 
 
@@ -249,18 +264,41 @@ JA_KO_RATCHET: dict[str, dict[str, float]] = {
 }
 
 
-def test_japanese_and_korean_figures_do_not_drop(matcher: Matcher) -> None:
-    report = evaluate("ja-ko", read_rows(JA_KO_SET), matcher.match)
+#: eval/ja-ko-blind.tsv (100 messages, written blind on 2026-12-07 like chat-blind.tsv): at its
+#: first measurement 70.7 / 97.6 / 1.0, 6 of 7 emergencies; after the word forms and phrasings:
+JA_KO_BLIND_RATCHET: dict[str, dict[str, float]] = {
+    "all": {
+        "answered_right": 0.902,
+        "reached": 0.988,
+        "wrong": 0.02,
+        "out_of_scope_declined": 0.917,
+        "handed_off": 1.0,
+        "emergencies_answered": 1.0,
+        "false_emergencies": 0.0,
+    },
+    "ja": {"answered_right": 0.829, "reached": 0.976, "wrong": 0.02},
+    "ko": {"answered_right": 0.976, "reached": 1.0, "wrong": 0.02},
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "ratchet"),
+    [("ja-ko", JA_KO_SET, JA_KO_RATCHET), ("ja-ko-blind", JA_KO_BLIND_SET, JA_KO_BLIND_RATCHET)],
+)
+def test_japanese_and_korean_figures_do_not_drop(
+    matcher: Matcher, name: str, path: Path, ratchet: dict[str, dict[str, float]]
+) -> None:
+    report = evaluate(name, read_rows(path), matcher.match)
     by_part = {"all": report.overall, **{str(k): v for k, v in report.by_lang.items()}}
-    for part, bounds in JA_KO_RATCHET.items():
+    for part, bounds in ratchet.items():
         figures = by_part[part].as_dict()
         for key, bound in bounds.items():
             value = figures[key]
             assert value is not None, (part, key)
             if key in CEILINGS:
-                assert value <= bound + 1e-3, f"ja-ko {part} {key} {value:.3f} > {bound}"
+                assert value <= bound + 1e-3, f"{name} {part} {key} {value:.3f} > {bound}"
             else:
-                assert value >= bound - 1e-3, f"ja-ko {part} {key} {value:.3f} < {bound}"
+                assert value >= bound - 1e-3, f"{name} {part} {key} {value:.3f} < {bound}"
 
 
 def test_japanese_and_korean_messages_are_read_in_their_language(matcher: Matcher) -> None:
