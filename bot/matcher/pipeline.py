@@ -38,6 +38,7 @@ from bot.matcher.spotters import (
     PlaceSpotter,
     asks_for_a_task,
 )
+from bot.matcher.translated import TranslatedDecider
 from bot.matcher.word_forms import BaseFormFillers
 from bot.reading import Reading, read
 from bot.text import Lang
@@ -88,16 +89,11 @@ class Matcher:
         self.translated_scorer = Scorer(translated_index, translated_analyzer, self.config)
         self.cues = CategoryCues(intents.category_cues, self.entries, self.config.cue_boost)
         self.decider = Decider([entry.id for entry in self.entries], self.config)
-        # Japanese and Korean are matched against translated phrasings only, and a wrong
-        # answer in the visitor's own language reads as true: below a higher bar, they are
-        # offered the entries to choose from instead (docs/matcher.md, "Japanese and Korean").
-        strict = replace(
-            self.config,
-            answer_threshold=self.config.translated_answer_threshold,
-            answer_margin=self.config.translated_answer_margin,
-            lead_threshold=2.0,
+        # Japanese and Korean: a higher bar, and a clear leader below it only when words and
+        # wording agree (translated.py; docs/matcher.md, "Japanese and Korean").
+        self.translated_decider = TranslatedDecider(
+            [entry.id for entry in self.entries], self.config
         )
-        self.translated_decider = Decider([entry.id for entry in self.entries], strict)
         self.positions = {entry.id: i for i, entry in enumerate(self.entries)}
         self.upcoming_index = self.positions.get(UPCOMING_ENTRY)
 

@@ -1,0 +1,57 @@
+"""The decision for Japanese and Korean questions: a higher bar than zh/en, and a clear
+leader below it answered only when the two halves of the ranking agree on it.
+
+A Japanese or Korean question is matched against the KB's translated phrasings only, and a
+wrong answer in the visitor's own language reads as true: the answer bar is higher
+(``translated_answer_threshold``, ``translated_answer_margin``). But a delegate's or a
+student's message tells its story around the question (「歯の詰め物が取れちゃいました。…予約が
+いりますか」), in words the KB never uses, and its confidence stays low however clearly one
+entry leads: below the bar such a leader is answered when it leads by
+``translated_lead_margin`` *and* its closest phrasing is at least as close as the
+runner-up's. Words (BM25 and coverage) and wording (fuzzy) then point the same way; when
+they part (「台風の日ってコンビニも…」: the money entry by its words, the typhoon entry by its
+wording) the leads are offered instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from bot.matcher.config import MatcherConfig
+from bot.matcher.decide import Decider
+from bot.matcher.result import Decision, Match
+from bot.matcher.score import Scored
+from bot.text import Lang
+
+
+def wording_agrees(scored: Sequence[Scored]) -> bool:
+    """Whether the leader's closest phrasing is at least as close as the runner-up's."""
+    return len(scored) < 2 or scored[0].fuzzy >= scored[1].fuzzy
+
+
+class TranslatedDecider(Decider):
+    """Decides for Japanese and Korean questions (see the module's docstring)."""
+
+    def __init__(self, entry_ids: Sequence[str], config: MatcherConfig) -> None:
+        strict = replace(
+            config,
+            answer_threshold=config.translated_answer_threshold,
+            answer_margin=config.translated_answer_margin,
+            lead_threshold=2.0,  # no clear-leader path without agreement: see decide
+        )
+        super().__init__(entry_ids, strict)
+        self.leading = Decider(
+            entry_ids,
+            replace(
+                strict,
+                lead_threshold=config.translated_lead_threshold,
+                lead_margin=config.translated_lead_margin,
+            ),
+        )
+
+    def decide(self, question: str, lang: Lang, scored: list[Scored]) -> Match:
+        match = super().decide(question, lang, scored)
+        if match.decision is Decision.ANSWER or not wording_agrees(scored):
+            return match
+        return self.leading.decide(question, lang, scored)

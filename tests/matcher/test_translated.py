@@ -1,0 +1,45 @@
+"""The Japanese and Korean decision (bot/matcher/translated.py)."""
+
+from __future__ import annotations
+
+from bot.matcher import Decision, MatcherConfig
+from bot.matcher.score import Scored
+from bot.matcher.translated import TranslatedDecider
+from bot.text import Lang
+
+IDS = ["service.medical-care", "contact.hospitals", "service.money"]
+
+
+def _scored(*rows: tuple[int, float, float]) -> list[Scored]:
+    """(entry position, confidence, fuzzy) each, best first; a leader explaining most."""
+    return [Scored(index, confidence, 0.5, 0.4, fuzzy, 0.3) for index, confidence, fuzzy in rows]
+
+
+def test_a_clear_leader_below_the_bar_is_answered_when_its_wording_agrees() -> None:
+    # Below the 0.55 bar (a story around the question lowers the confidence), far ahead.
+    decider = TranslatedDecider(IDS, MatcherConfig())
+    match = decider.decide("q", Lang.JA, _scored((0, 0.41, 0.50), (1, 0.22, 0.40)))
+    assert match.decision is Decision.ANSWER
+    assert match.entry == "service.medical-care"
+
+
+def test_a_clear_leader_whose_wording_disagrees_is_only_offered() -> None:
+    # Ahead by its words, behind by its wording: words and wording point two ways.
+    decider = TranslatedDecider(IDS, MatcherConfig())
+    match = decider.decide("q", Lang.JA, _scored((2, 0.53, 0.29), (0, 0.27, 0.33)))
+    assert match.decision is Decision.CLARIFY
+    assert match.candidates[0] == "service.money"
+
+
+def test_a_narrow_lead_below_the_bar_is_only_offered() -> None:
+    decider = TranslatedDecider(IDS, MatcherConfig())
+    match = decider.decide("q", Lang.KO, _scored((0, 0.45, 0.60), (1, 0.36, 0.40)))
+    assert match.decision is Decision.CLARIFY
+
+
+def test_the_bar_itself_is_higher_than_for_chinese_and_english() -> None:
+    config = MatcherConfig()
+    # A confidence that answers in zh/en (0.35 bar) but leads by too little for the lead path.
+    scored = _scored((0, 0.50, 0.60), (1, 0.38, 0.50))
+    match = TranslatedDecider(IDS, config).decide("q", Lang.JA, scored)
+    assert match.decision is Decision.CLARIFY
