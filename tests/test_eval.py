@@ -252,9 +252,9 @@ JA_KO_RATCHET: dict[str, dict[str, float]] = {
     # test part; the dev part's one wrong answer is the same before and after).
     # 2026-12-07, a clear leader below the bar answered when words and wording agree
     # (matcher/translated.py): right 49.5% → 60.4% (ja 43.9 → 57.9, ko 58.8 → 64.7), wrong
-    # unchanged.
+    # unchanged; with the lead a share of the leader's confidence, 63.7% (ja 59.6, ko 70.6).
     "all": {
-        "answered_right": 0.604,
+        "answered_right": 0.637,
         "reached": 0.945,
         "wrong": 0.019,
         "out_of_scope_declined": 1.0,
@@ -262,17 +262,18 @@ JA_KO_RATCHET: dict[str, dict[str, float]] = {
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.579, "reached": 0.929, "wrong": 0.031, "handed_off": 1.0},
-    "ko": {"answered_right": 0.647, "reached": 0.970, "wrong": 0.0, "handed_off": 1.0},
+    "ja": {"answered_right": 0.596, "reached": 0.929, "wrong": 0.031, "handed_off": 1.0},
+    "ko": {"answered_right": 0.706, "reached": 0.970, "wrong": 0.0, "handed_off": 1.0},
 }
 
 
 #: eval/ja-ko-blind.tsv (100 messages, written blind on 2026-12-07 like chat-blind.tsv): at its
 #: first measurement 70.7 / 97.6 / 1.0, 6 of 7 emergencies; after the word forms and phrasings
-#: 90.2 / 98.8 / 2.0; after the clear leader whose words and wording agree (translated.py):
+#: 90.2 / 98.8 / 2.0; after the clear leader whose words and wording agree (translated.py),
+#: 93.9 / 98.8 / 2.0; with its lead a share of its confidence:
 JA_KO_BLIND_RATCHET: dict[str, dict[str, float]] = {
     "all": {
-        "answered_right": 0.939,
+        "answered_right": 0.963,
         "reached": 0.988,
         "wrong": 0.02,
         "out_of_scope_declined": 0.917,
@@ -280,8 +281,8 @@ JA_KO_BLIND_RATCHET: dict[str, dict[str, float]] = {
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.902, "reached": 0.976, "wrong": 0.02},
-    "ko": {"answered_right": 0.976, "reached": 1.0, "wrong": 0.02},
+    "ja": {"answered_right": 0.927, "reached": 0.976, "wrong": 0.02},
+    "ko": {"answered_right": 1.0, "reached": 1.0, "wrong": 0.02},
 }
 
 

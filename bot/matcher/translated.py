@@ -6,9 +6,11 @@ wrong answer in the visitor's own language reads as true: the answer bar is high
 (``translated_answer_threshold``, ``translated_answer_margin``). But a delegate's or a
 student's message tells its story around the question (「歯の詰め物が取れちゃいました。…予約が
 いりますか」), in words the KB never uses, and its confidence stays low however clearly one
-entry leads: below the bar such a leader is answered when it leads by
-``translated_lead_margin`` *and* its closest phrasing is at least as close as the
-runner-up's. Words (BM25 and coverage) and wording (fuzzy) then point the same way; when
+entry leads: below the bar such a leader is answered when it leads by a share of
+its own confidence (``translated_lead_share``: 0.41 against 0.22, 0.37 against 0.26; not
+0.46 against 0.44) *and* its closest phrasing is at least as close as the runner-up's. A
+share rather than a fixed lead, since at these low confidences a fixed lead asks the most of
+the weakest-scoring questions: a long message whose story the KB never speaks of. Words (BM25 and coverage) and wording (fuzzy) then point the same way; when
 they part (「台風の日ってコンビニも…」: the money entry by its words, the typhoon entry by its
 wording) the leads are offered instead.
 """
@@ -41,17 +43,13 @@ class TranslatedDecider(Decider):
             lead_threshold=2.0,  # no clear-leader path without agreement: see decide
         )
         super().__init__(entry_ids, strict)
-        self.leading = Decider(
-            entry_ids,
-            replace(
-                strict,
-                lead_threshold=config.translated_lead_threshold,
-                lead_margin=config.translated_lead_margin,
-            ),
-        )
+        self.leading_config = replace(strict, lead_threshold=config.translated_lead_threshold)
+        self.lead_share = config.translated_lead_share
 
     def decide(self, question: str, lang: Lang, scored: list[Scored]) -> Match:
         match = super().decide(question, lang, scored)
-        if match.decision is Decision.ANSWER or not wording_agrees(scored):
+        if match.decision is Decision.ANSWER or not scored or not wording_agrees(scored):
             return match
-        return self.leading.decide(question, lang, scored)
+        margin = self.lead_share * scored[0].confidence
+        leading = Decider(self.entry_ids, replace(self.leading_config, lead_margin=margin))
+        return leading.decide(question, lang, scored)

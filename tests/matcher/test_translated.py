@@ -33,13 +33,22 @@ def test_a_clear_leader_whose_wording_disagrees_is_only_offered() -> None:
 
 def test_a_narrow_lead_below_the_bar_is_only_offered() -> None:
     decider = TranslatedDecider(IDS, MatcherConfig())
-    match = decider.decide("q", Lang.KO, _scored((0, 0.45, 0.60), (1, 0.36, 0.40)))
+    match = decider.decide("q", Lang.KO, _scored((0, 0.45, 0.60), (1, 0.38, 0.40)))
     assert match.decision is Decision.CLARIFY
 
 
 def test_the_bar_itself_is_higher_than_for_chinese_and_english() -> None:
     config = MatcherConfig()
     # A confidence that answers in zh/en (0.35 bar) but leads by too little for the lead path.
-    scored = _scored((0, 0.50, 0.60), (1, 0.38, 0.50))
+    scored = _scored((0, 0.50, 0.60), (1, 0.42, 0.50))
     match = TranslatedDecider(IDS, config).decide("q", Lang.JA, scored)
     assert match.decision is Decision.CLARIFY
+
+
+def test_a_lead_counts_as_a_share_of_the_leaders_confidence() -> None:
+    decider = TranslatedDecider(IDS, MatcherConfig())
+    # The same lead of 0.08: a quarter of a weak leader's confidence, a sixth of a stronger one's.
+    weak = decider.decide("q", Lang.KO, _scored((0, 0.34, 0.57), (1, 0.26, 0.36)))
+    stronger = decider.decide("q", Lang.KO, _scored((0, 0.50, 0.57), (1, 0.42, 0.36)))
+    assert weak.decision is Decision.ANSWER
+    assert stronger.decision is Decision.CLARIFY
