@@ -67,6 +67,21 @@ def test_where_the_visitor_comes_from_is_not_what_they_ask_about(
     assert (result.decision, result.entry) == (Decision.ANSWER, expected)
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "墾丁的民宿推薦",
+        "any good hostel in kenting",
+        "is sun moon lake worth visiting",
+        "阿里山日出幾點",
+    ],
+)
+def test_a_sight_elsewhere_in_taiwan_is_declined(matcher: Matcher, question: str) -> None:
+    """Taiwan's famous places outside Hualien (intents.yaml ``elsewhere``): the county's desk
+    has nothing to say about a hostel in Kenting, and must not offer its own entries for it."""
+    assert matcher.match(question).decision is Decision.FALLBACK
+
+
 @pytest.mark.parametrize("question", ["花蓮去杜拜的班機", "flights from Hualien to Dubai"])
 def test_a_question_naming_hualien_is_about_hualien(
     kb: KnowledgeBase, matcher: Matcher, question: str

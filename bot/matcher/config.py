@@ -57,6 +57,15 @@ class MatcherConfig:
     #: Similarity (0-100) a function-word-only question needs to a KB phrasing of that kind.
     function_phrase_cutoff: float = 75.0
     clarify_window: float = 0.12
+    #: A "did you mean" is offered only when its leader explains enough of the question:
+    #: when at least this share of the question's information is in words the KB never
+    #: uses ("is it safe to drink tap water in vietnam", 「明天台積電股價會漲嗎」) …
+    clarify_unknown: float = 0.6
+    #: … the leader's support (its coverage plus ``clarify_fuzzy_weight`` times the fuzzy
+    #: similarity of the asking clause to its closest phrasing) must reach this, or the desk
+    #: declines and offers staff instead of listing entries met by a generic word or two.
+    clarify_min_support: float = 0.28
+    clarify_fuzzy_weight: float = 0.3
     max_options: int = 3
     #: A follow-up ("how much?", 「在哪裡辦？」) is read against the visitor's current topic:
     #: the topic's own entry and its related entries are lifted by these much.

@@ -69,6 +69,18 @@ class Decider:
         best = scored[0].confidence if scored else 0.0
         return Match(question, lang, Decision.FALLBACK, score=best, guesses=self.guesses(scored))
 
+    def worth_offering(self, top: Scored) -> bool:
+        """Whether the leader explains enough of the question to be offered as a "did you
+        mean": a question mostly about things the KB never mentions, whose leader is met by
+        a word or two it happens to share ("how do i make dumplings at home": make) and
+        resembles none of its phrasings, is declined instead of answered with unrelated
+        options."""
+        cfg = self.config
+        if top.unknown < cfg.clarify_unknown:
+            return True
+        support = top.coverage + cfg.clarify_fuzzy_weight * top.fuzzy
+        return support >= cfg.clarify_min_support
+
     def decide(self, question: str, lang: Lang, scored: list[Scored]) -> Match:
         """Answer a clear leader, offer the close ones, or decline."""
         cfg = self.config
@@ -103,6 +115,8 @@ class Decider:
                 top.confidence,
                 guesses=guesses,
             )
+        if not self.worth_offering(top):
+            return self.decline(question, lang, scored)
         options = tuple(
             self.entry_ids[s.entry_index]
             for s in scored[: cfg.max_options]

@@ -9,8 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.evaluation import Row, read_rows
 from bot.kb.loader import KnowledgeBase
-from bot.matcher import Decision, Matcher
+from bot.matcher import Decision, Matcher, MatcherConfig
+from bot.matcher.decide import Decider
+from bot.matcher.score import Scored
 from bot.text import Lang
 
 
@@ -236,3 +239,52 @@ def test_a_question_for_an_emergency_number_gets_the_numbers_without_an_urgent_t
     match = matcher.match(message)
     assert match.entry == "contact.emergency"
     assert not match.emergency
+
+
+# -- declining honestly (issue 14, point 3) -------------------------------------------------
+#
+# tests/written/decline-written.tsv: out-of-scope chat-style messages (general knowledge,
+# other places, tasks, shopping, near misses sharing words with KB topics) and in-scope ones
+# in the same style, written for these tests. Ratchets, to raise as the method improves: the
+# share of out-of-scope ones declined outright (no "did you mean" of unrelated entries), and
+# at most this many answered (the goal is none).
+WRITTEN_OUT_OF_SCOPE_DECLINED = 36 / 66
+WRITTEN_OUT_OF_SCOPE_ANSWERED = 9
+
+
+def _decline_written() -> list[Row]:
+    return read_rows(Path(__file__).parent.parent / "written" / "decline-written.tsv")
+
+
+def test_written_out_of_scope_messages_are_declined_not_offered(matcher: Matcher) -> None:
+    rows = [row for row in _decline_written() if row.expect == "-"]
+    decisions = [matcher.match(row.question).decision for row in rows]
+    declined = decisions.count(Decision.FALLBACK) / len(rows)
+    assert declined >= WRITTEN_OUT_OF_SCOPE_DECLINED - 1e-9, declined
+    assert decisions.count(Decision.ANSWER) <= WRITTEN_OUT_OF_SCOPE_ANSWERED
+
+
+def test_written_in_scope_chat_messages_are_answered_or_offered(matcher: Matcher) -> None:
+    for row in _decline_written():
+        if row.expect == "-":
+            continue
+        match = matcher.match(row.question)
+        assert match.entry == row.expect or row.expect in match.candidates, row.question
+
+
+def _scored(coverage: float, fuzzy: float, unknown: float) -> Scored:
+    return Scored(0, 0.25, coverage, 0.1, fuzzy, unknown)
+
+
+def test_a_leader_met_by_a_generic_word_of_an_unknown_question_is_not_offered() -> None:
+    decider = Decider(["service.food", "service.train"], MatcherConfig())
+    # Most of the question unknown to the KB, the leader explaining a sliver of it and
+    # resembling none of its phrasings: declined, not "did you mean".
+    unrelated = [_scored(0.10, 0.30, 0.9), _scored(0.08, 0.28, 0.9)]
+    assert decider.decide("x", Lang.EN, unrelated).decision is Decision.FALLBACK
+    # The same leader on a question in the KB's words, or one that reads like a phrasing
+    # of it, is still offered.
+    known = [_scored(0.10, 0.30, 0.2), _scored(0.08, 0.28, 0.2)]
+    assert decider.decide("x", Lang.EN, known).decision is Decision.CLARIFY
+    like_a_phrasing = [_scored(0.10, 0.80, 0.9)]
+    assert decider.decide("x", Lang.EN, like_a_phrasing).decision is Decision.CLARIFY

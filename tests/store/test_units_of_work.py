@@ -21,6 +21,7 @@ from bot.delivery import (
     UNEXPECTED_TRIES,
     Pipeline,
     backoff,
+    decode_inbound,
     encode_inbound,
     encode_replies,
 )
@@ -223,7 +224,7 @@ async def test_an_event_another_worker_finished_leaves_no_second_ticket(
 
     assert await _drained(fast, fast.drain_inbox()) == 1
     async with store.unit_of_work():
-        outcome, queued = await slow._process(stale)
+        outcome, queued = await slow._process(stale, decode_inbound(stale.payload))
     assert (outcome, queued) == (None, False)
 
     assert await count(store, tickets) == 1
