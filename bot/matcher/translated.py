@@ -10,9 +10,11 @@ entry leads: below the bar such a leader is answered when it leads by a share of
 its own confidence (``translated_lead_share``: 0.41 against 0.22, 0.37 against 0.26; not
 0.46 against 0.44) *and* its closest phrasing is at least as close as the runner-up's. A
 share rather than a fixed lead, since at these low confidences a fixed lead asks the most of
-the weakest-scoring questions: a long message whose story the KB never speaks of. Words (BM25 and coverage) and wording (fuzzy) then point the same way; when
-they part (「台風の日ってコンビニも…」: the money entry by its words, the typhoon entry by its
-wording) the leads are offered instead.
+the weakest-scoring questions: a long message whose story the KB never speaks of. Words
+(BM25 and coverage) and wording (fuzzy) then point the same way; when they part
+(「台風の日ってコンビニも…」: the money entry by its words, the typhoon entry by its wording)
+the leads are offered instead. A question declined outright (nothing worth offering) stays
+declined.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ class TranslatedDecider(Decider):
 
     def decide(self, question: str, lang: Lang, scored: list[Scored]) -> Match:
         match = super().decide(question, lang, scored)
-        if match.decision is Decision.ANSWER or not scored or not wording_agrees(scored):
+        if match.decision is not Decision.CLARIFY or not wording_agrees(scored):
             return match
         margin = self.lead_share * scored[0].confidence
         leading = Decider(self.entry_ids, replace(self.leading_config, lead_margin=margin))
