@@ -27,7 +27,7 @@ Metrics and their detail:
 from __future__ import annotations
 
 import datetime as dt
-import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -38,6 +38,7 @@ from bot.store import db
 from bot.store.calendar import Calendar
 from bot.store.staff import CLOSURE_FLAG
 from bot.store.tables import daily_totals, flags, visitors
+from bot.text import is_hangul, is_kana
 
 EXCHANGE = "exchange"
 TOPIC = "topic"
@@ -49,8 +50,6 @@ REOPENED = "reopened"
 #: ``entry:<id>`` is what the desk logs as the visitor's message).
 PICKED = "picked"
 _PICK_PREFIX = "entry:"
-_HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
-_KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
 
 #: Upper bounds (seconds) of the buckets durations are counted in: a median is then read to
 #: within a bucket (bot/staff/insights.py interpolates inside it).
@@ -118,9 +117,11 @@ def written_lang(text: str, answered_in: str) -> str:
     """The language a visitor wrote in, for the figures by partner language: Korean or
     Japanese when the text has Hangul or kana, even when the desk answered in another
     language (``answered_in``, which is counted otherwise)."""
-    if _HANGUL.search(text):
+    # Read as the desk reads scripts (bot/text.py); NFKC folds half-width katakana.
+    folded = unicodedata.normalize("NFKC", text)
+    if any(map(is_hangul, folded)):
         return "ko"
-    if _KANA.search(text):
+    if any(map(is_kana, folded)):
         return "ja"
     return answered_in
 
