@@ -67,33 +67,21 @@ def extract() -> None:
 
 
 def update(locale: str) -> None:
-    if _catalog_path(locale).exists():
-        _pybabel(
-            "update",
-            "-i",
-            str(TEMPLATE),
-            "-d",
-            str(LOCALE_DIR),
-            "-D",
-            DOMAIN,
-            "-l",
-            locale,
-            "--no-wrap",
-            "--ignore-obsolete",
-        )
-    else:
-        _pybabel(
-            "init",
-            "-i",
-            str(TEMPLATE),
-            "-d",
-            str(LOCALE_DIR),
-            "-D",
-            DOMAIN,
-            "-l",
-            locale,
-            "--no-wrap",
-        )
+    """Bring ``locale``'s catalog up to the template (``init`` the first time)."""
+    exists = _catalog_path(locale).exists()
+    _pybabel(
+        "update" if exists else "init",
+        "-i",
+        str(TEMPLATE),
+        "-d",
+        str(LOCALE_DIR),
+        "-D",
+        DOMAIN,
+        "-l",
+        locale,
+        "--no-wrap",
+        *(["--ignore-obsolete"] if exists else []),
+    )
 
 
 def _derive(locale: str, source: str | None, convert: dict[str, str] | None) -> None:
