@@ -391,6 +391,17 @@ async def test_search_assign_note_and_canned_answer(browser: Any, make_desk: Des
         await page.reload()
         await expect(page.locator("tbody tr")).to_have_count(3)
         await _screenshot(page, "staff-console-phone.png")
+        # The knowledge base's reload button on a phone: on screen, and tall enough to tap.
+        await page.goto(str(desk.client.make_url("/staff/unanswered")))
+        reload = page.get_by_role("button", name="Reload the knowledge base 重新載入知識庫")
+        box = await reload.bounding_box()
+        assert box is not None
+        card = await page.locator("section.kb").bounding_box()
+        assert card is not None
+        assert box["x"] >= card["x"]
+        assert box["x"] + box["width"] <= card["x"] + card["width"]
+        assert box["height"] >= 36
+        await _screenshot(page, "staff-console-unanswered-phone.png")
         problems.check()
     finally:
         await context.close()
