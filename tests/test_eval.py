@@ -33,8 +33,8 @@ from tests.conftest import (
     FRESH_SET,
     HOLDOUT_SET,
     JA_KO_BLIND_SET,
-    JA_KO_STORY_SET,
     JA_KO_SET,
+    JA_KO_STORY_SET,
 )
 
 # (set, figure) -> floor (for "wrong", a ceiling). Measured 2026-11-27.
