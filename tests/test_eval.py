@@ -257,9 +257,10 @@ JA_KO_RATCHET: dict[str, dict[str, float]] = {
     # 2026-12-07 (later): a Japanese clause ending in です is an introduction only when it
     # names who writes, a katakana loanword weighs as one word, and a leader far ahead by its
     # words answers whatever the asking clause's wording: 68.1% (ja 64.9, ko 73.5), wrong
-    # unchanged.
+    # unchanged. A time in the story (a visit in autumn) lifts the listing of events by half:
+    # 69.2% (ko 76.5).
     "all": {
-        "answered_right": 0.681,
+        "answered_right": 0.692,
         "reached": 0.945,
         "wrong": 0.019,
         "out_of_scope_declined": 1.0,
@@ -268,7 +269,7 @@ JA_KO_RATCHET: dict[str, dict[str, float]] = {
         "false_emergencies": 0.0,
     },
     "ja": {"answered_right": 0.649, "reached": 0.929, "wrong": 0.031, "handed_off": 1.0},
-    "ko": {"answered_right": 0.735, "reached": 0.970, "wrong": 0.0, "handed_off": 1.0},
+    "ko": {"answered_right": 0.765, "reached": 0.970, "wrong": 0.0, "handed_off": 1.0},
 }
 
 
@@ -299,7 +300,7 @@ JA_KO_BLIND_RATCHET: dict[str, dict[str, float]] = {
 #: official" phrasings (the two it missed, which are what made them worth writing):
 JA_KO_STORY_RATCHET: dict[str, dict[str, float]] = {
     "all": {
-        "answered_right": 0.843,
+        "answered_right": 0.85,
         "reached": 0.992,
         "wrong": 0.02,
         "out_of_scope_declined": 0.8,
@@ -307,7 +308,7 @@ JA_KO_STORY_RATCHET: dict[str, dict[str, float]] = {
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.863, "reached": 0.986, "wrong": 0.035},
+    "ja": {"answered_right": 0.877, "reached": 0.986, "wrong": 0.035},
     "ko": {"answered_right": 0.815, "reached": 1.0, "wrong": 0.0},
 }
 

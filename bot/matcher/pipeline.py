@@ -132,8 +132,16 @@ class Matcher:
         whole = analyzer.strip_fillers(whole or normal)
         listing = [self.upcoming_index] if timed and self.upcoming_index is not None else []
         scored = self._rank(lang, normal, whole, clauses, situation is not None, also=listing)
-        if self.upcoming_index is not None and timed:
-            scored = _lift(scored, {self.upcoming_index: self.config.upcoming_boost})
+        if listing:
+            # The listing of what is on is lifted in full when the question asks about a time
+            # ("anything on in December?"), by half when only the story says when the visitor
+            # comes: "we'll be around mid october, anything going on?" still asks what is on,
+            # 「町長以下5名で秋に表敬訪問する場合、何か月前に…」 asks how much notice a visit needs.
+            asks_about_a_time = any(
+                names_a_time(clause) for clause, weight in reading.weighted() if weight >= 1.0
+            )
+            boost = self.config.upcoming_boost * (1.0 if asks_about_a_time else 0.5)
+            scored = _lift(scored, {listing[0]: boost})
         if self.elsewhere and not self.home.found_in(normal) and self.elsewhere.named_in(normal):
             # About a place the desk knows nothing of: the county's answer would mislead.
             return self.decider.decline(question, lang, scored)

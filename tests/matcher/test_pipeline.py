@@ -288,3 +288,18 @@ def test_a_leader_met_by_a_generic_word_of_an_unknown_question_is_not_offered() 
     assert decider.decide("x", Lang.EN, known).decision is Decision.CLARIFY
     like_a_phrasing = [_scored(0.10, 0.80, 0.9)]
     assert decider.decide("x", Lang.EN, like_a_phrasing).decision is Decision.CLARIFY
+
+
+def test_a_time_in_the_story_lifts_the_listing_less_than_a_time_asked_about(
+    matcher: Matcher,
+) -> None:
+    # When a delegation comes is its story; what it asks is how much notice a meeting needs.
+    visit = matcher.match(
+        "시의원 다섯 명이 가을에 화롄을 방문할 예정입니다. 면담은 얼마나 미리 요청해야 하나요?"
+    )
+    assert visit.candidates[0] == "exchange.delegation-visit"
+    # A time in the story still lifts the listing of what is on when that is what is asked.
+    assert matcher.match("we arrive in late march, anything happening around then?").entry == (
+        "event.upcoming"
+    )
+    assert matcher.match("any festivals in late march?").entry == "event.upcoming"
