@@ -142,6 +142,13 @@ class Matcher:
             )
             boost = self.config.upcoming_boost * (1.0 if asks_about_a_time else 0.5)
             scored = _lift(scored, {listing[0]: boost})
+        if listing and not scored:
+            # Nothing but a time and words every question has ("anything on this weekend?",
+            # 「12月有什麼」): what is on then — or, after an event, when that event is.
+            current = self.kb.get(topic) if topic is not None else None
+            if current is not None and current.category is Category.EVENT:
+                return fixed(question, lang, current.id, in_context=True)
+            return fixed(question, lang, UPCOMING_ENTRY)
         if self.elsewhere and not self.home.found_in(normal) and self.elsewhere.named_in(normal):
             # About a place the desk knows nothing of: the county's answer would mislead.
             return self.decider.decline(question, lang, scored)

@@ -303,3 +303,17 @@ def test_a_time_in_the_story_lifts_the_listing_less_than_a_time_asked_about(
         "event.upcoming"
     )
     assert matcher.match("any festivals in late march?").entry == "event.upcoming"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "anything on this weekend?",
+        "is anything on in late march?",
+        "12月有什麼",
+        "anything going on next month",
+    ],
+)
+def test_a_time_and_nothing_else_asks_what_is_on_then(matcher: Matcher, question: str) -> None:
+    match = matcher.match(question)
+    assert (match.decision, match.entry) == (Decision.ANSWER, "event.upcoming")
