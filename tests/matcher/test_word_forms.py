@@ -49,9 +49,15 @@ def test_japanese_okurigana_between_kanji_is_dropped(text: str, expected: str) -
     assert base_forms(text) == expected
 
 
-@given(st.text(alphabet=st.characters(max_codepoint=0x9FFF, exclude_categories=("Cs",))))
+_NOT_KANA = st.characters(max_codepoint=0x9FFF, exclude_categories=("Cs",)).filter(
+    lambda char: not "\u3040" <= char <= "\u30ff"
+)
+
+
+@given(st.text(alphabet=_NOT_KANA))
 def test_chinese_and_english_texts_are_untouched(text: str) -> None:
-    # Neither kana nor Hangul: nothing for the word forms to do.
+    # Neither kana nor Hangul (above 0x9FFF): nothing for the word forms to do. The alphabet
+    # once held hiragana, and hypothesis found 「㐀し㐀」 read as kanji, okurigana, kanji.
     assert base_forms(text) == text
 
 
