@@ -302,13 +302,15 @@ JA_KO_STORY_RATCHET: dict[str, dict[str, float]] = {
     "all": {
         "answered_right": 0.85,
         "reached": 0.992,
-        "wrong": 0.02,
-        "out_of_scope_declined": 0.8,
+        # An exchange answer for a partner city's own affairs declined (「高千穂の夜神楽」):
+        # wrong 2.0 → 1.3, declined 80.0 → 86.7.
+        "wrong": 0.0134,
+        "out_of_scope_declined": 0.867,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.877, "reached": 0.986, "wrong": 0.035},
+    "ja": {"answered_right": 0.877, "reached": 0.986, "wrong": 0.024},
     "ko": {"answered_right": 0.815, "reached": 1.0, "wrong": 0.0},
 }
 

@@ -20,6 +20,7 @@ the KB's answers when a question first names a place elsewhere (see spotters.Els
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from bot.kb.loader import KnowledgeBase
@@ -41,7 +42,7 @@ from bot.matcher.spotters import (
 from bot.matcher.translated import TranslatedDecider
 from bot.matcher.word_forms import BaseFormFillers
 from bot.reading import Reading, read
-from bot.text import Lang
+from bot.text import Lang, has_han
 from bot.when import names_a_time, without_times
 
 GREETING_ENTRY = "faq.greeting"
@@ -205,9 +206,23 @@ class Matcher:
     def _about_a_partners_own_affairs(self, match: Match, normal: str) -> bool:
         if match.decision is not Decision.ANSWER or match.entry is None or not self.partners:
             return False
+        if self.home.found_in(normal):
+            return False
+        named = self.partners.named(normal)
+        if not named:
+            return False
         category = self.kb[match.entry].category
-        local = category in (Category.SERVICE, Category.EVENT)
-        return local and not self.home.found_in(normal) and bool(self.partners.named(normal))
+        if category in (Category.SERVICE, Category.EVENT):
+            return True
+        if category is not Category.EXCHANGE:
+            return False
+        # The exchange with a partner is the desk's business, the partner's own festival or
+        # sights are not; an exchange entry answers only if the question, the partner's name
+        # taken out, still points at it ("since when is Takachiho a sister city?"), not when
+        # the name alone did (「高千穂の夜神楽はいつから」, "what is there to see in kushiro").
+        without = _without_names(normal, named)
+        again = self.match(without) if without.strip() else None
+        return again is None or match.entry not in again.candidates
 
     def _related(self, topic: str) -> list[int]:
         """The positions of the entries related to the topic's."""
@@ -253,6 +268,17 @@ class Matcher:
     def is_elsewhere(self, place: str) -> bool:
         """Whether the KB never mentions ``place`` (normalised): see spotters.Elsewhere."""
         return self.elsewhere.is_elsewhere(place)
+
+
+def _without_names(normal: str, names: list[str]) -> str:
+    """``normal`` with the (normalised) names taken out: Han names wherever they are, others
+    as words (a Korean name with what is attached to it)."""
+    for name in names:
+        if has_han(name):
+            normal = normal.replace(name, " ")
+        else:
+            normal = re.sub(rf"(?<!\w){re.escape(name)}\w*", " ", normal)
+    return normal
 
 
 def _lift(scored: list[Scored], lifts: dict[int, float]) -> list[Scored]:

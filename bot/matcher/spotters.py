@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 
 from bot.kb.schema import Entry
-from bot.text import has_han, is_han, normalize_many
+from bot.text import has_han, is_han, is_hangul, normalize_many
 
 # A request for a person, beyond the listed phrases: a verb of talking near a word for a person
 # ("can I speak with a staff member", "is there someone I can talk to"), or a message that is
@@ -216,6 +216,9 @@ class PlaceSpotter:
         normal = set(normal_places) - {""}
         self.han = {p.replace(" ", "") for p in normal if has_han(p)}
         self.en = {p for p in normal if not has_han(p)}
+        # Korean attaches particles and suffixes to a name (제천시청, 울산에서): a Hangul name
+        # is found at the start of a word, longest first.
+        self._hangul = sorted((p for p in self.en if is_hangul(p[0])), key=len, reverse=True)
         self._han_lengths = sorted({len(p) for p in self.han}, reverse=True)
         self._en_lengths = sorted({len(p.split()) for p in self.en}, reverse=True)
         self._known_pair = known_pair
@@ -268,6 +271,9 @@ class PlaceSpotter:
                 if not size and len(words[at]) > 4 and words[at][-1] == "s":
                     # "Tokyo's" is normalised to "tokyos".
                     size, place = (1, words[at][:-1]) if words[at][:-1] in self.en else (0, "")
+                if not size and self._hangul and is_hangul(words[at][0]):
+                    attached = next((p for p in self._hangul if words[at].startswith(p)), "")
+                    size, place = (1, attached) if attached else (0, "")
                 if not size:
                     at += 1
                     continue

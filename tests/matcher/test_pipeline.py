@@ -317,3 +317,34 @@ def test_a_time_in_the_story_lifts_the_listing_less_than_a_time_asked_about(
 def test_a_time_and_nothing_else_asks_what_is_on_then(matcher: Matcher, question: str) -> None:
     match = matcher.match(question)
     assert (match.decision, match.entry) == (Decision.ANSWER, "event.upcoming")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "高千穂の夜神楽は今年いつから始まりますか？",  # Takachiho's own festival
+        "what is there to see in kushiro?",
+        "제천시청 근처 맛집 추천해 주세요",  # a Korean name with a suffix attached
+    ],
+)
+def test_a_partner_citys_own_affairs_are_not_answered(matcher: Matcher, question: str) -> None:
+    assert matcher.match(question).decision is not Decision.ANSWER
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("since when is takachiho a sister city?", "exchange.sister-cities"),
+        ("다카치호와는 언제부터 교류했나요?", "exchange.sister-cities"),
+        (
+            "morioka delegation visiting next month, who should we contact?",
+            "exchange.delegation-visit",
+        ),
+        ("will takachiho be invited to the festivals this year?", "exchange.festival-invitations"),
+    ],
+)
+def test_the_exchange_with_a_partner_city_is_answered(
+    matcher: Matcher, question: str, expected: str
+) -> None:
+    match = matcher.match(question)
+    assert (match.decision, match.entry) == (Decision.ANSWER, expected)
