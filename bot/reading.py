@@ -284,6 +284,12 @@ class Reading:
         return bool(roles) and roles <= {Role.GREETING, Role.THANKS} and Role.THANKS in roles
 
     @property
+    def without_introductions(self) -> str:
+        """The normalised message without its greetings, thanks and self-introductions."""
+        kept = (c.normal for c in self.clauses if c.role in (Role.ASK, Role.STORY))
+        return " ".join(kept)
+
+    @property
     def names_nothing(self) -> bool:
         """Nothing but what a follow-up asks ("how much?", "where is it?", 「報名時間？」
         「哪個單位？」): no word of its own says what it is about."""

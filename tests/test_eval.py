@@ -277,19 +277,21 @@ JA_KO_RATCHET: dict[str, dict[str, float]] = {
 #: first measurement 70.7 / 97.6 / 1.0, 6 of 7 emergencies; after the word forms and phrasings
 #: 90.2 / 98.8 / 2.0; after the clear leader whose words and wording agree (translated.py),
 #: 93.9 / 98.8 / 2.0; with its lead a share of its confidence, 96.3; with the introduction,
-#: loanword and far-ahead changes (see JA_KO_RATCHET), 97.6:
+#: loanword and far-ahead changes (see JA_KO_RATCHET), 97.6; with the partner cities' and
+#: Hualien's names in Korean, wrong 2.0 → 1.0 and every out-of-scope message declined — every
+#: bar of the set met:
 JA_KO_BLIND_RATCHET: dict[str, dict[str, float]] = {
     "all": {
         "answered_right": 0.976,
         "reached": 0.988,
-        "wrong": 0.02,
-        "out_of_scope_declined": 0.917,
+        "wrong": 0.01,
+        "out_of_scope_declined": 1.0,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
     "ja": {"answered_right": 0.951, "reached": 0.976, "wrong": 0.02},
-    "ko": {"answered_right": 1.0, "reached": 1.0, "wrong": 0.02},
+    "ko": {"answered_right": 1.0, "reached": 1.0, "wrong": 0.0},
 }
 
 #: eval/ja-ko-story.tsv (150 messages, written blind on 2026-12-07 by a helper who read only

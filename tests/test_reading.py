@@ -127,3 +127,11 @@ def test_a_long_japanese_clause_after_an_introduction_is_story_not_its_tail() ->
         read("I'm Ana, exchange student from Manila. Where is the ARC office?").clauses[1].role
         is Role.INTRO
     )
+
+
+def test_what_is_asked_without_who_asks() -> None:
+    reading = read("盛岡市役所の者です。居留証の申請はどこでできますか")
+    assert "盛岡" not in reading.without_introductions
+    assert read("hi! where is the immigration office?").without_introductions == (
+        "where is the immigration office"
+    )

@@ -133,6 +133,11 @@ class LocalizedList(Strict):
         """
         return [*self.zh_hant, *self.en]
 
+    def every(self) -> list[str]:
+        """The phrases of every language, Japanese and Korean too: for intents a matcher
+        reads in every language (the partner cities' names and Hualien's own)."""
+        return [*self.zh_hant, *self.en, *self.ja, *self.ko]
+
     def by_lang(self) -> dict[str, list[str]]:
         """The phrases of every language that has some, authored languages first."""
         phrases = {lang: self.get(lang) for lang in ALL_LANGS}

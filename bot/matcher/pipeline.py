@@ -65,7 +65,7 @@ class Matcher:
         )
         self.fixed_entries = ids & {GREETING_ENTRY, THANKS_ENTRY}
         self.handoff = HandoffSpotter(intents.handoff.all())
-        self.home = PhraseSpotter(intents.home.all())
+        self.home = PhraseSpotter(intents.home.every())
         places = [*intents.elsewhere.all(), *kb.places]
         self.index, self.analyzer = build_index(
             self.entries, self.config, kb.synonyms, Fillers(intents.fillers.all()), places
@@ -73,7 +73,7 @@ class Matcher:
         self.elsewhere = Elsewhere(
             self.index.places_unmentioned, self.index.is_kb_pair, self.entries
         )
-        self.partners = PlaceSpotter(intents.partners.all(), self.index.is_kb_pair)
+        self.partners = PlaceSpotter(intents.partners.every(), self.index.is_kb_pair)
         self.scorer = Scorer(self.index, self.analyzer, self.config)
         # Japanese and Korean questions are matched against the KB's Japanese and Korean
         # texts, in an index of their own: the Chinese and English one stays as it is (its
@@ -155,7 +155,7 @@ class Matcher:
             return self.decider.decline(question, lang, scored)
         decider = self.translated_decider if lang.is_translated else self.decider
         match = decider.decide(question, lang, scored)
-        if self._about_a_partners_own_affairs(match, normal):
+        if self._about_a_partners_own_affairs(match, reading):
             # Jecheon's sights or Kushiro's marsh: the county's answer about its own would
             # mislead; the exchange with a partner city is answered.
             return self.decider.decline(question, lang, scored)
@@ -203,12 +203,14 @@ class Matcher:
             scored = [s for s in scored if s.entry_index != self.emergency_index]
         return self.cues.lift(normal, scored)
 
-    def _about_a_partners_own_affairs(self, match: Match, normal: str) -> bool:
+    def _about_a_partners_own_affairs(self, match: Match, reading: Reading) -> bool:
         if match.decision is not Decision.ANSWER or match.entry is None or not self.partners:
             return False
+        normal = reading.normal
         if self.home.found_in(normal):
             return False
-        named = self.partners.named(normal)
+        # Who writes is not what they ask about: 「盛岡市役所の者です。居留証の申請は…」.
+        named = self.partners.named(reading.without_introductions)
         if not named:
             return False
         category = self.kb[match.entry].category
@@ -218,11 +220,14 @@ class Matcher:
             return False
         # The exchange with a partner is the desk's business, the partner's own festival or
         # sights are not; an exchange entry answers only if the question, the partner's name
-        # taken out, still points at it ("since when is Takachiho a sister city?"), not when
-        # the name alone did (「高千穂の夜神楽はいつから」, "what is there to see in kushiro").
+        # taken out, still speaks of the exchange ("since when is Takachiho a sister city?",
+        # 「다카치호와는 언제부터 교류했나요?」), not when the name alone made it one
+        # (「高千穂の夜神楽はいつから」, "what is there to see in kushiro").
         without = _without_names(normal, named)
         again = self.match(without) if without.strip() else None
-        return again is None or match.entry not in again.candidates
+        return again is None or not any(
+            self.kb[entry].category is Category.EXCHANGE for entry in again.candidates
+        )
 
     def _related(self, topic: str) -> list[int]:
         """The positions of the entries related to the topic's."""

@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 
 from bot.kb.schema import Entry
-from bot.text import has_han, is_han, is_hangul, normalize_many
+from bot.text import has_han, is_han, is_hangul, is_kana, normalize_many
 
 # A request for a person, beyond the listed phrases: a verb of talking near a word for a person
 # ("can I speak with a staff member", "is there someone I can talk to"), or a message that is
@@ -147,13 +147,20 @@ def asks_for_a_task(normal: str) -> bool:
     )
 
 
+def _unspaced(phrase: str) -> bool:
+    return any(is_han(ch) or is_kana(ch) or is_hangul(ch) for ch in phrase)
+
+
 class PhraseSpotter:
     """Finds any of a set of phrases in normalised text (English by whole words)."""
 
     def __init__(self, phrases: Iterable[str]) -> None:
         normal = set(normalize_many(list(phrases))) - {""}
-        self.zh = sorted({p.replace(" ", "") for p in normal if any(is_han(ch) for ch in p)})
-        self.en = sorted({f" {p} " for p in normal if not any(is_han(ch) for ch in p)})
+        # Chinese, Japanese and Korean phrases are found inside words (no spaces between
+        # Chinese or Japanese words; Korean attaches particles: 어디에 있어요), the others
+        # as whole words.
+        self.zh = sorted({p.replace(" ", "") for p in normal if _unspaced(p)})
+        self.en = sorted({f" {p} " for p in normal if not _unspaced(p)})
 
     def found_in(self, normal: str) -> bool:
         padded = f" {normal} "
@@ -187,6 +194,8 @@ _HAN_NOT_THE_SUBJECT_AFTER = re.compile(
 )
 #: Han text right before a place the visitor comes from: 「從台中」「來自大阪」.
 _HAN_FROM = ("從", "自")
+#: Korean after a place the visitor comes from: 「울산에서 온」「울산에서 왔어요」「제천 출신」.
+_KO_FROM = re.compile(r"\S*?(?:에서\s(?:온|왔|오)|\s?출신)")
 #: English words before and after a place that make it where the visitor comes from, a
 #: description of people, papers or firms from there, or part of a street's name.
 _EN_FROM = {"from"}
@@ -274,6 +283,10 @@ class PlaceSpotter:
                 if not size and self._hangul and is_hangul(words[at][0]):
                     attached = next((p for p in self._hangul if words[at].startswith(p)), "")
                     size, place = (1, attached) if attached else (0, "")
+                    if attached and _KO_FROM.match(" ".join(words[at : at + 2]), len(attached)):
+                        # 「울산에서 온 교환학생」「제천 출신」: where the visitor comes from.
+                        at += 1
+                        continue
                 if not size:
                     at += 1
                     continue

@@ -348,3 +348,23 @@ def test_the_exchange_with_a_partner_city_is_answered(
 ) -> None:
     match = matcher.match(question)
     assert (match.decision, match.entry) == (Decision.ANSWER, expected)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # Where the visitor comes from, or who writes, is not what they ask about.
+        ("울산에서 온 교환학생인데 거류증은 어디서 신청해요?", "service.arc"),
+        ("我是盛岡市政府的職員，請問居留證要去哪裡辦？", "service.arc"),
+        # Hualien named in Korean: the partner city is where the visitor comes from.
+        (
+            "화롄에 출장 온 울산시 직원입니다. 배탈이 나서 약국을 찾고 있어요",
+            "service.medical-care",
+        ),
+    ],
+)
+def test_a_visitor_from_a_partner_city_is_answered_about_hualien(
+    matcher: Matcher, question: str, expected: str
+) -> None:
+    match = matcher.match(question)
+    assert (match.decision, match.entry) == (Decision.ANSWER, expected)
