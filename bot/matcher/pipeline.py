@@ -129,8 +129,8 @@ class Matcher:
         unfiltered = [(without_times(c) if timed else c, w) for c, w in reading.weighted()]
         analyzer = self.translated_scorer.analyzer if lang.is_translated else self.analyzer
         clauses = [(analyzer.strip_fillers(c), w) for c, w in unfiltered if c]
-        whole = without_times(normal) if timed else normal
-        whole = analyzer.strip_fillers(whole or normal)
+        untimed = without_times(normal) if timed else normal
+        whole = analyzer.strip_fillers(untimed or normal)
         listing = [self.upcoming_index] if timed and self.upcoming_index is not None else []
         scored = self._rank(lang, normal, whole, clauses, situation is not None, also=listing)
         if listing:
@@ -143,12 +143,12 @@ class Matcher:
             )
             boost = self.config.upcoming_boost * (1.0 if asks_about_a_time else 0.5)
             scored = _lift(scored, {listing[0]: boost})
-        if listing and not scored:
+        if listing and not (scored and analyzer.tokens(analyzer.strip_fillers(untimed))):
             # Nothing but a time and words every question has ("anything on this weekend?",
-            # 「12月有什麼」): what is on then — or, after an event, when that event is.
-            current = self.kb.get(topic) if topic is not None else None
-            if current is not None and current.category is Category.EVENT:
-                return fixed(question, lang, current.id, in_context=True)
+            # 「12月有什麼」): what is on then — or, on a topic, the topic then ("when is the
+            # marathon?" — "in march?"; "is school closed for the typhoon?" — "and tomorrow?").
+            if topic is not None and topic in self.positions:
+                return fixed(question, lang, topic, in_context=True)
             return fixed(question, lang, UPCOMING_ENTRY)
         if self.elsewhere and not self.home.found_in(normal) and self.elsewhere.named_in(normal):
             # About a place the desk knows nothing of: the county's answer would mislead.

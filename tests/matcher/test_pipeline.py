@@ -14,6 +14,7 @@ from bot.kb.loader import KnowledgeBase
 from bot.matcher import Decision, Matcher, MatcherConfig
 from bot.matcher.decide import Decider
 from bot.matcher.score import Scored
+from bot.reading import read
 from bot.text import Lang
 
 
@@ -368,3 +369,10 @@ def test_a_visitor_from_a_partner_city_is_answered_about_hualien(
 ) -> None:
     match = matcher.match(question)
     assert (match.decision, match.entry) == (Decision.ANSWER, expected)
+
+
+def test_a_time_alone_is_the_listing_or_the_current_topic_then(matcher: Matcher) -> None:
+    # "in december?" once fell back to its own words and got the weather entry.
+    assert matcher.match("in december?").entry == "event.upcoming"
+    follow_up = matcher.match_reading(read("and tomorrow?"), topic="service.typhoon")
+    assert (follow_up.entry, follow_up.in_context) == ("service.typhoon", True)
