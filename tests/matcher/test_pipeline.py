@@ -3,6 +3,7 @@ typos and synonyms, out-of-scope questions, and any text at all."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -288,3 +289,20 @@ def test_a_leader_met_by_a_generic_word_of_an_unknown_question_is_not_offered() 
     assert decider.decide("x", Lang.EN, known).decision is Decision.CLARIFY
     like_a_phrasing = [_scored(0.10, 0.80, 0.9)]
     assert decider.decide("x", Lang.EN, like_a_phrasing).decision is Decision.CLARIFY
+
+
+def test_a_clear_leader_of_a_low_scoring_story_is_answered() -> None:
+    decider = Decider(["exchange.delegation-visit", "exchange.coordination"], MatcherConfig())
+
+    def scored(confidence: float) -> Scored:
+        return Scored(0, confidence, 0.25, 0.18, 0.36, 0.58)
+
+    # A formal letter announcing a council's visit: the story around the question is in words
+    # the KB never uses, so the leader stays at 0.27, yet it leads the runner-up by 0.12.
+    clear = [scored(0.27), replace(scored(0.15), entry_index=1)]
+    match = decider.decide("x", Lang.ZH_HANT, clear)
+    assert (match.decision, match.entry) == (Decision.ANSWER, "exchange.delegation-visit")
+    # The same leader a step ahead of its runner-up is only offered.
+    close = [scored(0.27), replace(scored(0.22), entry_index=1)]
+    assert decider.decide("x", Lang.ZH_HANT, close).decision is Decision.CLARIFY
+
