@@ -306,3 +306,13 @@ def test_a_clear_leader_of_a_low_scoring_story_is_answered() -> None:
     close = [scored(0.27), replace(scored(0.22), entry_index=1)]
     assert decider.decide("x", Lang.ZH_HANT, close).decision is Decision.CLARIFY
 
+
+def test_a_day_of_the_week_does_not_make_a_question_about_the_desks_staff(
+    matcher: Matcher,
+) -> None:
+    # The staff entry once listed 禮拜天 and "sunday" among its keywords (for "is anyone there on
+    # Sunday?"): any question naming a day then leaned to it.
+    match = matcher.match("禮拜天皮膚科有開嗎")
+    assert match.entry != "contact.staff"
+    assert match.candidates[0] == "service.medical-care"
+    assert matcher.match("國定假日藥局有開嗎").candidates[0] == "service.medical-care"
