@@ -316,3 +316,22 @@ def test_a_day_of_the_week_does_not_make_a_question_about_the_desks_staff(
     assert match.entry != "contact.staff"
     assert match.candidates[0] == "service.medical-care"
     assert matcher.match("國定假日藥局有開嗎").candidates[0] == "service.medical-care"
+
+
+# tests/written/chat-written.tsv: chat-style messages (a story or greeting around the question,
+# chat spelling, mainland words, a little English) written for these tests, on situations and
+# people the eval sets do not hold. Ratchets, to raise as the method improves: the in-scope
+# ones answered right (2026-12-07: 43 of 48; the misses are offered, none answered wrong) and
+# the out-of-scope ones answered (none).
+WRITTEN_CHAT_RIGHT = 43 / 48
+
+
+def test_written_chat_messages_are_answered_right_and_never_wrong(matcher: Matcher) -> None:
+    rows = read_rows(Path(__file__).parent.parent / "written" / "chat-written.tsv")
+    matches = [(row, matcher.match(row.question)) for row in rows]
+    in_scope = [(row, match) for row, match in matches if row.expect != "-"]
+    right = sum(match.entry == row.expect for row, match in in_scope) / len(in_scope)
+    assert right >= WRITTEN_CHAT_RIGHT - 1e-9, right
+    for row, match in matches:
+        answered = match.decision is Decision.ANSWER
+        assert not answered or match.entry == row.expect, (row.question, match.entry)
