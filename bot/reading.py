@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
 
-from bot.text import Lang, detect_language, has_han, is_han, normalize
+from bot.text import Lang, detect_language, has_han, is_han, is_hangul, is_kana, normalize
 
 
 class Role(StrEnum):
@@ -114,14 +114,25 @@ _JA_GREETING = re.compile(
 _JA_THANKS = re.compile(
     r"^(?:ありがとう(?:ございます|ございました)?|どうも|助かりました|了解です|わかりました)+$"
 )
-_JA_INTRO = re.compile(r"(?:の者です|と申します|です。?$)(?!.*(?:か|？|\?))")
+#: Who is writing: 「…の者です」「…と申します」「…でございます」, or a group or a role and です
+#: (「釧路の青年会議所です」「盛岡市役所国際課です」「高千穂町の教員です」). Not any sentence that
+#: ends in です: 「訪問を計画中です」「派遣する予定です」 tell the story the question is about.
+_JA_INTRO = re.compile(
+    r"(?:の者です|と申します|でございます|(?:課|係|室|局|部|庁|役場|役所|所|会|団|協会|センター|"
+    r"チーム|クラブ|学校|大学|高校|中学|生|員|者|師|長|担当|先生|メンバー|一同)です)。?$"
+)
 _JA_ASKS = re.compile(
     r"[?？]|か$|ですか|ますか|でしょうか|ませんか|どこ|いつ|何|なに|なん|誰|どう|どの|"
     r"ください|下さい|教えて|知りたい|ほしい|いただけ|可能|たいのですが|たいです|かな"
 )
 _KO_GREETING = re.compile(r"^(?:안녕하세요|안녕하십니까|안녕|처음\s?뵙겠습니다|수고하십니다)+$")
 _KO_THANKS = re.compile(r"^(?:감사합니다|감사해요|고맙습니다|고마워요|고마워|땡큐|알겠습니다)+$")
-_KO_INTRO = re.compile(r"^(?:저는|제\s?이름은|저희는)")
+#: 「저는…」, or a group or a role and 입니다 (「제천시청 국제협력팀입니다」「학부모입니다」) —
+#: not 「방문할 예정입니다」, which tells the story.
+_KO_INTRO = re.compile(
+    r"^(?:저는|제\s?이름은|저희는)|(?:팀|과|청|처|국|실|회|단|학교|대학교|협회|센터|생|원|사|관|"
+    r"부모|교사|담당자|주무관|일동)(?:입니다|이에요|예요|인데요)$"
+)
 _KO_ASKS = re.compile(
     r"[?？]|까요?$|나요$|어디|언제|뭐|무엇|무슨|누구|어떻게|얼마|몇|있나요|있어요|되나요|"
     r"주세요|알려|궁금|싶어요|싶습니다|할까|해야"
@@ -194,7 +205,7 @@ def _role(raw: str, normal: str) -> Role:
         _EN_INTRO.match(normal)
         or _HAN_INTRO.match(compact)
         or _JA_INTRO.search(folded)
-        or _KO_INTRO.match(compact)
+        or _KO_INTRO.search(compact)
     ):
         return Role.INTRO
     return Role.STORY
@@ -223,8 +234,17 @@ _FOLLOW_UP_WORDS_HAN = re.compile(
     "|".join(sorted(dict.fromkeys(_FOLLOW_UP_HAN), key=len, reverse=True))
 )
 
-#: A short clause without a verb of its own right after a self-introduction continues it.
+#: A short clause without a verb of its own right after a self-introduction continues it:
+#: at most this many words, and this many Han, kana and Hangul characters (a Japanese or
+#: Chinese clause is one "word"; 「町長以下5名で秋に花蓮県政府を表敬訪問する場合」 and
+#: 「봄에 화롄현을 방문할 예정입니다」 are the question's story, 「제천에서 온 교환학생」 is not).
 _INTRO_TAIL_WORDS = 8
+_INTRO_TAIL_CJK = 10
+
+
+def _is_short(normal: str) -> bool:
+    cjk = sum(1 for ch in normal if is_han(ch) or is_kana(ch) or is_hangul(ch))
+    return len(normal.split()) <= _INTRO_TAIL_WORDS and cjk <= _INTRO_TAIL_CJK
 
 
 @dataclass(frozen=True)
@@ -245,7 +265,7 @@ class Reading:
                 role is Role.STORY
                 and clauses
                 and clauses[-1].role is Role.INTRO
-                and len(normal.split()) <= _INTRO_TAIL_WORDS
+                and _is_short(normal)
             ):
                 # "I'm Ana, exchange student from Manila": the tail of an introduction.
                 role = Role.INTRO

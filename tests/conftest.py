@@ -31,6 +31,8 @@ CHAT_FRESH_SET = ROOT / "eval" / "chat-fresh.tsv"
 #: Written blind on 2026-12-07 by a helper who read only the entries' ids, titles and answers.
 CHAT_BLIND_SET = ROOT / "eval" / "chat-blind.tsv"
 JA_KO_BLIND_SET = ROOT / "eval" / "ja-ko-blind.tsv"
+#: Written blind the same day in the style of real messages (greeting, introduction, story).
+JA_KO_STORY_SET = ROOT / "eval" / "ja-ko-story.tsv"
 
 
 def _is_loopback(address: Any) -> bool:

@@ -86,3 +86,44 @@ def test_the_reading_carries_the_language_and_normal_form() -> None:
     reading = read("居留证怎么延期？")
     assert reading.lang is Lang.ZH_HANS
     assert reading.normal == "居留證怎麼延期"
+
+
+@pytest.mark.parametrize(
+    ("message", "intro", "story"),
+    [
+        (
+            "岩手県国際交流課でございます。来年度、県議会議員団の花蓮県訪問を計画中です。窓口はどこですか",
+            "岩手県国際交流課でございます。",
+            "県議会議員団の花蓮県訪問を計画中です。",
+        ),
+        (
+            "釧路の青年会議所です。秋に視察団を派遣する予定です。どなたに連絡すればいいですか",
+            "釧路の青年会議所です。",
+            "秋に視察団を派遣する予定です。",
+        ),
+        (
+            "제천시청 국제협력팀입니다. 봄에 화롄현을 방문할 예정입니다. 절차를 알려 주세요",
+            "제천시청 국제협력팀입니다.",
+            "봄에 화롄현을 방문할 예정입니다.",
+        ),
+    ],
+)
+def test_who_writes_is_an_introduction_and_what_they_plan_is_story(
+    message: str, intro: str, story: str
+) -> None:
+    roles = {clause.text: clause.role for clause in read(message).clauses}
+    assert roles[intro] is Role.INTRO, roles
+    assert roles[story] is Role.STORY, roles
+
+
+def test_a_long_japanese_clause_after_an_introduction_is_story_not_its_tail() -> None:
+    # A Japanese clause has no spaces: it is one "word", however long.
+    reading = read(
+        "高千穂町役場の者です。町長以下5名で秋に県政府を表敬訪問する場合、何か月前に連絡すべきですか"
+    )
+    roles = [clause.role for clause in reading.clauses]
+    assert roles == [Role.INTRO, Role.STORY, Role.ASK]
+    assert (
+        read("I'm Ana, exchange student from Manila. Where is the ARC office?").clauses[1].role
+        is Role.INTRO
+    )

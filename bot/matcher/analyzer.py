@@ -30,6 +30,7 @@ from bot.matcher.words import (
     ZH_STOP_BIGRAMS,
     ZH_STOP_UNIGRAMS,
     ZH_TERM_LINES,
+    is_katakana,
     is_run_char,
     stem,
 )
@@ -254,13 +255,17 @@ class Analyzer:
             cfg.term_weight,
         )
         last = len(run) - 1
+        # A katakana run is one loanword (ワーキングホリデー, コンビニ): its pairs share one
+        # word's weight, where a kanji or Hangul run's pairs are words of their own; else a
+        # long loanword outweighs the rest of the question (「台風の日ってコンビニも…」).
+        pair_weight = 1.0 / last if last > 1 and is_katakana(run[0]) else 1.0
         for start, char in enumerate(run):
             if char not in ZH_STOP_UNIGRAMS and get(char, 0.0) < unigram:
                 weights[char] = unigram
             if start < last:
                 bigram = run[start : start + 2]
-                if bigram not in ZH_STOP_BIGRAMS and get(bigram, 0.0) < 1.0:
-                    weights[bigram] = 1.0
+                if bigram not in ZH_STOP_BIGRAMS and get(bigram, 0.0) < pair_weight:
+                    weights[bigram] = pair_weight
             sizes = lengths.get(char)
             if sizes is None:
                 continue

@@ -13,8 +13,11 @@ share rather than a fixed lead, since at these low confidences a fixed lead asks
 the weakest-scoring questions: a long message whose story the KB never speaks of. Words
 (BM25 and coverage) and wording (fuzzy) then point the same way; when they part
 (「台風の日ってコンビニも…」: the money entry by its words, the typhoon entry by its wording)
-the leads are offered instead. A question declined outright (nothing worth offering) stays
-declined.
+the leads are offered instead — unless the words lead by a wider share
+(``translated_lead_share_alone``): a delegate's message often asks in a clause too generic to
+resemble any phrasing (「受け入れ窓口をお知らせください」) while its story names the topic,
+and the wording then says nothing either way. A question declined outright (nothing worth
+offering) stays declined.
 """
 
 from __future__ import annotations
@@ -47,11 +50,13 @@ class TranslatedDecider(Decider):
         super().__init__(entry_ids, strict)
         self.leading_config = replace(strict, lead_threshold=config.translated_lead_threshold)
         self.lead_share = config.translated_lead_share
+        self.lead_share_alone = config.translated_lead_share_alone
 
     def decide(self, question: str, lang: Lang, scored: list[Scored]) -> Match:
         match = super().decide(question, lang, scored)
-        if match.decision is not Decision.CLARIFY or not wording_agrees(scored):
+        if match.decision is not Decision.CLARIFY:
             return match
-        margin = self.lead_share * scored[0].confidence
+        share = self.lead_share if wording_agrees(scored) else self.lead_share_alone
+        margin = share * scored[0].confidence
         leading = Decider(self.entry_ids, replace(self.leading_config, lead_margin=margin))
         return leading.decide(question, lang, scored)

@@ -80,6 +80,11 @@ def is_run_char(char: str) -> bool:
     )
 
 
+def is_katakana(char: str) -> bool:
+    """Whether ``char`` opens a katakana run (see HAN_RUNS)."""
+    return "\u30a1" <= char <= "\u30fa" or char == "\u30fc"
+
+
 @lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A light English stemmer: plurals only, which is where visitors' words differ most."""

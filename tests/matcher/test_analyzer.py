@@ -65,3 +65,13 @@ def test_typos_of_swapped_letters_and_long_words_are_corrected(matcher: Matcher)
     assert analyzer.correct("tommorow") == "tomorrow"
     assert analyzer.correct("scholarhsip") == "scholarship"
     assert analyzer.correct("vias") == "vias"
+
+
+def test_a_katakana_loanword_weighs_as_one_word_however_long(matcher: Matcher) -> None:
+    analyzer = matcher.translated_scorer.analyzer
+    tokens = analyzer.tokens(normalize("ワーキングホリデー 台風"))
+    loanword_pairs = [w for t, w in tokens.items() if len(t) == 2 and t[0] in "ワーキングホリデ"]
+    # Eight pairs of one loanword share one word's weight; the kanji word's pair has its own.
+    assert len(loanword_pairs) == 8
+    assert abs(sum(loanword_pairs) - 1.0) < 1e-9
+    assert tokens[normalize("台風")] == 1.0

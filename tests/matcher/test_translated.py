@@ -23,12 +23,17 @@ def test_a_clear_leader_below_the_bar_is_answered_when_its_wording_agrees() -> N
     assert match.entry == "service.medical-care"
 
 
-def test_a_clear_leader_whose_wording_disagrees_is_only_offered() -> None:
-    # Ahead by its words, behind by its wording: words and wording point two ways.
+def test_a_leader_whose_wording_disagrees_is_only_offered_unless_far_ahead() -> None:
+    # Ahead by its words, behind by its wording: words and wording point two ways, and a lead
+    # of a quarter of the leader's confidence settles nothing …
     decider = TranslatedDecider(IDS, MatcherConfig())
-    match = decider.decide("q", Lang.JA, _scored((2, 0.53, 0.29), (0, 0.27, 0.33)))
+    match = decider.decide("q", Lang.JA, _scored((2, 0.44, 0.29), (0, 0.33, 0.33)))
     assert match.decision is Decision.CLARIFY
     assert match.candidates[0] == "service.money"
+    # … a lead of half of it does: the asking clause's wording is then the weaker signal.
+    match = decider.decide("q", Lang.JA, _scored((2, 0.44, 0.29), (0, 0.22, 0.33)))
+    assert match.decision is Decision.ANSWER
+    assert match.entry == "service.money"
 
 
 def test_a_narrow_lead_below_the_bar_is_only_offered() -> None:
