@@ -73,7 +73,7 @@ class Matcher:
             self.index.places_unmentioned, self.index.is_kb_pair, self.entries
         )
         self.partners = PlaceSpotter(intents.partners.all(), self.index.is_kb_pair)
-        self.scorer = Scorer(self.index, self.analyzer, self.config, seams_beside_words=True)
+        self.scorer = Scorer(self.index, self.analyzer, self.config)
         # Japanese and Korean questions are matched against the KB's Japanese and Korean
         # texts, in an index of their own: the Chinese and English one stays as it is (its
         # BM25 weights and lengths, so zh/en decisions do not move), and a Japanese

@@ -21,7 +21,7 @@ from bot.matcher.analyzer import Analyzer
 from bot.matcher.config import MatcherConfig
 from bot.matcher.index import Index
 from bot.matcher.spotters import PhraseSpotter
-from bot.matcher.words import A_NOT_A, ALL_HAN, ZH_STOP_BIGRAMS, ZH_STOP_UNIGRAMS, is_seam
+from bot.matcher.words import A_NOT_A, is_seam
 
 
 @dataclass(frozen=True)
@@ -38,19 +38,10 @@ class Scored:
 class Scorer:
     """Ranks the entries of ``index`` for a question, tokenised by ``analyzer``."""
 
-    def __init__(
-        self,
-        index: Index,
-        analyzer: Analyzer,
-        config: MatcherConfig,
-        *,
-        seams_beside_words: bool = False,
-    ) -> None:
+    def __init__(self, index: Index, analyzer: Analyzer, config: MatcherConfig) -> None:
         self.index = index
         self.analyzer = analyzer
         self.config = config
-        #: Whether an unknown pair beside a word the KB knows is a seam too (drop_seams).
-        self.seams_beside_words = seams_beside_words
 
     def rank(
         self,
@@ -160,8 +151,6 @@ class Scorer:
         for match in A_NOT_A.finditer(normal):
             dropped.update((match.group(0)[:2], match.group(0)[1:]))
         known = self.index.token_ids
-        if self.seams_beside_words:
-            dropped |= self._seams_beside_words(normal)
         for piece in self.analyzer.pieces_in(normal):
             dropped.update(
                 bigram
@@ -171,36 +160,6 @@ class Scorer:
         if not dropped:
             return query
         return {token: weight for token, weight in query.items() if token not in dropped}
-
-    def _seams_beside_words(self, normal: str) -> set[str]:
-        """The unknown pairs of ``normal``'s Chinese runs each of whose characters belongs to
-        a word beside it: a pair the KB knows, a function pair (可以, 什麼) or a function
-        character on its own (要, 有).
-
-        In 「禮拜天有眼科」 有 and 眼科 are words and 有眼 straddles them; in 「要馬上停」 要馬
-        straddles 要 and 馬上. Unknown, such a seam counts as information no entry explains
-        and pulls every entry's coverage down, most in the long chat messages that run a
-        story and a question together without punctuation. A pair with a character no word
-        beside it claims stays: it may be a word the KB does not know (多高 in 「有多高」,
-        雙十 in 「雙十一」, 眼鏡), which tells a question about something else.
-        """
-        known = self.index.token_ids
-        dropped: set[str] = set()
-        for run in ALL_HAN.findall(normal):
-            pairs = [run[i : i + 2] for i in range(len(run) - 1)]
-            words = [
-                (pair in known or pair in ZH_STOP_BIGRAMS) and not is_seam(pair) for pair in pairs
-            ]
-            for at, pair in enumerate(pairs):
-                if words[at]:
-                    continue
-                first_claimed = (at > 0 and words[at - 1]) or pair[0] in ZH_STOP_UNIGRAMS
-                second_claimed = (at + 1 < len(pairs) and words[at + 1]) or pair[
-                    1
-                ] in ZH_STOP_UNIGRAMS
-                if first_claimed and second_claimed:
-                    dropped.add(pair)
-        return dropped
 
     def _score_function_words(self, normal: str) -> list[Scored]:
         """A question made only of function words ("what can I ask you", "who are you") has
