@@ -312,9 +312,10 @@ def test_a_day_of_the_week_does_not_make_a_question_about_the_desks_staff(
 ) -> None:
     # The staff entry once listed 禮拜天 and "sunday" among its keywords (for "is anyone there on
     # Sunday?"): any question naming a day then leaned to it.
-    match = matcher.match("禮拜天皮膚科有開嗎")
-    assert match.entry != "contact.staff"
-    assert match.candidates[0] == "service.medical-care"
+    for message in ("禮拜天皮膚科有開嗎", "國定假日藥局有開嗎"):
+        match = matcher.match(message)
+        assert match.entry != "contact.staff", message
+        assert "service.medical-care" in match.candidates, message
     assert matcher.match("國定假日藥局有開嗎").candidates[0] == "service.medical-care"
 
 
