@@ -179,9 +179,13 @@ def test_a_missed_emergency_or_a_false_one_fails_the_bars(kb: KnowledgeBase) -> 
 # answered, each language >= 90% right. Not reached yet: these are the best figures measured
 # (2026-12-06), floors to raise as the method improves, never to lower. chat-fresh.tsv was
 # written blind and is measured only, never developed on.
+#
+# 2026-12-07 (branch chat-zh): a clear leader's lead in proportion to its confidence, no day
+# names among the staff entry's keywords, typos of swapped letters: chat 86.3 → 90.5% right
+# (wrong unchanged), chat-fresh unchanged, chat-blind 93.7 → 95.1.
 CHAT_RATCHET: dict[str, dict[str, float]] = {
     "chat": {
-        "answered_right": 0.862,
+        "answered_right": 0.9099,  # 90.5 (chat-zh) and the time in the story lifting less: 91.0
         "reached": 0.981,
         "wrong": 0.0041,
         "out_of_scope_declined": 1.0,
@@ -203,7 +207,7 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # person-request misses looked at once (their families are generalised in tests/written/).
     # At its first measurement: 88.1 / 95.8 / 1.1, 11 of 13 emergencies and 2 false ones.
     "chat-blind": {
-        "answered_right": 0.937,
+        "answered_right": 0.951,
         "reached": 0.993,
         "wrong": 0.0,
         "out_of_scope_declined": 1.0,

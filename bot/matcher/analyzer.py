@@ -20,7 +20,7 @@ from itertools import count
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from bot.matcher.config import MatcherConfig
 from bot.matcher.words import (
@@ -371,11 +371,13 @@ class Analyzer:
 
     def _nearest(self, word: str) -> str:
         bucket = self._buckets.get(len(word), ())
+        # OSA: two letters swapped ("tyhpoon", "recieve") are one slip, as a typist makes it;
+        # Levenshtein counted two, too many for a word of seven letters.
+        cutoff = self.config.typo_cutoff / 100
+        if len(word) >= self.config.typo_two_edits_length:
+            cutoff = min(cutoff, 1 - 2 / len(word))
         found = process.extractOne(
-            word,
-            bucket,
-            scorer=Levenshtein.normalized_similarity,
-            score_cutoff=self.config.typo_cutoff / 100,
+            word, bucket, scorer=OSA.normalized_similarity, score_cutoff=cutoff
         )
         return str(found[0]) if found else word
 

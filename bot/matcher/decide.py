@@ -101,7 +101,7 @@ class Decider:
                 (top.confidence >= cfg.answer_threshold and lead >= required_margin)
                 or (
                     top.confidence >= cfg.lead_threshold
-                    and lead >= cfg.lead_margin
+                    and lead >= min(cfg.lead_margin, cfg.lead_share * top.confidence)
                     and top.unknown <= cfg.lead_max_unknown
                 )
             )

@@ -46,6 +46,7 @@ class TranslatedDecider(Decider):
             answer_threshold=config.translated_answer_threshold,
             answer_margin=config.translated_answer_margin,
             lead_threshold=2.0,  # no clear-leader path without agreement: see decide
+            lead_share=1.0,  # the lead asked is this module's own share (lead_margin below)
         )
         super().__init__(entry_ids, strict)
         self.leading_config = replace(strict, lead_threshold=config.translated_lead_threshold)

@@ -55,6 +55,18 @@ def test_the_analyzers_piece_tables_describe_its_pieces(matcher: Matcher) -> Non
     assert analyzer.zh_piece_lengths == {c: tuple(sorted(n)) for c, n in lengths.items()}
 
 
+def test_typos_of_swapped_letters_and_long_words_are_corrected(matcher: Matcher) -> None:
+    analyzer = matcher.analyzer
+    # Two letters swapped are one slip (OSA distance), not two edits.
+    assert analyzer.correct("tyhpoon") == "typhoon"
+    assert analyzer.correct("recieve") == "receive"
+    # A word of eight letters or more may hold two slips ("tommorow": one m too many, one r
+    # too few); a shorter one only one, or "light" and "fight" would become "flight" twice over.
+    assert analyzer.correct("tommorow") == "tomorrow"
+    assert analyzer.correct("scholarhsip") == "scholarship"
+    assert analyzer.correct("vias") == "vias"
+
+
 def test_a_katakana_loanword_weighs_as_one_word_however_long(matcher: Matcher) -> None:
     analyzer = matcher.translated_scorer.analyzer
     tokens = analyzer.tokens(normalize("ワーキングホリデー 台風"))

@@ -3,6 +3,7 @@ typos and synonyms, out-of-scope questions, and any text at all."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -376,3 +377,50 @@ def test_a_time_alone_is_the_listing_or_the_current_topic_then(matcher: Matcher)
     assert matcher.match("in december?").entry == "event.upcoming"
     follow_up = matcher.match_reading(read("and tomorrow?"), topic="service.typhoon")
     assert (follow_up.entry, follow_up.in_context) == ("service.typhoon", True)
+
+
+def test_a_clear_leader_of_a_low_scoring_story_is_answered() -> None:
+    decider = Decider(["exchange.delegation-visit", "exchange.coordination"], MatcherConfig())
+
+    def scored(confidence: float) -> Scored:
+        return Scored(0, confidence, 0.25, 0.18, 0.36, 0.58)
+
+    # A formal letter announcing a council's visit: the story around the question is in words
+    # the KB never uses, so the leader stays at 0.27, yet it leads the runner-up by 0.12.
+    clear = [scored(0.27), replace(scored(0.15), entry_index=1)]
+    match = decider.decide("x", Lang.ZH_HANT, clear)
+    assert (match.decision, match.entry) == (Decision.ANSWER, "exchange.delegation-visit")
+    # The same leader a step ahead of its runner-up is only offered.
+    close = [scored(0.27), replace(scored(0.22), entry_index=1)]
+    assert decider.decide("x", Lang.ZH_HANT, close).decision is Decision.CLARIFY
+
+
+def test_a_day_of_the_week_does_not_make_a_question_about_the_desks_staff(
+    matcher: Matcher,
+) -> None:
+    # The staff entry once listed 禮拜天 and "sunday" among its keywords (for "is anyone there on
+    # Sunday?"): any question naming a day then leaned to it.
+    for message in ("禮拜天皮膚科有開嗎", "國定假日藥局有開嗎"):
+        match = matcher.match(message)
+        assert match.entry != "contact.staff", message
+        assert "service.medical-care" in match.candidates, message
+    assert matcher.match("國定假日藥局有開嗎").candidates[0] == "service.medical-care"
+
+
+# tests/written/chat-written.tsv: chat-style messages (a story or greeting around the question,
+# chat spelling, mainland words, a little English) written for these tests, on situations and
+# people the eval sets do not hold. Ratchets, to raise as the method improves: the in-scope
+# ones answered right (2026-12-07: 43 of 48; the misses are offered, none answered wrong) and
+# the out-of-scope ones answered (none).
+WRITTEN_CHAT_RIGHT = 43 / 48
+
+
+def test_written_chat_messages_are_answered_right_and_never_wrong(matcher: Matcher) -> None:
+    rows = read_rows(Path(__file__).parent.parent / "written" / "chat-written.tsv")
+    matches = [(row, matcher.match(row.question)) for row in rows]
+    in_scope = [(row, match) for row, match in matches if row.expect != "-"]
+    right = sum(match.entry == row.expect for row, match in in_scope) / len(in_scope)
+    assert right >= WRITTEN_CHAT_RIGHT - 1e-9, right
+    for row, match in matches:
+        answered = match.decision is Decision.ANSWER
+        assert not answered or match.entry == row.expect, (row.question, match.entry)
