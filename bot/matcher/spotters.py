@@ -199,8 +199,12 @@ _HAN_NOT_THE_SUBJECT_AFTER = re.compile(
 )
 #: Han text right before a place the visitor comes from: 「從台中」「來自大阪」.
 _HAN_FROM = ("從", "自")
-#: Korean after a place the visitor comes from: 「울산에서 온」「울산에서 왔어요」「제천 출신」.
-_KO_FROM = re.compile(r"\S*?(?:에서\s(?:온|왔|오)|\s?출신)")
+#: Korean after a place that makes it where the visitor comes from (「울산에서 온」「제천 출신」)
+#: or a description of people from there (「울산 대표단」「제천시 공무원」「모리오카 친구들」).
+_KO_NOT_THE_SUBJECT = re.compile(
+    r"\S*?(?:에서\s(?:온|왔|오)|\s?출신)|(?:시|군|현|도|구|시청)?\s?(?:대표단|방문단|시찰단|연수단|친구|사람|"
+    r"학생|유학생|교환학생|주민|청소년|공무원|단체|시민|팀)"
+)
 #: English words before and after a place that make it where the visitor comes from, a
 #: description of people, papers or firms from there, or part of a street's name.
 _EN_FROM = {"from"}
@@ -288,10 +292,13 @@ class PlaceSpotter:
                 if not size and self._hangul and is_hangul(words[at][0]):
                     attached = next((p for p in self._hangul if words[at].startswith(p)), "")
                     size, place = (1, attached) if attached else (0, "")
-                    if attached and _KO_FROM.match(" ".join(words[at : at + 2]), len(attached)):
-                        # 「울산에서 온 교환학생」「제천 출신」: where the visitor comes from.
-                        at += 1
-                        continue
+                if (
+                    size == 1
+                    and is_hangul(place[0])
+                    and _KO_NOT_THE_SUBJECT.match(" ".join(words[at : at + 2]), len(place))
+                ):
+                    at += 1
+                    continue
                 if not size:
                     at += 1
                     continue
@@ -344,6 +351,8 @@ class Elsewhere:
                 padded = " " + " ".join(normalize_many(answers)) + " "
                 self._answers = (padded, padded.replace(" ", ""))
             padded, compact = self._answers
-            known = place.replace(" ", "") in compact if has_han(place) else f" {place} " in padded
+            # Han and Hangul names inside words (Korean attaches particles: 타이베이에서).
+            inside = has_han(place) or is_hangul(place[0])
+            known = place.replace(" ", "") in compact if inside else f" {place} " in padded
             self._in_answers[place] = known
         return not known
