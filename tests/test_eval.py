@@ -311,7 +311,9 @@ JA_KO_STORY_RATCHET: dict[str, dict[str, float]] = {
         # Hualien is only in the story: 85.8. Korean right 81.5 → 79.6 on purpose: the
         # phrasings that gave ja-ko.tsv's Korean +5.9 turned three answers here into offers
         # with the right entry first, and gained two (floor lowered for that trade only).
-        "answered_right": 0.858,
+        # Japanese and Korean courtesy formulas taken out (ご教示いただけますでしょうか,
+        # 알려 주시면 감사하겠습니다): 87.4 (ja 91.8, ko back to 81.5).
+        "answered_right": 0.874,
         "reached": 0.992,
         # An exchange answer for a partner city's own affairs declined (「高千穂の夜神楽」):
         # wrong 2.0 → 1.3, declined 80.0 → 86.7.
@@ -321,8 +323,8 @@ JA_KO_STORY_RATCHET: dict[str, dict[str, float]] = {
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.904, "reached": 0.986, "wrong": 0.024},
-    "ko": {"answered_right": 0.796, "reached": 1.0, "wrong": 0.0},
+    "ja": {"answered_right": 0.918, "reached": 0.986, "wrong": 0.024},
+    "ko": {"answered_right": 0.815, "reached": 1.0, "wrong": 0.0},
 }
 
 

@@ -83,7 +83,7 @@ class Matcher:
             self.entries,
             self.config,
             kb.synonyms,
-            BaseFormFillers(intents.fillers.all()),
+            BaseFormFillers(intents.fillers.all(), [*intents.fillers.ja, *intents.fillers.ko]),
             [],
             TRANSLATED_INDEX_LANGS,
         )

@@ -21,8 +21,10 @@ Only Hangul words and kana between kanji are touched: a zh/en text comes out unc
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from bot.matcher.analyzer import Fillers
+from bot.text import normalize
 
 # Particles; cut only where two syllables stay (아이 and 회의 keep theirs).
 _KO_PARTICLES = """에서는 에서도 에서의 에게서 으로는 으로도 으로서 으로써 까지는 까지도 부터는 이라도
@@ -57,10 +59,21 @@ def base_forms(normal: str) -> str:
 
 class BaseFormFillers(Fillers):
     """Fillers for the Japanese and Korean index: stripped, then the words cut to their base
-    forms (base_forms), for the KB's phrasings and a question alike."""
+    forms (base_forms), for the KB's phrasings and a question alike.
+
+    ``formulas`` are Japanese and Korean courtesy formulas (intents.yaml ``fillers``, ja and
+    ko): 「ご教示いただけますでしょうか」「알려 주시면 감사하겠습니다」 close a delegate's question
+    whatever it asks, so they are taken out wherever they stand, as long phrases no topic
+    word holds."""
+
+    def __init__(self, fillers: Iterable[str], formulas: Iterable[str] = ()) -> None:
+        super().__init__(fillers)
+        normal = sorted({normalize(f) for f in formulas} - {""}, key=len, reverse=True)
+        self._formulas = re.compile("|".join(map(re.escape, normal))) if normal else None
+        self.phrases = (*self.phrases, *normal)
 
     def strip(self, normal: str) -> str:
-        return base_forms(super().strip(normal))
+        return base_forms(self._without_formulas(super().strip(normal)))
 
     def strip_many(self, normals: list[str]) -> list[str]:
         stripped = super().strip_many(normals)
@@ -68,4 +81,10 @@ class BaseFormFillers(Fillers):
             return []
         # One pass over the batch, a text a line (stripped texts hold no line break, and no
         # pattern reaches across one): half the time of a call for each text.
-        return base_forms("\n".join(stripped)).split("\n")
+        return base_forms(self._without_formulas("\n".join(stripped))).split("\n")
+
+    def _without_formulas(self, text: str) -> str:
+        if self._formulas is None:
+            return text
+        lines = self._formulas.sub(" ", text).split("\n")
+        return "\n".join(" ".join(line.split()) for line in lines)

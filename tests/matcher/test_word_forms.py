@@ -97,3 +97,14 @@ def test_an_index_read_without_word_forms_is_not_reused_for_one_read_with_them(
     forms, _ = build_index(kb.entries, config, kb.synonyms, BaseFormFillers([]), [], langs)
     assert "거류증 신청하면 며칠 걸려요" in plain.phrasing_texts
     assert "거류증 신청 며칠 걸려요" in forms.phrasing_texts
+
+
+def test_courtesy_formulas_are_taken_out_wherever_they_stand(matcher: Matcher) -> None:
+    fillers = matcher.translated_scorer.analyzer.fillers
+    asked = fillers.strip(normalize("居留証の申請方法をご教示いただけますでしょうか"))
+    assert asked == fillers.strip(normalize("居留証の申請方法を"))
+    korean = fillers.strip(normalize("거류증 신청 방법을 알려 주시면 감사하겠습니다"))
+    assert korean == fillers.strip(normalize("거류증 신청 방법을"))
+    # A batch (the index build) gives each text what one text gives.
+    texts = [normalize("花蓮の姉妹都市を教えてください"), normalize("울산 문의드립니다 교류")]
+    assert fillers.strip_many(texts) == [fillers.strip(text) for text in texts]
