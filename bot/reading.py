@@ -290,6 +290,12 @@ class Reading:
         return " ".join(kept)
 
     @property
+    def asking(self) -> str:
+        """The normalised clauses that ask, or, with none, all but greetings and introductions."""
+        asked = " ".join(c.normal for c in self.clauses if c.role is Role.ASK)
+        return asked or self.without_introductions
+
+    @property
     def names_nothing(self) -> bool:
         """Nothing but what a follow-up asks ("how much?", "where is it?", 「報名時間？」
         「哪個單位？」): no word of its own says what it is about."""

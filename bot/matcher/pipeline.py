@@ -70,7 +70,7 @@ class Matcher:
         self.fixed_entries = ids & {GREETING_ENTRY, THANKS_ENTRY}
         self.handoff = HandoffSpotter(intents.handoff.all())
         self.home = PhraseSpotter(intents.home.every())
-        places = [*intents.elsewhere.all(), *kb.places]
+        places = [*intents.elsewhere.every(), *kb.places]
         self.index, self.analyzer = build_index(
             self.entries, self.config, kb.synonyms, Fillers(intents.fillers.all()), places
         )
@@ -226,11 +226,15 @@ class Matcher:
         if match.decision is not Decision.ANSWER or match.entry is None or not self.partners:
             return False
         normal = reading.normal
-        if self.home.found_in(normal):
-            return False
         # Who writes is not what they ask about: 「盛岡市役所の者です。居留証の申請は…」.
         named = self.partners.named(reading.without_introductions)
         if not named:
+            return False
+        # Hualien named makes it the county's business — unless only the story names it and
+        # the question asks about the partner: 「화롄 친구들을 초대하려고 하는데, 올해
+        # 제천국제음악영화제 날짜가 언제예요?」 asks about Jecheon's own festival.
+        asking = reading.asking
+        if self.home.found_in(asking if self.partners.named(asking) else normal):
             return False
         category = self.kb[match.entry].category
         if category in (Category.SERVICE, Category.EVENT):

@@ -66,7 +66,11 @@ _ZH_INDIRECT_REQUEST = re.compile(
     r"(?:聯絡|聯繫|找)(?:一下)?(?:你們的?)?負責人"
 )
 _JA_PERSON_REQUEST = re.compile(
-    r"担当(?:者|の方)|(?:スタッフ|職員|人間|有人|窓口の人|係の人)(?:の方|さん)?(?:と|に)?"
+    # 担当者 asked for (担当者につないで, ご担当の方と直接), not named (「…の担当者です」,
+    # 「担当者の電話番号」: who writes, and a contact asked for).
+    r"担当(?:者(?:の方)?|の方)(?:様|さん)?(?:と|に|から|へ|を)\S{0,4}?(?:話|つな|繋|代わ|替わ|連絡|電話|"
+    r"折り返|相談|直接|お願い|対応|呼)|"
+    r"(?:スタッフ|職員|人間|有人|窓口の人|係の人)(?:の方|さん)?(?:と|に)?"
     r"(?:話|つな|繋|相談|代わ|替わ|代えて|やりとり|やり取り|直接)|"
     r"人(?:と|に)(?:話|相談|代わ|つな)|人間(?:の|と|に)|有人対応|"
     r"(?:ボット|bot|チャットボット|AI|機械)(?:じゃなく|ではなく|でなく)|"
@@ -74,7 +78,8 @@ _JA_PERSON_REQUEST = re.compile(
     r"オペレーター"
 )
 _KO_PERSON_REQUEST = re.compile(
-    r"담당자|상담원|상담사|(?:직원|(?<!한국 )(?<!한국)(?<!외국)(?<!현지)사람|담당|상담원)(?:분)?(?:과|이랑|랑|하고|한테|에게|분|으로|로|을|를)?"
+    # 담당자 asked for (담당자와 통화, 담당자 연결), not named (「유학생 담당자입니다」).
+    r"(?:직원|(?<!한국 )(?<!한국)(?<!외국)(?<!현지)사람|담당자?|상담원|상담사)(?:분)?(?:과|와|이랑|랑|하고|한테|에게|분|으로|로|을|를)?"
     r"\s?(?:좀\s?)?(?:통화|연결|이야기|얘기|대화|상담|바꿔|바꾸|직접)|"
     r"(?:챗봇|봇|로봇|기계|AI)\s?말고|"
     # 「담당 주무관님께 직접 말씀드리고 싶은데」: an official's title, then speaking directly.
@@ -198,8 +203,12 @@ _HAN_FROM = ("從", "自")
 #: pair the two characters form: the KB's own 「怎麼去臺北」 makes 去臺 one of its pairs, which
 #: read 「要去台中」 as a word 去臺 and left 台中 unseen.
 _HAN_TOWARD = frozenset("去到在往飛")
-#: Korean after a place the visitor comes from: 「울산에서 온」「울산에서 왔어요」「제천 출신」.
-_KO_FROM = re.compile(r"\S*?(?:에서\s(?:온|왔|오)|\s?출신)")
+#: Korean after a place that makes it where the visitor comes from (「울산에서 온」「제천 출신」)
+#: or a description of people from there (「울산 대표단」「제천시 공무원」「모리오카 친구들」).
+_KO_NOT_THE_SUBJECT = re.compile(
+    r"\S*?(?:에서\s(?:온|왔|오)|\s?출신)|(?:시|군|현|도|구|시청)?\s?(?:대표단|방문단|시찰단|연수단|친구|사람|"
+    r"학생|유학생|교환학생|주민|청소년|공무원|단체|시민|팀)"
+)
 #: English words before and after a place that make it where the visitor comes from, a
 #: description of people, papers or firms from there, or part of a street's name.
 _EN_FROM = {"from"}
@@ -291,10 +300,13 @@ class PlaceSpotter:
                 if not size and self._hangul and is_hangul(words[at][0]):
                     attached = next((p for p in self._hangul if words[at].startswith(p)), "")
                     size, place = (1, attached) if attached else (0, "")
-                    if attached and _KO_FROM.match(" ".join(words[at : at + 2]), len(attached)):
-                        # 「울산에서 온 교환학생」「제천 출신」: where the visitor comes from.
-                        at += 1
-                        continue
+                if (
+                    size == 1
+                    and is_hangul(place[0])
+                    and _KO_NOT_THE_SUBJECT.match(" ".join(words[at : at + 2]), len(place))
+                ):
+                    at += 1
+                    continue
                 if not size:
                     at += 1
                     continue
@@ -347,7 +359,9 @@ class Elsewhere:
                 padded = " " + " ".join(normalize_many(answers)) + " "
                 self._answers = (padded, padded.replace(" ", ""))
             padded, compact = self._answers
-            known = place.replace(" ", "") in compact if has_han(place) else f" {place} " in padded
+            # Han and Hangul names inside words (Korean attaches particles: 타이베이에서).
+            inside = has_han(place) or is_hangul(place[0])
+            known = place.replace(" ", "") in compact if inside else f" {place} " in padded
             self._in_answers[place] = known
         return not known
 

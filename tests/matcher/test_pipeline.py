@@ -456,6 +456,21 @@ def test_a_practical_matter_in_a_place_its_entry_never_names_is_declined(
 
 
 @pytest.mark.parametrize(
+    "question",
+    [
+        "부모님이랑 부산 여행 가는데 해운대 근처 숙소 추천해 줘",  # Korean places elsewhere
+        "서울 날씨 어때요?",
+        # Hualien named in the story, the partner's own festival asked about.
+        "화롄 친구들을 초대하려고 하는데, 올해 제천국제음악영화제 날짜가 언제예요?",
+    ],
+)
+def test_korean_questions_about_somewhere_else_are_not_answered(
+    matcher: Matcher, question: str
+) -> None:
+    assert matcher.match(question).decision is not Decision.ANSWER
+
+
+@pytest.mark.parametrize(
     ("question", "entry"),
     [
         ("trains to taipei always sold out, any tips?", "service.train"),
@@ -471,3 +486,18 @@ def test_a_place_the_entry_names_or_the_visitor_comes_from_still_gets_the_answer
 ) -> None:
     match = matcher.match(question)
     assert (match.decision, match.entry) == (Decision.ANSWER, entry)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("서울대에서 온 교환학생인데 거류증은 어디서 신청해요?", "service.arc"),
+        ("타이베이 가는 기차 시간표 알려 주세요", "service.train"),
+        ("울산 대표단이 참가할 수 있는 행사가 있나요?", "event.upcoming"),
+    ],
+)
+def test_korean_places_as_origin_description_or_known_to_the_kb(
+    matcher: Matcher, question: str, expected: str
+) -> None:
+    match = matcher.match(question)
+    assert (match.decision, match.entry) == (Decision.ANSWER, expected)
