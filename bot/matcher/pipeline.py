@@ -33,6 +33,7 @@ from bot.matcher.result import EMERGENCY_ENTRY, Decision, Match
 from bot.matcher.score import CategoryCues, Scored, Scorer
 from bot.matcher.situations import asks_for_a_number, detect
 from bot.matcher.spotters import (
+    Abroad,
     Elsewhere,
     HandoffSpotter,
     PhraseSpotter,
@@ -42,10 +43,13 @@ from bot.matcher.spotters import (
 from bot.matcher.translated import TranslatedDecider
 from bot.matcher.word_forms import BaseFormFillers
 from bot.reading import Reading, read
-from bot.text import Lang, has_han
+from bot.text import Lang, has_han, normalize_many
 from bot.when import names_a_time, without_times
 
 GREETING_ENTRY = "faq.greeting"
+#: The categories whose answers are about practical matters in Hualien: a question about such
+#: a matter in a place abroad or elsewhere in Taiwan is not answered from them.
+_PRACTICAL = frozenset({Category.SERVICE, Category.EVENT, Category.CONTACT})
 UPCOMING_ENTRY = "event.upcoming"
 THANKS_ENTRY = "faq.thanks"
 
@@ -73,6 +77,7 @@ class Matcher:
         self.elsewhere = Elsewhere(
             self.index.places_unmentioned, self.index.is_kb_pair, self.entries
         )
+        self.abroad = Abroad(normalize_many(places), self.index.is_kb_pair, self.entries)
         self.partners = PlaceSpotter(intents.partners.every(), self.index.is_kb_pair)
         self.scorer = Scorer(self.index, self.analyzer, self.config)
         # Japanese and Korean questions are matched against the KB's Japanese and Korean
@@ -159,6 +164,10 @@ class Matcher:
             # Jecheon's sights or Kushiro's marsh: the county's answer about its own would
             # mislead; the exchange with a partner city is answered.
             return self.decider.decline(question, lang, scored)
+        if self._about_practical_matters_abroad(match, reading):
+            # A SIM card in Vietnam, a hotel near Taipei Main Station: the county's answer
+            # about its own would mislead (spotters.Abroad).
+            return self.decider.decline(question, lang, scored)
         if topic is not None and self._is_follow_up(reading, match):
             if reading.names_nothing:
                 # Nothing in it but what it asks ("which office runs it?"): it asks about the
@@ -202,6 +211,16 @@ class Matcher:
             # Only a message that speaks of an emergency may get the emergency numbers.
             scored = [s for s in scored if s.entry_index != self.emergency_index]
         return self.cues.lift(normal, scored)
+
+    def _about_practical_matters_abroad(self, match: Match, reading: Reading) -> bool:
+        if match.decision is not Decision.ANSWER or match.entry is None or not self.abroad:
+            return False
+        if self.kb[match.entry].category not in _PRACTICAL or self.home.found_in(reading.normal):
+            return False
+        # Who writes is not what they ask about: "i'm from vietnam, where do i buy a sim?".
+        return bool(
+            self.abroad.unspoken_of(reading.without_introductions, self.positions[match.entry])
+        )
 
     def _about_a_partners_own_affairs(self, match: Match, reading: Reading) -> bool:
         if match.decision is not Decision.ANSWER or match.entry is None or not self.partners:

@@ -199,6 +199,10 @@ _HAN_NOT_THE_SUBJECT_AFTER = re.compile(
 )
 #: Han text right before a place the visitor comes from: 「從台中」「來自大阪」.
 _HAN_FROM = ("從", "自")
+#: A verb of going or a preposition of place right before a name makes it a place, whatever
+#: pair the two characters form: the KB's own 「怎麼去臺北」 makes 去臺 one of its pairs, which
+#: read 「要去台中」 as a word 去臺 and left 台中 unseen.
+_HAN_TOWARD = frozenset("去到在往飛")
 #: Korean after a place that makes it where the visitor comes from (「울산에서 온」「제천 출신」)
 #: or a description of people from there (「울산 대표단」「제천시 공무원」「모리오카 친구들」).
 _KO_NOT_THE_SUBJECT = re.compile(
@@ -266,7 +270,11 @@ class PlaceSpotter:
                 if not (
                     compact.endswith(_HAN_FROM, 0, at)
                     or _HAN_NOT_THE_SUBJECT_AFTER.match(compact, end)
-                    or (at and self._known_pair(compact[at - 1 : at + 1]))
+                    or (
+                        at
+                        and compact[at - 1] not in _HAN_TOWARD
+                        and self._known_pair(compact[at - 1 : at + 1])
+                    )
                     or (
                         end < len(compact)
                         and (
@@ -356,3 +364,53 @@ class Elsewhere:
             known = place.replace(" ", "") in compact if inside else f" {place} " in padded
             self._in_answers[place] = known
         return not known
+
+
+class Abroad:
+    """Places outside Hualien, whether the KB mentions them or not (intents.yaml
+    ``elsewhere``, knowledge/places.yaml), and which of them an entry speaks of.
+
+    Elsewhere declines a question about a place the KB never mentions. A place the KB does
+    mention, in passing, somewhere (Japan among the partners, Vietnam among the hotline's
+    languages, Taipei at the other end of the railway) is no sign a question is in scope:
+    "where can i buy a sim card in vietnam", "what's a good hotel near taipei main station"
+    and 「韓國的地鐵怎麼坐」 are about practical matters *there*, and the county's answer about
+    its own SIM cards, hotels or buses would mislead. So an answer about a practical matter
+    is given only when its entry itself speaks of the places the question is about ("trains
+    to taipei are sold out" and the Taipei–Hualien trains; a study programme in Germany).
+    """
+
+    def __init__(
+        self, places: Iterable[str], known_pair: Callable[[str], bool], entries: Sequence[Entry]
+    ) -> None:
+        """``places``: normalised."""
+        self.places = PlaceSpotter(places, known_pair)
+        self._entries = entries
+        self._texts: dict[int, tuple[str, str]] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.places)
+
+    def unspoken_of(self, normal: str, entry_index: int) -> list[str]:
+        """The places the normalised question is about that entry ``entry_index`` never
+        names (in its title, questions, keywords or answer, in any language)."""
+        named = self.places.named(normal)
+        if not named:
+            return []
+        texts = self._texts.get(entry_index)
+        if texts is None:
+            entry = self._entries[entry_index]
+            raw = [
+                *entry.title.by_lang().values(),
+                *entry.answer.by_lang().values(),
+                *entry.questions.every(),
+                *entry.keywords.every(),
+            ]
+            padded = " " + " ".join(normalize_many(raw)) + " "
+            texts = self._texts[entry_index] = (padded, padded.replace(" ", ""))
+        padded, compact = texts
+        return [
+            place
+            for place in named
+            if not (place.replace(" ", "") in compact if has_han(place) else f" {place} " in padded)
+        ]
