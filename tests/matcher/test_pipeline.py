@@ -501,3 +501,8 @@ def test_korean_places_as_origin_description_or_known_to_the_kb(
 ) -> None:
     match = matcher.match(question)
     assert (match.decision, match.entry) == (Decision.ANSWER, expected)
+
+
+def test_a_theft_just_now_in_korean_reaches_the_lost_items_entry(matcher: Matcher) -> None:
+    match = matcher.match("누가 제 가방을 훔쳐 갔어요 방금이요")
+    assert (match.decision, match.entry) == (Decision.ANSWER, "service.lost-items")
