@@ -280,6 +280,10 @@ class IntentPhrases(Strict):
     #: Hualien's partner cities: the exchange with them is the desk's business, their own
     #: sights, events and services are not ("is Jecheon worth a visit?" is declined).
     partners: LocalizedList = Field(default_factory=LocalizedList)
+    #: Subjects the desk does not serve (pets and vets): an answer is given to a question
+    #: about one only from an entry that speaks of it ("my cat is sick, is there a vet" is
+    #: not answered with the clinics for people).
+    unserved: LocalizedList = Field(default_factory=LocalizedList)
     #: Words that say what kind of answer is wanted ("phone", "地址" → a contact; "dates",
     #: 「什麼時候」 → an event): entries of that category get a small lift when they appear.
     category_cues: dict[Category, LocalizedList] = Field(default_factory=dict)

@@ -38,6 +38,7 @@ from bot.matcher.spotters import (
     HandoffSpotter,
     PhraseSpotter,
     PlaceSpotter,
+    Unserved,
     asks_for_a_task,
 )
 from bot.matcher.translated import TranslatedDecider
@@ -78,6 +79,7 @@ class Matcher:
             self.index.places_unmentioned, self.index.is_kb_pair, self.entries
         )
         self.abroad = Abroad(normalize_many(places), self.index.is_kb_pair, self.entries)
+        self.unserved = Unserved(intents.unserved.every(), self.entries)
         self.partners = PlaceSpotter(intents.partners.every(), self.index.is_kb_pair)
         self.scorer = Scorer(self.index, self.analyzer, self.config)
         # Japanese and Korean questions are matched against the KB's Japanese and Korean
@@ -168,6 +170,10 @@ class Matcher:
             # A SIM card in Vietnam, a hotel near Taipei Main Station: the county's answer
             # about its own would mislead (spotters.Abroad).
             return self.decider.decline(question, lang, scored)
+        if self._about_something_unserved(match, reading):
+            # A sick cat: the clinics for people, answered or offered, would mislead
+            # (spotters.Unserved).
+            return self.decider.decline(question, lang, scored)
         if topic is not None and self._is_follow_up(reading, match):
             if reading.names_nothing:
                 # Nothing in it but what it asks ("which office runs it?"): it asks about the
@@ -220,6 +226,16 @@ class Matcher:
         # Who writes is not what they ask about: "i'm from vietnam, where do i buy a sim?".
         return bool(
             self.abroad.unspoken_of(reading.without_introductions, self.positions[match.entry])
+        )
+
+    def _about_something_unserved(self, match: Match, reading: Reading) -> bool:
+        """Whether the question names a subject the desk does not serve that neither the
+        answer nor any option offered speaks of."""
+        if match.decision not in (Decision.ANSWER, Decision.CLARIFY) or not self.unserved:
+            return False
+        asked = reading.without_introductions
+        return bool(match.candidates) and all(
+            self.unserved.unspoken_of(asked, self.positions[entry]) for entry in match.candidates
         )
 
     def _about_a_partners_own_affairs(self, match: Match, reading: Reading) -> bool:

@@ -185,6 +185,12 @@ class PhraseSpotter:
         compact = normal.replace(" ", "")
         return any(p in padded for p in self.en) or any(p in compact for p in self.zh)
 
+    def found(self, normal: str) -> list[str]:
+        """The phrases (normalised; English ones padded with a space each side) in ``normal``."""
+        padded = f" {normal} "
+        compact = normal.replace(" ", "")
+        return [p for p in self.en if p in padded] + [p for p in self.zh if p in compact]
+
 
 class HandoffSpotter:
     """A request for a person: one of the listed phrases (intents.yaml ``handoff``) or the
@@ -427,3 +433,37 @@ class Abroad:
             for place in named
             if not (place.replace(" ", "") in compact if has_han(place) else f" {place} " in padded)
         ]
+
+
+class Unserved:
+    """Subjects the desk does not serve (intents.yaml ``unserved``: pets, vets), and whether
+    an entry speaks of them: "my cat is sick, is there a vet nearby" meets the clinics for
+    people by its words (sick, clinic), and that answer would mislead."""
+
+    def __init__(self, phrases: Iterable[str], entries: Sequence[Entry]) -> None:
+        self.subjects = PhraseSpotter(phrases)
+        self._entries = entries
+        self._texts: dict[int, tuple[str, str]] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.subjects.zh or self.subjects.en)
+
+    def unspoken_of(self, normal: str, entry_index: int) -> list[str]:
+        """The subjects the normalised question names that entry ``entry_index`` never does."""
+        named = self.subjects.found(normal)
+        if not named:
+            return []
+        texts = self._texts.get(entry_index)
+        if texts is None:
+            entry = self._entries[entry_index]
+            raw = [
+                *entry.title.by_lang().values(),
+                *entry.answer.by_lang().values(),
+                *entry.questions.every(),
+                *entry.keywords.every(),
+            ]
+            padded = " " + " ".join(normalize_many(raw)) + " "
+            texts = self._texts[entry_index] = (padded, padded.replace(" ", ""))
+        padded, compact = texts
+        # English subjects come padded (whole words); the others are found inside words.
+        return [s for s in named if s not in (padded if s.startswith(" ") else compact)]
