@@ -35,6 +35,7 @@ from bot.matcher.situations import asks_for_a_number, detect
 from bot.matcher.spotters import (
     Abroad,
     Elsewhere,
+    EntryTexts,
     HandoffSpotter,
     PhraseSpotter,
     PlaceSpotter,
@@ -78,8 +79,9 @@ class Matcher:
         self.elsewhere = Elsewhere(
             self.index.places_unmentioned, self.index.is_kb_pair, self.entries
         )
-        self.abroad = Abroad(normalize_many(places), self.index.is_kb_pair, self.entries)
-        self.unserved = Unserved(intents.unserved.every(), self.entries)
+        entry_texts = EntryTexts(self.entries)
+        self.abroad = Abroad(normalize_many(places), self.index.is_kb_pair, entry_texts)
+        self.unserved = Unserved(intents.unserved.every(), entry_texts)
         self.partners = PlaceSpotter(intents.partners.every(), self.index.is_kb_pair)
         self.scorer = Scorer(self.index, self.analyzer, self.config)
         # Japanese and Korean questions are matched against the KB's Japanese and Korean
@@ -233,9 +235,9 @@ class Matcher:
         answer nor any option offered speaks of."""
         if match.decision not in (Decision.ANSWER, Decision.CLARIFY) or not self.unserved:
             return False
-        asked = reading.without_introductions
-        return bool(match.candidates) and all(
-            self.unserved.unspoken_of(asked, self.positions[entry]) for entry in match.candidates
+        named = self.unserved.named(reading.without_introductions)
+        return bool(named and match.candidates) and all(
+            self.unserved.unspoken_of(named, self.positions[entry]) for entry in match.candidates
         )
 
     def _about_a_partners_own_affairs(self, match: Match, reading: Reading) -> bool:

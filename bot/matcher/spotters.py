@@ -385,6 +385,32 @@ class Elsewhere:
         return not known
 
 
+class EntryTexts:
+    """Every text of each entry (title, answer, questions, keywords, in every language),
+    normalised, read the first time an entry is asked about: whether an entry speaks of a
+    place or a subject at all."""
+
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        self._entries = entries
+        self._texts: dict[int, tuple[str, str]] = {}
+
+    def of(self, entry_index: int) -> tuple[str, str]:
+        """The entry's texts padded with spaces (for whole words) and without spaces (for
+        words inside Chinese, Japanese or Korean text)."""
+        texts = self._texts.get(entry_index)
+        if texts is None:
+            entry = self._entries[entry_index]
+            raw = [
+                *entry.title.by_lang().values(),
+                *entry.answer.by_lang().values(),
+                *entry.questions.every(),
+                *entry.keywords.every(),
+            ]
+            padded = " " + " ".join(normalize_many(raw)) + " "
+            texts = self._texts[entry_index] = (padded, padded.replace(" ", ""))
+        return texts
+
+
 class Abroad:
     """Places outside Hualien, whether the KB mentions them or not (intents.yaml
     ``elsewhere``, knowledge/places.yaml), and which of them an entry speaks of.
@@ -400,12 +426,11 @@ class Abroad:
     """
 
     def __init__(
-        self, places: Iterable[str], known_pair: Callable[[str], bool], entries: Sequence[Entry]
+        self, places: Iterable[str], known_pair: Callable[[str], bool], texts: EntryTexts
     ) -> None:
         """``places``: normalised."""
         self.places = PlaceSpotter(places, known_pair)
-        self._entries = entries
-        self._texts: dict[int, tuple[str, str]] = {}
+        self._texts = texts
 
     def __bool__(self) -> bool:
         return bool(self.places)
@@ -416,18 +441,7 @@ class Abroad:
         named = self.places.named(normal)
         if not named:
             return []
-        texts = self._texts.get(entry_index)
-        if texts is None:
-            entry = self._entries[entry_index]
-            raw = [
-                *entry.title.by_lang().values(),
-                *entry.answer.by_lang().values(),
-                *entry.questions.every(),
-                *entry.keywords.every(),
-            ]
-            padded = " " + " ".join(normalize_many(raw)) + " "
-            texts = self._texts[entry_index] = (padded, padded.replace(" ", ""))
-        padded, compact = texts
+        padded, compact = self._texts.of(entry_index)
         return [
             place
             for place in named
@@ -440,30 +454,19 @@ class Unserved:
     an entry speaks of them: "my cat is sick, is there a vet nearby" meets the clinics for
     people by its words (sick, clinic), and that answer would mislead."""
 
-    def __init__(self, phrases: Iterable[str], entries: Sequence[Entry]) -> None:
+    def __init__(self, phrases: Iterable[str], texts: EntryTexts) -> None:
         self.subjects = PhraseSpotter(phrases)
-        self._entries = entries
-        self._texts: dict[int, tuple[str, str]] = {}
+        self._texts = texts
 
     def __bool__(self) -> bool:
         return bool(self.subjects.zh or self.subjects.en)
 
-    def unspoken_of(self, normal: str, entry_index: int) -> list[str]:
-        """The subjects the normalised question names that entry ``entry_index`` never does."""
-        named = self.subjects.found(normal)
-        if not named:
-            return []
-        texts = self._texts.get(entry_index)
-        if texts is None:
-            entry = self._entries[entry_index]
-            raw = [
-                *entry.title.by_lang().values(),
-                *entry.answer.by_lang().values(),
-                *entry.questions.every(),
-                *entry.keywords.every(),
-            ]
-            padded = " " + " ".join(normalize_many(raw)) + " "
-            texts = self._texts[entry_index] = (padded, padded.replace(" ", ""))
-        padded, compact = texts
+    def named(self, normal: str) -> list[str]:
+        """The subjects the normalised question names (English ones padded with spaces)."""
+        return self.subjects.found(normal)
+
+    def unspoken_of(self, named: list[str], entry_index: int) -> list[str]:
+        """Those of the ``named`` subjects entry ``entry_index`` never speaks of."""
+        padded, compact = self._texts.of(entry_index)
         # English subjects come padded (whole words); the others are found inside words.
         return [s for s in named if s not in (padded if s.startswith(" ") else compact)]
