@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import math
 import pickle
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import compress, count
 
@@ -111,6 +111,42 @@ def build_index(
     return index, analyzer
 
 
+@dataclass
+class _TextForms:
+    """What the last build of an index made of each text it read: a keyword's normal form
+    (a function of the text alone) and a phrasing's filler-free normal form (of the text and
+    the fillers). A reload that added a question or changed a keyword normalises and strips
+    only the new texts; the rest, the same texts as last time, are looked up. Only the last
+    build's texts are kept, so the memory held is one knowledge base's worth at most."""
+
+    #: The fillers the phrasings were stripped with: other fillers strip them anew.
+    fillers: tuple[str, tuple[str, ...]]
+    keywords: dict[str, str]
+    phrasings: dict[str, str]
+
+
+#: The text forms of the last index built for each set of languages.
+_last_forms: dict[tuple[str, ...], _TextForms] = {}
+
+
+def _fillers_key(fillers: Fillers) -> tuple[str, tuple[str, ...]]:
+    """What a filler-free form depends on besides the text: the kind of fillers (base forms
+    or not) and their phrases (see _index_inputs)."""
+    return type(fillers).__qualname__, fillers.phrases
+
+
+def _reusing(
+    texts: list[str], last: dict[str, str], work: Callable[[list[str]], list[str]]
+) -> tuple[list[str], dict[str, str]]:
+    """``work(texts)``, for a ``work`` that does each text on its own, done only on the texts
+    ``last`` has no result for (the others are taken from it); and the results by text."""
+    distinct = dict.fromkeys(texts)
+    done = {text: last[text] for text in distinct if text in last}
+    new = [text for text in distinct if text not in done]
+    done.update(zip(new, work(new), strict=True))
+    return list(map(done.__getitem__, texts)), done
+
+
 def _index_inputs(
     entries: Sequence[Entry],
     config: MatcherConfig,
@@ -173,10 +209,16 @@ def _build_index(
         per_entry_keywords.append(sum(map(len, held)))
     per_phrasings = np.array(per_entry_phrasings, dtype=np.int64)
     per_keywords = np.array(per_entry_keywords, dtype=np.int64)
-    stripped = fillers.strip_many(normalize_many(phrasings))
+    last = _last_forms.get(tuple(langs))
+    fillers_key = _fillers_key(fillers)
+    stripped, phrasing_forms = _reusing(
+        phrasings,
+        last.phrasings if last is not None and last.fillers == fillers_key else {},
+        lambda texts: fillers.strip_many(normalize_many(texts)),
+    )
     distinct = list(dict.fromkeys(keywords))
-    normals = normalize_many(distinct)
-    normal = dict(zip(distinct, normals, strict=True))
+    normals, normal = _reusing(distinct, last.keywords if last is not None else {}, normalize_many)
+    _last_forms[tuple(langs)] = _TextForms(fillers_key, normal, phrasing_forms)
     terms = dict.fromkeys(term_keywords)
     analyzer = Analyzer(config, synonyms, list(map(normal.__getitem__, terms)), fillers)
     texts = stripped + normals

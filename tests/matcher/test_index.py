@@ -6,14 +6,18 @@ from __future__ import annotations
 import math
 import weakref
 from collections import Counter
-from dataclasses import replace
+from dataclasses import fields, replace
 
 import numpy as np
+import pytest
 
 from bot.kb.loader import KnowledgeBase
 from bot.kb.schema import Entry
-from bot.matcher import Matcher
-from bot.text import normalize
+from bot.matcher import Matcher, MatcherConfig
+from bot.matcher import index as index_module
+from bot.matcher.analyzer import Fillers
+from bot.matcher.index import AUTHORED_INDEX_LANGS, Index, build_index
+from bot.text import normalize, normalize_many
 
 
 def _phrasings(entry: Entry) -> list[str]:
@@ -144,3 +148,62 @@ def test_a_replaced_matchers_analyzer_is_freed_after_correcting_typos(kb: Knowle
     )
     del first
     assert analyzer() is None
+
+
+def _assert_same_index(built: Index, fresh: Index) -> None:
+    """Every field of the two indexes equal (the numpy arrays element by element, in order)."""
+    for field in fields(Index):
+        mine, theirs = getattr(built, field.name), getattr(fresh, field.name)
+        if isinstance(mine, np.ndarray):
+            assert mine.dtype == theirs.dtype, field.name
+            assert np.array_equal(mine, theirs), field.name
+        else:
+            assert mine == theirs, field.name
+            if isinstance(mine, dict):
+                assert list(mine) == list(theirs), field.name  # the same token numbering
+
+
+def test_a_rebuild_normalises_only_the_texts_it_has_not_read_before(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reload after a question was added reads the other texts' forms from the last build,
+    and builds the index a fresh build would."""
+    Matcher(kb)
+    thanks = kb["faq.thanks"]
+    added = "Many thanks for the ferry timetable!"
+    questions = thanks.questions.model_copy(update={"en": [*thanks.questions.en, added]})
+    asked_anew = replace(
+        kb, entries=tuple(_with(e, questions=questions) if e is thanks else e for e in kb.entries)
+    )
+    normalised: list[str] = []
+
+    def recording(texts: list[str]) -> list[str]:
+        normalised.extend(texts)
+        return normalize_many(texts)
+
+    monkeypatch.setattr(index_module, "normalize_many", recording)
+    rebuilt = Matcher(asked_anew)
+    # The new question, and the places the build looks for (a few thousand: not memoised).
+    places = {*kb.intents.elsewhere.every(), *kb.places}
+    assert [text for text in normalised if text not in places] == [added]
+    monkeypatch.undo()
+    index_module._last_built.clear()
+    index_module._last_forms.clear()
+    fresh = Matcher(asked_anew)
+    _assert_same_index(rebuilt.index, fresh.index)
+    _assert_same_index(rebuilt.translated_scorer.index, fresh.translated_scorer.index)
+
+
+def test_phrasings_are_stripped_anew_when_the_fillers_change(kb: KnowledgeBase) -> None:
+    config, langs = MatcherConfig(), AUTHORED_INDEX_LANGS
+    entries = kb.entries
+    question = normalize(kb["faq.thanks"].questions.en[0])
+    filler = question.split()[0]
+    with_filler, _ = build_index(entries, config, kb.synonyms, Fillers([filler]), [], langs)
+    without, _ = build_index(entries, config, kb.synonyms, Fillers([]), [], langs)
+    assert question not in with_filler.phrasing_texts
+    assert question in without.phrasing_texts
+    index_module._last_built.clear()
+    index_module._last_forms.clear()
+    fresh, _ = build_index(entries, config, kb.synonyms, Fillers([]), [], langs)
+    _assert_same_index(without, fresh)
