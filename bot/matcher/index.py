@@ -23,7 +23,7 @@ from bot.matcher.analyzer import Analyzer, Fillers
 from bot.matcher.batch_tokens import TokenPairs, token_pairs
 from bot.matcher.config import MatcherConfig
 from bot.matcher.words import ALL_HAN, EN_STOPWORDS, EN_WORD, is_seam, stem
-from bot.text import has_han, is_han, normalize_many
+from bot.text import code_points, distinct_code_points, has_han, is_han, normalize_many
 
 
 @dataclass(frozen=True)
@@ -410,7 +410,12 @@ def _places_mentioned(
     English one as whole words, a mixed one anywhere, its spaces left out."""
     found: list[int] = []
     padded = compact = None
+    # A place with a character no text holds is nowhere in them: Korean places are looked
+    # for in the Chinese and English texts, and each look is a scan of millions of characters.
+    held = _characters(texts) if places else set()
     for index, place in places:
+        if not held.issuperset(place.replace(" ", "")):
+            continue
         if has_han(place):
             if compact is None:
                 compact = "\n".join(texts).replace(" ", "")
@@ -427,3 +432,8 @@ def _places_mentioned(
             if f" {place} " in padded:
                 found.append(index)
     return found
+
+
+def _characters(texts: list[str]) -> set[str]:
+    """The distinct characters of ``texts``."""
+    return set(map(chr, distinct_code_points(code_points("".join(texts)))))

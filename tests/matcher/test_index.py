@@ -17,7 +17,8 @@ from bot.matcher import Matcher, MatcherConfig
 from bot.matcher import index as index_module
 from bot.matcher.analyzer import Fillers
 from bot.matcher.index import AUTHORED_INDEX_LANGS, Index, build_index
-from bot.text import normalize, normalize_many
+from bot.matcher.words import ALL_HAN
+from bot.text import has_han, normalize, normalize_many
 
 
 def _phrasings(entry: Entry) -> list[str]:
@@ -207,3 +208,35 @@ def test_phrasings_are_stripped_anew_when_the_fillers_change(kb: KnowledgeBase) 
     index_module._last_forms.clear()
     fresh, _ = build_index(entries, config, kb.synonyms, Fillers([]), [], langs)
     _assert_same_index(without, fresh)
+
+
+def test_the_places_the_texts_never_mention_are_those_of_the_definition(kb: KnowledgeBase) -> None:
+    """A place written in Han characters is mentioned inside a run of them, an English one as
+    whole words, a mixed one anywhere (spaces left out): the build's shortcuts (the English
+    words the texts use, the characters they hold) change nothing of that."""
+    fillers = Fillers(kb.intents.fillers.all())
+    places = [*kb.intents.elsewhere.every(), *kb.places, "서울", "Taroko Gorge", "花蓮 hotel"]
+    index, _ = build_index(
+        kb.entries, MatcherConfig(), kb.synonyms, fillers, places, AUTHORED_INDEX_LANGS
+    )
+    texts: list[str] = []
+    for entry in kb.entries:
+        for lang in AUTHORED_INDEX_LANGS:
+            phrasings = [*entry.questions.get(lang), entry.title.exact(lang) or ""]
+            texts += [fillers.strip(normalize(text)) for text in phrasings]
+            texts += map(normalize, entry.keywords.get(lang))
+    runs = "\n".join(run for text in texts for run in ALL_HAN.findall(text))
+    words = " \n ".join(["", *texts, ""])
+    compact = "\n".join(text.replace(" ", "") for text in texts)
+
+    def mentioned(place: str) -> bool:
+        if ALL_HAN.fullmatch(place.replace(" ", "")):
+            return place.replace(" ", "") in runs
+        if has_han(place):
+            return place.replace(" ", "") in compact
+        return f" {place} " in words
+
+    normal = [normalize(place) for place in places]
+    assert index.places_unmentioned == [p for p in normal if not (p and mentioned(p))]
+    assert "taroko gorge" not in index.places_unmentioned
+    assert "서울" in index.places_unmentioned
