@@ -3,7 +3,8 @@ answered. ``Matcher(kb).match(question)`` gives a ``Match``; docs/matcher.md des
 method. The package, in the order a question goes through it:
 
 - ``pipeline.py``: the Matcher, the steps in order;
-- ``spotters.py``: emergencies, requests for a person, places elsewhere;
+- ``spotters.py``: emergencies, requests for a person, places elsewhere (``haystack.py``:
+  whether the answers mention a place, by lookups);
 - ``analyzer.py``: normalised text → weighted tokens (fillers, stems, typos, Chinese pieces);
 - ``words.py``: stop words, particles, the stemmer, shared by all steps;
 - ``index.py`` (and ``batch_tokens.py``, its tokeniser): the build, postings and idf;

@@ -10,6 +10,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 
 from bot.kb.schema import Entry
+from bot.matcher.haystack import Haystack
 from bot.text import has_han, is_han, is_hangul, is_kana, normalize_many
 
 # A request for a person, beyond the listed phrases: a verb of talking near a word for a person
@@ -357,7 +358,7 @@ class Elsewhere:
         never mention."""
         self.places = PlaceSpotter(unmentioned, known_pair)
         self._entries = entries
-        self._answers: tuple[str, str] | None = None
+        self._answers: Haystack | None = None
         self._in_answers: dict[str, bool] = {}
 
     def __bool__(self) -> bool:
@@ -375,12 +376,12 @@ class Elsewhere:
                 answers = [
                     text for entry in self._entries for text in entry.answer.model_dump().values()
                 ]
-                padded = " " + " ".join(normalize_many(answers)) + " "
-                self._answers = (padded, padded.replace(" ", ""))
-            padded, compact = self._answers
+                self._answers = Haystack(normalize_many(answers))
             # Han and Hangul names inside words (Korean attaches particles: 타이베이에서).
-            inside = has_han(place) or is_hangul(place[0])
-            known = place.replace(" ", "") in compact if inside else f" {place} " in padded
+            if has_han(place) or is_hangul(place[0]):
+                known = self._answers.has_piece(place.replace(" ", ""))
+            else:
+                known = self._answers.has_words(place)
             self._in_answers[place] = known
         return not known
 
