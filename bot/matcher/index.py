@@ -111,42 +111,6 @@ def build_index(
     return index, analyzer
 
 
-@dataclass
-class _TextForms:
-    """What the last build of an index made of each text it read: a keyword's normal form
-    (a function of the text alone) and a phrasing's filler-free normal form (of the text and
-    the fillers). A reload that added a question or changed a keyword normalises and strips
-    only the new texts; the rest, the same texts as last time, are looked up. Only the last
-    build's texts are kept, so the memory held is one knowledge base's worth at most."""
-
-    #: The fillers the phrasings were stripped with: other fillers strip them anew.
-    fillers: tuple[str, tuple[str, ...]]
-    keywords: dict[str, str]
-    phrasings: dict[str, str]
-
-
-#: The text forms of the last index built for each set of languages.
-_last_forms: dict[tuple[str, ...], _TextForms] = {}
-
-
-def _fillers_key(fillers: Fillers) -> tuple[str, tuple[str, ...]]:
-    """What a filler-free form depends on besides the text: the kind of fillers (base forms
-    or not) and their phrases (see _index_inputs)."""
-    return type(fillers).__qualname__, fillers.phrases
-
-
-def _reusing(
-    texts: list[str], last: dict[str, str], work: Callable[[list[str]], list[str]]
-) -> tuple[list[str], dict[str, str]]:
-    """``work(texts)``, for a ``work`` that does each text on its own, done only on the texts
-    ``last`` has no result for (the others are taken from it); and the results by text."""
-    distinct = dict.fromkeys(texts)
-    done = {text: last[text] for text in distinct if text in last}
-    new = [text for text in distinct if text not in done]
-    done.update(zip(new, work(new), strict=True))
-    return list(map(done.__getitem__, texts)), done
-
-
 def _index_inputs(
     entries: Sequence[Entry],
     config: MatcherConfig,
@@ -170,6 +134,48 @@ def _index_inputs(
     digest = hashlib.sha256(pickle.dumps(words, protocol=pickle.HIGHEST_PROTOCOL))
     digest.update("\x1d".join(texts).encode("utf-8", "surrogatepass"))
     return digest.digest()
+
+
+#: Texts and what was made of each, in the same order.
+_Made = tuple[list[str], list[str]]
+
+
+@dataclass(frozen=True)
+class _TextForms:
+    """What the last build of an index made of the texts it read: the keywords' normal forms
+    (a function of the text alone) and the phrasings' filler-free normal forms (of the text
+    and the fillers). A reload that added a question or changed a keyword normalises and
+    strips only the new texts; the others are looked up. Kept as the lists the build made
+    anyway, so that a first build pays nothing for it (dicts of the million texts of a
+    10,000-entry KB take over a second to make), and only the last build's texts are kept."""
+
+    #: The fillers the phrasings were stripped with: other fillers strip them anew.
+    fillers: tuple[str, tuple[str, ...]]
+    keywords: _Made
+    phrasings: _Made
+
+
+#: The text forms of the last index built for each set of languages.
+_last_forms: dict[tuple[str, ...], _TextForms] = {}
+
+
+def _fillers_key(fillers: Fillers) -> tuple[str, tuple[str, ...]]:
+    """What a filler-free form depends on besides the text: the kind of fillers (base forms
+    or not) and their phrases (see _index_inputs)."""
+    return type(fillers).__qualname__, fillers.phrases
+
+
+def _reusing(
+    texts: list[str], last: _Made | None, work: Callable[[list[str]], list[str]]
+) -> list[str]:
+    """``work(texts)``, for a ``work`` that does each text on its own, done only on the texts
+    the ``last`` build did not make anything of (the others are looked up)."""
+    if last is None:
+        return work(texts)
+    made = dict(zip(*last, strict=True))
+    new = list(dict.fromkeys(text for text in texts if text not in made))
+    made.update(zip(new, work(new), strict=True))
+    return list(map(made.__getitem__, texts))
 
 
 def _build_index(
@@ -211,14 +217,15 @@ def _build_index(
     per_keywords = np.array(per_entry_keywords, dtype=np.int64)
     last = _last_forms.get(tuple(langs))
     fillers_key = _fillers_key(fillers)
-    stripped, phrasing_forms = _reusing(
+    stripped = _reusing(
         phrasings,
-        last.phrasings if last is not None and last.fillers == fillers_key else {},
+        last.phrasings if last is not None and last.fillers == fillers_key else None,
         lambda texts: fillers.strip_many(normalize_many(texts)),
     )
     distinct = list(dict.fromkeys(keywords))
-    normals, normal = _reusing(distinct, last.keywords if last is not None else {}, normalize_many)
-    _last_forms[tuple(langs)] = _TextForms(fillers_key, normal, phrasing_forms)
+    normals = _reusing(distinct, last.keywords if last is not None else None, normalize_many)
+    _last_forms[tuple(langs)] = _TextForms(fillers_key, (distinct, normals), (phrasings, stripped))
+    normal = dict(zip(distinct, normals, strict=True))
     terms = dict.fromkeys(term_keywords)
     analyzer = Analyzer(config, synonyms, list(map(normal.__getitem__, terms)), fillers)
     texts = stripped + normals
