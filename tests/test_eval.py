@@ -263,17 +263,18 @@ JA_KO_RATCHET: dict[str, dict[str, float]] = {
     # words answers whatever the asking clause's wording: 68.1% (ja 64.9, ko 73.5), wrong
     # unchanged. A time in the story (a visit in autumn) lifts the listing of events by half:
     # 69.2% (ko 76.5). 904 more ja/ko phrasings (delegates' and students' registers): 74.7%
-    # (ja 70.2, ko 82.4), reached 96.7, wrong unchanged.
+    # (ja 70.2, ko 82.4), reached 96.7, wrong unchanged. Japanese and Korean terms in the
+    # synonym groups (原付 = バイク = 機車 = 오토바이): reached 96.7 → 97.8 (ja 94.7 → 96.5).
     "all": {
         "answered_right": 0.747,
-        "reached": 0.967,
+        "reached": 0.978,
         "wrong": 0.019,
         "out_of_scope_declined": 1.0,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.702, "reached": 0.947, "wrong": 0.031, "handed_off": 1.0},
+    "ja": {"answered_right": 0.702, "reached": 0.965, "wrong": 0.031, "handed_off": 1.0},
     "ko": {"answered_right": 0.824, "reached": 1.0, "wrong": 0.0, "handed_off": 1.0},
 }
 
@@ -312,8 +313,9 @@ JA_KO_STORY_RATCHET: dict[str, dict[str, float]] = {
         # phrasings that gave ja-ko.tsv's Korean +5.9 turned three answers here into offers
         # with the right entry first, and gained two (floor lowered for that trade only).
         # Japanese and Korean courtesy formulas taken out (ご教示いただけますでしょうか,
-        # 알려 주시면 감사하겠습니다): 87.4 (ja 91.8, ko back to 81.5).
-        "answered_right": 0.874,
+        # 알려 주시면 감사하겠습니다): 87.4 (ja 91.8, ko back to 81.5). Japanese and Korean
+        # terms in the synonym groups: 89.0 (ko 85.2).
+        "answered_right": 0.890,
         "reached": 0.992,
         # An exchange answer for a partner city's own affairs declined (「高千穂の夜神楽」):
         # wrong 2.0 → 1.3, declined 80.0 → 86.7.
@@ -324,7 +326,7 @@ JA_KO_STORY_RATCHET: dict[str, dict[str, float]] = {
         "false_emergencies": 0.0,
     },
     "ja": {"answered_right": 0.918, "reached": 0.986, "wrong": 0.024},
-    "ko": {"answered_right": 0.815, "reached": 1.0, "wrong": 0.0},
+    "ko": {"answered_right": 0.852, "reached": 1.0, "wrong": 0.0},
 }
 
 

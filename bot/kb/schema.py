@@ -309,6 +309,14 @@ class SynonymFile(Strict):
         for group in groups:
             if len(group) < 2:
                 raise ValueError(f"synonym group {group!r} needs at least two terms")
+            for term in group:
+                # The analyzer finds a CJK term inside a run of kanji, katakana or Hangul, and
+                # hiragana ends a run: such a term could never be found.
+                if any("\u3041" <= char <= "\u309f" for char in term):
+                    raise ValueError(
+                        f"synonym {term!r} holds hiragana, which the matcher never finds "
+                        "inside a word: write its kanji or katakana form (土産, not お土産)"
+                    )
         return groups
 
 

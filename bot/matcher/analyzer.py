@@ -152,7 +152,8 @@ class Analyzer:
         ):
             if not normal:
                 continue
-            if has_han(normal):
+            # Kanji, katakana and Hangul terms are found as pieces of a run, as Chinese ones.
+            if any(map(is_run_char, normal)):
                 self.zh_synonyms[normal.replace(" ", "")] = token
             else:
                 words = tuple(stem(word) for word in EN_WORD.findall(normal))
