@@ -164,6 +164,7 @@ class Matcher:
             return self.decider.decline(question, lang, scored)
         decider = self.translated_decider if lang.is_translated else self.decider
         match = decider.decide(question, lang, scored)
+        match = self._past_the_partners_name(match, reading)
         if self._about_a_partners_own_affairs(match, reading):
             # Jecheon's sights or Kushiro's marsh: the county's answer about its own would
             # mislead; the exchange with a partner city is answered.
@@ -239,6 +240,28 @@ class Matcher:
         return bool(named and match.candidates) and all(
             self.unserved.unspoken_of(named, self.positions[entry]) for entry in match.candidates
         )
+
+    def _past_the_partners_name(self, match: Match, reading: Reading) -> Match:
+        """A partner city's name says which city a question is about, and pulls toward the
+        sister-cities entry whatever the question asks: 「…姉妹・友好都市の首長を大きな観光行事
+        に招待しているそうですね。高千穂町も声をかけてもらえますか」 offered the sister cities
+        beside the festival invitations. When the question, the name taken out, answers one of
+        the exchange entries offered, that is the answer."""
+        if match.decision is not Decision.CLARIFY or not self.partners:
+            return match
+        named = self.partners.named(reading.without_introductions)
+        if not named:
+            return match
+        without = _without_names(reading.normal, named)
+        again = self.match(without) if without.strip() else None
+        if (
+            again is not None
+            and again.decision is Decision.ANSWER
+            and again.entry in match.candidates
+            and self.kb[again.entry].category is Category.EXCHANGE
+        ):
+            return replace(again, question=match.question, lang=match.lang, guesses=match.guesses)
+        return match
 
     def _about_a_partners_own_affairs(self, match: Match, reading: Reading) -> bool:
         if match.decision is not Decision.ANSWER or match.entry is None or not self.partners:

@@ -343,6 +343,8 @@ def test_a_partner_citys_own_affairs_are_not_answered(matcher: Matcher, question
             "exchange.delegation-visit",
         ),
         ("will takachiho be invited to the festivals this year?", "exchange.festival-invitations"),
+        # The name pulled toward the sister cities: once offered them beside the answer.
+        ("울산 학교도 화롄 학교와 교류할 수 있나요?", "exchange.school-exchange"),
     ],
 )
 def test_the_exchange_with_a_partner_city_is_answered(
