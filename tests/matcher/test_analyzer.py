@@ -102,3 +102,13 @@ def test_japanese_and_korean_terms_join_their_synonym_group(matcher: Matcher) ->
     for text in ["原付を借りたい", "バイク", "오토바이 빌리고 싶어요", "機車"]:
         assert scooter <= _synonym_tokens(matcher, text), text
     assert not scooter & _synonym_tokens(matcher, "自転車を借りたい")
+
+
+def test_a_kanji_standing_alone_between_kana_weighs_as_a_word(matcher: Matcher) -> None:
+    analyzer = matcher.translated_scorer.analyzer
+    config = matcher.config
+    alone = analyzer.tokens(normalize("持病の薬がなくなります"))
+    in_a_word = analyzer.tokens(normalize("薬局"))
+    medicine = normalize("薬")
+    assert alone[medicine] == config.lone_char_weight > config.unigram_weight
+    assert in_a_word[medicine] == config.unigram_weight

@@ -374,6 +374,12 @@ def test_a_visitor_from_a_partner_city_is_answered_about_hualien(
     assert (match.decision, match.entry) == (Decision.ANSWER, expected)
 
 
+def test_a_japanese_noun_of_one_kanji_counts_as_a_word(matcher: Matcher) -> None:
+    # 薬 (medicine) weighed a quarter of a word: the money entry and the buses were offered.
+    match = matcher.match("薬がなくなりそうです。台湾でももらえますか")
+    assert (match.decision, match.entry) == (Decision.ANSWER, "service.medical-care")
+
+
 def test_a_time_alone_is_the_listing_or_the_current_topic_then(matcher: Matcher) -> None:
     # "in december?" once fell back to its own words and got the weather entry.
     assert matcher.match("in december?").entry == "event.upcoming"
