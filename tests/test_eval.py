@@ -319,8 +319,10 @@ JA_KO_STORY_RATCHET: dict[str, dict[str, float]] = {
         # Japanese and Korean courtesy formulas taken out (ご教示いただけますでしょうか,
         # 알려 주시면 감사하겠습니다): 87.4 (ja 91.8, ko back to 81.5). Japanese and Korean
         # terms in the synonym groups: 89.0 (ko 85.2); a lone kanji a word: 89.8 (ko 87.0).
-        "answered_right": 0.898,
-        "reached": 0.992,
+        # An exchange programme no longer taken for code to write (「留学プログラムをやって
+        # いる」 was declined as a task): 90.6, reached 100 (ja 93.2).
+        "answered_right": 0.906,
+        "reached": 1.0,
         # An exchange answer for a partner city's own affairs declined (「高千穂の夜神楽」):
         # wrong 2.0 → 1.3, declined 80.0 → 86.7.
         "wrong": 0.0134,
@@ -329,7 +331,7 @@ JA_KO_STORY_RATCHET: dict[str, dict[str, float]] = {
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.918, "reached": 0.986, "wrong": 0.024},
+    "ja": {"answered_right": 0.932, "reached": 1.0, "wrong": 0.024},
     "ko": {"answered_right": 0.870, "reached": 1.0, "wrong": 0.0},
 }
 
