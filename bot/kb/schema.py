@@ -38,6 +38,10 @@ ENTRY_ID_PATTERN = r"^(exchange|contact|service|event|faq)\.[a-z0-9]+(?:-[a-z0-9
 PHONE_PATTERN = r"^\+?[0-9][0-9 ()#\-]*(?:\s*(?:ext\.|轉)\s*[0-9\-~ ]+)?$"
 
 
+#: How many of an entry's related entries its answer offers as buttons (the first ones).
+RELATED_SHOWN = 3
+
+
 class Category(StrEnum):
     EXCHANGE = "exchange"
     CONTACT = "contact"

@@ -83,6 +83,12 @@ class MatcherConfig:
     #: Similarity (0-100) a function-word-only question needs to a KB phrasing of that kind.
     function_phrase_cutoff: float = 75.0
     clarify_window: float = 0.12
+    #: A leader whose runner-up is a button under its answer (decide.py) is answered when it
+    #: reaches this and leads by this share of its confidence. On the labelled sets 0.45 and
+    #: 0.10 answer two Japanese messages right that were offered, and change nothing else;
+    #: 0.40 answers two more right and two wrong (faq.language beside the interpreters).
+    neighbour_threshold: float = 0.45
+    neighbour_lead_share: float = 0.10
     #: A "did you mean" is offered only when its leader explains enough of the question:
     #: when at least this share of the question's information is in words the KB never
     #: uses ("is it safe to drink tap water in vietnam", 「明天台積電股價會漲嗎」) …

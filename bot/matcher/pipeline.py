@@ -24,7 +24,7 @@ import re
 from dataclasses import replace
 
 from bot.kb.loader import KnowledgeBase
-from bot.kb.schema import Category, Entry
+from bot.kb.schema import RELATED_SHOWN, Category, Entry
 from bot.matcher.analyzer import Fillers
 from bot.matcher.config import MatcherConfig
 from bot.matcher.decide import Decider, emergency, fixed, handoff, numbers_asked
@@ -98,13 +98,22 @@ class Matcher:
         )
         self.translated_scorer = Scorer(translated_index, translated_analyzer, self.config)
         self.cues = CategoryCues(intents.category_cues, self.entries, self.config.cue_boost)
-        self.decider = Decider([entry.id for entry in self.entries], self.config)
+        self.positions = {entry.id: i for i, entry in enumerate(self.entries)}
+        # The entries each answer offers as buttons (the desk shows its first related ones).
+        buttons = {
+            self.positions[entry.id]: frozenset(
+                self.positions[related]
+                for related in entry.related[:RELATED_SHOWN]
+                if related in self.positions
+            )
+            for entry in self.entries
+        }
+        self.decider = Decider([entry.id for entry in self.entries], self.config, buttons)
         # Japanese and Korean: a higher bar, and a clear leader below it only when words and
         # wording agree (translated.py; docs/matcher.md, "Japanese and Korean").
         self.translated_decider = TranslatedDecider(
-            [entry.id for entry in self.entries], self.config
+            [entry.id for entry in self.entries], self.config, buttons
         )
-        self.positions = {entry.id: i for i, entry in enumerate(self.entries)}
         self.upcoming_index = self.positions.get(UPCOMING_ENTRY)
 
     def match(self, question: str) -> Match:
@@ -246,8 +255,15 @@ class Matcher:
         sister-cities entry whatever the question asks: 「…姉妹・友好都市の首長を大きな観光行事
         に招待しているそうですね。高千穂町も声をかけてもらえますか」 offered the sister cities
         beside the festival invitations. When the question, the name taken out, answers one of
-        the exchange entries offered, that is the answer."""
-        if match.decision is not Decision.CLARIFY or not self.partners:
+        the exchange entries offered, or close behind the one answered, that is the answer."""
+        if match.decision not in (Decision.ANSWER, Decision.CLARIFY) or not self.partners:
+            return match
+        close = [
+            entry
+            for entry, confidence in match.guesses
+            if match.score - confidence <= self.config.clarify_window
+        ]
+        if len(close) < 2:
             return match
         named = self.partners.named(reading.without_introductions)
         if not named:
@@ -257,7 +273,7 @@ class Matcher:
         if (
             again is not None
             and again.decision is Decision.ANSWER
-            and again.entry in match.candidates
+            and again.entry in close
             and self.kb[again.entry].category is Category.EXCHANGE
         ):
             return replace(again, question=match.question, lang=match.lang, guesses=match.guesses)
