@@ -16,6 +16,7 @@ from collections.abc import Callable
 from bot.answers import AnswerContext, render, title
 from bot.i18n import N_, both, date_and_time, translate
 from bot.kb.loader import KnowledgeBase
+from bot.kb.schema import RELATED_SHOWN
 from bot.matcher import EMERGENCY_ENTRY, Decision, Match, Matcher
 from bot.matcher.situations import Emergency
 from bot.models import Inbound, InboundKind, NoticeKind, Option, Outcome, Reply, StaffNotice
@@ -718,7 +719,7 @@ class Desk:
         options = (
             *tuple(
                 Option(title(self.kb[related], lang), f"{CHOICE_ENTRY}{related}")
-                for related in entry.related[:3]
+                for related in entry.related[:RELATED_SHOWN]
                 if self.kb.get(related) is not None
             ),
             Option(translate("Ask staff", lang), CHOICE_STAFF),

@@ -105,9 +105,44 @@ def test_asking_which_office_is_not_asking_for_a_person(matcher: Matcher, questi
     assert matcher.match(question).decision is not Decision.HANDOFF
 
 
-@pytest.mark.parametrize("question", ["レポートを書いてください", "보고서 좀 써 줘"])
-def test_japanese_and_korean_tasks_are_declined(matcher: Matcher, question: str) -> None:
+@pytest.mark.parametrize(
+    "question",
+    [
+        "レポートを書いてください",
+        "보고서 좀 써 줘",
+        "Pythonでプログラムを書いてほしい",
+        "파이썬으로 프로그램 좀 짜 줘",
+        "write me a python program that sorts names",
+    ],
+)
+def test_tasks_are_declined(matcher: Matcher, question: str) -> None:
     assert matcher.match(question).decision is Decision.FALLBACK
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # An exchange programme run, made or drafted is not code to write: these were
+        # declined as tasks, the entry never offered.
+        (
+            "花蓮県が中高生を海外に派遣する留学プログラムをやっていると聞きました。応募資格は？",
+            "exchange.student-programs",
+        ),
+        (
+            "저희 시에서도 학생 해외 연수 프로그램을 만들려고 하는데 화롄현 프로그램 내용을 알 수 있을까요?",
+            "exchange.student-programs",
+        ),
+        (
+            "could you draft a program for our delegation's visit in may?",
+            "exchange.delegation-visit",
+        ),
+    ],
+)
+def test_an_exchange_programme_is_not_a_task(
+    matcher: Matcher, question: str, expected: str
+) -> None:
+    match = matcher.match(question)
+    assert expected in (match.entry, *match.candidates), match
 
 
 @pytest.mark.parametrize(

@@ -159,6 +159,17 @@ def test_broken_related_is_named(tmp_path: Path) -> None:
     )
 
 
+def test_a_synonym_with_hiragana_is_named(tmp_path: Path) -> None:
+    """A run of kanji, katakana or Hangul is where the matcher finds a term: お土産 never is."""
+    directory = _copy_kb(tmp_path)
+    path = directory / "synonyms.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["groups"].append(["souvenirs from home", "お土産"])
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    _, problems = check(directory)
+    assert any("'お土産' holds hiragana" in str(p) for p in problems), problems
+
+
 def test_bad_date_is_named(tmp_path: Path) -> None:
     directory = _copy_kb(tmp_path)
     entry_id = _edit_first_entry(directory, "events.yaml", {"dates": [{"start": "2025-02-30"}]})

@@ -38,6 +38,10 @@ ENTRY_ID_PATTERN = r"^(exchange|contact|service|event|faq)\.[a-z0-9]+(?:-[a-z0-9
 PHONE_PATTERN = r"^\+?[0-9][0-9 ()#\-]*(?:\s*(?:ext\.|轉)\s*[0-9\-~ ]+)?$"
 
 
+#: How many of an entry's related entries its answer offers as buttons (the first ones).
+RELATED_SHOWN = 3
+
+
 class Category(StrEnum):
     EXCHANGE = "exchange"
     CONTACT = "contact"
@@ -309,6 +313,14 @@ class SynonymFile(Strict):
         for group in groups:
             if len(group) < 2:
                 raise ValueError(f"synonym group {group!r} needs at least two terms")
+            for term in group:
+                # The analyzer finds a CJK term inside a run of kanji, katakana or Hangul, and
+                # hiragana ends a run: such a term could never be found.
+                if any("\u3041" <= char <= "\u309f" for char in term):
+                    raise ValueError(
+                        f"synonym {term!r} holds hiragana, which the matcher never finds "
+                        "inside a word: write its kanji or katakana form (土産, not お土産)"
+                    )
         return groups
 
 

@@ -152,7 +152,8 @@ class Analyzer:
         ):
             if not normal:
                 continue
-            if has_han(normal):
+            # Kanji, katakana and Hangul terms are found as pieces of a run, as Chinese ones.
+            if any(map(is_run_char, normal)):
                 self.zh_synonyms[normal.replace(" ", "")] = token
             else:
                 words = tuple(stem(word) for word in EN_WORD.findall(normal))
@@ -259,9 +260,12 @@ class Analyzer:
         # word's weight, where a kanji or Hangul run's pairs are words of their own; else a
         # long loanword outweighs the rest of the question (「台風の日ってコンビニも…」).
         pair_weight = 1.0 / last if last > 1 and is_katakana(run[0]) else 1.0
+        # A character standing alone between kana or spaces is a word of its own (「持病の薬が
+        # なくなります」: 薬, medicine), not one character of a longer word.
+        char_weight = cfg.lone_char_weight if last == 0 else unigram
         for start, char in enumerate(run):
-            if char not in ZH_STOP_UNIGRAMS and get(char, 0.0) < unigram:
-                weights[char] = unigram
+            if char not in ZH_STOP_UNIGRAMS and get(char, 0.0) < char_weight:
+                weights[char] = char_weight
             if start < last:
                 bigram = run[start : start + 2]
                 if bigram not in ZH_STOP_BIGRAMS and get(bigram, 0.0) < pair_weight:

@@ -4,7 +4,7 @@ no ranking (an emergency, a request for a person, a question about somewhere els
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from bot.matcher.config import MatcherConfig
 from bot.matcher.result import EMERGENCY_ENTRY, Decision, Match
@@ -54,11 +54,20 @@ def handoff(question: str, lang: Lang) -> Match:
 
 
 class Decider:
-    """Decides for the entries ``entry_ids`` (in index order) with ``config``'s bars."""
+    """Decides for the entries ``entry_ids`` (in index order) with ``config``'s bars.
 
-    def __init__(self, entry_ids: Sequence[str], config: MatcherConfig) -> None:
+    ``buttons`` holds, for an entry's position, the positions of the entries its answer
+    offers as buttons (its first related entries): see ``_answer_with_its_neighbour``."""
+
+    def __init__(
+        self,
+        entry_ids: Sequence[str],
+        config: MatcherConfig,
+        buttons: Mapping[int, frozenset[int]] | None = None,
+    ) -> None:
         self.entry_ids = entry_ids
         self.config = config
+        self.buttons = buttons or {}
 
     def guesses(self, scored: list[Scored]) -> tuple[tuple[str, float], ...]:
         """The best-scoring entries whatever the decision (for staff: "the bot's best guesses")."""
@@ -115,6 +124,16 @@ class Decider:
                 top.confidence,
                 guesses=guesses,
             )
+        if self._answer_with_its_neighbour(scored):
+            return Match(
+                question,
+                lang,
+                Decision.ANSWER,
+                top_id,
+                (top_id,),
+                top.confidence,
+                guesses=guesses,
+            )
         if not self.worth_offering(top):
             return self.decline(question, lang, scored)
         options = tuple(
@@ -126,4 +145,23 @@ class Decider:
         # A single option below the answer bar is still offered, as a "did you mean".
         return Match(
             question, lang, Decision.CLARIFY, None, options, top.confidence, guesses=guesses
+        )
+
+    def _answer_with_its_neighbour(self, scored: list[Scored]) -> bool:
+        """Whether the leader is answered although its runner-up is close: when the runner-up
+        is one of the buttons under the leader's answer (the ARC and the immigration office,
+        an event and the bureau that runs it) and the leader still leads clearly in
+        proportion. The visitor gets the likelier answer at once, and the other one tap away,
+        where a "did you mean" asked them first to choose between the two."""
+        cfg = self.config
+        if len(scored) < 2:
+            return False
+        top, runner_up = scored[0], scored[1]
+        if runner_up.entry_index not in self.buttons.get(top.entry_index, frozenset()):
+            return False
+        return (
+            top.confidence >= cfg.neighbour_threshold
+            and top.coverage >= cfg.answer_min_coverage
+            and top.unknown <= cfg.lead_max_unknown
+            and top.confidence - runner_up.confidence >= cfg.neighbour_lead_share * top.confidence
         )

@@ -24,7 +24,7 @@ import re
 from dataclasses import replace
 
 from bot.kb.loader import KnowledgeBase
-from bot.kb.schema import Category, Entry
+from bot.kb.schema import RELATED_SHOWN, Category, Entry
 from bot.matcher.analyzer import Fillers
 from bot.matcher.config import MatcherConfig
 from bot.matcher.decide import Decider, emergency, fixed, handoff, numbers_asked
@@ -98,13 +98,22 @@ class Matcher:
         )
         self.translated_scorer = Scorer(translated_index, translated_analyzer, self.config)
         self.cues = CategoryCues(intents.category_cues, self.entries, self.config.cue_boost)
-        self.decider = Decider([entry.id for entry in self.entries], self.config)
+        self.positions = {entry.id: i for i, entry in enumerate(self.entries)}
+        # The entries each answer offers as buttons (the desk shows its first related ones).
+        buttons = {
+            self.positions[entry.id]: frozenset(
+                self.positions[related]
+                for related in entry.related[:RELATED_SHOWN]
+                if related in self.positions
+            )
+            for entry in self.entries
+        }
+        self.decider = Decider([entry.id for entry in self.entries], self.config, buttons)
         # Japanese and Korean: a higher bar, and a clear leader below it only when words and
         # wording agree (translated.py; docs/matcher.md, "Japanese and Korean").
         self.translated_decider = TranslatedDecider(
-            [entry.id for entry in self.entries], self.config
+            [entry.id for entry in self.entries], self.config, buttons
         )
-        self.positions = {entry.id: i for i, entry in enumerate(self.entries)}
         self.upcoming_index = self.positions.get(UPCOMING_ENTRY)
 
     def match(self, question: str) -> Match:
@@ -164,6 +173,7 @@ class Matcher:
             return self.decider.decline(question, lang, scored)
         decider = self.translated_decider if lang.is_translated else self.decider
         match = decider.decide(question, lang, scored)
+        match = self._past_the_partners_name(match, reading)
         if self._about_a_partners_own_affairs(match, reading):
             # Jecheon's sights or Kushiro's marsh: the county's answer about its own would
             # mislead; the exchange with a partner city is answered.
@@ -239,6 +249,35 @@ class Matcher:
         return bool(named and match.candidates) and all(
             self.unserved.unspoken_of(named, self.positions[entry]) for entry in match.candidates
         )
+
+    def _past_the_partners_name(self, match: Match, reading: Reading) -> Match:
+        """A partner city's name says which city a question is about, and pulls toward the
+        sister-cities entry whatever the question asks: 「…姉妹・友好都市の首長を大きな観光行事
+        に招待しているそうですね。高千穂町も声をかけてもらえますか」 offered the sister cities
+        beside the festival invitations. When the question, the name taken out, answers one of
+        the exchange entries offered, or close behind the one answered, that is the answer."""
+        if match.decision not in (Decision.ANSWER, Decision.CLARIFY) or not self.partners:
+            return match
+        close = [
+            entry
+            for entry, confidence in match.guesses
+            if match.score - confidence <= self.config.clarify_window
+        ]
+        if len(close) < 2:
+            return match
+        named = self.partners.named(reading.without_introductions)
+        if not named:
+            return match
+        without = _without_names(reading.normal, named)
+        again = self.match(without) if without.strip() else None
+        if (
+            again is not None
+            and again.decision is Decision.ANSWER
+            and again.entry in close
+            and self.kb[again.entry].category is Category.EXCHANGE
+        ):
+            return replace(again, question=match.question, lang=match.lang, guesses=match.guesses)
+        return match
 
     def _about_a_partners_own_affairs(self, match: Match, reading: Reading) -> bool:
         if match.decision is not Decision.ANSWER or match.entry is None or not self.partners:

@@ -130,12 +130,15 @@ def is_person_request(normal: str, original: str = "") -> bool:
 
 
 # Work the desk does not do, whatever it is about: writing code, essays or homework,
-# translating a text ("write a SQL query about sister cities", 「幫我寫一篇報告」).
+# translating a text ("write a SQL query about sister cities", 「幫我寫一篇報告」). A program
+# is code only when written or debugged: drafted, made or run, it is an exchange programme
+# ("draft a program for our visit", 「留学プログラムをやっている」, 「프로그램을 만들려고」).
 _EN_TASK = re.compile(
     r"\b(?:write|code|program|generate|compose|draft|solve|debug|calculate|summari[sz]e|"
     r"translate|proofread|fix) (?:me |us |my |our |a |an |the |this |some )?(?:\w+ ){0,2}"
-    r"(?:sql|python|java|javascript|code|program|script|function|query|essay|poem|story|"
+    r"(?:sql|python|java|javascript|code|script|function|query|essay|poem|story|"
     r"song|letter|cover letter|homework|assignment|equation|sentence|paragraph|text)\b|"
+    r"\b(?:write|code|debug) (?:me |us |a |an |the |this |some )?(?:\w+ ){0,2}program\b|"
     r"\bhelp (?:me )?with my (?:essay|homework|assignment|thesis|code|paper)\b|"
     r"\b(?:explain|tell me about) (?:the )?(?:causes|history) of\b|\bwhat is \d+ ?[+*x/-] ?\d+\b|"
     r"\b\w+ vs \w+\b.*\bexplain\b|\bexplain\b.*\b\w+ vs \w+\b"
@@ -147,12 +150,14 @@ _ZH_TASK = re.compile(
 
 
 _JA_TASK = re.compile(
-    r"(?:コード|プログラム|スクリプト|作文|レポート|論文|宿題|メール|手紙)(?:を)?"
-    r"(?:書い|書け|かい|作っ|つくっ|作成|直し|添削|解い|やっ)|翻訳して(?:ください|くれ|ほしい)?$"
+    r"(?:コード|スクリプト|作文|レポート|論文|宿題|メール|手紙)(?:を)?"
+    r"(?:書い|書け|かい|作っ|つくっ|作成|直し|添削|解い|やっ)|プログラム(?:を)?(?:書い|書け|かい)|"
+    r"翻訳して(?:ください|くれ|ほしい)?$"
 )
 _KO_TASK = re.compile(
-    r"(?:코드|프로그램|스크립트|에세이|작문|리포트|보고서|숙제|과제|편지)(?:를|을)?\s?"
-    r"(?:좀\s?)?(?:짜|작성|만들|써|대신|풀어|해\s?줘)|번역해\s?(?:줘|주세요)"
+    r"(?:코드|스크립트|에세이|작문|리포트|보고서|숙제|과제|편지)(?:를|을)?\s?"
+    r"(?:좀\s?)?(?:짜|작성|만들|써|대신|풀어|해\s?줘)|프로그램(?:를|을)?\s?(?:좀\s?)?짜|"
+    r"번역해\s?(?:줘|주세요)"
 )
 
 

@@ -22,7 +22,7 @@ offering) stays declined.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from bot.matcher.config import MatcherConfig
@@ -40,7 +40,12 @@ def wording_agrees(scored: Sequence[Scored]) -> bool:
 class TranslatedDecider(Decider):
     """Decides for Japanese and Korean questions (see the module's docstring)."""
 
-    def __init__(self, entry_ids: Sequence[str], config: MatcherConfig) -> None:
+    def __init__(
+        self,
+        entry_ids: Sequence[str],
+        config: MatcherConfig,
+        buttons: Mapping[int, frozenset[int]] | None = None,
+    ) -> None:
         strict = replace(
             config,
             answer_threshold=config.translated_answer_threshold,
@@ -48,7 +53,7 @@ class TranslatedDecider(Decider):
             lead_threshold=2.0,  # no clear-leader path without agreement: see decide
             lead_share=1.0,  # the lead asked is this module's own share (lead_margin below)
         )
-        super().__init__(entry_ids, strict)
+        super().__init__(entry_ids, strict, buttons)
         self.leading_config = replace(strict, lead_threshold=config.translated_lead_threshold)
         self.lead_share = config.translated_lead_share
         self.lead_share_alone = config.translated_lead_share_alone
@@ -59,5 +64,7 @@ class TranslatedDecider(Decider):
             return match
         share = self.lead_share if wording_agrees(scored) else self.lead_share_alone
         margin = share * scored[0].confidence
-        leading = Decider(self.entry_ids, replace(self.leading_config, lead_margin=margin))
+        leading = Decider(
+            self.entry_ids, replace(self.leading_config, lead_margin=margin), self.buttons
+        )
         return leading.decide(question, lang, scored)

@@ -26,7 +26,20 @@ def test_index_keys_are_the_tokens_of_every_kb_text(matcher: Matcher, kb: Knowle
         st.one_of(
             st.text(max_size=8),
             st.sampled_from(
-                ["居留證", "姊妹市", "校際交流", "國際教育交流", "sim card", "ARC", "的", "嗎", " "]
+                [
+                    "居留證",
+                    "姊妹市",
+                    "校際交流",
+                    "國際教育交流",
+                    "sim card",
+                    "ARC",
+                    "的",
+                    "嗎",
+                    " ",
+                    "原付",
+                    "スクーター",
+                    "운전면허",
+                ]
             ),
         ),
         max_size=12,
@@ -75,3 +88,27 @@ def test_a_katakana_loanword_weighs_as_one_word_however_long(matcher: Matcher) -
     assert len(loanword_pairs) == 8
     assert abs(sum(loanword_pairs) - 1.0) < 1e-9
     assert tokens[normalize("台風")] == 1.0
+
+
+def _synonym_tokens(matcher: Matcher, text: str) -> set[str]:
+    analyzer = matcher.translated_scorer.analyzer
+    return {token for token in analyzer.tokens(normalize(text)) if token.startswith("~syn")}
+
+
+def test_japanese_and_korean_terms_join_their_synonym_group(matcher: Matcher) -> None:
+    """原付 and 오토바이 are the scooter of the KB's phrasings (バイク, 機車): one token."""
+    scooter = _synonym_tokens(matcher, "scooter")
+    assert scooter
+    for text in ["原付を借りたい", "バイク", "오토바이 빌리고 싶어요", "機車"]:
+        assert scooter <= _synonym_tokens(matcher, text), text
+    assert not scooter & _synonym_tokens(matcher, "自転車を借りたい")
+
+
+def test_a_kanji_standing_alone_between_kana_weighs_as_a_word(matcher: Matcher) -> None:
+    analyzer = matcher.translated_scorer.analyzer
+    config = matcher.config
+    alone = analyzer.tokens(normalize("持病の薬がなくなります"))
+    in_a_word = analyzer.tokens(normalize("薬局"))
+    medicine = normalize("薬")
+    assert alone[medicine] == config.lone_char_weight > config.unigram_weight
+    assert in_a_word[medicine] == config.unigram_weight

@@ -343,6 +343,8 @@ def test_a_partner_citys_own_affairs_are_not_answered(matcher: Matcher, question
             "exchange.delegation-visit",
         ),
         ("will takachiho be invited to the festivals this year?", "exchange.festival-invitations"),
+        # The name pulled toward the sister cities: once offered them beside the answer.
+        ("울산 학교도 화롄 학교와 교류할 수 있나요?", "exchange.school-exchange"),
     ],
 )
 def test_the_exchange_with_a_partner_city_is_answered(
@@ -370,6 +372,12 @@ def test_a_visitor_from_a_partner_city_is_answered_about_hualien(
 ) -> None:
     match = matcher.match(question)
     assert (match.decision, match.entry) == (Decision.ANSWER, expected)
+
+
+def test_a_japanese_noun_of_one_kanji_counts_as_a_word(matcher: Matcher) -> None:
+    # 薬 (medicine) weighed a quarter of a word: the money entry and the buses were offered.
+    match = matcher.match("薬がなくなりそうです。台湾でももらえますか")
+    assert (match.decision, match.entry) == (Decision.ANSWER, "service.medical-care")
 
 
 def test_a_time_alone_is_the_listing_or_the_current_topic_then(matcher: Matcher) -> None:

@@ -57,3 +57,18 @@ def test_a_lead_counts_as_a_share_of_the_leaders_confidence() -> None:
     stronger = decider.decide("q", Lang.KO, _scored((0, 0.50, 0.57), (1, 0.42, 0.36)))
     assert weak.decision is Decision.ANSWER
     assert stronger.decision is Decision.CLARIFY
+
+
+def test_a_leader_whose_runner_up_is_a_button_under_its_answer_is_answered() -> None:
+    # The hospitals' answer offers the medical-care entry as a button: answering the likelier
+    # one leaves the other a tap away, where an offer asked the visitor to choose first.
+    scored = _scored((1, 0.60, 0.50), (0, 0.53, 0.55), (2, 0.20, 0.30))
+    with_button = TranslatedDecider(IDS, MatcherConfig(), {1: frozenset({0})})
+    match = with_button.decide("q", Lang.JA, scored)
+    assert (match.decision, match.entry) == (Decision.ANSWER, "contact.hospitals")
+    # Not a button of the leader's: the two are offered, as before.
+    without = TranslatedDecider(IDS, MatcherConfig(), {0: frozenset({1})})
+    assert without.decide("q", Lang.JA, scored).decision is Decision.CLARIFY
+    # A lead too small in proportion (0.03 of 0.60) is still offered.
+    close = _scored((1, 0.60, 0.50), (0, 0.57, 0.55))
+    assert with_button.decide("q", Lang.JA, close).decision is Decision.CLARIFY
