@@ -8,7 +8,8 @@ KB, written out as YAML files), each ``--runs`` times:
 - build: files (already read) to a ready matcher, in this process's main thread;
 - one answer edited, one question added: the same, after a curator changed one file so (the
   files unchanged since the last build are not parsed again: bot/kb/loader.py; an index whose
-  texts did not change is not built again: bot/matcher/index.py);
+  texts did not change is not built again, and one built again normalises only the texts the
+  last build did not read: bot/matcher/index.py);
 - loop stall: the longest an asyncio timer firing every millisecond waits while the same
   build runs in a worker thread, as in the server (the GIL is shared), against the same
   timer's longest wait with no reload.
