@@ -33,6 +33,10 @@ CHAT_BLIND_SET = ROOT / "eval" / "chat-blind.tsv"
 JA_KO_BLIND_SET = ROOT / "eval" / "ja-ko-blind.tsv"
 #: Written blind the same day in the style of real messages (greeting, introduction, story).
 JA_KO_STORY_SET = ROOT / "eval" / "ja-ko-story.tsv"
+#: Written blind on 2026-12-07 (third session) in Chinese chat style, 100 zh-Hant and 50
+#: zh-Hans, by a helper who read only the entries' ids, titles and answers; its misses were
+#: then analysed by cause, and the causes (not the messages) worked on.
+CHAT_ZH_PROBE_SET = ROOT / "eval" / "chat-zh-probe.tsv"
 
 
 def _is_loopback(address: Any) -> bool:

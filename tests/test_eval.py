@@ -29,6 +29,7 @@ from tests.conftest import (
     CHAT_BLIND_SET,
     CHAT_FRESH_SET,
     CHAT_SET,
+    CHAT_ZH_PROBE_SET,
     DEV_SET,
     FRESH_SET,
     HOLDOUT_SET,
@@ -206,8 +207,9 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # the entries' ids, titles and answers; measured, never developed on, save four emergency and
     # person-request misses looked at once (their families are generalised in tests/written/).
     # At its first measurement: 88.1 / 95.8 / 1.1, 11 of 13 emergencies and 2 false ones.
+    # With the reading and spotting families of chat-zh-probe's misses (below): 95.8.
     "chat-blind": {
-        "answered_right": 0.951,
+        "answered_right": 0.958,
         "reached": 0.993,
         "wrong": 0.0,
         "out_of_scope_declined": 1.0,
@@ -215,8 +217,29 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
+    # eval/chat-zh-probe.tsv (150 Chinese chat messages, see tests/conftest.py). At its first
+    # measurement: 94.2 / 98.3 / 1.3, 8 of 10 emergencies, 7 of 10 person requests handed off.
+    # Its misses grouped by cause, each cause generalised (families of signs: blood, cannot
+    # get up, violence or a cry for help overheard; the county's people however named; a
+    # question from a class is homework; where it happened is story, 好幾 and 晃了一下 do not
+    # ask, ㄇ does, praise closes a thanks), with messages of my own in tests/written/:
+    # 97.5 / 100 / 0, every bar met. No longer blind from here on.
+    "chat-zh-probe": {
+        "answered_right": 0.975,
+        "reached": 1.0,
+        "wrong": 0.0,
+        "out_of_scope_declined": 1.0,
+        "handed_off": 1.0,
+        "emergencies_answered": 1.0,
+        "false_emergencies": 0.0,
+    },
 }
-CHAT_SETS = {"chat": CHAT_SET, "chat-fresh": CHAT_FRESH_SET, "chat-blind": CHAT_BLIND_SET}
+CHAT_SETS = {
+    "chat": CHAT_SET,
+    "chat-fresh": CHAT_FRESH_SET,
+    "chat-blind": CHAT_BLIND_SET,
+    "chat-zh-probe": CHAT_ZH_PROBE_SET,
+}
 CEILINGS = {"wrong", "false_emergencies"}
 
 

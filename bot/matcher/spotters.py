@@ -24,7 +24,13 @@ _EN_PERSON_ONLY = re.compile(
     rf"^(?:(?:a|an|the|to|please|pls|plz|now|me|i want|i need)\s+)*{_PERSON}(?:\s+(?:please|pls|plz|now))*$"
 )
 _ZH_PERSON_REQUEST = re.compile(
-    r"(?:跟|和|與|找|轉|接|給)[^，。？！ ]{0,4}(?:真人|工作人員|承辦|客服|專人|人工|服務人員|縣府的人|真的人)"
+    r"(?:跟|和|與|找|轉|接|給)[^，。？！ ]{0,4}(?:真人|活人|工作人員|承辦|客服|專人|人工|服務人員|縣府的人|真的人)"
+)
+# The county's people, however a visitor names them: 同事 only as theirs (你們的同事), not the
+# visitor's own colleague (我同事).
+_ZH_COUNTY_PERSON = (
+    r"(?:(?:你們|您們|貴府|貴單位|貴處|縣府)(?:的)?(?:負責的?)?(?:同事|同仁)|(?:負責的?)?"
+    r"(?:工作人員|承辦人?|專人|負責人|同仁|人員|真人|活人|客服))"
 )
 # Indirect requests: asking to be called back or contacted, a personal reply, whoever is
 # responsible ("would one of your colleagues phone me?", 「可以請專人回電嗎」「換成人工」).
@@ -60,7 +66,15 @@ _ZH_INDIRECT_REQUEST = re.compile(
     r"轉接|轉給(?:承辦|負責|工作人員|你們)|留(?:個|下)?(?:我的)?電話|請.{0,6}(?:聯絡|聯繫|打給|回覆)我|"
     r"有人在嗎|有沒有人(?:在|回)|(?:有沒有|有無|有)(?:工作人員|真人|客服|人工|專人|承辦人?){1,2}(?:在線|線上|在嗎)|幫我聯絡.{0,4}(?:承辦|負責|工作人員)|"
     r"(?:讓|叫|請|要|安排)(?:工作人員|承辦|專人|負責的?人|你們的人|同仁|人員).{0,8}(?:聯絡|聯繫|打給|回覆|回電|回我|"
-    r"給我打|打(?:個|通)?電話|回(?:個)?信|寄信)|親自(?:回覆|回電|聯絡)我|(?:我)?想找(?:個|一個)?(?:真)?人(?:聊|談|講|說)(?!天練習|中文|英文|語言)|"
+    r"給我打|打(?:個|通)?電話|回(?:個)?信|寄信)|"
+    # 「麻煩叫你們負責的同事回覆我」「可否請貴府同仁與本人聯繫」: asking one of the county's
+    # people, whoever they are called, to get in touch.
+    rf"(?:讓|叫|請|要|安排|麻煩|煩請)(?:你們|您們|貴府|貴單位)?{_ZH_COUNTY_PERSON}.{{0,10}}"
+    r"(?:聯絡|聯繫|打給|回覆|回電|回我|答覆|回信|與本人|與敝人|和我|跟我)|"
+    r"(?:與|和|跟)(?:本人|敝人)(?:聯絡|聯繫|聯系|連繫)|"
+    # A complaint about the bot with a person asked for: 「機器人都答非所問 有沒有活人可以聊」.
+    r"(?:答非所問|鬼打牆|跳針|雞同鴨講|聽不懂|看不懂|沒有用|沒用).{0,20}(?:真人|活人|人工|客服|工作人員|專人)|"
+    r"(?:有沒有|有無|有)(?:真人|活人|工作人員|客服|專人)(?:可以|能)(?:聊|談|講|說|回|問)|親自(?:回覆|回電|聯絡)我|(?:我)?想找(?:個|一個)?(?:真)?人(?:聊|談|講|說)(?!天練習|中文|英文|語言)|"
     r"(?:你們|您們|請)(?:找|叫|派)(?:個|一個)?(?:真)?人(?:來|過來)|(?:找|叫)(?:個|一個)?真人(?:來|過來)|(?:找|叫)(?:個|一個)?人(?:來|過來)$|"
     r"(?:跟|和|與)我(?:聯絡|聯繫)|打給我|問人|找人問|派(?:個)?人|領導|"
     r"(?:聯絡|聯繫|找)(?:一下)?(?:你們的?)?負責人|"
@@ -139,12 +153,15 @@ _EN_TASK = re.compile(
     r"song|letter|cover letter|homework|assignment|equation|sentence|paragraph|text)\b|"
     r"\b(?:write|code|debug) (?:me |us |a |an |the |this |some )?(?:\w+ ){0,2}program\b|"
     r"\bhelp (?:me )?with my (?:essay|homework|assignment|thesis|code|paper)\b|"
+    r"\b(?:homework|exam|quiz|test|assignment|textbook) (?:question|problem)\b|"
     r"\b(?:explain|tell me about) (?:the )?(?:causes|history) of\b|\bwhat is \d+ ?[+*x/-] ?\d+\b|"
     r"\b\w+ vs \w+\b.*\bexplain\b|\bexplain\b.*\b\w+ vs \w+\b"
 )
 _ZH_TASK = re.compile(
     r"(?:幫|替|給)我(?:寫|改|翻譯|算|解|做)|寫(?:一)?(?:篇|段|首|個程式|份報告|封信)|程式碼|寫程式|"
-    r"寫作業|做作業|報告怎麼寫|翻譯(?:這|下面|以下)"
+    r"寫作業|做作業|報告怎麼寫|翻譯(?:這|下面|以下)|"
+    # A question from a class or an exam (「化學課的題目」「期中考考題怎麼解」) is homework.
+    r"(?:課|作業|考試|考卷|期中考|期末考|小考|課本)的?(?:題目|考題|習題)|(?:題目|考題|習題)(?:要)?怎麼(?:解|算|寫|做)"
 )
 
 

@@ -15,8 +15,9 @@ from bot.kb.loader import KnowledgeBase
 from bot.matcher import Decision, Matcher, MatcherConfig
 from bot.matcher.decide import Decider
 from bot.matcher.score import Scored
+from bot.matcher.spotters import asks_for_a_task
 from bot.reading import read
-from bot.text import Lang
+from bot.text import Lang, normalize
 
 
 @pytest.mark.parametrize(
@@ -534,3 +535,19 @@ def test_pets_are_not_answered_or_offered_the_clinics_for_people(
 def test_a_sick_child_still_gets_the_clinics(matcher: Matcher) -> None:
     match = matcher.match("my daughter is sick, is there a pediatric clinic")
     assert (match.decision, match.entry) == (Decision.ANSWER, "service.medical-care")
+
+
+@pytest.mark.parametrize(
+    ("message", "is_task"),
+    [
+        ("石灰岩的硬度多少 地科課的題目", True),
+        ("homework question: how deep is the sea east of taiwan", True),
+        ("期末考考題怎麼解", True),
+        # A topic, an exam to take, a question about a class: not homework to do.
+        ("交換學生要考試嗎", False),
+        ("華語課在哪裡上", False),
+        ("is there a test to join the exchange programme", False),
+    ],
+)
+def test_a_question_from_a_class_is_homework(message: str, is_task: bool) -> None:
+    assert asks_for_a_task(normalize(message)) is is_task
