@@ -350,14 +350,16 @@ JA_KO_STORY_RATCHET: dict[str, dict[str, float]] = {
         "answered_right": 0.906,
         "reached": 1.0,
         # An exchange answer for a partner city's own affairs declined (「高千穂の夜神楽」):
-        # wrong 2.0 → 1.3, declined 80.0 → 86.7.
-        "wrong": 0.0134,
-        "out_of_scope_declined": 0.867,
+        # wrong 2.0 → 1.3, declined 80.0 → 86.7. Hualien only in the story no longer keeps
+        # a practical matter abroad in the county's hands (Japan's own health insurance):
+        # wrong 0.7, declined 93.3.
+        "wrong": 0.0067,
+        "out_of_scope_declined": 0.933,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.932, "reached": 1.0, "wrong": 0.024},
+    "ja": {"answered_right": 0.932, "reached": 1.0, "wrong": 0.012},
     "ko": {"answered_right": 0.870, "reached": 1.0, "wrong": 0.0},
 }
 

@@ -233,12 +233,19 @@ class Matcher:
     def _about_practical_matters_abroad(self, match: Match, reading: Reading) -> bool:
         if match.decision is not Decision.ANSWER or match.entry is None or not self.abroad:
             return False
-        if self.kb[match.entry].category not in _PRACTICAL or self.home.found_in(reading.normal):
+        if self.kb[match.entry].category not in _PRACTICAL:
+            return False
+        position = self.positions[match.entry]
+        # Hualien named makes it the county's business — unless only the story names it and
+        # the question asks about the place abroad: 「花蓮での留学を終えて来月帰国します。日本の
+        # 国民健康保険の再加入手続きは…」 asks about Japan's own insurance.
+        asking = reading.asking
+        if self.home.found_in(
+            asking if self.abroad.unspoken_of(asking, position) else reading.normal
+        ):
             return False
         # Who writes is not what they ask about: "i'm from vietnam, where do i buy a sim?".
-        return bool(
-            self.abroad.unspoken_of(reading.without_introductions, self.positions[match.entry])
-        )
+        return bool(self.abroad.unspoken_of(reading.without_introductions, position))
 
     def _about_something_unserved(self, match: Match, reading: Reading) -> bool:
         """Whether the question names a subject the desk does not serve that neither the

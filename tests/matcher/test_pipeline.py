@@ -456,6 +456,9 @@ def test_written_chat_out_of_scope_messages_are_seldom_answered(matcher: Matcher
         "what's a good hotel near taipei main station",
         "can i use my japanese driving license in korea",
         "嗨 我下禮拜要去台中 有推薦的景點嗎",  # 去台 is a KB pair (「怎麼去臺北」), not a word
+        # Hualien only in the story, the place abroad in the question.
+        "I lived in Hualien for a year, now moving to Vietnam. where can i buy a sim card in vietnam?",
+        "我在花蓮待了一年 下個月搬去台北 台北哪裡可以辦手機門號",
     ],
 )
 def test_a_practical_matter_in_a_place_its_entry_never_names_is_declined(
@@ -484,6 +487,7 @@ def test_korean_questions_about_somewhere_else_are_not_answered(
     [
         ("trains to taipei always sold out, any tips?", "service.train"),
         ("hi, im from vietnam, where can i buy a prepaid sim with data", "service.sim-card"),
+        ("日本から花蓮に来ました。花蓮でSIMカードはどこで買えますか", "service.sim-card"),
         (
             "my kid wants to study in germany, does the county have a program",
             "exchange.student-programs",
