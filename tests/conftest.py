@@ -37,6 +37,8 @@ JA_KO_STORY_SET = ROOT / "eval" / "ja-ko-story.tsv"
 #: zh-Hans, by a helper who read only the entries' ids, titles and answers; its misses were
 #: then analysed by cause, and the causes (not the messages) worked on.
 CHAT_ZH_PROBE_SET = ROOT / "eval" / "chat-zh-probe.tsv"
+#: The same, in English (150, written blind the same session).
+CHAT_EN_PROBE_SET = ROOT / "eval" / "chat-en-probe.tsv"
 
 
 def _is_loopback(address: Any) -> bool:

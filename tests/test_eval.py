@@ -27,6 +27,7 @@ from bot.matcher import Decision, Match, Matcher
 from bot.text import Lang
 from tests.conftest import (
     CHAT_BLIND_SET,
+    CHAT_EN_PROBE_SET,
     CHAT_FRESH_SET,
     CHAT_SET,
     CHAT_ZH_PROBE_SET,
@@ -235,12 +236,24 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
+    # eval/chat-en-probe.tsv (150 English chat messages, see tests/conftest.py). At its first
+    # measurement: 93.0 / 97.4 / 6.0, declined 72, handed off 70, 1 false emergency.
+    "chat-en-probe": {
+        "answered_right": 0.930,
+        "reached": 0.9739,
+        "wrong": 0.060,
+        "out_of_scope_declined": 0.72,
+        "handed_off": 0.70,
+        "emergencies_answered": 1.0,
+        "false_emergencies": 1.0,
+    },
 }
 CHAT_SETS = {
     "chat": CHAT_SET,
     "chat-fresh": CHAT_FRESH_SET,
     "chat-blind": CHAT_BLIND_SET,
     "chat-zh-probe": CHAT_ZH_PROBE_SET,
+    "chat-en-probe": CHAT_EN_PROBE_SET,
 }
 CEILINGS = {"wrong", "false_emergencies"}
 
