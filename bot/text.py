@@ -226,6 +226,14 @@ _PAST_HAN = re.compile(r"[\U00030000-\U0003ffff]")
 # (The apostrophe first: the regex engine then skips to apostrophes instead of trying every
 # position, which counts over the 16 million characters of a large knowledge base.)
 _APOSTROPHE = re.compile(r"['’](?<=[a-z]['’])(?=[a-z])")
+#: 'll and 'd spelt out before the apostrophes go: else "I'll" is "ill", "we'll" is "well",
+#: "I'd" is "id" (an ID card), and a visitor coming next week is asked about being unwell.
+_WILL_WOULD = re.compile(r"(?<=[a-z])['’](ll|d)\b")
+
+
+def _without_apostrophes(text: str) -> str:
+    text = _WILL_WOULD.sub(lambda found: " will" if found.group(1) == "ll" else " would", text)
+    return _APOSTROPHE.sub("", text)
 
 
 def has_han(text: str) -> bool:
@@ -236,7 +244,7 @@ def _fold(text: str) -> str:
     text = text.encode("utf-8", "ignore").decode("utf-8")
     text = unicodedata.normalize("NFKC", text).casefold()
     if "'" in text or "’" in text:
-        text = _APOSTROPHE.sub("", text)
+        text = _without_apostrophes(text)
     return text
 
 
@@ -406,7 +414,7 @@ def _fold_lines(text: str) -> str:
         text = "\n".join(lines)
     text = text.casefold()
     if "'" in text or "’" in text:
-        text = _APOSTROPHE.sub("", text)
+        text = _without_apostrophes(text)
     return text
 
 

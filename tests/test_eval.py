@@ -186,7 +186,9 @@ def test_a_missed_emergency_or_a_false_one_fails_the_bars(kb: KnowledgeBase) -> 
 # (wrong unchanged), chat-fresh unchanged, chat-blind 93.7 → 95.1.
 CHAT_RATCHET: dict[str, dict[str, float]] = {
     "chat": {
-        "answered_right": 0.9099,  # 90.5 (chat-zh) and the time in the story lifting less: 91.0
+        # 90.5 (chat-zh) and the time in the story lifting less: 91.0; "we'll" no longer
+        # "well" (unwell) nor "around" alone the buses: 91.5 (en 91.4 → 92.6).
+        "answered_right": 0.9146,
         "reached": 0.981,
         "wrong": 0.0041,
         "out_of_scope_declined": 1.0,

@@ -551,3 +551,9 @@ def test_a_sick_child_still_gets_the_clinics(matcher: Matcher) -> None:
 )
 def test_a_question_from_a_class_is_homework(message: str, is_task: bool) -> None:
     assert asks_for_a_task(normalize(message)) is is_task
+
+
+def test_being_around_is_not_getting_around(matcher: Matcher) -> None:
+    # "around" alone once meant the buses: a visitor around in November asks what is on.
+    assert matcher.match("we will be around in november, anything on?").entry == "event.upcoming"
+    assert matcher.match("how do we get around hualien?").entry == "service.local-transport"
