@@ -35,6 +35,7 @@ from tests.conftest import (
     FRESH_SET,
     HOLDOUT_SET,
     JA_KO_BLIND_SET,
+    JA_KO_PROBE_SET,
     JA_KO_SET,
     JA_KO_STORY_SET,
 )
@@ -377,12 +378,29 @@ JA_KO_STORY_RATCHET: dict[str, dict[str, float]] = {
 }
 
 
+#: eval/ja-ko-probe.tsv (150, see tests/conftest.py). At its first measurement:
+JA_KO_PROBE_RATCHET: dict[str, dict[str, float]] = {
+    "all": {
+        "answered_right": 0.892,
+        "reached": 0.942,
+        "wrong": 0.020,
+        "out_of_scope_declined": 0.90,
+        "handed_off": 0.80,
+        "emergencies_answered": 0.583,
+        "false_emergencies": 0.0,
+    },
+    "ja": {"answered_right": 0.917, "reached": 0.958, "wrong": 0.022},
+    "ko": {"answered_right": 0.854, "reached": 0.917, "wrong": 0.017},
+}
+
+
 @pytest.mark.parametrize(
     ("name", "path", "ratchet"),
     [
         ("ja-ko", JA_KO_SET, JA_KO_RATCHET),
         ("ja-ko-blind", JA_KO_BLIND_SET, JA_KO_BLIND_RATCHET),
         ("ja-ko-story", JA_KO_STORY_SET, JA_KO_STORY_RATCHET),
+        ("ja-ko-probe", JA_KO_PROBE_SET, JA_KO_PROBE_RATCHET),
     ],
 )
 def test_japanese_and_korean_figures_do_not_drop(
