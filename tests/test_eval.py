@@ -238,15 +238,18 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
         "false_emergencies": 0.0,
     },
     # eval/chat-en-probe.tsv (150 English chat messages, see tests/conftest.py). At its first
-    # measurement: 93.0 / 97.4 / 6.0, declined 72, handed off 70, 1 false emergency.
+    # measurement: 93.0 / 97.4 / 6.0, declined 72, handed off 70, 1 false emergency. Its
+    # misses by cause, generalised (a person asked for by routing the message or preferring
+    # one, "not an emergency" negated; with the ja/ko probe's causes): 93.9 / 98.3 / 4.7,
+    # handed off 100, no false emergency.
     "chat-en-probe": {
-        "answered_right": 0.930,
-        "reached": 0.9739,
-        "wrong": 0.060,
-        "out_of_scope_declined": 0.72,
-        "handed_off": 0.70,
+        "answered_right": 0.939,
+        "reached": 0.9826,
+        "wrong": 0.047,
+        "out_of_scope_declined": 0.76,
+        "handed_off": 1.0,
         "emergencies_answered": 1.0,
-        "false_emergencies": 1.0,
+        "false_emergencies": 0.0,
     },
 }
 CHAT_SETS = {
@@ -378,19 +381,23 @@ JA_KO_STORY_RATCHET: dict[str, dict[str, float]] = {
 }
 
 
-#: eval/ja-ko-probe.tsv (150, see tests/conftest.py). At its first measurement:
+#: eval/ja-ko-probe.tsv (150, see tests/conftest.py). At its first measurement 89.2 / 94.2 /
+#: 2.0, 7 of 12 emergencies, 80% of person requests handed off; its misses by cause,
+#: generalised (ja/ko emergency families matched by verb stem: trapped under, blood that
+#: will not stop in any form, a swimmer gone, violence in any next room, a theft just now;
+#: someone who knows asked to look at it; a closing remark after thanks):
 JA_KO_PROBE_RATCHET: dict[str, dict[str, float]] = {
     "all": {
-        "answered_right": 0.892,
-        "reached": 0.942,
-        "wrong": 0.020,
+        "answered_right": 0.942,
+        "reached": 0.992,
+        "wrong": 0.0134,
         "out_of_scope_declined": 0.90,
-        "handed_off": 0.80,
-        "emergencies_answered": 0.583,
+        "handed_off": 1.0,
+        "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.917, "reached": 0.958, "wrong": 0.022},
-    "ko": {"answered_right": 0.854, "reached": 0.917, "wrong": 0.017},
+    "ja": {"answered_right": 0.944, "reached": 0.986, "wrong": 0.0223},
+    "ko": {"answered_right": 0.938, "reached": 1.0, "wrong": 0.0},
 }
 
 

@@ -56,7 +56,18 @@ _EN_INDIRECT_REQUEST = re.compile(
     r"(?:actual|real|live) (?:person|human|people)(?: (?:i can|to) (?:talk|speak|chat)| (?:there|here|"
     r"on this chat|in this chat|on this|to help)|$)|"
     r"(?:speak|talk|chat|meet) (?:to|with) (?:one of )?(?:your|the) (?:officers?|staff|team|"
-    r"people|colleagues|officials?)(?: directly| in person)?)\b"
+    r"people|colleagues|officials?)(?: directly| in person)?|"
+    # The message routed to whoever handles it, a preference for a person, a human asked
+    # whether there: "forwarded to whoever handles these", "I'd rather explain to somebody in
+    # your office", "is there an actual human reading this".
+    r"(?:forward|forwarded|pass|passed|send|sent|route|routed|escalated?) (?:\w+ ){0,3}to "
+    r"(?:whoever|someone|somebody|a person|the person|the (?:right|responsible) (?:person|officer|people))|"
+    r"(?:i would|i d|id|we would|wed) (?:rather|prefer to) (?:explain|discuss|talk|speak|deal)\b"
+    r"(?:\s+\S+){0,6}?\s+(?:someone|somebody|a person|a human|an officer|a (?:responsible )?officer|"
+    r"your (?:office|staff|team|officers?|colleagues))|"
+    r"(?:actual|real|live) (?:human|person|people) (?:reading|seeing|there|here|looking)|"
+    r"(?:someone|somebody|a person|a human) (?:to |who can |could )?look at (?:my|this|our) "
+    r"(?:case|problem|situation|message|request) (?:personally|in person|directly))\b"
 )
 _ZH_INDIRECT_REQUEST = re.compile(
     r"回(?:個|一下)?電(?:話)?(?:給我|給我們)?|打(?:個)?電話給(?:我|我們)|(?:跟|和|與)負責(?:的)?(?:人|老師|同仁|窗口|承辦)|"
@@ -97,7 +108,10 @@ _JA_PERSON_REQUEST = re.compile(
     r"(?:職員|担当|スタッフ)の方?の?(?:お返事|ご回答|ご返答|回答|返事)|"
     r"(?:お電話|電話)で(?:ご相談|相談|お話|話)(?:でき|したい|させ|可能|を)|"
     r"(?:メール|電話|お電話)で(?:ご回答|回答|ご返信|返信|ご連絡|連絡|お返事)(?:を)?(?:いただ|ください|下さい|ほしい|欲しい|願|もらえ)|"
-    r"(?:誰か|だれか)?(?:人|人間)に(?:聞きたい|聞いて|尋ね|相談した)"
+    r"(?:誰か|だれか)?(?:人|人間)に(?:聞きたい|聞いて|尋ね|相談した)|"
+    # Someone who knows, asked to look at it (「どなたか詳しい方に確認していただけますか」).
+    r"(?:どなたか|誰か|だれか|詳しい方|分かる方|わかる方|専門の方|係の方)(?:に|が|から)?"
+    r"\S{0,6}?(?:確認|対応|見て|調べて|回答|説明)(?:して)?(?:いただ|もら|ほしい|欲しい|くださ|下さ)"
 )
 _KO_PERSON_REQUEST = re.compile(
     # 담당자 asked for (담당자와 통화, 담당자 연결), not named (「유학생 담당자입니다」).
@@ -112,7 +126,9 @@ _KO_PERSON_REQUEST = re.compile(
     # 「담당 주무관님께 직접 말씀드리고 싶은데」: an official's title, then speaking directly.
     r"(?:주무관|공무원|직원|담당자?)님?(?:께|에게|한테)?\s?(?:직접\s?)?(?:말씀|통화|연결)|"
     r"직접\s?(?:말씀(?:드리|을\s?드리)|통화|상담|대화)|"
-    r"(?:전화|연락)\s?(?:좀\s?)?(?:주세요|주시|부탁|해\s?주|줄\s?수|바랍니다)"
+    r"(?:전화|연락)\s?(?:좀\s?)?(?:주세요|주시|부탁|해\s?주|줄\s?수|바랍니다)|"
+    # A person to look at it (「이 문제는 사람이 봐 줘야 할 것 같아요」, 「담당자분이 확인해 주세요」).
+    r"(?:사람|직원|담당자?|공무원)(?:분)?(?:이|께서|가)\s?(?:(?:직접|한번|한\s?번|좀|꼭)\s?)*(?:봐|확인해|처리해|검토해|답해)\s?(?:줘|주|주세|주시|줬)"
 )
 
 
