@@ -385,18 +385,19 @@ JA_KO_STORY_RATCHET: dict[str, dict[str, float]] = {
 #: 2.0, 7 of 12 emergencies, 80% of person requests handed off; its misses by cause,
 #: generalised (ja/ko emergency families matched by verb stem: trapped under, blood that
 #: will not stop in any form, a swimmer gone, violence in any next room, a theft just now;
-#: someone who knows asked to look at it; a closing remark after thanks):
+#: someone who knows asked to look at it; a closing remark after thanks): 94.2; the
+#: visitor's own licence (「日本の免許証で」) no longer a matter abroad: 95.0, reached 100.
 JA_KO_PROBE_RATCHET: dict[str, dict[str, float]] = {
     "all": {
-        "answered_right": 0.942,
-        "reached": 0.992,
+        "answered_right": 0.950,
+        "reached": 1.0,
         "wrong": 0.0134,
         "out_of_scope_declined": 0.90,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.944, "reached": 0.986, "wrong": 0.0223},
+    "ja": {"answered_right": 0.958, "reached": 1.0, "wrong": 0.0223},
     "ko": {"answered_right": 0.938, "reached": 1.0, "wrong": 0.0},
 }
 

@@ -254,6 +254,19 @@ _HAN_NOT_THE_SUBJECT_AFTER = re.compile(
     r"|[東西南北]?[一二三四五六七八九十]*段?(?:路(?!線)|街|巷|弄|大道)|區|村|大學|國小|國中|高中"
     r"|出發|來的|過來"
 )
+#: Japanese after a place that makes it where the visitor, their papers or their people come
+#: from: 「日本の免許証で原付に乗れますか」 asks about riding in Hualien with a Japanese
+#: licence, 「韓国から来ました」 says where the writer comes from. Normalised, as the text is.
+_JA_NOT_THE_SUBJECT_AFTER = re.compile(
+    "の?(?:"
+    + "|".join(
+        normalize_many(
+            "免許 運転免許 国際免許 パスポート 旅券 キャッシュカード クレジットカード カード スマホ "
+            "携帯 学生 留学生 大学 友達 友人 家族 出身 国籍 団体 訪問団 代表団 自治体 銀行 人".split()
+        )
+    )
+    + ")|から(?:来|参|き|の)"
+)
 #: Han text right before a place the visitor comes from: 「從台中」「來自大阪」.
 _HAN_FROM = ("從", "自")
 #: A verb of going or a preposition of place right before a name makes it a place, whatever
@@ -327,6 +340,7 @@ class PlaceSpotter:
                 if not (
                     compact.endswith(_HAN_FROM, 0, at)
                     or _HAN_NOT_THE_SUBJECT_AFTER.match(compact, end)
+                    or _JA_NOT_THE_SUBJECT_AFTER.match(compact, end)
                     or (
                         at
                         and compact[at - 1] not in _HAN_TOWARD

@@ -488,6 +488,8 @@ def test_korean_questions_about_somewhere_else_are_not_answered(
         ("trains to taipei always sold out, any tips?", "service.train"),
         ("hi, im from vietnam, where can i buy a prepaid sim with data", "service.sim-card"),
         ("日本から花蓮に来ました。花蓮でSIMカードはどこで買えますか", "service.sim-card"),
+        # The visitor's own licence, not a scooter in Japan.
+        ("日本の免許証でスクーターを借りられますか", "service.local-transport"),
         (
             "my kid wants to study in germany, does the county have a program",
             "exchange.student-programs",
