@@ -164,12 +164,19 @@ def is_person_request(normal: str, original: str = "") -> bool:
 # ("draft a program for our visit", 「留学プログラムをやっている」, 「프로그램을 만들려고」).
 _EN_TASK = re.compile(
     r"\b(?:write|code|program|generate|compose|draft|solve|debug|calculate|summari[sz]e|"
-    r"translate|proofread|fix) (?:me |us |my |our |a |an |the |this |some )?(?:\w+ ){0,2}"
+    r"translate|proofread|fix) (?:me |us |my |our |a |an |the |this |some )?(?:\w+ ){0,3}"
     r"(?:sql|python|java|javascript|code|script|function|query|essay|poem|story|"
     r"song|letter|cover letter|homework|assignment|equation|sentence|paragraph|text)\b|"
     r"\b(?:write|code|debug) (?:me |us |a |an |the |this |some )?(?:\w+ ){0,2}program\b|"
     r"\bhelp (?:me )?with my (?:essay|homework|assignment|thesis|code|paper)\b|"
     r"\b(?:homework|exam|quiz|test|assignment|textbook) (?:question|problem)\b|"
+    # A text handed over to be translated ("translate this into german: …").
+    r"\btranslate (?:this|these|that|the following|my|our)\b(?: \w+){0,3} (?:into|to) \w+|"
+    # General knowledge asked for its own sake: the desk is no encyclopaedia.
+    r"\b(?:what is|whats|which is|name) the (?:capital|population|currency|national (?:animal|"
+    r"flower|sport)) of\b|\bcapital (?:city )?of\b|\bhow (?:tall|high|deep|long|old) is "
+    r"(?:the |mount |mt )?(?:taipei 101|\w+ (?:tower|building|mountain|river|bridge))\b|"
+    r"\bwho (?:won|invented|discovered|wrote|painted|founded)\b|\bwhy is (?:it|\w+(?: \w+){0,3}) called\b|"
     r"\b(?:explain|tell me about) (?:the )?(?:causes|history) of\b|\bwhat is \d+ ?[+*x/-] ?\d+\b|"
     r"\b\w+ vs \w+\b.*\bexplain\b|\bexplain\b.*\b\w+ vs \w+\b"
 )
