@@ -202,9 +202,10 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
         "answered_right": 0.935,
         "reached": 0.980,
         # Hualien only in the story no longer keeps a place the KB never mentions in scope
-        # (third session): wrong 1.7 → 1.3, declined 84 → 88.
-        "wrong": 0.0134,
-        "out_of_scope_declined": 0.88,
+        # (third session): wrong 1.7 → 1.3, declined 84 → 88; who holds an office is no
+        # question for the desk: 1.0, 92.
+        "wrong": 0.0100,
+        "out_of_scope_declined": 0.92,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
@@ -395,13 +396,14 @@ JA_KO_PROBE_RATCHET: dict[str, dict[str, float]] = {
     "all": {
         "answered_right": 0.950,
         "reached": 1.0,
-        "wrong": 0.0134,
-        "out_of_scope_declined": 0.90,
+        # Who holds an office (「…の市長は誰」) declined: wrong 1.3 → 0.7, declined 90 → 95.
+        "wrong": 0.0067,
+        "out_of_scope_declined": 0.95,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.958, "reached": 1.0, "wrong": 0.0223},
+    "ja": {"answered_right": 0.958, "reached": 1.0, "wrong": 0.0112},
     "ko": {"answered_right": 0.938, "reached": 1.0, "wrong": 0.0},
 }
 

@@ -177,6 +177,9 @@ _EN_TASK = re.compile(
     r"flower|sport)) of\b|\bcapital (?:city )?of\b|\bhow (?:tall|high|deep|long|old) is "
     r"(?:the |mount |mt )?(?:taipei 101|\w+ (?:tower|building|mountain|river|bridge))\b|"
     r"\bwho (?:won|invented|discovered|wrote|painted|founded)\b|\bwhy is (?:it|\w+(?: \w+){0,3}) called\b|"
+    # Who holds an office: the KB names no official ("who is the mayor of temple city").
+    r"\bwho is (?:the )?(?:current |new |present )?(?:mayor|governor|president|prime minister|"
+    r"magistrate|premier|king|queen|chairman)\b|"
     r"\b(?:explain|tell me about) (?:the )?(?:causes|history) of\b|\bwhat is \d+ ?[+*x/-] ?\d+\b|"
     r"\b\w+ vs \w+\b.*\bexplain\b|\bexplain\b.*\b\w+ vs \w+\b"
 )
@@ -184,16 +187,20 @@ _ZH_TASK = re.compile(
     r"(?:幫|替|給)我(?:寫|改|翻譯|算|解|做)|寫(?:一)?(?:篇|段|首|個程式|份報告|封信)|程式碼|寫程式|"
     r"寫作業|做作業|報告怎麼寫|翻譯(?:這|下面|以下)|"
     # A question from a class or an exam (「化學課的題目」「期中考考題怎麼解」) is homework.
-    r"(?:課|作業|考試|考卷|期中考|期末考|小考|課本)的?(?:題目|考題|習題)|(?:題目|考題|習題)(?:要)?怎麼(?:解|算|寫|做)"
+    r"(?:課|作業|考試|考卷|期中考|期末考|小考|課本)的?(?:題目|考題|習題)|(?:題目|考題|習題)(?:要)?怎麼(?:解|算|寫|做)|"
+    # Who holds an office: the KB names no official.
+    r"(?:市長|縣長|總統|首相|州長|議長)(?:是|叫)(?:誰|哪位|什麼名字)|誰是(?:現任)?(?:市長|縣長|總統|首相)"
 )
 
 
 _JA_TASK = re.compile(
+    r"(?:市長|町長|村長|知事|首相|大統領|議長)(?:さん)?(?:は|って)(?:誰|だれ|どなた)|"
     r"(?:コード|スクリプト|作文|レポート|論文|宿題|メール|手紙)(?:を)?"
     r"(?:書い|書け|かい|作っ|つくっ|作成|直し|添削|解い|やっ)|プログラム(?:を)?(?:書い|書け|かい)|"
     r"翻訳して(?:ください|くれ|ほしい)?$"
 )
 _KO_TASK = re.compile(
+    r"(?:시장|군수|도지사|대통령|총리|의장)(?:님)?(?:은|는|이|가)?\s?누구|"
     r"(?:코드|스크립트|에세이|작문|리포트|보고서|숙제|과제|편지)(?:를|을)?\s?"
     r"(?:좀\s?)?(?:짜|작성|만들|써|대신|풀어|해\s?줘)|프로그램(?:를|을)?\s?(?:좀\s?)?짜|"
     r"번역해\s?(?:줘|주세요)"

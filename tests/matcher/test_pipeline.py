@@ -558,6 +558,13 @@ def test_a_sick_child_still_gets_the_clinics(matcher: Matcher) -> None:
         ("how long is the train from taipei to hualien", False),
         ("is there a translator at the county hall", False),
         ("who should i call about my arc", False),
+        # Who holds an office: the KB names no official.
+        ("who is the current mayor of temple city", True),
+        ("盛岡市の市長って誰？", True),
+        ("제천시 시장님은 누구세요?", True),
+        ("花蓮縣長是誰", True),
+        ("can our mayor meet the county magistrate?", False),
+        ("市長と一緒に表敬訪問したいです", False),
         # A topic, an exam to take, a question about a class: not homework to do.
         ("交換學生要考試嗎", False),
         ("華語課在哪裡上", False),
