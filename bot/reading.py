@@ -95,15 +95,22 @@ _HAN_GREETING = re.compile(
 _HAN_THANKS = re.compile(
     r"^(?:(?:非常|十分)?(?:謝謝|感謝|多謝|謝啦|謝了|感恩|3q|thx|thanks?)(?:你|您|妳|大家)?"
     r"(?:的)?(?:耐心)?(?:幫忙|協助|回覆|解答)?[啦喔哦了呀~]*|[了瞭]解(?:了)?|知道了|好的|ok|收到|"
-    r"幫大忙了?|辛苦(?:了|啦|你了|您了)?|太好了|很有幫助)+$"
+    r"幫大忙了?|辛苦(?:了|啦|你了|您了)?|太好了|很有幫助|"
+    # Praise and acknowledgement close a thanks as well (「3Q 感恩 讚啦」「好喔 收到」).
+    r"讚(?:啦|喔|讚|讚讚)*|(?:太|好|超|真)?棒(?:了|啦|喔)?|好(?:喔|哦|唷|滴|der)|ok(?:啦|喔|der)?)+$"
 )
 _HAN_INTRO = re.compile(
     r"^(?:我是|我們是|本人是|本人|我叫|敝姓|本校(?:為|是)|本會(?:為|是)|我在|我們在)"
 )
+#: …but where the visitor was when something happened is the story: 「我在花蓮丟了手機」
+#: 「我們在火車上被偷了」 (an aspect or passive marker after 我在 / 我們在).
+_HAN_WHERE_IT_HAPPENED = re.compile(r"^(?:我|我們)在.{1,12}?(?:了|被|過)")
 _HAN_ASKS = re.compile(
-    r"[?？嗎嘛呢]|什麼|甚麼|啥|怎麼|怎樣|如何|哪|幾|多少|是否|能否|可否|可不可以|能不能|"
+    # 幾 asks, save as a quantity (好幾個, 十幾天, 幾乎); 一下 softens a request (問一下), save
+    # after 了 (「剛剛晃了一下」: it shook a little); ㄇ is 嗎 in 注音 chat spelling.
+    r"[?？嗎嘛呢ㄇ]|什麼|甚麼|啥|怎麼|怎樣|如何|哪|(?<![好十])幾(?!乎)|多少|是否|能否|可否|可不可以|能不能|"
     r"有沒有|是不是|要不要|會不會|可以嗎|行嗎|請問|想問|想知道|請教|請惠知|敬請|求助|推薦|誰|"
-    r"該不該|需不需要|用不用|好不好|對嗎|對不對|麻煩|幫忙|幫我|請協助|要怎|還是|一下|給我|發我|"
+    r"該不該|需不需要|用不用|好不好|對嗎|對不對|麻煩|幫忙|幫我|請協助|要怎|還是|(?<!了)一下|給我|發我|"
     r"告訴我|求|^我?(?:們)?(?:想|想要|需要|要)"
 )
 
@@ -112,7 +119,8 @@ _JA_GREETING = re.compile(
     r"お疲れ様です|失礼します|突然のご連絡失礼します)+$"
 )
 _JA_THANKS = re.compile(
-    r"^(?:ありがとう(?:ございます|ございました)?|どうも|助かりました|了解です|わかりました)+$"
+    r"^(?:ありがとう(?:ございます|ございました)?|どうも|助かりました|了解です|わかりました|"
+    r"(?:おかげで|お陰で)?(?:解決しました|よく(?:わかり|分かり)ました|分かりました|安心しました))+$"
 )
 #: Who is writing: 「…の者です」「…と申します」「…でございます」, or a group or a role and です
 #: (「釧路の青年会議所です」「盛岡市役所国際課です」「高千穂町の教員です」). Not any sentence that
@@ -126,7 +134,12 @@ _JA_ASKS = re.compile(
     r"ください|下さい|教えて|知りたい|ほしい|いただけ|可能|たいのですが|たいです|かな"
 )
 _KO_GREETING = re.compile(r"^(?:안녕하세요|안녕하십니까|안녕|처음\s?뵙겠습니다|수고하십니다)+$")
-_KO_THANKS = re.compile(r"^(?:감사합니다|감사해요|고맙습니다|고마워요|고마워|땡큐|알겠습니다)+$")
+#: …and a closing remark of satisfaction after them (「덕분에 해결됐어요」「よく分かりました」).
+_KO_THANKS = re.compile(
+    r"^(?:감사합니다|감사해요|고맙습니다|고마워요|고마워|땡큐|알겠습니다|"
+    r"(?:덕분에\s?)?(?:해결됐어요|해결되었습니다|해결됐습니다|도움이\s?(?:됐어요|되었습니다|많이\s?됐어요)|"
+    r"잘\s?알겠습니다|잘\s?알겠어요|이해했어요))+$"
+)
 #: 「저는…」, or a group or a role and 입니다 (「제천시청 국제협력팀입니다」「학부모입니다」) —
 #: not 「방문할 예정입니다」, which tells the story.
 _KO_INTRO = re.compile(
@@ -203,7 +216,7 @@ def _role(raw: str, normal: str) -> Role:
         return Role.ASK
     if (
         _EN_INTRO.match(normal)
-        or _HAN_INTRO.match(compact)
+        or (_HAN_INTRO.match(compact) and not _HAN_WHERE_IT_HAPPENED.match(compact))
         or _JA_INTRO.search(folded)
         or _KO_INTRO.search(compact)
     ):

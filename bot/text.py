@@ -153,6 +153,10 @@ def _old_kanji(text: str) -> str:
 #: Characters a Chinese sentence almost always holds and a Japanese one never: a kanji-only
 #: text holding one is Chinese whatever the visitor wrote before.
 _CHINESE_FUNCTION_CHARS = frozenset("的嗎呢了是我你妳您們吧麼嘛這那哪個沒")
+#: Kanji Japanese writes as Simplified Chinese does (shinjitai): beside characters only
+#: Traditional Chinese writes (電話, 時期), one of them marks a Japanese text (「電話番号」,
+#: 「留学生 健保加入時期」) — Chinese is written in one script or the other.
+_SHINJITAI_AS_SIMPLIFIED = frozenset("学号国会体区当写画旧乱礼声万与双参宝点担状将数")
 #: A kanji-only text this short is a word or two (「居留証申請」, 「花蓮空港」): it says nothing
 #: of its language, and the visitor's last language decides.
 _SHORT_KANJI_TEXT = 12
@@ -210,6 +214,12 @@ def detect_language(text: str, previous: Lang | None = None) -> Lang:
     as_traditional = _converter("s2t").convert(han)
     traditional_only = sum(a != b for a, b in zip(han, as_simplified, strict=False))
     simplified_only = sum(a != b for a, b in zip(han, as_traditional, strict=False))
+    if (
+        traditional_only
+        and _SHINJITAI_AS_SIMPLIFIED.intersection(han)
+        and not _CHINESE_FUNCTION_CHARS.intersection(han)
+    ):
+        return Lang.JA
     return Lang.ZH_HANS if simplified_only > traditional_only else Lang.ZH_HANT
 
 
@@ -226,6 +236,14 @@ _PAST_HAN = re.compile(r"[\U00030000-\U0003ffff]")
 # (The apostrophe first: the regex engine then skips to apostrophes instead of trying every
 # position, which counts over the 16 million characters of a large knowledge base.)
 _APOSTROPHE = re.compile(r"['’](?<=[a-z]['’])(?=[a-z])")
+#: 'll and 'd spelt out before the apostrophes go: else "I'll" is "ill", "we'll" is "well",
+#: "I'd" is "id" (an ID card), and a visitor coming next week is asked about being unwell.
+_WILL_WOULD = re.compile(r"(?<=[a-z])['’](ll|d)\b")
+
+
+def _without_apostrophes(text: str) -> str:
+    text = _WILL_WOULD.sub(lambda found: " will" if found.group(1) == "ll" else " would", text)
+    return _APOSTROPHE.sub("", text)
 
 
 def has_han(text: str) -> bool:
@@ -236,7 +254,7 @@ def _fold(text: str) -> str:
     text = text.encode("utf-8", "ignore").decode("utf-8")
     text = unicodedata.normalize("NFKC", text).casefold()
     if "'" in text or "’" in text:
-        text = _APOSTROPHE.sub("", text)
+        text = _without_apostrophes(text)
     return text
 
 
@@ -406,7 +424,7 @@ def _fold_lines(text: str) -> str:
         text = "\n".join(lines)
     text = text.casefold()
     if "'" in text or "’" in text:
-        text = _APOSTROPHE.sub("", text)
+        text = _without_apostrophes(text)
     return text
 
 

@@ -33,6 +33,15 @@ CHAT_BLIND_SET = ROOT / "eval" / "chat-blind.tsv"
 JA_KO_BLIND_SET = ROOT / "eval" / "ja-ko-blind.tsv"
 #: Written blind the same day in the style of real messages (greeting, introduction, story).
 JA_KO_STORY_SET = ROOT / "eval" / "ja-ko-story.tsv"
+#: Written blind on 2026-12-07 (third session) in ja-ko.tsv's style, mostly short and
+#: specific, 90 ja and 60 ko: a probe whose misses were analysed by cause.
+JA_KO_PROBE_SET = ROOT / "eval" / "ja-ko-probe.tsv"
+#: Written blind on 2026-12-07 (third session) in Chinese chat style, 100 zh-Hant and 50
+#: zh-Hans, by a helper who read only the entries' ids, titles and answers; its misses were
+#: then analysed by cause, and the causes (not the messages) worked on.
+CHAT_ZH_PROBE_SET = ROOT / "eval" / "chat-zh-probe.tsv"
+#: The same, in English (150, written blind the same session).
+CHAT_EN_PROBE_SET = ROOT / "eval" / "chat-en-probe.tsv"
 
 
 def _is_loopback(address: Any) -> bool:

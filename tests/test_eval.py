@@ -27,12 +27,15 @@ from bot.matcher import Decision, Match, Matcher
 from bot.text import Lang
 from tests.conftest import (
     CHAT_BLIND_SET,
+    CHAT_EN_PROBE_SET,
     CHAT_FRESH_SET,
     CHAT_SET,
+    CHAT_ZH_PROBE_SET,
     DEV_SET,
     FRESH_SET,
     HOLDOUT_SET,
     JA_KO_BLIND_SET,
+    JA_KO_PROBE_SET,
     JA_KO_SET,
     JA_KO_STORY_SET,
 )
@@ -185,7 +188,9 @@ def test_a_missed_emergency_or_a_false_one_fails_the_bars(kb: KnowledgeBase) -> 
 # (wrong unchanged), chat-fresh unchanged, chat-blind 93.7 → 95.1.
 CHAT_RATCHET: dict[str, dict[str, float]] = {
     "chat": {
-        "answered_right": 0.9099,  # 90.5 (chat-zh) and the time in the story lifting less: 91.0
+        # 90.5 (chat-zh) and the time in the story lifting less: 91.0; "we'll" no longer
+        # "well" (unwell) nor "around" alone the buses: 91.5 (en 91.4 → 92.6).
+        "answered_right": 0.9146,
         "reached": 0.981,
         "wrong": 0.0041,
         "out_of_scope_declined": 1.0,
@@ -196,8 +201,11 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     "chat-fresh": {
         "answered_right": 0.935,
         "reached": 0.980,
-        "wrong": 0.017,
-        "out_of_scope_declined": 0.84,
+        # Hualien only in the story no longer keeps a place the KB never mentions in scope
+        # (third session): wrong 1.7 → 1.3, declined 84 → 88; who holds an office is no
+        # question for the desk: 1.0, 92.
+        "wrong": 0.0100,
+        "out_of_scope_declined": 0.92,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
@@ -206,8 +214,9 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # the entries' ids, titles and answers; measured, never developed on, save four emergency and
     # person-request misses looked at once (their families are generalised in tests/written/).
     # At its first measurement: 88.1 / 95.8 / 1.1, 11 of 13 emergencies and 2 false ones.
+    # With the reading and spotting families of chat-zh-probe's misses (below): 95.8.
     "chat-blind": {
-        "answered_right": 0.951,
+        "answered_right": 0.958,
         "reached": 0.993,
         "wrong": 0.0,
         "out_of_scope_declined": 1.0,
@@ -215,8 +224,46 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
+    # eval/chat-zh-probe.tsv (150 Chinese chat messages, see tests/conftest.py). At its first
+    # measurement: 94.2 / 98.3 / 1.3, 8 of 10 emergencies, 7 of 10 person requests handed off.
+    # Its misses grouped by cause, each cause generalised (families of signs: blood, cannot
+    # get up, violence or a cry for help overheard; the county's people however named; a
+    # question from a class is homework; where it happened is story, 好幾 and 晃了一下 do not
+    # ask, ㄇ does, praise closes a thanks), with messages of my own in tests/written/:
+    # 97.5 / 100 / 0, every bar met. No longer blind from here on.
+    "chat-zh-probe": {
+        "answered_right": 0.975,
+        "reached": 1.0,
+        "wrong": 0.0,
+        "out_of_scope_declined": 1.0,
+        "handed_off": 1.0,
+        "emergencies_answered": 1.0,
+        "false_emergencies": 0.0,
+    },
+    # eval/chat-en-probe.tsv (150 English chat messages, see tests/conftest.py). At its first
+    # measurement: 93.0 / 97.4 / 6.0, declined 72, handed off 70, 1 false emergency. Its
+    # misses by cause, generalised (a person asked for by routing the message or preferring
+    # one, "not an emergency" negated; with the ja/ko probe's causes): 93.9 / 98.3 / 4.7,
+    # handed off 100, no false emergency.
+    "chat-en-probe": {
+        "answered_right": 0.939,
+        "reached": 0.9826,
+        # Tasks with a modified object, a text to translate, general knowledge for its own
+        # sake; a place elsewhere asked about while Hualien is only in the story: 4.7 → 2.7.
+        "wrong": 0.0267,
+        "out_of_scope_declined": 0.88,
+        "handed_off": 1.0,
+        "emergencies_answered": 1.0,
+        "false_emergencies": 0.0,
+    },
 }
-CHAT_SETS = {"chat": CHAT_SET, "chat-fresh": CHAT_FRESH_SET, "chat-blind": CHAT_BLIND_SET}
+CHAT_SETS = {
+    "chat": CHAT_SET,
+    "chat-fresh": CHAT_FRESH_SET,
+    "chat-blind": CHAT_BLIND_SET,
+    "chat-zh-probe": CHAT_ZH_PROBE_SET,
+    "chat-en-probe": CHAT_EN_PROBE_SET,
+}
 CEILINGS = {"wrong", "false_emergencies"}
 
 
@@ -325,15 +372,39 @@ JA_KO_STORY_RATCHET: dict[str, dict[str, float]] = {
         "answered_right": 0.906,
         "reached": 1.0,
         # An exchange answer for a partner city's own affairs declined (「高千穂の夜神楽」):
-        # wrong 2.0 → 1.3, declined 80.0 → 86.7.
-        "wrong": 0.0134,
-        "out_of_scope_declined": 0.867,
+        # wrong 2.0 → 1.3, declined 80.0 → 86.7. Hualien only in the story no longer keeps
+        # a practical matter abroad in the county's hands (Japan's own health insurance):
+        # wrong 0.7, declined 93.3.
+        "wrong": 0.0067,
+        "out_of_scope_declined": 0.933,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.932, "reached": 1.0, "wrong": 0.024},
+    "ja": {"answered_right": 0.932, "reached": 1.0, "wrong": 0.012},
     "ko": {"answered_right": 0.870, "reached": 1.0, "wrong": 0.0},
+}
+
+
+#: eval/ja-ko-probe.tsv (150, see tests/conftest.py). At its first measurement 89.2 / 94.2 /
+#: 2.0, 7 of 12 emergencies, 80% of person requests handed off; its misses by cause,
+#: generalised (ja/ko emergency families matched by verb stem: trapped under, blood that
+#: will not stop in any form, a swimmer gone, violence in any next room, a theft just now;
+#: someone who knows asked to look at it; a closing remark after thanks): 94.2; the
+#: visitor's own licence (「日本の免許証で」) no longer a matter abroad: 95.0, reached 100.
+JA_KO_PROBE_RATCHET: dict[str, dict[str, float]] = {
+    "all": {
+        "answered_right": 0.950,
+        "reached": 1.0,
+        # Who holds an office (「…の市長は誰」) declined: wrong 1.3 → 0.7, declined 90 → 95.
+        "wrong": 0.0067,
+        "out_of_scope_declined": 0.95,
+        "handed_off": 1.0,
+        "emergencies_answered": 1.0,
+        "false_emergencies": 0.0,
+    },
+    "ja": {"answered_right": 0.958, "reached": 1.0, "wrong": 0.0112},
+    "ko": {"answered_right": 0.938, "reached": 1.0, "wrong": 0.0},
 }
 
 
@@ -343,6 +414,7 @@ JA_KO_STORY_RATCHET: dict[str, dict[str, float]] = {
         ("ja-ko", JA_KO_SET, JA_KO_RATCHET),
         ("ja-ko-blind", JA_KO_BLIND_SET, JA_KO_BLIND_RATCHET),
         ("ja-ko-story", JA_KO_STORY_SET, JA_KO_STORY_RATCHET),
+        ("ja-ko-probe", JA_KO_PROBE_SET, JA_KO_PROBE_RATCHET),
     ],
 )
 def test_japanese_and_korean_figures_do_not_drop(

@@ -21,6 +21,11 @@ from bot.when import Window
         ("居留証の申請は花蓮でできますか", Lang.JA),
         ("市役所の担当者と手続きについて", Lang.JA),
         ("岩手県", Lang.JA),  # a kanji only Japanese writes so
+        # Shinjitai written as Simplified Chinese is, beside Traditional-only characters.
+        ("東華大學 交換留学 電話番号", Lang.JA),
+        ("留学生 健康保険 加入時期", Lang.JA),
+        ("国际学生 医保", Lang.ZH_HANS),
+        ("公里數", Lang.ZH_HANT),
         ("거류증은 어디서 신청해요?", Lang.KO),
         ("ARC 연장 어떻게 해요", Lang.KO),
         ("請問居留證怎麼辦", Lang.ZH_HANT),

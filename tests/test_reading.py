@@ -28,6 +28,9 @@ NOT_GREETINGS = [
 THANKS_ONLY = [
     "thx a lot, very helpful!",
     "了解 3Q～",
+    "好喔 謝啦 讚讚👍",
+    "고마워요 덕분에 도움이 많이 됐어요",
+    "ありがとうございます。おかげで解決しました",
     "謝謝你喔 🙏",
     "好的，谢谢啦",
     "ありがとうございます",
@@ -135,3 +138,19 @@ def test_what_is_asked_without_who_asks() -> None:
     assert read("hi! where is the immigration office?").without_introductions == (
         "where is the immigration office"
     )
+
+
+@pytest.mark.parametrize(
+    ("message", "roles"),
+    [
+        # Where something happened to the visitor is the story, not who they are.
+        ("我在火車站被偷了錢包 要去哪裡報案", [Role.STORY, Role.ASK]),
+        ("我在東華讀書 想問健保", [Role.INTRO, Role.ASK]),
+        # 幾 as a quantity and 晃了一下 (it shook a little) do not ask; ㄇ (注音 for 嗎) does.
+        ("等了好幾天 居留證還沒下來", [Role.STORY, Role.STORY]),
+        ("昨晚晃了一下", [Role.STORY]),
+        ("公車可以刷悠遊卡ㄇ", [Role.ASK]),
+    ],
+)
+def test_chinese_chat_clauses_are_read_for_what_they_do(message: str, roles: list[Role]) -> None:
+    assert [clause.role for clause in read(message).clauses] == roles

@@ -36,6 +36,13 @@ def test_apostrophes_join_words() -> None:
     assert normalize("What's up? don't") == "whats up dont"
 
 
+def test_will_and_would_are_spelt_out_not_joined_into_other_words() -> None:
+    # "ill", "well" and "id" are words of their own (unwell, an ID card).
+    message = "I'll come, we’ll see, I'd like it"
+    assert normalize(message) == "i will come we will see i would like it"
+    assert normalize_many([message]) == [normalize(message)]
+
+
 def test_lone_surrogates_are_dropped() -> None:
     assert normalize("ab\ud800cd") == "abcd"
 

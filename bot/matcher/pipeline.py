@@ -168,7 +168,7 @@ class Matcher:
             if topic is not None and topic in self.positions:
                 return fixed(question, lang, topic, in_context=True)
             return fixed(question, lang, UPCOMING_ENTRY)
-        if self.elsewhere and not self.home.found_in(normal) and self.elsewhere.named_in(normal):
+        if self._about_somewhere_else(reading):
             # About a place the desk knows nothing of: the county's answer would mislead.
             return self.decider.decline(question, lang, scored)
         decider = self.translated_decider if lang.is_translated else self.decider
@@ -230,15 +230,32 @@ class Matcher:
             scored = [s for s in scored if s.entry_index != self.emergency_index]
         return self.cues.lift(normal, scored)
 
+    def _about_somewhere_else(self, reading: Reading) -> bool:
+        """Whether the question is about a place the KB never mentions. Hualien named makes
+        it the county's business — unless only the story names it and the question asks
+        about the other place ("how do i get a residence permit in germany? after my
+        exchange in hualien i'm moving to munich")."""
+        if not self.elsewhere or not self.elsewhere.named_in(reading.normal):
+            return False
+        asking = reading.asking
+        return not self.home.found_in(asking if self.elsewhere.named_in(asking) else reading.normal)
+
     def _about_practical_matters_abroad(self, match: Match, reading: Reading) -> bool:
         if match.decision is not Decision.ANSWER or match.entry is None or not self.abroad:
             return False
-        if self.kb[match.entry].category not in _PRACTICAL or self.home.found_in(reading.normal):
+        if self.kb[match.entry].category not in _PRACTICAL:
+            return False
+        position = self.positions[match.entry]
+        # Hualien named makes it the county's business — unless only the story names it and
+        # the question asks about the place abroad: 「花蓮での留学を終えて来月帰国します。日本の
+        # 国民健康保険の再加入手続きは…」 asks about Japan's own insurance.
+        asking = reading.asking
+        if self.home.found_in(
+            asking if self.abroad.unspoken_of(asking, position) else reading.normal
+        ):
             return False
         # Who writes is not what they ask about: "i'm from vietnam, where do i buy a sim?".
-        return bool(
-            self.abroad.unspoken_of(reading.without_introductions, self.positions[match.entry])
-        )
+        return bool(self.abroad.unspoken_of(reading.without_introductions, position))
 
     def _about_something_unserved(self, match: Match, reading: Reading) -> bool:
         """Whether the question names a subject the desk does not serve that neither the

@@ -180,6 +180,11 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?:is |are |was )?(?:having|had) (?:a )?(?:seizure|stroke|heart attack)",
             r"(?:got|was|been|is|has been|just got) (?:bitten|stung)(?! by (?:a |some )?(?:mosquito|bug|bed ?bug|flea|ant)s?)",
             r"(?:vomiting|throwing up|coughing up|spitting) blood|blood everywhere",
+            r"blood (?:is )?(?:spurting|gushing|pouring|squirting)|(?:spurting|gushing|pouring) blood",
+            r"(?:went|was|were|been) swimming\b.{0,40}\b(?:cant see (?:him|her|them)|hasnt come back|"
+            r"havent seen (?:him|her|them)|disappeared|went under)",
+            r"(?:fell|crashed|fall|crash|wiped out|slipped)\b.{0,60}\b(?:cant|cannot|can not|unable to) "
+            r"(?:stand|get up|walk)",
             r"(?:cut|slit|slashed) (?:his|her|my|their) (?:wrists?|throat|arm|arms)",
             r"(?:fell|fallen|falling) (?:from|off) (?:the |a |his |her |some )?(?:scaffolding|roof|balcony|window|"
             r"cliff|ladder|bridge|building|stairs|tree|rocks?|height|wall|motorbike|scooter|bike|horse)",
@@ -208,18 +213,32 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?:小孩|孩子|女兒|兒子|寶寶|嬰兒|他|她|發燒|高燒).{0,6}(?:抽筋|抽搐)|痙攣|昏睡不醒|卡在(?:車(?!陣)|裡面|下面)|(?:被)?(?:蛇|狗|毒蛇|水母|蜂|虎頭蜂)(?:咬|螫|叮)(?:傷|到|了)",
             r"(?:蛇|蜂|水母|狗)(?:咬|螫|叮).{0,8}(?:腫|呼吸|流血|昏)|割腕|(?:山|步道|山上|山裡|古道).{0,4}迷路|迷路.{0,8}(?:天黑|沒電|山)",
             r"電線走火|走火了|觸電|(?:嚴重|大面積)(?:燙傷|燒傷)|羊水破|(?:老婆|太太|她)(?:現在)?(?:肚子痛)?(?:快|要)生了(?!.{0,6}(?:申請|依親|月))",
+            r"(?:游泳|玩水|下水|衝浪).{0,10}(?:不見了|沒(?:有)?上來|沒(?:有)?浮上來|找不到(?:人|他|她))",
+            # Blood that will not stop, however it is said (噴血, 狂流血, 血一直流).
+            r"(?:噴|冒|狂流|狂噴|滴|一直冒)血|血(?:一直|狂|不停)?(?:噴|湧)(?:出來)?|血(?:一直|不停)流|流了(?:很多|好多|一堆|一灘)血",
+            # Cannot get up after a fall, a crash or a blow.
+            r"(?:摔|跌|撞|倒|犁田|滑倒|打滑).{0,20}(?:站不起來|爬不起來|起不來|坐不起來)|(?:站不起來|爬不起來).{0,12}(?:流血|很痛|好痛|骨折|腫)",
         ),
         ja=(
             r"倒れ|意識が(?:ない|ありません)|息をしてい|呼吸が|血が(?:止まら|たくさん)|出血",
             r"手首を切|リストカット",
             r"(?:けが人|怪我人)(?!は?(?:い|お)(?:ない|ません|りません))|救急車を",
             r"溺れ|波にさらわれ|熱中症|閉じ込められ",
+            # Verbs matched by their stem, whatever the form (止まらない, 止まりません).
+            r"血が(?:噴き出|吹き出|どくどく|ドクドク|止ま(?:ら|り|っていない))",
+            r"(?:下敷き|生き埋め|挟ま(?:っ|れ)て(?:い|動け|出られ)|閉じ込め)",
+            r"(?:泳い|遊んで|海に入っ|川に入っ).{0,20}(?:見えな|見当たらな|上がってこな|戻ってこな|いなくな)",
+            r"(?:転|落ち|ぶつか|事故).{0,20}(?:立てない|立ち上がれない|起き上がれない|動けない)",
         ),
         ko=(
             r"쓰러|의식이\s?없|숨을\s?(?:안|못)|피가\s?(?:많이|멈추|안\s?멈|철철)|다치|다쳤|부상",
             # A cut wrist is an injury now, whoever made it (the suicide signs also read it).
             r"손목을\s?(?:그었|긋|그어|칼로)",
             r"구급차\s?(?:불러|좀)|물에\s?빠|파도에|열사병|갇혔",
+            r"피가\s?(?:계속|막|콸콸|펑펑|줄줄)",
+            r"(?:깔렸|깔려\s?있|갇혀\s?있|매몰)",
+            r"(?:수영하다가|수영하던|물놀이하다가|바다에\s?들어간|물에\s?들어간).{0,12}(?:안\s?보여|보이지\s?않|사라졌|안\s?나와|안\s?올라와)",
+            r"(?:넘어|떨어|부딪|사고).{0,20}(?:못\s?일어나|일어나지\s?못|일어날\s?수\s?없|못\s?움직|움직이지\s?못)",
         ),
     ),
     Situation.SUICIDE: _Signs(
@@ -275,6 +294,9 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?:wont|doesnt) let (?:me|her|him) (?:leave|go out)",
             r"(?:kid|child|boy|girl|children) (?:next door |upstairs |downstairs )?(?:has|have|with) "
             r"bruises",
+            r"(?:next door|upstairs|downstairs|neighbou?rs?)\b.{0,40}\b(?:screaming|smashing|"
+            r"throwing things|things (?:breaking|being thrown))|(?:screaming|smashing things)\b.{0,30}"
+            r"\b(?:next door|upstairs|downstairs)",
         ),
         han=(
             r"(?:被|遭|一直|常常|又)(?:家暴|打|虐待|性侵|施暴)",
@@ -283,14 +305,19 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?:又|對我|跟我)動手|動手了",
             r"被.{0,6}(?:家暴|虐待)|家暴我|打小孩|虐童",
             r"(?:小孩|孩子|小朋友).{0,8}(?:瘀青|被打|哭喊)|強暴|強姦",
+            # Violence overheard next door: screaming, things thrown, someone beaten.
+            r"(?:隔壁|樓上|樓下|鄰居|對面).{0,12}(?:尖叫|摔東西|砸東西|丟東西|打人|打老婆|打小孩|哭喊|慘叫)",
         ),
         ja=(
             r"(?:夫|彼氏|恋人|親|父|母)(?:から|に)(?:殴|暴力|叩)",
+            r"(?:隣|上の階|下の階|上の部屋|下の部屋).{0,16}(?:悲鳴|叫び声|物が壊れる|物を投げ|殴る音|殴られ)",
             r"(?<![a-z])dv(?![a-z])|虐待され|暴力を(?:受け|振る)",
         ),
         ko=(
             r"(?:남편|남친|남자친구|아빠|엄마|부모)(?:가|한테|에게)\s?(?:저를\s?|나를\s?|절\s?|날\s?)?(?:때리|때려|때렸|맞)|"
             r"가정\s?폭력을|학대",
+            r"(?:(?:옆|윗|아랫|위|아래)\s?(?:집|방|층|호실)|이웃).{0,16}(?:비명|물건\s?(?:던지|부수|깨지)|때리는\s?소리|맞는\s?소리)",
+            r"때리는\s?소리.{0,16}비명|비명.{0,16}때리는\s?소리",
         ),
     ),
     Situation.CRIME: _Signs(
@@ -339,8 +366,13 @@ _HAPPENING: dict[Situation, _Signs] = {
         ja=(
             r"(?:つけ|付きまと)られ|ついて(?:こ|き)られ|後をつけ|ストーカー|脅(?:し|さ)|強盗|襲われ|"
             r"殴られ|ひったくり|痴漢|盗撮",
+            r"(?:今|さっき|たった今).{0,10}(?:盗まれ|すられ|スリに)|犯人が(?:まだ|近く)",
         ),
-        ko=(r"따라와|따라오|스토킹|협박|강도|폭행|괴롭|위협|성추행|몰카",),
+        ko=(
+            r"따라와|따라오|스토킹|협박|강도|폭행|괴롭|위협|성추행|몰카",
+            # A theft just now, the thief still near.
+            r"날치기|소매치기\s?(?:당했|당했어|당했습니다|당함)|(?:방금|지금|막).{0,10}(?:훔쳐\s?갔|도둑맞|털렸)|범인이\s?(?:아직|지금)",
+        ),
     ),
     Situation.ACCIDENT: _Signs(
         en=(
@@ -357,7 +389,7 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"crashed into (?:a |the )?(?:wall|pole|tree|guardrail|barrier|railing|ditch)",
         ),
         han=(
-            r"車禍|撞車|擦撞|追撞|對撞|被撞|撞到(?:人|車|機車|卡車|汽車|貨車)|翻車|翻覆|(?:機車|摩托車|汽車|車子|兩台車|兩輛車).{0,3}撞了|自撞|摔車|出事故|肇逃|滑倒.{0,6}(?:流血|受傷|骨折|動不了|起不來)|撞(?:到|上)(?:護欄|電線桿|樹|牆|分隔島)",
+            r"車禍|撞車|擦撞|追撞|對撞|被撞|自摔|犁田|(?:機車|摩托車|車子|輪胎)打滑|撞到(?:人|車|機車|卡車|汽車|貨車)|翻車|翻覆|(?:機車|摩托車|汽車|車子|兩台車|兩輛車).{0,3}撞了|自撞|摔車|出事故|肇逃|滑倒.{0,6}(?:流血|受傷|骨折|動不了|起不來)|撞(?:到|上)(?:護欄|電線桿|樹|牆|分隔島)",
         ),
         ja=(r"事故|追突|ぶつけ(?:られ|た)|はねられ",),
         ko=(r"사고\s?(?:났|가\s?났)|접촉\s?사고|교통\s?사고|치였|부딪",),
@@ -409,10 +441,21 @@ _HAPPENING: dict[Situation, _Signs] = {
     Situation.GENERAL: _Signs(
         # A bare "help" asks what the desk can do (faq.help): someone calling for help does not
         # write it alone.
-        en=(r"^(?:sos|(?:somebody|someone|please|pls) help(?: me| us)?|help us|help me please)$",),
-        han=(r"^(?:救命|救救我|救救我們|快來人)+[啊呀阿啦]*$",),
-        ja=(r"^(?:助けて|たすけて)(?:ください)?$",),
-        ko=(r"^(?:살려\s?주세요|살려줘)$",),
+        en=(
+            r"^(?:sos|(?:somebody|someone|please|pls) help(?: me| us)?|help us|help me please)$",
+            # Someone's cry for help heard now; "calling for help with my visa" is not one.
+            r"(?:screaming|shouting|yelling|crying)(?: out)? (?:for help|help)\b|calling out for help",
+        ),
+        han=(
+            r"^(?:救命|救救我|救救我們|快來人)+[啊呀阿啦]*$",
+            # Someone else's cry for help, heard now: not a figure of speech.
+            r"(?:有人|女生|女的|男生|男的|小孩|小朋友|鄰居|隔壁|樓上|樓下|外面).{0,8}(?:喊|叫|哭喊|大叫|尖叫|呼)(?:著)?救命|聽到.{0,10}(?:喊|叫)救命",
+        ),
+        ja=(
+            r"^(?:助けて|たすけて)(?:ください)?$",
+            r"(?:誰か|人|女性|男性|子供|子ども|隣|外).{0,10}(?:助けて|たすけて)(?:と|って)(?:叫|さけ)",
+        ),
+        ko=(r"^(?:살려\s?주세요|살려줘)$", r"살려\s?달라(?:는|고)\s?(?:소리|비명|외치|소리치)"),
     ),
 }
 
@@ -461,10 +504,14 @@ _TOPICS: dict[Situation, _Signs] = {
         en=(r"scam|scams|scammed|fraud|anti fraud|165",),
         han=(r"詐騙|詐欺|165",),
         ja=(r"詐欺",),
-        ko=(r"사기",),
+        # 사기 the noun (fraud), not 사기 좋은 / 사기 위해 (to buy).
+        ko=(r"사기(?:를|꾼|\s?전화|\s?문자|\s?같|인지|당|\s?피해|\s?신고|$)",),
     ),
     Situation.GENERAL: _Signs(
-        en=(r"emergency|emergencies|sos|911|999|112|110|119|urgent help|call for help",),
+        en=(
+            r"(?<!not )(?<!not an )(?<!non )(?<!no )(?<!isnt an )(?<!isnt )"
+            r"(?:emergency|emergencies)|sos|911|999|112|110|119|urgent help|call for help",
+        ),
         han=(r"緊急|求救|救命|急救|110|119|112",),
         ja=(r"緊急|救急|110番|119番|助けて",),
         ko=(r"긴급|응급|119|112|살려",),

@@ -25,7 +25,13 @@ _EN_PERSON_ONLY = re.compile(
     rf"^(?:(?:a|an|the|to|please|pls|plz|now|me|i want|i need)\s+)*{_PERSON}(?:\s+(?:please|pls|plz|now))*$"
 )
 _ZH_PERSON_REQUEST = re.compile(
-    r"(?:跟|和|與|找|轉|接|給)[^，。？！ ]{0,4}(?:真人|工作人員|承辦|客服|專人|人工|服務人員|縣府的人|真的人)"
+    r"(?:跟|和|與|找|轉|接|給)[^，。？！ ]{0,4}(?:真人|活人|工作人員|承辦|客服|專人|人工|服務人員|縣府的人|真的人)"
+)
+# The county's people, however a visitor names them: 同事 only as theirs (你們的同事), not the
+# visitor's own colleague (我同事).
+_ZH_COUNTY_PERSON = (
+    r"(?:(?:你們|您們|貴府|貴單位|貴處|縣府)(?:的)?(?:負責的?)?(?:同事|同仁)|(?:負責的?)?"
+    r"(?:工作人員|承辦人?|專人|負責人|同仁|人員|真人|活人|客服))"
 )
 # Indirect requests: asking to be called back or contacted, a personal reply, whoever is
 # responsible ("would one of your colleagues phone me?", 「可以請專人回電嗎」「換成人工」).
@@ -51,7 +57,18 @@ _EN_INDIRECT_REQUEST = re.compile(
     r"(?:actual|real|live) (?:person|human|people)(?: (?:i can|to) (?:talk|speak|chat)| (?:there|here|"
     r"on this chat|in this chat|on this|to help)|$)|"
     r"(?:speak|talk|chat|meet) (?:to|with) (?:one of )?(?:your|the) (?:officers?|staff|team|"
-    r"people|colleagues|officials?)(?: directly| in person)?)\b"
+    r"people|colleagues|officials?)(?: directly| in person)?|"
+    # The message routed to whoever handles it, a preference for a person, a human asked
+    # whether there: "forwarded to whoever handles these", "I'd rather explain to somebody in
+    # your office", "is there an actual human reading this".
+    r"(?:forward|forwarded|pass|passed|send|sent|route|routed|escalated?) (?:\w+ ){0,3}to "
+    r"(?:whoever|someone|somebody|a person|the person|the (?:right|responsible) (?:person|officer|people))|"
+    r"(?:i would|i d|id|we would|wed) (?:rather|prefer to) (?:explain|discuss|talk|speak|deal)\b"
+    r"(?:\s+\S+){0,6}?\s+(?:someone|somebody|a person|a human|an officer|a (?:responsible )?officer|"
+    r"your (?:office|staff|team|officers?|colleagues))|"
+    r"(?:actual|real|live) (?:human|person|people) (?:reading|seeing|there|here|looking)|"
+    r"(?:someone|somebody|a person|a human) (?:to |who can |could )?look at (?:my|this|our) "
+    r"(?:case|problem|situation|message|request) (?:personally|in person|directly))\b"
 )
 _ZH_INDIRECT_REQUEST = re.compile(
     r"回(?:個|一下)?電(?:話)?(?:給我|給我們)?|打(?:個)?電話給(?:我|我們)|(?:跟|和|與)負責(?:的)?(?:人|老師|同仁|窗口|承辦)|"
@@ -61,7 +78,15 @@ _ZH_INDIRECT_REQUEST = re.compile(
     r"轉接|轉給(?:承辦|負責|工作人員|你們)|留(?:個|下)?(?:我的)?電話|請.{0,6}(?:聯絡|聯繫|打給|回覆)我|"
     r"有人在嗎|有沒有人(?:在|回)|(?:有沒有|有無|有)(?:工作人員|真人|客服|人工|專人|承辦人?){1,2}(?:在線|線上|在嗎)|幫我聯絡.{0,4}(?:承辦|負責|工作人員)|"
     r"(?:讓|叫|請|要|安排)(?:工作人員|承辦|專人|負責的?人|你們的人|同仁|人員).{0,8}(?:聯絡|聯繫|打給|回覆|回電|回我|"
-    r"給我打|打(?:個|通)?電話|回(?:個)?信|寄信)|親自(?:回覆|回電|聯絡)我|(?:我)?想找(?:個|一個)?(?:真)?人(?:聊|談|講|說)(?!天練習|中文|英文|語言)|"
+    r"給我打|打(?:個|通)?電話|回(?:個)?信|寄信)|"
+    # 「麻煩叫你們負責的同事回覆我」「可否請貴府同仁與本人聯繫」: asking one of the county's
+    # people, whoever they are called, to get in touch.
+    rf"(?:讓|叫|請|要|安排|麻煩|煩請)(?:你們|您們|貴府|貴單位)?{_ZH_COUNTY_PERSON}.{{0,10}}"
+    r"(?:聯絡|聯繫|打給|回覆|回電|回我|答覆|回信|與本人|與敝人|和我|跟我)|"
+    r"(?:與|和|跟)(?:本人|敝人)(?:聯絡|聯繫|聯系|連繫)|"
+    # A complaint about the bot with a person asked for: 「機器人都答非所問 有沒有活人可以聊」.
+    r"(?:答非所問|鬼打牆|跳針|雞同鴨講|聽不懂|看不懂|沒有用|沒用).{0,20}(?:真人|活人|人工|客服|工作人員|專人)|"
+    r"(?:有沒有|有無|有)(?:真人|活人|工作人員|客服|專人)(?:可以|能)(?:聊|談|講|說|回|問)|親自(?:回覆|回電|聯絡)我|(?:我)?想找(?:個|一個)?(?:真)?人(?:聊|談|講|說)(?!天練習|中文|英文|語言)|"
     r"(?:你們|您們|請)(?:找|叫|派)(?:個|一個)?(?:真)?人(?:來|過來)|(?:找|叫)(?:個|一個)?真人(?:來|過來)|(?:找|叫)(?:個|一個)?人(?:來|過來)$|"
     r"(?:跟|和|與)我(?:聯絡|聯繫)|打給我|問人|找人問|派(?:個)?人|領導|"
     r"(?:聯絡|聯繫|找)(?:一下)?(?:你們的?)?負責人|"
@@ -84,7 +109,10 @@ _JA_PERSON_REQUEST = re.compile(
     r"(?:職員|担当|スタッフ)の方?の?(?:お返事|ご回答|ご返答|回答|返事)|"
     r"(?:お電話|電話)で(?:ご相談|相談|お話|話)(?:でき|したい|させ|可能|を)|"
     r"(?:メール|電話|お電話)で(?:ご回答|回答|ご返信|返信|ご連絡|連絡|お返事)(?:を)?(?:いただ|ください|下さい|ほしい|欲しい|願|もらえ)|"
-    r"(?:誰か|だれか)?(?:人|人間)に(?:聞きたい|聞いて|尋ね|相談した)"
+    r"(?:誰か|だれか)?(?:人|人間)に(?:聞きたい|聞いて|尋ね|相談した)|"
+    # Someone who knows, asked to look at it (「どなたか詳しい方に確認していただけますか」).
+    r"(?:どなたか|誰か|だれか|詳しい方|分かる方|わかる方|専門の方|係の方)(?:に|が|から)?"
+    r"\S{0,6}?(?:確認|対応|見て|調べて|回答|説明)(?:して)?(?:いただ|もら|ほしい|欲しい|くださ|下さ)"
 )
 _KO_PERSON_REQUEST = re.compile(
     # 담당자 asked for (담당자와 통화, 담당자 연결), not named (「유학생 담당자입니다」).
@@ -99,7 +127,9 @@ _KO_PERSON_REQUEST = re.compile(
     # 「담당 주무관님께 직접 말씀드리고 싶은데」: an official's title, then speaking directly.
     r"(?:주무관|공무원|직원|담당자?)님?(?:께|에게|한테)?\s?(?:직접\s?)?(?:말씀|통화|연결)|"
     r"직접\s?(?:말씀(?:드리|을\s?드리)|통화|상담|대화)|"
-    r"(?:전화|연락)\s?(?:좀\s?)?(?:주세요|주시|부탁|해\s?주|줄\s?수|바랍니다)"
+    r"(?:전화|연락)\s?(?:좀\s?)?(?:주세요|주시|부탁|해\s?주|줄\s?수|바랍니다)|"
+    # A person to look at it (「이 문제는 사람이 봐 줘야 할 것 같아요」, 「담당자분이 확인해 주세요」).
+    r"(?:사람|직원|담당자?|공무원)(?:분)?(?:이|께서|가)\s?(?:(?:직접|한번|한\s?번|좀|꼭)\s?)*(?:봐|확인해|처리해|검토해|답해)\s?(?:줘|주|주세|주시|줬)"
 )
 
 
@@ -135,26 +165,43 @@ def is_person_request(normal: str, original: str = "") -> bool:
 # ("draft a program for our visit", 「留学プログラムをやっている」, 「프로그램을 만들려고」).
 _EN_TASK = re.compile(
     r"\b(?:write|code|program|generate|compose|draft|solve|debug|calculate|summari[sz]e|"
-    r"translate|proofread|fix) (?:me |us |my |our |a |an |the |this |some )?(?:\w+ ){0,2}"
+    r"translate|proofread|fix) (?:me |us |my |our |a |an |the |this |some )?(?:\w+ ){0,3}"
     r"(?:sql|python|java|javascript|code|script|function|query|essay|poem|story|"
     r"song|letter|cover letter|homework|assignment|equation|sentence|paragraph|text)\b|"
     r"\b(?:write|code|debug) (?:me |us |a |an |the |this |some )?(?:\w+ ){0,2}program\b|"
     r"\bhelp (?:me )?with my (?:essay|homework|assignment|thesis|code|paper)\b|"
+    r"\b(?:homework|exam|quiz|test|assignment|textbook) (?:question|problem)\b|"
+    # A text handed over to be translated ("translate this into german: …").
+    r"\btranslate (?:this|these|that|the following|my|our)\b(?: \w+){0,3} (?:into|to) \w+|"
+    # General knowledge asked for its own sake: the desk is no encyclopaedia.
+    r"\b(?:what is|whats|which is|name) the (?:capital|population|currency|national (?:animal|"
+    r"flower|sport)) of\b|\bcapital (?:city )?of\b|\bhow (?:tall|high|deep|long|old) is "
+    r"(?:the |mount |mt )?(?:taipei 101|\w+ (?:tower|building|mountain|river|bridge))\b|"
+    r"\bwho (?:won|invented|discovered|wrote|painted|founded)\b|\bwhy is (?:it|\w+(?: \w+){0,3}) called\b|"
+    # Who holds an office: the KB names no official ("who is the mayor of temple city").
+    r"\bwho is (?:the )?(?:current |new |present )?(?:mayor|governor|president|prime minister|"
+    r"magistrate|premier|king|queen|chairman)\b|"
     r"\b(?:explain|tell me about) (?:the )?(?:causes|history) of\b|\bwhat is \d+ ?[+*x/-] ?\d+\b|"
     r"\b\w+ vs \w+\b.*\bexplain\b|\bexplain\b.*\b\w+ vs \w+\b"
 )
 _ZH_TASK = re.compile(
     r"(?:幫|替|給)我(?:寫|改|翻譯|算|解|做)|寫(?:一)?(?:篇|段|首|個程式|份報告|封信)|程式碼|寫程式|"
-    r"寫作業|做作業|報告怎麼寫|翻譯(?:這|下面|以下)"
+    r"寫作業|做作業|報告怎麼寫|翻譯(?:這|下面|以下)|"
+    # A question from a class or an exam (「化學課的題目」「期中考考題怎麼解」) is homework.
+    r"(?:課|作業|考試|考卷|期中考|期末考|小考|課本)的?(?:題目|考題|習題)|(?:題目|考題|習題)(?:要)?怎麼(?:解|算|寫|做)|"
+    # Who holds an office: the KB names no official.
+    r"(?:市長|縣長|總統|首相|州長|議長)(?:是|叫)(?:誰|哪位|什麼名字)|誰是(?:現任)?(?:市長|縣長|總統|首相)"
 )
 
 
 _JA_TASK = re.compile(
+    r"(?:市長|町長|村長|知事|首相|大統領|議長)(?:さん)?(?:は|って)(?:誰|だれ|どなた)|"
     r"(?:コード|スクリプト|作文|レポート|論文|宿題|メール|手紙)(?:を)?"
     r"(?:書い|書け|かい|作っ|つくっ|作成|直し|添削|解い|やっ)|プログラム(?:を)?(?:書い|書け|かい)|"
     r"翻訳して(?:ください|くれ|ほしい)?$"
 )
 _KO_TASK = re.compile(
+    r"(?:시장|군수|도지사|대통령|총리|의장)(?:님)?(?:은|는|이|가)?\s?누구|"
     r"(?:코드|스크립트|에세이|작문|리포트|보고서|숙제|과제|편지)(?:를|을)?\s?"
     r"(?:좀\s?)?(?:짜|작성|만들|써|대신|풀어|해\s?줘)|프로그램(?:를|을)?\s?(?:좀\s?)?짜|"
     r"번역해\s?(?:줘|주세요)"
@@ -221,6 +268,19 @@ _HAN_NOT_THE_SUBJECT_AFTER = re.compile(
     r"|信託|航空|銀行|醫藥"
     r"|[東西南北]?[一二三四五六七八九十]*段?(?:路(?!線)|街|巷|弄|大道)|區|村|大學|國小|國中|高中"
     r"|出發|來的|過來"
+)
+#: Japanese after a place that makes it where the visitor, their papers or their people come
+#: from: 「日本の免許証で原付に乗れますか」 asks about riding in Hualien with a Japanese
+#: licence, 「韓国から来ました」 says where the writer comes from. Normalised, as the text is.
+_JA_NOT_THE_SUBJECT_AFTER = re.compile(
+    "の?(?:"
+    + "|".join(
+        normalize_many(
+            "免許 運転免許 国際免許 パスポート 旅券 キャッシュカード クレジットカード カード スマホ "
+            "携帯 学生 留学生 大学 友達 友人 家族 出身 国籍 団体 訪問団 代表団 自治体 銀行 人".split()
+        )
+    )
+    + ")|から(?:来|参|き|の)"
 )
 #: Han text right before a place the visitor comes from: 「從台中」「來自大阪」.
 _HAN_FROM = ("從", "自")
@@ -295,6 +355,7 @@ class PlaceSpotter:
                 if not (
                     compact.endswith(_HAN_FROM, 0, at)
                     or _HAN_NOT_THE_SUBJECT_AFTER.match(compact, end)
+                    or _JA_NOT_THE_SUBJECT_AFTER.match(compact, end)
                     or (
                         at
                         and compact[at - 1] not in _HAN_TOWARD

@@ -23,7 +23,7 @@ EN_STOPWORDS = frozenset(
     up out just also have has had as into than then them they he she his her im id ive dont
     doesnt cant isnt arent theres hows wheres whos let lets me ok okay yes no not very
     much many more one someone something anything go going gonna should u ur pls plz
-    really kindly""".split()
+    really kindly around""".split()
 )
 # Function characters: they appear in almost every Chinese question and say nothing of its topic.
 ZH_STOP_UNIGRAMS = frozenset(

@@ -15,8 +15,9 @@ from bot.kb.loader import KnowledgeBase
 from bot.matcher import Decision, Matcher, MatcherConfig
 from bot.matcher.decide import Decider
 from bot.matcher.score import Scored
+from bot.matcher.spotters import asks_for_a_task
 from bot.reading import read
-from bot.text import Lang
+from bot.text import Lang, normalize
 
 
 @pytest.mark.parametrize(
@@ -455,6 +456,11 @@ def test_written_chat_out_of_scope_messages_are_seldom_answered(matcher: Matcher
         "what's a good hotel near taipei main station",
         "can i use my japanese driving license in korea",
         "嗨 我下禮拜要去台中 有推薦的景點嗎",  # 去台 is a KB pair (「怎麼去臺北」), not a word
+        # Hualien only in the story, the place abroad in the question.
+        "I lived in Hualien for a year, now moving to Vietnam. where can i buy a sim card in vietnam?",
+        "我在花蓮待了一年 下個月搬去台北 台北哪裡可以辦手機門號",
+        # A place the KB never mentions, asked about; Hualien only in the story.
+        "how do i renew a residence permit in munich? i finished my exchange in hualien",
     ],
 )
 def test_a_practical_matter_in_a_place_its_entry_never_names_is_declined(
@@ -483,6 +489,9 @@ def test_korean_questions_about_somewhere_else_are_not_answered(
     [
         ("trains to taipei always sold out, any tips?", "service.train"),
         ("hi, im from vietnam, where can i buy a prepaid sim with data", "service.sim-card"),
+        ("日本から花蓮に来ました。花蓮でSIMカードはどこで買えますか", "service.sim-card"),
+        # The visitor's own licence, not a scooter in Japan.
+        ("日本の免許証でスクーターを借りられますか", "service.local-transport"),
         (
             "my kid wants to study in germany, does the county have a program",
             "exchange.student-programs",
@@ -534,3 +543,39 @@ def test_pets_are_not_answered_or_offered_the_clinics_for_people(
 def test_a_sick_child_still_gets_the_clinics(matcher: Matcher) -> None:
     match = matcher.match("my daughter is sick, is there a pediatric clinic")
     assert (match.decision, match.entry) == (Decision.ANSWER, "service.medical-care")
+
+
+@pytest.mark.parametrize(
+    ("message", "is_task"),
+    [
+        ("石灰岩的硬度多少 地科課的題目", True),
+        ("homework question: how deep is the sea east of taiwan", True),
+        ("期末考考題怎麼解", True),
+        ("can you write me a 300 word essay on twin towns", True),
+        ("please translate this into japanese: welcome to hualien", True),
+        ("whats the capital of vietnam", True),
+        ("why is it called the pacific ocean", True),
+        ("how long is the train from taipei to hualien", False),
+        ("is there a translator at the county hall", False),
+        ("who should i call about my arc", False),
+        # Who holds an office: the KB names no official.
+        ("who is the current mayor of temple city", True),
+        ("盛岡市の市長って誰？", True),
+        ("제천시 시장님은 누구세요?", True),
+        ("花蓮縣長是誰", True),
+        ("can our mayor meet the county magistrate?", False),
+        ("市長と一緒に表敬訪問したいです", False),
+        # A topic, an exam to take, a question about a class: not homework to do.
+        ("交換學生要考試嗎", False),
+        ("華語課在哪裡上", False),
+        ("is there a test to join the exchange programme", False),
+    ],
+)
+def test_work_the_desk_does_not_do_is_a_task(message: str, is_task: bool) -> None:
+    assert asks_for_a_task(normalize(message)) is is_task
+
+
+def test_being_around_is_not_getting_around(matcher: Matcher) -> None:
+    # "around" alone once meant the buses: a visitor around in November asks what is on.
+    assert matcher.match("we will be around in november, anything on?").entry == "event.upcoming"
+    assert matcher.match("how do we get around hualien?").entry == "service.local-transport"
