@@ -103,7 +103,7 @@ class Decider:
         room = (1.05 - top.confidence) / (1.05 - cfg.answer_threshold)
         required_margin = cfg.answer_margin * min(1.0, max(room, 0.0))
         lead = top.confidence - runner_up
-        if (
+        clear = (
             top.coverage >= cfg.answer_min_coverage
             and top.unknown <= cfg.answer_max_unknown
             and (
@@ -114,17 +114,8 @@ class Decider:
                     and top.unknown <= cfg.lead_max_unknown
                 )
             )
-        ):
-            return Match(
-                question,
-                lang,
-                Decision.ANSWER,
-                top_id,
-                (top_id,),
-                top.confidence,
-                guesses=guesses,
-            )
-        if self._answer_with_its_neighbour(scored):
+        )
+        if clear or self._answer_with_its_neighbour(scored):
             return Match(
                 question,
                 lang,
