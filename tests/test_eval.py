@@ -30,6 +30,7 @@ from tests.conftest import (
     CHAT_EN_PROBE_SET,
     CHAT_FRESH_SET,
     CHAT_SET,
+    CHAT_ZH_PROBE2_SET,
     CHAT_ZH_PROBE_SET,
     DEV_SET,
     FRESH_SET,
@@ -256,6 +257,17 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
+    # eval/chat-zh-probe2.tsv (120, harder on purpose). At its first measurement: 77.9 /
+    # 88.4 / 1.7, declined 93.3, handed off 50, 6 of 10 emergencies.
+    "chat-zh-probe2": {
+        "answered_right": 0.779,
+        "reached": 0.884,
+        "wrong": 0.0167,
+        "out_of_scope_declined": 0.933,
+        "handed_off": 0.50,
+        "emergencies_answered": 0.60,
+        "false_emergencies": 0.0,
+    },
 }
 CHAT_SETS = {
     "chat": CHAT_SET,
@@ -263,6 +275,7 @@ CHAT_SETS = {
     "chat-blind": CHAT_BLIND_SET,
     "chat-zh-probe": CHAT_ZH_PROBE_SET,
     "chat-en-probe": CHAT_EN_PROBE_SET,
+    "chat-zh-probe2": CHAT_ZH_PROBE2_SET,
 }
 CEILINGS = {"wrong", "false_emergencies"}
 
