@@ -260,8 +260,8 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # eval/chat-zh-probe2.tsv (120, harder on purpose). At its first measurement: 77.9 /
     # 88.4 / 1.7, declined 93.3, handed off 50, 6 of 10 emergencies.
     "chat-zh-probe2": {
-        "answered_right": 0.779,
-        "reached": 0.884,
+        "answered_right": 0.7789,
+        "reached": 0.8842,
         "wrong": 0.0167,
         "out_of_scope_declined": 0.933,
         "handed_off": 0.50,
