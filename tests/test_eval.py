@@ -258,14 +258,20 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
         "false_emergencies": 0.0,
     },
     # eval/chat-zh-probe2.tsv (120, harder on purpose). At its first measurement: 77.9 /
-    # 88.4 / 1.7, declined 93.3, handed off 50, 6 of 10 emergencies.
+    # 88.4 / 1.7, declined 93.3, handed off 50, 6 of 10 emergencies. Its causes generalised
+    # (signs that count together in any order: someone missing while time passes, no answer
+    # at the door for days, lost at dusk, a water heater and dizziness; the office's people
+    # however named, a reply by LINE, another office's officer asked for by number is no
+    # handoff; 多久 asks, 想說 tells why; a sight beside a service says where; train classes;
+    # 越南話 = 越南語; the desk's opinion and how nature formed are no questions for it):
+    # 86.3 / 95.8 / 1.7, every person request and emergency.
     "chat-zh-probe2": {
-        "answered_right": 0.7789,
-        "reached": 0.8842,
+        "answered_right": 0.8631,
+        "reached": 0.9578,
         "wrong": 0.0167,
         "out_of_scope_declined": 0.933,
-        "handed_off": 0.50,
-        "emergencies_answered": 0.60,
+        "handed_off": 1.0,
+        "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
 }

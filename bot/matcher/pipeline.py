@@ -83,7 +83,17 @@ class Matcher:
         self.abroad = Abroad(normalize_many(places), self.index.is_kb_pair, entry_texts)
         self.unserved = Unserved(intents.unserved.every(), entry_texts)
         self.partners = PlaceSpotter(intents.partners.every(), self.index.is_kb_pair)
-        self.scorer = Scorer(self.index, self.analyzer, self.config)
+        # Hualien's sights and townships say where a question is, beside what it asks about
+        # (score.py, _places_as_where); the county's own name is in most questions and is left.
+        places_in_hualien = [
+            place
+            for place in normalize_many(intents.home.every())
+            if place and not _COUNTY_NAME.search(place)
+        ]
+        place_tokens = frozenset(
+            token for place in places_in_hualien for token in self.analyzer.tokens(place)
+        )
+        self.scorer = Scorer(self.index, self.analyzer, self.config, place_tokens)
         # Japanese and Korean questions are matched against the KB's Japanese and Korean
         # texts, in an index of their own: the Chinese and English one stays as it is (its
         # BM25 weights and lengths, so zh/en decisions do not move), and a Japanese
@@ -370,6 +380,10 @@ class Matcher:
     def is_elsewhere(self, place: str) -> bool:
         """Whether the KB never mentions ``place`` (normalised): see spotters.Elsewhere."""
         return self.elsewhere.is_elsewhere(place)
+
+
+#: The county's own name, in the normal forms of intents.yaml ``home``.
+_COUNTY_NAME = re.compile(r"花蓮|洄瀾|hualien")
 
 
 def _without_names(normal: str, names: list[str]) -> str:
