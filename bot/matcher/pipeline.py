@@ -44,7 +44,7 @@ from bot.matcher.spotters import (
 )
 from bot.matcher.translated import TranslatedDecider
 from bot.matcher.word_forms import BaseFormFillers
-from bot.reading import Reading, read
+from bot.reading import Reading, Role, read
 from bot.text import Lang, has_han, normalize_many
 from bot.when import names_a_time, without_times
 
@@ -184,6 +184,7 @@ class Matcher:
         decider = self.translated_decider if lang.is_translated else self.decider
         match = decider.decide(question, lang, scored)
         match = self._past_the_partners_name(match, reading)
+        match = self._the_asking_clause_alone(match, reading)
         if self._about_a_partners_own_affairs(match, reading):
             # Jecheon's sights or Kushiro's marsh: the county's answer about its own would
             # mislead; the exchange with a partner city is answered.
@@ -276,6 +277,34 @@ class Matcher:
         return bool(named and match.candidates) and all(
             self.unserved.unspoken_of(named, self.positions[entry]) for entry in match.candidates
         )
+
+    def _the_asking_clause_alone(self, match: Match, reading: Reading) -> Match:
+        """A delegate's long Japanese or Korean message whose story dilutes a clear question:
+        when the clause that asks, matched alone, answers the entry the whole message offers
+        first, that is the answer. Only for Japanese and Korean, whose answer bar is high
+        enough (translated.py) that a clause answered alone is strong evidence: in Chinese and
+        English the clause alone loses what the story says ("…scared of earthquakes. what
+        should I do if one happens in my dorm?") and answered wrong on the chat sets as often
+        as right."""
+        if (
+            match.decision is not Decision.CLARIFY
+            or not reading.lang.is_translated
+            or len(reading.clauses) < 2
+        ):
+            return match
+        asking = [c.text for c in reading.clauses if c.role is Role.ASK]
+        if not asking or len(asking) == len(reading.clauses):
+            return match
+        alone = self.match(" ".join(asking))
+        if (
+            alone.decision is Decision.ANSWER
+            and not alone.emergency
+            and alone.situation is None
+            and alone.entry == match.candidates[0]
+            and alone.score >= self.config.answer_threshold
+        ):
+            return replace(alone, question=match.question, lang=match.lang, guesses=match.guesses)
+        return match
 
     def _past_the_partners_name(self, match: Match, reading: Reading) -> Match:
         """A partner city's name says which city a question is about, and pulls toward the
