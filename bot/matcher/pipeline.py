@@ -12,7 +12,13 @@
    words lift their category (score.py). The emergency entry is a candidate only when the
    message speaks of an emergency at all ("need a sim card for my phone" does not).
 5. A question about a place the KB never mentions is declined (spotters.py); otherwise a
-   threshold and a margin decide ``answer``, ``clarify`` or ``fallback`` (decide.py).
+   threshold and a margin decide ``answer``, ``clarify`` or ``fallback`` (decide.py; for
+   Japanese and Korean, translated.py).
+6. The decision is read once more against what the message is about: past a partner city's
+   name (it says which city, not which topic), by the asking clause alone (a Japanese or
+   Korean delegate's long message), and declined when it is about a partner's own affairs, a
+   practical matter abroad or a subject the desk does not serve — the place or subject in
+   the clause that asks decides, not one named in the story.
 
 The index is built once, in the constructor; ``match`` has no side effect but reading, once,
 the KB's answers when a question first names a place elsewhere (see spotters.Elsewhere).
