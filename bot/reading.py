@@ -97,7 +97,9 @@ _HAN_THANKS = re.compile(
     r"(?:的)?(?:耐心)?(?:幫忙|協助|回覆|解答)?[啦喔哦了呀~]*|[了瞭]解(?:了)?|知道了|好的|ok|收到|"
     r"幫大忙了?|辛苦(?:了|啦|你了|您了)?|太好了|很有幫助|"
     # Praise and acknowledgement close a thanks as well (「3Q 感恩 讚啦」「好喔 收到」).
-    r"讚(?:啦|喔|讚|讚讚)*|(?:太|好|超|真)?棒(?:了|啦|喔)?|好(?:喔|哦|唷|滴|der)|ok(?:啦|喔|der)?)+$"
+    r"讚(?:啦|喔|讚|讚讚)*|(?:太|好|超|真)?棒(?:了|啦|喔)?|好(?:喔|哦|唷|滴|der)|ok(?:啦|喔|der)?|"
+    # …and a closing remark that the matter is settled (「感恩感恩 問題解決了」).
+    r"(?:問題)?(?:解決了|搞定了|處理好了)|沒事了|沒問題了)+$"
 )
 _HAN_INTRO = re.compile(
     r"^(?:我是|我們是|本人是|本人|我叫|敝姓|本校(?:為|是)|本會(?:為|是)|我在|我們在)"
@@ -108,11 +110,13 @@ _HAN_WHERE_IT_HAPPENED = re.compile(r"^(?:我|我們)在.{1,12}?(?:了|被|過)"
 _HAN_ASKS = re.compile(
     # 幾 asks, save as a quantity (好幾個, 十幾天, 幾乎); 一下 softens a request (問一下), save
     # after 了 (「剛剛晃了一下」: it shook a little); ㄇ is 嗎 in 注音 chat spelling.
-    r"[?？嗎嘛呢ㄇ]|什麼|甚麼|啥|怎麼|怎樣|如何|哪|(?<![好十])幾(?!乎)|多少|是否|能否|可否|可不可以|能不能|"
+    r"[?？嗎嘛呢ㄇ]|什麼|甚麼|啥|怎麼|怎樣|如何|哪|(?<![好十])幾(?!乎)|多少|多久|多長|是否|能否|可否|可不可以|能不能|"
     r"有沒有|是不是|要不要|會不會|可以嗎|行嗎|請問|想問|想知道|請教|請惠知|敬請|求助|推薦|誰|"
     r"該不該|需不需要|用不用|好不好|對嗎|對不對|麻煩|幫忙|幫我|請協助|要怎|還是|(?<!了)一下|給我|發我|"
-    r"告訴我|求|^我?(?:們)?(?:想|想要|需要|要)"
+    r"告訴我|求|^我?(?:們)?(?:想(?!說|帶)|想要|需要|要)"
 )
+#: Why the visitor asks, told beside the question: 「想說幫他問一下」「想說先幫她準備」.
+_HAN_PURPOSE = re.compile(r"^(?:我|我們)?想說")
 
 _JA_GREETING = re.compile(
     r"^(?:こんにちは|こんばんは|おはようございます|はじめまして|初めまして|お世話になっております|"
@@ -204,6 +208,8 @@ def _role(raw: str, normal: str) -> Role:
         or _KO_THANKS.match(compact)
     ):
         return Role.THANKS
+    if _HAN_PURPOSE.match(compact) and "?" not in folded and "？" not in raw:
+        return Role.STORY
     asks = (
         "?" in folded
         or "？" in raw

@@ -42,6 +42,9 @@ JA_KO_PROBE_SET = ROOT / "eval" / "ja-ko-probe.tsv"
 CHAT_ZH_PROBE_SET = ROOT / "eval" / "chat-zh-probe.tsv"
 #: The same, in English (150, written blind the same session).
 CHAT_EN_PROBE_SET = ROOT / "eval" / "chat-en-probe.tsv"
+#: A second Chinese probe, harder on purpose (details inside answers, colloquial words, sights
+#: named as places, mixed concerns), 120 zh-Hant, written blind the same session.
+CHAT_ZH_PROBE2_SET = ROOT / "eval" / "chat-zh-probe2.tsv"
 
 
 def _is_loopback(address: Any) -> bool:

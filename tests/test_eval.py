@@ -30,6 +30,7 @@ from tests.conftest import (
     CHAT_EN_PROBE_SET,
     CHAT_FRESH_SET,
     CHAT_SET,
+    CHAT_ZH_PROBE2_SET,
     CHAT_ZH_PROBE_SET,
     DEV_SET,
     FRESH_SET,
@@ -246,12 +247,30 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # one, "not an emergency" negated; with the ja/ko probe's causes): 93.9 / 98.3 / 4.7,
     # handed off 100, no false emergency.
     "chat-en-probe": {
-        "answered_right": 0.939,
-        "reached": 0.9826,
+        # A place abroad compared in the story while the question asks about "here": 94.8.
+        "answered_right": 0.9478,
+        "reached": 0.9913,
         # Tasks with a modified object, a text to translate, general knowledge for its own
         # sake; a place elsewhere asked about while Hualien is only in the story: 4.7 → 2.7.
         "wrong": 0.0267,
         "out_of_scope_declined": 0.88,
+        "handed_off": 1.0,
+        "emergencies_answered": 1.0,
+        "false_emergencies": 0.0,
+    },
+    # eval/chat-zh-probe2.tsv (120, harder on purpose). At its first measurement: 77.9 /
+    # 88.4 / 1.7, declined 93.3, handed off 50, 6 of 10 emergencies. Its causes generalised
+    # (signs that count together in any order: someone missing while time passes, no answer
+    # at the door for days, lost at dusk, a water heater and dizziness; the office's people
+    # however named, a reply by LINE, another office's officer asked for by number is no
+    # handoff; 多久 asks, 想說 tells why; a sight beside a service says where; train classes;
+    # 越南話 = 越南語; the desk's opinion and how nature formed are no questions for it):
+    # 86.3 / 95.8 / 1.7, every person request and emergency.
+    "chat-zh-probe2": {
+        "answered_right": 0.8631,
+        "reached": 0.9578,
+        "wrong": 0.0167,
+        "out_of_scope_declined": 0.933,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
@@ -263,6 +282,7 @@ CHAT_SETS = {
     "chat-blind": CHAT_BLIND_SET,
     "chat-zh-probe": CHAT_ZH_PROBE_SET,
     "chat-en-probe": CHAT_EN_PROBE_SET,
+    "chat-zh-probe2": CHAT_ZH_PROBE2_SET,
 }
 CEILINGS = {"wrong", "false_emergencies"}
 
@@ -315,9 +335,11 @@ JA_KO_RATCHET: dict[str, dict[str, float]] = {
     # A partner city's name no longer holds an offer between exchange entries (the question
     # without it answers one of them): 75.8 (ja 71.9). A kanji standing alone between kana
     # weighs as a word (「持病の薬が…」): 79.1 (ja 77.2). A leader whose runner-up is a
-    # button under its answer answered with a tenth's lead (decide.py): 81.3 (ja 80.7).
+    # button under its answer answered with a tenth's lead (decide.py): 81.3 (ja 80.7). The
+    # clause that asks, matched alone, answering the entry offered first: 83.5 (ja 82.5, ko
+    # 85.3).
     "all": {
-        "answered_right": 0.813,
+        "answered_right": 0.835,
         "reached": 0.978,
         "wrong": 0.019,
         "out_of_scope_declined": 1.0,
@@ -325,8 +347,8 @@ JA_KO_RATCHET: dict[str, dict[str, float]] = {
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.807, "reached": 0.965, "wrong": 0.031, "handed_off": 1.0},
-    "ko": {"answered_right": 0.824, "reached": 1.0, "wrong": 0.0, "handed_off": 1.0},
+    "ja": {"answered_right": 0.825, "reached": 0.965, "wrong": 0.031, "handed_off": 1.0},
+    "ko": {"answered_right": 0.853, "reached": 1.0, "wrong": 0.0, "handed_off": 1.0},
 }
 
 
@@ -366,10 +388,11 @@ JA_KO_STORY_RATCHET: dict[str, dict[str, float]] = {
         # with the right entry first, and gained two (floor lowered for that trade only).
         # Japanese and Korean courtesy formulas taken out (ご教示いただけますでしょうか,
         # 알려 주시면 감사하겠습니다): 87.4 (ja 91.8, ko back to 81.5). Japanese and Korean
-        # terms in the synonym groups: 89.0 (ko 85.2); a lone kanji a word: 89.8 (ko 87.0).
+        # terms in the synonym groups: 89.0 (ko 85.2); a lone kanji a word: 89.8 (ko 87.0);
+        # the asking clause alone: 92.1 (ja 94.5, ko 88.9).
         # An exchange programme no longer taken for code to write (「留学プログラムをやって
         # いる」 was declined as a task): 90.6, reached 100 (ja 93.2).
-        "answered_right": 0.906,
+        "answered_right": 0.921,
         "reached": 1.0,
         # An exchange answer for a partner city's own affairs declined (「高千穂の夜神楽」):
         # wrong 2.0 → 1.3, declined 80.0 → 86.7. Hualien only in the story no longer keeps
@@ -381,8 +404,8 @@ JA_KO_STORY_RATCHET: dict[str, dict[str, float]] = {
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.932, "reached": 1.0, "wrong": 0.012},
-    "ko": {"answered_right": 0.870, "reached": 1.0, "wrong": 0.0},
+    "ja": {"answered_right": 0.945, "reached": 1.0, "wrong": 0.012},
+    "ko": {"answered_right": 0.889, "reached": 1.0, "wrong": 0.0},
 }
 
 
@@ -391,10 +414,11 @@ JA_KO_STORY_RATCHET: dict[str, dict[str, float]] = {
 #: generalised (ja/ko emergency families matched by verb stem: trapped under, blood that
 #: will not stop in any form, a swimmer gone, violence in any next room, a theft just now;
 #: someone who knows asked to look at it; a closing remark after thanks): 94.2; the
-#: visitor's own licence (「日本の免許証で」) no longer a matter abroad: 95.0, reached 100.
+#: visitor's own licence (「日本の免許証で」) no longer a matter abroad: 95.0, reached 100;
+#: the asking clause alone: 95.8 (ko 95.8).
 JA_KO_PROBE_RATCHET: dict[str, dict[str, float]] = {
     "all": {
-        "answered_right": 0.950,
+        "answered_right": 0.958,
         "reached": 1.0,
         # Who holds an office (「…の市長は誰」) declined: wrong 1.3 → 0.7, declined 90 → 95.
         "wrong": 0.0067,
@@ -404,7 +428,7 @@ JA_KO_PROBE_RATCHET: dict[str, dict[str, float]] = {
         "false_emergencies": 0.0,
     },
     "ja": {"answered_right": 0.958, "reached": 1.0, "wrong": 0.0112},
-    "ko": {"answered_right": 0.938, "reached": 1.0, "wrong": 0.0},
+    "ko": {"answered_right": 0.958, "reached": 1.0, "wrong": 0.0},
 }
 
 

@@ -207,3 +207,13 @@ def test_dates_in_japanese_and_korean_formats() -> None:
     assert month.label(Lang.JA) == "2026年12月"
     assert month.label(Lang.KO) == "2026년 12월"
     assert CONTEXT.office_hours(Lang.JA).startswith("月曜日～金曜日 08:00–17:00")
+
+
+def test_a_delegates_long_message_is_answered_by_the_clause_that_asks(matcher: Matcher) -> None:
+    # The story (a move, luggage) diluted the question: the ARC was offered beside the office.
+    message = (
+        "お世話になっております。来月から寮が変わる予定で、荷物も多くて大変です。"
+        "住所が変わったら居留証の手続きはどうすればいいですか。"
+    )
+    match = matcher.match(message)
+    assert (match.decision, match.entry) == (Decision.ANSWER, "service.arc")

@@ -29,6 +29,7 @@ THANKS_ONLY = [
     "thx a lot, very helpful!",
     "了解 3Q～",
     "好喔 謝啦 讚讚👍",
+    "謝啦 搞定了",
     "고마워요 덕분에 도움이 많이 됐어요",
     "ありがとうございます。おかげで解決しました",
     "謝謝你喔 🙏",
@@ -150,6 +151,9 @@ def test_what_is_asked_without_who_asks() -> None:
         ("等了好幾天 居留證還沒下來", [Role.STORY, Role.STORY]),
         ("昨晚晃了一下", [Role.STORY]),
         ("公車可以刷悠遊卡ㄇ", [Role.ASK]),
+        # 多久 asks; 想說 tells why the visitor asks.
+        ("居留證申請下來要多久 有加急的嗎", [Role.ASK, Role.ASK]),
+        ("想說幫朋友問一下 居留證在哪辦", [Role.STORY, Role.ASK]),
     ],
 )
 def test_chinese_chat_clauses_are_read_for_what_they_do(message: str, roles: list[Role]) -> None:

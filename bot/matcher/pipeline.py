@@ -12,7 +12,13 @@
    words lift their category (score.py). The emergency entry is a candidate only when the
    message speaks of an emergency at all ("need a sim card for my phone" does not).
 5. A question about a place the KB never mentions is declined (spotters.py); otherwise a
-   threshold and a margin decide ``answer``, ``clarify`` or ``fallback`` (decide.py).
+   threshold and a margin decide ``answer``, ``clarify`` or ``fallback`` (decide.py; for
+   Japanese and Korean, translated.py).
+6. The decision is read once more against what the message is about: past a partner city's
+   name (it says which city, not which topic), by the asking clause alone (a Japanese or
+   Korean delegate's long message), and declined when it is about a partner's own affairs, a
+   practical matter abroad or a subject the desk does not serve — the place or subject in
+   the clause that asks decides, not one named in the story.
 
 The index is built once, in the constructor; ``match`` has no side effect but reading, once,
 the KB's answers when a question first names a place elsewhere (see spotters.Elsewhere).
@@ -44,7 +50,7 @@ from bot.matcher.spotters import (
 )
 from bot.matcher.translated import TranslatedDecider
 from bot.matcher.word_forms import BaseFormFillers
-from bot.reading import Reading, read
+from bot.reading import Reading, Role, read
 from bot.text import Lang, has_han, normalize_many
 from bot.when import names_a_time, without_times
 
@@ -83,7 +89,17 @@ class Matcher:
         self.abroad = Abroad(normalize_many(places), self.index.is_kb_pair, entry_texts)
         self.unserved = Unserved(intents.unserved.every(), entry_texts)
         self.partners = PlaceSpotter(intents.partners.every(), self.index.is_kb_pair)
-        self.scorer = Scorer(self.index, self.analyzer, self.config)
+        # Hualien's sights and townships say where a question is, beside what it asks about
+        # (score.py, _places_as_where); the county's own name is in most questions and is left.
+        places_in_hualien = [
+            place
+            for place in normalize_many(intents.home.every())
+            if place and not _COUNTY_NAME.search(place)
+        ]
+        place_tokens = frozenset(
+            token for place in places_in_hualien for token in self.analyzer.tokens(place)
+        )
+        self.scorer = Scorer(self.index, self.analyzer, self.config, place_tokens)
         # Japanese and Korean questions are matched against the KB's Japanese and Korean
         # texts, in an index of their own: the Chinese and English one stays as it is (its
         # BM25 weights and lengths, so zh/en decisions do not move), and a Japanese
@@ -174,6 +190,7 @@ class Matcher:
         decider = self.translated_decider if lang.is_translated else self.decider
         match = decider.decide(question, lang, scored)
         match = self._past_the_partners_name(match, reading)
+        match = self._the_asking_clause_alone(match, reading)
         if self._about_a_partners_own_affairs(match, reading):
             # Jecheon's sights or Kushiro's marsh: the county's answer about its own would
             # mislead; the exchange with a partner city is answered.
@@ -250,9 +267,12 @@ class Matcher:
         # the question asks about the place abroad: 「花蓮での留学を終えて来月帰国します。日本の
         # 国民健康保険の再加入手続きは…」 asks about Japan's own insurance.
         asking = reading.asking
-        if self.home.found_in(
-            asking if self.abroad.unspoken_of(asking, position) else reading.normal
-        ):
+        abroad_in_asking = self.abroad.unspoken_of(asking, position)
+        if self.home.found_in(asking if abroad_in_asking else reading.normal):
+            return False
+        # "In Germany you go to the apotheke — is it the same here?": the place abroad is a
+        # comparison in the story, and the question asks about here.
+        if not abroad_in_asking and _HERE.search(asking):
             return False
         # Who writes is not what they ask about: "i'm from vietnam, where do i buy a sim?".
         return bool(self.abroad.unspoken_of(reading.without_introductions, position))
@@ -266,6 +286,34 @@ class Matcher:
         return bool(named and match.candidates) and all(
             self.unserved.unspoken_of(named, self.positions[entry]) for entry in match.candidates
         )
+
+    def _the_asking_clause_alone(self, match: Match, reading: Reading) -> Match:
+        """A delegate's long Japanese or Korean message whose story dilutes a clear question:
+        when the clause that asks, matched alone, answers the entry the whole message offers
+        first, that is the answer. Only for Japanese and Korean, whose answer bar is high
+        enough (translated.py) that a clause answered alone is strong evidence: in Chinese and
+        English the clause alone loses what the story says ("…scared of earthquakes. what
+        should I do if one happens in my dorm?") and answered wrong on the chat sets as often
+        as right."""
+        if (
+            match.decision is not Decision.CLARIFY
+            or not reading.lang.is_translated
+            or len(reading.clauses) < 2
+        ):
+            return match
+        asking = [c.text for c in reading.clauses if c.role is Role.ASK]
+        if not asking or len(asking) == len(reading.clauses):
+            return match
+        alone = self.match(" ".join(asking))
+        if (
+            alone.decision is Decision.ANSWER
+            and not alone.emergency
+            and alone.situation is None
+            and alone.entry == match.candidates[0]
+            and alone.score >= self.config.answer_threshold
+        ):
+            return replace(alone, question=match.question, lang=match.lang, guesses=match.guesses)
+        return match
 
     def _past_the_partners_name(self, match: Match, reading: Reading) -> Match:
         """A partner city's name says which city a question is about, and pulls toward the
@@ -370,6 +418,14 @@ class Matcher:
     def is_elsewhere(self, place: str) -> bool:
         """Whether the KB never mentions ``place`` (normalised): see spotters.Elsewhere."""
         return self.elsewhere.is_elsewhere(place)
+
+
+#: "Here", said in the clause that asks: where the visitor is, Hualien.
+_HERE = re.compile(
+    r"\b(?:here|over here|in this county)\b|這裡|這邊|這兒|我們這|ここ|こちら|여기|이곳"
+)
+#: The county's own name, in the normal forms of intents.yaml ``home``.
+_COUNTY_NAME = re.compile(r"花蓮|洄瀾|hualien")
 
 
 def _without_names(normal: str, names: list[str]) -> str:

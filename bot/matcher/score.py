@@ -38,10 +38,18 @@ class Scored:
 class Scorer:
     """Ranks the entries of ``index`` for a question, tokenised by ``analyzer``."""
 
-    def __init__(self, index: Index, analyzer: Analyzer, config: MatcherConfig) -> None:
+    def __init__(
+        self,
+        index: Index,
+        analyzer: Analyzer,
+        config: MatcherConfig,
+        place_tokens: frozenset[str] = frozenset(),
+    ) -> None:
         self.index = index
         self.analyzer = analyzer
         self.config = config
+        #: The tokens of Hualien's own places (its sights and townships): see _places_as_where.
+        self.place_tokens = place_tokens
 
     def rank(
         self,
@@ -71,6 +79,7 @@ class Scorer:
             query = self.analyzer.tokens(normal, correct=True)
             normal_for_fuzzy = normal
         query = self.drop_seams(normal, query)
+        query = self._places_as_where(query)
         if not self.index.n_docs:
             return []
         if not query:
@@ -128,6 +137,19 @@ class Scorer:
             best = sorted([*best, confidence], reverse=True)[:used]
         results.sort(key=lambda s: s.confidence, reverse=True)
         return results
+
+    def _places_as_where(self, query: dict[str, float]) -> dict[str, float]:
+        """A sight named beside something else asked about says where, not what: 「七星潭有
+        wifi嗎」 asks about Wi-Fi at Qixingtan, and the sight's many tokens (七星潭, its
+        synonym, 七星, 星潭) outweighed the one word asked about. Alone it is the question."""
+        factor = self.config.place_weight_beside_topic
+        if factor >= 1.0 or not self.place_tokens:
+            return query
+        places = query.keys() & self.place_tokens
+        others = [t for t, w in query.items() if t not in places and w >= 1.0]
+        if not places or not others:
+            return query
+        return {t: w * factor if t in places else w for t, w in query.items()}
 
     def drop_seams(self, normal: str, query: dict[str, float]) -> dict[str, float]:
         """Drop the question's bigrams that are not words of it.

@@ -116,6 +116,7 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"from|out of|in (?:the|my|our))",
             r"(?:full of|lots of|thick|black) smoke",
             r"smell(?:s|ing)? (?:\w+ ){0,3}(?:of )?(?:gas|smoke|burning)(?! (?:from|of) cigarettes?)(?<!cigarette smoke)|(?:gas|burning) smell",
+            r"carbon monoxide|^(?=.*\b(?:water heater|gas heater|gas)\b)(?=.*\b(?:dizzy|nauseous|passed out|throwing up)\b)",
             r"gas (?:leak|is leaking)|leaking gas",
             r"something is burning|burning (?:building|house)",
             r"(?:water is (?:coming|flooding) into|flooding (?:into|our|my))",
@@ -128,6 +129,8 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"瓦斯味|瓦斯外洩|瓦斯漏|漏瓦斯|煤氣味|煤氣洩漏|燒焦味|聞到.{0,4}(?:瓦斯|煤氣|燒焦|煙)",
             r"水淹進|淹進來|土石流(?:衝|壓|埋)",
             r"冒(?:出)?(?:黑|白|好多|很多)?煙|煙霧警報器?(?:在)?(?:響|叫)",
+            # Carbon monoxide: a water heater or gas, and someone dizzy, sick or not answering.
+            r"^(?=.*(?:熱水器|瓦斯|一氧化碳|燒炭))(?=.*(?:頭暈|頭好暈|想吐|噁心|昏|沒回應|沒反應|叫不醒))",
         ),
         ja=(r"燃えて|火事|火災|煙が", r"ガス(?:の)?(?:臭い|におい|漏れ)|焦げ臭い"),
         ko=(r"불이\s?(?:났|나|붙)|불길|화재|연기가", r"가스\s?(?:냄새|누출|새)|타는\s?냄새"),
@@ -183,6 +186,9 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"blood (?:is )?(?:spurting|gushing|pouring|squirting)|(?:spurting|gushing|pouring) blood",
             r"(?:went|was|were|been) swimming\b.{0,40}\b(?:cant see (?:him|her|them)|hasnt come back|"
             r"havent seen (?:him|her|them)|disappeared|went under)",
+            r"^(?=.*\b(?:knock\w*|rang|ringing|calling|called)\b)(?=.*\b(?:no answer|not answering|"
+            r"doesnt answer|no response|not responding)\b)(?=.*\b(?:days|hours|lives alone|all day)\b)",
+            r"^(?=.*\blost\b)(?=.*\b(?:getting dark|its dark|dark soon|phone (?:is )?dead|no signal)\b)",
             r"(?:fell|crashed|fall|crash|wiped out|slipped)\b.{0,60}\b(?:cant|cannot|can not|unable to) "
             r"(?:stand|get up|walk)",
             r"(?:cut|slit|slashed) (?:his|her|my|their) (?:wrists?|throat|arm|arms)",
@@ -211,9 +217,14 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"暈過去|昏過去|(?<!壓力)(?<!大到)(?<!累到)喘不(?:上|過)氣(?!來了吧)|臉(?:都)?腫|(?:滿臉|全身|頭上|臉上)(?:都)?是血|一直(?:在)?流血",
             r"吐血|咳血|(?<!針)見血|血流|(?:從|由)(?:鷹架|屋頂|樓梯|陽台|窗戶|樹|懸崖|橋|樓)(?:上)?(?:掉|摔|跌|墜)(?:了)?下|墜落|墜樓",
             r"(?:小孩|孩子|女兒|兒子|寶寶|嬰兒|他|她|發燒|高燒).{0,6}(?:抽筋|抽搐)|痙攣|昏睡不醒|卡在(?:車(?!陣)|裡面|下面)|(?:被)?(?:蛇|狗|毒蛇|水母|蜂|虎頭蜂)(?:咬|螫|叮)(?:傷|到|了)",
-            r"(?:蛇|蜂|水母|狗)(?:咬|螫|叮).{0,8}(?:腫|呼吸|流血|昏)|割腕|(?:山|步道|山上|山裡|古道).{0,4}迷路|迷路.{0,8}(?:天黑|沒電|山)",
+            r"(?:蛇|蜂|水母|狗)(?:咬|螫|叮).{0,8}(?:腫|呼吸|流血|昏)|割腕|(?:山|步道|山上|山裡|古道).{0,4}迷路|迷路.{0,8}(?:天黑了|天快黑|天要黑|沒電|山上|山裡)",
             r"電線走火|走火了|觸電|(?:嚴重|大面積)(?:燙傷|燒傷)|羊水破|(?:老婆|太太|她)(?:現在)?(?:肚子痛)?(?:快|要)生了(?!.{0,6}(?:申請|依親|月))",
             r"(?:游泳|玩水|下水|衝浪).{0,10}(?:不見了|沒(?:有)?上來|沒(?:有)?浮上來|找不到(?:人|他|她))",
+            # Signs that count together anywhere in the message, in any order: someone not
+            # answering for long (獨居, 好幾天, 按電鈴沒回應), lost at dusk (迷路, 天快黑).
+            r"^(?=.*(?:叫|敲門|按電鈴|按門鈴|喊|打電話))(?=.*(?:沒回應|沒有回應|沒反應|不應門|沒人應|沒人開))"
+            r"(?=.*(?:好幾天|獨居|一個多小時|很久|一整天|兩天|三天|報紙))",
+            r"^(?=.*迷路)(?=.*(?:天快黑|天黑了|天要黑|沒電|打不通|沒訊號))",
             # Blood that will not stop, however it is said (噴血, 狂流血, 血一直流).
             r"(?:噴|冒|狂流|狂噴|滴|一直冒)血|血(?:一直|狂|不停)?(?:噴|湧)(?:出來)?|血(?:一直|不停)流|流了(?:很多|好多|一堆|一灘)血",
             # Cannot get up after a fall, a crash or a blow.
@@ -445,11 +456,20 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"^(?:sos|(?:somebody|someone|please|pls) help(?: me| us)?|help us|help me please)$",
             # Someone's cry for help heard now; "calling for help with my visa" is not one.
             r"(?:screaming|shouting|yelling|crying)(?: out)? (?:for help|help)\b|calling out for help",
+            r"^(?=.*\b(?:son|daughter|child|kid|boy|girl|friend|grandma|grandpa|mother|father|dad|mom)\b)"
+            r"(?=.*\b(?:(?:is|went|has gone|gone) missing|disappeared|cant find (?:him|her|them)|"
+            r"hasnt come back|not back yet)\b)"
+            r"(?=.*\b(?:minutes|hours|dark|since)\b)",
         ),
         han=(
             r"^(?:救命|救救我|救救我們|快來人)+[啊呀阿啦]*$",
             # Someone else's cry for help, heard now: not a figure of speech.
             r"(?:有人|女生|女的|男生|男的|小孩|小朋友|鄰居|隔壁|樓上|樓下|外面).{0,8}(?:喊|叫|哭喊|大叫|尖叫|呼)(?:著)?救命|聽到.{0,10}(?:喊|叫)救命",
+            # Someone missing, and time passing: a child gone on the beach, a friend not down
+            # from the mountain by dusk.
+            r"^(?=.*(?:小孩|孩子|兒子|女兒|小朋友|阿公|阿嬤|爺爺|奶奶|爸|媽|朋友|同學|老人|弟弟|妹妹))"
+            r"(?=.*(?:人不見了|一轉(?:頭|身)就不見|走失|找不到人|找不到他|找不到她|沒看到人|失聯|還沒下來|沒下山|還沒回來|聯絡不上))"
+            r"(?=.*(?:分鐘|小時|天快黑|天黑|到現在|一直|整晚))",
         ),
         ja=(
             r"^(?:助けて|たすけて)(?:ください)?$",

@@ -84,6 +84,13 @@ _ZH_INDIRECT_REQUEST = re.compile(
     rf"(?:讓|叫|請|要|安排|麻煩|煩請)(?:你們|您們|貴府|貴單位)?{_ZH_COUNTY_PERSON}.{{0,10}}"
     r"(?:聯絡|聯繫|打給|回覆|回電|回我|答覆|回信|與本人|與敝人|和我|跟我)|"
     r"(?:與|和|跟)(?:本人|敝人)(?:聯絡|聯繫|聯系|連繫)|"
+    # Someone at the office, however called (「跟你們辦公室的人談」「承辦的先生小姐」), asked to
+    # talk; a person asked to look at a case (「找個人幫我看一下」); a reply by LINE.
+    r"(?:跟|和|與|找)(?:你們|您們|貴單位|縣府)?(?:的)?(?:辦公室|單位|處裡|那邊)的人(?:直接)?(?:談|聊|講|說|約|討論)|"
+    r"承辦的?先生(?:或|跟|和)?小姐|(?:先生|小姐)(?:或|跟|和)?(?:先生|小姐)可以(?:直接)?(?:跟我|幫我|回)|"
+    r"找(?:個|一個)人(?:來)?幫(?:我|忙)(?:看|處理|確認|弄)|"
+    r"(?:同事|同仁|承辦|工作人員|專人|負責人)(?:直接)?(?:line|賴|私訊|密)我|"
+    r"換(?:個|一個)(?:懂的|會的|真的|專業的)(?:人)?(?:來)?|"
     # A complaint about the bot with a person asked for: 「機器人都答非所問 有沒有活人可以聊」.
     r"(?:答非所問|鬼打牆|跳針|雞同鴨講|聽不懂|看不懂|沒有用|沒用).{0,20}(?:真人|活人|人工|客服|工作人員|專人)|"
     r"(?:有沒有|有無|有)(?:真人|活人|工作人員|客服|專人)(?:可以|能)(?:聊|談|講|說|回|問)|親自(?:回覆|回電|聯絡)我|(?:我)?想找(?:個|一個)?(?:真)?人(?:聊|談|講|說)(?!天練習|中文|英文|語言)|"
@@ -141,11 +148,20 @@ _ABOUT_THE_BOT = re.compile(
 )
 
 
+#: Another office's officer named to ask for their number (「想找教育處的承辦 電話有分機嗎」):
+#: a question about that office's contact, not a request for this desk's staff.
+_ANOTHER_OFFICES_CONTACT = re.compile(
+    r"(?:處|局|署|所|站|中心|學校|醫院)的?(?:承辦|承辦人|負責人|窗口|工作人員).{0,12}(?:電話|分機|地址|信箱|email|怎麼聯絡)"
+)
+
+
 def is_person_request(normal: str, original: str = "") -> bool:
     """Whether the normalised message asks for a person by the grammar above. ``original``
     (the message as typed) is read for Japanese, whose kanji normalisation would change."""
     compact = normal.replace(" ", "")
     if _ABOUT_THE_BOT.search(normal) or _ABOUT_THE_BOT.search(compact):
+        return False
+    if _ANOTHER_OFFICES_CONTACT.search(compact):
         return False
     folded = unicodedata.normalize("NFKC", original or normal)
     return bool(
@@ -190,7 +206,9 @@ _ZH_TASK = re.compile(
     # A question from a class or an exam (「化學課的題目」「期中考考題怎麼解」) is homework.
     r"(?:課|作業|考試|考卷|期中考|期末考|小考|課本)的?(?:題目|考題|習題)|(?:題目|考題|習題)(?:要)?怎麼(?:解|算|寫|做)|"
     # Who holds an office: the KB names no official.
-    r"(?:市長|縣長|總統|首相|州長|議長)(?:是|叫)(?:誰|哪位|什麼名字)|誰是(?:現任)?(?:市長|縣長|總統|首相)"
+    r"(?:市長|縣長|總統|首相|州長|議長)(?:現在)?(?:是|叫)(?:誰|哪位|什麼名字)|誰是(?:現任)?(?:市長|縣長|總統|首相)|"
+    # The desk's opinion asked between two places or things, how nature came to be.
+    r"你(?:覺得|認為).{0,12}(?:哪個|哪一個|哪裡|哪邊).{0,6}比較|(?:是)?(?:怎麼|如何)形成(?:的)?|形成的原因"
 )
 
 

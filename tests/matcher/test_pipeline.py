@@ -492,6 +492,8 @@ def test_korean_questions_about_somewhere_else_are_not_answered(
         ("日本から花蓮に来ました。花蓮でSIMカードはどこで買えますか", "service.sim-card"),
         # The visitor's own licence, not a scooter in Japan.
         ("日本の免許証でスクーターを借りられますか", "service.local-transport"),
+        # The place abroad a comparison in the story; the question asks about here.
+        ("back in korea sim cards are cheap, how much is a prepaid sim here?", "service.sim-card"),
         (
             "my kid wants to study in germany, does the county have a program",
             "exchange.student-programs",
@@ -565,6 +567,10 @@ def test_a_sick_child_still_gets_the_clinics(matcher: Matcher) -> None:
         ("花蓮縣長是誰", True),
         ("can our mayor meet the county magistrate?", False),
         ("市長と一緒に表敬訪問したいです", False),
+        # The desk's opinion between two places, how nature came to be.
+        ("你覺得太魯閣跟阿里山哪個比較漂亮", True),
+        ("海岸山脈是怎麼形成的", True),
+        ("你覺得我需要辦居留證嗎", False),
         # A topic, an exam to take, a question about a class: not homework to do.
         ("交換學生要考試嗎", False),
         ("華語課在哪裡上", False),
@@ -579,3 +585,12 @@ def test_being_around_is_not_getting_around(matcher: Matcher) -> None:
     # "around" alone once meant the buses: a visitor around in November asks what is on.
     assert matcher.match("we will be around in november, anything on?").entry == "event.upcoming"
     assert matcher.match("how do we get around hualien?").entry == "service.local-transport"
+
+
+def test_a_sight_named_beside_a_service_says_where_not_what(matcher: Matcher) -> None:
+    # 七星潭's many tokens (the sight, its synonym, 七星, 星潭) outweighed "wifi": the sights
+    # were answered. Now Wi-Fi is offered beside them; alone, the sight is the question.
+    wifi = matcher.match("七星潭有wifi嗎")
+    assert wifi.entry != "service.attractions"
+    assert "service.wifi" in wifi.candidates
+    assert matcher.match("七星潭怎麼去").entry == "service.attractions"
