@@ -247,8 +247,9 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # one, "not an emergency" negated; with the ja/ko probe's causes): 93.9 / 98.3 / 4.7,
     # handed off 100, no false emergency.
     "chat-en-probe": {
-        "answered_right": 0.939,
-        "reached": 0.9826,
+        # A place abroad compared in the story while the question asks about "here": 94.8.
+        "answered_right": 0.9478,
+        "reached": 0.9913,
         # Tasks with a modified object, a text to translate, general knowledge for its own
         # sake; a place elsewhere asked about while Hualien is only in the story: 4.7 → 2.7.
         "wrong": 0.0267,

@@ -12,7 +12,13 @@
    words lift their category (score.py). The emergency entry is a candidate only when the
    message speaks of an emergency at all ("need a sim card for my phone" does not).
 5. A question about a place the KB never mentions is declined (spotters.py); otherwise a
-   threshold and a margin decide ``answer``, ``clarify`` or ``fallback`` (decide.py).
+   threshold and a margin decide ``answer``, ``clarify`` or ``fallback`` (decide.py; for
+   Japanese and Korean, translated.py).
+6. The decision is read once more against what the message is about: past a partner city's
+   name (it says which city, not which topic), by the asking clause alone (a Japanese or
+   Korean delegate's long message), and declined when it is about a partner's own affairs, a
+   practical matter abroad or a subject the desk does not serve — the place or subject in
+   the clause that asks decides, not one named in the story.
 
 The index is built once, in the constructor; ``match`` has no side effect but reading, once,
 the KB's answers when a question first names a place elsewhere (see spotters.Elsewhere).
@@ -261,9 +267,12 @@ class Matcher:
         # the question asks about the place abroad: 「花蓮での留学を終えて来月帰国します。日本の
         # 国民健康保険の再加入手続きは…」 asks about Japan's own insurance.
         asking = reading.asking
-        if self.home.found_in(
-            asking if self.abroad.unspoken_of(asking, position) else reading.normal
-        ):
+        abroad_in_asking = self.abroad.unspoken_of(asking, position)
+        if self.home.found_in(asking if abroad_in_asking else reading.normal):
+            return False
+        # "In Germany you go to the apotheke — is it the same here?": the place abroad is a
+        # comparison in the story, and the question asks about here.
+        if not abroad_in_asking and _HERE.search(asking):
             return False
         # Who writes is not what they ask about: "i'm from vietnam, where do i buy a sim?".
         return bool(self.abroad.unspoken_of(reading.without_introductions, position))
@@ -411,6 +420,10 @@ class Matcher:
         return self.elsewhere.is_elsewhere(place)
 
 
+#: "Here", said in the clause that asks: where the visitor is, Hualien.
+_HERE = re.compile(
+    r"\b(?:here|over here|in this county)\b|這裡|這邊|這兒|我們這|ここ|こちら|여기|이곳"
+)
 #: The county's own name, in the normal forms of intents.yaml ``home``.
 _COUNTY_NAME = re.compile(r"花蓮|洄瀾|hualien")
 

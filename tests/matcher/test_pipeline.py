@@ -492,6 +492,8 @@ def test_korean_questions_about_somewhere_else_are_not_answered(
         ("日本から花蓮に来ました。花蓮でSIMカードはどこで買えますか", "service.sim-card"),
         # The visitor's own licence, not a scooter in Japan.
         ("日本の免許証でスクーターを借りられますか", "service.local-transport"),
+        # The place abroad a comparison in the story; the question asks about here.
+        ("back in korea sim cards are cheap, how much is a prepaid sim here?", "service.sim-card"),
         (
             "my kid wants to study in germany, does the county have a program",
             "exchange.student-programs",
