@@ -36,6 +36,7 @@ from tests.conftest import (
     FRESH_SET,
     HOLDOUT_SET,
     JA_KO_BLIND_SET,
+    JA_KO_PROBE2_SET,
     JA_KO_PROBE_SET,
     JA_KO_SET,
     JA_KO_STORY_SET,
@@ -432,6 +433,22 @@ JA_KO_PROBE_RATCHET: dict[str, dict[str, float]] = {
 }
 
 
+#: eval/ja-ko-probe2.tsv (120, harder). At its first measurement:
+JA_KO_PROBE2_RATCHET: dict[str, dict[str, float]] = {
+    "all": {
+        "answered_right": 0.895,
+        "reached": 0.937,
+        "wrong": 0.0167,
+        "out_of_scope_declined": 0.933,
+        "handed_off": 1.0,
+        "emergencies_answered": 0.4545,
+        "false_emergencies": 0.0,
+    },
+    "ja": {"answered_right": 0.911, "reached": 0.929, "wrong": 0.0286},
+    "ko": {"answered_right": 0.872, "reached": 0.949, "wrong": 0.0},
+}
+
+
 @pytest.mark.parametrize(
     ("name", "path", "ratchet"),
     [
@@ -439,6 +456,7 @@ JA_KO_PROBE_RATCHET: dict[str, dict[str, float]] = {
         ("ja-ko-blind", JA_KO_BLIND_SET, JA_KO_BLIND_RATCHET),
         ("ja-ko-story", JA_KO_STORY_SET, JA_KO_STORY_RATCHET),
         ("ja-ko-probe", JA_KO_PROBE_SET, JA_KO_PROBE_RATCHET),
+        ("ja-ko-probe2", JA_KO_PROBE2_SET, JA_KO_PROBE2_RATCHET),
     ],
 )
 def test_japanese_and_korean_figures_do_not_drop(
