@@ -36,6 +36,8 @@ JA_KO_STORY_SET = ROOT / "eval" / "ja-ko-story.tsv"
 #: Written blind on 2026-12-07 (third session) in ja-ko.tsv's style, mostly short and
 #: specific, 90 ja and 60 ko: a probe whose misses were analysed by cause.
 JA_KO_PROBE_SET = ROOT / "eval" / "ja-ko-probe.tsv"
+#: A second one, harder on purpose (short questions about details inside answers, neighbours).
+JA_KO_PROBE2_SET = ROOT / "eval" / "ja-ko-probe2.tsv"
 #: Written blind on 2026-12-07 (third session) in Chinese chat style, 100 zh-Hant and 50
 #: zh-Hans, by a helper who read only the entries' ids, titles and answers; its misses were
 #: then analysed by cause, and the causes (not the messages) worked on.

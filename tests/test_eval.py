@@ -36,6 +36,7 @@ from tests.conftest import (
     FRESH_SET,
     HOLDOUT_SET,
     JA_KO_BLIND_SET,
+    JA_KO_PROBE2_SET,
     JA_KO_PROBE_SET,
     JA_KO_SET,
     JA_KO_STORY_SET,
@@ -432,6 +433,25 @@ JA_KO_PROBE_RATCHET: dict[str, dict[str, float]] = {
 }
 
 
+#: eval/ja-ko-probe2.tsv (120, harder). At its first measurement 89.5 / 93.7 / 1.7, 5 of 11
+#: emergencies; with the Chinese and English emergency families in Japanese and Korean too
+#: (someone missing, lost at dusk, a heater and headache, a vehicle down and a rider not
+#: moving, no answer for days, a fight with a knife): 95.8 / 100 / 0.8, 11 of 11.
+JA_KO_PROBE2_RATCHET: dict[str, dict[str, float]] = {
+    "all": {
+        "answered_right": 0.958,
+        "reached": 1.0,
+        "wrong": 0.0084,
+        "out_of_scope_declined": 0.933,
+        "handed_off": 1.0,
+        "emergencies_answered": 1.0,
+        "false_emergencies": 0.0,
+    },
+    "ja": {"answered_right": 0.982, "reached": 1.0, "wrong": 0.0143},
+    "ko": {"answered_right": 0.923, "reached": 1.0, "wrong": 0.0},
+}
+
+
 @pytest.mark.parametrize(
     ("name", "path", "ratchet"),
     [
@@ -439,6 +459,7 @@ JA_KO_PROBE_RATCHET: dict[str, dict[str, float]] = {
         ("ja-ko-blind", JA_KO_BLIND_SET, JA_KO_BLIND_RATCHET),
         ("ja-ko-story", JA_KO_STORY_SET, JA_KO_STORY_RATCHET),
         ("ja-ko-probe", JA_KO_PROBE_SET, JA_KO_PROBE_RATCHET),
+        ("ja-ko-probe2", JA_KO_PROBE2_SET, JA_KO_PROBE2_RATCHET),
     ],
 )
 def test_japanese_and_korean_figures_do_not_drop(

@@ -36,6 +36,8 @@ from bot.matcher.words import (
 )
 from bot.text import code_points, has_han, normalize, normalize_many
 
+#: A number written in groups (normalised: "0800 011 765", "03 822 7171").
+_DIGIT_GROUPS = re.compile(r"\d{2,4}(?: \d{2,4}){1,3}")
 #: How many typo corrections an analyzer remembers (each took a fuzzy search of the vocabulary).
 TYPOS_REMEMBERED = 8192
 
@@ -197,6 +199,14 @@ class Analyzer:
         )
         self.fillers = fillers
         self.vocabulary: set[str] = set()
+        # The KB's phone numbers typed without their dashes ("0800011765" for 0800-011-765):
+        # the groups the KB writes them in, by the digits joined.
+        self.joined_numbers: dict[str, tuple[str, ...]] = {
+            "".join(groups): groups
+            for term in normal_terms
+            if _DIGIT_GROUPS.fullmatch(term)
+            for groups in [tuple(term.split())]
+        }
 
     @cached_property
     def _zh_piece_openings(self) -> dict[str, tuple[int, ...]]:
@@ -243,6 +253,9 @@ class Analyzer:
             if word not in EN_STOPWORDS:
                 # Bare numbers are rarely the topic ("17 times 23"); service numbers still count.
                 _add(weights, word, cfg.number_weight if word.isdigit() else 1.0)
+                if correct:  # a question's, read as the KB writes the number
+                    for group in self.joined_numbers.get(word, ()):
+                        _add(weights, group, cfg.number_weight)
 
     def _han_tokens(self, run: str, weights: dict[str, float]) -> None:
         # The hottest loop of an index build: _add is inlined through a bound ``get``.

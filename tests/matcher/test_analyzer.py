@@ -112,3 +112,9 @@ def test_a_kanji_standing_alone_between_kana_weighs_as_a_word(matcher: Matcher) 
     medicine = normalize("薬")
     assert alone[medicine] == config.lone_char_weight > config.unigram_weight
     assert in_a_word[medicine] == config.unigram_weight
+
+
+def test_a_phone_number_typed_without_dashes_meets_the_kbs_groups(matcher: Matcher) -> None:
+    tokens = matcher.analyzer.tokens(normalize("038227171"), correct=True)
+    assert {"03", "822", "7171"} <= tokens.keys()
+    assert matcher.match("038227171是縣政府的電話嗎").entry == "contact.county-government"
