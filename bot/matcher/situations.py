@@ -504,7 +504,8 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?:screaming|shouting|yelling|crying)(?: out)? (?:for help|help)\b|calling out for help",
             rf"^(?=.*\b{_PEOPLE}s?\b)"
             rf"(?=.*\b(?:{_PEOPLE}s? (?:is|went|has gone|has been|are) missing|disappeared|(?:cant|cannot|can not) find (?:him|her|them|my {_PEOPLE})|"
-            r"hasnt come back|not back yet|still not back|no sign of (?:him|her|them)|phone (?:is )?off|lost (?:him|her|them))\b)"
+            r"hasnt come back|not back yet|still not back|no sign of (?:him|her|them)|phone (?:is )?off|lost (?:him|her|them)|"
+            r"(?:straight )?to voicemail|not picking up)\b)"
             r"(?=.*\b(?:minutes|hours|dark|since|by \d+|tonight)\b)",
         ),
         han=(
