@@ -64,9 +64,9 @@ _EN_GREETING = re.compile(
     rf"friends|from \w+(?: \w+)?))?\s*)+$"
 )
 _EN_THANKS = re.compile(
-    r"^(?:(?:many |a lot of )?(?:thanks?|thx|ty|tysm)(?: (?:you|u))?(?: (?:so|very) much| a lot|"
+    r"^(?:(?:ok |okay |alright |oh )?(?:many |a lot of )?(?:thanks?|thx|ty|tysm|tq|tqvm)(?: (?:you|u))?(?: (?:so|very) much| a lot|"
     r" in advance| again)?|cheers|much appreciated|appreciate it|ok(?:ay)? thanks?|"
-    r"thank you(?: very much| so much)?(?: for your help)?|(?:very |so |super |really )?"
+    r"thank you(?: very much| so much)?(?: for your help)?|(?:very |v |so |super |really )?"
     r"(?:helpful|useful|brilliant|great|perfect|awesome|cool|lovely|got it|noted|understood|"
     r"alright|ok(?:ay)?)(?: thanks?| thank you)?)(?: \w+)?$"
 )

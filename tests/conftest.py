@@ -47,6 +47,8 @@ CHAT_EN_PROBE_SET = ROOT / "eval" / "chat-en-probe.tsv"
 #: A second Chinese probe, harder on purpose (details inside answers, colloquial words, sights
 #: named as places, mixed concerns), 120 zh-Hant, written blind the same session.
 CHAT_ZH_PROBE2_SET = ROOT / "eval" / "chat-zh-probe2.tsv"
+#: And a second English one (110): twenty emergencies told as panicked people type them.
+CHAT_EN_PROBE2_SET = ROOT / "eval" / "chat-en-probe2.tsv"
 
 
 def _is_loopback(address: Any) -> bool:

@@ -27,6 +27,7 @@ from bot.matcher import Decision, Match, Matcher
 from bot.text import Lang
 from tests.conftest import (
     CHAT_BLIND_SET,
+    CHAT_EN_PROBE2_SET,
     CHAT_EN_PROBE_SET,
     CHAT_FRESH_SET,
     CHAT_SET,
@@ -276,6 +277,24 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
+    # eval/chat-en-probe2.tsv (110, written blind: 20 emergencies as panicked people type
+    # them). At its first measurement 77.5 / 83.8 / 5.5, 10 of 22 emergencies, 75% of person
+    # requests; with texting shorthand spelt out before signs are read, the English signs
+    # read together anywhere in the message (someone missing as time passes, not waking,
+    # a tight throat, days without a sign of life, a caller "from the police" and the ATM
+    # now, a flood rising indoors, a wave or a dog, a door tried at night, a weapon
+    # described), indirect words for not wanting to live, and "hand me over" / "deal with my
+    # application personally": 91.2 / 97.5 / 4.5, 21 of 22, every person request; a phone
+    # gone to voicemail, "tq … v helpful", who was the first president: 93.8 / 98.8 / 3.6.
+    "chat-en-probe2": {
+        "answered_right": 0.9374,
+        "reached": 0.9874,
+        "wrong": 0.0364,
+        "out_of_scope_declined": 0.833,
+        "handed_off": 1.0,
+        "emergencies_answered": 1.0,
+        "false_emergencies": 0.0,
+    },
 }
 CHAT_SETS = {
     "chat": CHAT_SET,
@@ -284,6 +303,7 @@ CHAT_SETS = {
     "chat-zh-probe": CHAT_ZH_PROBE_SET,
     "chat-en-probe": CHAT_EN_PROBE_SET,
     "chat-zh-probe2": CHAT_ZH_PROBE2_SET,
+    "chat-en-probe2": CHAT_EN_PROBE2_SET,
 }
 CEILINGS = {"wrong", "false_emergencies"}
 

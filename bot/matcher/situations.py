@@ -97,6 +97,13 @@ class _Signs:
     ko: tuple[str, ...] = ()
 
 
+#: People a message in English may be about, for the families read together.
+_PEOPLE = (
+    r"(?:son|daughter|kid|kids|child|children|boy|girl|baby|friend|husband|wife|dad|father|mom|"
+    r"mum|mother|grandma|grandpa|grandmother|grandfather|brother|sister|partner|boyfriend|"
+    r"girlfriend|roommate|classmate|uncle|aunt|aunty|neighbou?r|man|woman|guy|lady|he|she)"
+)
+
 _PARTNER = (
     r"(?:(?:ex )?(?:boyfriend|girlfriend|husband|wife|partner|bf|gf)|father|dad|stepdad|"
     r"stepfather|mother|mom|mum|parents?|uncle|brother|employer|boss|landlord|host father)"
@@ -192,6 +199,17 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?:got|was|been|is|has been|just got) (?:bitten|stung)(?! by (?:a |some )?(?:mosquito|bug|bed ?bug|flea|ant)s?)",
             r"(?:vomiting|throwing up|coughing up|spitting) blood|blood everywhere",
             r"blood (?:is )?(?:spurting|gushing|pouring|squirting)|(?:spurting|gushing|pouring) blood",
+            # Families that count together anywhere in the message, as the Chinese ones do.
+            rf"^(?=.*\b{_PEOPLE}s?\b)(?=.*\b(?:wont|cant|doesnt|not|isnt|couldnt) (?:wake|waking|wake up|"
+            r"waking up|breathing|breathe|responding|respond|moving|move)\b)",
+            r"(?:holding|clutching|grabbing|gripping) (?:his|her|my|their) chest|chest (?:pain|hurts|is tight)",
+            r"throat (?:is |are |feels )?(?:tight|closing|swelling|swollen)|(?:lips|tongue|face) (?:are |is )?(?:swelling|swollen)|cant swallow",
+            r"^(?=.*\b(?:hasnt|havent|not|no one|nobody) (?:answered|opened|seen|heard from|picked up)\b)"
+            r"(?=.*\b(?:days|mail|letters|newspapers|smell)\b)",
+            r"^(?=.*\b(?:water|flood|flooding) (?:is |keeps )?(?:still )?(?:rising|coming in|getting higher))"
+            r"(?=.*\b(?:room|basement|house|flat|apartment|car|knees|waist|trapped|stuck|fast|quickly)\b)",
+            r"(?:wave|waves|sea|current|river) (?:just )?(?:took|swept|pulled|dragged|knocked)\b",
+            r"(?:dog|dogs) (?:is |are )?(?:attacking|biting|bit|mauling)|attacked by (?:a |some )?(?:dog|dogs)",
             r"(?:went|was|were|been) swimming\b.{0,40}\b(?:cant see (?:him|her|them)|hasnt come back|"
             r"havent seen (?:him|her|them)|disappeared|went under)",
             r"^(?=.*\b(?:knock\w*|rang|ringing|calling|called)\b)(?=.*\b(?:no answer|not answering|"
@@ -285,6 +303,8 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?:want|wants|need) (?:it all|everything) to (?:stop|end)|no point (?:in )?(?:living|going on)",
             r"posted (?:a )?goodbye|(?:sent|wrote) (?:a )?goodbye (?:note|letter|post|message)(?! (?:to|for) (?:my )?host)",
             r"want(?:s)? to disappear(?! into| for| to)|(?:cant|cannot) go on(?! \w)|(?:cant|cannot) go on (?:like this|living)",
+            r"(?:dont|doesnt|do not|does not) want to be (?:here|around|alive) (?:anymore|any more)|"
+            r"sorry for everything|(?:sleep|go to sleep) (?:forever|and never wake)|giving (?:away )?(?:his|her|my) (?:things|stuff) away",
         ),
         han=(
             r"想死|不想活|活不下去|輕生|想不開|尋短|割腕|跳樓|燒炭|自殘|傷害自己",
@@ -356,7 +376,10 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"people|men) (?:\w+ ){0,2}(?:follows|following|followed|stalking|harass(?:es|ing)|"
             r"threaten(?:s|ing)) "
             r"(?:me|us|her|him)",
-            r"(?:keeps|kept) (?:messaging|calling|following|harassing)",
+            # Following or harassing is a sign; calling or messaging only when it frightens ("my
+            # boss keeps calling me" about a work permit is not one).
+            r"(?:keeps|kept) (?:following|harassing)|(?:keeps|kept) (?:messaging|calling|texting)\b"
+            r".{0,40}\b(?:scared|afraid|frightened|threat\w*|blocked|wont stop|even after)\b",
             r"(?:has|with|pulled) a (?:knife|gun)",
             r"attacked|assaulted|punched|beaten up",
             r"(?:find|found|knows?) (?:out )?where (?:i|we|she|he) (?:live|lives|stay)",
@@ -366,7 +389,9 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?:sexually )?harassed",
             r"threatening (?:messages|me|to)|threaten(?:s|ed)? to (?:post|leak|share|kill|hurt)",
             r"blackmail\w*|sextortion",
-            r"(?:with|has|holding|waving) a (?:knife|gun|machete|bat|broken bottle|weapon)",
+            r"(?:with|has|holding|waving|pulled out) a (?:\w+ )?(?:knife|gun|machete|bat|broken bottle|weapon)",
+            r"(?:someone|somebody|a man|a guy|a stranger|strangers|he|they) (?:is |are |keeps |kept )?"
+            r"(?:trying|tried|rattling|jiggling) (?:to open )?(?:the|my|our) (?:door|doors|handle|door handle|window|lock)",
             r"(?:men|guys|people|drunks?) (?:are|were) fighting|(?:someone|somebody|a man|a guy|he|they|people|a stranger) (?:is |are |was |were )?(?:trying|tried) to "
             r"(?:open|break|get (?:in|into)) (?:our|my|the) "
             r"(?:door|window|room)",
@@ -447,6 +472,8 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?:account|card) (?:is |was |has been )?(?:frozen|suspended).{0,40}(?:move|transfer|send)",
             r"(?:pretending|pretended|claiming|claimed) to be my (?:son|daughter|grandson|friend|boss)",
             r"(?:gave|told|sent) (?:them|him|her) (?:my )?(?:otp|verification code|code|password|pin)",
+            r"^(?=.*\b(?:police|prosecutor|officer|bank|court|immigration|customs)\b)(?=.*\b(?:atm|transfer|"
+            r"wire|send money|account)\b)(?=.*\b(?:now|right now|immediately|on the phone|on the line|still talking)\b)",
         ),
         han=(
             r"被騙|被詐騙|遇到詐騙|是不是詐騙|疑似詐騙|好像(?:是|被)?詐騙|可能(?:是|被)詐騙",
@@ -475,10 +502,11 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"^(?:sos|(?:somebody|someone|please|pls) help(?: me| us)?|help us|help me please)$",
             # Someone's cry for help heard now; "calling for help with my visa" is not one.
             r"(?:screaming|shouting|yelling|crying)(?: out)? (?:for help|help)\b|calling out for help",
-            r"^(?=.*\b(?:son|daughter|child|kid|boy|girl|friend|grandma|grandpa|mother|father|dad|mom)\b)"
-            r"(?=.*\b(?:(?:is|went|has gone|gone) missing|disappeared|cant find (?:him|her|them)|"
-            r"hasnt come back|not back yet)\b)"
-            r"(?=.*\b(?:minutes|hours|dark|since)\b)",
+            rf"^(?=.*\b{_PEOPLE}s?\b)"
+            rf"(?=.*\b(?:{_PEOPLE}s? (?:is|went|has gone|has been|are) missing|disappeared|(?:cant|cannot|can not) find (?:him|her|them|my {_PEOPLE})|"
+            r"hasnt come back|not back yet|still not back|no sign of (?:him|her|them)|phone (?:is )?off|lost (?:him|her|them)|"
+            r"(?:straight )?to voicemail|not picking up)\b)"
+            r"(?=.*\b(?:minutes|hours|dark|since|by \d+|tonight)\b)",
         ),
         han=(
             r"^(?:救命|救救我|救救我們|快來人)+[啊呀阿啦]*$",
@@ -695,7 +723,34 @@ class _Views:
     folded: str  # NFKC only, spaces removed (Japanese, Korean: no OpenCC on kana or Hangul)
 
 
+#: Texting shorthand spelt out before English signs are read: panicked people type "lips r
+#: swelling", "20 min", "bank acc", "pls hlp".
+_SHORTHAND = {
+    "r": "are",
+    "u": "you",
+    "ur": "your",
+    "min": "minutes",
+    "mins": "minutes",
+    "hr": "hours",
+    "hrs": "hours",
+    "acc": "account",
+    "pls": "please",
+    "plz": "please",
+    "hlp": "help",
+    "bf": "boyfriend",
+    "gf": "girlfriend",
+    "bro": "brother",
+    "sis": "sister",
+    "rn": "right now",
+    "b4": "before",
+    "2day": "today",
+    "tmr": "tomorrow",
+}
+_SHORTHAND_WORD = re.compile(r"\b(?:" + "|".join(map(re.escape, _SHORTHAND)) + r")\b")
+
+
 def _views(normal: str, original: str) -> _Views:
+    normal = _SHORTHAND_WORD.sub(lambda found: _SHORTHAND[found.group(0)], normal)
     normal = _JUST_IN_CASE.sub(" ", normal)
     folded = _JUST_IN_CASE.sub(" ", unicodedata.normalize("NFKC", original).casefold())
     return _Views(normal, normal.replace(" ", ""), re.sub(r"\s+", "", folded))

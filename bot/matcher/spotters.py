@@ -16,10 +16,10 @@ from bot.text import has_han, is_han, is_hangul, is_kana, normalize_many
 # A request for a person, beyond the listed phrases: a verb of talking near a word for a person
 # ("can I speak with a staff member", "is there someone I can talk to"), or a message that is
 # nothing but such a word ("human pls", "staff").
-_PERSON = r"(?:human|humans|person|people|someone|somebody|staff|staffer|agent|operator|representative|officer|member of staff|staff member|real one)"
-_TALK = r"(?:talk|speak|chat|connect|transfer|put me through|get me)"
+_PERSON = r"(?:human|humans|person|people|someone|somebody|staff|staffer|staffers|agent|agents|operator|operators|representative|representatives|officer|officers|member of staff|staff member|staff members|real one)"
+_TALK = r"(?:talk|speak|chat|connect|transfer|put me through|get me|hand me over|pass me)"
 _EN_PERSON_REQUEST = re.compile(
-    rf"\b{_TALK}\b(?:\s+\S+){{0,4}}?\s+{_PERSON}\b|\b{_PERSON}\b(?:\s+\S+){{0,6}}?\s+(?:i|we)\s+(?:can|could)\s+{_TALK}\b"
+    rf"\b{_TALK}\b(?:\s+\S+){{0,6}}?\s+{_PERSON}\b|\b{_PERSON}\b(?:\s+\S+){{0,6}}?\s+(?:i|we)\s+(?:can|could)\s+{_TALK}\b"
 )
 _EN_PERSON_ONLY = re.compile(
     rf"^(?:(?:a|an|the|to|please|pls|plz|now|me|i want|i need)\s+)*{_PERSON}(?:\s+(?:please|pls|plz|now))*$"
@@ -67,8 +67,8 @@ _EN_INDIRECT_REQUEST = re.compile(
     r"(?:\s+\S+){0,6}?\s+(?:someone|somebody|a person|a human|an officer|a (?:responsible )?officer|"
     r"your (?:office|staff|team|officers?|colleagues))|"
     r"(?:actual|real|live) (?:human|person|people) (?:reading|seeing|there|here|looking)|"
-    r"(?:someone|somebody|a person|a human) (?:to |who can |could )?look at (?:my|this|our) "
-    r"(?:case|problem|situation|message|request) (?:personally|in person|directly))\b"
+    r"(?:someone|somebody|a person|a human) (?:to |who can |could )?(?:look at|handle|deal with|check) "
+    r"(?:my|this|our) (?:case|problem|situation|message|request|application) (?:personally|in person|directly))\b"
 )
 _ZH_INDIRECT_REQUEST = re.compile(
     r"回(?:個|一下)?電(?:話)?(?:給我|給我們)?|打(?:個)?電話給(?:我|我們)|(?:跟|和|與)負責(?:的)?(?:人|老師|同仁|窗口|承辦)|"
@@ -195,7 +195,7 @@ _EN_TASK = re.compile(
     r"(?:the |mount |mt )?(?:taipei 101|\w+ (?:tower|building|mountain|river|bridge))\b|"
     r"\bwho (?:won|invented|discovered|wrote|painted|founded)\b|\bwhy is (?:it|\w+(?: \w+){0,3}) called\b|"
     # Who holds an office: the KB names no official ("who is the mayor of temple city").
-    r"\bwho is (?:the )?(?:current |new |present )?(?:mayor|governor|president|prime minister|"
+    r"\bwho (?:is|was) (?:the )?(?:current |new |present |first |last )?(?:mayor|governor|president|prime minister|"
     r"magistrate|premier|king|queen|chairman)\b|"
     r"\b(?:explain|tell me about) (?:the )?(?:causes|history) of\b|\bwhat is \d+ ?[+*x/-] ?\d+\b|"
     r"\b\w+ vs \w+\b.*\bexplain\b|\bexplain\b.*\b\w+ vs \w+\b"

@@ -562,6 +562,7 @@ def test_a_sick_child_still_gets_the_clinics(matcher: Matcher) -> None:
         ("who should i call about my arc", False),
         # Who holds an office: the KB names no official.
         ("who is the current mayor of temple city", True),
+        ("who was the first president of korea", True),
         ("盛岡市の市長って誰？", True),
         ("제천시 시장님은 누구세요?", True),
         ("花蓮縣長是誰", True),
