@@ -165,7 +165,8 @@ class Analyzer:
         self.en_phrase_starts = {key[0] for key in self.en_synonyms}
         # The KB's Chinese keywords (normalised) of three or more characters are its terms.
         # A 10,000-entry KB has some 100,000: they are sifted as one text, a line each.
-        compact = "\n".join(dict.fromkeys(normal_terms)).replace(" ", "")
+        distinct_terms = list(dict.fromkeys(normal_terms))  # read twice below
+        compact = "\n".join(distinct_terms).replace(" ", "")
         self.zh_terms: set[str] = set(ZH_TERM_LINES.findall(compact))
         terms = list(self.zh_terms)
         # Multi-character KB terms and synonyms: what each piece stands for, and the lengths of
@@ -203,7 +204,7 @@ class Analyzer:
         # the groups the KB writes them in, by the digits joined.
         self.joined_numbers: dict[str, tuple[str, ...]] = {
             "".join(groups): groups
-            for term in normal_terms
+            for term in distinct_terms
             if _DIGIT_GROUPS.fullmatch(term)
             for groups in [tuple(term.split())]
         }
