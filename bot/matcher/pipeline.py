@@ -247,6 +247,14 @@ class Matcher:
             scored = [s for s in scored if s.entry_index != self.emergency_index]
         return self.cues.lift(normal, scored)
 
+    def _hualien_decides(self, reading: Reading, other_place_asked: bool) -> bool:
+        """Whether Hualien named makes the question the county's business, where it names
+        another place too: Hualien named anywhere — but when the clause that asks names the
+        other place (``other_place_asked``), only Hualien named in that clause. A place in
+        the story is where the visitor has been or comes from; the asking clause says what
+        is asked."""
+        return self.home.found_in(reading.asking if other_place_asked else reading.normal)
+
     def _about_somewhere_else(self, reading: Reading) -> bool:
         """Whether the question is about a place the KB never mentions. Hualien named makes
         it the county's business — unless only the story names it and the question asks
@@ -254,8 +262,7 @@ class Matcher:
         exchange in hualien i'm moving to munich")."""
         if not self.elsewhere or not self.elsewhere.named_in(reading.normal):
             return False
-        asking = reading.asking
-        return not self.home.found_in(asking if self.elsewhere.named_in(asking) else reading.normal)
+        return not self._hualien_decides(reading, self.elsewhere.named_in(reading.asking))
 
     def _about_practical_matters_abroad(self, match: Match, reading: Reading) -> bool:
         if match.decision is not Decision.ANSWER or match.entry is None or not self.abroad:
@@ -263,12 +270,11 @@ class Matcher:
         if self.kb[match.entry].category not in _PRACTICAL:
             return False
         position = self.positions[match.entry]
-        # Hualien named makes it the county's business — unless only the story names it and
-        # the question asks about the place abroad: 「花蓮での留学を終えて来月帰国します。日本の
-        # 国民健康保険の再加入手続きは…」 asks about Japan's own insurance.
+        # 「花蓮での留学を終えて来月帰国します。日本の国民健康保険の再加入手続きは…」 asks
+        # about Japan's own insurance, Hualien only in the story.
         asking = reading.asking
         abroad_in_asking = self.abroad.unspoken_of(asking, position)
-        if self.home.found_in(asking if abroad_in_asking else reading.normal):
+        if self._hualien_decides(reading, bool(abroad_in_asking)):
             return False
         # "In Germany you go to the apotheke — is it the same here?": the place abroad is a
         # comparison in the story, and the question asks about here.
@@ -312,7 +318,7 @@ class Matcher:
             and alone.entry == match.candidates[0]
             and alone.score >= self.config.answer_threshold
         ):
-            return replace(alone, question=match.question, lang=match.lang, guesses=match.guesses)
+            return _as_the_message(alone, match)
         return match
 
     def _past_the_partners_name(self, match: Match, reading: Reading) -> Match:
@@ -341,7 +347,7 @@ class Matcher:
             and again.entry in close
             and self.kb[again.entry].category is Category.EXCHANGE
         ):
-            return replace(again, question=match.question, lang=match.lang, guesses=match.guesses)
+            return _as_the_message(again, match)
         return match
 
     def _about_a_partners_own_affairs(self, match: Match, reading: Reading) -> bool:
@@ -352,11 +358,9 @@ class Matcher:
         named = self.partners.named(reading.without_introductions)
         if not named:
             return False
-        # Hualien named makes it the county's business — unless only the story names it and
-        # the question asks about the partner: 「화롄 친구들을 초대하려고 하는데, 올해
-        # 제천국제음악영화제 날짜가 언제예요?」 asks about Jecheon's own festival.
-        asking = reading.asking
-        if self.home.found_in(asking if self.partners.named(asking) else normal):
+        # 「화롄 친구들을 초대하려고 하는데, 올해 제천국제음악영화제 날짜가 언제예요?」 asks about
+        # Jecheon's own festival, Hualien only in the story.
+        if self._hualien_decides(reading, bool(self.partners.named(reading.asking))):
             return False
         category = self.kb[match.entry].category
         if category in (Category.SERVICE, Category.EVENT):
@@ -426,6 +430,11 @@ _HERE = re.compile(
 )
 #: The county's own name, in the normal forms of intents.yaml ``home``.
 _COUNTY_NAME = re.compile(r"花蓮|洄瀾|hualien")
+
+
+def _as_the_message(again: Match, match: Match) -> Match:
+    """The decision of a part of the message (re-matched), as the whole message's."""
+    return replace(again, question=match.question, lang=match.lang, guesses=match.guesses)
 
 
 def _without_names(normal: str, names: list[str]) -> str:

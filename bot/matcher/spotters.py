@@ -477,11 +477,11 @@ class EntryTexts:
 
     def __init__(self, entries: Sequence[Entry]) -> None:
         self._entries = entries
-        self._texts: dict[int, tuple[str, str]] = {}
+        self._texts: dict[int, Haystack] = {}
 
-    def of(self, entry_index: int) -> tuple[str, str]:
-        """The entry's texts padded with spaces (for whole words) and without spaces (for
-        words inside Chinese, Japanese or Korean text)."""
+    def of(self, entry_index: int) -> Haystack:
+        """The entry's texts, for whole words and for words inside Chinese, Japanese or
+        Korean text."""
         texts = self._texts.get(entry_index)
         if texts is None:
             entry = self._entries[entry_index]
@@ -491,8 +491,7 @@ class EntryTexts:
                 *entry.questions.every(),
                 *entry.keywords.every(),
             ]
-            padded = " " + " ".join(normalize_many(raw)) + " "
-            texts = self._texts[entry_index] = (padded, padded.replace(" ", ""))
+            texts = self._texts[entry_index] = Haystack(normalize_many(raw))
         return texts
 
 
@@ -526,11 +525,15 @@ class Abroad:
         named = self.places.named(normal)
         if not named:
             return []
-        padded, compact = self._texts.of(entry_index)
+        texts = self._texts.of(entry_index)
         return [
             place
             for place in named
-            if not (place.replace(" ", "") in compact if has_han(place) else f" {place} " in padded)
+            if not (
+                texts.has_piece(place.replace(" ", ""))
+                if has_han(place)
+                else texts.has_words(place)
+            )
         ]
 
 
@@ -552,6 +555,10 @@ class Unserved:
 
     def unspoken_of(self, named: list[str], entry_index: int) -> list[str]:
         """Those of the ``named`` subjects entry ``entry_index`` never speaks of."""
-        padded, compact = self._texts.of(entry_index)
+        texts = self._texts.of(entry_index)
         # English subjects come padded (whole words); the others are found inside words.
-        return [s for s in named if s not in (padded if s.startswith(" ") else compact)]
+        return [
+            s
+            for s in named
+            if not (texts.has_words(s.strip()) if s.startswith(" ") else texts.has_piece(s))
+        ]
