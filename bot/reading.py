@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cached_property
 
@@ -27,6 +27,9 @@ class Role(StrEnum):
     INTRO = "intro"
     STORY = "story"
     ASK = "ask"
+    #: Chatter the visitor sets aside themselves: "btw do you like cats haha. ok real
+    #: question: …", and the marker that sets it aside.
+    ASIDE = "aside"
 
 
 #: How much a clause of each role counts when the message is matched. A story clause holds
@@ -38,6 +41,7 @@ ROLE_WEIGHTS: dict[Role, float] = {
     Role.INTRO: 0.35,
     Role.STORY: 0.8,
     Role.ASK: 1.0,
+    Role.ASIDE: 0.0,
 }
 
 
@@ -63,13 +67,21 @@ _EN_GREETING = re.compile(
     rf"^(?:(?:{_GREETING_WORDS})(?: (?:there|all|everyone|everybody|guys|team|desk|folks|"
     rf"friends|from \w+(?: \w+)?))?\s*)+$"
 )
-_EN_THANKS = re.compile(
-    r"^(?:(?:ok |okay |alright |oh )?(?:many |a lot of )?(?:thanks?|thx|ty|tysm|tq|tqvm)(?: (?:you|u))?(?: (?:so|very) much| a lot|"
-    r" in advance| again)?|cheers|much appreciated|appreciate it|ok(?:ay)? thanks?|"
-    r"thank you(?: very much| so much)?(?: for your help)?|(?:very |v |so |super |really )?"
-    r"(?:helpful|useful|brilliant|great|perfect|awesome|cool|lovely|got it|noted|understood|"
-    r"alright|ok(?:ay)?)(?: thanks?| thank you)?)(?: \w+)?$"
+#: One piece of thanks or acknowledgement; a thanks clause is any run of them ("ok got it
+#: thank you so much", "thx a lot that really helped", "terima kasih ya very useful info").
+_EN_THANKS_PIECE = (
+    r"(?:(?:ok |okay |alright |oh )?(?:many |a lot of )?(?:thanks?|thx|ty|tysm|tq|tqvm)(?: (?:you|u))?"
+    r"(?: (?:so|very) much| a lot| in advance| again)?|cheers|much appreciated|appreciate it|"
+    r"ok(?:ay)? thanks?|thank you(?: very much| so much)?(?: for your help)?|"
+    r"(?:very |v |so |super |really )?(?:helpful|useful|brilliant|great|perfect|awesome|cool|lovely|"
+    r"got it|noted|understood|alright|ok(?:ay)?)(?: thanks?| thank you| info| answer)?|"
+    r"(?:that|this|it|you|that info|this info)(?: (?:really|truly|so|very))? (?:helped|helps|was "
+    r"(?:(?:really|very|so|super) )?(?:helpful|useful|clear))(?: (?:a lot|so much|me))?|"
+    r"(?:ok(?:ay)? |alright )?(?:got it|makes sense|clear now|understood)|"
+    r"terima kasih(?: banyak)?(?: ya)?|danke(?: schon| sehr)?|vielen dank|merci(?: beaucoup)?|"
+    r"gracias|arigato(?: gozaimasu)?|kamsahamnida|xie ?xie)"
 )
+_EN_THANKS = re.compile(rf"^(?:{_EN_THANKS_PIECE}\s*)+(?: \w+)?$")
 _EN_INTRO = re.compile(
     r"^(?:(?:so |well |ok |okay |hey |hi )?(?:(?:i am|im|i m|we are|were)(?! \w+ing\b)|this is|my name is|"
     r"my names|i work|we work|i teach|i study|we study|i live|i came|we came|i just "
@@ -156,6 +168,28 @@ _KO_ASKS = re.compile(
 )
 
 
+#: A clause that turns from chatter to what the visitor came for ("ok real question",
+#: "anyway", "jokes aside", 「言歸正傳」「說正經的」, 「それはさておき」「本題ですが」,
+#: 「그건 그렇고」「본론으로 들어가서」): what came before it is set aside, not matched.
+_BACK_TO_BUSINESS = re.compile(
+    r"^(?:(?:ok(?:ay)?|so|but|lol|haha|anyway|anyways)\s+)*(?:(?:my\s+)?(?:real|actual|serious)"
+    r"\s+question|anyway|anyways|anyhow|but seriously|seriously though|jokes? aside|kidding aside|"
+    r"jk|back to (?:my|the) question|on a serious note|back to business)$|"
+    r"^(?:好啦|好了|好|ok|咳)?(?:言歸正傳|言归正传|說正經的|说正经的|說正事|说正事|認真問|认真问|"
+    r"正經問|正经问|回到正題|回到正题|正題|正题|不鬧了|不闹了|不開玩笑了|不开玩笑了)(?:啦|了)?$|"
+    r"^(?:それはさておき|冗談はさておき|本題(?:ですが|に入ります|です)?|真面目な質問(?:です)?(?:が)?)$|"
+    r"^(?:그건 그렇고|농담이고|본론으로(?: 들어가서| 돌아가서)?|진지하게(?: 물어볼게요)?)$"
+)
+
+#: …and the unmistakable ones, found inside a clause typed without a comma ("haha ok real
+#: question where is…", 「ㅋㅋ 그건 그렇고 기차표는…」): the clause is split at them.
+_BACK_TO_BUSINESS_INSIDE = re.compile(
+    r"\b(?:ok(?:ay)? )?(?:real|actual|serious) question\b|\bjokes? aside\b|\bbut seriously\b|"
+    r"言歸正傳|言归正传|說正經的|说正经的|回到正題|回到正题|それはさておき|冗談はさておき|"
+    r"그건 그렇고|본론으로(?: 들어가서| 돌아가서)?",
+    re.IGNORECASE,
+)
+
 #: A greeting typed before the rest with only a space between ("hi how do I…", 「안녕하세요 저는…」).
 _LEADING_GREETING = re.compile(
     r"^(?:hi|hello|hey|hallo|안녕하세요|안녕하십니까|こんにちは|こんばんは|おはようございます|"
@@ -171,8 +205,11 @@ def _split(text: str) -> list[str]:
             for piece in _split_han_spaces(part):
                 piece = piece.strip()
                 greeting = _LEADING_GREETING.match(piece)
+                turn = _BACK_TO_BUSINESS_INSIDE.search(piece)
                 if greeting and _role(piece, normalize(piece)) is not Role.GREETING:
                     pieces += [greeting.group(0), piece[greeting.end() :]]
+                elif turn:
+                    pieces += [piece[: turn.start()], turn.group(0), piece[turn.end() :]]
                 else:
                     pieces.append(piece)
     return [piece.strip() for piece in pieces if piece.strip(" .!?。！？~～…")]
@@ -288,6 +325,13 @@ class Reading:
             ):
                 # "I'm Ana, exchange student from Manila": the tail of an introduction.
                 role = Role.INTRO
+            if _BACK_TO_BUSINESS.match(normal) or _BACK_TO_BUSINESS.match(normal.replace(" ", "")):
+                # The chatter before the turn is set aside; who the visitor is still counts.
+                clauses = [
+                    replace(c, role=Role.ASIDE) if c.role in (Role.ASK, Role.STORY) else c
+                    for c in clauses
+                ]
+                role = Role.ASIDE
             clauses.append(Clause(piece, normal, role))
         return tuple(clauses)
 
@@ -313,6 +357,13 @@ class Reading:
         """The normalised clauses that ask, or, with none, all but greetings and introductions."""
         asked = " ".join(c.normal for c in self.clauses if c.role is Role.ASK)
         return asked or self.without_introductions
+
+    @property
+    def to_match(self) -> str:
+        """The normalised message without the chatter the visitor set aside."""
+        if not any(c.role is Role.ASIDE for c in self.clauses):
+            return self.normal
+        return " ".join(c.normal for c in self.clauses if c.role is not Role.ASIDE)
 
     @property
     def names_nothing(self) -> bool:

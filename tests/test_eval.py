@@ -192,9 +192,10 @@ def test_a_missed_emergency_or_a_false_one_fails_the_bars(kb: KnowledgeBase) -> 
 CHAT_RATCHET: dict[str, dict[str, float]] = {
     "chat": {
         # 90.5 (chat-zh) and the time in the story lifting less: 91.0; "we'll" no longer
-        # "well" (unwell) nor "around" alone the buses: 91.5 (en 91.4 → 92.6).
-        "answered_right": 0.9146,
-        "reached": 0.981,
+        # "well" (unwell) nor "around" alone the buses: 91.5 (en 91.4 → 92.6); chatter the
+        # visitor sets aside ("ok real question: …") and disposal words: 91.9 (en 93.8).
+        "answered_right": 0.919,
+        "reached": 0.985,
         "wrong": 0.0041,
         "out_of_scope_declined": 1.0,
         "handed_off": 1.0,

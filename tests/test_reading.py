@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.reading import Role, read
-from bot.text import Lang
+from bot.text import Lang, normalize
 
 GREETINGS_ONLY = [
     "hi there 👋",
@@ -36,6 +36,16 @@ THANKS_ONLY = [
     "謝謝你喔 🙏",
     "好的，谢谢啦",
     "ありがとうございます",
+    # Acknowledgements and thanks in a visitor's own language, in any order.
+    "ok understood, thank u so much 🙏",
+    "that info really helped, thx",
+    "terima kasih banyak, super helpful",
+    "danke schon, makes sense now",
+]
+
+NOT_THANKS_ONLY = [
+    "thanks! that helped, and where do i pay the nhi premium",
+    "great, now how do i get to taroko",
 ]
 
 
@@ -52,6 +62,37 @@ def test_a_greeting_before_a_question_is_not_a_greeting(message: str) -> None:
 @pytest.mark.parametrize("message", THANKS_ONLY)
 def test_thanks_alone(message: str) -> None:
     assert read(message).thanks_only, read(message).clauses
+
+
+@pytest.mark.parametrize("message", NOT_THANKS_ONLY)
+def test_thanks_with_a_question_is_a_question(message: str) -> None:
+    assert not read(message).thanks_only, read(message).clauses
+
+
+@pytest.mark.parametrize(
+    ("message", "matched"),
+    [
+        (
+            "lol do you like dogs. anyway, when does the immigration office open",
+            "when does the immigration office open",
+        ),
+        ("你們小編好可愛喔 言歸正傳 居留證延期要帶什麼", "居留證延期要帶什麼"),
+        (
+            "お疲れ様です。それはさておき、台風の時は学校休みですか",
+            "お疲れ様です 台風の時は学校休みですか",
+        ),
+        ("진짜 웃기네요 ㅋㅋ 그건 그렇고 기차표는 어디서 사요?", "기차표는 어디서 사요"),
+    ],
+)
+def test_chatter_set_aside_by_the_visitor_is_not_matched(message: str, matched: str) -> None:
+    reading = read(message)
+    assert reading.to_match.replace(" ", "") == normalize(matched).replace(" ", "")
+    assert all(weight == 0 or text in reading.to_match for text, weight in reading.weighted())
+
+
+def test_without_a_turn_to_business_everything_is_matched() -> None:
+    reading = read("do you like cats? where do i recycle batteries")
+    assert reading.to_match == reading.normal
 
 
 def test_the_clause_that_asks_weighs_most_and_the_greeting_nothing() -> None:

@@ -156,6 +156,9 @@ class Matcher:
             return fixed(question, lang, THANKS_ENTRY)
         if asks_for_a_task(normal):
             return self.decider.decline(question, lang, [])
+        # Emergencies, handoffs and tasks are read in all the message says; the topic only
+        # in what the visitor did not set aside ("btw do you like cats. ok real question: …").
+        normal = reading.to_match
         timed = names_a_time(normal)
         # The time a question names sets the window of an event answer; matched, a month
         # would pull toward whichever event is held then ("what's on in July": the summer

@@ -386,6 +386,12 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?:someone|a man|a guy|they) (?:is |are )?(?:trying to get in|outside my door)",
             r"fight (?:outside|in front|on the street)",
             r"groped|grabbed me|touched me|flash(?:ed|er|ing)|upskirt|peeping tom|filming me",
+            # Unwanted touching, told as it goes on ("keep touching my leg", "rubbing against
+            # me"), and a follower in learners' English ("he follow me").
+            r"(?:keeps?|kept|is|was|started|wont stop|wouldnt stop) (?:touching|rubbing|groping|"
+            r"grabbing|feeling|pressing)(?: (?:up )?against)? (?:me|my|her)\b",
+            r"(?:he|she|the man|a man|the guy|a guy|that man|this man|that guy|this guy|a stranger)"
+            r" (?:still |also |even |just |again )?follow (?:me|us|her)\b",
             r"(?:sexually )?harassed",
             r"threatening (?:messages|me|to)|threaten(?:s|ed)? to (?:post|leak|share|kill|hurt)",
             r"blackmail\w*|sextortion",
@@ -413,17 +419,24 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"一直騷擾|騷擾我|被騷擾|性騷擾我|被性騷擾",
             r"恐嚇|威脅我|威脅要|勒索",
             r"被摸|摸我|偷拍|偷看我|露鳥|襲胸",
+            # Pressed against or rubbed on a train or bus, and followed when the visitor moved
+            # away (「換了車廂他也跟過來了」).
+            r"(?:貼|靠|擠)(?:著|在)?我(?:身上)?.{0,2}(?:蹭|磨)|一直(?:蹭|貼)我|蹭我|鹹豬手|色狼",
+            r"(?:換|躲|走)(?:了|到)?.{0,6}(?:車廂|位子|座位|位置|地方).{0,10}(?:跟(?:過來|上來|著我)|也跟)|"
+            r"(?:他|那個人|那個男的|男的|那男的)(?:也|又|還|一直)?跟(?:過來|上來)了",
             r"(?:一直|偷偷|有人|陌生人|男的)(?:在)?跟著我|(?:每天|一直|天天)(?:在)?.{0,8}(?:外面|門口|樓下)等我|拿(?:著)?(?:刀|棍|槍|酒瓶)|被人打|打架(?!鼓)",
             r"(?:要|說要|威脅要|揚言)殺(?:了|死)?(?:我|你)|殺人(?!遊戲)|砍(?:人|傷|我)|被.{0,6}摸|摸(?:我|屁股|胸)|砸(?:破|爛|車|東西)|打破.{0,3}(?:車窗|窗)",
         ),
         ja=(
             r"(?:つけ|付きまと)られ|ついて(?:こ|き)られ|後をつけ|ストーカー|脅(?:し|さ)|強盗|襲われ|"
             r"殴られ|ひったくり|痴漢|盗撮",
+            r"(?:体|足|脚|太もも|お尻|胸)を?(?:ずっと)?(?:触|さわ)(?:られ|って(?:くる|き))|ずっと(?:触|さわ)って(?:くる|き)",
             r"(?:今|さっき|たった今).{0,10}(?:盗まれ|すられ|スリに)|犯人が(?:まだ|近く)",
             r"喧嘩(?:して|になって|が起き)|けんか(?:して|になって)|(?:ナイフ|刃物|包丁)を(?:持|振り回)",
         ),
         ko=(
             r"따라와|따라오|스토킹|협박|강도|폭행|괴롭|위협|성추행|몰카",
+            r"(?:제|내|저의)\s?(?:다리|몸|허벅지|엉덩이|가슴)를?\s?(?:계속\s?)?(?:만지|더듬|만져)|계속\s?(?:만져|만지|더듬)",
             # A theft just now, the thief still near.
             r"날치기|소매치기\s?(?:당했|당했어|당했습니다|당함)|(?:방금|지금|막).{0,10}(?:훔쳐\s?갔|도둑맞|털렸)|범인이\s?(?:아직|지금)",
             r"싸움이?\s?(?:났|붙)|싸우고\s?있|칼(?:을)?\s?(?:들고|휘두)|흉기",
@@ -625,7 +638,10 @@ _NOT_AN_EMERGENCY_EN = re.compile(
 _NOT_AN_EMERGENCY_HAN = re.compile(r"煙火|火舞|消防演習|禁菸|抽菸|加油站|保險|sim卡|網卡|門號")
 #: An emergency or its number said outright: no shared word above makes it something else
 #: ("without a SIM card, can I still call the emergency number?").
-_SAID_OUTRIGHT = re.compile(r"\b(?:emergency|emergencies|sos|911|999|112|110|119)\b|緊急|求救")
+_SAID_OUTRIGHT = re.compile(
+    r"\b(?:emergency|emergencies|sos|911|999|112|110|119|ambulance|call the police)\b|緊急|求救|"
+    r"報警|救護車"
+)
 #: A number named only as what a visitor gets ready for ("a SIM so I can call 119 if
 #: something ever happens" is about the SIM): read as if not there.
 _JUST_IN_CASE = re.compile(

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from bot.kb.schema import Entry
 from bot.matcher.haystack import Haystack
-from bot.text import has_han, is_han, is_hangul, is_kana, normalize_many
+from bot.text import has_han, is_han, is_hangul, is_kana, normalize, normalize_many
 
 # A request for a person, beyond the listed phrases: a verb of talking near a word for a person
 # ("can I speak with a staff member", "is there someone I can talk to"), or a message that is
@@ -51,6 +51,15 @@ _EN_INDIRECT_REQUEST = re.compile(
     r"(?:there|here|reading this)|discuss (?:this|it|my \w+) with (?:a|an|the|someone|your)|"
     r"arrange a (?:call|meeting) with (?:someone|your|a|an|the)|reach out to (?:me|us)|"
     r"callback|a call back|(?:your|the) boss|someone (?:at|from) (?:the )?(?:office|county|desk)|"
+    # A reply from a person by name of how it comes, instead of the bot's: "answer me
+    # personally by email instead of these automatic replies", "arrange a phone call for me",
+    # "connect me with whoever is handling our trip … talk to them directly".
+    r"(?:answer|reply to|respond to|write to|get back to) (?:me|us) (?:personally|directly|in person)|"
+    r"instead of (?:these |the |this |your |an? )?(?:automatic|automated|auto|canned|bot|robot)|"
+    r"(?:arrange|schedule|set up|book) (?:a |an )?(?:phone |video |zoom |online )?(?:call|phone call) "
+    r"(?:for|with) (?:me|us)|"
+    r"(?:connect|put) (?:me|us) (?:through )?(?:with|to) (?:whoever|the (?:person|people|officer|staff))|"
+    r"(?:talk|speak) (?:to|with) (?:them|him|her) (?:directly|in person|personally)|"
     r"(?:someone|somebody|a person|one of you)(?:\s+\S+){0,4}\s+(?:reach out|get in touch)|"
     r"(?:an? |any )?(?:actual|real|live) (?:person|human|people)(?: there| here)?$|"
     r"(?:is there|are there|any|get me|i want|i need|we need|need|want) (?:an? |any |some )?"
@@ -75,7 +84,7 @@ _ZH_INDIRECT_REQUEST = re.compile(
     r"負責(?:的)?(?:人|老師|同仁|承辦人).{0,6}(?:聯絡|聯繫|回覆|回電|講|說|談|對接)|換(?:成|個)?人工|"
     r"(?:安排|請|找)專人|專人(?:跟|和|與|來|幫)|對接一下|(?:直接)?跟人(?:講|說|談)|投訴|申訴|"
     r"(?:你們|您們|貴單位)的?主管|(?:找|跟|請|叫)(?:你們的?)?主管|主管(?:出來|回覆|聯絡我|打給我)|"
-    r"轉接|轉給(?:承辦|負責|工作人員|你們)|留(?:個|下)?(?:我的)?電話|請.{0,6}(?:聯絡|聯繫|打給|回覆)我|"
+    r"轉接|(?:轉給|交給|轉交(?:給)?)(?:相關的?)?(?:承辦|負責|工作人員|你們|專人|真人)|留(?:個|下)?(?:我的)?電話|請.{0,6}(?:聯絡|聯繫|打給|回覆)我|"
     r"有人在嗎|有沒有人(?:在|回)|(?:有沒有|有無|有)(?:工作人員|真人|客服|人工|專人|承辦人?){1,2}(?:在線|線上|在嗎)|幫我聯絡.{0,4}(?:承辦|負責|工作人員)|"
     r"(?:讓|叫|請|要|安排)(?:工作人員|承辦|專人|負責的?人|你們的人|同仁|人員).{0,8}(?:聯絡|聯繫|打給|回覆|回電|回我|"
     r"給我打|打(?:個|通)?電話|回(?:個)?信|寄信)|"
@@ -95,7 +104,11 @@ _ZH_INDIRECT_REQUEST = re.compile(
     r"(?:答非所問|鬼打牆|跳針|雞同鴨講|聽不懂|看不懂|沒有用|沒用).{0,20}(?:真人|活人|人工|客服|工作人員|專人)|"
     r"(?:有沒有|有無|有)(?:真人|活人|工作人員|客服|專人)(?:可以|能)(?:聊|談|講|說|回|問)|親自(?:回覆|回電|聯絡)我|(?:我)?想找(?:個|一個)?(?:真)?人(?:聊|談|講|說)(?!天練習|中文|英文|語言)|"
     r"(?:你們|您們|請)(?:找|叫|派)(?:個|一個)?(?:真)?人(?:來|過來)|(?:找|叫)(?:個|一個)?真人(?:來|過來)|(?:找|叫)(?:個|一個)?人(?:來|過來)$|"
-    r"(?:跟|和|與)我(?:聯絡|聯繫)|打給我|問人|找人問|派(?:個)?人|領導|"
+    r"(?:跟|和|與)我(?:聯絡|聯繫)|打給我|問人|找人問|派(?:個)?人|"
+    # The county's superiors asked for, not the visitor's own (「領導讓我聯繫民政處」).
+    r"(?:找|叫|請|要)(?:你們|您們|貴單位|貴府)?的?領導|領導(?:出來|回覆|聯絡我|打給我)|"
+    # Staff on duty asked for, a call to talk it through (「有沒有值班的工作人員 我想直接打電話溝通」).
+    r"值班的?(?:工作人員|人員|同仁|人)|想(?:直接)?(?:打|通)(?:個)?電話(?:跟你們|跟人|和人)?(?:溝通|談|聊)|"
     r"(?:聯絡|聯繫|找)(?:一下)?(?:你們的?)?負責人|"
     # 「我想直接跟你們的同仁談」: speaking with the county's people themselves.
     r"(?:跟|和|與)(?:你們|貴單位|縣府)?的?(?:同仁|承辦人?|工作人員|負責人|專人)(?:直接)?(?:談|聊|講|說|討論|溝通)"
@@ -151,7 +164,9 @@ _ABOUT_THE_BOT = re.compile(
 #: Another office's officer named to ask for their number (「想找教育處的承辦 電話有分機嗎」):
 #: a question about that office's contact, not a request for this desk's staff.
 _ANOTHER_OFFICES_CONTACT = re.compile(
-    r"(?:處|局|署|所|站|中心|學校|醫院)的?(?:承辦|承辦人|負責人|窗口|工作人員).{0,12}(?:電話|分機|地址|信箱|email|怎麼聯絡)"
+    r"(?:處|局|署|所|站|中心|學校|醫院)的?(?:承辦|承辦人|負責人|窗口|工作人員).{0,12}(?:電話|分機|地址|信箱|email|怎麼聯絡)|"
+    # …or the office's own number asked for (「民政處電話咋打」「教育處的電話幾號」).
+    r"(?:處|局|署|所|站|中心)的?(?:電話|分機|總機)(?:號碼)?(?:咋|怎麼|怎樣|要怎麼)?(?:打|撥|幾號|多少|是)"
 )
 
 
@@ -271,9 +286,18 @@ class HandoffSpotter:
         self.phrases = PhraseSpotter(phrases)
 
     def found_in(self, normal: str, original: str = "") -> bool:
+        unquoted = _QUOTED_WORD.sub(" ", original) if original else ""
+        if unquoted != original and normalize(unquoted).strip():
+            # A word in quotes beside others is mentioned, not used: 「輸入"真人"以後多久會有
+            # 人回」 asks how the handoff works.
+            original, normal = unquoted, normalize(unquoted)
         return not _ABOUT_THE_BOT.search(normal) and (
             self.phrases.found_in(normal) or is_person_request(normal, original)
         )
+
+
+_QUOTES = '"“”「」『』＂‘’'
+_QUOTED_WORD = re.compile(rf"[{_QUOTES}][^{_QUOTES}]{{1,8}}[{_QUOTES}]")
 
 
 #: Han text right after a place that makes it a description of people, papers or firms from
