@@ -27,10 +27,12 @@ from bot.matcher import Decision, Match, Matcher
 from bot.text import Lang
 from tests.conftest import (
     CHAT_BLIND_SET,
+    CHAT_EN_MIMIC_SET,
     CHAT_EN_PROBE2_SET,
     CHAT_EN_PROBE_SET,
     CHAT_FRESH_SET,
     CHAT_SET,
+    CHAT_ZH_MIMIC_SET,
     CHAT_ZH_PROBE2_SET,
     CHAT_ZH_PROBE_SET,
     DEV_SET,
@@ -296,6 +298,31 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
+    # eval/chat-zh-mimic.tsv and chat-en-mimic.tsv (200 and 180, written blind in chat.tsv's
+    # own style). At their first measurement: zh 81.6 / 94.5 / 1.0, declined 96, 75% of
+    # person requests, 9 of 12 emergencies; en 84.7 / 95.1 / 3.3, declined 83.3, 75%, 12 of
+    # 13 — the figures chat.tsv's unread test part gave (82.5), where the sets developed on
+    # gave 93-96. With chatter set aside, thanks in any order, touching and following told
+    # as it happens, a person's reply asked by how it comes, whether a person answers asked
+    # outright, speeches and records for their own sake: the figures below.
+    "chat-zh-mimic": {
+        "answered_right": 0.84,
+        "reached": 0.969,
+        "wrong": 0.0,
+        "out_of_scope_declined": 1.0,
+        "handed_off": 0.9166,
+        "emergencies_answered": 0.9166,
+        "false_emergencies": 0.0,
+    },
+    "chat-en-mimic": {
+        "answered_right": 0.8819,
+        "reached": 0.986,
+        "wrong": 0.0112,
+        "out_of_scope_declined": 0.9166,
+        "handed_off": 1.0,
+        "emergencies_answered": 1.0,
+        "false_emergencies": 0.0,
+    },
 }
 CHAT_SETS = {
     "chat": CHAT_SET,
@@ -305,6 +332,8 @@ CHAT_SETS = {
     "chat-en-probe": CHAT_EN_PROBE_SET,
     "chat-zh-probe2": CHAT_ZH_PROBE2_SET,
     "chat-en-probe2": CHAT_EN_PROBE2_SET,
+    "chat-zh-mimic": CHAT_ZH_MIMIC_SET,
+    "chat-en-mimic": CHAT_EN_MIMIC_SET,
 }
 CEILINGS = {"wrong", "false_emergencies"}
 

@@ -47,6 +47,7 @@ from bot.matcher.spotters import (
     PlaceSpotter,
     Unserved,
     asks_for_a_task,
+    asks_whether_the_desk_is_a_person,
 )
 from bot.matcher.translated import TranslatedDecider
 from bot.matcher.word_forms import BaseFormFillers
@@ -60,6 +61,8 @@ GREETING_ENTRY = "faq.greeting"
 _PRACTICAL = frozenset({Category.SERVICE, Category.EVENT, Category.CONTACT})
 UPCOMING_ENTRY = "event.upcoming"
 THANKS_ENTRY = "faq.thanks"
+#: Whether a person or a program answers: asked outright, this entry answers it.
+ABOUT_THE_DESK_ENTRY = "faq.about-bot"
 
 
 class Matcher:
@@ -75,7 +78,7 @@ class Matcher:
         self.emergency_index = next(
             (i for i, entry in enumerate(self.entries) if entry.id == EMERGENCY_ENTRY), None
         )
-        self.fixed_entries = ids & {GREETING_ENTRY, THANKS_ENTRY}
+        self.fixed_entries = ids & {GREETING_ENTRY, THANKS_ENTRY, ABOUT_THE_DESK_ENTRY}
         self.handoff = HandoffSpotter(intents.handoff.all())
         self.home = PhraseSpotter(intents.home.every())
         places = [*intents.elsewhere.every(), *kb.places]
@@ -150,6 +153,8 @@ class Matcher:
             return handoff(question, lang)
         if situation is not None and asks_for_a_number(normal, question):
             return numbers_asked(question, lang, situation)
+        if asks_whether_the_desk_is_a_person(normal) and ABOUT_THE_DESK_ENTRY in self.fixed_entries:
+            return fixed(question, lang, ABOUT_THE_DESK_ENTRY)
         if reading.greeting_only and GREETING_ENTRY in self.fixed_entries:
             return fixed(question, lang, GREETING_ENTRY)
         if reading.thanks_only and THANKS_ENTRY in self.fixed_entries:

@@ -155,10 +155,24 @@ _KO_PERSON_REQUEST = re.compile(
 
 # Asking whether the bot is a person is a question about the bot, not a request for one.
 _ABOUT_THE_BOT = re.compile(
-    r"(?:你|妳|您)是(?:不是)?真人|是真人還是|是不是真人"
-    r"|\b(?:are|r) (?:you|u) (?:a |an )?(?:real|human|bot|robot|person|ai\b)"
-    r"|\b(?:real person|human) or (?:a )?(?:bot|robot|machine)"
+    r"(?:你|妳|您|這)是(?:不是)?(?:真人|機器人|ai|自動回覆)|是真人還是|是不是(?:真人|機器人)|機器人還是真人"
+    r"|機器人在?(?:回|答)|是機器人嗎|還是(?:真人|機器人)(?:嗎|呢)?$"
+    r"|\b(?:are|r) (?:you|u) (?:a |an )?(?:real|human|bot|robot|person|ai\b|machine|automated)"
+    r"(?:\w* (?:or|and) (?:a |an )?(?:real |actual |live )?(?:person|human|bot|robot|machine|ai|"
+    r"program|automated|automatic)\b)?"
+    r"|\b(?:real person|human) or (?:a |an )?(?:bot|robot|machine|ai\b|automatic|automated)"
+    r"|\bis this (?:a |an )?(?:bot|robot|ai|chatbot|automated|automatic|real person|human)\b"
+    r"(?: (?:or|and) (?:a |an )?(?:real |actual |live )?(?:person|human|bot|robot|machine|ai)\b)?"
+    r"|\bam i (?:talking|chatting|speaking) (?:to|with) (?:a |an )?(?:bot|robot|human|real person|machine|ai)\b"
+    r"|(?:これ|あなた)は(?:人間|ボット|ロボット|ai|自動応答|機械)|(?:人間|ボット|ロボット|機械)(?:です|なんです)か"
+    r"|(?:사람|챗봇|로봇|기계)(?:이에요|예요|인가요|이세요|입니까|이야)|(?:챗봇|로봇|ai)\s?(?:이|가)?\s?(?:답하|대답하|답변하)"
 )
+
+
+def asks_whether_the_desk_is_a_person(normal: str) -> bool:
+    """Whether the visitor asks if a person or a program answers: the question about the desk,
+    whatever else its words match ("are you a real person or an automatic answer thing?")."""
+    return bool(_ABOUT_THE_BOT.search(normal) or _ABOUT_THE_BOT.search(normal.replace(" ", "")))
 
 
 #: Another office's officer named to ask for their number (「想找教育處的承辦 電話有分機嗎」):
@@ -198,7 +212,8 @@ _EN_TASK = re.compile(
     r"\b(?:write|code|program|generate|compose|draft|solve|debug|calculate|summari[sz]e|"
     r"translate|proofread|fix) (?:me |us |my |our |a |an |the |this |some )?(?:\w+ ){0,3}"
     r"(?:sql|python|java|javascript|code|script|function|query|essay|poem|story|"
-    r"song|letter|cover letter|homework|assignment|equation|sentence|paragraph|text)\b|"
+    r"song|letter|cover letter|homework|assignment|equation|sentence|paragraph|text|speech|"
+    r"toast|remarks|caption|slogan)\b|"
     r"\b(?:write|code|debug) (?:me |us |a |an |the |this |some )?(?:\w+ ){0,2}program\b|"
     r"\bhelp (?:me )?with my (?:essay|homework|assignment|thesis|code|paper)\b|"
     r"\b(?:homework|exam|quiz|test|assignment|textbook) (?:question|problem)\b|"
@@ -213,7 +228,9 @@ _EN_TASK = re.compile(
     r"\bwho (?:is|was) (?:the )?(?:current |new |present |first |last )?(?:mayor|governor|president|prime minister|"
     r"magistrate|premier|king|queen|chairman)\b|"
     r"\b(?:explain|tell me about) (?:the )?(?:causes|history) of\b|\bwhat is \d+ ?[+*x/-] ?\d+\b|"
-    r"\b\w+ vs \w+\b.*\bexplain\b|\bexplain\b.*\b\w+ vs \w+\b"
+    r"\b\w+ vs \w+\b.*\bexplain\b|\bexplain\b.*\b\w+ vs \w+\b|"
+    # Records for their own sake: "which typhoon was the strongest ever to hit hualien".
+    r"\b(?:strongest|biggest|largest|deadliest|worst|highest|tallest|longest|oldest) (?:\w+ )?ever\b"
 )
 _ZH_TASK = re.compile(
     r"(?:幫|替|給)我(?:寫|改|翻譯|算|解|做)|寫(?:一)?(?:篇|段|首|個程式|份報告|封信)|程式碼|寫程式|"
@@ -222,6 +239,9 @@ _ZH_TASK = re.compile(
     r"(?:課|作業|考試|考卷|期中考|期末考|小考|課本)的?(?:題目|考題|習題)|(?:題目|考題|習題)(?:要)?怎麼(?:解|算|寫|做)|"
     # Who holds an office: the KB names no official.
     r"(?:市長|縣長|總統|首相|州長|議長)(?:現在)?(?:是|叫)(?:誰|哪位|什麼名字)|誰是(?:現任)?(?:市長|縣長|總統|首相)|"
+    r"(?:有)?哪些(?:議員|立委|委員|官員)|(?:議員|立委)(?:有)?(?:哪些|是誰|名單)|"
+    # A speech or a greeting to be written, records for their own sake (「史上最強的颱風」).
+    r"(?:寫|擬)(?:一)?(?:篇|份|段)?(?:致詞|致辭|演講稿|講稿|賀詞|歡迎詞)|史上最|歷史上最.{0,4}(?:強|大|嚴重)|"
     # The desk's opinion asked between two places or things, how nature came to be.
     r"你(?:覺得|認為).{0,12}(?:哪個|哪一個|哪裡|哪邊).{0,6}比較|(?:是)?(?:怎麼|如何)形成(?:的)?|形成的原因"
 )
@@ -291,9 +311,11 @@ class HandoffSpotter:
             # A word in quotes beside others is mentioned, not used: 「輸入"真人"以後多久會有
             # 人回」 asks how the handoff works.
             original, normal = unquoted, normalize(unquoted)
-        return not _ABOUT_THE_BOT.search(normal) and (
-            self.phrases.found_in(normal) or is_person_request(normal, original)
-        )
+        # Asking whether the desk is a person asks for none; a request beside it still does
+        # ("is this a bot? i need a human").
+        normal = _ABOUT_THE_BOT.sub(" ", normal)
+        original = _ABOUT_THE_BOT.sub(" ", original)
+        return self.phrases.found_in(normal) or is_person_request(normal, original)
 
 
 _QUOTES = '"“”「」『』＂‘’'

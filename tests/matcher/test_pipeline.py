@@ -576,10 +576,39 @@ def test_a_sick_child_still_gets_the_clinics(matcher: Matcher) -> None:
         ("交換學生要考試嗎", False),
         ("華語課在哪裡上", False),
         ("is there a test to join the exchange programme", False),
+        # A speech to be written, a list of officials, records for their own sake.
+        ("could you draft a short toast for our farewell dinner", True),
+        ("幫我們市長擬一篇歡迎詞", True),
+        ("縣議員有哪些", True),
+        ("what was the biggest earthquake ever in taiwan", True),
+        ("花蓮史上最強的颱風是哪一個", True),
+        ("what should i do in a big earthquake", False),
+        ("can our mayor give a speech at the festival", False),
     ],
 )
 def test_work_the_desk_does_not_do_is_a_task(message: str, is_task: bool) -> None:
     assert asks_for_a_task(normalize(message)) is is_task
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "wait are you an actual human or a bot",
+        "是機器人在回我嗎 還是真人",
+        "これって自動応答？それとも人間ですか",
+        "지금 답하는 거 사람이에요?",
+    ],
+)
+def test_asking_whether_a_person_answers_is_the_question_about_the_desk(
+    matcher: Matcher, message: str
+) -> None:
+    match = matcher.match(message)
+    assert (match.decision, match.entry) == (Decision.ANSWER, "faq.about-bot"), match
+
+
+def test_a_request_beside_asking_whether_it_is_a_bot_is_handed_off(matcher: Matcher) -> None:
+    assert matcher.match("r u a bot?? get me a real person").decision is Decision.HANDOFF
+    assert matcher.match("你是機器人嗎 我要找工作人員").decision is Decision.HANDOFF
 
 
 def test_being_around_is_not_getting_around(matcher: Matcher) -> None:
