@@ -87,7 +87,10 @@ _EN_INTRO = re.compile(
     r"my names|i work|we work|i teach|i study|we study|i live|i came|we came|i just "
     r"(?:moved|arrived|got here)|i moved|we moved|i arrived|ive been|i have been|"
     r"writing from|greetings from|hello from|hi from|(?:a|an) (?:student|teacher|delegate)|"
-    r"just (?:landed|arrived|got here)|new here|first time here)\b)"
+    r"just (?:landed|arrived|got here)|new here|first time here)\b)|"
+    # "bored exchange student here", "teacher from ohio here": who writes, signed off.
+    r"^(?:\w+ ){0,4}(?:student|teacher|delegate|volunteer|intern|mom|dad|parent|tourist|visitor|"
+    r"traveller|traveler|worker|official|officer|researcher|professor|backpacker)s?(?: from \w+(?: \w+)?)? here$"
 )
 _EN_ASKS = re.compile(
     r"^(?:(?:ok|okay|so|and|also|btw|but|oh|um|uh|well|hey|real question|one more)\s+)*(?:what|whats|how|hows|where|wheres|when|whens|who|whos|whom|which|why|can|cant|"

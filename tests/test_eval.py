@@ -315,8 +315,8 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
         "false_emergencies": 0.0,
     },
     "chat-en-mimic": {
-        "answered_right": 0.8819,
-        "reached": 0.986,
+        "answered_right": 0.8888,
+        "reached": 0.993,
         "wrong": 0.0112,
         "out_of_scope_declined": 0.9166,
         "handed_off": 1.0,

@@ -31,7 +31,7 @@ from dataclasses import replace
 
 from bot.kb.loader import KnowledgeBase
 from bot.kb.schema import RELATED_SHOWN, Category, Entry
-from bot.matcher.analyzer import Fillers
+from bot.matcher.analyzer import Analyzer, Fillers
 from bot.matcher.config import MatcherConfig
 from bot.matcher.decide import Decider, emergency, fixed, handoff, numbers_asked
 from bot.matcher.index import TRANSLATED_INDEX_LANGS, build_index
@@ -192,6 +192,10 @@ class Matcher:
             if topic is not None and topic in self.positions:
                 return fixed(question, lang, topic, in_context=True)
             return fixed(question, lang, UPCOMING_ENTRY)
+        if listing and topic is None and self._asks_only_when(reading, analyzer):
+            # The clause that asks names a time and nothing else ("what's on this weekend?
+            # bored exchange student here"): the rest says who asks, not what about.
+            return fixed(question, lang, UPCOMING_ENTRY)
         if self._about_somewhere_else(reading):
             # About a place the desk knows nothing of: the county's answer would mislead.
             return self.decider.decline(question, lang, scored)
@@ -262,6 +266,24 @@ class Matcher:
         the story is where the visitor has been or comes from; the asking clause says what
         is asked."""
         return self.home.found_in(reading.asking if other_place_asked else reading.normal)
+
+    def _asks_only_when(self, reading: Reading, analyzer: Analyzer) -> bool:
+        """Whether the clauses that ask name a time and nothing else but Hualien, while
+        other clauses say more."""
+        asking = [clause for clause, weight in reading.weighted() if weight >= 1.0]
+        if not asking or len(asking) == len(reading.weighted()):
+            return False
+        return any(names_a_time(clause) for clause in asking) and not any(
+            analyzer.tokens(self._without_home(analyzer.strip_fillers(without_times(clause))))
+            for clause in asking
+        )
+
+    def _without_home(self, normal: str) -> str:
+        """``normal`` without the names of Hualien, which say where any question is asked."""
+        padded = f" {normal} "
+        for phrase in self.home.found(normal):
+            padded = padded.replace(phrase, " ")
+        return padded.strip()
 
     def _about_somewhere_else(self, reading: Reading) -> bool:
         """Whether the question is about a place the KB never mentions. Hualien named makes

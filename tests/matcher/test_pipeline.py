@@ -611,6 +611,18 @@ def test_a_request_beside_asking_whether_it_is_a_bot_is_handed_off(matcher: Matc
     assert matcher.match("你是機器人嗎 我要找工作人員").decision is Decision.HANDOFF
 
 
+def test_a_time_asked_beside_who_asks_is_what_is_on(matcher: Matcher) -> None:
+    # The student words of "exchange student here" outweighed a clause that asks only when.
+    for message in (
+        "what's going on in hualien next week? visiting teacher here",
+        "下個月有什麼 我是來交換的學生",
+    ):
+        assert matcher.match(message).entry == "event.upcoming", message
+    assert (
+        matcher.match("what's on this weekend? also where do i renew my arc").entry == "service.arc"
+    )
+
+
 def test_being_around_is_not_getting_around(matcher: Matcher) -> None:
     # "around" alone once meant the buses: a visitor around in November asks what is on.
     assert matcher.match("we will be around in november, anything on?").entry == "event.upcoming"
