@@ -419,9 +419,10 @@ def test_a_day_of_the_week_does_not_make_a_question_about_the_desks_staff(
 # tests/written/chat-written.tsv: chat-style messages (a story or greeting around the question,
 # chat spelling, mainland words, a little English) written for these tests, on situations and
 # people the eval sets do not hold. Ratchets, to raise as the method improves: the in-scope
-# ones answered right (2026-12-07: 43 of 48; the misses are offered, none answered wrong) and
-# the out-of-scope ones answered (none).
-WRITTEN_CHAT_RIGHT = 43 / 48
+# ones answered right (2026-12-07: 43 of 48; the misses are offered, none answered wrong;
+# with three of wounds, sprains and acupuncture, 46 of 51) and the out-of-scope ones
+# answered (none).
+WRITTEN_CHAT_RIGHT = 46 / 51
 
 
 def test_written_chat_messages_are_answered_right_and_never_wrong(matcher: Matcher) -> None:
