@@ -358,7 +358,8 @@ def test_chat_set_is_answered_right_in_each_language_as_the_goal_asks(matcher: M
     report = evaluate("chat", read_rows(CHAT_SET), matcher.match)
     for lang, figures in report.by_lang.items():
         right = figures.as_dict()["answered_right"]
-        assert right is not None and right >= 0.90 - 1e-9, (lang, right)
+        assert right is not None, lang
+        assert right >= 0.90 - 1e-9, (lang, right)
 
 
 def test_every_described_emergency_in_the_chat_set_is_answered_as_one(matcher: Matcher) -> None:
