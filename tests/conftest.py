@@ -38,6 +38,10 @@ JA_KO_STORY_SET = ROOT / "eval" / "ja-ko-story.tsv"
 JA_KO_PROBE_SET = ROOT / "eval" / "ja-ko-probe.tsv"
 #: A second one, harder on purpose (short questions about details inside answers, neighbours).
 JA_KO_PROBE2_SET = ROOT / "eval" / "ja-ko-probe2.tsv"
+#: Written blind on 2026-12-07 (fourth session) in ja-ko.tsv's own style (read for style
+#: only), 105 Japanese and 75 Korean, from the entries' ids, titles and answers alone. Its
+#: dev part is developed on; its test part is measured only.
+JA_KO_MIMIC_SET = ROOT / "eval" / "ja-ko-mimic.tsv"
 #: Written blind on 2026-12-07 (third session) in Chinese chat style, 100 zh-Hant and 50
 #: zh-Hans, by a helper who read only the entries' ids, titles and answers; its misses were
 #: then analysed by cause, and the causes (not the messages) worked on.

@@ -39,6 +39,7 @@ from tests.conftest import (
     FRESH_SET,
     HOLDOUT_SET,
     JA_KO_BLIND_SET,
+    JA_KO_MIMIC_SET,
     JA_KO_PROBE2_SET,
     JA_KO_PROBE_SET,
     JA_KO_SET,
@@ -512,6 +513,24 @@ JA_KO_PROBE2_RATCHET: dict[str, dict[str, float]] = {
     "ja": {"answered_right": 0.982, "reached": 1.0, "wrong": 0.0143},
     "ko": {"answered_right": 0.923, "reached": 1.0, "wrong": 0.0},
 }
+#: eval/ja-ko-mimic.tsv (180, written blind in ja-ko.tsv's own style). At its first
+#: measurement 86.1 / 95.1 / 1.1, declined 92.3, 90% of person requests, 8 of 12
+#: emergencies (an overdose told by a friend, touching on a bus, harm to oneself in Korean
+#: missed). With those signs, 職員の方とお話し, a magistrate's name asked, and Japan named
+#: only as what the rules here differ from: the figures below.
+JA_KO_MIMIC_RATCHET: dict[str, dict[str, float]] = {
+    "all": {
+        "answered_right": 0.8888,
+        "reached": 0.979,
+        "wrong": 0.0056,
+        "out_of_scope_declined": 0.961,
+        "handed_off": 1.0,
+        "emergencies_answered": 0.9166,
+        "false_emergencies": 0.0,
+    },
+    "ja": {"answered_right": 0.8795, "reached": 0.9638, "wrong": 0.0},
+    "ko": {"answered_right": 0.9016, "reached": 1.0, "wrong": 0.0134},
+}
 
 
 @pytest.mark.parametrize(
@@ -522,6 +541,7 @@ JA_KO_PROBE2_RATCHET: dict[str, dict[str, float]] = {
         ("ja-ko-story", JA_KO_STORY_SET, JA_KO_STORY_RATCHET),
         ("ja-ko-probe", JA_KO_PROBE_SET, JA_KO_PROBE_RATCHET),
         ("ja-ko-probe2", JA_KO_PROBE2_SET, JA_KO_PROBE2_RATCHET),
+        ("ja-ko-mimic", JA_KO_MIMIC_SET, JA_KO_MIMIC_RATCHET),
     ],
 )
 def test_japanese_and_korean_figures_do_not_drop(

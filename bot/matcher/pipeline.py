@@ -308,7 +308,7 @@ class Matcher:
             return False
         # "In Germany you go to the apotheke — is it the same here?": the place abroad is a
         # comparison in the story, and the question asks about here.
-        if not abroad_in_asking and _HERE.search(asking):
+        if not abroad_in_asking and (_HERE.search(asking) or _COMPARED.search(reading.normal)):
             return False
         # Who writes is not what they ask about: "i'm from vietnam, where do i buy a sim?".
         return bool(self.abroad.unspoken_of(reading.without_introductions, position))
@@ -457,6 +457,13 @@ class Matcher:
 #: "Here", said in the clause that asks: where the visitor is, Hualien.
 _HERE = re.compile(
     r"\b(?:here|over here|in this county)\b|這裡|這邊|這兒|我們這|ここ|こちら|여기|이곳"
+)
+#: A place abroad named as what things here differ from: 「分別のルールが日本と違うみたいで」,
+#: 「跟德國不一樣」, "unlike back home in germany", 「한국이랑 달라서」 (normal forms).
+_COMPARED = re.compile(
+    r"\b(?:unlike|different (?:from|than)|not like|not the same as)\b|"
+    r"(?:と|とは)(?:違|ちが)|(?:跟|和|與)[^ ]{1,8}(?:不一樣|不同|不太一樣|差很多)|"
+    r"(?:과|와|이랑|랑)\s?(?:달라|다르|다른|달리)"
 )
 #: The county's own name, in the normal forms of intents.yaml ``home``.
 _COUNTY_NAME = re.compile(r"花蓮|洄瀾|hualien")

@@ -584,6 +584,9 @@ def test_a_sick_child_still_gets_the_clinics(matcher: Matcher) -> None:
         ("what was the biggest earthquake ever in taiwan", True),
         ("花蓮史上最強的颱風是哪一個", True),
         ("what should i do in a big earthquake", False),
+        ("釧路市長のお名前は何ですか", True),
+        ("화롄현 현장님 이름이 뭐예요?", True),
+        ("市長が県長を表敬訪問したいのですが", False),
         ("can our mayor give a speech at the festival", False),
     ],
 )
@@ -622,6 +625,15 @@ def test_a_time_asked_beside_who_asks_is_what_is_on(matcher: Matcher) -> None:
     assert (
         matcher.match("what's on this weekend? also where do i renew my arc").entry == "service.arc"
     )
+
+
+def test_a_place_abroad_things_here_differ_from_is_no_question_about_it(matcher: Matcher) -> None:
+    # Japan named only as what the rules differ from: the question is about the rules here.
+    match = matcher.match(
+        "引っ越してきたばかりで、ごみの出し方が日本とは違うみたい。燃えるごみはいつ出せばいい？"
+    )
+    assert match.entry == "service.garbage"
+    assert matcher.match("where can i buy a sim card in vietnam").decision is Decision.FALLBACK
 
 
 def test_being_around_is_not_getting_around(matcher: Matcher) -> None:
