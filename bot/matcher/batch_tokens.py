@@ -359,12 +359,17 @@ def _han_tokens_many(
     stop_ids = han.ids_of("".join(sorted(ZH_STOP_UNIGRAMS)))
     stop_chars = np.zeros(size, dtype=np.bool_)
     stop_chars[stop_ids[stop_ids >= 0]] = True
-    keep = ~stop_chars[ids]
+    # Characters and pairs, each ordered by token, then text: the index's sort of every
+    # token of every text (index._cells) then merges a few sorted runs, instead of sorting
+    # a million keys afresh at 1,000 entries (a build's two sorts 115 -> 30 ms).
+    keep = np.flatnonzero(~stop_chars[ids])
+    keep = keep[_stable_order(ids[keep], size)]
     found.add(texts[keep], ids[keep])
     stop_rows = han.ids_of("".join(sorted(ZH_STOP_BIGRAMS))).reshape(-1, 2)
     stop_rows = stop_rows[(stop_rows >= 0).all(axis=1)]
     stop_keys = np.unique(stop_rows[:, 0] * size + stop_rows[:, 1])
-    keep = ~han.pairs_among(stop_keys)
+    keep = np.flatnonzero(~han.pairs_among(stop_keys))
+    keep = keep[_stable_order(han.pair_key[keep], size * size)]
     found.add(texts[han.pair_k[keep]], size + han.pair_key[keep])
     # KB terms and synonyms. Terms are the first tokens ``found`` numbers: some 100,000 of
     # them at 10,000 entries, numbered in one go.
@@ -385,6 +390,18 @@ def _han_tokens_many(
         token = codes_of[which]
         found.add_others(texts[at[token >= 0]], token[token >= 0])
     return han.alphabet
+
+
+def _stable_order(codes: npt.NDArray[np.int64], ceiling: int) -> npt.NDArray[np.intp]:
+    """The stable sorting order of ``codes``, each below ``ceiling``. numpy sorts 16-bit
+    integers stably by radix, in linear time: codes below 2**32 are ordered by their low 16
+    bits, then by their high ones."""
+    if ceiling <= 1 << 16:
+        return np.argsort(codes.astype(np.uint16), kind="stable")
+    if ceiling <= 1 << 32:
+        order = np.argsort((codes & 0xFFFF).astype(np.uint16), kind="stable")
+        return order[np.argsort((codes[order] >> 16).astype(np.uint16), kind="stable")]
+    return np.argsort(codes, kind="stable")
 
 
 def _word_tokens_many(analyzer: Analyzer, joined: str, found: _Found) -> None:
