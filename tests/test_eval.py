@@ -36,6 +36,8 @@ from tests.conftest import (
     CHAT_ZH_PROBE2_SET,
     CHAT_ZH_PROBE_SET,
     DEV_SET,
+    EMERGENCY_PROBE2_SET,
+    EMERGENCY_PROBE_SET,
     FRESH_SET,
     HOLDOUT_SET,
     JA_KO_BLIND_SET,
@@ -352,6 +354,30 @@ def test_chat_style_figures_do_not_drop(name: str, matcher: Matcher) -> None:
             assert value <= bound + 1e-9, f"{name} {key} {value:.3f} > {bound}"
         else:
             assert value >= bound - 1e-9, f"{name} {key} {value:.3f} < {bound}"
+
+
+#: Emergencies first. emergency-probe.tsv at its first measurement: 93 of 145 answered as
+#: emergencies (64%), 2 false; with the families it showed (threats with photos, a withdrawal
+#: fee, a farewell then silence, a bridge or a roof, heatstroke, a stranger at the door, a
+#: child lost, rockfall and floods, scams at the ATM, in every script): 145, none false.
+#: emergency-probe2.tsv (written after, keywords avoided on purpose) then gave 80 of 140 on
+#: the code before those families and 92 after them; with the families of its dev part
+#: (a limp child with fever, asthma, a seizure described, something swallowed, an intruder
+#: in the room, a kicked door, a grease fire): 123 of 140, its unread test part 25 → 28 of 43.
+EMERGENCY_RATCHET = {
+    "emergency-probe": (EMERGENCY_PROBE_SET, 1.0),
+    "emergency-probe2": (EMERGENCY_PROBE2_SET, 0.8785),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EMERGENCY_RATCHET))
+def test_emergencies_described_are_answered_as_emergencies(name: str, matcher: Matcher) -> None:
+    path, floor = EMERGENCY_RATCHET[name]
+    figures = evaluate(name, read_rows(path), matcher.match).overall.as_dict()
+    answered = figures["emergencies_answered"]
+    assert answered is not None
+    assert answered >= floor - 1e-9, (name, answered)
+    assert figures["false_emergencies"] == 0.0, name
 
 
 def test_chat_set_is_answered_right_in_each_language_as_the_goal_asks(matcher: Matcher) -> None:
