@@ -237,6 +237,8 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"\basthma\b.{0,60}\b(?:cant|wont|not|worse|bad|blue|inhaler)|lips (?:are |look |turning )?(?:blue|purple|grey)|"
             r"struggling to breathe|gasping",
             r"shaking all over|foam(?:ing)? at (?:the|his|her) mouth|convuls\w*|eyes rolled back",
+            r"\bface\b.{0,20}\bdroop\w*|droop\w* (?:face|mouth)|(?:cant|cannot|can t) (?:lift|raise|move) (?:his|her|their|my) "
+            r"(?:left |right )?(?:arm|leg|hand)|(?:words|speech) (?:are |is )?(?:coming out )?(?:all )?(?:wrong|garbled|slurred)",
             r"(?:swallowed|ate|drank) (?:a |an |some |the |his |her )?(?:\w+ )?(?:magnet|battery|button battery|coin|bleach|"
             r"detergent|chemical|poison|pesticide)",
             r"(?:chemical|fumes|bleach)\b.{0,50}\b(?:dizzy|faint|cant breathe|passed out|collapsed)",
@@ -273,6 +275,7 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?:吞|吃|喝)(?:了|下去|下)?.{0,6}(?:磁鐵|電池|硬幣|漂白水|清潔劑|農藥|洗衣精|洗衣球)|(?:磁鐵|電池|硬幣).{0,4}吞(?:下去|了)",
             r"(?:刺鼻|化學|藥品|打翻).{0,20}(?:頭暈|站不住|昏|想吐|呼吸)",
             r"止不住血|血止不住",
+            r"噎(?:到|住)|(?:卡|哽)在喉嚨|^(?=.*血)(?=.*(?:止不住|停不下來|還在流|一直冒))|(?:被|讓)(?:海)?浪(?:捲|沖|打)(?:下去|下海|進海)|在水裡掙扎",
             # Heatstroke: dizzy or confused, and burning hot or no longer sweating.
             r"^(?=.*(?:頭暈|想吐|昏|講話怪|意識|站不穩))(?=.*(?:全身(?:很|好)?燙|不(?:再)?流汗|體溫(?:很|好|超)?高))",
             # Blood that will not stop, however it is said (噴血, 狂流血, 血一直流).
@@ -288,7 +291,8 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"胸が(?:苦し|痛|締め付け)|冷や汗|顔(?:が)?真っ青|落石.{0,16}(?:埋ま|下敷き|挟ま|閉じ込め)|(?:車|人)が埋まって",
             r"息が(?:苦し|でき|吸え)|意識が(?:遠|もうろう|朦朧)|^(?=.*(?:熱|発熱|4\d度))(?=.*(?:ぐったり|目を開けな|反応がな|意識))|"
             r"喘息(?:の)?発作|ヒューヒュー|ゼーゼー|唇が(?:紫|青)|けいれん|痙攣|泡を吹|"
-            r"(?:磁石|電池|ボタン電池|硬貨|洗剤|漂白剤)を(?:飲み込|誤飲|飲んじゃ|食べちゃ)|誤飲|"
+            r"(?:磁石|電池|ボタン電池|硬貨|洗剤|漂白剤)(?:を)?(?:飲み込|誤飲|飲んじゃ|食べちゃ)|誤飲|"
+            r"ろれつが回らな|顔の(?:右|左)?(?:側|半分)?が(?:下が|垂れ|ゆが)|(?:右|左)?(?:手|腕|足)に力が入らな|(?:喉|のど)に(?:何か)?詰ま|"
             r"(?:薬品|刺激臭|塩素).{0,20}(?:めまい|倒れ|気分が悪)|^(?=.*(?:ふらふら|吐い|吐き|意識|めまい|ぐったり))"
             r"(?=.*(?:汗(?:が)?(?:止ま|出な|かいてな)|体(?:が|中)?(?:すごく|とても|めっちゃ)?熱))",
             # Verbs matched by their stem, whatever the form (止まらない, 止まりません).
@@ -310,7 +314,7 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"숨(?:을)?\s?(?:쉬기|쉬는\s?게)?\s?(?:힘들|어려|못\s?쉬)|(?:얼굴|입술|목|혀)(?:이|가)?\s?(?:퉁퉁\s?|많이\s?)?(?:붓|부었|부어)",
             r"피가\s?(?:계속|막|콸콸|펑펑|줄줄)|피가\s?(?:너무\s?|정말\s?|엄청\s?)?(?:많이|안\s?멈)|안\s?멈춰",
             r"말(?:이)?\s?어눌|^(?=.*(?:열이|고열|4\d\s?도))(?=.*(?:축\s?늘어|처져|눈을\s?(?:잘\s?)?못\s?떠|반응이\s?없|의식))|"
-            r"천식\s?발작|숨을?\s?못\s?쉬|입술이?\s?(?:파래|보라)|쌕쌕|경련|거품을?\s?물|"
+            r"천식\s?발작|숨을?\s?(?:잘\s?)?못\s?쉬|목에\s?(?:뭐가\s?)?걸려|목에\s?걸렸|입술이?\s?(?:파래|보라)|쌕쌕|경련|거품을?\s?물|"
             r"(?:자석|건전지|배터리|동전|세제|락스)(?:을|를)?\s?(?:삼켰|먹었)|(?:화학|약품|락스).{0,20}(?:어지러|쓰러|숨)|"
             r"피가\s?뚝뚝|지혈이\s?안|(?:한쪽|반쪽)\s?(?:얼굴|팔|다리)(?:이|가)?\s?(?:처졌|마비|안\s?움직)|얼굴(?:이)?\s?처졌",
             r"(?:깔렸|깔려\s?있|갇혀\s?있|매몰)",
@@ -380,6 +384,7 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?:제|내|저|나)\s?자신을\s?(?:해치|해칠|다치게)|스스로를?\s?(?:해치|해칠|다치게)|"
             r"약을\s?(?:다|전부|한꺼번에|많이)\s?(?:먹었|삼켰)|과다\s?복용",
             r"안\s?깨어났으면|깨어나지\s?않았으면|수면제(?:를)?\s?(?:다|전부|많이|한꺼번에)\s?먹었",
+            r"눈\s?안\s?떴으면|눈을?\s?뜨지\s?않았으면|오늘\s?밤이\s?마지막",
             r"^(?=.*(?:그동안\s?고마웠|고마웠어|잘\s?있어|걱정\s?하지\s?마|유서))(?=.*(?:연락이\s?안|연락\s?안|전화(?:를)?\s?안\s?받|"
             r"답이\s?없|안\s?읽))",
             r"^(?=.*(?:다리\s?위|옥상|난간))(?=.*(?:못\s?버티|더는|뛰어내|끝내고))",
@@ -454,6 +459,8 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?:someone|somebody|a man|a guy|a stranger|there is (?:a man|someone|somebody)) (?:is )?(?:inside|in) "
             r"(?:my|our|the) (?:room|house|flat|apartment|dorm)|(?:going|went) through my (?:bag|drawers|stuff|things)",
             r"(?:kicking|banging on|pounding on|trying to break|trying to kick) (?:in )?(?:my|our|the) door",
+            r"(?:has |have |had )?(?:followed|been following) (?:me|us|her) (?:from|for|all the way|since)|"
+            r"(?:standing|waiting|watching|lurking) outside (?:my|our) (?:building|door|window|room|house|dorm|flat)",
             r"groped|grabbed me|touched me|flash(?:ed|er|ing)|upskirt|peeping tom|filming me",
             # Unwanted touching, told as it goes on ("keep touching my leg", "rubbing against
             # me"), and a follower in learners' English ("he follow me").
@@ -518,7 +525,7 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?:今|さっき|たった今).{0,10}(?:盗まれ|すられ|スリに)|犯人が(?:まだ|近く)",
             r"喧嘩(?:して|になって|が起き)|けんか(?:して|になって)|(?:ナイフ|刃物|包丁)(?:を)?(?:持|振り回)|暴れて(?:る|いる)",
             r"ドア(?:を)?ガチャガチャ|ドアノブ(?:を)?(?:回|ガチャ)|鍵を(?:開けよう|こじ開け)",
-            r"部屋に(?:誰か|知らない(?:人|男|女)|男|人)が(?:いる|いま)|(?:カバン|かばん|引き出し)を(?:あさ|漁)|ドア(?:を)?(?:ずっと)?(?:蹴|叩き続|ドンドン)|開けろ(?:って|と)",
+            r"(?:部屋|家)(?:の中)?に(?:誰か|知らない(?:人|男|女)|男|人)が(?:いる|いま)|(?:知らない(?:人|男|女)|誰か)が(?:部屋|家)(?:の中)?に(?:いる|いま)|(?:カバン|かばん|引き出し)を(?:あさ|漁)|ドア(?:を)?(?:ずっと)?(?:蹴|叩き続|ドンドン)|開けろ(?:って|と)",
             r"(?:検察|警察|銀行|裁判所)を?名乗る.{0,40}(?:送金|振り込|atm)",
         ),
         ko=(
@@ -573,7 +580,7 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?:asked|asking|want(?:s|ed)?) (?:me )?(?:for|to give|to send|to read out) (?:my )?"
             r"(?:otp|verification code|bank password|pin)",
             r"(?:send|mail) (?:them |him |her )?my (?:atm|bank) card|bank ?book",
-            r"(?:paid|sent (?:the )?money|transferred)\b.{0,60}(?:seller|shop|they|he|she) (?:then |just |has |have )?(?:blocked|ghosted|disappeared)",
+            r"(?:paid|sent (?:the )?money|transferred)\b.{0,100}(?:seller|shop|they|he|she) (?:then |just |now |has |have )?(?:blocked|ghosted|disappeared)",
             r"(?:account|card) (?:is |was |has been )?(?:frozen|suspended).{0,40}(?:move|transfer|send)",
             r"(?:pretending|pretended|claiming|claimed) to be my (?:son|daughter|grandson|friend|boss)",
             r"(?:gave|told|sent) (?:them|him|her) (?:my )?(?:otp|verification code|code|password|pin)",
@@ -598,7 +605,7 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"詐欺(?:に|かも|でしょうか|だと)|騙され|振り込んで|振り込め|オレオレ|架空請求|出金でき",
             r"(?:届かず|届かない).*連絡が取れ",
             r"^(?=.*atm)(?=.*(?:解除|操作|振り込|指示))(?=.*(?:電話|今))|出金.{0,12}(?:税金|手数料|保証金)",
-            r"振り込んだ.{0,20}(?:ブロック|連絡が取れな|返事がな)",
+            r"振り込んだ.{0,20}(?:ブロック|連絡(?:が)?取れな|返事がな)",
         ),
         ko=(
             r"사기(?:를|당|인|같)|잠수|돈(?:을)?\s?(?:보냈|송금)|보이스\s?피싱|출금이\s?안",
@@ -634,8 +641,8 @@ _HAPPENING: dict[Situation, _Signs] = {
             # Someone missing, and time passing: a child gone on the beach, a friend not down
             # from the mountain by dusk.
             r"^(?=.*(?:小孩|孩子|兒子|女兒|小朋友|阿公|阿嬤|爺爺|奶奶|爸|媽|朋友|同學|老人|弟弟|妹妹|老公|老婆|先生|太太|男友|女友|男朋友|女朋友))"
-            r"(?=.*(?:人不見了|一轉(?:頭|身)就不見|走失|走散|沒找到|找不到人|找不到他|找不到她|沒看到人|失聯|還沒下來|沒下山|還沒回來|聯絡不上))"
-            r"(?=.*(?:分鐘|小時|天快黑|天黑|到現在|一直|整晚))",
+            r"(?=.*(?:人不見了|一轉(?:頭|身)就不見|走失|走散|沒找到|打不通|沒接電話|找不到人|找不到他|找不到她|沒看到人|失聯|還沒下來|沒下山|還沒回來|聯絡不上))"
+            r"(?=.*(?:分鐘|小時|天快黑|天黑|天都黑|天已經黑|晚上|傍晚|[0-9一二三四五六七八九十]+點了|到現在|一直|整晚))",
         ),
         ja=(
             r"^(?:助けて|たすけて)(?:ください)?$",
