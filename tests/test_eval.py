@@ -37,6 +37,7 @@ from tests.conftest import (
     CHAT_ZH_PROBE_SET,
     DEV_SET,
     EMERGENCY_PROBE2_SET,
+    EMERGENCY_PROBE3_SET,
     EMERGENCY_PROBE_SET,
     FRESH_SET,
     HOLDOUT_SET,
@@ -363,10 +364,15 @@ def test_chat_style_figures_do_not_drop(name: str, matcher: Matcher) -> None:
 #: emergency-probe2.tsv (written after, keywords avoided on purpose) then gave 80 of 140 on
 #: the code before those families and 92 after them; with the families of its dev part
 #: (a limp child with fever, asthma, a seizure described, something swallowed, an intruder
-#: in the room, a kicked door, a grease fire): 123 of 140, its unread test part 25 → 28 of 43.
+#: in the room, a kicked door, a grease fire): 123 of 140, its unread test part 25 → 28 of 43;
+#: with the families of its test part (stroke signs however told, choking, a follower waiting
+#: outside): 138. emergency-probe3.tsv, written after all that: 64 of 110; with the families
+#: of its dev part (a limb caught in a machine, burns, a roof torn off, confinement, exposure,
+#: a note then silence): 100, its unread test part 26 → 32 of 42.
 EMERGENCY_RATCHET = {
     "emergency-probe": (EMERGENCY_PROBE_SET, 1.0),
-    "emergency-probe2": (EMERGENCY_PROBE2_SET, 0.8785),
+    "emergency-probe2": (EMERGENCY_PROBE2_SET, 0.9857),
+    "emergency-probe3": (EMERGENCY_PROBE3_SET, 0.909),
 }
 
 
