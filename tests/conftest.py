@@ -71,6 +71,9 @@ EMERGENCY_PROBE2_SET = ROOT / "eval" / "emergency-probe2.tsv"
 #: A third (150), situations invented from inside the moment (a machine, boiling oil, a
 #: roof torn off, a landlord's padlock); its dev part developed on, its test part measured.
 EMERGENCY_PROBE3_SET = ROOT / "eval" / "emergency-probe3.tsv"
+#: A fourth (150), each message typed as a different person would under stress (a caregiver
+#: in simple Chinese or English, a retiree, a mother); dev part developed on, test part measured.
+EMERGENCY_PROBE4_SET = ROOT / "eval" / "emergency-probe4.tsv"
 
 
 def _is_loopback(address: Any) -> bool:

@@ -101,12 +101,14 @@ class _Signs:
 _PEOPLE = (
     r"(?:son|daughter|kid|kids|child|children|boy|girl|baby|friend|husband|wife|dad|father|mom|"
     r"mum|mother|grandma|grandpa|grandmother|grandfather|brother|sister|partner|boyfriend|"
-    r"girlfriend|roommate|classmate|uncle|aunt|aunty|neighbou?r|man|woman|guy|lady|he|she)"
+    r"girlfriend|roommate|classmate|uncle|aunt|aunty|neighbou?r|man|woman|guy|lady|he|she|"
+    # How a caregiver or a grandchild names the one they look after: 阿嬤, oma, nenek, lola.
+    r"ama|amah|ah ma|oma|opa|nenek|kakek|lola|lolo|patient|madam|sir)"
 )
 
 _PARTNER = (
     r"(?:(?:ex )?(?:boyfriend|girlfriend|husband|wife|partner|bf|gf)|father|dad|stepdad|"
-    r"stepfather|mother|mom|mum|parents?|uncle|brother|employer|boss|landlord|host father)"
+    r"stepfather|mother|mom|mum|parents?|uncle|brother|employer|boss|landlord|host father|madam|maam|mam|sir)"
 )
 
 #: What it looks like when it is happening.
@@ -143,7 +145,7 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"^(?=.*(?:熱水器|瓦斯|一氧化碳|燒炭))(?=.*(?:頭暈|頭好暈|想吐|噁心|昏|沒回應|沒反應|叫不醒))",
         ),
         ja=(
-            r"燃えて|火事|火災|煙が",
+            r"燃えて|(?<!口が)火事|火災|煙が",
             r"(?:鍋|フライパン|油)(?:から|が)?(?:火が|燃え|発火)|土砂崩れ|(?:家|車)が埋ま|水が(?:どんどん)?入ってき",
             r"ガス(?:の)?(?:臭い|におい|匂い|くさ|漏れ)|焦げ(?:臭|くさ)",
             r"一酸化炭素|^(?=.*(?:ガス|ストーブ|給湯器|練炭|ヒーター))(?=.*(?:頭痛|吐き気|めまい|ぼーっと|意識))",
@@ -178,7 +180,9 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"allergic reaction|anaphyla\w*",
             r"(?:hit|banged) (?:his|her|my|their) head",
             r"broke (?:his|her|my) (?:leg|arm|neck|back)",
-            r"drowning|swept (?:away|out|off)",
+            r"drowning(?! in (?:work|assignments|homework|debt|paperwork|e ?mails|deadlines))|swept (?:away|out|off)",
+            r"(?:slipped|fell|fallen|falling) (?:off|into|down|from) (?:the |a )?(?:trail|gorge|cliff|ravine|edge|canyon|rocks)",
+            r"pregnant\b.{0,40}\b(?:bleeding|blood)|(?:bleeding|blood)\b.{0,40}\bpregnant",
             r"(?:pulled|dragged) (?:out|under|away) by (?:the )?(?:waves?|current|sea)",
             r"(?:hit|knocked down) by a wave",
             r"bitten by a (?:snake|dog)|snake bit|stung by (?:a )?(?:jellyfish|hornets?|wasps?)",
@@ -280,7 +284,11 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?:吞|吃|喝)(?:了|下去|下)?.{0,6}(?:磁鐵|電池|硬幣|漂白水|清潔劑|農藥|洗衣精|洗衣球)|(?:磁鐵|電池|硬幣).{0,4}吞(?:下去|了)",
             r"(?:刺鼻|化學|藥品|打翻).{0,20}(?:頭暈|站不住|昏|想吐|呼吸)",
             r"止不住血|血止不住",
-            r"噎(?:到|住)|(?:卡|哽)在喉嚨|(?:捲|卷|夾)進.{0,6}(?:機器|機|滾輪|輸送帶)|拔不出來|"
+            r"噎(?:到|住)|(?:卡|哽)在喉嚨|掉(?:下|進|到)(?:峽谷|山谷|懸崖|溪谷|谷底)|(?:摔|跌)下(?:峽谷|山谷|懸崖)|"
+            r"掉(?:進|到|入).{0,4}(?:游泳池|泳池)|撈起來.{0,4}(?:沒反應|沒呼吸|不動)|車翻了|(?:很多|好多|多)人受傷|"
+            r"(?:懷孕|孕婦).{0,12}(?:流血|出血|流好多血)|流好多血|電梯(?:卡|停|困)(?:在|住)|"
+            r"(?:溪水|河水|溪|河)(?:一直|突然|越來越)?(?:漲|暴漲)|淹到(?:帳篷|車|膝蓋|腰)|"
+            r"(?:飲料|酒|杯子)(?:裡|里|裏)(?:被)?(?:加|放|下)(?:了)?(?:東西|藥)|喝了(?:他|她|對方)給的.{0,8}(?:全身沒力|頭暈|想睡|昏)|(?:捲|卷|夾)進.{0,6}(?:機器|機|滾輪|輸送帶)|拔不出來|"
             r"(?:熱油|滾水|熱水|開水)(?:濺|潑|倒|灑)(?:到|在)|起(?:了)?(?:好大的|很大的)?水?泡|皮(?:膚)?(?:掉|脫)了|"
             r"(?:屋頂|鐵皮).{0,4}(?:掀掉|掀開|被吹走|飛走)|天花板.{0,4}(?:掉|塌)|牆壁?在裂|"
             r"煙.{0,6}(?:從門縫|跑進來|灌進來)|門把(?:好|很)?燙|酒(?:和|跟|配)(?:安眠藥|藥)|"
@@ -294,7 +302,8 @@ _HAPPENING: dict[Situation, _Signs] = {
         ),
         ja=(
             r"倒れ|意識が(?:ない|ありません)|息をしてい|呼吸が|血が(?:止まら|たくさん)|出血",
-            r"手首を切|リストカット",
+            r"手首(?:を)?(?:深く)?切|リストカット|(?:谷|崖|渓谷)(?:に|から|へ)(?:落ち|転落)|妊娠.{0,12}(?:出血|血が)|"
+            r"エレベーター(?:に|が)(?:閉じ込め|止ま)|(?:道|路上|外)で(?:寝て|倒れて).{0,10}起きな|(?:川|水)が(?:急に)?増水|逃げられな",
             r"(?:けが人|怪我人)(?!は?(?:い|お)(?:ない|ません|りません))|救急車を",
             r"溺れ|波にさらわれ|熱中症|閉じ込められ",
             r"胸が(?:苦し|痛|締め付け)|冷や汗|顔(?:が)?真っ青|落石.{0,16}(?:埋ま|下敷き|挟ま|閉じ込め)|(?:車|人)が埋まって",
@@ -317,7 +326,9 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?:転|落ち|ぶつか|事故).{0,20}(?:立てない|立ち上がれない|起き上がれない|動けない)",
         ),
         ko=(
-            r"쓰러|의식이\s?없|숨을\s?(?:안|못)|피가\s?(?:많이|멈추|안\s?멈|철철)|다치|다쳤|부상",
+            r"쓰러|의식(?:이)?\s?없|불러도\s?대답\s?(?:안|없)|(?:협곡|계곡|절벽|낭떠러지)(?:에서|으로|아래로)\s?(?:떨어|추락)|일행이\s?떨어졌|"
+            r"임신.{0,12}(?:피가|출혈)|엘리베이터(?:에|가)\s?(?:갇혔|멈췄)|(?:강물|계곡물|물)이?\s?(?:갑자기\s?)?(?:불어|차\s?올라)|"
+            r"텐트까지\s?물|숨을\s?(?:안|못)|피가\s?(?:많이|멈추|안\s?멈|철철)|다치|다쳤|부상",
             # A cut wrist is an injury now, whoever made it (the suicide signs also read it).
             r"손목을\s?(?:그었|긋|그어|칼로)",
             r"구급차\s?(?:불러|좀)|물에\s?빠|파도에|열사병|갇혔",
@@ -414,6 +425,7 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"slapped|punches|punched|hurts|abuses|abused|threatens|threatened|locks|locked) "
             r"(?:me|her|him|us|them|my)",
             r"(?:being|been|was|is|are) (?:abused|beaten)",
+            r"no (?:give|gave) me (?:food|eat|to eat)|(?:dont|doesnt|wont|not) (?:give|let) me (?:eat|food|any food)",
             r"(?:is|are|keeps|started) (?:\w+ (?:and )?){0,3}(?:hitting|beating|kicking|choking|"
             r"slapping) (?:his|her|my|their) (?:wife|husband|partner|girlfriend|boyfriend|mom|"
             r"mother|dad|father|kids?|children|son|daughter|sister|brother)",
@@ -451,6 +463,7 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"가정\s?폭력을|학대",
             r"(?:(?:옆|윗|아랫|위|아래)\s?(?:집|방|층|호실)|이웃).{0,16}(?:비명|물건\s?(?:던지|부수|깨지)|때리는\s?소리|맞는\s?소리)",
             r"때리는\s?소리.{0,16}비명|비명.{0,16}때리는\s?소리",
+            r"(?:주인|사장|고용주|아저씨|아줌마)(?:한테|에게)\s?맞|맞고\s?있어요|(?:애|아이|애기)를\s?(?:계속\s?)?때려|살려\s?달라고\s?울",
         ),
     ),
     Situation.CRIME: _Signs(
@@ -556,7 +569,7 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"싸우는데|칼(?:을)?\s?(?:꺼냈|꺼내)|바지를?\s?내리|차\s?문\s?(?:손잡이를?\s?)?(?:당기|열려)|창문을?\s?두드려|"
             r"(?:가둬|가뒀|갇혀|문을\s?잠가).{0,10}(?:못\s?나가|안\s?보내)|방에\s?(?:누가|누군가|모르는\s?사람)\s?있|(?:가방|서랍)(?:을|를)?\s?뒤지|문(?:을)?\s?(?:계속\s?)?(?:발로\s?)?(?:차요|차고|부수|부서질)|열라고\s?(?:소리|해)|손잡이(?:를)?\s?(?:돌려|돌리|흔들)|문(?:을)?\s?(?:열려고|따려고)",
             r"(?:자꾸|계속)\s?(?:제\s?|내\s?)?(?:몸|다리|허벅지|엉덩이|가슴)(?:을|를)?\s?(?:만져|만지|더듬)|몸캠|"
-            r"(?:사진|영상)(?:을)?\s?(?:뿌리|유포|퍼뜨리)",
+            r"(?:사진|영상)(?:을)?\s?(?:뿌리|뿌린|뿌릴|유포|퍼뜨리)|돈\s?안\s?보내면.{0,20}(?:뿌린|뿌릴|유포|퍼뜨)",
             r"^(?=.*(?:기사|택시))(?=.*(?:산\s?쪽|산으로|내려\s?주지\s?않|혼자냐|혼자예요|이상한\s?길))",
         ),
     ),
@@ -577,7 +590,7 @@ _HAPPENING: dict[Situation, _Signs] = {
         han=(
             r"車禍|撞車|擦撞|追撞|對撞|被撞|被.{1,3}撞(?:飛|倒|到|傷)|撞(?:飛|倒)了?人|撞人的?車|自摔|犁田|(?:機車|摩托車|車子|輪胎)打滑|撞到(?:人|車|機車|卡車|汽車|貨車)|翻車|翻覆|(?:機車|摩托車|汽車|車子|兩台車|兩輛車).{0,3}撞了|自撞|摔車|出事故|肇逃|滑倒.{0,6}(?:流血|受傷|骨折|動不了|起不來)|撞(?:到|上)(?:護欄|電線桿|樹|牆|分隔島)",
         ),
-        ja=(r"事故|追突|ぶつけ(?:られ|た)|はねられ",),
+        ja=(r"事故|追突|ぶつけ(?:られ|た)|はねられ|横転|負傷者",),
         ko=(r"사고\s?(?:났|가\s?났)|접촉\s?사고|교통\s?사고|치였|부딪",),
     ),
     Situation.SCAM: _Signs(
@@ -655,7 +668,7 @@ _HAPPENING: dict[Situation, _Signs] = {
         ),
         han=(
             r"^(?:救命|救救我|救救我們|快來人)+[啊呀阿啦]*$",
-            r"一轉(?:頭|身|眼).{0,6}就?不見|(?:小孩|孩子|兒子|女兒|小朋友)(?:突然)?不見了",
+            r"一轉(?:頭|身|眼).{0,6}就?不見|(?:小孩|孩子|兒子|女兒|小朋友).{0,10}不見了",
             # Someone else's cry for help, heard now: not a figure of speech.
             r"(?:有人|女生|女的|男生|男的|小孩|小朋友|鄰居|隔壁|樓上|樓下|外面).{0,8}(?:喊|叫|哭喊|大叫|尖叫|呼)(?:著)?救命|聽到.{0,10}(?:喊|叫)救命",
             # Someone missing, and time passing: a child gone on the beach, a friend not down
@@ -689,7 +702,7 @@ _TOPICS: dict[Situation, _Signs] = {
     Situation.FIRE: _Signs(
         en=(r"fire|fires|fire brigade|fire department|smoke|gas",),
         han=(r"火警|火災|消防|瓦斯",),
-        ja=(r"火事|消防",),
+        ja=(r"(?<!口が)火事|消防",),
         ko=(r"화재|소방",),
     ),
     Situation.MEDICAL: _Signs(
@@ -842,6 +855,13 @@ _NOTHING_DANGEROUS = re.compile(
     r"dangerous))\b(?! (?:room|exit|number|contact|line))|不是緊急(?:情況|的事)|(?:這|事情)?不緊急(?![嗎吧])|"
     r"沒什麼危險(?![嗎吧])|並不危險"
 )
+#: …or that it is over and everyone is fine ("fainted last night but the doctor said she's
+#: fine now", 「已經沒事了」): what it tells is then background, whatever it was.
+_SETTLED = re.compile(
+    r"\b(?:(?:doctors?|hospital|nurse) said (?:she|he|they|it)s? (?:is |are )?(?:fine|ok|okay)|"
+    r"(?:she|he|they|it|everyone)(?:s| is| are) (?:fine|ok|okay) now|all fixed now)\b|"
+    r"已經沒事了|醫生說沒事|已經出院|もう大丈夫(?:です)?(?:が|けど)|이제\s?괜찮(?:은데|지만|아요)"
+)
 #: …which never makes a fire, a collapse or thoughts of suicide anything but an emergency.
 _NEVER_PLAYED_DOWN = {Situation.FIRE, Situation.MEDICAL, Situation.SUICIDE}
 
@@ -990,7 +1010,7 @@ def detect(normal: str, original: str | None = None) -> Emergency | None:
         happening
         and not _NEVER_PLAYED_DOWN & set(happening)
         and _NOTHING_DANGEROUS.search(views.spaced)
-    ):
+    ) or (happening and _SETTLED.search(views.spaced)):
         named, happening = [*happening, *named], []
     if happening:
         ordered = tuple(s for s in Situation if s in happening or s in named)
