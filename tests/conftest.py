@@ -61,6 +61,19 @@ CHAT_ZH_MIMIC_SET = ROOT / "eval" / "chat-zh-mimic.tsv"
 #: The same in English (180): students, delegation staff and workers from the partner
 #: countries, many writing English as a second language.
 CHAT_EN_MIMIC_SET = ROOT / "eval" / "chat-en-mimic.tsv"
+#: Emergencies as frightened people type them, and messages that only share words with one,
+#: 40 in each of en, zh-Hant, zh-Hans, ja and ko, written blind on 2026-12-07 (fourth
+#: session) from the entries' ids, titles and answers alone. The first (emergency-probe) was
+#: then developed on whole; the second (emergency-probe2, keywords avoided on purpose) on its
+#: dev part only, its test part measured.
+EMERGENCY_PROBE_SET = ROOT / "eval" / "emergency-probe.tsv"
+EMERGENCY_PROBE2_SET = ROOT / "eval" / "emergency-probe2.tsv"
+#: A third (150), situations invented from inside the moment (a machine, boiling oil, a
+#: roof torn off, a landlord's padlock); its dev part developed on, its test part measured.
+EMERGENCY_PROBE3_SET = ROOT / "eval" / "emergency-probe3.tsv"
+#: A fourth (150), each message typed as a different person would under stress (a caregiver
+#: in simple Chinese or English, a retiree, a mother); dev part developed on, test part measured.
+EMERGENCY_PROBE4_SET = ROOT / "eval" / "emergency-probe4.tsv"
 
 
 def _is_loopback(address: Any) -> bool:

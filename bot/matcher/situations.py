@@ -101,12 +101,14 @@ class _Signs:
 _PEOPLE = (
     r"(?:son|daughter|kid|kids|child|children|boy|girl|baby|friend|husband|wife|dad|father|mom|"
     r"mum|mother|grandma|grandpa|grandmother|grandfather|brother|sister|partner|boyfriend|"
-    r"girlfriend|roommate|classmate|uncle|aunt|aunty|neighbou?r|man|woman|guy|lady|he|she)"
+    r"girlfriend|roommate|classmate|uncle|aunt|aunty|neighbou?r|man|woman|guy|lady|he|she|"
+    # How a caregiver or a grandchild names the one they look after: 阿嬤, oma, nenek, lola.
+    r"ama|amah|ah ma|oma|opa|nenek|kakek|lola|lolo|patient|madam|sir)"
 )
 
 _PARTNER = (
     r"(?:(?:ex )?(?:boyfriend|girlfriend|husband|wife|partner|bf|gf)|father|dad|stepdad|"
-    r"stepfather|mother|mom|mum|parents?|uncle|brother|employer|boss|landlord|host father)"
+    r"stepfather|mother|mom|mum|parents?|uncle|brother|employer|boss|landlord|host father|madam|maam|mam|sir)"
 )
 
 #: What it looks like when it is happening.
@@ -125,6 +127,8 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"smell(?:s|ing)? (?:\w+ ){0,3}(?:of )?(?:gas|smoke|burning)(?! (?:from|of) cigarettes?)(?<!cigarette smoke)|(?:gas|burning) smell",
             r"carbon monoxide|^(?=.*\b(?:water heater|gas heater|gas)\b)(?=.*\b(?:dizzy|nauseous|passed out|throwing up)\b)",
             r"gas (?:leak|is leaking)|leaking gas",
+            r"(?:pan|pot|stove|grease|oil|wok) (?:is |has )?(?:on fire|caught fire|in flames)|mud (?:is )?sliding|"
+            r"(?:water|flood|flooding) (?:is )?up to (?:the |our )?(?:doors|windows|knees)",
             r"something is burning|burning (?:building|house)",
             r"(?:water is (?:coming|flooding) into|flooding (?:into|our|my))",
             r"landslide (?:hit|blocked|on)",
@@ -132,20 +136,23 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?:filling|filled|full) (?:up )?with smoke|can smell (?:something )?burning",
         ),
         han=(
-            r"失火|火災(?!保險)|著火|起火|火燒|燒起來|燒了起來|火勢|冒煙|濃煙|煙好大|煙很大",
+            r"失火|火災(?!保險)|(?<!圍)著火(?!堆)|起火|火燒|燒起來|燒了起來|火勢|冒煙|濃煙|煙好大|煙很大",
             r"瓦斯味|瓦斯外洩|瓦斯漏|漏瓦斯|煤氣味|煤氣洩漏|燒焦味|聞到.{0,4}(?:瓦斯|煤氣|燒焦|煙)",
             r"水淹進|淹進來|土石流(?:衝|壓|埋)",
+            r"燒焦的?味道|油鍋(?:著火|起火|著了|燒起來)|火衝(?:到|上)|(?:鍋子?|爐子|插座|電線)(?:著了|燒起來)|土石.{0,6}(?:滑下來|衝下來|崩|坍)|坍方.{0,10}(?:困|卡|擋|埋)|淹到(?:一樓|二樓|膝蓋|腰|胸|屋裡|家裡|房間)|水.{0,6}還在(?:漲|上升)|(?:走廊|樓梯間?|房間|屋裡|家裡|大廳)(?:全|都)是煙|滿(?:屋子|走廊|房間)(?:的)?煙",
             r"冒(?:出)?(?:黑|白|好多|很多)?煙|煙霧警報器?(?:在)?(?:響|叫)",
             # Carbon monoxide: a water heater or gas, and someone dizzy, sick or not answering.
             r"^(?=.*(?:熱水器|瓦斯|一氧化碳|燒炭))(?=.*(?:頭暈|頭好暈|想吐|噁心|昏|沒回應|沒反應|叫不醒))",
         ),
         ja=(
-            r"燃えて|火事|火災|煙が",
-            r"ガス(?:の)?(?:臭い|におい|漏れ)|焦げ臭い",
+            r"燃えて|(?<!口が)火事|火災|煙が",
+            r"(?:鍋|フライパン|油)(?:から|が)?(?:火が|燃え|発火)|土砂崩れ|(?:家|車)が埋ま|水が(?:どんどん)?入ってき",
+            r"ガス(?:の)?(?:臭い|におい|匂い|くさ|漏れ)|焦げ(?:臭|くさ)",
             r"一酸化炭素|^(?=.*(?:ガス|ストーブ|給湯器|練炭|ヒーター))(?=.*(?:頭痛|吐き気|めまい|ぼーっと|意識))",
         ),
         ko=(
             r"불이\s?(?:났|나|붙)|불길|화재|연기가",
+            r"(?:냄비|프라이팬|기름)(?:에|이)?\s?불(?:이)?\s?(?:붙|났)|산사태|토사|물이\s?(?:계속\s?)?(?:차\s?안으로|집\s?안으로)?\s?들어와",
             r"가스\s?(?:냄새|누출|새)|타는\s?냄새",
             r"일산화탄소|^(?=.*(?:가스|난로|보일러|히터|온수기))(?=.*(?:두통|머리가\s?아|메스꺼|어지러|구토|의식))",
         ),
@@ -173,7 +180,9 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"allergic reaction|anaphyla\w*",
             r"(?:hit|banged) (?:his|her|my|their) head",
             r"broke (?:his|her|my) (?:leg|arm|neck|back)",
-            r"drowning|swept (?:away|out|off)",
+            r"drowning(?! in (?:work|assignments|homework|debt|paperwork|e ?mails|deadlines))|swept (?:away|out|off)",
+            r"(?:slipped|fell|fallen|falling) (?:off|into|down|from) (?:the |a )?(?:trail|gorge|cliff|ravine|edge|canyon|rocks)",
+            r"pregnant\b.{0,40}\b(?:bleeding|blood)|(?:bleeding|blood)\b.{0,40}\bpregnant",
             r"(?:pulled|dragged) (?:out|under|away) by (?:the )?(?:waves?|current|sea)",
             r"(?:hit|knocked down) by a wave",
             r"bitten by a (?:snake|dog)|snake bit|stung by (?:a )?(?:jellyfish|hornets?|wasps?)",
@@ -225,12 +234,30 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?:stuck|trapped|stranded) (?:on|in) (?:the |a )?(?:sandbar|rocks?|river|car|"
             r"lift|elevator|mud|flood)",
             r"(?:river|water|sea) is rising (?:fast|quickly)|water is up to (?:my|our|the) (?:knees|waist|chest)|(?:flat|house|home|room) is flooding",
+            # A child burning with fever and limp; a breathing crisis; a seizure described;
+            # something swallowed; fumes and dizziness; a fall and not getting up.
+            r"^(?=.*\b(?:fever|burning hot|burning up|temperature|39|40|41)\b)(?=.*\b(?:floppy|limp|lethargic|barely "
+            r"(?:opens|wakes|responds|moves)|wont wake|not responding|unresponsive|wont open)\b)",
+            r"\basthma\b.{0,60}\b(?:cant|wont|not|worse|bad|blue|inhaler)|lips (?:are |look |turning )?(?:blue|purple|grey)|"
+            r"struggling to breathe|gasping",
+            r"shaking all over|foam(?:ing)? at (?:the|his|her) mouth|convuls\w*|eyes rolled back",
+            r"\bface\b.{0,20}\bdroop\w*|droop\w* (?:face|mouth)|(?:cant|cannot|can t) (?:lift|raise|move) (?:his|her|their|my) "
+            r"(?:left |right )?(?:arm|leg|hand)|(?:words|speech) (?:are |is )?(?:coming out )?(?:all )?(?:wrong|garbled|slurred)",
+            r"(?:swallowed|ate|drank) (?:a |an |some |the |his |her )?(?:\w+ )?(?:magnet|battery|button battery|coin|bleach|"
+            r"detergent|chemical|poison|pesticide)",
+            r"(?:chemical|fumes|bleach)\b.{0,50}\b(?:dizzy|faint|cant breathe|passed out|collapsed)",
+            r"(?:fell|fallen|fall)\b.{0,60}\b(?:(?:not|isnt|is not) getting up|cant get up|wont get up|unable to get up)",
+            r"(?:arm|hand|sleeve|leg|hair|fingers?) (?:got |is |was |has been )?(?:pulled|caught|stuck|trapped|dragged) in(?:to)? "
+            r"(?:the |a )?(?:machine|roller|conveyor|press|mill|gears?)|(?:cant|cannot) get (?:him|her|them|his arm|her arm) out",
+            r"boiling (?:oil|water) (?:went|spilled|splashed|poured)|skin (?:is )?(?:bubbling|peeling|blistering)",
+            r"(?:legs?|arms?|body|he|she|someone)s? (?:is |are )?(?:under|beneath) (?:a |the )?(?:concrete|beam|rubble|wall|debris|car)",
+            r"roof (?:is )?(?:coming off|ripped off|blown off|torn off)|ceiling (?:is )?(?:falling|collapsing|caving)",
         ),
         han=(
             r"昏倒|暈倒|倒下|倒在(?:路邊|地上)|叫不醒|昏迷|失去意識|沒有?意識|休克|抽搐",
             r"沒(?:有)?呼吸|不能呼吸|無法呼吸|呼吸困難",
             r"大量出血|流很多血|在流血|流血了|血流不止",
-            r"心臟病發|心肌梗塞|中風了|骨折了|中毒了|胸口(?:很)?痛|過敏性休克",
+            r"心臟病發|心肌梗塞|中風了|骨折了|中毒了|胸口(?:很|好|超|一直|突然)?(?:痛|悶)|過敏性休克",
             r"溺水|落水|(?:被|讓)(?:海)?浪(?:捲|沖|打)走|捲走|沖走",
             r"受傷了|有人(?:受傷|流血|昏倒|倒下)|受重傷|重傷|撞到頭",
             r"被(?:蛇|狗|虎頭蜂)(?:咬|叮)|中暑",
@@ -244,13 +271,30 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"吐血|咳血|(?<!針)見血|血流|(?:從|由)(?:鷹架|屋頂|樓梯|陽台|窗戶|樹|懸崖|橋|樓)(?:上)?(?:掉|摔|跌|墜)(?:了)?下|墜落|墜樓",
             r"(?:小孩|孩子|女兒|兒子|寶寶|嬰兒|他|她|發燒|高燒).{0,6}(?:抽筋|抽搐)|痙攣|昏睡不醒|卡在(?:車(?!陣)|裡面|下面)|(?:被)?(?:蛇|狗|毒蛇|水母|蜂|虎頭蜂)(?:咬|螫|叮)(?:傷|到|了)",
             r"(?:蛇|蜂|水母|狗)(?:咬|螫|叮).{0,8}(?:腫|呼吸|流血|昏)|割腕|(?:山|步道|山上|山裡|古道).{0,4}迷路|迷路.{0,8}(?:天黑了|天快黑|天要黑|沒電|山上|山裡)",
-            r"電線走火|走火了|觸電|(?:嚴重|大面積)(?:燙傷|燒傷)|羊水破|(?:老婆|太太|她)(?:現在)?(?:肚子痛)?(?:快|要)生了(?!.{0,6}(?:申請|依親|月))",
+            r"電線走火|走火了|觸電|(?:吃|吞)了?一大把(?:的)?藥|空藥(?:瓶|罐)|落石.{0,16}(?:擋住|困住|壓|砸|埋|卡住)|(?:被|遭)落石(?:砸|壓|擊)|(?:嚴重|大面積)(?:燙傷|燒傷)|羊水破|(?:老婆|太太|她)(?:現在)?(?:肚子痛)?(?:快|要)生了(?!.{0,6}(?:申請|依親|月))",
             r"(?:游泳|玩水|下水|衝浪).{0,10}(?:不見了|沒(?:有)?上來|沒(?:有)?浮上來|找不到(?:人|他|她))",
             # Signs that count together anywhere in the message, in any order: someone not
             # answering for long (獨居, 好幾天, 按電鈴沒回應), lost at dusk (迷路, 天快黑).
             r"^(?=.*(?:叫|敲門|按電鈴|按門鈴|喊|打電話))(?=.*(?:沒回應|沒有回應|沒反應|不應門|沒人應|沒人開))"
             r"(?=.*(?:好幾天|獨居|一個多小時|很久|一整天|兩天|三天|報紙))",
             r"^(?=.*迷路)(?=.*(?:天快黑|天黑了|天要黑|沒電|打不通|沒訊號))",
+            r"^(?=.*(?:發燒|燒到|高燒|4\d度|39度))(?=.*(?:沒(?:什麼)?反應|軟趴趴|叫不醒|眼睛(?:都)?(?:不|睜不)|意識不清|昏睡))",
+            r"氣喘發作|(?:一直|好|很)喘.{0,10}(?:講不出話|說不出話|嘴唇)|嘴唇(?:有點|發)?(?:紫|發紫|發黑)",
+            r"全身(?:一直)?抽|口吐白沫|翻白眼",
+            r"(?:吞|吃|喝)(?:了|下去|下)?.{0,6}(?:磁鐵|電池|硬幣|漂白水|清潔劑|農藥|洗衣精|洗衣球)|(?:磁鐵|電池|硬幣).{0,4}吞(?:下去|了)",
+            r"(?:刺鼻|化學|藥品|打翻).{0,20}(?:頭暈|站不住|昏|想吐|呼吸)",
+            r"止不住血|血止不住",
+            r"噎(?:到|住)|(?:卡|哽)在喉嚨|掉(?:下|進|到)(?:峽谷|山谷|懸崖|溪谷|谷底)|(?:摔|跌)下(?:峽谷|山谷|懸崖)|"
+            r"掉(?:進|到|入).{0,4}(?:游泳池|泳池)|撈起來.{0,4}(?:沒反應|沒呼吸|不動)|車翻了|(?:很多|好多|多)人受傷|"
+            r"(?:懷孕|孕婦).{0,12}(?:流血|出血|流好多血)|流好多血|電梯(?:卡|停|困)(?:在|住)|"
+            r"(?:溪水|河水|溪|河)(?:一直|突然|越來越)?(?:漲|暴漲)|淹到(?:帳篷|車|膝蓋|腰)|"
+            r"(?:飲料|酒|杯子)(?:裡|里|裏)(?:被)?(?:加|放|下)(?:了)?(?:東西|藥)|喝了(?:他|她|對方)給的.{0,8}(?:全身沒力|頭暈|想睡|昏)|(?:捲|卷|夾)進.{0,6}(?:機器|機|滾輪|輸送帶)|拔不出來|"
+            r"(?:熱油|滾水|熱水|開水)(?:濺|潑|倒|灑)(?:到|在)|起(?:了)?(?:好大的|很大的)?水?泡|皮(?:膚)?(?:掉|脫)了|"
+            r"(?:屋頂|鐵皮).{0,4}(?:掀掉|掀開|被吹走|飛走)|天花板.{0,4}(?:掉|塌)|牆壁?在裂|"
+            r"煙.{0,6}(?:從門縫|跑進來|灌進來)|門把(?:好|很)?燙|酒(?:和|跟|配)(?:安眠藥|藥)|"
+            r"說話含糊不清|(?:左|右)邊(?:的)?手腳(?:都)?沒(?:有)?力|^(?=.*血)(?=.*(?:止不住|停不下來|還在流|一直冒))|(?:被|讓)(?:海)?浪(?:捲|沖|打)(?:下去|下海|進海)|在水裡掙扎",
+            # Heatstroke: dizzy or confused, and burning hot or no longer sweating.
+            r"^(?=.*(?:頭暈|想吐|昏|講話怪|意識|站不穩))(?=.*(?:全身(?:很|好)?燙|不(?:再)?流汗|體溫(?:很|好|超)?高))",
             # Blood that will not stop, however it is said (噴血, 狂流血, 血一直流).
             r"(?:噴|冒|狂流|狂噴|滴|一直冒)血|血(?:一直|狂|不停)?(?:噴|湧)(?:出來)?|血(?:一直|不停)流|流了(?:很多|好多|一堆|一灘)血",
             # Cannot get up after a fall, a crash or a blow.
@@ -258,9 +302,18 @@ _HAPPENING: dict[Situation, _Signs] = {
         ),
         ja=(
             r"倒れ|意識が(?:ない|ありません)|息をしてい|呼吸が|血が(?:止まら|たくさん)|出血",
-            r"手首を切|リストカット",
+            r"手首(?:を)?(?:深く)?切|リストカット|(?:谷|崖|渓谷)(?:に|から|へ)(?:落ち|転落)|妊娠.{0,12}(?:出血|血が)|"
+            r"エレベーター(?:に|が)(?:閉じ込め|止ま)|(?:道|路上|外)で(?:寝て|倒れて).{0,10}起きな|(?:川|水)が(?:急に)?増水|逃げられな",
             r"(?:けが人|怪我人)(?!は?(?:い|お)(?:ない|ません|りません))|救急車を",
             r"溺れ|波にさらわれ|熱中症|閉じ込められ",
+            r"胸が(?:苦し|痛|締め付け)|冷や汗|顔(?:が)?真っ青|落石.{0,16}(?:埋ま|下敷き|挟ま|閉じ込め)|(?:車|人)が埋まって",
+            r"息が(?:苦し|でき|吸え)|意識が(?:遠|もうろう|朦朧)|^(?=.*(?:熱|発熱|4\d度))(?=.*(?:ぐったり|目を開けな|反応がな|意識))|"
+            r"喘息(?:の)?発作|ヒューヒュー|ゼーゼー|唇が(?:紫|青)|けいれん|痙攣|泡を吹|"
+            r"(?:磁石|電池|ボタン電池|硬貨|洗剤|漂白剤)(?:を)?(?:飲み込|誤飲|飲んじゃ|食べちゃ)|誤飲|"
+            r"ろれつが回らな|機械に(?:巻き込|挟ま)|(?:油|熱湯|お湯)が(?:腕|手|顔|足)に(?:かか|こぼ)|皮(?:が)?むけ|水ぶくれ|"
+            r"屋根が.{0,8}(?:はがれ|飛ば|剥が)|(?:お酒|酒)と(?:睡眠薬|薬)|揺すっても起きな|蛇に噛まれ|マムシ|(?:川|海)で.{0,6}流され|顔の(?:右|左)?(?:側|半分)?が(?:下が|垂れ|ゆが)|(?:右|左)?(?:手|腕|足)に力が入らな|(?:喉|のど)に(?:何か)?詰ま|"
+            r"(?:薬品|刺激臭|塩素).{0,20}(?:めまい|倒れ|気分が悪)|^(?=.*(?:ふらふら|吐い|吐き|意識|めまい|ぐったり))"
+            r"(?=.*(?:汗(?:が)?(?:止ま|出な|かいてな)|体(?:が|中)?(?:すごく|とても|めっちゃ)?熱))",
             # Verbs matched by their stem, whatever the form (止まらない, 止まりません).
             r"血が(?:噴き出|吹き出|どくどく|ドクドク|止ま(?:ら|り|っていない))",
             r"(?:下敷き|生き埋め|挟ま(?:っ|れ)て(?:い|動け|出られ)|閉じ込め)",
@@ -273,11 +326,20 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?:転|落ち|ぶつか|事故).{0,20}(?:立てない|立ち上がれない|起き上がれない|動けない)",
         ),
         ko=(
-            r"쓰러|의식이\s?없|숨을\s?(?:안|못)|피가\s?(?:많이|멈추|안\s?멈|철철)|다치|다쳤|부상",
+            r"쓰러|의식(?:이)?\s?없|불러도\s?대답\s?(?:안|없)|(?:협곡|계곡|절벽|낭떠러지)(?:에서|으로|아래로)\s?(?:떨어|추락)|일행이\s?떨어졌|"
+            r"임신.{0,12}(?:피가|출혈)|엘리베이터(?:에|가)\s?(?:갇혔|멈췄)|(?:강물|계곡물|물)이?\s?(?:갑자기\s?)?(?:불어|차\s?올라)|"
+            r"텐트까지\s?물|숨을\s?(?:안|못)|피가\s?(?:많이|멈추|안\s?멈|철철)|다치|다쳤|부상",
             # A cut wrist is an injury now, whoever made it (the suicide signs also read it).
             r"손목을\s?(?:그었|긋|그어|칼로)",
             r"구급차\s?(?:불러|좀)|물에\s?빠|파도에|열사병|갇혔",
-            r"피가\s?(?:계속|막|콸콸|펑펑|줄줄)",
+            r"숨(?:을)?\s?(?:쉬기|쉬는\s?게)?\s?(?:힘들|어려|못\s?쉬)|(?:얼굴|입술|목|혀)(?:이|가)?\s?(?:퉁퉁\s?|많이\s?)?(?:붓|부었|부어)",
+            r"피가\s?(?:계속|막|콸콸|펑펑|줄줄)|피가\s?(?:너무\s?|정말\s?|엄청\s?)?(?:많이|안\s?멈)|안\s?멈춰",
+            r"말(?:이)?\s?어눌|^(?=.*(?:열이|고열|4\d\s?도))(?=.*(?:축\s?늘어|처져|눈을\s?(?:잘\s?)?못\s?떠|반응이\s?없|의식))|"
+            r"천식\s?발작|기계에\s?(?:말려|끼|끼였)|(?:팔|손)이?\s?안\s?빠져|(?:기름|뜨거운\s?물)이?\s?(?:팔|손|얼굴|다리)에\s?(?:쏟아|튀)|"
+            r"물집|피부가\s?벗겨|지붕이?\s?(?:날아|뜯겨)|뱀(?:한테|에)\s?물렸|(?:물|강|계곡)에\s?휩쓸|불러도\s?(?:대답|반응)이?\s?없|머리에서\s?피|"
+            r"술이랑\s?(?:수면제|약)|숨을?\s?(?:잘\s?)?못\s?쉬|목에\s?(?:뭐가\s?)?걸려|목에\s?걸렸|입술이?\s?(?:파래|보라)|쌕쌕|경련|거품을?\s?물|"
+            r"(?:자석|건전지|배터리|동전|세제|락스)(?:을|를)?\s?(?:삼켰|먹었)|(?:화학|약품|락스).{0,20}(?:어지러|쓰러|숨)|"
+            r"피가\s?뚝뚝|지혈이\s?안|(?:한쪽|반쪽)\s?(?:얼굴|팔|다리)(?:이|가)?\s?(?:처졌|마비|안\s?움직)|얼굴(?:이)?\s?처졌",
             r"(?:깔렸|깔려\s?있|갇혀\s?있|매몰)",
             r"^(?=.*(?:길을\s?잃|조난|헤매))(?=.*(?:어두워|해가\s?지|못\s?내려|배터리))",
             r"(?:넘어졌|넘어져|쓰러졌|전복).{0,20}(?:안\s?움직|못\s?움직|의식이|피가)",
@@ -304,6 +366,11 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"posted (?:a )?goodbye|(?:sent|wrote) (?:a )?goodbye (?:note|letter|post|message)(?! (?:to|for) (?:my )?host)",
             r"want(?:s)? to disappear(?! into| for| to)|(?:cant|cannot) go on(?! \w)|(?:cant|cannot) go on (?:like this|living)",
             r"(?:dont|doesnt|do not|does not) want to be (?:here|around|alive) (?:anymore|any more)|"
+            r"^(?=.*\b(?:bridge|roof|rooftop|ledge|edge|cliff)\b)(?=.*\b(?:cant do this|cant take (?:it|this)|cant go on|"
+            r"goodbye|end it|jump)\b)|"
+            r"^(?=.*\b(?:thank(?:s| you) for everything|goodbye|dont worry about me(?: anymore)?)\b)(?=.*\b(?:not answering|"
+            r"wont answer|doesnt answer|no reply|phone (?:is )?off|turned (?:her|his) phone off|not picking up|hasnt "
+            r"replied|cant reach)\b)|"
             r"sorry for everything|(?:sleep|go to sleep) (?:forever|and never wake)|giving (?:away )?(?:his|her|my) (?:things|stuff) away",
         ),
         han=(
@@ -313,6 +380,13 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"結束(?:自己的)?生命|結束自己|遺書|說要跳|要跳下去",
             r"活著(?:好|很|真|太)?(?:累|沒意思|沒意義)(?!.{0,3}(?:哈|笑|lol))|結束一切|不想(?:再)?醒來|(?:吞|吃)了?.{0,3}安眠藥",
             r"想消失(?!.{0,3}(?:一(?:個|天|下)|週末|幾天))|不想(?:再)?撐|撐不下去|不想(?:再)?活",
+            # A farewell, then silence (「發了很像遺言的話 然後不讀不回」); a bridge or a roof and
+            # not going on.
+            r"^(?=.*(?:遺言|遺書|謝謝大家|謝謝你們|不用再擔心我|不用再為我擔心|永別|對不起大家))"
+            r"(?=.*(?:不讀不回|已讀不回|沒回|不回|關機|聯絡不上|打不通|沒接|失聯|不接))",
+            r"^(?=.*(?:橋上|頂樓|樓頂|天台|懸崖))(?=.*(?:撐不下去|受不了了|不想活|跳下去|活不下去|好累|再見))",
+            r"(?:吃|吞)了?一大把(?:的)?藥",
+            r"(?:家裡|大家)的?負擔|消失了?(?:大家|他們|家人)會(?:輕鬆|比較好|更好)|結束這一切",
         ),
         ja=(
             r"死にたい|消えたい|自殺|生きていたくない|命を絶|遺書",
@@ -320,6 +394,11 @@ _HAPPENING: dict[Situation, _Signs] = {
             # (「薬を全部飲んだ」ってLINEが来て).
             r"自分を傷つけ|自傷|リスカ|(?:薬|睡眠薬|錠剤)を(?:全部|ぜんぶ|大量に|たくさん|まとめて)飲(?:んだ|みました)|"
             r"オーバードーズ|(?<![a-z])od(?:した|しちゃ)",
+            r"^(?=.*(?:今までありがとう|さようなら|さよなら|もう心配しないで|遺書))(?=.*(?:既読(?:が)?つかな|電話(?:にも)?出な|"
+            r"連絡(?:が)?(?:つかな|取れな)|返事がな))",
+            r"^(?=.*(?:橋の上|屋上|崖))(?=.*(?:もう無理|耐えられな|飛び降り|終わりにしたい|限界))",
+            r"目が覚めなければ|目覚めなければ|起きなければいい|ベランダ(?:に|で)立っ",
+            r"ごめんね、?もう無理|(?:手紙|メモ|置き手紙).{0,30}(?:どこにもいな|電話(?:も)?つながらな)",
             # Of one's life, not of a task: 「仕事を全部終わりにしたい」 has an object of its own.
             r"(?<![をがの])(?:全部|すべて|何もかも)終わりにしたい|人生(?:を)?終わりにしたい|"
             r"生きる意味(?:が|も)?(?:ない|無い|わからない)",
@@ -328,6 +407,12 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"죽고\s?싶|자살|살고\s?싶지\s?않|극단적\s?선택|자해|유서",
             r"(?:제|내|저|나)\s?자신을\s?(?:해치|해칠|다치게)|스스로를?\s?(?:해치|해칠|다치게)|"
             r"약을\s?(?:다|전부|한꺼번에|많이)\s?(?:먹었|삼켰)|과다\s?복용",
+            r"안\s?깨어났으면|깨어나지\s?않았으면|수면제(?:를)?\s?(?:다|전부|많이|한꺼번에)\s?먹었",
+            r"눈\s?안\s?떴으면|눈을?\s?뜨지\s?않았으면|오늘\s?밤이\s?마지막",
+            r"더는\s?못\s?버티겠|(?:쪽지|편지|메모).{0,30}(?:전화(?:도)?\s?안\s?받|방에\s?없)",
+            r"^(?=.*(?:그동안\s?고마웠|고마웠어|잘\s?있어|걱정\s?하지\s?마|유서))(?=.*(?:연락이\s?안|연락\s?안|전화(?:를)?\s?안\s?받|"
+            r"답이\s?없|안\s?읽))",
+            r"^(?=.*(?:다리\s?위|옥상|난간))(?=.*(?:못\s?버티|더는|뛰어내|끝내고))",
             # "End it all" is said of one's life, not of homework: 「다 끝내고 싶다는 생각」,
             # 「인생을 끝내고 싶어」; 「숙제 다 끝내고 싶어」 has an object of its own.
             r"(?:인생|삶|목숨|모든\s?(?:걸|것))[을를]?\s?(?:다\s?)?끝내|끝내고\s?싶다는\s?생각|"
@@ -340,6 +425,7 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"slapped|punches|punched|hurts|abuses|abused|threatens|threatened|locks|locked) "
             r"(?:me|her|him|us|them|my)",
             r"(?:being|been|was|is|are) (?:abused|beaten)",
+            r"no (?:give|gave) me (?:food|eat|to eat)|(?:dont|doesnt|wont|not) (?:give|let) me (?:eat|food|any food)",
             r"(?:is|are|keeps|started) (?:\w+ (?:and )?){0,3}(?:hitting|beating|kicking|choking|"
             r"slapping) (?:his|her|my|their) (?:wife|husband|partner|girlfriend|boyfriend|mom|"
             r"mother|dad|father|kids?|children|son|daughter|sister|brother)",
@@ -369,14 +455,15 @@ _HAPPENING: dict[Situation, _Signs] = {
             # Someone beating someone, told as it happens (「お父さんがお母さんを殴っていて」).
             r"(?:人|私|僕|母|父|妻|夫|奥|旦那|嫁|娘|息子|子|子供|赤ちゃん|彼女|彼|お母さん|お父さん|ママ|パパ|"
             r"友達|妹|弟|姉|兄|誰か)(?:さん|ちゃん)?を(?:殴って|殴った|殴りつけ|蹴って|蹴った|叩いて|叩いた)",
-            r"(?:隣|上の階|下の階|上の部屋|下の部屋).{0,16}(?:悲鳴|叫び声|物が壊れる|物を投げ|殴る音|殴られ)",
+            r"(?:隣|上の階|下の階|上の部屋|下の部屋).{0,16}(?:悲鳴|叫び声|泣き叫ぶ|怒鳴り声|ドンドン|物が壊れる|物を投げ|殴る音|殴られ)",
             r"(?<![a-z])dv(?![a-z])|虐待され|暴力を(?:受け|振る)",
         ),
         ko=(
-            r"(?:남편|남친|남자친구|아빠|엄마|부모)(?:가|한테|에게)\s?(?:저를\s?|나를\s?|절\s?|날\s?)?(?:때리|때려|때렸|맞)|"
+            r"(?:남편|남친|남자친구|아빠|엄마|부모)(?:이|가|한테|에게)\s?(?:또\s?|계속\s?|자꾸\s?)?(?:저를\s?|나를\s?|절\s?|날\s?)?(?:때리|때려|때렸|맞)|"
             r"가정\s?폭력을|학대",
             r"(?:(?:옆|윗|아랫|위|아래)\s?(?:집|방|층|호실)|이웃).{0,16}(?:비명|물건\s?(?:던지|부수|깨지)|때리는\s?소리|맞는\s?소리)",
             r"때리는\s?소리.{0,16}비명|비명.{0,16}때리는\s?소리",
+            r"(?:주인|사장|고용주|아저씨|아줌마)(?:한테|에게)\s?맞|맞고\s?있어요|(?:애|아이|애기)를\s?(?:계속\s?)?때려|살려\s?달라고\s?울",
         ),
     ),
     Situation.CRIME: _Signs(
@@ -396,7 +483,14 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?:find|found|knows?) (?:out )?where (?:i|we|she|he) (?:live|lives|stay)",
             r"(?:someone|a man|a guy|they) (?:is |are )?(?:trying to get in|outside my door)",
             r"fight (?:outside|in front|on the street)",
+            r"(?:someone|somebody|a man|a guy|a stranger|there is (?:a man|someone|somebody)) (?:is )?(?:inside|in) "
+            r"(?:my|our|the) (?:room|house|flat|apartment|dorm)|(?:going|went) through my (?:bag|drawers|stuff|things)",
+            r"(?:kicking|banging on|pounding on|trying to break|trying to kick) (?:in )?(?:my|our|the) door",
+            r"(?:has |have |had )?(?:followed|been following) (?:me|us|her) (?:from|for|all the way|since)|"
+            r"(?:standing|waiting|watching|lurking) outside (?:my|our) (?:building|door|window|room|house|dorm|flat)",
             r"groped|grabbed me|touched me|flash(?:ed|er|ing)|upskirt|peeping tom|filming me",
+            r"pulled (?:his )?(?:pants|trousers) down|exposed himself|(?:hes|shes|theyre) (?:still )?following (?:me|us|her)",
+            r"(?:padlocked|locked) (?:me|us) in|(?:padlocked|locked) the (?:gate|door)\b.{0,60}\b(?:until|wont let|cant leave|dont leave)",
             # Unwanted touching, told as it goes on ("keep touching my leg", "rubbing against
             # me"), and a follower in learners' English ("he follow me").
             r"(?:keeps?|kept|is|was|started|wont stop|wouldnt stop) (?:touching|rubbing|groping|"
@@ -406,6 +500,11 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?:sexually )?harassed",
             r"threatening (?:messages|me|to)|threaten(?:s|ed)? to (?:post|leak|share|kill|hurt)",
             r"blackmail\w*|sextortion",
+            r"(?:send|post|share|leak|show)\w* (?:my |her |his |our )?(?:nudes|naked (?:photos|pictures|pics|videos)|"
+            r"intimate (?:photos|pictures|videos)|sex video)",
+            r"(?:recorded|filmed|screenshot\w*) (?:me|us|our)\b.{0,80}\b(?:send|post|share|leak|show)",
+            r"^(?=.*\b(?:driver|taxi|uber|cab)\b)(?=.*\b(?:wont let me (?:out|off)|locked the doors|(?:driving|drove|going|heading)"
+            r" (?:\w+ )?(?:into|towards?) the mountains?|asked (?:me )?if i (?:am|was|m) alone|off (?:the )?route)\b)",
             r"(?:with|has|holding|waving|pulled out) a (?:\w+ )?(?:knife|gun|machete|bat|broken bottle|weapon)",
             r"(?:someone|somebody|a man|a guy|a stranger|strangers|he|they) (?:is |are |keeps |kept )?"
             r"(?:trying|tried|rattling|jiggling) (?:to open )?(?:the|my|our) (?:door|doors|handle|door handle|window|lock)",
@@ -429,6 +528,12 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"被跟蹤|跟蹤我|一直跟著我|(?:找到|知道)我(?:住|家)|一路(?:跟|尾隨)|尾隨我|跟著我(?:到|回)",
             r"一直騷擾|騷擾我|被騷擾|性騷擾我|被性騷擾",
             r"恐嚇|威脅我|威脅要|勒索",
+            r"小偷.{0,4}還在|闖空門|(?:對我)?脫褲子|露(?:出)?下體|暴露狂|(?:一直)?跟在我後面|(?:拉|開)我的?車門|拍(?:我的)?車窗|"
+            r"(?:鎖在|關在).{0,6}(?:工廠|房間|裡面|屋裡).{0,10}(?:不讓|不准|出不去)|不讓(?:我|我們)(?:走|離開|出去)|有人在我(?:的)?(?:房間|家|宿舍|屋裡)|(?:翻|偷翻)(?:我的)?(?:抽屜|包包|東西).{0,10}(?:不敢|假裝|好怕)|"
+            r"有(?:陌生)?人(?:闖|跑)進(?:來|我)|(?:截圖|錄影|錄下|錄了).{0,20}(?:發給|傳給|寄給|公開)|撬(?:我|開)?.{0,4}門|(?:一直)?轉門把|(?:躲|藏)在(?:廁所|房間|衣櫃|浴室|床底).{0,8}(?:不敢|好怕|很怕)|"
+            r"(?:砸|踹|撞|踢)(?:我的?|我們的?)?門|(?:說|喊)要進來|不(?:給|匯|付|轉)(?:他|她|我)?(?:轉|匯)?錢就(?:發|po|公開|寄|傳|散布|把)|"
+            r"(?:洗澡|偷拍)的?(?:影片|視頻|照片)|^(?=.*(?:裸照|私密照|性愛影片|不雅(?:照|影片)))(?=.*(?:寄|發|傳|公開|散布|po|流出|匯|錢))",
+            r"^(?=.*(?:司機|運將|駕駛))(?=.*(?:往山裡|山裡開|不讓我下車|不停車|是不是一個人|一個人嗎))",
             r"被摸|摸我|偷拍|偷看我|露鳥|襲胸",
             # Pressed against or rubbed on a train or bus, and followed when the visitor moved
             # away (「換了車廂他也跟過來了」).
@@ -444,9 +549,16 @@ _HAPPENING: dict[Situation, _Signs] = {
         ja=(
             r"(?:つけ|付きまと)られ|ついて(?:こ|き)られ|後をつけ|ストーカー|脅(?:し|さ)|強盗|襲われ|"
             r"殴られ|ひったくり|痴漢|盗撮",
+            r"ひったくられ|突き飛ばされ|(?:裸の?|恥ずかしい)(?:写真|画像|動画).{0,20}(?:ばらま|送る|晒|拡散|流す)",
+            r"^(?=.*(?:運転手|タクシー))(?=.*(?:山の方|山奥|人気のない|降ろしてくれな|一人かどうか|一人ですか))",
             r"(?:体|足|脚|太もも|お尻|胸)を?(?:ずっと)?(?:触|さわ)(?:られ|って(?:くる|き))|ずっと(?:触|さわ)って(?:くる|き)",
             r"(?:今|さっき|たった今).{0,10}(?:盗まれ|すられ|スリに)|犯人が(?:まだ|近く)",
-            r"喧嘩(?:して|になって|が起き)|けんか(?:して|になって)|(?:ナイフ|刃物|包丁)を(?:持|振り回)",
+            r"喧嘩(?:して|になって|が起き)|けんか(?:して|になって)|(?:ナイフ|刃物|包丁)(?:を)?(?:持|振り回)|暴れて(?:る|いる)",
+            r"ドア(?:を)?ガチャガチャ|ドアノブ(?:を)?(?:回|ガチャ)|鍵を(?:開けよう|こじ開け)",
+            r"(?:部屋|家)(?:の中)?に(?:誰か|知らない(?:人|男|女)|男|人)が(?:いる|いま|いた)|(?:知らない(?:人|男|女)|誰か)が(?:部屋|家)(?:の中)?に(?:いる|いま|いた)|(?:カバン|かばん|引き出し)を(?:あさ|漁)|ドア(?:を)?(?:ずっと)?(?:蹴|叩き続|ドンドン)|開けろ(?:って|と)",
+            r"(?:検察|警察|銀行|裁判所)を?名乗る.{0,40}(?:送金|振り込|atm)",
+            r"下半身を出|露出狂|ついてくる|車のドアを.{0,6}(?:引っ張|開けよう)|窓(?:を)?(?:叩|たたい)|外から鍵|"
+            r"(?:鍵をかけられ|閉じ込められ).{0,10}出られな",
         ),
         ko=(
             r"따라와|따라오|스토킹|협박|강도|폭행|괴롭|위협|성추행|몰카",
@@ -454,6 +566,11 @@ _HAPPENING: dict[Situation, _Signs] = {
             # A theft just now, the thief still near.
             r"날치기|소매치기\s?(?:당했|당했어|당했습니다|당함)|(?:방금|지금|막).{0,10}(?:훔쳐\s?갔|도둑맞|털렸)|범인이\s?(?:아직|지금)",
             r"싸움이?\s?(?:났|붙)|싸우고\s?있|칼(?:을)?\s?(?:들고|휘두)|흉기",
+            r"싸우는데|칼(?:을)?\s?(?:꺼냈|꺼내)|바지를?\s?내리|차\s?문\s?(?:손잡이를?\s?)?(?:당기|열려)|창문을?\s?두드려|"
+            r"(?:가둬|가뒀|갇혀|문을\s?잠가).{0,10}(?:못\s?나가|안\s?보내)|방에\s?(?:누가|누군가|모르는\s?사람)\s?있|(?:가방|서랍)(?:을|를)?\s?뒤지|문(?:을)?\s?(?:계속\s?)?(?:발로\s?)?(?:차요|차고|부수|부서질)|열라고\s?(?:소리|해)|손잡이(?:를)?\s?(?:돌려|돌리|흔들)|문(?:을)?\s?(?:열려고|따려고)",
+            r"(?:자꾸|계속)\s?(?:제\s?|내\s?)?(?:몸|다리|허벅지|엉덩이|가슴)(?:을|를)?\s?(?:만져|만지|더듬)|몸캠|"
+            r"(?:사진|영상)(?:을)?\s?(?:뿌리|뿌린|뿌릴|유포|퍼뜨리)|돈\s?안\s?보내면.{0,20}(?:뿌린|뿌릴|유포|퍼뜨)",
+            r"^(?=.*(?:기사|택시))(?=.*(?:산\s?쪽|산으로|내려\s?주지\s?않|혼자냐|혼자예요|이상한\s?길))",
         ),
     ),
     Situation.ACCIDENT: _Signs(
@@ -471,9 +588,9 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"crashed into (?:a |the )?(?:wall|pole|tree|guardrail|barrier|railing|ditch)",
         ),
         han=(
-            r"車禍|撞車|擦撞|追撞|對撞|被撞|自摔|犁田|(?:機車|摩托車|車子|輪胎)打滑|撞到(?:人|車|機車|卡車|汽車|貨車)|翻車|翻覆|(?:機車|摩托車|汽車|車子|兩台車|兩輛車).{0,3}撞了|自撞|摔車|出事故|肇逃|滑倒.{0,6}(?:流血|受傷|骨折|動不了|起不來)|撞(?:到|上)(?:護欄|電線桿|樹|牆|分隔島)",
+            r"車禍|撞車|擦撞|追撞|對撞|被撞|被.{1,3}撞(?:飛|倒|到|傷)|撞(?:飛|倒)了?人|撞人的?車|自摔|犁田|(?:機車|摩托車|車子|輪胎)打滑|撞到(?:人|車|機車|卡車|汽車|貨車)|翻車|翻覆|(?:機車|摩托車|汽車|車子|兩台車|兩輛車).{0,3}撞了|自撞|摔車|出事故|肇逃|滑倒.{0,6}(?:流血|受傷|骨折|動不了|起不來)|撞(?:到|上)(?:護欄|電線桿|樹|牆|分隔島)",
         ),
-        ja=(r"事故|追突|ぶつけ(?:られ|た)|はねられ",),
+        ja=(r"事故|追突|ぶつけ(?:られ|た)|はねられ|横転|負傷者",),
         ko=(r"사고\s?(?:났|가\s?났)|접촉\s?사고|교통\s?사고|치였|부딪",),
     ),
     Situation.SCAM: _Signs(
@@ -492,14 +609,15 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"bank|prosecutor|court|health insurance|nhi|immigration|customs|post office)",
             r"(?:buy|pay (?:with|in)|send (?:them )?) gift cards?",
             r"(?:cant|cannot|unable to) withdraw|guaranteed (?:returns|profits?)",
+            r"^(?=.*\bwithdraw\w*)(?=.*\b(?:tax|taxes|fee|fees|deposit|pay (?:first|more|before))\b)",
             r"(?:asked|asking|want(?:s|ed)?) (?:me )?(?:for|to give|to send|to read out) (?:my )?"
             r"(?:otp|verification code|bank password|pin)",
             r"(?:send|mail) (?:them |him |her )?my (?:atm|bank) card|bank ?book",
-            r"(?:paid|sent (?:the )?money|transferred)\b.{0,60}(?:seller|shop|they|he|she) (?:then |just |has |have )?(?:blocked|ghosted|disappeared)",
+            r"(?:paid|sent (?:the )?money|transferred)\b.{0,100}(?:seller|shop|they|he|she) (?:then |just |now |has |have )?(?:blocked|ghosted|disappeared)",
             r"(?:account|card) (?:is |was |has been )?(?:frozen|suspended).{0,40}(?:move|transfer|send)",
             r"(?:pretending|pretended|claiming|claimed) to be my (?:son|daughter|grandson|friend|boss)",
             r"(?:gave|told|sent) (?:them|him|her) (?:my )?(?:otp|verification code|code|password|pin)",
-            r"^(?=.*\b(?:police|prosecutor|officer|bank|court|immigration|customs)\b)(?=.*\b(?:atm|transfer|"
+            r"^(?=.*\b(?:police|prosecutors?|officers?|bank|court|immigration|customs)\b)(?=.*\b(?:atm|transfer|"
             r"wire|send money|account)\b)(?=.*\b(?:now|right now|immediately|on the phone|on the line|still talking)\b)",
         ),
         han=(
@@ -507,6 +625,9 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?:解除|取消)(?:分期|扣款|訂單)|atm操作|(?:叫|要)我(?:去)?atm",
             r"假(?:檢察官|警察|客服|健保)|(?:冒充|假冒|自稱是?)(?:警察|檢察官|法院|健保|銀行|海關|郵局|客服)",
             r"投資群組|老師帶單|保證獲利|穩賺不賠|無法出金|出不了金",
+            r"^(?=.*(?:出金|提領|領出|取出))(?=.*(?:稅|保證金|手續費|解凍金|先繳|先付|先匯))",
+            r"(?:轉帳|匯款|atm|操作)(?:來|去)?(?:取消|解除)|誤(?:開|設|升級)(?:了)?(?:會員|vip|分期|訂閱)",
+            r"^(?=.*(?:檢察官|法院|地檢署|公安|健保局))(?=.*(?:領錢|提款|交給|匯款|轉帳|監管|安全帳戶))|不能(?:跟|和|告訴)任何人",
             r"安全帳戶|監管帳戶|遊戲點數|猜猜我是誰|寄(?:出)?(?:提款卡|存摺)",
             r"(?:匯|轉|付)了.{0,8}(?:錢|元|塊|萬)",
             r"(?:付|匯|轉)了?(?:錢|款).{0,8}(?:封鎖|不見|失聯|不回)|(?:投資|平台|群組).{0,12}(?:錢|金)取不出來|監管帳戶|涉嫌洗錢",
@@ -516,8 +637,16 @@ _HAPPENING: dict[Situation, _Signs] = {
         ja=(
             r"詐欺(?:に|かも|でしょうか|だと)|騙され|振り込んで|振り込め|オレオレ|架空請求|出金でき",
             r"(?:届かず|届かない).*連絡が取れ",
+            r"^(?=.*atm)(?=.*(?:解除|操作|振り込|指示))(?=.*(?:電話|今))|出金.{0,12}(?:税金|手数料|保証金)",
+            r"振り込んだ.{0,20}(?:ブロック|連絡(?:が)?取れな|返事がな)",
         ),
-        ko=(r"사기(?:를|당|인|같)|잠수|돈(?:을)?\s?(?:보냈|송금)|보이스\s?피싱|출금이\s?안",),
+        ko=(
+            r"사기(?:를|당|인|같)|잠수|돈(?:을)?\s?(?:보냈|송금)|보이스\s?피싱|출금이\s?안",
+            r"안전\s?계좌|(?:검찰|금감원|경찰)(?:청)?(?:이라|에서|이래).{0,30}(?:계좌|돈|송금|옮기)|"
+            r"출금(?:하려면|하려고|을\s?하려면).{0,20}(?:세금|수수료|보증금)",
+            r"^(?=.*atm)(?=.*(?:취소|해지|시키는\s?대로|하라고))",
+            r"송금했는데.{0,20}(?:차단|잠수|연락이\s?안|답이\s?없)",
+        ),
     ),
     #: A cry for help and nothing else ("help!!", 「救命啊」) is an emergency whose kind is
     #: not told; with more said (「救命 護照掉在火車上」) it is a figure of speech, and the
@@ -529,33 +658,40 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"^(?:sos|(?:somebody|someone|please|pls) help(?: me| us)?|help us|help me please)$",
             # Someone's cry for help heard now; "calling for help with my visa" is not one.
             r"(?:screaming|shouting|yelling|crying)(?: out)? (?:for help|help)\b|calling out for help",
+            r"(?:cant|cannot|can t) find (?:my|our) (?:son|daughter|kid|child|boy|girl|baby|toddler)|"
+            r"(?:son|daughter|kid|child|boy|girl|toddler) (?:is |has |went )?(?:gone )?missing",
             rf"^(?=.*\b{_PEOPLE}s?\b)"
             rf"(?=.*\b(?:{_PEOPLE}s? (?:is|went|has gone|has been|are) missing|disappeared|(?:cant|cannot|can not) find (?:him|her|them|my {_PEOPLE})|"
             r"hasnt come back|not back yet|still not back|no sign of (?:him|her|them)|phone (?:is )?off|lost (?:him|her|them)|"
-            r"(?:straight )?to voicemail|not picking up)\b)"
+            r"(?:straight )?to voicemail|not picking up|(?:doesnt|isnt|wont|didnt) pick(?:ing)? up)\b)"
             r"(?=.*\b(?:minutes|hours|dark|since|by \d+|tonight)\b)",
         ),
         han=(
             r"^(?:救命|救救我|救救我們|快來人)+[啊呀阿啦]*$",
+            r"一轉(?:頭|身|眼).{0,6}就?不見|(?:小孩|孩子|兒子|女兒|小朋友).{0,10}不見了",
             # Someone else's cry for help, heard now: not a figure of speech.
             r"(?:有人|女生|女的|男生|男的|小孩|小朋友|鄰居|隔壁|樓上|樓下|外面).{0,8}(?:喊|叫|哭喊|大叫|尖叫|呼)(?:著)?救命|聽到.{0,10}(?:喊|叫)救命",
             # Someone missing, and time passing: a child gone on the beach, a friend not down
             # from the mountain by dusk.
-            r"^(?=.*(?:小孩|孩子|兒子|女兒|小朋友|阿公|阿嬤|爺爺|奶奶|爸|媽|朋友|同學|老人|弟弟|妹妹))"
-            r"(?=.*(?:人不見了|一轉(?:頭|身)就不見|走失|找不到人|找不到他|找不到她|沒看到人|失聯|還沒下來|沒下山|還沒回來|聯絡不上))"
-            r"(?=.*(?:分鐘|小時|天快黑|天黑|到現在|一直|整晚))",
+            r"^(?=.*(?:小孩|孩子|兒子|女兒|小朋友|阿公|阿嬤|爺爺|奶奶|爸|媽|朋友|同學|老人|弟弟|妹妹|老公|老婆|先生|太太|男友|女友|男朋友|女朋友))"
+            r"(?=.*(?:人不見了|一轉(?:頭|身)就不見|走失|走散|沒找到|打不通|沒接電話|找不到人|找不到他|找不到她|沒看到人|失聯|還沒下來|沒下山|還沒回來|聯絡不上))"
+            r"(?=.*(?:分鐘|小時|天快黑|天黑|天都黑|天已經黑|晚上|傍晚|[0-9一二三四五六七八九十]+點了|到現在|一直|整晚))",
         ),
         ja=(
             r"^(?:助けて|たすけて)(?:ください)?$",
-            r"^(?=.*(?:子|息子|娘|友達|友人|父|母|祖父|祖母|おじいちゃん|おばあちゃん))"
-            r"(?=.*(?:はぐれ|見つから|いなくな|迷子|行方不明|連絡が取れな|戻ってこな))(?=.*(?:分|時間|暗く|ずっと))",
+            r"(?:子|息子|娘|子ども|子供)(?:が)?(?:いなくなっ|見当たらな|見つからな)|迷子になっ",
+            r"^(?=.*(?:子|息子|娘|友達|友人|父|母|祖父|祖母|おじいちゃん|おばあちゃん|夫|妻|彼氏|彼女|主人))"
+            r"(?=.*(?:はぐれ|見つから|いなくな|迷子|行方不明|連絡が取れな|連絡(?:が)?つかな|戻ってこな|戻らな|帰ってこな))"
+            r"(?=.*(?:分|時間|暗く|ずっと))",
             r"(?:誰か|人|女性|男性|子供|子ども|隣|外).{0,10}(?:助けて|たすけて)(?:と|って)(?:叫|さけ)",
         ),
         ko=(
             r"^(?:살려\s?주세요|살려줘)$",
+            r"(?:아이|아들|딸|애)(?:가|이|를|을)?\s?(?:안\s?보여|없어졌|잃어버렸|못\s?찾)",
             r"살려\s?달라(?:는|고)\s?(?:소리|비명|외치|소리치)",
-            r"^(?=.*(?:아이|아들|딸|친구|할머니|할아버지|엄마|아빠|동생))"
-            r"(?=.*(?:잃어버렸|안\s?보여|없어졌|실종|연락이\s?안|못\s?찾))(?=.*(?:분|시간|어두워|계속))",
+            r"^(?=.*(?:아이|아들|딸|친구|할머니|할아버지|엄마|아빠|동생|남편|아내|남자\s?친구|여자\s?친구))"
+            r"(?=.*(?:잃어버렸|안\s?보여|없어졌|실종|연락이\s?안|못\s?찾|안\s?내려와|안\s?돌아와|전화\s?안\s?받))"
+            r"(?=.*(?:분|시간|어두워|해\s?(?:가\s?)?졌|밤|계속))",
         ),
     ),
 }
@@ -566,7 +702,7 @@ _TOPICS: dict[Situation, _Signs] = {
     Situation.FIRE: _Signs(
         en=(r"fire|fires|fire brigade|fire department|smoke|gas",),
         han=(r"火警|火災|消防|瓦斯",),
-        ja=(r"火事|消防",),
+        ja=(r"(?<!口が)火事|消防",),
         ko=(r"화재|소방",),
     ),
     Situation.MEDICAL: _Signs(
@@ -579,6 +715,7 @@ _TOPICS: dict[Situation, _Signs] = {
         en=(r"suicide|crisis line|lifeline|mental health crisis",),
         han=(
             r"自殺|安心專線|生命線|張老師|1925|1995|1980|心理危機|危機(?:專線|熱線)|心理(?:專線|熱線)",
+            r"心理(?:援助|諮詢|諮商|支持|健康)(?:專線|熱線)",
         ),
         ja=(r"自殺|いのちの電話",),
         ko=(r"자살|생명의\s?전화",),
@@ -613,9 +750,9 @@ _TOPICS: dict[Situation, _Signs] = {
             r"(?<!not )(?<!not an )(?<!non )(?<!no )(?<!isnt an )(?<!isnt )"
             r"(?:emergency|emergencies)|sos|911|999|112|110|119|urgent help|call for help",
         ),
-        han=(r"緊急|求救|救命|急救|110|119|112",),
-        ja=(r"緊急|救急|110番|119番|助けて",),
-        ko=(r"긴급|응급|119|112|살려",),
+        han=(r"緊急|求救|救命(?:電話|專線)|急救|110|119|112",),
+        ja=(r"緊急|救急|110番|119番|^助けて(?:ください)?$",),
+        ko=(r"긴급|응급|119|112|^살려\s?(?:주세요|줘요?)$",),
     ),
 }
 
@@ -626,19 +763,20 @@ _HYPOTHETICAL_EN = re.compile(
 _HYPOTHETICAL_HAN = re.compile(
     r"如果|萬一|要是|假如|假設|的話|遇到.{0,6}(?:怎麼辦|要打|怎麼報案|找誰)"
 )
-_HYPOTHETICAL_JA = re.compile(r"もし|場合")
+# もし, but not the もし inside かもしれない ("may have swallowed a battery" is happening).
+_HYPOTHETICAL_JA = re.compile(r"(?<!か)もし(?!れ)|場合")
 _HYPOTHETICAL_KO = re.compile(r"만약|경우|하면\s?어떻게")
 
 #: Words that make a sign something that happened long ago, told as background ("I broke my
 #: arm on my last exchange, so can I join the NHI?"): not what is happening now. Recent times
 #: ("last night", 「十分鐘前」) are not among them.
 _TOLD_OF_THE_PAST_EN = re.compile(
-    r"\b(?:last (?:year|time|summer|winter|spring|autumn|fall|semester|term|trip|exchange|"
-    r"visit|month)|(?:years?|months?) ago|when i was (?:a kid|a child|little|young|small)|"
+    r"\b(?:last (?:year|week|weekend|time|summer|winter|spring|autumn|fall|semester|term|trip|exchange|"
+    r"visit|month)|(?:years?|months?|weeks?|days?) ago|when i was (?:a kid|a child|little|young|small)|"
     r"as a (?:kid|child)|back in \d{4}|once before|in the past)\b"
 )
 _TOLD_OF_THE_PAST_HAN = re.compile(
-    r"去年|前年|上次|上回|(?<!分鐘)(?<!小時)(?:以前|之前)|小時候|幾年前|上學期|曾經"
+    r"去年|前年|上次|上回|上個月|上週|上禮拜|已經出院|(?<!分鐘)(?<!小時)(?:以前|之前)|小時候|幾年前|上學期|曾經"
 )
 _TOLD_OF_THE_PAST_JA = re.compile(r"去年|以前|前回|子供の頃|数年前")
 _TOLD_OF_THE_PAST_KO = re.compile(r"작년|예전에|어렸을\s?때|몇\s?년\s?전")
@@ -649,16 +787,21 @@ _NOT_AN_EMERGENCY_EN = re.compile(
     r"campfire|smoke free|smoking|no smoking|gas station|gas stove|(?:accident|travel|"
     r"health) insurance|sim card|prepaid)\b"
 )
-_NOT_AN_EMERGENCY_HAN = re.compile(r"煙火|火舞|消防演習|禁菸|抽菸|加油站|保險|sim卡|網卡|門號")
+_NOT_AN_EMERGENCY_HAN = re.compile(
+    r"煙火|火舞|消防演習|禁菸|抽菸|加油站|保險|sim卡|網卡|門號|유심|심\s?카드|sim\s?카드|simカード"
+)
 #: An emergency or its number said outright: no shared word above makes it something else
 #: ("without a SIM card, can I still call the emergency number?").
 _SAID_OUTRIGHT = re.compile(
-    r"\b(?:emergency|emergencies|sos|911|999|112|110|119|ambulance|call the police)\b|緊急|求救|"
-    r"報警|救護車"
+    r"\b(?:emergency|emergencies|sos|ambulance|call the police)\b|(?<!\d)(?:911|999|112|110|119)(?!\d)|"
+    r"緊急|求救|報警|救護車|긴급"
 )
 #: A number named only as what a visitor gets ready for ("a SIM so I can call 119 if
 #: something ever happens" is about the SIM): read as if not there.
 _JUST_IN_CASE = re.compile(
+    # "…a SIM that can call 110" in Korean and Chinese, as in English below.
+    r"(?<!\d)(?:110|119|112)\s?(?:전화|통화)\s?(?:되는|가\s?되는|할\s?수\s?있는)|(?:能|可以)打(?:110|119|112)的|"
+    r"萬一.{0,6}(?:打|撥)(?:110|119|112)|(?:110|119|112)(?:才|也)?打得通|"
     r"\b(?:call|dial|ring|reach) (?:the )?(?:emergency (?:number|services|line)|911|999|112|"
     r"110|119)s? (?:if|in case|whenever|should)\b"
 )
@@ -711,6 +854,13 @@ _NOTHING_DANGEROUS = re.compile(
     r"\b(?:nothing (?:dangerous|serious|urgent)|(?:its|it is|this is) not (?:an )?(?:emergency|urgent|"
     r"dangerous))\b(?! (?:room|exit|number|contact|line))|不是緊急(?:情況|的事)|(?:這|事情)?不緊急(?![嗎吧])|"
     r"沒什麼危險(?![嗎吧])|並不危險"
+)
+#: …or that it is over and everyone is fine ("fainted last night but the doctor said she's
+#: fine now", 「已經沒事了」): what it tells is then background, whatever it was.
+_SETTLED = re.compile(
+    r"\b(?:(?:doctors?|hospital|nurse) said (?:she|he|they|it)s? (?:is |are )?(?:fine|ok|okay)|"
+    r"(?:she|he|they|it|everyone)(?:s| is| are) (?:fine|ok|okay) now|all fixed now)\b|"
+    r"已經沒事了|醫生說沒事|已經出院|もう大丈夫(?:です)?(?:が|けど)|이제\s?괜찮(?:은데|지만|아요)"
 )
 #: …which never makes a fire, a collapse or thoughts of suicide anything but an emergency.
 _NEVER_PLAYED_DOWN = {Situation.FIRE, Situation.MEDICAL, Situation.SUICIDE}
@@ -817,11 +967,22 @@ def _signs(compiled: _Compiled, views: _Views) -> Iterator[tuple[re.Match[str], 
                 yield found, script
 
 
+#: The grammar of a threat: "unless I pay", 「不匯錢就…」, 「払わないと」, 「안 주면」.
+_A_THREAT = re.compile(
+    r"\bunless (?:i|we|you)\b|\bor (?:else|he will|she will|they will)\b|不(?:再)?(?:給|匯|付|轉|交).{0,12}就|"
+    r"(?:払わ|振り込ま|送ら)ないと|(?:안|않)\s?(?:주면|보내면|내면)"
+)
+
+
 def _happening(found: re.Match[str], script: _Script) -> bool:
     """Whether the sign tells of something happening, not of a supposition ("if there is a
     fire", 「萬一失火」) or of long ago ("I broke my arm last year")."""
     text = found.string
     before = text[max(0, found.start() - (40 if script.spaced else 12)) : found.start()]
+    if _A_THREAT.search(text):
+        # A threat's condition is the threatener's, not the visitor's supposition: 「如果我不
+        # 再匯五萬 就把照片寄到學校」 is happening.
+        return not script.past.search(before)
     if script.spaced:
         after = text[found.end() : found.end() + 40]
         return not script.supposing.search(before) and not script.past.search(before + " " + after)
@@ -849,7 +1010,7 @@ def detect(normal: str, original: str | None = None) -> Emergency | None:
         happening
         and not _NEVER_PLAYED_DOWN & set(happening)
         and _NOTHING_DANGEROUS.search(views.spaced)
-    ):
+    ) or (happening and _SETTLED.search(views.spaced)):
         named, happening = [*happening, *named], []
     if happening:
         ordered = tuple(s for s in Situation if s in happening or s in named)

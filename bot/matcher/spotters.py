@@ -154,16 +154,19 @@ _KO_PERSON_REQUEST = re.compile(
 
 
 # Asking whether the bot is a person is a question about the bot, not a request for one.
+#: "… or a real person", "… or a bot": the other half of the question, read with it.
+_OR_THE_OTHER = (
+    r"(?:\w* (?:or|and) (?:a |an )?(?:real |actual |live )?(?:person|human|bot|robot|machine|ai|"
+    r"program|automated|automatic)\b)?"
+)
 _ABOUT_THE_BOT = re.compile(
     r"(?:你|妳|您|這)是(?:不是)?(?:真人|機器人|ai|自動回覆)|是真人還是|是不是(?:真人|機器人)|機器人還是真人"
     r"|機器人在?(?:回|答)|是機器人嗎|還是(?:真人|機器人)(?:嗎|呢)?$"
-    r"|\b(?:are|r) (?:you|u) (?:a |an )?(?:real|human|bot|robot|person|ai\b|machine|automated)"
-    r"(?:\w* (?:or|and) (?:a |an )?(?:real |actual |live )?(?:person|human|bot|robot|machine|ai|"
-    r"program|automated|automatic)\b)?"
+    rf"|\b(?:are|r) (?:you|u) (?:a |an )?(?:real|human|bot|robot|person|ai\b|machine|automated){_OR_THE_OTHER}"
     r"|\b(?:real person|human) or (?:a |an )?(?:bot|robot|machine|ai\b|automatic|automated)"
-    r"|\bis this (?:a |an )?(?:bot|robot|ai|chatbot|automated|automatic|real person|human)\b"
-    r"(?: (?:or|and) (?:a |an )?(?:real |actual |live )?(?:person|human|bot|robot|machine|ai)\b)?"
+    rf"|\bis this (?:a |an )?(?:bot|robot|ai|chatbot|automated|automatic|real person|human)\b{_OR_THE_OTHER}"
     r"|\bam i (?:talking|chatting|speaking) (?:to|with) (?:a |an )?(?:bot|robot|human|real person|machine|ai)\b"
+    rf"{_OR_THE_OTHER}"
     r"|(?:これ|あなた)は(?:人間|ボット|ロボット|ai|自動応答|機械)|(?:人間|ボット|ロボット|機械)(?:です|なんです)か"
     r"|(?:사람|챗봇|로봇|기계)(?:이에요|예요|인가요|이세요|입니까|이야)|(?:챗봇|로봇|ai)\s?(?:이|가)?\s?(?:답하|대답하|답변하)"
 )
