@@ -979,6 +979,24 @@ def _signs(compiled: _Compiled, views: _Views) -> Iterator[tuple[re.Match[str], 
                 yield found, script
 
 
+#: Fear or panic in the visitor's own words ("so scared", 「好怕」「怎麼辦」, 「どうしよう」,
+#: 「어떡해요」): no situation of its own, but the desk that cannot answer such a message says
+#: where to call if someone is in danger (desk.py), since the signs above do not know every
+#: emergency there is.
+_SOUNDS_FRIGHTENED = re.compile(
+    r"\b(?:scared|terrified|afraid|frightened|panicking|please help|pls help|plz help|help us|"
+    r"what do (?:i|we) do|omg)\b|好怕|很怕|害怕|嚇死|救命|怎麼辦|拜託快|怖い|こわい|どうしよう|助けて|"
+    r"무서워|무섭|어떡해|어떡하|도와주세요|살려"
+)
+
+
+def sounds_frightened(normal: str) -> bool:
+    """Whether a normalised message speaks of fear or panic (see _SOUNDS_FRIGHTENED)."""
+    return bool(
+        _SOUNDS_FRIGHTENED.search(normal) or _SOUNDS_FRIGHTENED.search(normal.replace(" ", ""))
+    )
+
+
 #: The grammar of a threat: "unless I pay", 「不匯錢就…」, 「払わないと」, 「안 주면」.
 _A_THREAT = re.compile(
     r"\bunless (?:i|we|you)\b|\bor (?:else|he will|she will|they will)\b|不(?:再)?(?:給|匯|付|轉|交).{0,12}就|"
