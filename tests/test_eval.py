@@ -316,7 +316,7 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # outright, speeches and records for their own sake: the figures below.
     "chat-zh-mimic": {
         "answered_right": 0.8527,
-        "reached": 0.975,
+        "reached": 0.9816,
         "wrong": 0.0,
         "out_of_scope_declined": 1.0,
         "handed_off": 0.9166,
@@ -324,7 +324,7 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
         "false_emergencies": 0.0,
     },
     "chat-en-mimic": {
-        "answered_right": 0.8888,
+        "answered_right": 0.8958,
         "reached": 0.993,
         "wrong": 0.0112,
         "out_of_scope_declined": 0.9166,
