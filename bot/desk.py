@@ -18,7 +18,7 @@ from bot.i18n import N_, both, date_and_time, translate
 from bot.kb.loader import KnowledgeBase
 from bot.kb.schema import RELATED_SHOWN
 from bot.matcher import EMERGENCY_ENTRY, Decision, Match, Matcher
-from bot.matcher.situations import Emergency
+from bot.matcher.situations import Emergency, sounds_frightened
 from bot.models import Inbound, InboundKind, NoticeKind, Option, Outcome, Reply, StaffNotice
 from bot.office import OfficeCalendar, OfficeStatus
 from bot.picks import by_name, by_position
@@ -736,6 +736,16 @@ class Desk:
                 first = outcome.replies[0]
                 outcome.replies[0] = dataclasses.replace(first, text=f"{about}\n{first.text}")
             return outcome
+        # A frightened message the desk cannot answer may be an emergency its signs do not
+        # know: it says where to call, whatever else it offers.
+        in_danger = (
+            "\n"
+            + translate(
+                "If someone is in danger now, call 110 (police) or 119 (fire and ambulance).", lang
+            )
+            if sounds_frightened(normalize(match.question))
+            else ""
+        )
         if match.decision is Decision.CLARIFY:
             options = (
                 *tuple(
@@ -747,7 +757,9 @@ class Desk:
                 f"{n}. {option.label}" for n, option in enumerate(options[:-1], 1)
             ]
             return Outcome(
-                [Reply("\n".join(lines), options, lang=lang)], Decision.CLARIFY.value, lang=lang
+                [Reply("\n".join(lines) + in_danger, options, lang=lang)],
+                Decision.CLARIFY.value,
+                lang=lang,
             )
         return Outcome(
             [
@@ -755,7 +767,8 @@ class Desk:
                     translate(
                         'Sorry, I don\'t have an answer to that yet. You can rephrase it, or tap "Ask staff" and a person will reply here.',
                         lang,
-                    ),
+                    )
+                    + in_danger,
                     self._fallback_options(lang),
                     lang=lang,
                 )

@@ -74,6 +74,10 @@ EMERGENCY_PROBE3_SET = ROOT / "eval" / "emergency-probe3.tsv"
 #: A fourth (150), each message typed as a different person would under stress (a caregiver
 #: in simple Chinese or English, a retiree, a mother); dev part developed on, test part measured.
 EMERGENCY_PROBE4_SET = ROOT / "eval" / "emergency-probe4.tsv"
+#: A fifth (150): situations of a mountainous, coastal county (hot springs, river tracing,
+#: tunnels, railway platforms) and non-emergencies that only sound alarming (news, videos,
+#: figures of speech); dev part developed on, test part measured.
+EMERGENCY_PROBE5_SET = ROOT / "eval" / "emergency-probe5.tsv"
 
 
 def _is_loopback(address: Any) -> bool:

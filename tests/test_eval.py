@@ -39,6 +39,7 @@ from tests.conftest import (
     EMERGENCY_PROBE2_SET,
     EMERGENCY_PROBE3_SET,
     EMERGENCY_PROBE4_SET,
+    EMERGENCY_PROBE5_SET,
     EMERGENCY_PROBE_SET,
     FRESH_SET,
     HOLDOUT_SET,
@@ -315,7 +316,7 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # outright, speeches and records for their own sake: the figures below.
     "chat-zh-mimic": {
         "answered_right": 0.8527,
-        "reached": 0.975,
+        "reached": 0.9815,
         "wrong": 0.0,
         "out_of_scope_declined": 1.0,
         "handed_off": 0.9166,
@@ -323,7 +324,7 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
         "false_emergencies": 0.0,
     },
     "chat-en-mimic": {
-        "answered_right": 0.8888,
+        "answered_right": 0.8958,
         "reached": 0.993,
         "wrong": 0.0112,
         "out_of_scope_declined": 0.9166,
@@ -374,11 +375,16 @@ def test_chat_style_figures_do_not_drop(name: str, matcher: Matcher) -> None:
 #: with its dev part's (a fall into a gorge, a child pulled from a pool, a bus overturned,
 #: pregnancy and bleeding, a spiked drink, a lift stuck, a river rising at a campsite, a
 #: caregiver beaten and unfed, 의식 없어요): 99, none false, its unread test part 27 → 31 of 42.
+#: emergency-probe5.tsv, written after that: 62 of 100 (50 before this session's families),
+#: one false; with its dev part's families: 84, none false — its unread test part did not
+#: move (20 of 34): the situations left are one of a kind. On fresh sets of this kind the
+#: signs now hold about two emergencies in three.
 EMERGENCY_RATCHET = {
     "emergency-probe": (EMERGENCY_PROBE_SET, 1.0),
     "emergency-probe2": (EMERGENCY_PROBE2_SET, 0.9857),
     "emergency-probe3": (EMERGENCY_PROBE3_SET, 0.909),
-    "emergency-probe4": (EMERGENCY_PROBE4_SET, 0.9),
+    "emergency-probe4": (EMERGENCY_PROBE4_SET, 0.909),
+    "emergency-probe5": (EMERGENCY_PROBE5_SET, 0.84),
 }
 
 

@@ -139,7 +139,7 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"失火|火災(?!保險)|(?<!圍)著火(?!堆)|起火|火燒|燒起來|燒了起來|火勢|冒煙|濃煙|煙好大|煙很大",
             r"瓦斯味|瓦斯外洩|瓦斯漏|漏瓦斯|煤氣味|煤氣洩漏|燒焦味|聞到.{0,4}(?:瓦斯|煤氣|燒焦|煙)",
             r"水淹進|淹進來|土石流(?:衝|壓|埋)",
-            r"燒焦的?味道|油鍋(?:著火|起火|著了|燒起來)|火衝(?:到|上)|(?:鍋子?|爐子|插座|電線)(?:著了|燒起來)|土石.{0,6}(?:滑下來|衝下來|崩|坍)|坍方.{0,10}(?:困|卡|擋|埋)|淹到(?:一樓|二樓|膝蓋|腰|胸|屋裡|家裡|房間)|水.{0,6}還在(?:漲|上升)|(?:走廊|樓梯間?|房間|屋裡|家裡|大廳)(?:全|都)是煙|滿(?:屋子|走廊|房間)(?:的)?煙",
+            r"燒焦的?味道|(?:車|車子|車頭|隧道).{0,6}(?:在燒|燒起來|冒火|起火)|油鍋(?:著火|起火|著了|燒起來)|火衝(?:到|上)|(?:鍋子?|爐子|插座|電線)(?:著了|燒起來)|土石.{0,6}(?:滑下來|衝下來|崩|坍)|坍方.{0,10}(?:困|卡|擋|埋)|淹到(?:一樓|二樓|膝蓋|腰|胸|屋裡|家裡|房間)|水.{0,6}還在(?:漲|上升)|(?:走廊|樓梯間?|房間|屋裡|家裡|大廳)(?:全|都)是煙|滿(?:屋子|走廊|房間)(?:的)?煙",
             r"冒(?:出)?(?:黑|白|好多|很多)?煙|煙霧警報器?(?:在)?(?:響|叫)",
             # Carbon monoxide: a water heater or gas, and someone dizzy, sick or not answering.
             r"^(?=.*(?:熱水器|瓦斯|一氧化碳|燒炭))(?=.*(?:頭暈|頭好暈|想吐|噁心|昏|沒回應|沒反應|叫不醒))",
@@ -252,6 +252,10 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"boiling (?:oil|water) (?:went|spilled|splashed|poured)|skin (?:is )?(?:bubbling|peeling|blistering)",
             r"(?:legs?|arms?|body|he|she|someone)s? (?:is |are )?(?:under|beneath) (?:a |the )?(?:concrete|beam|rubble|wall|debris|car)",
             r"roof (?:is )?(?:coming off|ripped off|blown off|torn off)|ceiling (?:is )?(?:falling|collapsing|caving)",
+            r"(?:s|is|are|was|got) pinned\b|(?:cant|cannot) feel (?:her|his|my|their) (?:legs|arms|body)|"
+            r"(?:half |partly )?buried\b.{0,40}\b(?:people|someone|somebody|inside)|landslide (?:just )?(?:came down|hit|buried)",
+            r"bitten by (?:a |an )?(?:\w+ ){0,3}snake|snake ?bite|bleeding so much|"
+            r"(?:not|doesnt|dont|isnt) answer(?:ing)? when (?:i|we) call|stopped shivering|fell (?:onto|on) the (?:tracks|rails)",
         ),
         han=(
             r"昏倒|暈倒|倒下|倒在(?:路邊|地上)|叫不醒|昏迷|失去意識|沒有?意識|休克|抽搐",
@@ -284,7 +288,9 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?:吞|吃|喝)(?:了|下去|下)?.{0,6}(?:磁鐵|電池|硬幣|漂白水|清潔劑|農藥|洗衣精|洗衣球)|(?:磁鐵|電池|硬幣).{0,4}吞(?:下去|了)",
             r"(?:刺鼻|化學|藥品|打翻).{0,20}(?:頭暈|站不住|昏|想吐|呼吸)",
             r"止不住血|血止不住",
-            r"噎(?:到|住)|(?:卡|哽)在喉嚨|掉(?:下|進|到)(?:峽谷|山谷|懸崖|溪谷|谷底)|(?:摔|跌)下(?:峽谷|山谷|懸崖)|"
+            r"噎(?:到|住)|(?:卡|哽)在喉嚨|眼睛.{0,10}(?:看不見|睜不開)|骨頭(?:都)?露出來|露出骨頭|倒地不起|"
+            r"(?:車|人)(?:被)?(?:沖|衝|捲)進(?:河|溪|海)|走進海(?:裡|里)|往海(?:裡|里)走|水(?:已經)?到(?:他|她)?的?(?:腰|胸|脖子)|(?:前門|車門)打不開|一直想睡.{0,10}(?:發抖|冷)|"
+            r"掉(?:下|進|到)(?:峽谷|山谷|懸崖|溪谷|谷底)|(?:摔|跌)下(?:峽谷|山谷|懸崖)|"
             r"掉(?:進|到|入).{0,4}(?:游泳池|泳池)|撈起來.{0,4}(?:沒反應|沒呼吸|不動)|車翻了|(?:很多|好多|多)人受傷|"
             r"(?:懷孕|孕婦).{0,12}(?:流血|出血|流好多血)|流好多血|電梯(?:卡|停|困)(?:在|住)|"
             r"(?:溪水|河水|溪|河)(?:一直|突然|越來越)?(?:漲|暴漲)|淹到(?:帳篷|車|膝蓋|腰)|"
@@ -310,7 +316,8 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"息が(?:苦し|でき|吸え)|意識が(?:遠|もうろう|朦朧)|^(?=.*(?:熱|発熱|4\d度))(?=.*(?:ぐったり|目を開けな|反応がな|意識))|"
             r"喘息(?:の)?発作|ヒューヒュー|ゼーゼー|唇が(?:紫|青)|けいれん|痙攣|泡を吹|"
             r"(?:磁石|電池|ボタン電池|硬貨|洗剤|漂白剤)(?:を)?(?:飲み込|誤飲|飲んじゃ|食べちゃ)|誤飲|"
-            r"ろれつが回らな|機械に(?:巻き込|挟ま)|(?:油|熱湯|お湯)が(?:腕|手|顔|足)に(?:かか|こぼ)|皮(?:が)?むけ|水ぶくれ|"
+            r"ろれつが回らな|落石.{0,10}(?:直撃|当たっ)|運転手が出てこな|息(?:を)?して(?:い)?な|(?:高いところ|屋根|足場|階段|はしご)から落ち|"
+            r"頭から血|同じことを何度も|ヘルメットが割れ|線路に落ち|ホームから落ち|機械に(?:巻き込|挟ま)|(?:油|熱湯|お湯)が(?:腕|手|顔|足)に(?:かか|こぼ)|皮(?:が)?むけ|水ぶくれ|"
             r"屋根が.{0,8}(?:はがれ|飛ば|剥が)|(?:お酒|酒)と(?:睡眠薬|薬)|揺すっても起きな|蛇に噛まれ|マムシ|(?:川|海)で.{0,6}流され|顔の(?:右|左)?(?:側|半分)?が(?:下が|垂れ|ゆが)|(?:右|左)?(?:手|腕|足)に力が入らな|(?:喉|のど)に(?:何か)?詰ま|"
             r"(?:薬品|刺激臭|塩素).{0,20}(?:めまい|倒れ|気分が悪)|^(?=.*(?:ふらふら|吐い|吐き|意識|めまい|ぐったり))"
             r"(?=.*(?:汗(?:が)?(?:止ま|出な|かいてな)|体(?:が|中)?(?:すごく|とても|めっちゃ)?熱))",
@@ -335,7 +342,8 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"숨(?:을)?\s?(?:쉬기|쉬는\s?게)?\s?(?:힘들|어려|못\s?쉬)|(?:얼굴|입술|목|혀)(?:이|가)?\s?(?:퉁퉁\s?|많이\s?)?(?:붓|부었|부어)",
             r"피가\s?(?:계속|막|콸콸|펑펑|줄줄)|피가\s?(?:너무\s?|정말\s?|엄청\s?)?(?:많이|안\s?멈)|안\s?멈춰",
             r"말(?:이)?\s?어눌|^(?=.*(?:열이|고열|4\d\s?도))(?=.*(?:축\s?늘어|처져|눈을\s?(?:잘\s?)?못\s?떠|반응이\s?없|의식))|"
-            r"천식\s?발작|기계에\s?(?:말려|끼|끼였)|(?:팔|손)이?\s?안\s?빠져|(?:기름|뜨거운\s?물)이?\s?(?:팔|손|얼굴|다리)에\s?(?:쏟아|튀)|"
+            r"천식\s?발작|뛰어내렸는데\s?안\s?(?:올라|나와)|물에서\s?안\s?올라와|(?:버스|차)가?\s?(?:절벽|가드레일|낭떠러지).{0,10}(?:걸려|매달려)|"
+            r"떨다가\s?(?:이제는?\s?)?안\s?떨|자꾸\s?졸려|말도\s?느려|치고\s?도망|길\s?위에\s?누워|기계에\s?(?:말려|끼|끼였)|(?:팔|손)이?\s?안\s?빠져|(?:기름|뜨거운\s?물)이?\s?(?:팔|손|얼굴|다리)에\s?(?:쏟아|튀)|"
             r"물집|피부가\s?벗겨|지붕이?\s?(?:날아|뜯겨)|뱀(?:한테|에)\s?물렸|(?:물|강|계곡)에\s?휩쓸|불러도\s?(?:대답|반응)이?\s?없|머리에서\s?피|"
             r"술이랑\s?(?:수면제|약)|숨을?\s?(?:잘\s?)?못\s?쉬|목에\s?(?:뭐가\s?)?걸려|목에\s?걸렸|입술이?\s?(?:파래|보라)|쌕쌕|경련|거품을?\s?물|"
             r"(?:자석|건전지|배터리|동전|세제|락스)(?:을|를)?\s?(?:삼켰|먹었)|(?:화학|약품|락스).{0,20}(?:어지러|쓰러|숨)|"
@@ -410,7 +418,7 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"안\s?깨어났으면|깨어나지\s?않았으면|수면제(?:를)?\s?(?:다|전부|많이|한꺼번에)\s?먹었",
             r"눈\s?안\s?떴으면|눈을?\s?뜨지\s?않았으면|오늘\s?밤이\s?마지막",
             r"더는\s?못\s?버티겠|(?:쪽지|편지|메모).{0,30}(?:전화(?:도)?\s?안\s?받|방에\s?없)",
-            r"^(?=.*(?:그동안\s?고마웠|고마웠어|잘\s?있어|걱정\s?하지\s?마|유서))(?=.*(?:연락이\s?안|연락\s?안|전화(?:를)?\s?안\s?받|"
+            r"^(?=.*(?:그동안\s?고마웠|고마웠어|잘\s?있어|걱정\s?하지\s?마|유서))(?=.*(?:연락이\s?안|연락\s?안|전화(?:를)?\s?안\s?받|안\s?나와|문(?:을)?\s?잠그|"
             r"답이\s?없|안\s?읽))",
             r"^(?=.*(?:다리\s?위|옥상|난간))(?=.*(?:못\s?버티|더는|뛰어내|끝내고))",
             # "End it all" is said of one's life, not of homework: 「다 끝내고 싶다는 생각」,
@@ -564,7 +572,7 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"따라와|따라오|스토킹|협박|강도|폭행|괴롭|위협|성추행|몰카",
             r"(?:제|내|저의)\s?(?:다리|몸|허벅지|엉덩이|가슴)(?:을|를)?\s?(?:계속\s?)?(?:만지|더듬|만져)|계속\s?(?:만져|만지|더듬)",
             # A theft just now, the thief still near.
-            r"날치기|소매치기\s?(?:당했|당했어|당했습니다|당함)|(?:방금|지금|막).{0,10}(?:훔쳐\s?갔|도둑맞|털렸)|범인이\s?(?:아직|지금)",
+            r"날치기|가방(?:을)?\s?(?:낚아채|뺏)|소매치기\s?(?:당했|당했어|당했습니다|당함)|(?:방금|지금|막).{0,10}(?:훔쳐\s?갔|도둑맞|털렸)|범인이\s?(?:아직|지금)",
             r"싸움이?\s?(?:났|붙)|싸우고\s?있|칼(?:을)?\s?(?:들고|휘두)|흉기",
             r"싸우는데|칼(?:을)?\s?(?:꺼냈|꺼내)|바지를?\s?내리|차\s?문\s?(?:손잡이를?\s?)?(?:당기|열려)|창문을?\s?두드려|"
             r"(?:가둬|가뒀|갇혀|문을\s?잠가).{0,10}(?:못\s?나가|안\s?보내)|방에\s?(?:누가|누군가|모르는\s?사람)\s?있|(?:가방|서랍)(?:을|를)?\s?뒤지|문(?:을)?\s?(?:계속\s?)?(?:발로\s?)?(?:차요|차고|부수|부서질)|열라고\s?(?:소리|해)|손잡이(?:를)?\s?(?:돌려|돌리|흔들)|문(?:을)?\s?(?:열려고|따려고)",
@@ -588,7 +596,7 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"crashed into (?:a |the )?(?:wall|pole|tree|guardrail|barrier|railing|ditch)",
         ),
         han=(
-            r"車禍|撞車|擦撞|追撞|對撞|被撞|被.{1,3}撞(?:飛|倒|到|傷)|撞(?:飛|倒)了?人|撞人的?車|自摔|犁田|(?:機車|摩托車|車子|輪胎)打滑|撞到(?:人|車|機車|卡車|汽車|貨車)|翻車|翻覆|(?:機車|摩托車|汽車|車子|兩台車|兩輛車).{0,3}撞了|自撞|摔車|出事故|肇逃|滑倒.{0,6}(?:流血|受傷|骨折|動不了|起不來)|撞(?:到|上)(?:護欄|電線桿|樹|牆|分隔島)",
+            r"車禍|撞車|擦撞|追撞|追尾|對撞|被撞|被.{1,3}撞(?:飛|倒|到|傷)|撞(?:飛|倒)了?人|撞人的?車|自摔|犁田|(?:機車|摩托車|車子|輪胎)打滑|撞到(?:人|車|機車|卡車|汽車|貨車)|翻車|翻覆|(?:機車|摩托車|汽車|車子|兩台車|兩輛車).{0,3}撞了|自撞|摔車|出事故|肇逃|滑倒.{0,6}(?:流血|受傷|骨折|動不了|起不來)|撞(?:到|上)(?:護欄|電線桿|樹|牆|分隔島)",
         ),
         ja=(r"事故|追突|ぶつけ(?:られ|た)|はねられ|横転|負傷者",),
         ko=(r"사고\s?(?:났|가\s?났)|접촉\s?사고|교통\s?사고|치였|부딪",),
@@ -659,7 +667,8 @@ _HAPPENING: dict[Situation, _Signs] = {
             # Someone's cry for help heard now; "calling for help with my visa" is not one.
             r"(?:screaming|shouting|yelling|crying)(?: out)? (?:for help|help)\b|calling out for help",
             r"(?:cant|cannot|can t) find (?:my|our) (?:son|daughter|kid|child|boy|girl|baby|toddler)|"
-            r"(?:son|daughter|kid|child|boy|girl|toddler) (?:is |has |went )?(?:gone )?missing",
+            r"(?:son|daughter|kid|child|boy|girl|toddler) (?:is |has |went )?(?:gone )?missing|"
+            r"(?:son|daughter|kid|child|boy|girl|toddler) (?:just )?(?:vanished|disappeared)|vanished in the crowd",
             rf"^(?=.*\b{_PEOPLE}s?\b)"
             rf"(?=.*\b(?:{_PEOPLE}s? (?:is|went|has gone|has been|are) missing|disappeared|(?:cant|cannot|can not) find (?:him|her|them|my {_PEOPLE})|"
             r"hasnt come back|not back yet|still not back|no sign of (?:him|her|them)|phone (?:is )?off|lost (?:him|her|them)|"
@@ -793,7 +802,7 @@ _NOT_AN_EMERGENCY_HAN = re.compile(
 #: An emergency or its number said outright: no shared word above makes it something else
 #: ("without a SIM card, can I still call the emergency number?").
 _SAID_OUTRIGHT = re.compile(
-    r"\b(?:emergency|emergencies|sos|ambulance|call the police)\b|(?<!\d)(?:911|999|112|110|119)(?!\d)|"
+    r"\b(?:emergency|emergencies|sos|ambulance|call the police|something (?:bad|terrible) happens|in danger)\b|(?<!\d)(?:911|999|112|110|119)(?!\d)|"
     r"緊急|求救|報警|救護車|긴급"
 )
 #: A number named only as what a visitor gets ready for ("a SIM so I can call 119 if
@@ -860,7 +869,10 @@ _NOTHING_DANGEROUS = re.compile(
 _SETTLED = re.compile(
     r"\b(?:(?:doctors?|hospital|nurse) said (?:she|he|they|it)s? (?:is |are )?(?:fine|ok|okay)|"
     r"(?:she|he|they|it|everyone)(?:s| is| are) (?:fine|ok|okay) now|all fixed now)\b|"
-    r"已經沒事了|醫生說沒事|已經出院|もう大丈夫(?:です)?(?:が|けど)|이제\s?괜찮(?:은데|지만|아요)"
+    r"已經沒事了|醫生說沒事|已經出院|もう大丈夫(?:です)?(?:が|けど)|이제\s?괜찮(?:은데|지만|아요)|"
+    # …or seen in a video or the news, not here: 「刷抖音看到有人被浪捲走的視頻」.
+    r"(?:看到|看了|刷到).{0,20}(?:視頻|影片|新聞|報導)|\b(?:saw|watched) (?:a |the |this )?(?:video|news|movie|film)\b|"
+    r"\b(?:on|in) the news\b|ニュースで|動画で見|뉴스에서|영상을\s?봤"
 )
 #: …which never makes a fire, a collapse or thoughts of suicide anything but an emergency.
 _NEVER_PLAYED_DOWN = {Situation.FIRE, Situation.MEDICAL, Situation.SUICIDE}
@@ -965,6 +977,24 @@ def _signs(compiled: _Compiled, views: _Views) -> Iterator[tuple[re.Match[str], 
         if pattern is not None:
             for found in pattern.finditer(text):
                 yield found, script
+
+
+#: Fear or panic in the visitor's own words ("so scared", 「好怕」「怎麼辦」, 「どうしよう」,
+#: 「어떡해요」): no situation of its own, but the desk that cannot answer such a message says
+#: where to call if someone is in danger (desk.py), since the signs above do not know every
+#: emergency there is.
+_SOUNDS_FRIGHTENED = re.compile(
+    r"\b(?:scared|terrified|afraid|frightened|panicking|please help|pls help|plz help|help us|"
+    r"what do (?:i|we) do|omg)\b|好怕|很怕|害怕|嚇死|救命|怎麼辦|拜託快|怖い|こわい|どうしよう|助けて|"
+    r"무서워|무섭|어떡해|어떡하|도와주세요|살려"
+)
+
+
+def sounds_frightened(normal: str) -> bool:
+    """Whether a normalised message speaks of fear or panic (see _SOUNDS_FRIGHTENED)."""
+    return bool(
+        _SOUNDS_FRIGHTENED.search(normal) or _SOUNDS_FRIGHTENED.search(normal.replace(" ", ""))
+    )
 
 
 #: The grammar of a threat: "unless I pay", 「不匯錢就…」, 「払わないと」, 「안 주면」.
