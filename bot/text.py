@@ -238,7 +238,9 @@ _PAST_HAN = re.compile(r"[\U00030000-\U0003ffff]")
 _APOSTROPHE = re.compile(r"['’](?<=[a-z]['’])(?=[a-z])")
 #: 'll and 'd spelt out before the apostrophes go: else "I'll" is "ill", "we'll" is "well",
 #: "I'd" is "id" (an ID card), and a visitor coming next week is asked about being unwell.
-_WILL_WOULD = re.compile(r"(?<=[a-z])['’](ll|d)\b")
+#: (The apostrophe first here too: opening with the lookbehind, the pattern was tried at every
+#: position, 24 ms of a 1,000-entry build's 1.6 million characters against 9.)
+_WILL_WOULD = re.compile(r"['’](?<=[a-z]['’])(ll|d)\b")
 
 
 def _without_apostrophes(text: str) -> str:

@@ -343,7 +343,9 @@ def _cells(
     keyword_keys += np.repeat(keywords.slots() + first_keyword_slot, held)
     keys = np.concatenate((phrasing_keys, keyword_keys))
     del phrasing_keys, keyword_keys
-    keys.sort()
+    # Most of the keys come as a few sorted runs (batch_tokens orders the characters and
+    # pairs): the stable sort (timsort) merges them.
+    keys.sort(kind="stable")
     if not len(keys):
         none = np.zeros(0, dtype=np.int64)
         return none, none, none, []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -87,3 +88,12 @@ def test_batch_index_keys_of_japanese_and_korean_texts(matcher: Matcher, kb: Kno
     table = token_pairs(analyzer, normals).table()
     for index, normal in enumerate(normals):
         assert table.of(index) == analyzer.index_keys(normal), normal
+
+
+@given(st.lists(st.integers(min_value=0, max_value=(1 << 40) - 1), max_size=300))
+def test_the_radix_order_of_codes_is_their_stable_order(values: list[int]) -> None:
+    # Each ceiling takes its own way: one 16-bit pass, two, or numpy's stable sort.
+    for ceiling in (1 << 16, 1 << 32, 1 << 40):
+        codes = np.array([value % ceiling for value in values], dtype=np.int64)
+        expected = np.argsort(codes, kind="stable")
+        assert batch_tokens._stable_order(codes, ceiling).tolist() == expected.tolist()

@@ -108,3 +108,19 @@ def test_courtesy_formulas_are_taken_out_wherever_they_stand(matcher: Matcher) -
     # A batch (the index build) gives each text what one text gives.
     texts = [normalize("花蓮の姉妹都市を教えてください"), normalize("울산 문의드립니다 교류")]
     assert fillers.strip_many(texts) == [fillers.strip(text) for text in texts]
+    # Formulas opening, closing or making a whole text, or two side by side: a batch mends
+    # the spaces they leave only where they stood.
+    formula = "알려 주시면 감사하겠습니다"
+    texts = [
+        normalize(text)
+        for text in [
+            "居留証の申請方法を",
+            f"{formula} 거류증 신청",
+            f"거류증 신청 {formula}",
+            formula,
+            f"거류증 {formula} {formula} 신청",
+            f"よろしくお願いいたします {formula}",
+        ]
+    ]
+    assert fillers.strip_many(texts) == [fillers.strip(text) for text in texts]
+    assert fillers.strip_many(texts)[1:4] == ["거류증 신청", "거류증 신청", ""]
