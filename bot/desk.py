@@ -737,12 +737,12 @@ class Desk:
                 outcome.replies[0] = dataclasses.replace(first, text=f"{about}\n{first.text}")
             return outcome
         # A frightened message the desk cannot answer may be an emergency its signs do not
-        # know: it says where to call, whatever else it offers.
+        # know: it says first where to call, whatever else it offers.
         in_danger = (
-            "\n"
-            + translate(
+            translate(
                 "If someone is in danger now, call 110 (police) or 119 (fire and ambulance).", lang
             )
+            + "\n"
             if sounds_frightened(normalize(match.question))
             else ""
         )
@@ -757,18 +757,18 @@ class Desk:
                 f"{n}. {option.label}" for n, option in enumerate(options[:-1], 1)
             ]
             return Outcome(
-                [Reply("\n".join(lines) + in_danger, options, lang=lang)],
+                [Reply(in_danger + "\n".join(lines), options, lang=lang)],
                 Decision.CLARIFY.value,
                 lang=lang,
             )
         return Outcome(
             [
                 Reply(
-                    translate(
+                    in_danger
+                    + translate(
                         'Sorry, I don\'t have an answer to that yet. You can rephrase it, or tap "Ask staff" and a person will reply here.',
                         lang,
-                    )
-                    + in_danger,
+                    ),
                     self._fallback_options(lang),
                     lang=lang,
                 )

@@ -376,6 +376,26 @@ async def test_a_japanese_visitor_is_answered_in_japanese(browser: Any, base_url
         await context.close()
 
 
+async def test_a_frightened_message_the_desk_cannot_answer_says_where_to_call(
+    browser: Any, base_url: str
+) -> None:
+    context = await browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = await context.new_page()
+        await page.goto(base_url)
+        await _ask(page, "my friend is acting really strange and i'm so scared, what do i do")
+        reply = page.locator("#log .msg.bot").last
+        text = await reply.inner_text()
+        assert "110" in text
+        assert "119" in text
+        # The way to staff stays where it was: the line is said, not another button.
+        labels = await reply.locator(".options").get_by_role("button").all_inner_texts()
+        assert "Ask staff" in labels
+        await _screenshot(page, "web-chat-frightened-mobile.png", full_page=False)
+    finally:
+        await context.close()
+
+
 async def test_the_page_in_japanese_and_korean_on_a_phone(browser: Any, base_url: str) -> None:
     from playwright.async_api import expect
 
