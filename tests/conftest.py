@@ -78,6 +78,10 @@ EMERGENCY_PROBE4_SET = ROOT / "eval" / "emergency-probe4.tsv"
 #: tunnels, railway platforms) and non-emergencies that only sound alarming (news, videos,
 #: figures of speech); dev part developed on, test part measured.
 EMERGENCY_PROBE5_SET = ROOT / "eval" / "emergency-probe5.tsv"
+#: The opposite (200, five languages, written blind the same session): messages that use an
+#: emergency's words and are none (figures of speech, news, past and settled events, safety
+#: questions before a trip, routine medical care, festivals with fire).
+FALSE_ALARM_SET = ROOT / "eval" / "false-alarm.tsv"
 
 
 def _is_loopback(address: Any) -> bool:

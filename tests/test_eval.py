@@ -41,6 +41,7 @@ from tests.conftest import (
     EMERGENCY_PROBE4_SET,
     EMERGENCY_PROBE5_SET,
     EMERGENCY_PROBE_SET,
+    FALSE_ALARM_SET,
     FRESH_SET,
     HOLDOUT_SET,
     JA_KO_BLIND_SET,
@@ -396,6 +397,24 @@ def test_emergencies_described_are_answered_as_emergencies(name: str, matcher: M
     assert answered is not None
     assert answered >= floor - 1e-9, (name, answered)
     assert figures["false_emergencies"] == 0.0, name
+
+
+#: eval/false-alarm.tsv at its first measurement: 10 of 200 answered with the emergency numbers
+#: (12 on the session's starting code). With figures of speech read as if not there ("nearly
+#: had a heart attack", 痛到想死, 熱死了, 課題に溺れて), 打噴嚏 no beating, and a question on how
+#: to avoid a scam no scam happening: 4, all asking how to avoid scams, answered with the
+#: numbers entry whose 165 anti-fraud line answers them (no urgent ticket: not happening).
+FALSE_ALARMS_ANSWERED = 4
+
+
+def test_alarming_words_are_seldom_answered_as_emergencies(matcher: Matcher) -> None:
+    rows = read_rows(FALSE_ALARM_SET)
+    assert all(row.expect != "contact.emergency" for row in rows)
+    answered = [
+        row.question for row in rows if matcher.match(row.question).entry == "contact.emergency"
+    ]
+    assert len(answered) <= FALSE_ALARMS_ANSWERED, answered
+    assert not any(matcher.match(question).emergency for question in answered), answered
 
 
 def test_chat_set_is_answered_right_in_each_language_as_the_goal_asks(matcher: Matcher) -> None:

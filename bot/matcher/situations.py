@@ -448,7 +448,8 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"\b(?:next door|upstairs|downstairs)",
         ),
         han=(
-            r"(?:被|遭|一直|常常|又)(?:家暴|打|虐待|性侵|施暴)",
+            # 打 as beating, not 打噴嚏 (sneezing), 打電話, 打工, 打球 and the like.
+            r"(?:被|遭|一直|常常|又)(?:家暴|打(?!噴嚏|電話|工|球|字|折|卡|針|給|算|開|掃|包|招呼|擾|聽|不通|來)|虐待|性侵|施暴)",
             r"打我|打她|打他|動手打|施暴|虐待(?:我|她|他|小孩|孩子)|性侵",
             r"不讓(?:我|她|他)出門|把(?:我|她|他)關|被(?:雇主|老闆|先生|老公|男友|男朋友|丈夫|爸爸|媽媽|家人|前夫|室友|同居人)打",
             r"(?:又|對我|跟我)動手|動手了",
@@ -874,6 +875,13 @@ _SETTLED = re.compile(
     r"(?:看到|看了|刷到).{0,20}(?:視頻|影片|新聞|報導)|\b(?:saw|watched) (?:a |the |this )?(?:video|news|movie|film)\b|"
     r"\b(?:on|in) the news\b|ニュースで|動画で見|뉴스에서|영상을\s?봤"
 )
+#: …or asks how to keep it from happening ("how do I avoid getting scammed", 「怎麼避免被詐騙」,
+#: 「詐欺に遭わないためには」, 「사기 안 당하려면」): a question about it, not it.
+_PREVENTING = re.compile(
+    r"\b(?:how (?:do i|can i|to|do we|can we) (?:avoid|prevent|not get)|avoid (?:getting|being)|"
+    r"tips (?:to|for) (?:avoid|prevent))\b|避免|防止|預防|防範|怎麼防|以防|聽說有|"
+    r"(?:な|ない)(?:ため|よう)に(?:は)?|防ぐ(?:には|ため)|対策|안\s?당하려면|당하지\s?않으려면|예방|방지"
+)
 #: …which never makes a fire, a collapse or thoughts of suicide anything but an emergency.
 _NEVER_PLAYED_DOWN = {Situation.FIRE, Situation.MEDICAL, Situation.SUICIDE}
 
@@ -941,10 +949,21 @@ _SHORTHAND = {
 _SHORTHAND_WORD = re.compile(r"\b(?:" + "|".join(map(re.escape, _SHORTHAND)) + r")\b")
 
 
+#: Figures of speech that use an emergency's words ("nearly had a heart attack", 「痛到想死」,
+#: 「熱死了 感覺要中暑」, 「課題に溺れて」, 「배고파 죽겠어」): read as if not there.
+_FIGURES = re.compile(
+    r"\b(?:nearly|almost) (?:had|have|having) (?:a )?heart attack\b|"
+    r"\bdrowning in (?:work|assignments|homework|debt|paperwork|deadlines|e ?mails)\b|"
+    r"差(?:一)?點(?:就)?心臟病(?:發)?|(?:痛|癢|熱|累|餓|煩|忙|笑|冷|氣)(?:到)?(?:想)?死(?:了|掉)?|(?:感覺|快|好像|覺得)要中暑|"
+    r"(?:課題|宿題|仕事|レポート|勉強)に溺れ|死ぬほど|(?:배고파|힘들어|더워|추워|졸려)\s?죽겠"
+)
+
+
 def _views(normal: str, original: str) -> _Views:
     normal = _SHORTHAND_WORD.sub(lambda found: _SHORTHAND[found.group(0)], normal)
-    normal = _JUST_IN_CASE.sub(" ", normal)
-    folded = _JUST_IN_CASE.sub(" ", unicodedata.normalize("NFKC", original).casefold())
+    normal = _FIGURES.sub(" ", _JUST_IN_CASE.sub(" ", normal))
+    folded = unicodedata.normalize("NFKC", original).casefold()
+    folded = _FIGURES.sub(" ", _JUST_IN_CASE.sub(" ", folded))
     return _Views(normal, normal.replace(" ", ""), re.sub(r"\s+", "", folded))
 
 
@@ -1047,7 +1066,7 @@ def detect(normal: str, original: str | None = None) -> Emergency | None:
     if (
         happening
         and not _NEVER_PLAYED_DOWN & set(happening)
-        and _NOTHING_DANGEROUS.search(views.spaced)
+        and (_NOTHING_DANGEROUS.search(views.spaced) or _PREVENTING.search(views.spaced))
     ) or (happening and _SETTLED.search(views.spaced)):
         named, happening = [*happening, *named], []
     if happening:
