@@ -322,7 +322,12 @@ class Desk:
         answer_lang = chosen or match.lang
         if match.decision is Decision.HANDOFF:
             return await self._handoff(state, answer_lang, "asked", text, match)
-        outcome = self._from_match(match, answer_lang, asked_window(reading.normal, self._today()))
+        outcome = self._from_match(
+            match,
+            answer_lang,
+            asked_window(reading.normal, self._today()),
+            frightened=sounds_frightened(reading.normal),
+        )
         if len(inbound.text) > MAX_QUESTION_CHARS:
             outcome.replies.insert(
                 0,
@@ -727,7 +732,9 @@ class Desk:
         reply = Reply(text, options, tuple(entry.contacts), lang=lang)
         return Outcome([reply], decision, entry_id, lang)
 
-    def _from_match(self, match: Match, lang: Lang, window: Window | None = None) -> Outcome:
+    def _from_match(
+        self, match: Match, lang: Lang, window: Window | None = None, *, frightened: bool = False
+    ) -> Outcome:
         if match.decision is Decision.ANSWER and match.entry:
             outcome = self._answer_entry(match.entry, lang, window=window)
             if match.in_context:
@@ -743,7 +750,7 @@ class Desk:
                 "If someone is in danger now, call 110 (police) or 119 (fire and ambulance).", lang
             )
             + "\n"
-            if sounds_frightened(normalize(match.question))
+            if frightened
             else ""
         )
         if match.decision is Decision.CLARIFY:
