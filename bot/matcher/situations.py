@@ -33,6 +33,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.text import has_han
+
 
 class Situation(StrEnum):
     """Kinds of emergency, most urgent first (the first found leads the answer)."""
@@ -988,20 +990,31 @@ _KO = _Script(_HYPOTHETICAL_KO, _TOLD_OF_THE_PAST_KO, spaced=False)
 #: Whether a view holds any letter of a script's signs: a script's patterns are not run
 #: over a message without one (English signs over Chinese text cost a third of detection).
 _HAS_LATIN = re.compile(r"[a-z0-9]")
-_HAS_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_HAS_KANA_OR_HAN = re.compile(r"[\u3041-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+_HAS_KANA = re.compile(r"[\u3041-\u30ff]")
 _HAS_HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3131-\u318e]")
+
+
+def _has_latin(text: str) -> bool:
+    return _HAS_LATIN.search(text) is not None
+
+
+def _has_kana_or_han(text: str) -> bool:
+    return _HAS_KANA.search(text) is not None or has_han(text)
+
+
+def _has_hangul(text: str) -> bool:
+    return _HAS_HANGUL.search(text) is not None
 
 
 def _signs(compiled: _Compiled, views: _Views) -> Iterator[tuple[re.Match[str], _Script]]:
     """Every sign found, with how its script is read."""
     for pattern, text, script, letters in (
-        (compiled.en, views.spaced, _EN, _HAS_LATIN),
-        (compiled.han, views.compact, _HAN, _HAS_HAN),
-        (compiled.ja, views.folded, _JA, _HAS_KANA_OR_HAN),
-        (compiled.ko, views.folded, _KO, _HAS_HANGUL),
+        (compiled.en, views.spaced, _EN, _has_latin),
+        (compiled.han, views.compact, _HAN, has_han),
+        (compiled.ja, views.folded, _JA, _has_kana_or_han),
+        (compiled.ko, views.folded, _KO, _has_hangul),
     ):
-        if pattern is not None and letters.search(text):
+        if pattern is not None and letters(text):
             for found in pattern.finditer(text):
                 yield found, script
 
