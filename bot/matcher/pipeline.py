@@ -270,8 +270,9 @@ class Matcher:
     def _asks_only_when(self, reading: Reading, analyzer: Analyzer) -> bool:
         """Whether the clauses that ask name a time and nothing else but Hualien, while
         other clauses say more."""
-        asking = [clause for clause, weight in reading.weighted() if weight >= 1.0]
-        if not asking or len(asking) == len(reading.weighted()):
+        weighted = reading.weighted()
+        asking = [clause for clause, weight in weighted if weight >= 1.0]
+        if not asking or len(asking) == len(weighted):
             return False
         return any(names_a_time(clause) for clause in asking) and not any(
             analyzer.tokens(self._without_home(analyzer.strip_fillers(without_times(clause))))
