@@ -13,7 +13,8 @@ import math
 import pickle
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import compress, count
+from itertools import compress, count, pairwise
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -249,8 +250,8 @@ def _build_index(
     doc_of = np.repeat(docs, per_phrasings)
     cell_doc, cell_token, tf, vocabulary = _cells(
         pairs,
-        _Occurrences(doc_of, per_phrasings, np.arange(len(stripped), dtype=np.int64)),
-        _Occurrences(np.repeat(docs, per_keywords), per_keywords, keyword_ids - len(stripped)),
+        doc_of,
+        _Keywords(np.repeat(docs, per_keywords), keyword_ids - len(stripped)),
         len(entries),
         config.keyword_boost,
     )
@@ -277,92 +278,135 @@ def _build_index(
 
 
 @dataclass(frozen=True)
-class _Occurrences:
-    """The phrasings, or the keywords, of the entries, listed entry after entry: the
-    ``k``-th belongs to entry ``docs[k]`` and is text ``texts[k]`` (of the phrasings, or of
-    the distinct keywords); entry ``i`` has ``per_entry[i]`` of them."""
+class _Keywords:
+    """The keywords of the entries, listed entry after entry: the ``k``-th belongs to entry
+    ``docs[k]`` (ascending) and is text ``texts[k]`` of the distinct keywords."""
 
     docs: npt.NDArray[np.int64]
-    per_entry: npt.NDArray[np.int64]
     texts: npt.NDArray[np.int64]
-
-    def slots(self) -> npt.NDArray[np.int64]:
-        """Each occurrence's place among its entry's: 0, 1, … for each entry."""
-        first = np.cumsum(self.per_entry) - self.per_entry
-        return np.arange(len(self.docs), dtype=np.int64) - first[self.docs]
 
 
 def _cells(
     pairs: TokenPairs,
-    phrasings: _Occurrences,
-    keywords: _Occurrences,
+    phrasing_docs: npt.NDArray[np.int64],
+    keywords: _Keywords,
     n_entries: int,
     boost: int,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64], list[str]]:
     """One (entry, token, count) cell for each token an entry holds, ordered by token, then
     entry, which is the order of the postings: (entry, token number, count) and the tokens.
 
-    An entry's count of a token: its phrasings (the first texts of ``pairs``) that hold it,
-    plus ``boost`` for each of its keywords that holds it. Each of an entry's phrasings and
-    keywords has a slot of its own (keywords after every phrasing), and every token of it is
-    keyed by (token, entry, slot): one sort orders the keys as the postings, and a phrasing
-    holding a token twice is the same key twice.
+    The first texts of ``pairs`` are the phrasings, text ``k`` of entry ``phrasing_docs[k]``
+    (ascending), then the distinct keywords. An entry's count of a token: its phrasings that
+    hold it, plus ``boost`` for each of its keywords that holds it.
+
+    The phrasings' tokens (10 million at 10,000 entries) are counted one range of tokens
+    after another, about a million at a time: their keys and the copies counting makes,
+    made whole, were a gigabyte of fresh memory to fault in; a slice's are a few MB, which
+    the allocator hands out again from one slice to the next.
     """
-    n_phrasings = len(phrasings.docs)
-    in_phrasing = pairs.texts < n_phrasings
+    n_phrasings = len(phrasing_docs)
+    n_docs = max(n_entries, 1)
+    if pairs.numbering.span * max(n_phrasings, len(keywords.docs), n_docs) >= 1 << 63:
+        raise ValueError("the knowledge base is too large to index")
+    is_phrasing = pairs.texts < n_phrasings
     keyword_table = TokenPairs(
         pairs.n - n_phrasings,
-        pairs.texts[~in_phrasing] - n_phrasings,
-        pairs.codes[~in_phrasing],
+        pairs.texts[~is_phrasing] - n_phrasings,
+        pairs.codes[~is_phrasing],
         pairs.numbering,
     ).table()
-    first_keyword_slot = int(phrasings.per_entry.max(initial=0))
-    n_slots = max(first_keyword_slot + int(keywords.per_entry.max(initial=0)), 1)
-    n_docs = max(n_entries, 1)
-    if pairs.numbering.span * n_docs * n_slots >= 1 << 63:
-        raise ValueError("the knowledge base is too large to index")
-    # A phrasing's tokens, as found (millions of them: keyed in place). Phrasing k is text k.
-    text = pairs.texts[in_phrasing]
-    phrasing_keys = pairs.codes[in_phrasing]
-    phrasing_keys *= n_docs
-    phrasing_keys += phrasings.docs[text]
-    phrasing_keys *= n_slots
-    phrasing_keys += phrasings.slots()[text]
-    del text
     # A keyword's tokens, once for each time an entry lists it.
     starts = keyword_table.offsets[keywords.texts]
     held = keyword_table.offsets[keywords.texts + 1] - starts
     starts -= np.cumsum(held) - held
     at = np.repeat(starts, held)
     at += np.arange(len(at), dtype=np.int64)
-    keyword_keys = keyword_table.codes[at]
+    keyword_cells, keyword_counts = _counted(
+        keyword_table.codes[at],
+        np.repeat(np.arange(len(keywords.docs), dtype=np.int64), held),
+        keywords.docs,
+        n_docs,
+    )
     del at
-    keyword_keys *= n_docs
-    keyword_keys += np.repeat(keywords.docs, held)
-    keyword_keys *= n_slots
-    keyword_keys += np.repeat(keywords.slots() + first_keyword_slot, held)
-    keys = np.concatenate((phrasing_keys, keyword_keys))
-    del phrasing_keys, keyword_keys
+    keyword_counts *= boost
+    cells: list[npt.NDArray[np.int64]] = []
+    tfs: list[npt.NDArray[np.int64]] = []
+    codes = pairs.codes
+    for low, high in _token_ranges(codes, pairs.numbering.span):
+        chosen = codes >= low
+        chosen &= codes < high
+        chosen &= is_phrasing
+        phrasing_cells, phrasing_counts = _counted(
+            codes[chosen], pairs.texts[chosen], phrasing_docs, n_docs
+        )
+        first, end = np.searchsorted(keyword_cells, [low * n_docs, high * n_docs]).tolist()
+        # Both ascending: the stable sort (timsort) merges the two runs.
+        both = np.concatenate((phrasing_cells, keyword_cells[first:end]))
+        if not len(both):
+            continue
+        order = np.argsort(both, kind="stable")
+        both = both[order]
+        opens = np.flatnonzero(np.append(True, both[1:] != both[:-1]))
+        counts = np.concatenate((phrasing_counts, keyword_counts[first:end]))
+        cells.append(both[opens])
+        tfs.append(np.add.reduceat(counts[order], opens))
+    if not cells:
+        none = np.zeros(0, dtype=np.int64)
+        return none, none, none, []
+    code, cell_doc = np.divmod(np.concatenate(cells), n_docs)
+    new_token = np.append(True, code[1:] != code[:-1])
+    cell_token = np.cumsum(new_token) - 1
+    return cell_doc, cell_token, np.concatenate(tfs), pairs.numbering.strings(code[new_token])
+
+
+#: The phrasings' tokens are counted about this many at a time (see _cells).
+_COUNTING_SLICE = 1 << 20
+#: One token in this many is read to cut them into ranges.
+_SAMPLE_STEP = 64
+
+
+def _token_ranges(codes: npt.NDArray[np.signedinteger[Any]], span: int) -> list[tuple[int, int]]:
+    """Ranges of token codes, [low, high), from 0 to ``span``, each holding about
+    _COUNTING_SLICE of ``codes`` (as a sample of them has it), in order."""
+    sample = np.sort(codes[::_SAMPLE_STEP])
+    cuts = np.unique(sample[:: max(_COUNTING_SLICE // _SAMPLE_STEP, 1)][1:]).tolist()
+    return list(pairwise([0, *cuts, span]))
+
+
+def _counted(
+    codes: npt.NDArray[np.signedinteger[Any]],
+    occurrences: npt.NDArray[np.signedinteger[Any]],
+    docs: npt.NDArray[np.int64],
+    n_docs: int,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """How many phrasings (or keywords) of an entry hold a token: for each (token, entry)
+    cell, its key ``token * n_docs + entry`` (ascending) and that count. Phrasing ``k``, of
+    entry ``docs[k]`` (ascending), holds the token of code ``codes[i]`` for each ``i`` with
+    ``occurrences[i] == k``, and may hold it more than once."""
+    # Each token of a phrasing keyed by (token, phrasing), in place: millions of keys at
+    # 10,000 entries, and each array as long as they are is some 80 MB of fresh memory.
+    n = max(len(docs), 1)
+    keys = codes.astype(np.int64)
+    keys *= n
+    keys += occurrences
     # Most of the keys come as a few sorted runs (batch_tokens orders the characters and
     # pairs): the stable sort (timsort) merges them.
     keys.sort(kind="stable")
     if not len(keys):
-        none = np.zeros(0, dtype=np.int64)
-        return none, none, none, []
-    keys = keys[np.append(True, keys[1:] != keys[:-1])]
-    cell, slot = np.divmod(keys, n_slots)
-    del keys
-    in_keyword = slot >= first_keyword_slot
-    del slot
-    opens = np.flatnonzero(np.append(True, cell[1:] != cell[:-1]))
-    # A cell's count: 1 for each phrasing, boost for each keyword.
-    tf = np.diff(np.append(opens, len(cell)))
-    tf += (boost - 1) * np.add.reduceat(in_keyword, opens, dtype=np.int64)
-    cell = cell[opens]
-    code = cell // n_docs
-    new_token = np.append(True, code[1:] != code[:-1])
-    cell_token = np.cumsum(new_token) - 1
-    return cell % n_docs, cell_token, tf, pairs.numbering.strings(code[new_token])
+        return keys, keys
+    # A phrasing holding a token twice gives two keys, side by side: the first counts.
+    first = np.empty(len(keys), dtype=np.bool_)
+    first[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    # Phrasings are listed entry after entry, so the keys become (token, entry) in order.
+    entry = docs.astype(np.int32)[keys % n]
+    keys //= n
+    keys *= n_docs
+    keys += entry
+    del entry
+    opens = np.flatnonzero(np.append(True, keys[1:] != keys[:-1]))
+    return keys[opens], np.add.reduceat(first, opens, dtype=np.int64)
 
 
 def _postings(

@@ -16,7 +16,7 @@ from bot.kb.schema import Entry
 from bot.matcher import Matcher, MatcherConfig
 from bot.matcher import index as index_module
 from bot.matcher.analyzer import Fillers
-from bot.matcher.index import AUTHORED_INDEX_LANGS, Index, build_index
+from bot.matcher.index import AUTHORED_INDEX_LANGS, TRANSLATED_INDEX_LANGS, Index, build_index
 from bot.matcher.words import ALL_HAN
 from bot.text import has_han, normalize, normalize_many
 
@@ -240,3 +240,20 @@ def test_the_places_the_texts_never_mention_are_those_of_the_definition(kb: Know
     assert index.places_unmentioned == [p for p in normal if not (p and mentioned(p))]
     assert "taroko gorge" not in index.places_unmentioned
     assert "서울" in index.places_unmentioned
+
+
+@pytest.mark.parametrize("langs", [AUTHORED_INDEX_LANGS, TRANSLATED_INDEX_LANGS])
+def test_an_index_built_in_small_slices_is_the_index_built_whole(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, langs: tuple[str, ...]
+) -> None:
+    """The build reads the joined texts and counts the tokens a slice at a time (a million
+    characters, a million tokens): slices of a few texts and tokens give the same index."""
+    config, fillers = MatcherConfig(), Fillers(kb.intents.fillers.all())
+    whole, _ = build_index(kb.entries, config, kb.synonyms, fillers, [], langs)
+    index_module._last_built.clear()
+    index_module._last_forms.clear()
+    monkeypatch.setattr(index_module, "_COUNTING_SLICE", 40)
+    monkeypatch.setattr(index_module, "_SAMPLE_STEP", 3)
+    sliced, _ = build_index(kb.entries, config, kb.synonyms, fillers, [], langs)
+    assert len(whole.token_ids) > 1000
+    _assert_same_index(sliced, whole)
