@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from itertools import count
+from itertools import count, pairwise
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -44,6 +45,26 @@ DENSE_PAIRS = 1 << 22
 _WORD_OR_BREAK = re.compile(r"[a-z0-9][a-z0-9+#]*|\n")
 
 
+#: The joined texts are read about this many characters at a time (see _HanText).
+_SLICE_CHARACTERS = 1 << 20
+_LINE_BREAK = ord("\n")
+
+
+def _slices(text_starts: npt.NDArray[np.int64], length: int) -> list[tuple[int, int]]:
+    """The texts (starting at ``text_starts`` in a text of ``length`` characters) in runs of
+    about _SLICE_CHARACTERS characters: (first text, end text) of each."""
+    cuts = np.searchsorted(text_starts, np.arange(_SLICE_CHARACTERS, length, _SLICE_CHARACTERS))
+    bounds = [0, *np.unique(cuts).tolist(), len(text_starts)]
+    return [(first, end) for first, end in pairwise(bounds) if end > first]
+
+
+def _code_type(span: int) -> type[np.int32] | type[np.int64]:
+    """The integer type for numbers below ``span``: 32 bits when they fit. At 10,000 entries
+    a batch holds millions of characters, pairs and text numbers, and each array of them made
+    fresh costs the kernel page faults by its size (a third of that build's time, measured)."""
+    return np.int32 if span < 1 << 31 else np.int64
+
+
 class _Found:
     """(text, token) pairs gathered by the batch tokeniser. A token is a Chinese character
     or pair (its code in the batch's alphabet, see TokenCodes) or any other token, given
@@ -53,9 +74,10 @@ class _Found:
         #: Tokens numbered as one block, first (see numbered_first), then the others.
         self.block: list[str] = []
         self.others: dict[str, int] = {}
-        self.texts: list[npt.NDArray[np.int64]] = []
-        self.codes: list[npt.NDArray[np.int64]] = []
-        self.other_texts: list[npt.NDArray[np.int64]] = []
+        self.texts: list[npt.NDArray[np.signedinteger[Any]]] = []
+        self.codes: list[npt.NDArray[np.signedinteger[Any]]] = []
+        self.other_texts: list[npt.NDArray[np.signedinteger[Any]]] = []
+        #: Numbered as ``other`` numbers them (64 bits): the pairs' codes follow.
         self.other_codes: list[npt.NDArray[np.int64]] = []
         self.probes: set[int] = set()
 
@@ -69,11 +91,15 @@ class _Found:
             raise ValueError("a block is numbered before any other token")
         self.block = tokens
 
-    def add(self, texts: npt.NDArray[np.int64], codes: npt.NDArray[np.int64]) -> None:
+    def add(
+        self, texts: npt.NDArray[np.signedinteger[Any]], codes: npt.NDArray[np.signedinteger[Any]]
+    ) -> None:
         self.texts.append(texts)
         self.codes.append(codes)
 
-    def add_others(self, texts: npt.NDArray[np.int64], numbers: npt.NDArray[np.int64]) -> None:
+    def add_others(
+        self, texts: npt.NDArray[np.signedinteger[Any]], numbers: npt.NDArray[np.int64]
+    ) -> None:
         self.other_texts.append(texts)
         self.other_codes.append(numbers)
 
@@ -83,10 +109,13 @@ class _Found:
         none = np.zeros(0, dtype=np.int64)
         for codes in self.other_codes:
             codes += base
+        # Some 10 million pairs at 10,000 entries: 32 bits a number where they fit.
         return TokenPairs(
             n,
-            np.concatenate([*self.texts, *self.other_texts, none]),
-            np.concatenate([*self.codes, *self.other_codes, none]),
+            np.concatenate([*self.texts, *self.other_texts, none], dtype=_code_type(n)),
+            np.concatenate(
+                [*self.codes, *self.other_codes, none], dtype=_code_type(numbering.span)
+            ),
             numbering,
             frozenset(self.probes),
         )
@@ -143,8 +172,8 @@ class TokenPairs:
     (a text holding a token twice)."""
 
     n: int
-    texts: npt.NDArray[np.int64]
-    codes: npt.NDArray[np.int64]
+    texts: npt.NDArray[np.signedinteger[Any]]
+    codes: npt.NDArray[np.signedinteger[Any]]
     numbering: TokenCodes
     #: Which probes (see token_pairs) the texts hold.
     probes_found: frozenset[int] = frozenset()
@@ -161,7 +190,8 @@ class TokenPairs:
 
     def table(self) -> TokenTable:
         """Each text's distinct tokens."""
-        keys = self.texts * self.numbering.span
+        keys = self.texts.astype(np.int64)
+        keys *= self.numbering.span
         keys += self.codes
         keys.sort()
         if len(keys):
@@ -190,34 +220,61 @@ class _HanText:
     ``k``-th of them is character ``ids[k]`` of ``alphabet``, in text ``texts[k]``, and
     ``pair_k`` lists the ``k`` whose next character follows it directly in the text."""
 
-    def __init__(self, codes: npt.NDArray[np.uint32], text_of: npt.NDArray[np.int32]) -> None:
-        # Millions of characters: each array is made once and then worked on in place.
-        script = _script_of(codes)
-        at = np.flatnonzero(script)
-        script = script[at]
-        han_codes = codes[at]
+    def __init__(self, joined: str, text_starts: npt.NDArray[np.int64]) -> None:
+        # Millions of characters: each array is made once and then worked on in place. The
+        # arrays as long as the joined text itself (its code points, their scripts, masks of
+        # them: 19 million characters at 10,000 entries) are made a slice of texts at a time,
+        # a few MB each that the allocator hands out again: made whole, each was 20-150 MB of
+        # fresh pages, and faulting those in cost the kernel more than the work on them.
+        found = [
+            self._characters(joined, text_starts, first, end)
+            for first, end in _slices(text_starts, len(joined))
+        ]
+        han_codes, self.texts, joins_next = (
+            np.concatenate(column) for column in zip(*found, strict=True)
+        )
         self.alphabet = np.array(distinct_code_points(han_codes), dtype=np.int64)
         size = len(self.alphabet)
-        self._char_id = np.full(int(self.alphabet[-1]) + 1 if size else 1, -1, dtype=np.int64)
-        self._char_id[self.alphabet] = np.arange(size)
+        # Pairs are coded as size * first + second (see TokenCodes): 32 bits unless the
+        # texts hold over 46,000 distinct Han, kana and Hangul characters.
+        number = _code_type(size + size * size)
+        self._char_id = np.full(int(self.alphabet[-1]) + 1 if size else 1, -1, dtype=number)
+        self._char_id[self.alphabet] = np.arange(size, dtype=number)
         self.ids = self._char_id[han_codes]
         del han_codes
-        self.texts = text_of[at].astype(np.int64)
-        gap = np.diff(at)
-        # A pair never straddles two scripts: a run is of one script (HAN_RUNS).
-        joins_next = (gap == 1) & (script[1:] == script[:-1])
-        del gap, script
         self.pair_k = np.flatnonzero(joins_next)
         self.pair_key = self.ids[self.pair_k]
         self.pair_key *= size
         self.pair_key += self.ids[self.pair_k + 1]
         # How many Han characters the run holds from each one on (itself included).
         breaks = ~joins_next
-        run_last = np.flatnonzero(np.append(breaks, True))
-        run = np.cumsum(np.concatenate(([False], breaks)))[: len(at)]
+        run_last = np.flatnonzero(np.append(breaks, True)).astype(np.int32)
+        run = np.cumsum(np.concatenate(([False], breaks)), dtype=np.int32)[: len(breaks)]
         self._left = run_last[run]
         self._left += 1
-        self._left -= np.arange(len(at))
+        self._left -= np.arange(len(breaks), dtype=np.int32)
+
+    @staticmethod
+    def _characters(
+        joined: str, text_starts: npt.NDArray[np.int64], first: int, end: int
+    ) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int32], npt.NDArray[np.bool_]]:
+        """The characters of runs (Han, katakana, Hangul) in texts ``first`` to ``end``
+        (excluded) of ``joined``: their code points, their texts, and whether the next one
+        follows each directly in the same run."""
+        start = int(text_starts[first])
+        codes = code_points(
+            joined[start : int(text_starts[end])] if end < len(text_starts) else joined[start:]
+        )
+        script = _script_of(codes)
+        at = np.flatnonzero(script)
+        texts = np.cumsum(codes == _LINE_BREAK, dtype=np.int32)[at]  # the breaks before each
+        texts += first
+        script = script[at]
+        # A pair never straddles two scripts: a run is of one script (HAN_RUNS). The last
+        # character of the slice ends its text, and its run.
+        joins_next = np.zeros(len(at), dtype=np.bool_)
+        joins_next[:-1] = (np.diff(at) == 1) & (script[1:] == script[:-1])
+        return codes[at], texts, joins_next
 
     def pairs_among(self, keys: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
         """For each pair of the texts (as ``pair_key``), whether it is among ``keys``."""
@@ -333,25 +390,27 @@ def token_pairs(analyzer: Analyzer, texts: list[str], probes: Sequence[str] = ()
                 i for i, probe in enumerate(probes) if any(probe in run for run in runs)
             ),
         )
-    codes = code_points(joined)
-    sizes = np.fromiter(map(len, texts), dtype=np.int64, count=n)
-    text_of = np.repeat(np.arange(n, dtype=np.int32), sizes + 1)[: len(codes)]
+    # Where each text starts in ``joined``: one past the line break that ends the one before.
+    text_starts = np.zeros(n, dtype=np.int64)
+    np.cumsum(
+        np.fromiter(map(len, texts[:-1]), dtype=np.int64, count=n - 1) + 1, out=text_starts[1:]
+    )
     found = _Found()
-    alphabet = _han_tokens_many(analyzer, codes, text_of, found, probes)
+    alphabet = _han_tokens_many(analyzer, joined, text_starts, found, probes)
     _word_tokens_many(analyzer, joined, found)
     return found.pairs(n, alphabet)
 
 
 def _han_tokens_many(
     analyzer: Analyzer,
-    codes: npt.NDArray[np.uint32],
-    text_of: npt.NDArray[np.int32],
+    joined: str,
+    text_starts: npt.NDArray[np.int64],
     found: _Found,
     probes: Sequence[str],
 ) -> npt.NDArray[np.int64]:
     """Chinese characters, pairs, terms and synonyms; returns the characters met, whose
     positions in it are the codes of characters (pairs follow: see TokenCodes)."""
-    han = _HanText(codes, text_of)
+    han = _HanText(joined, text_starts)
     size = len(han.alphabet)
     if not size:
         return han.alphabet

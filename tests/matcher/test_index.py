@@ -13,7 +13,7 @@ import pytest
 
 from bot.kb.loader import KnowledgeBase
 from bot.kb.schema import Entry
-from bot.matcher import Matcher, MatcherConfig
+from bot.matcher import Matcher, MatcherConfig, batch_tokens
 from bot.matcher import index as index_module
 from bot.matcher.analyzer import Fillers
 from bot.matcher.index import AUTHORED_INDEX_LANGS, TRANSLATED_INDEX_LANGS, Index, build_index
@@ -252,6 +252,7 @@ def test_an_index_built_in_small_slices_is_the_index_built_whole(
     whole, _ = build_index(kb.entries, config, kb.synonyms, fillers, [], langs)
     index_module._last_built.clear()
     index_module._last_forms.clear()
+    monkeypatch.setattr(batch_tokens, "_SLICE_CHARACTERS", 50)
     monkeypatch.setattr(index_module, "_COUNTING_SLICE", 40)
     monkeypatch.setattr(index_module, "_SAMPLE_STEP", 3)
     sliced, _ = build_index(kb.entries, config, kb.synonyms, fillers, [], langs)
