@@ -258,7 +258,7 @@ def _build_index(
     # Each entry's filler-free phrasings, for the fuzzy comparison at query time, and the
     # ones made only of function words ("who are you"), compared whole with such questions.
     filled = np.fromiter(map(len, stripped), dtype=np.int64, count=len(stripped)) > 0
-    no_token = np.bincount(pairs.texts, minlength=len(texts))[: len(stripped)] == 0
+    no_token = ~pairs.holding_tokens()[: len(stripped)]
     function = [(stripped[i], int(doc_of[i])) for i in np.flatnonzero(no_token & filled).tolist()]
     per_entry = np.bincount(doc_of[filled], minlength=len(entries))
     others = pairs.numbering.others
