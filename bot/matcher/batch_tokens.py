@@ -428,7 +428,7 @@ def _han_tokens_many(
     stop_chars = np.zeros(size, dtype=np.bool_)
     stop_chars[stop_ids[stop_ids >= 0]] = True
     # Characters and pairs, each ordered by token, then text: the index's sort of every
-    # token of every text (index._cells) then merges a few sorted runs, instead of sorting
+    # token of every text (index._counted) then merges a few sorted runs, instead of sorting
     # a million keys afresh at 1,000 entries (a build's two sorts 115 -> 30 ms).
     keep = np.flatnonzero(~stop_chars[ids])
     keep = keep[_stable_order(ids[keep], size)]

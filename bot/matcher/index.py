@@ -384,8 +384,7 @@ def _counted(
     cell, its key ``token * n_docs + entry`` (ascending) and that count. Phrasing ``k``, of
     entry ``docs[k]`` (ascending), holds the token of code ``codes[i]`` for each ``i`` with
     ``occurrences[i] == k``, and may hold it more than once."""
-    # Each token of a phrasing keyed by (token, phrasing), in place: millions of keys at
-    # 10,000 entries, and each array as long as they are is some 80 MB of fresh memory.
+    # Each token of a phrasing keyed by (token, phrasing), worked on in place.
     n = max(len(docs), 1)
     keys = codes.astype(np.int64)
     keys *= n
@@ -400,7 +399,7 @@ def _counted(
     first[0] = True
     np.not_equal(keys[1:], keys[:-1], out=first[1:])
     # Phrasings are listed entry after entry, so the keys become (token, entry) in order.
-    entry = docs.astype(np.int32)[keys % n]
+    entry = docs[keys % n]
     keys //= n
     keys *= n_docs
     keys += entry
