@@ -186,6 +186,17 @@ _ANOTHER_OFFICES_CONTACT = re.compile(
     r"(?:處|局|署|所|站|中心)的?(?:電話|分機|總機)(?:號碼)?(?:咋|怎麼|怎樣|要怎麼)?(?:打|撥|幾號|多少|是)"
 )
 
+#: A place asked for where the visitor can talk to someone, not the desk's own people: "any
+#: visitor centre where i can talk to someone in person about day trips?", 「有沒有服務中心可以
+#: 當面問人」: the centres' entry answers it.
+_A_PLACE_TO_TALK = re.compile(
+    r"\b(?:cent(?:re|er)|counter|booth|kiosk|place|somewhere)s?\b(?:\s+\S+){0,4}?(?: where| that)? "
+    r"(?:i|we|you|one) (?:can|could) (?:go (?:and |to )?)?(?:talk|speak|chat)\b"
+)
+_HAN_A_PLACE_TO_TALK = re.compile(
+    r"(?:服務中心|遊客中心|旅遊中心|旅客中心|服務台|櫃台|地方)(?:可以|能)(?:直接)?(?:找人|跟人|和人|問人|當面)"
+)
+
 
 def is_person_request(normal: str, original: str = "") -> bool:
     """Whether the normalised message asks for a person by the grammar above. ``original``
@@ -194,6 +205,8 @@ def is_person_request(normal: str, original: str = "") -> bool:
     if _ABOUT_THE_BOT.search(normal) or _ABOUT_THE_BOT.search(compact):
         return False
     if _ANOTHER_OFFICES_CONTACT.search(compact):
+        return False
+    if _A_PLACE_TO_TALK.search(normal) or _HAN_A_PLACE_TO_TALK.search(compact):
         return False
     folded = unicodedata.normalize("NFKC", original or normal)
     return bool(
