@@ -170,7 +170,7 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"grandmother|grandfather|roommate|classmate|boyfriend|girlfriend)s? (?:is |s |are )?"
             r"(?:still )?(?:isnt|not|wont|doesnt|cant) (?:waking up|wake up|wake|responding|respond)\b"
             r"(?! to (?:my|our|the) (?:e ?mails?|messages?|texts?|calls?))",
-            r"(?:lying|lies|lay) .{0,30}(?:not responding|unresponsive|not moving)",
+            r"(?:lying|lies|lay) .{0,30}(?:not responding|unresponsive|not moving|(?:very |completely |totally |dead )?still\b(?! (?:awake|in bed|at home|waiting|there)))",
             r"\band (?:still )?(?:wont|doesnt|cant|isnt) (?:wake up|waking up|respond(?:ing)?)\b|"
             r"(?:wont|doesnt|isnt|cant) (?:wake up|waking up|wake)$",
             r"heart attack|having a stroke|seizure|fitting|convulsing|chest pain",
@@ -265,7 +265,7 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"大量出血|流很多血|在流血|流血了|血流不止",
             r"心臟病發|心肌梗塞|中風了|骨折了|中毒了|胸口(?:很|好|超|一直|突然)?(?:痛|悶)|過敏性休克",
             r"溺水|落水|(?:被|讓)(?:海)?浪(?:捲|沖|打)走|捲走|沖走",
-            r"受傷了|有人(?:受傷|流血|昏倒|倒下)|受重傷|重傷|撞到頭",
+            r"受傷了|有人(?:受傷|流血|昏倒|倒下)|受重傷|重傷|撞到頭|頭(?:撞|磕|敲)到(?!.{0,8}(?:沒事|還好|不痛))",
             r"被(?:蛇|狗|虎頭蜂)(?:咬|叮)|中暑",
             r"(?:山上|山裡|步道)迷路|受困|被困|困在",
             r"快(?:點|幫我)?叫救護車|需要救護車|幫(?:我|忙)叫救護車",
@@ -517,8 +517,8 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"^(?=.*\b(?:driver|taxi|uber|cab)\b)(?=.*\b(?:wont let me (?:out|off)|locked the doors|(?:driving|drove|going|heading)"
             r" (?:\w+ )?(?:into|towards?) the mountains?|asked (?:me )?if i (?:am|was|m) alone|off (?:the )?route)\b)",
             r"(?:with|has|holding|waving|pulled out) a (?:\w+ )?(?:knife|gun|machete|bat|broken bottle|weapon)",
-            r"(?:someone|somebody|a man|a guy|a stranger|strangers|he|they) (?:is |are |keeps |kept )?"
-            r"(?:trying|tried|rattling|jiggling) (?:to open )?(?:the|my|our) (?:door|doors|handle|door handle|window|lock)",
+            r"(?:someone|somebody|a man|a guy|a stranger|strangers|he|they)(?: \w+){0,6}? (?:is |are |keeps |kept )?"
+            r"(?:trying|tried|rattling|jiggling) (?:to open )?(?:the|my|our) (?:door|doors|handle|door handle|window|lock|latch)",
             r"(?:men|guys|people|drunks?) (?:are|were) fighting|(?:someone|somebody|a man|a guy|he|they|people|a stranger) (?:is |are |was |were )?(?:trying|tried) to "
             r"(?:open|break|get (?:in|into)) (?:our|my|the) "
             r"(?:door|window|room)",
