@@ -67,6 +67,20 @@ _EN_GREETING = re.compile(
     rf"^(?:(?:{_GREETING_WORDS})(?: (?:there|all|everyone|everybody|guys|team|desk|folks|"
     rf"friends|from \w+(?: \w+)?))?\s*)+$"
 )
+#: A farewell is said in passing, as a greeting is: "haha see you at dinner", 「明天見」,
+#: 「またね」, 「내일 봐요」 ask nothing (and "dinner" is no question about food).
+_EN_FAREWELL = re.compile(
+    r"^(?:(?:ok|okay|alright|haha|lol|cool)\s+)*(?:see (?:you|ya|u)|bye(?: ?bye)?|good ?night|"
+    r"talk (?:to you )?later|ttyl|catch you later|later)(?: (?:all|everyone|guys))?"
+    r"(?: (?:tomorrow|later|soon|there|then|tonight|next (?:week|time)|on (?:monday|tuesday|"
+    r"wednesday|thursday|friday|saturday|sunday)|at (?:dinner|lunch|breakfast|home|school|work|class)))?$"
+)
+_HAN_FAREWELL = re.compile(
+    r"^(?:掰掰|拜拜|晚安|再見|(?:明天|待會|待會兒|等等|等一下|下次|晚點|晚上|週末|周末)\S{0,4}見)+[囉喔啦~]*$"
+)
+_JA_KO_FAREWELL = re.compile(
+    r"^(?:またね|また明日|じゃあね|バイバイ|お疲れ様でした|내일\s?봐요|나중에\s?봐요|안녕히\s?(?:가세요|계세요)|잘\s?자요)[~!]*$"
+)
 #: One piece of thanks or acknowledgement; a thanks clause is any run of them ("ok got it
 #: thank you so much", "thx a lot that really helped", "terima kasih ya very useful info").
 _EN_THANKS_PIECE = (
@@ -249,6 +263,8 @@ def _role(raw: str, normal: str) -> Role:
     if _EN_GREETING.match(normal) or _HAN_GREETING.match(compact):
         return Role.GREETING
     if _JA_GREETING.match(re.sub(r"[\s。！!、]", "", folded)) or _KO_GREETING.match(compact):
+        return Role.GREETING
+    if _EN_FAREWELL.match(normal) or _HAN_FAREWELL.match(compact) or _JA_KO_FAREWELL.match(folded):
         return Role.GREETING
     if (
         _EN_THANKS.match(normal)
