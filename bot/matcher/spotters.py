@@ -76,6 +76,16 @@ _EN_INDIRECT_REQUEST = re.compile(
     r"(?:\s+\S+){0,6}?\s+(?:someone|somebody|a person|a human|an officer|a (?:responsible )?officer|"
     r"your (?:office|staff|team|officers?|colleagues))|"
     r"(?:actual|real|live) (?:human|person|people) (?:reading|seeing|there|here|looking)|"
+    # A person's call or reply asked for by whom it comes from, a staff member asked to look
+    # into it, a human who can help, a person needed to sort it out.
+    r"(?:appreciate|like|want|prefer|request|expect|welcome)(?: to (?:get|have|receive))? (?:a call|a phone call|"
+    r"a callback|an email|a reply|a message|a response) (?:back )?from (?:whoever|someone|somebody|a person|"
+    r"a human|one of your|your (?:staff|team|office|officers?|colleagues))|"
+    r"(?:could|can|would|may) (?:a |one of your )(?:staff(?: member)?|officers?|colleagues?) (?:please )?"
+    r"(?:look into|handle|deal with|sort out|look at my|check my)|"
+    r"(?:is there|are there|any) (?:a |an )?(?:human|real person|actual person)s? (?:there )?(?:who|that) (?:can|could)|"
+    r"(?:i|we) need (?:a |an )?(?:real |actual )?(?:person|human) to (?:sort|handle|look|deal|help|check|talk|"
+    r"speak|call|answer|reply)|"
     r"(?:someone|somebody|a person|a human) (?:to |who can |could )?(?:look at|handle|deal with|check) "
     r"(?:my|this|our) (?:case|problem|situation|message|request|application) (?:personally|in person|directly))\b"
 )
@@ -150,7 +160,7 @@ _JA_PERSON_REQUEST = re.compile(
 _KO_PERSON_REQUEST = re.compile(
     # 담당자 asked for (담당자와 통화, 담당자 연결), not named (「유학생 담당자입니다」).
     r"(?:직원|(?<!한국 )(?<!한국)(?<!외국)(?<!현지)사람|담당자?|상담원|상담사)(?:분)?(?:과|와|이랑|랑|하고|한테|에게|분|으로|로|을|를)?"
-    r"\s?(?:좀\s?)?(?:통화|연결|이야기|얘기|대화|상담|바꿔|바꾸|직접)|"
+    r"\s?(?:좀\s?)?(?:통화|연결|이야기|얘기|대화|상담|바꿔|바꾸|직접|불러|전달|넘겨)|"
     r"(?:챗봇|봇|로봇|기계|AI|자동\s?응답|자동\s?답변)\s?말고|"
     # Indirect: a person's own reply, a call or a mail asked for (「직원분이 직접 답변해 주실 수
     # 있나요」「메일로 회신 부탁드립니다」「전화로 상담 가능할까요」), or a number left to be called.
@@ -160,7 +170,7 @@ _KO_PERSON_REQUEST = re.compile(
     # 「담당 주무관님께 직접 말씀드리고 싶은데」: an official's title, then speaking directly.
     r"(?:주무관|공무원|직원|담당자?)님?(?:께|에게|한테)?\s?(?:직접\s?)?(?:말씀|통화|연결)|"
     r"직접\s?(?:말씀(?:드리|을\s?드리)|통화|상담|대화)|"
-    r"(?:전화|연락)\s?(?:좀\s?)?(?:주세요|주시|부탁|해\s?주|줄\s?수|바랍니다)|"
+    r"(?:전화|연락)\s?(?:좀\s?)?(?:주세요|주시|주실|부탁|해\s?주|줄\s?수|바랍니다)|"
     # A person to look at it (「이 문제는 사람이 봐 줘야 할 것 같아요」, 「담당자분이 확인해 주세요」).
     r"(?:사람|직원|담당자?|공무원)(?:분)?(?:이|께서|가)\s?(?:(?:직접|한번|한\s?번|좀|꼭)\s?)*(?:봐|확인해|처리해|검토해|답해)\s?(?:줘|주|주세|주시|줬)"
 )
