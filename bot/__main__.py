@@ -106,6 +106,22 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return exit_code
 
 
+def cmd_alarm_train(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.alarm_training import retrain
+    from bot.matcher.alarm import MODEL_PATH
+
+    model = retrain()
+    if args.check:
+        if MODEL_PATH.read_text(encoding="utf-8") != model.dumps():
+            print(f"{MODEL_PATH} is stale: run python -m bot alarm train", file=sys.stderr)
+            return 1
+        print(f"ok: {MODEL_PATH} is what training gives")
+        return 0
+    MODEL_PATH.write_text(model.dumps(), encoding="utf-8")
+    print(f"wrote {MODEL_PATH}: {len(model.weights)} n-gram weights")
+    return 0
+
+
 def cmd_kb_check(args: argparse.Namespace, settings: Settings) -> int:
     directory = _knowledge_dir(args, settings)
     topics = Path(args.topics) if args.topics else None
@@ -340,6 +356,20 @@ def build_parser() -> argparse.ArgumentParser:
     kb_schema.set_defaults(handler=cmd_kb_schema)
     kb_schema.add_argument("--knowledge")
     kb_schema.add_argument("--output", "-o")
+
+    alarm = commands.add_parser("alarm", help="the learned emergency model (matcher/alarm.py)")
+    alarm_commands = alarm.add_subparsers(dest="alarm_command", required=True)
+    alarm_train = alarm_commands.add_parser(
+        "train",
+        help="retrain it on the repository's labelled messages and save it",
+        description="Train the emergency model on the KB's phrasings, tests/written/ and the "
+        "development parts of eval/ (bot/alarm_training.py), and write "
+        "bot/matcher/alarm_model.json.",
+    )
+    alarm_train.set_defaults(handler=cmd_alarm_train)
+    alarm_train.add_argument(
+        "--check", action="store_true", help="exit 1 if the saved model is not what training gives"
+    )
 
     setup = commands.add_parser(
         "setup",

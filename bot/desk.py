@@ -326,7 +326,7 @@ class Desk:
             match,
             answer_lang,
             asked_window(reading.normal, self._today()),
-            frightened=sounds_frightened(reading.normal),
+            frightened=self._may_be_in_danger(reading.normal, match),
         )
         if len(inbound.text) > MAX_QUESTION_CHARS:
             outcome.replies.insert(
@@ -783,6 +783,14 @@ class Desk:
             Decision.FALLBACK.value,
             lang=lang,
         )
+
+    def _may_be_in_danger(self, normal: str, match: Match) -> bool:
+        """Whether a message the desk does not answer should say first where to call: it
+        sounds frightened, or the emergency model finds it worrying, though not sure enough
+        to answer it as an emergency (matcher/alarm.py)."""
+        if match.decision not in (Decision.CLARIFY, Decision.FALLBACK):
+            return False
+        return sounds_frightened(normal) or self.matcher.alarm.sounds_worrying(normal)
 
     def _fallback_options(self, lang: Lang) -> tuple[Option, ...]:
         return (

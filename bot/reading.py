@@ -67,6 +67,20 @@ _EN_GREETING = re.compile(
     rf"^(?:(?:{_GREETING_WORDS})(?: (?:there|all|everyone|everybody|guys|team|desk|folks|"
     rf"friends|from \w+(?: \w+)?))?\s*)+$"
 )
+#: A farewell is said in passing, as a greeting is: "haha see you at dinner", 「明天見」,
+#: 「またね」, 「내일 봐요」 ask nothing (and "dinner" is no question about food).
+_EN_FAREWELL = re.compile(
+    r"^(?:(?:ok|okay|alright|haha|lol|cool)\s+)*(?:see (?:you|ya|u)|bye(?: ?bye)?|good ?night|"
+    r"talk (?:to you )?later|ttyl|catch you later|later)(?: (?:all|everyone|guys))?"
+    r"(?: (?:tomorrow|later|soon|there|then|tonight|next (?:week|time)|on (?:monday|tuesday|"
+    r"wednesday|thursday|friday|saturday|sunday)|at (?:dinner|lunch|breakfast|home|school|work|class)))?$"
+)
+_HAN_FAREWELL = re.compile(
+    r"^(?:掰掰|拜拜|晚安|再見|(?:明天|待會|待會兒|等等|等一下|下次|晚點|晚上|週末|周末)\S{0,4}見)+[囉喔啦~]*$"
+)
+_JA_KO_FAREWELL = re.compile(
+    r"^(?:またね|また明日|じゃあね|バイバイ|お疲れ様でした|내일\s?봐요|나중에\s?봐요|안녕히\s?(?:가세요|계세요)|잘\s?자요)[~!]*$"
+)
 #: One piece of thanks or acknowledgement; a thanks clause is any run of them ("ok got it
 #: thank you so much", "thx a lot that really helped", "terima kasih ya very useful info").
 _EN_THANKS_PIECE = (
@@ -100,12 +114,14 @@ _EN_ASKS = re.compile(
     r"where (?:can|do|is|are)|i need|i want|we need|we want|i would like|id like|we would "
     r"like|wed like|wondering|looking for|can i|can we|could you|can you|do i|do we|"
     r"possible to|is there|are there|what|whats|where|wheres|which|how|who|whom|whose|"
-    r"please|pls|plz)\b"
+    r"please|pls|plz|"
+    # Chat asks without a question mark: "bored this weekend lol anything going on".
+    r"anything (?:going on|on|happening|fun|interesting|good)|anyone know|any (?:tips|ideas|recs))\b"
 )
 
 _HAN_GREETING = re.compile(
     r"^(?:(?:您好|你好|妳好|大家好|哈囉|哈啰|嗨|安安|早安|午安|晚安|早上好|下午好|晚上好|"
-    r"hi|hello|hey|敬啟者|敬啓者|各位好|服務台你好|服務台您好|承辦人您好|小編(?:你|您)?好)[呀啊喔哦欸耶~]*)+$"
+    r"hi|hello|hey|敬啟者|敬啓者|各位好|服務臺你好|服務臺您好|承辦人您好|小編(?:你|您)?好)[呀啊喔哦欸耶~]*)+$"
 )
 _HAN_THANKS = re.compile(
     r"^(?:(?:非常|十分)?(?:謝謝|感謝|多謝|謝啦|謝了|感恩|3q|thx|thanks?)(?:你|您|妳|大家)?"
@@ -135,7 +151,7 @@ _HAN_PURPOSE = re.compile(r"^(?:我|我們)?想說")
 
 _JA_GREETING = re.compile(
     r"^(?:こんにちは|こんばんは|おはようございます|はじめまして|初めまして|お世話になっております|"
-    r"お疲れ様です|失礼します|突然のご連絡失礼します)+$"
+    r"お疲れ様です|失礼します|突然のご連絡失礼します|よろしくお願い(?:いた)?します|よろしくです|よろしく)+$"
 )
 _JA_THANKS = re.compile(
     r"^(?:ありがとう(?:ございます|ございました)?|どうも|助かりました|了解です|わかりました|"
@@ -145,6 +161,8 @@ _JA_THANKS = re.compile(
 #: (「釧路の青年会議所です」「盛岡市役所国際課です」「高千穂町の教員です」). Not any sentence that
 #: ends in です: 「訪問を計画中です」「派遣する予定です」 tell the story the question is about.
 _JA_INTRO = re.compile(
+    # Where the writer comes from, too: 「盛岡から来ました」「釧路から参りました佐藤です」.
+    r"から(?:来|参)(?:ました|た\S{1,12}です|りました\S{0,12}です)。?$|"
     r"(?:の者です|と申します|でございます|(?:課|係|室|局|部|庁|役場|役所|所|会|団|協会|センター|"
     r"チーム|クラブ|学校|大学|高校|中学|生|員|者|師|長|担当|先生|メンバー|一同)です)。?$"
 )
@@ -152,7 +170,10 @@ _JA_ASKS = re.compile(
     r"[?？]|か$|ですか|ますか|でしょうか|ませんか|どこ|いつ|何|なに|なん|誰|どう|どの|"
     r"ください|下さい|教えて|知りたい|ほしい|いただけ|可能|たいのですが|たいです|かな"
 )
-_KO_GREETING = re.compile(r"^(?:안녕하세요|안녕하십니까|안녕|처음\s?뵙겠습니다|수고하십니다)+$")
+_KO_GREETING = re.compile(
+    r"^(?:안녕하세요|안녕하십니까|안녕|안뇽|하이(?:요)?|헬로(?:우)?|처음\s?뵙겠습니다|수고하십니다|"
+    r"반갑습니다|반가워요|만나서\s?반갑습니다)+[~!ㅎ^]*$"
+)
 #: …and a closing remark of satisfaction after them (「덕분에 해결됐어요」「よく分かりました」).
 _KO_THANKS = re.compile(
     r"^(?:감사합니다|감사해요|고맙습니다|고마워요|고마워|땡큐|알겠습니다|"
@@ -163,7 +184,9 @@ _KO_THANKS = re.compile(
 #: not 「방문할 예정입니다」, which tells the story.
 _KO_INTRO = re.compile(
     r"^(?:저는|제\s?이름은|저희는)|(?:팀|과|청|처|국|실|회|단|학교|대학교|협회|센터|생|원|사|관|"
-    r"부모|교사|담당자|주무관|일동)(?:입니다|이에요|예요|인데요)$"
+    r"부모|교사|담당자|주무관|일동)(?:입니다|이에요|예요|인데요)$|"
+    # Where the writer comes from: 「울산에서 온 김민지입니다」「제천에서 왔어요」.
+    r"에서\s?(?:온\s?\S+(?:입니다|이에요|예요|이라고\s?합니다)|왔습니다|왔어요)(?:\s?반가워요|\s?반갑습니다)?$"
 )
 _KO_ASKS = re.compile(
     r"[?？]|까요?$|나요$|어디|언제|뭐|무엇|무슨|누구|어떻게|얼마|몇|있나요|있어요|되나요|"
@@ -240,6 +263,8 @@ def _role(raw: str, normal: str) -> Role:
     if _EN_GREETING.match(normal) or _HAN_GREETING.match(compact):
         return Role.GREETING
     if _JA_GREETING.match(re.sub(r"[\s。！!、]", "", folded)) or _KO_GREETING.match(compact):
+        return Role.GREETING
+    if _EN_FAREWELL.match(normal) or _HAN_FAREWELL.match(compact) or _JA_KO_FAREWELL.match(folded):
         return Role.GREETING
     if (
         _EN_THANKS.match(normal)
@@ -342,7 +367,7 @@ class Reading:
     def greeting_only(self) -> bool:
         """Nothing but greetings and self-introductions: no question, no request, no story."""
         roles = {clause.role for clause in self.clauses}
-        return bool(roles) and roles <= {Role.GREETING, Role.INTRO} and Role.GREETING in roles
+        return bool(roles) and roles <= {Role.GREETING, Role.INTRO}
 
     @property
     def thanks_only(self) -> bool:

@@ -42,6 +42,7 @@ JA_KO_PROBE2_SET = ROOT / "eval" / "ja-ko-probe2.tsv"
 #: only), 105 Japanese and 75 Korean, from the entries' ids, titles and answers alone. Its
 #: dev part is developed on; its test part is measured only.
 JA_KO_MIMIC_SET = ROOT / "eval" / "ja-ko-mimic.tsv"
+JA_KO_MIMIC2_SET = ROOT / "eval" / "ja-ko-mimic2.tsv"
 #: Written blind on 2026-12-07 (third session) in Chinese chat style, 100 zh-Hant and 50
 #: zh-Hans, by a helper who read only the entries' ids, titles and answers; its misses were
 #: then analysed by cause, and the causes (not the messages) worked on.
@@ -61,6 +62,7 @@ CHAT_ZH_MIMIC_SET = ROOT / "eval" / "chat-zh-mimic.tsv"
 #: The same in English (180): students, delegation staff and workers from the partner
 #: countries, many writing English as a second language.
 CHAT_EN_MIMIC_SET = ROOT / "eval" / "chat-en-mimic.tsv"
+CHAT_MIMIC3_SET = ROOT / "eval" / "chat-mimic3.tsv"
 #: Emergencies as frightened people type them, and messages that only share words with one,
 #: 40 in each of en, zh-Hant, zh-Hans, ja and ko, written blind on 2026-12-07 (fourth
 #: session) from the entries' ids, titles and answers alone. The first (emergency-probe) was
@@ -78,6 +80,7 @@ EMERGENCY_PROBE4_SET = ROOT / "eval" / "emergency-probe4.tsv"
 #: tunnels, railway platforms) and non-emergencies that only sound alarming (news, videos,
 #: figures of speech); dev part developed on, test part measured.
 EMERGENCY_PROBE5_SET = ROOT / "eval" / "emergency-probe5.tsv"
+EMERGENCY_PROBE6_SET = ROOT / "eval" / "emergency-probe6.tsv"
 #: The opposite (200, five languages, written blind the same session): messages that use an
 #: emergency's words and are none (figures of speech, news, past and settled events, safety
 #: questions before a trip, routine medical care, festivals with fire).

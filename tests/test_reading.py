@@ -15,6 +15,17 @@ GREETINGS_ONLY = [
     "哈囉～",
     "こんにちは。盛岡市役所の者です。",
     "안녕하세요 저는 제천에서 온 교환학생입니다",
+    # Fifth session: greetings and introductions in Korean and Japanese chat, a farewell.
+    "하이~",
+    "안녕하세요! 울산에서 온 김민지입니다 😊",
+    "제천에서 왔어요 반가워요",
+    "盛岡から来ました。よろしくお願いします",
+    "はじめまして、釧路から参りました佐藤です。よろしくお願いいたします。",
+    "haha see you at dinner",
+    "ok see you tomorrow",
+    "明天晚餐見",
+    "またね",
+    "내일 봐요",
 ]
 
 NOT_GREETINGS = [
@@ -23,6 +34,9 @@ NOT_GREETINGS = [
     "早安 想問一下能用人民幣換台幣嗎",
     "hey! coordinating a small group from bellevue, any chance we could meet someone?",
     "こんにちは。在留カードの更新はどこでできますか",
+    "see you at the festival, is it on saturday?",
+    "盛岡から来ました。在留カードはどこで作りますか",
+    "제천에서 왔어요 거류증 어디서 만들어요?",
 ]
 
 THANKS_ONLY = [

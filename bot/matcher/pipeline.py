@@ -31,13 +31,14 @@ from dataclasses import replace
 
 from bot.kb.loader import KnowledgeBase
 from bot.kb.schema import RELATED_SHOWN, Category, Entry
+from bot.matcher.alarm import saved_model
 from bot.matcher.analyzer import Analyzer, Fillers
 from bot.matcher.config import MatcherConfig
 from bot.matcher.decide import Decider, emergency, fixed, handoff, numbers_asked
 from bot.matcher.index import TRANSLATED_INDEX_LANGS, build_index
 from bot.matcher.result import EMERGENCY_ENTRY, Decision, Match
 from bot.matcher.score import CategoryCues, Scored, Scorer
-from bot.matcher.situations import asks_for_a_number, detect
+from bot.matcher.situations import Emergency, Situation, asks_for_a_number, detect
 from bot.matcher.spotters import (
     Abroad,
     Elsewhere,
@@ -75,6 +76,7 @@ class Matcher:
         intents = kb.intents
         ids = {entry.id for entry in self.entries}
         self.has_emergency_entry = EMERGENCY_ENTRY in ids
+        self.alarm = saved_model()
         self.emergency_index = next(
             (i for i, entry in enumerate(self.entries) if entry.id == EMERGENCY_ENTRY), None
         )
@@ -149,6 +151,11 @@ class Matcher:
         situation = detect(normal, question) if self.has_emergency_entry else None
         if situation is not None and situation.happening:
             return emergency(question, lang, situation)
+        if self.has_emergency_entry and self.alarm.sounds_like_an_emergency(normal):
+            # No sign situations.py knows, but told as the emergencies the model learned from
+            # are (alarm.py): the kind the message names leads, else the general numbers.
+            named = situation.situations if situation is not None else (Situation.GENERAL,)
+            return emergency(question, lang, Emergency(named, happening=True))
         if self.handoff.found_in(normal, question):
             return handoff(question, lang)
         if situation is not None and asks_for_a_number(normal, question):

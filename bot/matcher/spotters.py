@@ -76,11 +76,21 @@ _EN_INDIRECT_REQUEST = re.compile(
     r"(?:\s+\S+){0,6}?\s+(?:someone|somebody|a person|a human|an officer|a (?:responsible )?officer|"
     r"your (?:office|staff|team|officers?|colleagues))|"
     r"(?:actual|real|live) (?:human|person|people) (?:reading|seeing|there|here|looking)|"
+    # A person's call or reply asked for by whom it comes from, a staff member asked to look
+    # into it, a human who can help, a person needed to sort it out.
+    r"(?:appreciate|like|want|prefer|request|expect|welcome)(?: to (?:get|have|receive))? (?:a call|a phone call|"
+    r"a callback|an email|a reply|a message|a response) (?:back )?from (?:whoever|someone|somebody|a person|"
+    r"a human|one of your|your (?:staff|team|office|officers?|colleagues))|"
+    r"(?:could|can|would|may) (?:a |one of your )(?:staff(?: member)?|officers?|colleagues?) (?:please )?"
+    r"(?:look into|handle|deal with|sort out|look at my|check my)|"
+    r"(?:is there|are there|any) (?:a |an )?(?:human|real person|actual person)s? (?:there )?(?:who|that) (?:can|could)|"
+    r"(?:i|we) need (?:a |an )?(?:real |actual )?(?:person|human) to (?:sort|handle|look|deal|help|check|talk|"
+    r"speak|call|answer|reply)|"
     r"(?:someone|somebody|a person|a human) (?:to |who can |could )?(?:look at|handle|deal with|check) "
     r"(?:my|this|our) (?:case|problem|situation|message|request|application) (?:personally|in person|directly))\b"
 )
 _ZH_INDIRECT_REQUEST = re.compile(
-    r"回(?:個|一下)?電(?:話)?(?:給我|給我們)?|打(?:個)?電話給(?:我|我們)|(?:跟|和|與)負責(?:的)?(?:人|老師|同仁|窗口|承辦)|"
+    r"回(?:個|一下)?電(?:話)?(?:給我|給我們)?|打(?:個)?電話給(?:我|我們)|(?:跟|和|與)負責(?:的)?(?:人|老師|同仁|窗口|視窗|承辦)|"
     r"負責(?:的)?(?:人|老師|同仁|承辦人).{0,6}(?:聯絡|聯繫|回覆|回電|講|說|談|對接)|換(?:成|個)?人工|"
     r"(?:安排|請|找)專人|專人(?:跟|和|與|來|幫)|對接一下|(?:直接)?跟人(?:講|說|談)|投訴|申訴|"
     r"(?:你們|您們|貴單位)的?主管|(?:找|跟|請|叫)(?:你們的?)?主管|主管(?:出來|回覆|聯絡我|打給我)|"
@@ -104,14 +114,27 @@ _ZH_INDIRECT_REQUEST = re.compile(
     r"(?:答非所問|鬼打牆|跳針|雞同鴨講|聽不懂|看不懂|沒有用|沒用).{0,20}(?:真人|活人|人工|客服|工作人員|專人)|"
     r"(?:有沒有|有無|有)(?:真人|活人|工作人員|客服|專人)(?:可以|能)(?:聊|談|講|說|回|問)|親自(?:回覆|回電|聯絡)我|(?:我)?想找(?:個|一個)?(?:真)?人(?:聊|談|講|說)(?!天練習|中文|英文|語言)|"
     r"(?:你們|您們|請)(?:找|叫|派)(?:個|一個)?(?:真)?人(?:來|過來)|(?:找|叫)(?:個|一個)?真人(?:來|過來)|(?:找|叫)(?:個|一個)?人(?:來|過來)$|"
-    r"(?:跟|和|與)我(?:聯絡|聯繫)|打給我|問人|找人問|派(?:個)?人|"
+    r"(?:跟|和|與)我(?:聯絡|聯繫)|(?<!會)打給我|問人|找人問|派(?:個)?人|"
     # The county's superiors asked for, not the visitor's own (「領導讓我聯繫民政處」).
     r"(?:找|叫|請|要)(?:你們|您們|貴單位|貴府)?的?領導|領導(?:出來|回覆|聯絡我|打給我)|"
     # Staff on duty asked for, a call to talk it through (「有沒有值班的工作人員 我想直接打電話溝通」).
     r"值班的?(?:工作人員|人員|同仁|人)|想(?:直接)?(?:打|通)(?:個)?電話(?:跟你們|跟人|和人)?(?:溝通|談|聊)|"
     r"(?:聯絡|聯繫|找)(?:一下)?(?:你們的?)?負責人|"
     # 「我想直接跟你們的同仁談」: speaking with the county's people themselves.
-    r"(?:跟|和|與)(?:你們|貴單位|縣府)?的?(?:同仁|承辦人?|工作人員|負責人|專人)(?:直接)?(?:談|聊|講|說|討論|溝通)"
+    r"(?:跟|和|與)(?:你們|貴單位|縣府)?的?(?:同仁|承辦人?|工作人員|負責人|專人)(?:直接)?(?:談|聊|講|說|討論|溝通)|"
+    # Someone asked to get in touch however the person is named or not named (「能不能有人
+    # 私訊我」「麻煩有空的同仁回一下」「叫你們負責國際交流的來回我」), a person who knows asked
+    # for (「找個懂的來」「請專員協助」), a message left for them (「留言給負責人」), a person
+    # asked to look at the case (「有人可以幫我看一下我的狀況嗎」), the office's contact window.
+    r"(?:能不能|可不可以|可否|麻煩|請|希望)有人(?:可以|能)?(?:私訊|私信|密|回覆|回|聯絡|聯繫|打給|打電話給)(?:我|一下)|"
+    r"有沒有人(?:可以|能)(?:私訊|私信|密|回覆|回|聯絡|聯繫|打給|打電話給)(?:我|一下)|找(?:個|一個)人(?:來)?處理|"
+    r"(?:麻煩|請|讓|叫)(?:有空的|值班的|負責的)?(?:同仁|同事|承辦人?|工作人員)(?:回(?:覆)?一下|回我|聯絡我|聯繫我)|"
+    r"(?:叫|請|讓)(?:你們|您們|貴單位|貴府)?負責.{0,8}?的(?:人|同仁|同事|承辦人?)?(?:來)?(?:回我|回覆我|聯絡我|聯繫我|打給我)|"
+    r"找(?:個|一個)?(?:懂的|會的|專業的|負責的)(?:人)?(?:來|過來)|(?:請|找|安排|需要)專員|"
+    r"留言給(?:負責人|承辦人?|工作人員|同仁|專人)|"
+    r"有(?:沒有)?人(?:可以|能)幫(?:我|忙)(?:看|處理|確認)(?:一下)?(?:我的|我們的)?(?:狀況|情況|案子|問題|申請|資料|檔案)|"
+    # OpenCC's Taiwan phrasing writes 窗口 (a contact window) as 視窗 in the normal form.
+    r"(?:跟|和|與)(?:你們|您們|貴單位|貴府)的?(?:窗口|視窗)(?:聯絡|聯繫|談|講)"
 )
 _JA_PERSON_REQUEST = re.compile(
     # 担当者 asked for (担当者につないで, ご担当の方と直接), not named (「…の担当者です」,
@@ -137,7 +160,7 @@ _JA_PERSON_REQUEST = re.compile(
 _KO_PERSON_REQUEST = re.compile(
     # 담당자 asked for (담당자와 통화, 담당자 연결), not named (「유학생 담당자입니다」).
     r"(?:직원|(?<!한국 )(?<!한국)(?<!외국)(?<!현지)사람|담당자?|상담원|상담사)(?:분)?(?:과|와|이랑|랑|하고|한테|에게|분|으로|로|을|를)?"
-    r"\s?(?:좀\s?)?(?:통화|연결|이야기|얘기|대화|상담|바꿔|바꾸|직접)|"
+    r"\s?(?:좀\s?)?(?:통화|연결|이야기|얘기|대화|상담|바꿔|바꾸|직접|불러|전달|넘겨)|"
     r"(?:챗봇|봇|로봇|기계|AI|자동\s?응답|자동\s?답변)\s?말고|"
     # Indirect: a person's own reply, a call or a mail asked for (「직원분이 직접 답변해 주실 수
     # 있나요」「메일로 회신 부탁드립니다」「전화로 상담 가능할까요」), or a number left to be called.
@@ -147,7 +170,7 @@ _KO_PERSON_REQUEST = re.compile(
     # 「담당 주무관님께 직접 말씀드리고 싶은데」: an official's title, then speaking directly.
     r"(?:주무관|공무원|직원|담당자?)님?(?:께|에게|한테)?\s?(?:직접\s?)?(?:말씀|통화|연결)|"
     r"직접\s?(?:말씀(?:드리|을\s?드리)|통화|상담|대화)|"
-    r"(?:전화|연락)\s?(?:좀\s?)?(?:주세요|주시|부탁|해\s?주|줄\s?수|바랍니다)|"
+    r"(?:전화|연락)\s?(?:좀\s?)?(?:주세요|주시|주실|부탁|해\s?주|줄\s?수|바랍니다)|"
     # A person to look at it (「이 문제는 사람이 봐 줘야 할 것 같아요」, 「담당자분이 확인해 주세요」).
     r"(?:사람|직원|담당자?|공무원)(?:분)?(?:이|께서|가)\s?(?:(?:직접|한번|한\s?번|좀|꼭)\s?)*(?:봐|확인해|처리해|검토해|답해)\s?(?:줘|주|주세|주시|줬)"
 )
@@ -161,7 +184,7 @@ _OR_THE_OTHER = (
 )
 _ABOUT_THE_BOT = re.compile(
     r"(?:你|妳|您|這)是(?:不是)?(?:真人|機器人|ai|自動回覆)|是真人還是|是不是(?:真人|機器人)|機器人還是真人"
-    r"|機器人在?(?:回|答)|是機器人嗎|還是(?:真人|機器人)(?:嗎|呢)?$"
+    r"|機器人在?(?:回|答)(?!不)|是機器人嗎|還是(?:真人|機器人)(?:嗎|呢)?$"
     rf"|\b(?:are|r) (?:you|u) (?:a |an )?(?:real|human|bot|robot|person|ai\b|machine|automated){_OR_THE_OTHER}"
     r"|\b(?:real person|human) or (?:a |an )?(?:bot|robot|machine|ai\b|automatic|automated)"
     rf"|\bis this (?:a |an )?(?:bot|robot|ai|chatbot|automated|automatic|real person|human)\b{_OR_THE_OTHER}"
@@ -181,9 +204,20 @@ def asks_whether_the_desk_is_a_person(normal: str) -> bool:
 #: Another office's officer named to ask for their number (「想找教育處的承辦 電話有分機嗎」):
 #: a question about that office's contact, not a request for this desk's staff.
 _ANOTHER_OFFICES_CONTACT = re.compile(
-    r"(?:處|局|署|所|站|中心|學校|醫院)的?(?:承辦|承辦人|負責人|窗口|工作人員).{0,12}(?:電話|分機|地址|信箱|email|怎麼聯絡)|"
+    r"(?:處|局|署|所|站|中心|學校|醫院)的?(?:承辦|承辦人|負責人|窗口|視窗|工作人員).{0,12}(?:電話|分機|地址|信箱|email|怎麼聯絡)|"
     # …or the office's own number asked for (「民政處電話咋打」「教育處的電話幾號」).
     r"(?:處|局|署|所|站|中心)的?(?:電話|分機|總機)(?:號碼)?(?:咋|怎麼|怎樣|要怎麼)?(?:打|撥|幾號|多少|是)"
+)
+
+#: A place asked for where the visitor can talk to someone, not the desk's own people: "any
+#: visitor centre where i can talk to someone in person about day trips?", 「有沒有服務中心可以
+#: 當面問人」: the centres' entry answers it.
+_A_PLACE_TO_TALK = re.compile(
+    r"\b(?:cent(?:re|er)|counter|booth|kiosk|place|somewhere)s?\b(?:\s+\S+){0,4}?(?: where| that)? "
+    r"(?:i|we|you|one) (?:can|could) (?:go (?:and |to )?)?(?:talk|speak|chat)\b"
+)
+_HAN_A_PLACE_TO_TALK = re.compile(
+    r"(?:服務中心|遊客中心|旅遊中心|旅客中心|服務臺|櫃臺|地方)(?:可以|能)(?:直接)?(?:找人|跟人|和人|問人|當面)"
 )
 
 
@@ -194,6 +228,8 @@ def is_person_request(normal: str, original: str = "") -> bool:
     if _ABOUT_THE_BOT.search(normal) or _ABOUT_THE_BOT.search(compact):
         return False
     if _ANOTHER_OFFICES_CONTACT.search(compact):
+        return False
+    if _A_PLACE_TO_TALK.search(normal) or _HAN_A_PLACE_TO_TALK.search(compact):
         return False
     folded = unicodedata.normalize("NFKC", original or normal)
     return bool(

@@ -523,9 +523,19 @@ def test_korean_places_as_origin_description_or_known_to_the_kb(
     assert (match.decision, match.entry) == (Decision.ANSWER, expected)
 
 
-def test_a_theft_just_now_in_korean_reaches_the_lost_items_entry(matcher: Matcher) -> None:
-    match = matcher.match("누가 제 가방을 훔쳐 갔어요 방금이요")
-    assert (match.decision, match.entry) == (Decision.ANSWER, "service.lost-items")
+def test_a_theft_just_now_in_korean_is_answered_as_in_english(matcher: Matcher) -> None:
+    # Until the fifth session this was the lost-items entry (report it to the police) while
+    # "someone stole my wallet on the bus just now" was already a crime happening (110 first,
+    # an urgent ticket); the learned second opinion reads the Korean as the English is read.
+    korean = matcher.match("누가 제 가방을 훔쳐 갔어요 방금이요")
+    english = matcher.match("someone stole my wallet on the bus just now")
+    assert (korean.entry, korean.emergency) == ("contact.emergency", True)
+    assert (english.entry, english.emergency) == ("contact.emergency", True)
+    assert korean.situation is not None
+    assert korean.situation.numbers[0] == "110"
+    # A theft told as past and settled stays the lost-items entry.
+    past = matcher.match("지난주에 지갑을 잃어버렸어요. 분실 신고는 어디서 해요?")
+    assert past.entry == "service.lost-items"
 
 
 @pytest.mark.parametrize(

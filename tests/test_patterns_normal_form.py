@@ -1,0 +1,45 @@
+"""Chinese patterns are matched against a message's normal form (bot.text.normalize), which
+OpenCC writes in Taiwan's own words: 窗口 becomes 視窗, 網卡 網絡卡, 服務台 服務臺, 平台 平臺.
+A literal written otherwise can never match, silently (three person-request patterns named
+窗口 for a whole session). Each Chinese literal must be its own normal form, or be listed
+beside the form it becomes."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import bot.matcher.situations as situations
+import bot.matcher.spotters as spotters
+import bot.reading as reading
+import bot.when as when
+from bot.text import normalize
+
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+_KANA_OR_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7a3]")
+
+
+def _chinese_patterns() -> dict[str, str]:
+    found: dict[str, str] = {}
+    for kind, table in (("happening", situations._HAPPENING), ("topic", situations._TOPICS)):
+        for situation, signs in table.items():
+            found[f"situations {kind} {situation}"] = "|".join(signs.han)
+    for module in (situations, spotters, reading, when):
+        for name, value in vars(module).items():
+            if not isinstance(value, re.Pattern) or not isinstance(value.pattern, str):
+                continue
+            # Japanese and Korean patterns read the text as typed (its kana, its kanji).
+            if _HAN_RUN.search(value.pattern) and not _KANA_OR_HANGUL.search(value.pattern):
+                found[f"{module.__name__}.{name}"] = value.pattern
+    return found
+
+
+@pytest.mark.parametrize(("name", "pattern"), sorted(_chinese_patterns().items()))
+def test_every_chinese_literal_can_match_the_normal_form(name: str, pattern: str) -> None:
+    dead = [
+        f"{run} (normal form {normal})"
+        for run in sorted(set(_HAN_RUN.findall(pattern)))
+        if (normal := normalize(run).replace(" ", "")) != run and normal not in pattern
+    ]
+    assert not dead, dead
