@@ -624,33 +624,35 @@ JA_KO_PROBE2_RATCHET: dict[str, dict[str, float]] = {
 #: only as what the rules here differ from; a follower home and a beating told as it happens
 #: (read in the test part's two missed emergencies; families, not messages): the figures below.
 JA_KO_MIMIC_RATCHET: dict[str, dict[str, float]] = {
+    # Fifth session, with Taiwan named beside a place abroad asked about here: 90.3 (ja 90.4).
     "all": {
-        "answered_right": 0.8958,
-        "reached": 0.986,
+        "answered_right": 0.9027,
+        "reached": 0.993,
         "wrong": 0.0056,
         "out_of_scope_declined": 0.961,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.8915, "reached": 0.9759, "wrong": 0.0},
+    "ja": {"answered_right": 0.9036, "reached": 0.9879, "wrong": 0.0},
     "ko": {"answered_right": 0.9016, "reached": 1.0, "wrong": 0.0134},
 }
 #: Fifth session: written blind in ja-ko.tsv's style by a new writer (150). First measured
 #: 91.1 / 94.8 / 2.7 (ja 95.1, ko 84.9), 5 of 6 emergencies and one false (a swollen wrist,
 #: 손목, read as a swollen throat, 목); after the Korean and Japanese greetings and
-#: self-introductions and the 손목 fix: 94.1 / 98.5 / 1.3, 6 of 6, none false.
+#: self-introductions and the 손목 fix: 94.1 / 98.5 / 1.3, 6 of 6, none false; with Taiwan
+#: named beside a place abroad asked about here, 94.8 / 99.3 (ja 97.6).
 JA_KO_MIMIC2_RATCHET: dict[str, dict[str, float]] = {
     "all": {
-        "answered_right": 0.9407,
-        "reached": 0.9851,
+        "answered_right": 0.9481,
+        "reached": 0.9925,
         "wrong": 0.0134,
         "out_of_scope_declined": 1.0,
         "handed_off": 0.8333,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.9634, "reached": 0.9756, "wrong": 0.0112},
+    "ja": {"answered_right": 0.9756, "reached": 0.9878, "wrong": 0.0112},
     "ko": {"answered_right": 0.9056, "reached": 1.0, "wrong": 0.0167},
 }
 

@@ -272,7 +272,10 @@ class Matcher:
         other place (``other_place_asked``), only Hualien named in that clause. A place in
         the story is where the visitor has been or comes from; the asking clause says what
         is asked."""
-        return self.home.found_in(reading.asking if other_place_asked else reading.normal)
+        text = reading.asking if other_place_asked else reading.normal
+        # Taiwan where a trip starts ("a visa to visit japan from taiwan", 「從台灣寄到日本」)
+        # says where from, not that the matter is Hualien's.
+        return self.home.found_in(_FROM_TAIWAN.sub(" ", text))
 
     def _asks_only_when(self, reading: Reading, analyzer: Analyzer) -> bool:
         """Whether the clauses that ask name a time and nothing else but Hualien, while
@@ -474,7 +477,11 @@ _COMPARED = re.compile(
     r"(?:과|와|이랑|랑)\s?(?:달라|다르|다른|달리)"
 )
 #: The county's own name, in the normal forms of intents.yaml ``home``.
-_COUNTY_NAME = re.compile(r"花蓮|洄瀾|hualien")
+_FROM_TAIWAN = re.compile(
+    r"\b(?:from|leaving|leave|out of|outside) taiwan\b|(?:從|由|離開)(?:臺灣|台灣)|(?:臺灣|台灣)(?:から|出發|出境|寄)"
+)
+#: Names every question may carry (the county's, the country's): not a sight that says where.
+_COUNTY_NAME = re.compile(r"花蓮|洄瀾|hualien|臺灣|台灣|taiwan|대만")
 
 
 def _as_the_message(again: Match, match: Match) -> Match:

@@ -659,3 +659,40 @@ def test_a_sight_named_beside_a_service_says_where_not_what(matcher: Matcher) ->
     assert wifi.entry != "service.attractions"
     assert "service.wifi" in wifi.candidates
     assert matcher.match("七星潭怎麼去").entry == "service.attractions"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("我在德國買的旅遊保險夠嗎 還是要加台灣的健保", "service.health-insurance"),
+        ("日本のSIMのままで大丈夫？台湾のSIMを買ったほうがいい？", "service.sim-card"),
+        (
+            "交換で1年いる予定です。日本の保険だけで足りますか？台湾の健保にも入るべき？",
+            "service.health-insurance",
+        ),
+        (
+            "is my german travel insurance enough or do i need taiwan's nhi?",
+            "service.health-insurance",
+        ),
+    ],
+)
+def test_taiwan_named_beside_a_place_abroad_is_asked_about_here(
+    matcher: Matcher, question: str, expected: str
+) -> None:
+    # Taiwan's national matters (the NHI, a SIM card) are the same in Hualien: the place
+    # abroad is what the visitor compares with, not where the question is.
+    match = matcher.match(question)
+    assert (match.decision, match.entry) == (Decision.ANSWER, expected)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how do i get health insurance in germany after my exchange",
+        # Taiwan where the trip starts is no matter of Hualien's.
+        "do i need a visa to visit japan from taiwan",
+        "how do i fly to tokyo from taiwan",
+    ],
+)
+def test_a_practical_matter_abroad_is_still_declined(matcher: Matcher, question: str) -> None:
+    assert matcher.match(question).decision is Decision.FALLBACK
