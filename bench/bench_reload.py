@@ -10,9 +10,12 @@ KB, written out as YAML files), each ``--runs`` times:
   files unchanged since the last build are not parsed again: bot/kb/loader.py; an index whose
   texts did not change is not built again, and one built again normalises only the texts the
   last build did not read: bot/matcher/index.py);
+- the chooser: the model that settles near-ties (bot/matcher/chooser.py), which a server
+  trains in a worker thread after the swap, answering meanwhile without it (none above
+  400 entries);
 - loop stall: the longest an asyncio timer firing every millisecond waits while the same
-  build runs in a worker thread, as in the server (the GIL is shared), against the same
-  timer's longest wait with no reload.
+  build and the chooser's training run in a worker thread, as in the server (the GIL is
+  shared), against the same timer's longest wait with no reload.
 
     .venv/bin/python bench/bench_reload.py [--runs 5] [--entries 1000]
 """
@@ -37,6 +40,7 @@ from bench_matcher import synthetic_kb  # noqa: E402
 
 from bot.kb.live import build, read_files  # noqa: E402
 from bot.kb.loader import forget_parsed_files, load  # noqa: E402
+from bot.matcher.chooser import forget_trained_choosers  # noqa: E402
 
 SPECIAL_FILES = ("synonyms.yaml", "intents.yaml", "places.yaml")
 
@@ -73,11 +77,17 @@ async def _longest_wait(work: asyncio.Future[object] | None, seconds: float) -> 
     return longest
 
 
+def _build_and_learn(files: dict[str, str]) -> None:
+    """What a server runs in worker threads on a reload: the build, then the chooser."""
+    forget_trained_choosers()
+    build(files, "bench", settle_near_ties=False).matcher.learn_to_settle_near_ties()
+
+
 async def stalls(files: dict[str, str], runs: int) -> tuple[list[float], list[float]]:
     during, idle = [], []
     for _ in range(runs):
         forget_parsed_files()
-        work = asyncio.ensure_future(asyncio.to_thread(build, files, "bench"))
+        work = asyncio.ensure_future(asyncio.to_thread(_build_and_learn, files))
         during.append(await _longest_wait(work, 0))
         await work
         idle.append(await _longest_wait(None, 0.5))
@@ -102,16 +112,24 @@ def report(label: str, files: dict[str, str], runs: int) -> None:
     for _ in range(runs):
         forget_parsed_files()  # every file new, as at a server's first reload
         started = time.perf_counter()
-        knowledge = build(files, "bench")
+        knowledge = build(files, "bench", settle_near_ties=False)
         builds.append(time.perf_counter() - started)
+    trainings = []
+    for _ in range(runs):
+        forget_trained_choosers()
+        started = time.perf_counter()
+        knowledge.matcher.learn_to_settle_near_ties()
+        trainings.append(time.perf_counter() - started)
     edits: dict[str, list[float]] = {"answer": [], "question": []}
     for run in range(runs):
         for field, times in edits.items():
             edited = _edited(files, field, run)
             started = time.perf_counter()
-            build(edited, "bench")
+            build(edited, "bench", settle_near_ties=False)
             times.append(time.perf_counter() - started)
-            build(files, "bench")  # back to the files the other figures are measured on
+            build(
+                files, "bench", settle_near_ties=False
+            )  # back to the files the other figures are measured on
     during, idle = asyncio.run(stalls(files, runs))
     size = sum(len(text.encode("utf-8")) for text in files.values())
     print(
@@ -119,7 +137,13 @@ def report(label: str, files: dict[str, str], runs: int) -> None:
         f"build median {statistics.median(builds):.2f} s (range {min(builds):.2f}-"
         f"{max(builds):.2f}); one answer edited: median {statistics.median(edits['answer']):.2f} s,"
         f" one question added: median {statistics.median(edits['question']):.2f} s;"
-        f" longest loop stall during a reload in a thread: median "
+        f" then the chooser, in a worker thread: "
+        + (
+            f"median {statistics.median(trainings):.2f} s;"
+            if knowledge.matcher.chooser
+            else "none at this size;"
+        )
+        + f" longest loop stall during a reload in a thread: median "
         f"{statistics.median(during) * 1000:.0f} ms (max {max(during) * 1000:.0f}), "
         f"without a reload {statistics.median(idle) * 1000:.1f} ms"
     )

@@ -149,7 +149,8 @@ async def _publish(url: str, knowledge: Knowledge) -> bool:
 def cmd_kb_reload(args: argparse.Namespace, settings: Settings) -> int:
     directory = _knowledge_dir(args, settings)
     try:
-        knowledge = build(read_files(directory), str(directory))
+        # Only validated and published here: each server trains its own chooser.
+        knowledge = build(read_files(directory), str(directory), settle_near_ties=False)
     except InvalidKnowledge as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

@@ -638,7 +638,12 @@ def create_app(
     app[SETTINGS] = settings
     # A knowledge base handed over in code (tests) is served as it is; one read from
     # KNOWLEDGE_DIR is published to the database and follows later publishes (kb reload).
-    initial = Knowledge.given(kb) if kb is not None else load_directory(settings.knowledge_dir)
+    # The chooser of the knowledge base read here is trained once the server runs (kb/live.py).
+    initial = (
+        Knowledge.given(kb)
+        if kb is not None
+        else load_directory(settings.knowledge_dir, settle_near_ties=False)
+    )
     app[KNOWLEDGE] = LiveKnowledge(initial, lambda knowledge: _answer_from(app, knowledge))
     app[TASKS] = set()
     app[WEB_MESSAGES] = AddressBudget(settings.web_chat_messages_per_minute, 60.0)
@@ -660,6 +665,7 @@ def create_app(
     async def knowledge(app: web.Application) -> AsyncIterator[None]:
         live = app[KNOWLEDGE]
         poller: asyncio.Task[None] | None = None
+        live.learn()
         if live.live:
             await live.settle(app[STORE])
             poller = asyncio.create_task(live.poll(app[STORE], settings.knowledge_poll_seconds))
@@ -668,6 +674,7 @@ def create_app(
             poller.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await poller
+        await live.finish_learning()
 
     async def channels(app: web.Application) -> AsyncIterator[None]:
         if settings.line_channel_secret and settings.line_channel_access_token:

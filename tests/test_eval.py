@@ -57,18 +57,18 @@ from tests.conftest import (
 
 # (set, figure) -> floor (for "wrong", a ceiling). Measured 2026-11-27.
 RATCHET: dict[tuple[str, str], float] = {
-    ("dev", "answered_right"): 0.974,
+    ("dev", "answered_right"): 0.9827,
     ("dev", "reached"): 1.0,
     ("dev", "wrong"): 0.0,
     ("dev", "out_of_scope_declined"): 1.0,
     ("dev", "handed_off"): 1.0,
-    ("holdout", "answered_right"): 0.992,
+    ("holdout", "answered_right"): 1.0,
     ("holdout", "reached"): 1.0,
     ("holdout", "wrong"): 0.0,
     ("holdout", "out_of_scope_declined"): 1.0,
     ("holdout", "handed_off"): 1.0,
-    ("fresh", "answered_right"): 0.975,
-    ("fresh", "reached"): 0.995,
+    ("fresh", "answered_right"): 0.9951,
+    ("fresh", "reached"): 0.9951,
     ("fresh", "wrong"): 0.0043,
     ("fresh", "out_of_scope_declined"): 1.0,
     ("fresh", "handed_off"): 1.0,
@@ -78,15 +78,15 @@ SETS = {"dev": DEV_SET, "holdout": HOLDOUT_SET, "fresh": FRESH_SET}
 # Answered right, per language: the best reached so far (the bar is 0.95 for each). dev has
 # only six zh-Hans questions, so one of them is 17 points.
 PER_LANGUAGE_RIGHT: dict[tuple[str, str], float] = {
-    ("dev", "en"): 0.965,
-    ("dev", "zh-Hant"): 0.98,
+    ("dev", "en"): 0.9827,
+    ("dev", "zh-Hant"): 0.9807,
     ("dev", "zh-Hans"): 1.0,
-    ("holdout", "en"): 0.98,
+    ("holdout", "en"): 1.0,
     ("holdout", "zh-Hant"): 1.0,
     ("holdout", "zh-Hans"): 1.0,
-    ("fresh", "en"): 0.977,
+    ("fresh", "en"): 0.9885,
     ("fresh", "zh-Hant"): 1.0,
-    ("fresh", "zh-Hans"): 0.95,
+    ("fresh", "zh-Hans"): 1.0,
 }
 # The other bars, in every language.
 PER_LANGUAGE_BARS = {"reached": 0.98, "out_of_scope_declined": 0.90, "handed_off": 1.0}
@@ -209,8 +209,8 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
         # words for traditional medicine and wounds (read in the test part's misses, a
         # vocabulary family, not a message): 92.4, zh-Hant 88.6 → 90.0. The goal's right
         # figures are met; per language, zh-Hant's reached (97.1) and wrong (1.2) are not.
-        "answered_right": 0.9236,
-        "reached": 0.985,
+        "answered_right": 0.9383,
+        "reached": 0.9857,
         "wrong": 0.0041,
         "out_of_scope_declined": 1.0,
         "handed_off": 1.0,
@@ -218,8 +218,8 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
         "false_emergencies": 0.0,
     },
     "chat-fresh": {
-        "answered_right": 0.935,
-        "reached": 0.980,
+        "answered_right": 0.9505,
+        "reached": 0.9809,
         # Hualien only in the story no longer keeps a place the KB never mentions in scope
         # (third session): wrong 1.7 → 1.3, declined 84 → 88; who holds an office is no
         # question for the desk: 1.0, 92.
@@ -235,7 +235,7 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # At its first measurement: 88.1 / 95.8 / 1.1, 11 of 13 emergencies and 2 false ones.
     # With the reading and spotting families of chat-zh-probe's misses (below): 95.8.
     "chat-blind": {
-        "answered_right": 0.958,
+        "answered_right": 0.965,
         "reached": 0.993,
         "wrong": 0.0,
         "out_of_scope_declined": 1.0,
@@ -266,7 +266,7 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # handed off 100, no false emergency.
     "chat-en-probe": {
         # A place abroad compared in the story while the question asks about "here": 94.8.
-        "answered_right": 0.9478,
+        "answered_right": 0.9739,
         "reached": 0.9913,
         # Tasks with a modified object, a text to translate, general knowledge for its own
         # sake; a place elsewhere asked about while Hualien is only in the story: 4.7 → 2.7.
@@ -285,10 +285,10 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # 越南話 = 越南語; the desk's opinion and how nature formed are no questions for it):
     # 86.3 / 95.8 / 1.7, every person request and emergency.
     "chat-zh-probe2": {
-        "answered_right": 0.8631,
+        "answered_right": 0.8842,
         "reached": 0.9578,
         "wrong": 0.0167,
-        "out_of_scope_declined": 0.933,
+        "out_of_scope_declined": 0.9333,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
@@ -306,7 +306,7 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
         "answered_right": 0.9374,
         "reached": 0.9874,
         "wrong": 0.0364,
-        "out_of_scope_declined": 0.833,
+        "out_of_scope_declined": 0.8333,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
@@ -319,9 +319,12 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # as it happens, a person's reply asked by how it comes, whether a person answers asked
     # outright, speeches and records for their own sake: the figures below.
     "chat-zh-mimic": {
-        "answered_right": 0.8527,
-        "reached": 0.9815,
-        "wrong": 0.0,
+        "answered_right": 0.8895,
+        # The chooser settling near-ties (chooser.py) answers seven more right here and two
+        # wrong — a wrong pick takes the right option off the "did you mean", so reached
+        # drops with it: lowered on purpose, for 52 right and 4 wrong over all sets.
+        "reached": 0.9693,
+        "wrong": 0.01,
         "out_of_scope_declined": 1.0,
         "handed_off": 0.9166,
         "emergencies_answered": 1.0,
@@ -331,7 +334,7 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # zh-Hans). First measured 80.0 / 92.7 / 1.2 / 95.7 / 91.7, 10 of 11 emergencies: the
     # likeliest picture of the hidden set. Its test part stays unread.
     "chat-mimic3": {
-        "answered_right": 0.8048,
+        "answered_right": 0.839,
         "reached": 0.9365,
         "wrong": 0.0125,
         "out_of_scope_declined": 0.9565,
@@ -340,7 +343,7 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
         "false_emergencies": 0.0,
     },
     "chat-en-mimic": {
-        "answered_right": 0.8958,
+        "answered_right": 0.9236,
         "reached": 0.993,
         "wrong": 0.0112,
         "out_of_scope_declined": 0.9166,
@@ -507,7 +510,7 @@ JA_KO_RATCHET: dict[str, dict[str, float]] = {
     # closed on a typhoon day, what to ride (뭐 타) in the entries' words: 86.8 (ja 86.0, ko
     # 88.2); 밖으로 was left out, its particle 으로 became a KB token and moved a story message.
     "all": {
-        "answered_right": 0.868,
+        "answered_right": 0.901,
         "reached": 0.978,
         "wrong": 0.019,
         "out_of_scope_declined": 1.0,
@@ -515,8 +518,8 @@ JA_KO_RATCHET: dict[str, dict[str, float]] = {
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.86, "reached": 0.965, "wrong": 0.031, "handed_off": 1.0},
-    "ko": {"answered_right": 0.882, "reached": 1.0, "wrong": 0.0, "handed_off": 1.0},
+    "ja": {"answered_right": 0.9122, "reached": 0.965, "wrong": 0.0313, "handed_off": 1.0},
+    "ko": {"answered_right": 0.8823, "reached": 1.0, "wrong": 0.0, "handed_off": 1.0},
 }
 
 
@@ -529,16 +532,19 @@ JA_KO_RATCHET: dict[str, dict[str, float]] = {
 #: bar of the set met; with the 904 phrasings, wrong 0, reached 100; past a partner city's
 #: name (see JA_KO_RATCHET), 98.8:
 JA_KO_BLIND_RATCHET: dict[str, dict[str, float]] = {
+    # Sixth session: the chooser (chooser.py) settles 「花蓮県政府のホームページに英語版は
+    # ありますか」 as the county government's page, where the label is the bilingual
+    # environment: reached and wrong lowered on purpose (52 right and 4 wrong over all sets).
     "all": {
-        "answered_right": 0.988,
-        "reached": 1.0,
-        "wrong": 0.0,
+        "answered_right": 0.9878,
+        "reached": 0.9878,
+        "wrong": 0.01,
         "out_of_scope_declined": 1.0,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.976, "reached": 1.0, "wrong": 0.0},
+    "ja": {"answered_right": 0.9756, "reached": 0.9756, "wrong": 0.02},
     "ko": {"answered_right": 1.0, "reached": 1.0, "wrong": 0.0},
 }
 
@@ -560,20 +566,20 @@ JA_KO_STORY_RATCHET: dict[str, dict[str, float]] = {
         # the asking clause alone: 92.1 (ja 94.5, ko 88.9).
         # An exchange programme no longer taken for code to write (「留学プログラムをやって
         # いる」 was declined as a task): 90.6, reached 100 (ja 93.2).
-        "answered_right": 0.921,
+        "answered_right": 0.9448,
         "reached": 1.0,
         # An exchange answer for a partner city's own affairs declined (「高千穂の夜神楽」):
         # wrong 2.0 → 1.3, declined 80.0 → 86.7. Hualien only in the story no longer keeps
         # a practical matter abroad in the county's hands (Japan's own health insurance):
         # wrong 0.7, declined 93.3.
         "wrong": 0.0067,
-        "out_of_scope_declined": 0.933,
+        "out_of_scope_declined": 0.9333,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.945, "reached": 1.0, "wrong": 0.012},
-    "ko": {"answered_right": 0.889, "reached": 1.0, "wrong": 0.0},
+    "ja": {"answered_right": 0.9726, "reached": 1.0, "wrong": 0.0118},
+    "ko": {"answered_right": 0.9074, "reached": 1.0, "wrong": 0.0},
 }
 
 
@@ -586,7 +592,7 @@ JA_KO_STORY_RATCHET: dict[str, dict[str, float]] = {
 #: the asking clause alone: 95.8 (ko 95.8).
 JA_KO_PROBE_RATCHET: dict[str, dict[str, float]] = {
     "all": {
-        "answered_right": 0.958,
+        "answered_right": 0.9666,
         "reached": 1.0,
         # Who holds an office (「…の市長は誰」) declined: wrong 1.3 → 0.7, declined 90 → 95.
         "wrong": 0.0067,
@@ -595,8 +601,8 @@ JA_KO_PROBE_RATCHET: dict[str, dict[str, float]] = {
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.958, "reached": 1.0, "wrong": 0.0112},
-    "ko": {"answered_right": 0.958, "reached": 1.0, "wrong": 0.0},
+    "ja": {"answered_right": 0.9722, "reached": 1.0, "wrong": 0.0112},
+    "ko": {"answered_right": 0.9583, "reached": 1.0, "wrong": 0.0},
 }
 
 
@@ -606,15 +612,15 @@ JA_KO_PROBE_RATCHET: dict[str, dict[str, float]] = {
 #: moving, no answer for days, a fight with a knife): 95.8 / 100 / 0.8, 11 of 11.
 JA_KO_PROBE2_RATCHET: dict[str, dict[str, float]] = {
     "all": {
-        "answered_right": 0.958,
+        "answered_right": 0.9578,
         "reached": 1.0,
         "wrong": 0.0084,
-        "out_of_scope_declined": 0.933,
+        "out_of_scope_declined": 0.9333,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.982, "reached": 1.0, "wrong": 0.0143},
+    "ja": {"answered_right": 0.9821, "reached": 1.0, "wrong": 0.0143},
     "ko": {"answered_right": 0.923, "reached": 1.0, "wrong": 0.0},
 }
 #: eval/ja-ko-mimic.tsv (180, written blind in ja-ko.tsv's own style). At its first
@@ -626,33 +632,36 @@ JA_KO_PROBE2_RATCHET: dict[str, dict[str, float]] = {
 JA_KO_MIMIC_RATCHET: dict[str, dict[str, float]] = {
     # Fifth session, with Taiwan named beside a place abroad asked about here: 90.3 (ja 90.4).
     "all": {
-        "answered_right": 0.9027,
+        "answered_right": 0.9375,
         "reached": 0.993,
         "wrong": 0.0056,
-        "out_of_scope_declined": 0.961,
+        "out_of_scope_declined": 0.9615,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.9036, "reached": 0.9879, "wrong": 0.0},
-    "ko": {"answered_right": 0.9016, "reached": 1.0, "wrong": 0.0134},
+    "ja": {"answered_right": 0.9156, "reached": 0.9879, "wrong": 0.0},
+    "ko": {"answered_right": 0.9672, "reached": 1.0, "wrong": 0.0134},
 }
 #: Fifth session: written blind in ja-ko.tsv's style by a new writer (150). First measured
 #: 91.1 / 94.8 / 2.7 (ja 95.1, ko 84.9), 5 of 6 emergencies and one false (a swollen wrist,
 #: 손목, read as a swollen throat, 목); after the Korean and Japanese greetings and
 #: self-introductions and the 손목 fix: 94.1 / 98.5 / 1.3, 6 of 6, none false; with Taiwan
-#: named beside a place abroad asked about here, 94.8 / 99.3 (ja 97.6).
+#: named beside a place abroad asked about here, 94.8 / 99.3 (ja 97.6). Sixth session: the
+#: chooser (chooser.py) settles an exchange student looking for a room as student support,
+#: where the label is accommodation: reached and wrong lowered on purpose (52 right and 4
+#: wrong over all sets).
 JA_KO_MIMIC2_RATCHET: dict[str, dict[str, float]] = {
     "all": {
         "answered_right": 0.9481,
-        "reached": 0.9925,
-        "wrong": 0.0134,
+        "reached": 0.9851,
+        "wrong": 0.02,
         "out_of_scope_declined": 1.0,
         "handed_off": 0.8333,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.9756, "reached": 0.9878, "wrong": 0.0112},
+    "ja": {"answered_right": 0.9756, "reached": 0.9756, "wrong": 0.0223},
     "ko": {"answered_right": 0.9056, "reached": 1.0, "wrong": 0.0167},
 }
 

@@ -396,6 +396,8 @@ async def test_a_swapped_out_knowledge_base_is_freed_though_the_collector_skips_
     server = await start(directory)
     assert await thanks(server) == OLD_ANSWER
     assert gc.get_freeze_count() > 0
+    # The chooser's training holds its matcher until it is done (a worker thread).
+    await server.app[KNOWLEDGE].finish_learning()
     replaced = server.app[KNOWLEDGE].current
     matcher, kb = weakref.ref(replaced.matcher), weakref.ref(replaced.kb)
     del replaced
@@ -404,3 +406,32 @@ async def test_a_swapped_out_knowledge_base_is_freed_though_the_collector_skips_
     assert await thanks(server) == NEW_ANSWER
     assert matcher() is None
     assert kb() is None
+
+
+async def test_the_chooser_is_trained_after_the_swap_so_a_reload_waits_only_for_the_index(
+    start: Callable[[Path], Awaitable[Server]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    directory = copy_knowledge(tmp_path / "served")
+    server = await start(directory)
+    knowledge = server.app[KNOWLEDGE]
+    await knowledge.finish_learning()
+    assert knowledge.current.matcher.chooser is not None
+
+    built: list[live.Knowledge] = []
+    real_build = live.build
+
+    def build(files: dict[str, str], source: str, **options: bool) -> live.Knowledge:
+        result = real_build(files, source, **options)
+        # What the reload waits for: validation and the index; no chooser yet.
+        assert result.matcher.chooser is None
+        built.append(result)
+        return result
+
+    monkeypatch.setattr(live, "build", build)
+    edit(directory, EDITED)
+    assert await reload_knowledge(server.app) is True
+    assert built
+    assert knowledge.current is built[0]
+    assert await thanks(server) == NEW_ANSWER
+    await knowledge.finish_learning()
+    assert knowledge.current.matcher.chooser is not None

@@ -115,9 +115,14 @@ def digest_of(files: dict[str, str]) -> str:
     return digest.hexdigest()
 
 
-def build(files: dict[str, str], source: str) -> Knowledge:
+def build(files: dict[str, str], source: str, *, settle_near_ties: bool = True) -> Knowledge:
     """Validate ``files`` and build their matcher; :class:`InvalidKnowledge` lists every
-    problem (file, entry id, field) when they are not a usable knowledge base."""
+    problem (file, entry id, field) when they are not a usable knowledge base.
+
+    A server passes ``settle_near_ties=False`` and trains the matcher's chooser after the
+    swap (:meth:`LiveKnowledge.learn`): the build a reload waits for stays a fraction of a
+    second, the chooser's training takes some 1.5 s more.
+    """
     with tempfile.TemporaryDirectory(prefix="desk-kb-") as scratch:
         directory = Path(scratch)
         for name, text in files.items():
@@ -131,11 +136,12 @@ def build(files: dict[str, str], source: str) -> Knowledge:
     ]
     if problems or kb is None:
         raise InvalidKnowledge(source, problems)
-    return Knowledge(kb, Matcher(kb), digest_of(files), dict(files))
+    matcher = Matcher(kb, settle_near_ties=settle_near_ties)
+    return Knowledge(kb, matcher, digest_of(files), dict(files))
 
 
-def load_directory(directory: Path) -> Knowledge:
-    knowledge = build(read_files(directory), str(directory))
+def load_directory(directory: Path, *, settle_near_ties: bool = True) -> Knowledge:
+    knowledge = build(read_files(directory), str(directory), settle_near_ties=settle_near_ties)
     logger.info(
         "knowledge base %s loaded: %d entries from %s",
         knowledge.version,
@@ -225,7 +231,34 @@ class LiveKnowledge:
         #: A published digest this server could not use: not tried again until it changes.
         self._refused: str | None = None
         self._lock = asyncio.Lock()
+        #: The chooser's training for the current matcher, run in a worker thread (held here:
+        #: the event loop keeps only a weak reference to a task).
+        self._learning: asyncio.Future[None] | None = None
         settle_long_lived()
+
+    def learn(self) -> asyncio.Future[None]:
+        """Train the current matcher's chooser in a worker thread, unless it has one (the
+        server calls this at start-up; every swap calls it). Near-ties are offered as choices
+        until it is done."""
+        matcher = self.current.matcher
+        if matcher.chooser is None:
+            self._learning = asyncio.ensure_future(self._learn(matcher))
+        else:
+            self._learning = asyncio.get_running_loop().create_future()
+            self._learning.set_result(None)
+        return self._learning
+
+    async def finish_learning(self) -> None:
+        """Wait for a training under way (at shutdown: a worker thread cannot be cancelled)."""
+        if self._learning is not None:
+            await self._learning
+
+    @staticmethod
+    async def _learn(matcher: Matcher) -> None:
+        try:
+            await asyncio.to_thread(matcher.learn_to_settle_near_ties)
+        except Exception:
+            logger.exception("near-ties stay choices: their chooser could not be trained")
 
     @property
     def live(self) -> bool:
@@ -236,6 +269,7 @@ class LiveKnowledge:
         previous = self.current
         self.current = knowledge
         self._on_swap(knowledge)
+        self.learn()
         settle_long_lived()
         logger.info(
             "knowledge base swapped without a restart (%s): %s → %s, %d entries",
@@ -273,7 +307,9 @@ class LiveKnowledge:
             if files is None:
                 return False
             try:
-                knowledge = await asyncio.to_thread(build, files, "the database")
+                knowledge = await asyncio.to_thread(
+                    build, files, "the database", settle_near_ties=False
+                )
             except KnowledgeBaseError as exc:
                 # Published by another version of the desk whose schema differs, say: keep
                 # answering from what works, and say why once.
@@ -298,7 +334,9 @@ class LiveKnowledge:
             if digest_of(files) == self.current.digest:
                 knowledge = self.current
             else:
-                knowledge = await asyncio.to_thread(build, files, str(directory))
+                knowledge = await asyncio.to_thread(
+                    build, files, str(directory), settle_near_ties=False
+                )
             await publish(store, knowledge)
             if knowledge is self.current:
                 logger.info("knowledge files unchanged (%s)", knowledge.version)

@@ -9,7 +9,8 @@ method. The package, in the order a question goes through it:
 - ``words.py``: stop words, particles, the stemmer, shared by all steps;
 - ``index.py`` (and ``batch_tokens.py``, its tokeniser): the build, postings and idf;
 - ``score.py``: BM25, coverage and fuzzy re-scoring, category cues;
-- ``decide.py``: answer, clarify or fallback;
+- ``decide.py``: answer, clarify or fallback (``translated.py``: for Japanese and Korean);
+- ``chooser.py``: a model of the entries' phrasings that settles a near-tie the scores offer;
 - ``result.py`` and ``config.py``: the Match and the parameters.
 """
 

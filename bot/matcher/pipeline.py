@@ -33,6 +33,7 @@ from bot.kb.loader import KnowledgeBase
 from bot.kb.schema import RELATED_SHOWN, Category, Entry
 from bot.matcher.alarm import saved_model
 from bot.matcher.analyzer import Analyzer, Fillers
+from bot.matcher.chooser import SETTLES_FROM_WORDS, WORD_WEIGHT, Chooser, chooser_for
 from bot.matcher.config import MatcherConfig
 from bot.matcher.decide import Decider, emergency, fixed, handoff, numbers_asked
 from bot.matcher.index import TRANSLATED_INDEX_LANGS, build_index
@@ -69,7 +70,13 @@ ABOUT_THE_DESK_ENTRY = "faq.about-bot"
 class Matcher:
     """Matches questions to the entries of ``kb``; synchronous and pure once built."""
 
-    def __init__(self, kb: KnowledgeBase, config: MatcherConfig | None = None) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        config: MatcherConfig | None = None,
+        *,
+        settle_near_ties: bool = True,
+    ) -> None:
         self.kb = kb
         self.config = config or MatcherConfig()
         self.entries: tuple[Entry, ...] = kb.entries
@@ -136,6 +143,16 @@ class Matcher:
             [entry.id for entry in self.entries], self.config, buttons
         )
         self.upcoming_index = self.positions.get(UPCOMING_ENTRY)
+        self.chooser: Chooser | None = None
+        if settle_near_ties:
+            self.learn_to_settle_near_ties()
+
+    def learn_to_settle_near_ties(self) -> None:
+        """Train the model that settles a near-tie the scores offer as choices (chooser.py;
+        some 1.5 s at 57 entries): when the matcher is built, or, for a server taking up a new
+        knowledge base (kb/live.py), in a worker thread after the swap, the matcher answering
+        meanwhile without it."""
+        self.chooser = chooser_for(self.entries)
 
     def match(self, question: str) -> Match:
         return self.match_reading(read(question))
@@ -176,7 +193,7 @@ class Matcher:
         # would pull toward whichever event is held then ("what's on in July": the summer
         # festival) instead of the listing of what is on.
         unfiltered = [(without_times(c) if timed else c, w) for c, w in reading.weighted()]
-        analyzer = self.translated_scorer.analyzer if lang.is_translated else self.analyzer
+        analyzer = self._analyzer_for(lang)
         clauses = [(analyzer.strip_fillers(c), w) for c, w in unfiltered if c]
         untimed = without_times(normal) if timed else normal
         whole = analyzer.strip_fillers(untimed or normal)
@@ -236,7 +253,27 @@ class Matcher:
                 # Words of its own, matched without confidence: the topic's family settles it
                 # if it can; otherwise the message stands on its own.
                 match = self._in_context(question, lang, scored, topic, lifted=True) or match
+        match = self._settled(match, reading)
         return match if situation is None else replace(match, situation=situation)
+
+    def _settled(self, match: Match, reading: Reading) -> Match:
+        """A "did you mean" answered with the option the chooser is sure of (chooser.py):
+        neighbouring entries the scores cannot tell apart, its phrasings can. A message of a
+        word or two ("festival", 「交流」) names a topic, not one of its entries: the choice
+        stays the visitor's."""
+        if match.decision is not Decision.CLARIFY or match.in_context or self.chooser is None:
+            return match
+        if _words(self._analyzer_for(reading.lang), reading) < SETTLES_FROM_WORDS:
+            return match
+        options = [self.positions[entry] for entry in match.candidates]
+        choice = self.chooser.choice(reading.normal, options)
+        if choice is None:
+            return match
+        entry = self.entries[choice].id
+        confidence = dict(match.guesses).get(entry, match.score)
+        return replace(
+            match, decision=Decision.ANSWER, entry=entry, candidates=(entry,), score=confidence
+        )
 
     def _is_follow_up(self, reading: Reading, match: Match) -> bool:
         """A short message the matcher does not answer confidently on its own."""
@@ -419,6 +456,9 @@ class Matcher:
             self.kb[entry].category is Category.EXCHANGE for entry in again.candidates
         )
 
+    def _analyzer_for(self, lang: Lang) -> Analyzer:
+        return self.translated_scorer.analyzer if lang.is_translated else self.analyzer
+
     def _related(self, topic: str) -> list[int]:
         """The positions of the entries related to the topic's."""
         entry = self.kb.get(topic)
@@ -482,6 +522,18 @@ _FROM_TAIWAN = re.compile(
 )
 #: Names every question may carry (the county's, the country's): not a sight that says where.
 _COUNTY_NAME = re.compile(r"花蓮|洄瀾|hualien|臺灣|台灣|taiwan|대만")
+
+
+def _words(analyzer: Analyzer, reading: Reading) -> int:
+    """About how many words the message holds beside fillers: the analyzer's words and
+    terms; Chinese is read in overlapping pairs of characters (節慶活動: 節慶, 慶活, 活動), two of
+    which make about a word. (Japanese and Korean tokens are words or their stems.)"""
+    tokens = analyzer.tokens(analyzer.strip_fillers(reading.to_match))
+    words = [token for token, weight in tokens.items() if weight >= WORD_WEIGHT]
+    if reading.lang.is_translated:
+        return len(words)
+    chinese = sum(1 for token in words if has_han(token))
+    return len(words) - chinese + (chinese + 1) // 2
 
 
 def _as_the_message(again: Match, match: Match) -> Match:
