@@ -349,11 +349,11 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # on its dev part: 90.2 / 94.1 / 4.2 / 91.7 / 83.3, 12 of 13 emergencies and one false (a
     # heat stroke with dizziness, 「中暑了 头晕但还能走」); without the chooser 89.2.
     "chat-mimic4": {
-        "answered_right": 0.9068,
-        "reached": 0.946,
-        "wrong": 0.0417,
+        "answered_right": 0.9117,
+        "reached": 0.9509,
+        "wrong": 0.0375,
         "out_of_scope_declined": 0.9166,
-        "handed_off": 0.8333,
+        "handed_off": 0.9166,
         "emergencies_answered": 1.0,
         "false_emergencies": 1.0,
     },
@@ -431,11 +431,12 @@ EMERGENCY_RATCHET = {
     # examples, 91 when a dozen written person requests did; 92, and steady, since each
     # training pass visits the examples in an order of its own (alarm.py, train); 91 when
     # chat-mimic4's and ja-ko-mimic3's dev parts joined (a test-part message in kana alone,
-    # 「よっぱらいに なぐられた ともだちが たおれたまま おきない」, fell below the bar).
-    "emergency-probe5": (EMERGENCY_PROBE5_SET, 0.91, 0),
+    # 「よっぱらいに なぐられた ともだちが たおれたまま おきない」, fell below the bar); 92 again
+    # with someone trapped under something in Korean (깔려 계세요) among the signs.
+    "emergency-probe5": (EMERGENCY_PROBE5_SET, 0.92, 0),
     # Its 3 "false": how to avoid scams, labelled out of scope by its writer, answered with
     # the numbers entry and its 165 anti-fraud line, not as happening (no urgent ticket).
-    "emergency-probe6": (EMERGENCY_PROBE6_SET, 0.92, 3),
+    "emergency-probe6": (EMERGENCY_PROBE6_SET, 0.93, 3),
 }
 
 
@@ -688,16 +689,16 @@ JA_KO_MIMIC2_RATCHET: dict[str, dict[str, float]] = {
 #: 2.0 (ja 93.6, ko 86.5), 8 of 9 emergencies, none false; without the chooser 88.5.
 JA_KO_MIMIC3_RATCHET: dict[str, dict[str, float]] = {
     "all": {
-        "answered_right": 0.9153,
-        "reached": 0.9692,
-        "wrong": 0.02,
+        "answered_right": 0.9307,
+        "reached": 0.9846,
+        "wrong": 0.0067,
         "out_of_scope_declined": 0.9166,
-        "handed_off": 0.75,
+        "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.9358, "reached": 0.9743, "wrong": 0.0112},
-    "ko": {"answered_right": 0.8846, "reached": 0.9615, "wrong": 0.0334},
+    "ja": {"answered_right": 0.9487, "reached": 0.9871, "wrong": 0.0112},
+    "ko": {"answered_right": 0.9038, "reached": 0.9807, "wrong": 0.0},
 }
 
 

@@ -26,6 +26,10 @@ GREETINGS_ONLY = [
     "明天晚餐見",
     "またね",
     "내일 봐요",
+    # Sixth session: the formulae of a first letter in Japanese (どうぞ, 何卒; 今日から
+    # お世話になります: "I'll be in your care from today").
+    "はじめまして。盛岡市国際課の佐々木です。今日からお世話になります。どうぞよろしくお願いします。",
+    "何卒よろしくお願い申し上げます",
 ]
 
 NOT_GREETINGS = [
@@ -50,6 +54,9 @@ THANKS_ONLY = [
     "謝謝你喔 🙏",
     "好的，谢谢啦",
     "ありがとうございます",
+    # The visitor solved it (해결했어요), not only "it got solved" (해결됐어요).
+    "감사합니다!! 덕분에 잘 해결했어요",
+    "고마워요 해결했어요 ㅎㅎ",
     # Acknowledgements and thanks in a visitor's own language, in any order.
     "ok understood, thank u so much 🙏",
     "that info really helped, thx",

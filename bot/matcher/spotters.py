@@ -71,7 +71,8 @@ _EN_INDIRECT_REQUEST = re.compile(
     # whether there: "forwarded to whoever handles these", "I'd rather explain to somebody in
     # your office", "is there an actual human reading this".
     r"(?:forward|forwarded|pass|passed|send|sent|route|routed|escalated?) (?:\w+ ){0,3}to "
-    r"(?:whoever|someone|somebody|a person|the person|the (?:right|responsible) (?:person|officer|people))|"
+    r"(?:whoever|someone|somebody|a person|the person|the (?:right|responsible) (?:person|officer|people)|"
+    r"one of (?:your|the) (?:colleagues|staff|officers|team)|your (?:colleagues?|staff|officers?|team))|"
     r"(?:i would|i d|id|we would|wed) (?:rather|prefer to) (?:explain|discuss|talk|speak|deal)\b"
     r"(?:\s+\S+){0,6}?\s+(?:someone|somebody|a person|a human|an officer|a (?:responsible )?officer|"
     r"your (?:office|staff|team|officers?|colleagues))|"
@@ -144,6 +145,10 @@ _JA_PERSON_REQUEST = re.compile(
     r"(?:スタッフ|職員|人間|有人|窓口の人|係の人)(?:の方|さん)?(?:と|に)?(?:お|ご)?"
     r"(?:話|つな|繋|相談|代わ|替わ|代えて|やりとり|やり取り|直接)|"
     r"人(?:と|に)(?:話|相談|代わ|つな)|人間(?:の|と|に)|有人対応|"
+    # Someone of the office, by the polite 方 (「市役所の方と直接お話しできますか」「担当課の方に
+    # つないでください」), not the people of a place (「花蓮の方と交流できる」).
+    r"(?:県庁|県|市役所|役所|役場|課|部署|窓口|事務局|事務所|センター|職場)の方(?:と|に)"
+    r"(?:直接)?(?:お?話|相談|つな|繋|代わ)|"
     r"(?:ボット|bot|チャットボット|AI|機械|自動応答|自動返信)(?:じゃなく|ではなく|でなく)|"
     r"折り返し|(?:電話|連絡)(?:を)?(?:して|いただ|ください|下さい|ほしい|欲しい|もらえ|お願い)|"
     r"オペレーター|"
@@ -159,8 +164,9 @@ _JA_PERSON_REQUEST = re.compile(
 )
 _KO_PERSON_REQUEST = re.compile(
     # 담당자 asked for (담당자와 통화, 담당자 연결), not named (「유학생 담당자입니다」).
-    r"(?:직원|(?<!한국 )(?<!한국)(?<!외국)(?<!현지)사람|담당자?|상담원|상담사)(?:분)?(?:과|와|이랑|랑|하고|한테|에게|분|으로|로|을|를)?"
-    r"\s?(?:좀\s?)?(?:통화|연결|이야기|얘기|대화|상담|바꿔|바꾸|직접|불러|전달|넘겨)|"
+    r"(?:직원|(?<!한국 )(?<!한국)(?<!외국 )(?<!외국)(?<!현지 )(?<!현지)사람|담당자?|상담원|상담사)(?:분)?"
+    r"(?:과|와|이랑|랑|하고|한테|에게|께|분|으로|로|을|를)?"
+    r"\s?(?:좀\s?)?(?:통화|연결|이야기|얘기|대화|상담|바꿔|바꾸|직접|불러|전달|넘겨|여쭤|여쭙|물어보고\s?싶)|"
     r"(?:챗봇|봇|로봇|기계|AI|자동\s?응답|자동\s?답변)\s?말고|"
     # Indirect: a person's own reply, a call or a mail asked for (「직원분이 직접 답변해 주실 수
     # 있나요」「메일로 회신 부탁드립니다」「전화로 상담 가능할까요」), or a number left to be called.
@@ -356,7 +362,15 @@ class HandoffSpotter:
         # ("is this a bot? i need a human").
         normal = _ABOUT_THE_BOT.sub(" ", normal)
         original = _ABOUT_THE_BOT.sub(" ", original)
+        # When the people work is asked, not for one of them: 「人工客服幾點上班」.
+        normal = _STAFF_HOURS.sub(" ", normal)
         return self.phrases.found_in(normal) or is_person_request(normal, original)
+
+
+_STAFF_HOURS = re.compile(
+    r"(?:人工客服|客服|人工|真人|工作人員|承辦人?|專人)(?:一般|通常|平常|都)?"
+    r"(?:幾點|什麼時候|何時|的?(?:上班|服務|營業)時間)(?:上班|下班|開始|有人|在|回覆|服務)?"
+)
 
 
 _QUOTES = '"“”「」『』＂‘’'
