@@ -18,6 +18,7 @@ from bot.i18n import N_, both, date_and_time, translate
 from bot.kb.loader import KnowledgeBase
 from bot.kb.schema import RELATED_SHOWN
 from bot.matcher import EMERGENCY_ENTRY, Decision, Match, Matcher
+from bot.matcher.alarm import WORRYING
 from bot.matcher.situations import Emergency, sounds_frightened
 from bot.models import Inbound, InboundKind, NoticeKind, Option, Outcome, Reply, StaffNotice
 from bot.office import OfficeCalendar, OfficeStatus
@@ -790,7 +791,7 @@ class Desk:
         to answer it as an emergency (matcher/alarm.py)."""
         if match.decision not in (Decision.CLARIFY, Decision.FALLBACK):
             return False
-        return sounds_frightened(normal) or self.matcher.alarm.sounds_worrying(normal)
+        return sounds_frightened(normal) or match.danger >= WORRYING
 
     def _fallback_options(self, lang: Lang) -> tuple[Option, ...]:
         return (

@@ -83,12 +83,6 @@ class AlarmModel:
         total = sum(self.weights.get(gram, 0.0) for gram in grams)
         return _logistic(total / math.sqrt(len(grams)) + self.bias)
 
-    def sounds_like_an_emergency(self, normal: str) -> bool:
-        return self.probability(normal) >= THRESHOLD
-
-    def sounds_worrying(self, normal: str) -> bool:
-        return self.probability(normal) >= WORRYING
-
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> AlarmModel:
         data = json.loads(path.read_text(encoding="utf-8"))

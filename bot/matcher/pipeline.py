@@ -31,6 +31,7 @@ from dataclasses import replace
 
 from bot.kb.loader import KnowledgeBase
 from bot.kb.schema import RELATED_SHOWN, Category, Entry
+from bot.matcher.alarm import THRESHOLD as ALARM_THRESHOLD
 from bot.matcher.alarm import saved_model
 from bot.matcher.analyzer import Analyzer, Fillers
 from bot.matcher.chooser import SETTLES_FROM_WORDS, WORD_WEIGHT, Chooser, chooser_for
@@ -164,11 +165,15 @@ class Matcher:
         while): a short follow-up is read against it and the entries related to it; a
         question that stands on its own is matched on its own.
         """
+        danger = self.alarm.probability(reading.normal) if self.has_emergency_entry else 0.0
+        return replace(self._match(reading, topic, danger), danger=danger)
+
+    def _match(self, reading: Reading, topic: str | None, danger: float) -> Match:
         question, lang, normal = reading.text, reading.lang, reading.normal
         situation = detect(normal, question) if self.has_emergency_entry else None
         if situation is not None and situation.happening:
             return emergency(question, lang, situation)
-        if self.has_emergency_entry and self.alarm.sounds_like_an_emergency(normal):
+        if danger >= ALARM_THRESHOLD:
             # No sign situations.py knows, but told as the emergencies the model learned from
             # are (alarm.py): the kind the message names leads, else the general numbers.
             named = situation.situations if situation is not None else (Situation.GENERAL,)

@@ -36,6 +36,10 @@ class Match:
     guesses: tuple[tuple[str, float], ...] = ()
     #: Answered as a follow-up on the visitor's current topic, not on its own.
     in_context: bool = False
+    #: How likely the emergency model (alarm.py) finds the message an emergency happening now
+    #: (0 without an emergency entry): the desk says where to call before a worrying message's
+    #: "did you mean" or apology.
+    danger: float = 0.0
 
     def as_json(self) -> dict[str, object]:
         return {

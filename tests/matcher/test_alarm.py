@@ -104,3 +104,13 @@ def test_ordinary_messages_are_far_from_the_threshold(message: str, matcher: Mat
 def test_figures_of_speech_are_not_emergencies(message: str, matcher: Matcher) -> None:
     assert saved_model().probability(normalize(message)) < THRESHOLD
     assert not matcher.match(message).emergency
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["how much is a haircut", "how do I apply for an ARC", "she fainted and won't wake up"],
+)
+def test_every_match_carries_the_models_probability(message: str, matcher: Matcher) -> None:
+    # The desk reads it from the Match (its worrying line) instead of asking the model again.
+    expected = saved_model().probability(normalize(message))
+    assert matcher.match(message).danger == pytest.approx(expected)
