@@ -436,9 +436,9 @@ EMERGENCY_RATCHET = {
     "emergency-probe5": (EMERGENCY_PROBE5_SET, 0.92, 0),
     # Its 3 "false": how to avoid scams, labelled out of scope by its writer, answered with
     # the numbers entry and its 165 anti-fraud line, not as happening (no urgent ticket).
-    # 93 with this session's families, 92 again when the alarm was retrained on the KB's moved
-    # phrasings: a retrain moves one emergency near the bar either way.
-    "emergency-probe6": (EMERGENCY_PROBE6_SET, 0.92, 3),
+    # 93 with this session's families; each retrain on the KB's edited phrasings moves one
+    # emergency near the bar either way (92 after one, 93 after the next).
+    "emergency-probe6": (EMERGENCY_PROBE6_SET, 0.93, 3),
 }
 
 
@@ -654,7 +654,7 @@ JA_KO_PROBE2_RATCHET: dict[str, dict[str, float]] = {
 JA_KO_MIMIC_RATCHET: dict[str, dict[str, float]] = {
     # Fifth session, with Taiwan named beside a place abroad asked about here: 90.3 (ja 90.4).
     "all": {
-        "answered_right": 0.9444,
+        "answered_right": 0.9513,
         "reached": 0.993,
         "wrong": 0.0056,
         "out_of_scope_declined": 0.9615,
@@ -663,7 +663,7 @@ JA_KO_MIMIC_RATCHET: dict[str, dict[str, float]] = {
         "false_emergencies": 0.0,
     },
     "ja": {"answered_right": 0.9277, "reached": 0.9879, "wrong": 0.0},
-    "ko": {"answered_right": 0.9672, "reached": 1.0, "wrong": 0.0134},
+    "ko": {"answered_right": 0.9836, "reached": 1.0, "wrong": 0.0134},
 }
 #: Fifth session: written blind in ja-ko.tsv's style by a new writer (150). First measured
 #: 91.1 / 94.8 / 2.7 (ja 95.1, ko 84.9), 5 of 6 emergencies and one false (a swollen wrist,

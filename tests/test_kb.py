@@ -16,7 +16,7 @@ import yaml
 from bot.answers import AnswerContext, render
 from bot.kb.loader import KnowledgeBase, check, topic_ids
 from bot.kb.schema import ALL_LANGS, TRANSLATED_LANGS, LocalizedList, LocalizedText
-from bot.text import Lang
+from bot.text import Lang, normalize
 from tests.conftest import KNOWLEDGE_DIR, ROOT, TOPICS_FILE
 
 
@@ -351,3 +351,14 @@ def test_the_privacy_answer_says_what_is_deleted_and_what_stays(
     answer = kb["faq.privacy"].answer.exact(lang) or ""
     for words in _PRIVACY_MUST_SAY[lang]:
         assert words in answer, (lang, words)
+
+
+def test_no_phrasing_belongs_to_two_entries(kb: KnowledgeBase) -> None:
+    """A question phrased word for word in two entries trains the matcher (and the chooser)
+    to answer it both ways; it belongs to the entry whose answer holds what it asks."""
+    owners: dict[str, set[str]] = {}
+    for entry in kb.entries:
+        for phrasing in entry.questions.every():
+            owners.setdefault(normalize(phrasing).replace(" ", ""), set()).add(entry.id)
+    shared = {phrasing: sorted(ids) for phrasing, ids in owners.items() if len(ids) > 1}
+    assert shared == {}
