@@ -275,7 +275,13 @@ _EN_TASK = re.compile(
     r"\b(?:explain|tell me about) (?:the )?(?:causes|history) of\b|\bwhat is \d+ ?[+*x/-] ?\d+\b|"
     r"\b\w+ vs \w+\b.*\bexplain\b|\bexplain\b.*\b\w+ vs \w+\b|"
     # Records for their own sake: "which typhoon was the strongest ever to hit hualien".
-    r"\b(?:strongest|biggest|largest|deadliest|worst|highest|tallest|longest|oldest) (?:\w+ )?ever\b"
+    r"\b(?:strongest|biggest|largest|deadliest|worst|highest|tallest|longest|oldest) (?:\w+ )?ever\b|"
+    # A disaster's toll asked as news or history, how nature works: "how many people died in
+    # the 2018 earthquake", "how do tsunamis form".
+    r"\bhow many (?:people )?(?:died|were killed|were injured|deaths|casualties|victims)\b|"
+    r"\b(?:death toll|casualties|number of deaths)\b|"
+    r"\bhow do(?:es)? (?:earthquakes?|typhoons?|tsunamis?|volcanoes?|hurricanes?|storms?) "
+    r"(?:form|happen|start|work)\b"
 )
 _ZH_TASK = re.compile(
     r"(?:幫|替|給)我(?:寫|改|翻譯|算|解|做)|寫(?:一)?(?:篇|段|首|個程式|份報告|封信)|程式碼|寫程式|"
@@ -288,7 +294,9 @@ _ZH_TASK = re.compile(
     # A speech or a greeting to be written, records for their own sake (「史上最強的颱風」).
     r"(?:寫|擬)(?:一)?(?:篇|份|段)?(?:致詞|致辭|演講稿|講稿|賀詞|歡迎詞)|史上最|歷史上最.{0,4}(?:強|大|嚴重)|"
     # The desk's opinion asked between two places or things, how nature came to be.
-    r"你(?:覺得|認為).{0,12}(?:哪個|哪一個|哪裡|哪邊).{0,6}比較|(?:是)?(?:怎麼|如何)形成(?:的)?|形成的原因"
+    r"你(?:覺得|認為).{0,12}(?:哪個|哪一個|哪裡|哪邊).{0,6}比較|(?:是)?(?:怎麼|如何)形成(?:的)?|形成的原因|"
+    # A disaster's toll (「921地震死了多少人」「死亡人數」).
+    r"(?:死了|死亡|罹難|喪生)(?:幾個人|多少人|幾人)|(?:死亡|傷亡|罹難)人數"
 )
 
 
@@ -297,14 +305,18 @@ _JA_TASK = re.compile(
     r"(?:市長|町長|村長|[県縣]長|知事|首相|大統領|議長)(?:さん)?の(?:お)?名前|"
     r"(?:コード|スクリプト|作文|レポート|論文|宿題|メール|手紙)(?:を)?"
     r"(?:書い|書け|かい|作っ|つくっ|作成|直し|添削|解い|やっ)|プログラム(?:を)?(?:書い|書け|かい)|"
-    r"翻訳して(?:ください|くれ|ほしい)?$"
+    r"翻訳して(?:ください|くれ|ほしい)?$|"
+    # A disaster's toll (「死者は何人」).
+    r"(?:死者|犠牲者|死亡者)(?:の数)?(?:は|って)?(?:何人|どのくらい|どれくらい)|何人(?:が)?(?:亡くな|死ん|犠牲)"
 )
 _KO_TASK = re.compile(
     r"(?:시장|군수|현장|도지사|대통령|총리|의장)(?:님)?(?:은|는|이|가)?\s?누구|"
     r"(?:시장|군수|현장|도지사|대통령|총리|의장)(?:님)?\s?(?:의\s?)?(?:이름|성함)|"
     r"(?:코드|스크립트|에세이|작문|리포트|보고서|숙제|과제|편지)(?:를|을)?\s?"
     r"(?:좀\s?)?(?:짜|작성|만들|써|대신|풀어|해\s?줘)|프로그램(?:를|을)?\s?(?:좀\s?)?짜|"
-    r"번역해\s?(?:줘|주세요)"
+    r"번역해\s?(?:줘|주세요)|"
+    # A disaster's toll (「사망자가 몇 명」).
+    r"(?:사망자|희생자)(?:는|가|수)?\s?(?:몇|얼마)|몇\s?명(?:이|이나)?\s?(?:죽|사망|숨)"
 )
 
 

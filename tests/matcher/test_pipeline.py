@@ -598,6 +598,18 @@ def test_a_sick_child_still_gets_the_clinics(matcher: Matcher) -> None:
         ("화롄현 현장님 이름이 뭐예요?", True),
         ("市長が県長を表敬訪問したいのですが", False),
         ("can our mayor give a speech at the festival", False),
+        # A disaster's toll or how nature works, asked as news or for class: the KB holds
+        # neither, and its earthquake or typhoon advice would answer something else.
+        ("how many people were killed in the 1999 taiwan earthquake?", True),
+        ("whats the death toll of typhoon morakot", True),
+        ("921地震總共死了多少人", True),
+        ("2018年花莲地震死亡人数是多少", True),
+        ("2024年の地震で死者は何人でしたか", True),
+        ("2024년 화롄 지진 때 사망자가 몇 명이었어요?", True),
+        ("how do tsunamis form? its for my science class", True),
+        ("is taroko safe again after the earthquake", False),
+        ("地震的時候要躲在哪裡", False),
+        ("台風の時、学校は休みになりますか", False),
     ],
 )
 def test_work_the_desk_does_not_do_is_a_task(message: str, is_task: bool) -> None:
