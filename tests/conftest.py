@@ -86,6 +86,9 @@ EMERGENCY_PROBE4_SET = ROOT / "eval" / "emergency-probe4.tsv"
 #: figures of speech); dev part developed on, test part measured.
 EMERGENCY_PROBE5_SET = ROOT / "eval" / "emergency-probe5.tsv"
 EMERGENCY_PROBE6_SET = ROOT / "eval" / "emergency-probe6.tsv"
+#: Sixth session: a seventh by a new writer (150: 100 happening, 5 questions about the
+#: numbers, 45 that only sound alarming), measured first with the signs and the model.
+EMERGENCY_PROBE7_SET = ROOT / "eval" / "emergency-probe7.tsv"
 #: The opposite (200, five languages, written blind the same session): messages that use an
 #: emergency's words and are none (figures of speech, news, past and settled events, safety
 #: questions before a trip, routine medical care, festivals with fire).

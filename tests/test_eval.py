@@ -43,6 +43,7 @@ from tests.conftest import (
     EMERGENCY_PROBE4_SET,
     EMERGENCY_PROBE5_SET,
     EMERGENCY_PROBE6_SET,
+    EMERGENCY_PROBE7_SET,
     EMERGENCY_PROBE_SET,
     FALSE_ALARM_SET,
     FRESH_SET,
@@ -432,13 +433,24 @@ EMERGENCY_RATCHET = {
     # training pass visits the examples in an order of its own (alarm.py, train); 91 when
     # chat-mimic4's and ja-ko-mimic3's dev parts joined (a test-part message in kana alone,
     # 「よっぱらいに なぐられた ともだちが たおれたまま おきない」, fell below the bar); 92 again
-    # with someone trapped under something in Korean (깔려 계세요) among the signs.
-    "emergency-probe5": (EMERGENCY_PROBE5_SET, 0.92, 0),
+    # with someone trapped under something in Korean (깔려 계세요) among the signs; 95 with
+    # probe7's dev part among the examples and a bus hanging over a cliff however told.
+    "emergency-probe5": (EMERGENCY_PROBE5_SET, 0.95, 0),
     # Its 3 "false": how to avoid scams, labelled out of scope by its writer, answered with
     # the numbers entry and its 165 anti-fraud line, not as happening (no urgent ticket).
     # 93 with this session's families; each retrain on the KB's edited phrasings moves one
-    # emergency near the bar either way (92 after one, 93 after the next).
-    "emergency-probe6": (EMERGENCY_PROBE6_SET, 0.93, 3),
+    # emergency near the bar either way (92 after one, 93 after the next); 95 with the
+    # families read in its dev part after probe7 (a taxi driver who will not stop, 다 끝내고
+    # 싶어, someone swept away clinging to a rock), one English test-part message lost to the
+    # retrain.
+    "emergency-probe6": (EMERGENCY_PROBE6_SET, 0.95, 3),
+    # Sixth session, by a new writer: at its first measurement 95 of 105 (100 happening and 5
+    # questions about the numbers; ja 17 of 21, ko 18 — one false, a scooter accident "last
+    # month"); after its dev part joined the alarm's examples and the families read there (Korean
+    # and Japanese "last month", しにたい in kana, 불이 나면 as a supposition, lost on a mountain
+    # at dusk): 102. Its 2 "false": a smoke alarm set off by burnt toast or a pot, over, asking
+    # who adjusts it, answered with the numbers, not as happening.
+    "emergency-probe7": (EMERGENCY_PROBE7_SET, 0.9714, 2),
 }
 
 

@@ -163,6 +163,8 @@ def test_written_messages_are_read_as_what_they_are(kind: str, message: str) -> 
         "i had a bad scooter crash two years ago so is a helmet required when renting one here",
         "I broke my leg hiking last summer, so this time I want to be insured: can students join the NHI?",
         "我去年在台北出過車禍，這次想問外國人租機車要什麼駕照",
+        "先月バイクで事故にあったけど、もう治りました。国際免許はどこで取れますか",
+        "지난주에 계단에서 넘어져서 발목을 다쳤었는데 이제 괜찮아요. 건강보험은 어떻게 들어요?",
         "i want a local number so i can dial 110 in case something goes wrong, which shop sells them",
     ],
 )
