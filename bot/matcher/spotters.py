@@ -279,6 +279,8 @@ _EN_TASK = re.compile(
     # A disaster's toll asked as news or history, how nature works: "how many people died in
     # the 2018 earthquake", "how do tsunamis form".
     r"\bhow many (?:people )?(?:died|were killed|were injured|deaths|casualties|victims)\b|"
+    # A place's population asked for its own sake: "how many people live in hualien county?".
+    r"\bhow many (?:people|residents|inhabitants) (?:live|are there) in\b|\bpopulation of\b|"
     r"\b(?:death toll|casualties|number of deaths)\b|"
     r"\bhow do(?:es)? (?:earthquakes?|typhoons?|tsunamis?|volcanoes?|hurricanes?|storms?) "
     r"(?:form|happen|start|work)\b"
@@ -296,7 +298,9 @@ _ZH_TASK = re.compile(
     # The desk's opinion asked between two places or things, how nature came to be.
     r"你(?:覺得|認為).{0,12}(?:哪個|哪一個|哪裡|哪邊).{0,6}比較|(?:是)?(?:怎麼|如何)形成(?:的)?|形成的原因|"
     # A disaster's toll (「921地震死了多少人」「死亡人數」).
-    r"(?:死了|死亡|罹難|喪生)(?:幾個人|多少人|幾人)|(?:死亡|傷亡|罹難)人數"
+    r"(?:死了|死亡|罹難|喪生)(?:幾個人|多少人|幾人)|(?:死亡|傷亡|罹難)人數|"
+    # A population, a country's emblems (「花蓮人口有多少」「台灣的國花是什麼」).
+    r"人口(?:有|是|大概|總共)*(?:多少|幾)|多少人口|國花|國鳥|國樹"
 )
 
 
@@ -307,7 +311,8 @@ _JA_TASK = re.compile(
     r"(?:書い|書け|かい|作っ|つくっ|作成|直し|添削|解い|やっ)|プログラム(?:を)?(?:書い|書け|かい)|"
     r"翻訳して(?:ください|くれ|ほしい)?$|"
     # A disaster's toll (「死者は何人」).
-    r"(?:死者|犠牲者|死亡者)(?:の数)?(?:は|って)?(?:何人|どのくらい|どれくらい)|何人(?:が)?(?:亡くな|死ん|犠牲)"
+    r"(?:死者|犠牲者|死亡者)(?:の数)?(?:は|って)?(?:何人|どのくらい|どれくらい)|何人(?:が)?(?:亡くな|死ん|犠牲)|"
+    r"人口(?:は|って)?(?:何人|どのくらい|どれくらい|いくつ)"
 )
 _KO_TASK = re.compile(
     r"(?:시장|군수|현장|도지사|대통령|총리|의장)(?:님)?(?:은|는|이|가)?\s?누구|"
@@ -316,7 +321,8 @@ _KO_TASK = re.compile(
     r"(?:좀\s?)?(?:짜|작성|만들|써|대신|풀어|해\s?줘)|프로그램(?:를|을)?\s?(?:좀\s?)?짜|"
     r"번역해\s?(?:줘|주세요)|"
     # A disaster's toll (「사망자가 몇 명」).
-    r"(?:사망자|희생자)(?:는|가|수)?\s?(?:몇|얼마)|몇\s?명(?:이|이나)?\s?(?:죽|사망|숨)"
+    r"(?:사망자|희생자)(?:는|가|수)?\s?(?:몇|얼마)|몇\s?명(?:이|이나)?\s?(?:죽|사망|숨)|"
+    r"인구(?:가|는)?\s?(?:몇|얼마)"
 )
 
 

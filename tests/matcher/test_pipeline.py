@@ -610,6 +610,15 @@ def test_a_sick_child_still_gets_the_clinics(matcher: Matcher) -> None:
         ("is taroko safe again after the earthquake", False),
         ("地震的時候要躲在哪裡", False),
         ("台風の時、学校は休みになりますか", False),
+        # A population or a country's emblems, asked for their own sake.
+        ("how many people live in taitung?", True),
+        ("whats the population of hualien city", True),
+        ("花蓮人口有多少", True),
+        ("日本的國花是什麼", True),
+        ("花蓮の人口はどのくらいですか", True),
+        ("화롄 인구가 몇 명이에요?", True),
+        ("how many people can join a delegation visit", False),
+        ("花蓮人多嗎 週末會不會很擠", False),
     ],
 )
 def test_work_the_desk_does_not_do_is_a_task(message: str, is_task: bool) -> None:
