@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -94,11 +95,13 @@ class Chooser:
 #: holds one knowledge base and, during a reload, the next; tests build several in turn.
 _trained: OrderedDict[str, Chooser] = OrderedDict()
 REMEMBERED = 4
+_trained_lock = threading.Lock()
 
 
 def forget_trained_choosers() -> None:
     """Train again on the next call, whatever was trained before (for benchmarks)."""
-    _trained.clear()
+    with _trained_lock:
+        _trained.clear()
 
 
 def chooser_for(entries: Sequence[Entry]) -> Chooser | None:
@@ -120,12 +123,17 @@ def chooser_for(entries: Sequence[Entry]) -> Chooser | None:
             digest.update(text.encode("utf-8") + b"\x00")
         digest.update(b"\x01")
     key = digest.hexdigest()
-    if key in _trained:
-        _trained.move_to_end(key)
-        return _trained[key]
-    model = _trained[key] = train(texts_by_entry)
-    while len(_trained) > REMEMBERED:
-        _trained.popitem(last=False)
+    # A server trains in worker threads, and a second reload may start one beside the first:
+    # the cache is read and written under a lock, the training runs outside it.
+    with _trained_lock:
+        if key in _trained:
+            _trained.move_to_end(key)
+            return _trained[key]
+    model = train(texts_by_entry)
+    with _trained_lock:
+        _trained[key] = model
+        while len(_trained) > REMEMBERED:
+            _trained.popitem(last=False)
     return model
 
 

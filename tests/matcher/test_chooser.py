@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -119,3 +120,14 @@ def test_a_large_knowledge_base_goes_without(
     with caplog.at_level(logging.INFO, logger="bot.matcher.chooser"):
         assert chooser_for(kb.entries) is None
     assert "not settled by a model" in caplog.text
+
+
+def test_threads_training_the_same_knowledge_base_at_once_share_one_cache(
+    kb: KnowledgeBase,
+) -> None:
+    # Two reloads in a row start two trainings in worker threads (kb/live.py).
+    chooser_module.forget_trained_choosers()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        models = list(pool.map(lambda _: chooser_for(kb.entries), range(2)))
+    assert all(isinstance(model, Chooser) for model in models)
+    assert chooser_for(kb.entries) in models
