@@ -236,17 +236,14 @@ class LiveKnowledge:
         self._learning: asyncio.Future[None] | None = None
         settle_long_lived()
 
-    def learn(self) -> asyncio.Future[None]:
+    def learn(self) -> None:
         """Train the current matcher's chooser in a worker thread, unless it has one (the
         server calls this at start-up; every swap calls it). Near-ties are offered as choices
         until it is done."""
         matcher = self.current.matcher
-        if matcher.chooser is None:
-            self._learning = asyncio.ensure_future(self._learn(matcher))
-        else:
-            self._learning = asyncio.get_running_loop().create_future()
-            self._learning.set_result(None)
-        return self._learning
+        self._learning = (
+            asyncio.ensure_future(self._learn(matcher)) if matcher.chooser is None else None
+        )
 
     async def finish_learning(self) -> None:
         """Wait for a training under way (at shutdown: a worker thread cannot be cancelled)."""

@@ -71,12 +71,13 @@ class Chooser:
     bias: FloatArray
 
     def probabilities(self, normal: str) -> FloatArray:
-        rows = [self.columns[gram] for gram in ngrams(normal) if gram in self.columns]
+        grams = ngrams(normal)
+        rows = [self.columns[gram] for gram in grams if gram in self.columns]
         if not rows:
             return np.full(len(self.bias), 1 / len(self.bias), dtype=np.float32)
         # Every n-gram of the message counts in the scale, known or not: a message mostly in
         # words no phrasing holds is a weak vote for any entry.
-        logits = self.weights[rows].sum(axis=0) / math.sqrt(len(ngrams(normal))) + self.bias
+        logits = self.weights[rows].sum(axis=0) / math.sqrt(len(grams)) + self.bias
         logits -= logits.max()
         exp = np.exp(logits)
         result: FloatArray = exp / exp.sum()
