@@ -62,7 +62,7 @@ MAX_ENTRIES = 400
 FloatArray = npt.NDArray[np.float32]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Chooser:
     """Weights of n-grams for each entry (rows: n-grams of the phrasings, columns: entries)."""
 
@@ -132,7 +132,9 @@ def chooser_for(entries: Sequence[Entry]) -> Chooser | None:
             return _trained[key]
     model = train(texts_by_entry)
     with _trained_lock:
-        _trained[key] = model
+        # Two threads that trained the same texts at once hand out the first model stored.
+        model = _trained.setdefault(key, model)
+        _trained.move_to_end(key)
         while len(_trained) > REMEMBERED:
             _trained.popitem(last=False)
     return model
