@@ -9,7 +9,7 @@ import pytest
 from bot.answers import AnswerContext, render
 from bot.kb.loader import KnowledgeBase
 from bot.text import Lang, normalize
-from bot.when import Window, asked_window
+from bot.when import Window, asked_window, names_a_time, without_times
 
 SUNDAY = dt.date(2026, 12, 6)
 WEDNESDAY = dt.date(2026, 12, 9)
@@ -23,6 +23,9 @@ D = dt.date
         ("這個月有什麼活動", WEDNESDAY, Window(WEDNESDAY, D(2026, 12, 31))),
         ("月底會在花蓮待幾天", WEDNESDAY, Window(D(2026, 12, 21), D(2026, 12, 31))),
         ("下個月有什麼活動", SUNDAY, Window(D(2027, 1, 1), D(2027, 1, 31), month=True)),
+        # OpenCC writes Japanese 来 as 來 in the normal form.
+        ("来月お祭りはありますか", SUNDAY, Window(D(2027, 1, 1), D(2027, 1, 31), month=True)),
+        ("来週何か行事はありますか", WEDNESDAY, Window(D(2026, 12, 14), D(2026, 12, 20))),
         ("what's on this weekend", WEDNESDAY, Window(D(2026, 12, 12), D(2026, 12, 13))),
         ("what's on this weekend", SUNDAY, Window(SUNDAY, SUNDAY)),
         ("next week?", WEDNESDAY, Window(D(2026, 12, 14), D(2026, 12, 20))),
@@ -72,3 +75,26 @@ def test_one_event_outside_the_window_names_its_next_time(kb: KnowledgeBase) -> 
     text = render(kb, kb["event.taroko-marathon"], Lang.EN, _context(SUNDAY), window)
     assert "Not held in March 2027, as far as we know.\nNext:" in text
     assert "2027, usually early November (status after the 2024 earthquake unconfirmed)" in text
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "下個月初有什麼活動或表演嗎",
+        "12月底有什麼活動",
+        "来月 花蓮で何かイベントありますか",
+        "今週末か来週に何か催しは",
+        "明日 何かある？",
+        "夏休みに行きます",
+        "다음 달에 축제 있어요?",
+        "12월 초에 화롄 가는데 행사 있어요?",
+        "이번 주말이나 다음 주에 뭐 해요",
+        "여름 방학에 가요",
+    ],
+)
+def test_a_time_taken_out_of_a_question_leaves_none_behind(message: str) -> None:
+    # The rest is matched for what is asked about; a time left in it pulls toward whichever
+    # entry's phrasings name that time.
+    normal = normalize(message)
+    assert names_a_time(normal)
+    assert not names_a_time(without_times(normal)), without_times(normal)
