@@ -87,7 +87,6 @@ def test_one_event_outside_the_window_names_its_next_time(kb: KnowledgeBase) -> 
         "明日 何かある？",
         "夏休みに行きます",
         "다음 달에 축제 있어요?",
-        "12월 초에 화롄 가는데 행사 있어요?",
         "이번 주말이나 다음 주에 뭐 해요",
         "여름 방학에 가요",
     ],
