@@ -33,6 +33,7 @@ from tests.conftest import (
     CHAT_FRESH_SET,
     CHAT_MIMIC3_SET,
     CHAT_MIMIC4_SET,
+    CHAT_MIMIC5_SET,
     CHAT_SET,
     CHAT_ZH_MIMIC_SET,
     CHAT_ZH_PROBE2_SET,
@@ -51,6 +52,7 @@ from tests.conftest import (
     JA_KO_BLIND_SET,
     JA_KO_MIMIC2_SET,
     JA_KO_MIMIC3_SET,
+    JA_KO_MIMIC4_SET,
     JA_KO_MIMIC_SET,
     JA_KO_PROBE2_SET,
     JA_KO_PROBE_SET,
@@ -358,6 +360,18 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
         "emergencies_answered": 1.0,
         "false_emergencies": 1.0,
     },
+    # Seventh session: written blind in chat.tsv's style by a new writer (240: en, zh-Hant,
+    # zh-Hans). First measured 87.9 / 94.4 / 5.4 / 75.0 / 85.7, 15 of 15 emergencies and one
+    # false (a phone that shows "emergency calls only" without a local SIM).
+    "chat-mimic5": {
+        "answered_right": 0.8787,
+        "reached": 0.9444,
+        "wrong": 0.0542,
+        "out_of_scope_declined": 0.75,
+        "handed_off": 0.8571,
+        "emergencies_answered": 1.0,
+        "false_emergencies": 1.0,
+    },
     "chat-en-mimic": {
         "answered_right": 0.9236,
         "reached": 0.993,
@@ -380,6 +394,7 @@ CHAT_SETS = {
     "chat-en-mimic": CHAT_EN_MIMIC_SET,
     "chat-mimic3": CHAT_MIMIC3_SET,
     "chat-mimic4": CHAT_MIMIC4_SET,
+    "chat-mimic5": CHAT_MIMIC5_SET,
 }
 CEILINGS = {"wrong", "false_emergencies"}
 
@@ -716,6 +731,22 @@ JA_KO_MIMIC3_RATCHET: dict[str, dict[str, float]] = {
     "ko": {"answered_right": 0.9038, "reached": 0.9807, "wrong": 0.0},
 }
 
+#: Seventh session: the same by a new writer (100 ja, 100 ko). First measured 93.9 / 97.0 /
+#: 3.5 (ja 92.7, ko 95.1), 14 of 14 emergencies, none false.
+JA_KO_MIMIC4_RATCHET: dict[str, dict[str, float]] = {
+    "all": {
+        "answered_right": 0.939,
+        "reached": 0.9695,
+        "wrong": 0.035,
+        "out_of_scope_declined": 0.8333,
+        "handed_off": 0.9166,
+        "emergencies_answered": 1.0,
+        "false_emergencies": 0.0,
+    },
+    "ja": {"answered_right": 0.9268, "reached": 0.939, "wrong": 0.05},
+    "ko": {"answered_right": 0.9512, "reached": 1.0, "wrong": 0.02},
+}
+
 
 @pytest.mark.parametrize(
     ("name", "path", "ratchet"),
@@ -728,6 +759,7 @@ JA_KO_MIMIC3_RATCHET: dict[str, dict[str, float]] = {
         ("ja-ko-mimic", JA_KO_MIMIC_SET, JA_KO_MIMIC_RATCHET),
         ("ja-ko-mimic2", JA_KO_MIMIC2_SET, JA_KO_MIMIC2_RATCHET),
         ("ja-ko-mimic3", JA_KO_MIMIC3_SET, JA_KO_MIMIC3_RATCHET),
+        ("ja-ko-mimic4", JA_KO_MIMIC4_SET, JA_KO_MIMIC4_RATCHET),
     ],
 )
 def test_japanese_and_korean_figures_do_not_drop(
