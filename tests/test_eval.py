@@ -363,12 +363,15 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # Seventh session: written blind in chat.tsv's style by a new writer (240: en, zh-Hant,
     # zh-Hans). First measured 87.9 / 94.4 / 5.4 / 75.0 / 85.7, 15 of 15 emergencies and one
     # false (a phone that shows "emergency calls only" without a local SIM).
+    # Person requests in new words (负责姐妹市的同事, 不想跟AI聊, 叫工作人员出来) and tasks
+    # (a script named by its language, a phrase to translate, a drama to watch): 88.4, handed
+    # off 100, wrong 3.8.
     "chat-mimic5": {
-        "answered_right": 0.8787,
-        "reached": 0.9444,
-        "wrong": 0.0542,
-        "out_of_scope_declined": 0.75,
-        "handed_off": 0.8571,
+        "answered_right": 0.8838,
+        "reached": 0.9494,
+        "wrong": 0.0375,
+        "out_of_scope_declined": 0.8571,
+        "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 1.0,
     },

@@ -184,12 +184,13 @@ class Matcher:
             return numbers_asked(question, lang, situation)
         if asks_whether_the_desk_is_a_person(normal) and ABOUT_THE_DESK_ENTRY in self.fixed_entries:
             return fixed(question, lang, ABOUT_THE_DESK_ENTRY)
+        if asks_for_a_task(normal):
+            # Before a greeting or thanks: 「대만어로 감사합니다 뭐라고 해요?」 asks for a phrase.
+            return self.decider.decline(question, lang, [])
         if reading.greeting_only and GREETING_ENTRY in self.fixed_entries:
             return fixed(question, lang, GREETING_ENTRY)
         if reading.thanks_only and THANKS_ENTRY in self.fixed_entries:
             return fixed(question, lang, THANKS_ENTRY)
-        if asks_for_a_task(normal):
-            return self.decider.decline(question, lang, [])
         # Emergencies, handoffs and tasks are read in all the message says; the topic only
         # in what the visitor did not set aside ("btw do you like cats. ok real question: …").
         normal = reading.to_match

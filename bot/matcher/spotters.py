@@ -31,13 +31,17 @@ _ZH_PERSON_REQUEST = re.compile(
 # visitor's own colleague (我同事).
 _ZH_COUNTY_PERSON = (
     r"(?:(?:你們|您們|貴府|貴單位|貴處|縣府)(?:的)?(?:負責的?)?(?:同事|同仁)|(?:負責的?)?"
-    r"(?:工作人員|承辦人?|專人|負責人|同仁|人員|真人|活人|客服))"
+    r"(?:工作人員|承辦人?|專人|負責人|同仁|人員|真人|活人|客服)|"
+    # Whoever handles a matter (「讓負責姊妹市的同事聯繫我」).
+    r"負責.{1,8}?的(?:同事|同仁|人|窗口|承辦人?))"
 )
 # Indirect requests: asking to be called back or contacted, a personal reply, whoever is
 # responsible ("would one of your colleagues phone me?", 「可以請專人回電嗎」「換成人工」).
 _EN_INDIRECT_REQUEST = re.compile(
     r"\b(?:(?:phone|call|ring|text|email|e mail|contact|reach) me(?: back)?|get back to me|"
     r"personal (?:reply|answer|response)|reply (?:from|by) a (?:person|human)|"
+    r"(?:dont|do not|don t) want to (?:talk|speak|chat) (?:to|with) (?:an? |the |this )?(?:ai|bot|"
+    r"robot|machine|chatbot|computer)|"
     r"(?:pass|forward|hand) (?:this|it|my (?:message|question|request)) (?:on|along|over|to)|"
     r"whoever is (?:responsible|in charge)|(?:someone|somebody|a person|the person|an officer|"
     r"the officer|the staff member) (?:responsible|in charge)|(?:speak|talk|chat) (?:to|with) "
@@ -104,6 +108,9 @@ _ZH_INDIRECT_REQUEST = re.compile(
     rf"(?:讓|叫|請|要|安排|麻煩|煩請)(?:你們|您們|貴府|貴單位)?{_ZH_COUNTY_PERSON}.{{0,10}}"
     r"(?:聯絡|聯繫|打給|回覆|回電|回我|答覆|回信|與本人|與敝人|和我|跟我)|"
     r"(?:與|和|跟)(?:本人|敝人)(?:聯絡|聯繫|聯系|連繫)|"
+    # A person instead of the bot, or called out to the visitor (「我不想跟AI聊」「叫你們工作人員出來」).
+    r"(?:不想|不要|不願意?)(?:再)?(?:跟|和|與)(?:ai|機器人|bot|電腦|程式)(?:聊|講|說|對話|溝通)?|"
+    rf"(?:叫|請)(?:你們|您們)?(?:的)?(?:{_ZH_COUNTY_PERSON}|主管)出來|"
     # Someone at the office, however called (「跟你們辦公室的人談」「承辦的先生小姐」), asked to
     # talk; a person asked to look at a case (「找個人幫我看一下」); a reply by LINE.
     r"(?:跟|和|與|找)(?:你們|您們|貴單位|縣府)?(?:的)?(?:辦公室|單位|處裡|那邊)的人(?:直接)?(?:談|聊|講|說|約|討論)|"
@@ -149,7 +156,8 @@ _JA_PERSON_REQUEST = re.compile(
     # つないでください」), not the people of a place (「花蓮の方と交流できる」).
     r"(?:県庁|県|市役所|役所|役場|課|部署|窓口|事務局|事務所|センター|職場)の方(?:と|に)"
     r"(?:直接)?(?:お?話|相談|つな|繋|代わ)|"
-    r"(?:ボット|bot|チャットボット|AI|機械|自動応答|自動返信)(?:じゃなく|ではなく|でなく)|"
+    r"(?:ボット|bot|チャットボット|AI|機械|自動応答|自動返信)(?:じゃなく|ではなく|でなく|とは?話したくな)|"
+    r"(?:職員|担当|スタッフ|係)(?:の方|の人|者)?(?:を|さんを)?呼んで|"
     r"折り返し|(?:電話|連絡)(?:を)?(?:して|いただ|ください|下さい|ほしい|欲しい|もらえ|お願い)|"
     r"オペレーター|"
     # Indirect: a person's reply, a call or a mail asked for (「職員の方のお返事をいただけますか」
@@ -262,6 +270,17 @@ _EN_TASK = re.compile(
     r"\b(?:write|code|debug) (?:me |us |a |an |the |this |some )?(?:\w+ ){0,2}program\b|"
     r"\bhelp (?:me )?with my (?:essay|homework|assignment|thesis|code|paper)\b|"
     r"\b(?:homework|exam|quiz|test|assignment|textbook) (?:question|problem)\b|"
+    # Code named by its language, whatever the verb ("python script to scrape train times,
+    # can you write it for me").
+    r"\b(?:python|sql|java|javascript|excel|vba|bash|powershell|html|css) (?:script|code|program|"
+    r"function|query|macro|formula)s?\b|"
+    # A phrase to be put into another language ("how do you say 'i'm allergic to shrimp' in
+    # mandarin"), a film or a series to watch.
+    r"\bhow (?:do|would|can|should) (?:you|i|we|one) (?:say|pronounce)\b.{1,80}\b(?:in|into) "
+    r"(?:mandarin|chinese|taiwanese|hokkien|japanese|korean|english|amis|german)\b|"
+    r"\brecommend (?:me |us )?(?:a |an |some |any )?(?:good |great |fun )?(?:k ?dramas?|c ?dramas?|"
+    r"dramas?|movies?|films?|tv shows?|shows to watch|series|netflix \w+|anime|novels?|books? to read|"
+    r"songs?|games?|podcasts?)\b|"
     # A text handed over to be translated ("translate this into german: …").
     r"\btranslate (?:this|these|that|the following|my|our)\b(?: \w+){0,3} (?:into|to) \w+|"
     # General knowledge asked for its own sake: the desk is no encyclopaedia.
@@ -286,6 +305,11 @@ _EN_TASK = re.compile(
     r"(?:form|happen|start|work)\b"
 )
 _ZH_TASK = re.compile(
+    # A phrase to be put into another language, a film or a series to watch, why a place is
+    # called what it is (「過敏用中文怎麼說」「推薦一部韓劇」「為什麼台灣叫寶島」).
+    r"(?:用|的)(?:中文|英文|日文|韓文|臺語|閩南語|客語|阿美語)(?:要)?怎麼(?:說|講|念|唸)|"
+    r"推薦.{0,6}(?:韓劇|日劇|陸劇|臺劇|美劇|電影|影集|連續劇|動漫|動畫|小說)|"
+    r"為什麼.{1,8}?(?:叫(?:做)?|被稱為|被叫做?|稱為|又稱|別稱)|"
     r"(?:幫|替|給)我(?:寫|改|翻譯|算|解|做)|寫(?:一)?(?:篇|段|首|個程式|份報告|封信)|程式碼|寫程式|"
     r"寫作業|做作業|報告怎麼寫|翻譯(?:這|下面|以下)|"
     # A question from a class or an exam (「化學課的題目」「期中考考題怎麼解」) is homework.
@@ -310,6 +334,8 @@ _JA_TASK = re.compile(
     r"(?:コード|スクリプト|作文|レポート|論文|宿題|メール|手紙)(?:を)?"
     r"(?:書い|書け|かい|作っ|つくっ|作成|直し|添削|解い|やっ)|プログラム(?:を)?(?:書い|書け|かい)|"
     r"翻訳して(?:ください|くれ|ほしい)?$|"
+    r"(?:中國語|英語|臺灣語|韓國語)で.{0,16}?(?:なんて|何て|なんと|何と)(?:言|い)|"
+    r"(?:おすすめ|オススメ)の?.{0,4}?(?:ドラマ|映画|アニメ|小説)|(?:ドラマ|映画|アニメ|小説)(?:を)?(?:おすすめ|オススメ|教えて)|"
     # A disaster's toll (「死者は何人」).
     r"(?:死者|犠牲者|死亡者)(?:の数)?(?:は|って)?(?:何人|どのくらい|どれくらい)|何人(?:が)?(?:亡くな|死ん|犠牲)|"
     r"人口(?:は|って)?(?:何人|どのくらい|どれくらい|いくつ)"
@@ -320,6 +346,8 @@ _KO_TASK = re.compile(
     r"(?:코드|스크립트|에세이|작문|리포트|보고서|숙제|과제|편지)(?:를|을)?\s?"
     r"(?:좀\s?)?(?:짜|작성|만들|써|대신|풀어|해\s?줘)|프로그램(?:를|을)?\s?(?:좀\s?)?짜|"
     r"번역해\s?(?:줘|주세요)|"
+    r"(?:중국어|영어|대만어|일본어)로\s?(?:\S+\s?){0,4}?(?:뭐라고\s?(?:해|말|하|써|읽)|어떻게\s?(?:말|발음|읽))|"
+    r"(?:드라마|영화|애니|소설|웹툰)\s?(?:좀\s?)?추천|"
     # A disaster's toll (「사망자가 몇 명」).
     r"(?:사망자|희생자)(?:는|가|수)?\s?(?:몇|얼마)|몇\s?명(?:이|이나)?\s?(?:죽|사망|숨)|"
     r"인구(?:가|는)?\s?(?:몇|얼마)"
@@ -386,7 +414,7 @@ class HandoffSpotter:
 
 
 _STAFF_HOURS = re.compile(
-    r"(?:人工客服|客服|人工|真人|工作人員|承辦人?|專人)(?:一般|通常|平常|都)?"
+    r"(?:(?:人工|真人)?客服|人工|真人|工作人員|承辦人?|專人)(?:一般|通常|平常|都)?"
     r"(?:幾點|什麼時候|何時|的?(?:上班|服務|營業)時間)(?:上班|下班|開始|有人|在|回覆|服務)?"
 )
 

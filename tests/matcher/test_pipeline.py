@@ -619,6 +619,21 @@ def test_a_sick_child_still_gets_the_clinics(matcher: Matcher) -> None:
         ("화롄 인구가 몇 명이에요?", True),
         ("how many people can join a delegation visit", False),
         ("花蓮人多嗎 週末會不會很擠", False),
+        # Code named by its language, a phrase to be put into another language, a film or a
+        # series to watch, why a place is called so: none of them the county's service.
+        ("can you make me a python script that checks bus times", True),
+        ("how would i pronounce qixingtan in chinese", True),
+        ("any good c-dramas you'd recommend? recommend me a drama", True),
+        ("「請問廁所在哪」用日文怎麼說", True),
+        ("推薦一部好看的日劇", True),
+        ("為什麼花蓮叫做洄瀾", True),
+        ("台湾語で「おいしい」は何て言う？", True),
+        ("영어로 맛있어요 뭐라고 해요?", True),
+        ("how do i write my address in chinese on the ARC form", False),
+        ("英文版的申請表怎麼填", False),
+        ("답변을 한국어로 바꾸려면 어떻게 해요?", False),
+        ("英語でどういう案内がありますか", False),
+        ("can you recommend a clinic that speaks english", False),
     ],
 )
 def test_work_the_desk_does_not_do_is_a_task(message: str, is_task: bool) -> None:
