@@ -365,15 +365,15 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # false (a phone that shows "emergency calls only" without a local SIM).
     # Person requests in new words (负责姐妹市的同事, 不想跟AI聊, 叫工作人员出来) and tasks
     # (a script named by its language, a phrase to translate, a drama to watch): 88.4, handed
-    # off 100, wrong 3.8.
+    # off 100, wrong 3.8; a phone's "emergency calls only" read as its status: 88.9, none false.
     "chat-mimic5": {
-        "answered_right": 0.8838,
-        "reached": 0.9494,
-        "wrong": 0.0375,
+        "answered_right": 0.8888,
+        "reached": 0.9545,
+        "wrong": 0.0334,
         "out_of_scope_declined": 0.8571,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
-        "false_emergencies": 1.0,
+        "false_emergencies": 0.0,
     },
     "chat-en-mimic": {
         "answered_right": 0.9236,

@@ -848,6 +848,13 @@ _JUST_IN_CASE = re.compile(
     r"\b(?:call|dial|ring|reach) (?:the )?(?:emergency (?:number|services|line)|911|999|112|"
     r"110|119)s? (?:if|in case|whenever|should)\b"
 )
+#: A phone's status line when it has no network of its own ("emergency calls only", 「僅限緊急
+#: 通話」, 「緊急通報のみ」, 「긴급 통화만」): a SIM or coverage is the matter, read as if not there.
+_PHONE_STATUS = re.compile(
+    r"\b(?:emergency calls? only|sos only|only (?:emergency calls?|sos))\b|"
+    r"(?:僅限|只能撥?打?|只可以撥?打?)緊急(?:通話|電話|撥號)|緊急(?:通話|電話)(?:限定|而已)|"
+    r"緊急(?:通報|通話|電話)のみ|sosのみ|긴급\s?(?:통화|전화)\s?만|sos\s?만"
+)
 
 #: Words that ask which number to call: with a kind of emergency named ("number to report
 #: a crime?", 「報警電話幾號」), the question is about the emergency numbers, whatever else
@@ -994,9 +1001,9 @@ _FIGURES = re.compile(
 
 def _views(normal: str, original: str) -> _Views:
     normal = _SHORTHAND_WORD.sub(lambda found: _SHORTHAND[found.group(0)], normal)
-    normal = _FIGURES.sub(" ", _JUST_IN_CASE.sub(" ", normal))
+    normal = _FIGURES.sub(" ", _JUST_IN_CASE.sub(" ", _PHONE_STATUS.sub(" ", normal)))
     folded = unicodedata.normalize("NFKC", original).casefold()
-    folded = _FIGURES.sub(" ", _JUST_IN_CASE.sub(" ", folded))
+    folded = _FIGURES.sub(" ", _JUST_IN_CASE.sub(" ", _PHONE_STATUS.sub(" ", folded)))
     return _Views(normal, normal.replace(" ", ""), re.sub(r"\s+", "", folded))
 
 
