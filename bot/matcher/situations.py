@@ -168,10 +168,10 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?:he|she|they|him|her|friend|dad|mom|mum|father|mother|baby|child|kid|son|"
             r"daughter|husband|wife|man|woman|person|someone|somebody|grandma|grandpa|"
             r"grandmother|grandfather|roommate|classmate|boyfriend|girlfriend)s? (?:is |s |are )?"
-            r"(?:still )?(?:isnt|not|wont|doesnt|cant) (?:waking up|wake up|wake|responding|respond)\b"
+            r"(?:still )?(?:isnt|not|wont|doesnt|cant) (?:waking up|wake up|wake|responding|respond|reacting|react)\b"
             r"(?! to (?:my|our|the) (?:e ?mails?|messages?|texts?|calls?))",
             r"(?:lying|lies|lay) .{0,30}(?:not responding|unresponsive|not moving|(?:very |completely |totally |dead )?still\b(?! (?:awake|in bed|at home|waiting|there)))",
-            r"\band (?:still )?(?:wont|doesnt|cant|isnt) (?:wake up|waking up|respond(?:ing)?)\b|"
+            r"\band (?:still )?(?:wont|doesnt|cant|isnt) (?:wake up|waking up|respond(?:ing)?|react(?:ing)?)\b|"
             r"(?:wont|doesnt|isnt|cant) (?:wake up|waking up|wake)$",
             r"heart attack|having a stroke|seizure|fitting|convulsing|chest pain",
             r"(?:is|are|was|keeps|still) bleeding|bleeding (?:a lot|heavily|badly|everywhere|from)",
@@ -593,7 +593,7 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"따라와|따라오|스토킹|협박|강도|폭행|괴롭|위협|성추행|몰카",
             r"(?:제|내|저의)\s?(?:다리|몸|허벅지|엉덩이|가슴)(?:을|를)?\s?(?:계속\s?)?(?:만지|더듬|만져)|계속\s?(?:만져|만지|더듬)",
             # A theft just now, the thief still near.
-            r"날치기|가방(?:을)?\s?(?:낚아채|뺏)|소매치기\s?(?:당했|당했어|당했습니다|당함)|(?:방금|지금|막).{0,10}(?:훔쳐\s?갔|도둑맞|털렸)|범인이\s?(?:아직|지금)",
+            r"날치기|가방(?:을)?\s?(?:낚아채|뺏)|소매치기\s?(?:당했|당했어|당했습니다|당함)|(?:방금|지금|막).{0,10}(?:훔쳐\s?갔|도둑맞|털렸)|(?:훔쳐\s?갔|도둑맞|털렸).{0,10}(?:방금|지금\s?막)|범인이\s?(?:아직|지금)",
             r"싸움이?\s?(?:났|붙)|싸우고\s?있|칼(?:을)?\s?(?:들고|휘두)|흉기",
             r"싸우는데|칼(?:을)?\s?(?:꺼냈|꺼내)|바지를?\s?내리|차\s?문\s?(?:손잡이를?\s?)?(?:당기|열려)|창문을?\s?두드려|"
             r"(?:가둬|가뒀|갇혀|문을\s?잠가).{0,10}(?:못\s?나가|안\s?보내)|방에\s?(?:누가|누군가|모르는\s?사람)\s?있|(?:가방|서랍)(?:을|를)?\s?뒤지|문(?:을)?\s?(?:계속\s?)?(?:발로\s?)?(?:차요|차고|부수|부서질)|열라고\s?(?:소리|해)|손잡이(?:를)?\s?(?:돌려|돌리|흔들)|문(?:을)?\s?(?:열려고|따려고)",
