@@ -453,6 +453,21 @@ def test_written_chat_out_of_scope_messages_are_seldom_answered(matcher: Matcher
 @pytest.mark.parametrize(
     "question",
     [
+        "does the mrt take easycard or do i need a token",
+        "地下鉄って何時まで走ってますか",
+        "지하철 몇 시까지 해요?",
+        "台北捷運的悠遊卡在哪裡買",
+    ],
+)
+def test_a_metro_is_somewhere_else(question: str, matcher: Matcher) -> None:
+    # Hualien has none (intents.yaml, unserved): the train entry, which names Taipei and
+    # EasyCard, would answer about another city's metro.
+    assert matcher.match(question).decision is Decision.FALLBACK
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
         "where can i buy a sim card in vietnam",
         "what's a good hotel near taipei main station",
         "can i use my japanese driving license in korea",
