@@ -610,6 +610,9 @@ def test_a_sick_child_still_gets_the_clinics(matcher: Matcher) -> None:
         ("花蓮史上最強的颱風是哪一個", True),
         ("what should i do in a big earthquake", False),
         ("釧路市長のお名前は何ですか", True),
+        # Taiwan's head of state, as Japanese and Korean name the office (総統, 총통).
+        ("今の台湾の総統は誰ですか", True),
+        ("대만 총통이 누구예요?", True),
         ("화롄현 현장님 이름이 뭐예요?", True),
         ("市長が県長を表敬訪問したいのですが", False),
         ("can our mayor give a speech at the festival", False),
