@@ -39,6 +39,10 @@ logger = logging.getLogger(__name__)
 #: How sure the model must be of an option, over all entries, to answer with it: chosen on
 #: the development parts of the labelled sets (docs/matcher.md, "Settling a near-tie").
 SETTLES_AT = 0.3
+#: …and when its choice is also the option the scores put first: two readings made apart
+#: (the words shared with every entry; the n-grams that set neighbours apart) agree, and less
+#: certainty suffices. Chosen on the development parts as SETTLES_AT was (docs/matcher.md).
+SETTLES_AGREEING_AT = 0.25
 
 #: A message must hold this many words (tokens of the analyzer weighing at least
 #: ``WORD_WEIGHT``: words, Chinese pairs and terms, not single characters) to be settled: one or
@@ -84,10 +88,16 @@ class Chooser:
         return result
 
     def choice(self, normal: str, options: Sequence[int]) -> int | None:
-        """The option the model is sure of (an entry's position), if any."""
+        """The option the model is sure of (an entry's position), if any; ``options`` in the
+        scores' order, the first the scores' own lead."""
         probabilities = self.probabilities(normal)
         best = int(probabilities.argmax())
-        if best in options and probabilities[best] >= SETTLES_AT:
+        if best not in options:
+            return None
+        if any(probabilities[other] >= probabilities[best] for other in options if other != best):
+            return None  # a tie is no choice: "zzzz", every entry as likely as the next
+        agrees = best == options[0]
+        if probabilities[best] >= (SETTLES_AGREEING_AT if agrees else SETTLES_AT):
             return best
         return None
 
