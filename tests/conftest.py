@@ -47,6 +47,7 @@ JA_KO_MIMIC2_SET = ROOT / "eval" / "ja-ko-mimic2.tsv"
 JA_KO_MIMIC3_SET = ROOT / "eval" / "ja-ko-mimic3.tsv"
 #: Seventh session: the same by a new writer (100 Japanese, 100 Korean).
 JA_KO_MIMIC4_SET = ROOT / "eval" / "ja-ko-mimic4.tsv"
+JA_KO_MIMIC5_SET = ROOT / "eval" / "ja-ko-mimic5.tsv"
 #: Written blind on 2026-12-07 (third session) in Chinese chat style, 100 zh-Hant and 50
 #: zh-Hans, by a helper who read only the entries' ids, titles and answers; its misses were
 #: then analysed by cause, and the causes (not the messages) worked on.
@@ -72,6 +73,7 @@ CHAT_MIMIC3_SET = ROOT / "eval" / "chat-mimic3.tsv"
 CHAT_MIMIC4_SET = ROOT / "eval" / "chat-mimic4.tsv"
 #: Seventh session: the same by a new writer.
 CHAT_MIMIC5_SET = ROOT / "eval" / "chat-mimic5.tsv"
+CHAT_MIMIC6_SET = ROOT / "eval" / "chat-mimic6.tsv"
 #: Emergencies as frightened people type them, and messages that only share words with one,
 #: 40 in each of en, zh-Hant, zh-Hans, ja and ko, written blind on 2026-12-07 (fourth
 #: session) from the entries' ids, titles and answers alone. The first (emergency-probe) was

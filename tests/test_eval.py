@@ -34,6 +34,7 @@ from tests.conftest import (
     CHAT_MIMIC3_SET,
     CHAT_MIMIC4_SET,
     CHAT_MIMIC5_SET,
+    CHAT_MIMIC6_SET,
     CHAT_SET,
     CHAT_ZH_MIMIC_SET,
     CHAT_ZH_PROBE2_SET,
@@ -53,6 +54,7 @@ from tests.conftest import (
     JA_KO_MIMIC2_SET,
     JA_KO_MIMIC3_SET,
     JA_KO_MIMIC4_SET,
+    JA_KO_MIMIC5_SET,
     JA_KO_MIMIC_SET,
     JA_KO_PROBE2_SET,
     JA_KO_PROBE_SET,
@@ -375,6 +377,18 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
+    # Seventh session, by another new writer (240: en, zh-Hant, zh-Hans), measured first after
+    # that session's families and the chooser's agreement rule: 91.8 / 97.4 / 3.8 / 80.0 /
+    # 86.7, 15 of 15 emergencies, 2 false.
+    "chat-mimic6": {
+        "answered_right": 0.9179,
+        "reached": 0.9743,
+        "wrong": 0.0375,
+        "out_of_scope_declined": 0.8,
+        "handed_off": 0.8666,
+        "emergencies_answered": 1.0,
+        "false_emergencies": 2.0,
+    },
     "chat-en-mimic": {
         "answered_right": 0.9236,
         "reached": 0.993,
@@ -398,6 +412,7 @@ CHAT_SETS = {
     "chat-mimic3": CHAT_MIMIC3_SET,
     "chat-mimic4": CHAT_MIMIC4_SET,
     "chat-mimic5": CHAT_MIMIC5_SET,
+    "chat-mimic6": CHAT_MIMIC6_SET,
 }
 CEILINGS = {"wrong", "false_emergencies"}
 
@@ -750,6 +765,23 @@ JA_KO_MIMIC4_RATCHET: dict[str, dict[str, float]] = {
     "ko": {"answered_right": 0.9512, "reached": 1.0, "wrong": 0.02},
 }
 
+#: Seventh session, by another new writer (100 ja, 100 ko), measured first after that
+#: session's families and the chooser's agreement rule: 94.6 / 98.2 / 2.0 (ja 95.2, ko 94.0),
+#: 13 of 14 emergencies, none false.
+JA_KO_MIMIC5_RATCHET: dict[str, dict[str, float]] = {
+    "all": {
+        "answered_right": 0.9457,
+        "reached": 0.9819,
+        "wrong": 0.02,
+        "out_of_scope_declined": 0.8636,
+        "handed_off": 0.75,
+        "emergencies_answered": 0.9285,
+        "false_emergencies": 0.0,
+    },
+    "ja": {"answered_right": 0.9518, "reached": 0.9638, "wrong": 0.04},
+    "ko": {"answered_right": 0.9397, "reached": 1.0, "wrong": 0.0},
+}
+
 
 @pytest.mark.parametrize(
     ("name", "path", "ratchet"),
@@ -763,6 +795,7 @@ JA_KO_MIMIC4_RATCHET: dict[str, dict[str, float]] = {
         ("ja-ko-mimic2", JA_KO_MIMIC2_SET, JA_KO_MIMIC2_RATCHET),
         ("ja-ko-mimic3", JA_KO_MIMIC3_SET, JA_KO_MIMIC3_RATCHET),
         ("ja-ko-mimic4", JA_KO_MIMIC4_SET, JA_KO_MIMIC4_RATCHET),
+        ("ja-ko-mimic5", JA_KO_MIMIC5_SET, JA_KO_MIMIC5_RATCHET),
     ],
 )
 def test_japanese_and_korean_figures_do_not_drop(
