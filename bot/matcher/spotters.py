@@ -33,7 +33,7 @@ _ZH_COUNTY_PERSON = (
     r"(?:(?:你們|您們|貴府|貴單位|貴處|縣府)(?:的)?(?:負責的?)?(?:同事|同仁)|(?:負責的?)?"
     r"(?:工作人員|承辦人?|專人|負責人|同仁|人員|真人|活人|客服)|"
     # Whoever handles a matter (「讓負責姊妹市的同事聯繫我」).
-    r"負責.{1,8}?的(?:同事|同仁|人|窗口|承辦人?))"
+    r"負責.{0,8}?的(?:同事|同仁|人|窗口|承辦人?))"
 )
 # Indirect requests: asking to be called back or contacted, a personal reply, whoever is
 # responsible ("would one of your colleagues phone me?", 「可以請專人回電嗎」「換成人工」).
@@ -157,7 +157,7 @@ _JA_PERSON_REQUEST = re.compile(
     r"(?:県庁|県|市役所|役所|役場|課|部署|窓口|事務局|事務所|センター|職場)の方(?:と|に)"
     r"(?:直接)?(?:お?話|相談|つな|繋|代わ)|"
     r"(?:ボット|bot|チャットボット|AI|機械|自動応答|自動返信)(?:じゃなく|ではなく|でなく|とは?話したくな)|"
-    r"(?:職員|担当|スタッフ|係)(?:の方|の人|者)?(?:を|さんを)?呼んで|"
+    r"(?:職員|担当|スタッフ|係)(?:の方|の人|者)?(?:を|さんを)?(?:呼んで|出して)|"
     r"折り返し|(?:電話|連絡)(?:を)?(?:して|いただ|ください|下さい|ほしい|欲しい|もらえ|お願い)|"
     r"オペレーター|"
     # Indirect: a person's reply, a call or a mail asked for (「職員の方のお返事をいただけますか」
@@ -176,6 +176,8 @@ _KO_PERSON_REQUEST = re.compile(
     r"(?:과|와|이랑|랑|하고|한테|에게|께|분|으로|로|을|를)?"
     r"\s?(?:좀\s?)?(?:통화|연결|이야기|얘기|대화|상담|바꿔|바꾸|직접|불러|전달|넘겨|여쭤|여쭙|물어보고\s?싶)|"
     r"(?:챗봇|봇|로봇|기계|AI|자동\s?응답|자동\s?답변)\s?말고|"
+    # A real person asked after (「진짜 사람 없어요??」), not people counted somewhere.
+    r"(?:진짜|실제)\s?사람\s?(?:없|있|이랑|하고|과|와|좀|바꿔|연결)|"
     # Indirect: a person's own reply, a call or a mail asked for (「직원분이 직접 답변해 주실 수
     # 있나요」「메일로 회신 부탁드립니다」「전화로 상담 가능할까요」), or a number left to be called.
     r"(?:직원|담당자?)(?:분)?(?:이|께서|의)?\s?(?:직접\s?)?(?:답변|회신|답장)|"
@@ -287,7 +289,8 @@ _EN_TASK = re.compile(
     r"\b(?:what is|whats|which is|name) the (?:capital|population|currency|national (?:animal|"
     r"flower|sport)) of\b|\bcapital (?:city )?of\b|\bhow (?:tall|high|deep|long|old) is "
     r"(?:the |mount |mt )?(?:taipei 101|\w+ (?:tower|building|mountain|river|bridge))\b|"
-    r"\bwho (?:won|invented|discovered|wrote|painted|founded)\b|\bwhy is (?:it|\w+(?: \w+){0,3}) called\b|"
+    r"\bwho (?:won|invented|discovered|wrote|painted|founded)\b|\bwhy do (?:whales|dolphins)\b|"
+    r"\bhow do (?:whales|dolphins) (?:breathe|sleep|sing|communicate)\b|\bwhy is (?:it|\w+(?: \w+){0,3}) called\b|"
     # Who holds an office: the KB names no official ("who is the mayor of temple city").
     r"\bwho (?:is|was) (?:the )?(?:current |new |present |first |last )?(?:mayor|governor|president|prime minister|"
     r"magistrate|premier|king|queen|chairman)\b|"
@@ -308,6 +311,7 @@ _ZH_TASK = re.compile(
     # A phrase to be put into another language, a film or a series to watch, why a place is
     # called what it is (「過敏用中文怎麼說」「推薦一部韓劇」「為什麼台灣叫寶島」).
     r"(?:用|的)(?:中文|英文|日文|韓文|臺語|閩南語|客語|阿美語)(?:要)?怎麼(?:說|講|念|唸)|"
+    r"(?:鯨魚|鯨|海豚)(?:為什麼|為何|怎麼會)|"
     r"推薦.{0,6}(?:韓劇|日劇|陸劇|臺劇|美劇|電影|影集|連續劇|動漫|動畫|小說)|"
     r"為什麼.{1,8}?(?:叫(?:做)?|被稱為|被叫做?|稱為|又稱|別稱)|"
     r"(?:幫|替|給)我(?:寫|改|翻譯|算|解|做)|寫(?:一)?(?:篇|段|首|個程式|份報告|封信)|程式碼|寫程式|"
@@ -333,7 +337,11 @@ _JA_TASK = re.compile(
     r"(?:市長|町長|村長|[県縣]長|知事|首相|大統領|總統|議長)(?:さん)?の(?:お)?名前|"
     r"(?:コード|スクリプト|作文|レポート|論文|宿題|メール|手紙)(?:を)?"
     r"(?:書い|書け|かい|作っ|つくっ|作成|直し|添削|解い|やっ)|プログラム(?:を)?(?:書い|書け|かい)|"
-    r"翻訳して(?:ください|くれ|ほしい)?$|"
+    r"翻訳して(?:ください|くれ|ほしい)?$|(?:中國語|英語|臺灣語|韓國語|日本語)に(?:[訳譯]|翻[訳譯])して|"
+    # For a report or homework (「レポートで台湾の原住民族について書いてる」).
+    r"(?:レポート|宿題|課題|論文)(?:で|のため|用に)|"
+    # Why whales and dolphins are as they are: biology, not the whale-watching trips.
+    r"(?:クジラ|鯨|イルカ)(?:って|は|が).{0,24}(?:なんで|なぜ|どうして)|"
     r"(?:中國語|英語|臺灣語|韓國語)で.{0,16}?(?:なんて|何て|なんと|何と)(?:言|い)|"
     r"(?:おすすめ|オススメ)の?.{0,4}?(?:ドラマ|映画|アニメ|小説)|(?:ドラマ|映画|アニメ|小説)(?:を)?(?:おすすめ|オススメ|教えて)|"
     # A disaster's toll (「死者は何人」).
@@ -345,7 +353,7 @@ _KO_TASK = re.compile(
     r"(?:시장|군수|현장|도지사|대통령|총통|총리|의장)(?:님)?\s?(?:의\s?)?(?:이름|성함)|"
     r"(?:코드|스크립트|에세이|작문|리포트|보고서|숙제|과제|편지)(?:를|을)?\s?"
     r"(?:좀\s?)?(?:짜|작성|만들|써|대신|풀어|해\s?줘)|프로그램(?:를|을)?\s?(?:좀\s?)?짜|"
-    r"번역해\s?(?:줘|주세요)|"
+    r"번역해\s?(?:줘|주세요)|(?:돌)?고래(?:는|가|들은|들이)?\s?왜|"
     r"(?:중국어|영어|대만어|일본어)로\s?(?:\S+\s?){0,4}?(?:뭐라고\s?(?:해|말|하|써|읽)|어떻게\s?(?:말|발음|읽))|"
     r"(?:드라마|영화|애니|소설|웹툰)\s?(?:좀\s?)?추천|"
     # A disaster's toll (「사망자가 몇 명」).

@@ -652,6 +652,16 @@ def test_a_sick_child_still_gets_the_clinics(matcher: Matcher) -> None:
         ("답변을 한국어로 바꾸려면 어떻게 해요?", False),
         ("英語でどういう案内がありますか", False),
         ("can you recommend a clinic that speaks english", False),
+        # A text to put into Chinese, a report's material, whales' biology.
+        ("このメールを中国語に翻訳してもらえる？", True),
+        ("宿題で台湾の祭りを調べてるんですけど、起源を教えて", True),
+        ("イルカはどうして寝ながら泳げるの？", True),
+        ("돌고래는 왜 점프해요?", True),
+        ("why do whales sing", True),
+        ("鯨魚為什麼會擱淺", True),
+        ("ホエールウォッチングは何月がいいですか", False),
+        ("고래 보러 가는 배 몇 시에 출발해요?", False),
+        ("what time do the whale watching boats leave", False),
     ],
 )
 def test_work_the_desk_does_not_do_is_a_task(message: str, is_task: bool) -> None:
