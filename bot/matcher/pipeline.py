@@ -40,7 +40,7 @@ from bot.matcher.decide import Decider, emergency, fixed, handoff, numbers_asked
 from bot.matcher.index import TRANSLATED_INDEX_LANGS, build_index
 from bot.matcher.result import EMERGENCY_ENTRY, Decision, Match
 from bot.matcher.score import CategoryCues, Scored, Scorer
-from bot.matcher.situations import Emergency, Situation, asks_for_a_number, detect
+from bot.matcher.situations import Emergency, Situation, asks_for_a_number, detect, supposes
 from bot.matcher.spotters import (
     Abroad,
     Elsewhere,
@@ -173,9 +173,10 @@ class Matcher:
         situation = detect(normal, question) if self.has_emergency_entry else None
         if situation is not None and situation.happening:
             return emergency(question, lang, situation)
-        if danger >= ALARM_THRESHOLD:
+        if danger >= ALARM_THRESHOLD and not supposes(normal, question):
             # No sign situations.py knows, but told as the emergencies the model learned from
-            # are (alarm.py): the kind the message names leads, else the general numbers.
+            # are (alarm.py): the kind the message names leads, else the general numbers. A
+            # supposition ("if an earthquake hits, will my phone warn me?") is not one.
             named = situation.situations if situation is not None else (Situation.GENERAL,)
             return emergency(question, lang, Emergency(named, happening=True))
         if self.handoff.found_in(normal, question):
@@ -349,6 +350,14 @@ class Matcher:
         return not self._hualien_decides(reading, self.elsewhere.named_in(reading.asking))
 
     def _about_practical_matters_abroad(self, match: Match, reading: Reading) -> bool:
+        if match.decision is Decision.CLARIFY and match.candidates:
+            # A choice is declined when each of its options, answered, would be.
+            return all(
+                self._about_practical_matters_abroad(
+                    replace(match, decision=Decision.ANSWER, entry=entry), reading
+                )
+                for entry in match.candidates
+            )
         if match.decision is not Decision.ANSWER or match.entry is None or not self.abroad:
             return False
         if self.kb[match.entry].category not in _PRACTICAL:

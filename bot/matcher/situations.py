@@ -881,6 +881,27 @@ _NOT_AN_EMERGENCY_NUMBER = re.compile(
 )
 
 
+_THREATENED_UNLESS = re.compile(
+    r"\bif (?:i|we|you|he|she|they) (?:dont|do not|doesnt|does not|wont|will not|refuse|tell|"
+    r"call|report|leave|go to)\b|(?:如果|要是|萬一)(?:我|你|妳|我們|他|她)?(?:不|沒|敢|報警)"
+)
+
+
+def supposes(normal: str, original: str | None = None) -> bool:
+    """Whether a message says "if" anywhere (「지진이 나면」「萬一」「もし」): what it tells may
+    not be happening. The signs weigh a supposition next to each sign; the learned alarm,
+    which reads no grammar, does not sound for a message that makes one (pipeline.py)."""
+    folded = unicodedata.normalize("NFKC", original if original is not None else normal)
+    # A threat's condition is no supposition: "he will hurt me if i dont pay", 「如果不給錢就…」.
+    normal = _THREATENED_UNLESS.sub(" ", normal)
+    return bool(
+        _HYPOTHETICAL_EN.search(normal)
+        or _HYPOTHETICAL_HAN.search(normal.replace(" ", ""))
+        or _HYPOTHETICAL_JA.search(folded)
+        or _HYPOTHETICAL_KO.search(folded)
+    )
+
+
 def asks_for_a_number(normal: str, original: str | None = None) -> bool:
     """Whether a message asks which number to call (see the patterns above), and not a
     hospital's own number."""

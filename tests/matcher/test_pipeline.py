@@ -453,6 +453,21 @@ def test_written_chat_out_of_scope_messages_are_seldom_answered(matcher: Matcher
 @pytest.mark.parametrize(
     "question",
     [
+        "whats the cheapest phone plan in korea for a student?",
+        "how do i renew my passport while living in japan?",
+    ],
+)
+def test_a_choice_of_practical_entries_about_a_place_abroad_is_declined(
+    question: str, matcher: Matcher
+) -> None:
+    # A "did you mean" of the county's phone plans or lost-passport advice would answer about
+    # here; none of its options speaks of the place asked about.
+    assert matcher.match(question).decision is Decision.FALLBACK
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
         "does the mrt take easycard or do i need a token",
         "地下鉄って何時まで走ってますか",
         "지하철 몇 시까지 해요?",
@@ -760,3 +775,32 @@ def test_taiwan_named_beside_a_place_abroad_is_asked_about_here(
 )
 def test_a_practical_matter_abroad_is_still_declined(matcher: Matcher, question: str) -> None:
     assert matcher.match(question).decision is Decision.FALLBACK
+
+
+class _AlwaysWorried:
+    """An alarm sure of danger whatever it reads."""
+
+    def probability(self, normal: str) -> float:
+        return 0.99
+
+
+@pytest.mark.parametrize(
+    ("question", "sounds"),
+    [
+        ("대만에서 지진이 나면 한국 폰으로도 재난 문자가 와요?", False),
+        ("if the river floods near our dorm, where do we go?", False),
+        ("萬一颱風天停電了要打給誰", False),
+        ("もし台風で停電したら、どこに連絡すればいいですか", False),
+        ("the building is swaying and everyone is running out", True),
+        ("건물이 계속 흔들리고 사람들이 뛰쳐나가요", True),
+        # A threat's condition is no supposition.
+        ("my landlord says if i dont give him cash tonight he will break my legs", True),
+        ("房東說如果我不付錢就要打我 他現在在門外", True),
+    ],
+)
+def test_the_alarm_does_not_sound_for_a_supposition(
+    matcher: Matcher, monkeypatch: pytest.MonkeyPatch, question: str, sounds: bool
+) -> None:
+    # The learned alarm reads no grammar: "if an earthquake hits" is not one hitting.
+    monkeypatch.setattr(matcher, "alarm", _AlwaysWorried())
+    assert matcher.match(question).emergency is sounds
