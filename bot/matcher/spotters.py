@@ -274,6 +274,12 @@ _EN_TASK = re.compile(
     r"\b(?:homework|exam|quiz|test|assignment|textbook) (?:question|problem)\b|"
     # Code named by its language, whatever the verb ("python script to scrape train times,
     # can you write it for me").
+    # A sum converted at a rate: arithmetic, not where to change money ("if i change 500 euro
+    # at 35.2 how many nt do i get", 「1500日幣是多少台幣」).
+    r"\bhow (?:many|much) (?:nt|ntd|twd|nt dollars|taiwan dollars|taiwanese dollars)(?: \w+){0,3} "
+    r"(?:do i get|will i get|would i get|is that|is it|are they)\b|"
+    r"\b\d[\d,.]* ?(?:euros?|eur|usd|us dollars|dollars|yen|jpy|won|krw|ringgit|myr|rmb|yuan) "
+    r"(?:in|to|into) (?:nt|ntd|twd|taiwan dollars)\b|"
     r"\b(?:python|sql|java|javascript|excel|vba|bash|powershell|html|css) (?:script|code|program|"
     r"function|query|macro|formula)s?\b|"
     # A phrase to be put into another language ("how do you say 'i'm allergic to shrimp' in
@@ -311,6 +317,8 @@ _ZH_TASK = re.compile(
     # A phrase to be put into another language, a film or a series to watch, why a place is
     # called what it is (「過敏用中文怎麼說」「推薦一部韓劇」「為什麼台灣叫寶島」).
     r"(?:用|的)(?:中文|英文|日文|韓文|臺語|閩南語|客語|阿美語)(?:要)?怎麼(?:說|講|念|唸)|"
+    r"\d[\d,.]*(?:塊)?(?:日幣|日圓|日元|美金|美元|歐元|韓元|韓幣|人民幣|港幣|馬幣|令吉)(?:大概|大約|約)?"
+    r"(?:是|等於|可以換|能換|換)?(?:多少|幾)(?:塊)?(?:臺幣|新臺幣|錢)|"
     r"(?:鯨魚|鯨|海豚)(?:為什麼|為何|怎麼會)|"
     r"推薦.{0,6}(?:韓劇|日劇|陸劇|臺劇|美劇|電影|影集|連續劇|動漫|動畫|小說)|"
     r"為什麼.{1,8}?(?:叫(?:做)?|被稱為|被叫做?|稱為|又稱|別稱)|"

@@ -677,6 +677,13 @@ def test_a_sick_child_still_gets_the_clinics(matcher: Matcher) -> None:
         ("ホエールウォッチングは何月がいいですか", False),
         ("고래 보러 가는 배 몇 시에 출발해요?", False),
         ("what time do the whale watching boats leave", False),
+        # A sum converted at a rate is arithmetic; where to change money is the KB's.
+        ("i have 300 ringgit, how many nt dollars is that", True),
+        ("200 usd to ntd roughly?", True),
+        ("3000日圓大概等於多少台幣", True),
+        ("where can i change usd to nt", False),
+        ("how much nt should i bring for a week", False),
+        ("花蓮哪裡可以換日幣", False),
     ],
 )
 def test_work_the_desk_does_not_do_is_a_task(message: str, is_task: bool) -> None:
