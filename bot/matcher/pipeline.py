@@ -50,6 +50,7 @@ from bot.matcher.spotters import (
     PlaceSpotter,
     Unserved,
     asks_for_a_task,
+    asks_what_the_desk_does,
     asks_whether_the_desk_is_a_person,
 )
 from bot.matcher.translated import TranslatedDecider
@@ -66,6 +67,8 @@ UPCOMING_ENTRY = "event.upcoming"
 THANKS_ENTRY = "faq.thanks"
 #: Whether a person or a program answers: asked outright, this entry answers it.
 ABOUT_THE_DESK_ENTRY = "faq.about-bot"
+#: What the desk can be asked: asked outright, this entry answers it.
+HELP_ENTRY = "faq.help"
 
 
 class Matcher:
@@ -88,7 +91,7 @@ class Matcher:
         self.emergency_index = next(
             (i for i, entry in enumerate(self.entries) if entry.id == EMERGENCY_ENTRY), None
         )
-        self.fixed_entries = ids & {GREETING_ENTRY, THANKS_ENTRY, ABOUT_THE_DESK_ENTRY}
+        self.fixed_entries = ids & {GREETING_ENTRY, THANKS_ENTRY, ABOUT_THE_DESK_ENTRY, HELP_ENTRY}
         self.handoff = HandoffSpotter(intents.handoff.all())
         self.home = PhraseSpotter(intents.home.every())
         places = [*intents.elsewhere.every(), *kb.places]
@@ -185,6 +188,8 @@ class Matcher:
             return numbers_asked(question, lang, situation)
         if asks_whether_the_desk_is_a_person(normal) and ABOUT_THE_DESK_ENTRY in self.fixed_entries:
             return fixed(question, lang, ABOUT_THE_DESK_ENTRY)
+        if asks_what_the_desk_does(normal) and HELP_ENTRY in self.fixed_entries:
+            return fixed(question, lang, HELP_ENTRY)
         if asks_for_a_task(normal):
             # Before a greeting or thanks: 「대만어로 감사합니다 뭐라고 해요?」 asks for a phrase.
             return self.decider.decline(question, lang, [])

@@ -217,6 +217,27 @@ def asks_whether_the_desk_is_a_person(normal: str) -> bool:
     return bool(_ABOUT_THE_BOT.search(normal) or _ABOUT_THE_BOT.search(normal.replace(" ", "")))
 
 
+#: What the desk can be asked, asked of the desk and nothing else ("what kind of stuff can i ask
+#: u", 「可以問你什麼」, 「ここでは何が聞けますか」, 「뭐 물어보면 돼?」): the help entry, whatever
+#: other entry the words "ask" or "here" happen to match. Whole messages only: "what can i ask
+#: about the ARC" asks about the ARC.
+_WHAT_THE_DESK_DOES = re.compile(
+    r"^(?:(?:hi|hey|hello|ok|okay|so|um|uh|hmm|yo|sorry|and)\s+)*(?:what|which)\s+(?:kinds? of\s+|sorts? of\s+|types? of\s+)?"
+    r"(?:stuff|things|questions|topics|info)?\s*(?:can|could|should|do|may)\s+(?:i|we)\s+ask"
+    r"(?:\s+(?:you|u|here|about|exactly|then|lol|anyway|this bot|this chat))*$|"
+    r"^(?:請問)?(?:我|我們)?(?:可以|能|都能|都可以|該|要)問(?:你|妳|您)?(?:些|哪些|什麼|啥)(?:問題|事情?|東西)?(?:呢|啊|嗎|呀)?$|"
+    r"^(?:ここ|このチャット|このボット|ここで|ここでは|これ)?(?:は|で|では)?(?:何|なに)(?:を|が)(?:聞け|聞いて|質問でき|質問して)(?:る|ます|いい|も)?.{0,6}$|"
+    r"^(?:이거\s?|여기\s?|여기서\s?)?(?:뭐|뭘|무엇을|어떤\s?(?:거|걸|것|질문))\s?(?:물어보|물어봐|물어볼|질문하|질문할)(?:면\s?돼|\s?수\s?있)"
+)
+
+
+def asks_what_the_desk_does(normal: str) -> bool:
+    """Whether a message only asks what the desk can be asked (see the pattern above); a
+    message of several clauses counts when every clause does or asks how to use it."""
+    compact = normal.replace(" ", "")
+    return bool(_WHAT_THE_DESK_DOES.search(normal) or _WHAT_THE_DESK_DOES.search(compact))
+
+
 #: Another office's officer named to ask for their number (「想找教育處的承辦 電話有分機嗎」):
 #: a question about that office's contact, not a request for this desk's staff.
 _ANOTHER_OFFICES_CONTACT = re.compile(

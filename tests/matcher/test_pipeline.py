@@ -811,3 +811,23 @@ def test_the_alarm_does_not_sound_for_a_supposition(
     # The learned alarm reads no grammar: "if an earthquake hits" is not one hitting.
     monkeypatch.setattr(matcher, "alarm", _AlwaysWorried())
     assert matcher.match(question).emergency is sounds
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("ok so what sort of things can i ask here", "faq.help"),
+        ("hey what questions can we ask", "faq.help"),
+        ("我們可以問你哪些事情啊", "faq.help"),
+        ("このボットは何が質問できるの？", "faq.help"),
+        ("여기서 뭘 물어볼 수 있어요?", "faq.help"),
+        # What the visitor may ask about a topic is the topic's.
+        ("what can i ask about the ARC", "service.arc"),
+        ("可以問你健保的事嗎 外國人怎麼加保", "service.health-insurance"),
+    ],
+)
+def test_what_the_desk_can_be_asked_is_the_help_entry(
+    matcher: Matcher, question: str, entry: str
+) -> None:
+    match = matcher.match(question)
+    assert (match.decision, match.entry) == (Decision.ANSWER, entry)
