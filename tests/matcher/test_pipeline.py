@@ -684,6 +684,10 @@ def test_a_sick_child_still_gets_the_clinics(matcher: Matcher) -> None:
         ("where can i change usd to nt", False),
         ("how much nt should i bring for a week", False),
         ("花蓮哪裡可以換日幣", False),
+        # How a programming language works.
+        ("python裡面dict跟set差在哪 有什麼區別", True),
+        ("whats the difference between let and var in javascript", True),
+        ("java的語法好難 有推薦的教學嗎", True),
     ],
 )
 def test_work_the_desk_does_not_do_is_a_task(message: str, is_task: bool) -> None:
