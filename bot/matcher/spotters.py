@@ -302,6 +302,14 @@ _EN_TASK = re.compile(
     r"\b\d[\d,.]* ?(?:euros?|eur|usd|us dollars|dollars|yen|jpy|won|krw|ringgit|myr|rmb|yuan) "
     r"(?:in|to|into) (?:nt|ntd|twd|taiwan dollars)\b|"
     r"\b(?:difference between|error in|syntax (?:of|in)) .{0,30}\b(?:in|of) (?:python|java|javascript|sql|excel)\b|"
+    # Gadgets to buy or choose, recipes, geography's records: shopping advice and trivia
+    # ("which iphone should i get", "best vpn", "a recipe for beef noodle soup", "the tallest
+    # mountain in south korea"). A SIM for one's phone is the KB's.
+    r"\b(?:buy|get|purchase|recommend|which|best|cheap|cheapest|good)\b(?:(?!\b(?:sim|esim|card|plan|data|charger|case)\b)[^.?!]){0,25}?"
+    r"\b(?:iphones?|ipads?|macbooks?|laptops?|hair ?dryers?|airpods|headphones|vpns?(?: apps?)?)\b|"
+    r"\brecipes?\b|\bhow (?:do (?:i|you)|to) (?:cook|bake) \w+|"
+    r"\bwhat(?:s| is| are) the (?:tallest|highest|longest|largest|biggest|deepest|oldest) "
+    r"(?:mountains?|rivers?|lakes?|buildings?|islands?|countries|country|deserts?|oceans?|volcanos?|volcanoes)\b|"
     r"\b(?:python|sql|java|javascript|excel|vba|bash|powershell|html|css) (?:script|code|program|"
     r"function|query|macro|formula)s?\b|"
     # A phrase to be put into another language ("how do you say 'i'm allergic to shrimp' in
@@ -339,6 +347,7 @@ _ZH_TASK = re.compile(
     # A phrase to be put into another language, a film or a series to watch, why a place is
     # called what it is (「過敏用中文怎麼說」「推薦一部韓劇」「為什麼台灣叫寶島」).
     r"(?:用|的)(?:中文|英文|日文|韓文|臺語|閩南語|客語|阿美語)(?:要)?怎麼(?:說|講|念|唸)|"
+    r"食譜|(?:買|推薦).{0,8}(?:iphone|ipad|macbook|蘋果手機|筆電|筆記型電腦|吹風機|vpn)|"
     # A programming language's workings (「Python裡list和tuple有啥區別」).
     r"(?:python|java|javascript|sql|html|css|c\+\+|excel)(?:裡|里|裏|的|中|要)?(?:怎麼寫|怎麼用|的?語法|.{0,20}(?:區別|差別|差異|報錯|錯誤))|"
     r"\d[\d,.]*(?:塊)?(?:日幣|日圓|日元|美金|美元|歐元|韓元|韓幣|人民幣|港幣|馬幣|令吉)(?:大概|大約|約)?"

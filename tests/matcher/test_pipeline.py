@@ -688,6 +688,17 @@ def test_a_sick_child_still_gets_the_clinics(matcher: Matcher) -> None:
         ("python裡面dict跟set差在哪 有什麼區別", True),
         ("whats the difference between let and var in javascript", True),
         ("java的語法好難 有推薦的教學嗎", True),
+        # Gadgets to buy or choose, recipes, geography's records.
+        ("should i buy an ipad here or in japan", True),
+        ("best headphones under 3000 nt?", True),
+        ("any good vpn for watching netflix from home", True),
+        ("想買吹風機 推薦哪裡", True),
+        ("推薦一台適合學生的筆電", True),
+        ("how do you cook taiwanese three cup chicken", True),
+        ("whats the longest river in japan", True),
+        ("where do i get a sim for my iphone", False),
+        ("what is the biggest hospital in hualien", False),
+        ("how to make an appointment at the hospital", False),
     ],
 )
 def test_work_the_desk_does_not_do_is_a_task(message: str, is_task: bool) -> None:
