@@ -75,8 +75,12 @@ _MONTH_NAMES = "|".join(sorted(_MONTHS_EN, key=len, reverse=True))
 _HAN_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _HAN_NUMBERS.update({"十": 10, "十一": 11, "十二": 12})
 
+#: A week of a month named by its place ("the first week of dec"): the part of the month it is.
+_WEEK_OF = r"(?:the )?(?:first|1st|second|2nd|third|3rd|last|final) week of"
+_PART_OF_WEEK = {"first": "early", "1st": "early", "last": "late", "final": "late"}
+
 _EN_MONTH = re.compile(
-    rf"\b(?:(early|mid|middle of|late|end of|beginning of|start of)\s+|(in|during|around|"
+    rf"\b(?:(early|mid|middle of|late|end of|beginning of|start of|{_WEEK_OF})\s+|(in|during|around|"
     rf"until|till|by|this|next|over)\s+)?({_MONTH_NAMES})\b(?!\s+\d{{1,2}}\b)"
 )
 #: Month names that are everyday words too ("may I ask", "march"): a month only after a cue.
@@ -102,6 +106,9 @@ def _month_window(year: int, month: int, part: str | None, today: dt.date) -> Wi
 
 def _named_month(month: int, part: str | None, today: dt.date) -> Window:
     """The next time ``month`` comes round: this year's unless it is over."""
+    if part is not None and part.endswith("week of"):
+        place = part.removeprefix("the ").split()[0]
+        part = _PART_OF_WEEK.get(place, "mid")
     year = today.year if month >= today.month else today.year + 1
     return _month_window(year, month, part, today)
 
@@ -135,7 +142,7 @@ def _month_end(today: dt.date) -> dt.date:
 #: Times named by calendar words alone; bare seasons ("summer", 「夏天」) are left out, as they
 #: are also parts of names (the Summer Pacific Festival).
 _CALENDAR_WORDS = re.compile(
-    rf"\b(?:(?:early|mid|middle of|late|end of|beginning of|start of|in|during|around|until|"
+    rf"\b(?:(?:early|mid|middle of|late|end of|beginning of|start of|{_WEEK_OF}|in|during|around|until|"
     rf"till|by|this|next|over)\s+)?(?:{_MONTH_NAMES})\b|\b(?:later |end of |the end of )?"
     r"(?:this|next) (?:weekend|week|month|year)\b|\b(?:today|tonight|tomorrow|tmr|tmrw|"
     r"weekend)\b|(?:1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九])\s?月(?:份)?(?:初|中|底|下旬|上旬|中旬)?|"

@@ -31,6 +31,10 @@ D = dt.date
         ("next week?", WEDNESDAY, Window(D(2026, 12, 14), D(2026, 12, 20))),
         ("is there a festival in December", SUNDAY, Window(SUNDAY, D(2026, 12, 31))),
         ("mid october", SUNDAY, Window(D(2027, 10, 11), D(2027, 10, 20))),
+        # A week of a month by its place: the part of the month it falls in.
+        ("we'll be there the first week of dec", SUNDAY, Window(SUNDAY, D(2026, 12, 10))),
+        ("the last week of july", SUNDAY, Window(D(2027, 7, 21), D(2027, 7, 31))),
+        ("second week of march", SUNDAY, Window(D(2027, 3, 11), D(2027, 3, 20))),
         ("7月有豐年祭嗎", SUNDAY, Window(D(2027, 7, 1), D(2027, 7, 31), month=True)),
         ("十月初去花蓮", SUNDAY, Window(D(2027, 10, 1), D(2027, 10, 10))),
         ("寒假去花蓮", SUNDAY, Window(D(2027, 1, 20), D(2027, 2, 20))),
@@ -81,6 +85,7 @@ def test_one_event_outside_the_window_names_its_next_time(kb: KnowledgeBase) -> 
     "message",
     [
         "下個月初有什麼活動或表演嗎",
+        "the first week of dec, anything on?",
         "12月底有什麼活動",
         "来月 花蓮で何かイベントありますか",
         "今週末か来週に何か催しは",
