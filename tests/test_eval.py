@@ -216,7 +216,7 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
         # words for traditional medicine and wounds (read in the test part's misses, a
         # vocabulary family, not a message): 92.4, zh-Hant 88.6 → 90.0. The goal's right
         # figures are met; per language, zh-Hant's reached (97.1) and wrong (1.2) are not.
-        "answered_right": 0.9431,
+        "answered_right": 0.9573,
         "reached": 0.9857,
         "wrong": 0.0041,
         "out_of_scope_declined": 1.0,
@@ -225,7 +225,7 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
         "false_emergencies": 0.0,
     },
     "chat-fresh": {
-        "answered_right": 0.9505,
+        "answered_right": 0.9543,
         "reached": 0.9809,
         # Hualien only in the story no longer keeps a place the KB never mentions in scope
         # (third session): wrong 1.7 → 1.3, declined 84 → 88; who holds an office is no
@@ -242,7 +242,7 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # At its first measurement: 88.1 / 95.8 / 1.1, 11 of 13 emergencies and 2 false ones.
     # With the reading and spotting families of chat-zh-probe's misses (below): 95.8.
     "chat-blind": {
-        "answered_right": 0.965,
+        "answered_right": 0.972,
         "reached": 0.993,
         "wrong": 0.0,
         "out_of_scope_declined": 1.0,
@@ -277,8 +277,8 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
         "reached": 0.9913,
         # Tasks with a modified object, a text to translate, general knowledge for its own
         # sake; a place elsewhere asked about while Hualien is only in the story: 4.7 → 2.7.
-        "wrong": 0.0267,
-        "out_of_scope_declined": 0.88,
+        "wrong": 0.02,
+        "out_of_scope_declined": 0.92,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
@@ -292,10 +292,10 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # 越南話 = 越南語; the desk's opinion and how nature formed are no questions for it):
     # 86.3 / 95.8 / 1.7, every person request and emergency.
     "chat-zh-probe2": {
-        "answered_right": 0.8842,
+        "answered_right": 0.8947,
         "reached": 0.9578,
-        "wrong": 0.0167,
-        "out_of_scope_declined": 0.9333,
+        "wrong": 0.0084,
+        "out_of_scope_declined": 1.0,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
@@ -310,10 +310,10 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # application personally": 91.2 / 97.5 / 4.5, 21 of 22, every person request; a phone
     # gone to voicemail, "tq … v helpful", who was the first president: 93.8 / 98.8 / 3.6.
     "chat-en-probe2": {
-        "answered_right": 0.9374,
-        "reached": 0.9874,
-        "wrong": 0.0364,
-        "out_of_scope_declined": 0.8333,
+        "answered_right": 0.9625,
+        "reached": 0.9875,
+        "wrong": 0.0091,
+        "out_of_scope_declined": 1.0,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
@@ -326,7 +326,7 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # as it happens, a person's reply asked by how it comes, whether a person answers asked
     # outright, speeches and records for their own sake: the figures below.
     "chat-zh-mimic": {
-        "answered_right": 0.8895,
+        "answered_right": 0.9018,
         # The chooser settling near-ties (chooser.py) answers seven more right here and two
         # wrong — a wrong pick takes the right option off the "did you mean", so reached
         # drops with it: lowered on purpose, for 52 right and 4 wrong over all sets.
@@ -341,7 +341,7 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # zh-Hans). First measured 80.0 / 92.7 / 1.2 / 95.7 / 91.7, 10 of 11 emergencies: the
     # likeliest picture of the hidden set. Its test part stays unread.
     "chat-mimic3": {
-        "answered_right": 0.839,
+        "answered_right": 0.8536,
         "reached": 0.9365,
         "wrong": 0.0125,
         "out_of_scope_declined": 0.9565,
@@ -354,9 +354,9 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # on its dev part: 90.2 / 94.1 / 4.2 / 91.7 / 83.3, 12 of 13 emergencies and one false (a
     # heat stroke with dizziness, 「中暑了 头晕但还能走」); without the chooser 89.2.
     "chat-mimic4": {
-        "answered_right": 0.9264,
-        "reached": 0.9656,
-        "wrong": 0.025,
+        "answered_right": 0.9313,
+        "reached": 0.9705,
+        "wrong": 0.0209,
         "out_of_scope_declined": 0.9166,
         "handed_off": 0.9166,
         "emergencies_answered": 1.0,
@@ -369,10 +369,10 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # (a script named by its language, a phrase to translate, a drama to watch): 88.4, handed
     # off 100, wrong 3.8; a phone's "emergency calls only" read as its status: 88.9, none false.
     "chat-mimic5": {
-        "answered_right": 0.8888,
-        "reached": 0.9545,
-        "wrong": 0.0334,
-        "out_of_scope_declined": 0.8571,
+        "answered_right": 0.8989,
+        "reached": 0.9595,
+        "wrong": 0.0292,
+        "out_of_scope_declined": 0.8928,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
@@ -381,13 +381,13 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # that session's families and the chooser's agreement rule: 91.8 / 97.4 / 3.8 / 80.0 /
     # 86.7, 15 of 15 emergencies, 2 false.
     "chat-mimic6": {
-        "answered_right": 0.9179,
+        "answered_right": 0.923,
         "reached": 0.9743,
-        "wrong": 0.0375,
-        "out_of_scope_declined": 0.8,
-        "handed_off": 0.8666,
+        "wrong": 0.0292,
+        "out_of_scope_declined": 0.8666,
+        "handed_off": 0.9333,
         "emergencies_answered": 1.0,
-        "false_emergencies": 2.0,
+        "false_emergencies": 1.0,
     },
     "chat-en-mimic": {
         "answered_right": 0.9236,
@@ -576,7 +576,7 @@ JA_KO_RATCHET: dict[str, dict[str, float]] = {
     # closed on a typhoon day, what to ride (뭐 타) in the entries' words: 86.8 (ja 86.0, ko
     # 88.2); 밖으로 was left out, its particle 으로 became a KB token and moved a story message.
     "all": {
-        "answered_right": 0.912,
+        "answered_right": 0.923,
         "reached": 0.989,
         "wrong": 0.0096,
         "out_of_scope_declined": 1.0,
@@ -584,7 +584,7 @@ JA_KO_RATCHET: dict[str, dict[str, float]] = {
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.9298, "reached": 0.9824, "wrong": 0.0157, "handed_off": 1.0},
+    "ja": {"answered_right": 0.9473, "reached": 0.9824, "wrong": 0.0157, "handed_off": 1.0},
     "ko": {"answered_right": 0.8823, "reached": 1.0, "wrong": 0.0, "handed_off": 1.0},
 }
 
@@ -720,7 +720,7 @@ JA_KO_MIMIC_RATCHET: dict[str, dict[str, float]] = {
 #: wrong over all sets).
 JA_KO_MIMIC2_RATCHET: dict[str, dict[str, float]] = {
     "all": {
-        "answered_right": 0.9481,
+        "answered_right": 0.9555,
         "reached": 0.9851,
         "wrong": 0.02,
         "out_of_scope_declined": 1.0,
@@ -729,7 +729,7 @@ JA_KO_MIMIC2_RATCHET: dict[str, dict[str, float]] = {
         "false_emergencies": 0.0,
     },
     "ja": {"answered_right": 0.9756, "reached": 0.9756, "wrong": 0.0223},
-    "ko": {"answered_right": 0.9056, "reached": 1.0, "wrong": 0.0167},
+    "ko": {"answered_right": 0.9245, "reached": 1.0, "wrong": 0.0167},
 }
 
 #: Sixth session: written blind in ja-ko.tsv's style by a new writer (90 ja, 60 ko). First
@@ -737,7 +737,7 @@ JA_KO_MIMIC2_RATCHET: dict[str, dict[str, float]] = {
 #: 2.0 (ja 93.6, ko 86.5), 8 of 9 emergencies, none false; without the chooser 88.5.
 JA_KO_MIMIC3_RATCHET: dict[str, dict[str, float]] = {
     "all": {
-        "answered_right": 0.9307,
+        "answered_right": 0.9384,
         "reached": 0.9846,
         "wrong": 0.0067,
         "out_of_scope_declined": 0.9166,
@@ -746,23 +746,23 @@ JA_KO_MIMIC3_RATCHET: dict[str, dict[str, float]] = {
         "false_emergencies": 0.0,
     },
     "ja": {"answered_right": 0.9487, "reached": 0.9871, "wrong": 0.0112},
-    "ko": {"answered_right": 0.9038, "reached": 0.9807, "wrong": 0.0},
+    "ko": {"answered_right": 0.923, "reached": 0.9807, "wrong": 0.0},
 }
 
 #: Seventh session: the same by a new writer (100 ja, 100 ko). First measured 93.9 / 97.0 /
 #: 3.5 (ja 92.7, ko 95.1), 14 of 14 emergencies, none false.
 JA_KO_MIMIC4_RATCHET: dict[str, dict[str, float]] = {
     "all": {
-        "answered_right": 0.939,
-        "reached": 0.9695,
-        "wrong": 0.035,
-        "out_of_scope_declined": 0.8333,
-        "handed_off": 0.9166,
+        "answered_right": 0.9512,
+        "reached": 0.9756,
+        "wrong": 0.015,
+        "out_of_scope_declined": 0.9166,
+        "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.9268, "reached": 0.939, "wrong": 0.05},
-    "ko": {"answered_right": 0.9512, "reached": 1.0, "wrong": 0.02},
+    "ja": {"answered_right": 0.939, "reached": 0.9512, "wrong": 0.03},
+    "ko": {"answered_right": 0.9634, "reached": 1.0, "wrong": 0.0},
 }
 
 #: Seventh session, by another new writer (100 ja, 100 ko), measured first after that
@@ -770,15 +770,15 @@ JA_KO_MIMIC4_RATCHET: dict[str, dict[str, float]] = {
 #: 13 of 14 emergencies, none false.
 JA_KO_MIMIC5_RATCHET: dict[str, dict[str, float]] = {
     "all": {
-        "answered_right": 0.9457,
-        "reached": 0.9819,
-        "wrong": 0.02,
-        "out_of_scope_declined": 0.8636,
-        "handed_off": 0.75,
-        "emergencies_answered": 0.9285,
+        "answered_right": 0.9518,
+        "reached": 0.9879,
+        "wrong": 0.015,
+        "out_of_scope_declined": 0.909,
+        "handed_off": 0.9166,
+        "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.9518, "reached": 0.9638, "wrong": 0.04},
+    "ja": {"answered_right": 0.9638, "reached": 0.9759, "wrong": 0.03},
     "ko": {"answered_right": 0.9397, "reached": 1.0, "wrong": 0.0},
 }
 
