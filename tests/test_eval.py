@@ -460,7 +460,9 @@ EMERGENCY_RATCHET = {
     "emergency-probe": (EMERGENCY_PROBE_SET, 1.0, 0),
     "emergency-probe2": (EMERGENCY_PROBE2_SET, 0.9928, 0),
     "emergency-probe3": (EMERGENCY_PROBE3_SET, 0.9818, 0),
-    "emergency-probe4": (EMERGENCY_PROBE4_SET, 0.9545, 0),
+    # 106 in the seventh session: a test-part message (a mother transferring money to a "safe
+    # account" at the bank) after the alarm learned the new sets' dev parts.
+    "emergency-probe4": (EMERGENCY_PROBE4_SET, 0.9636, 0),
     # 94 with the first model, 93 when chat-mimic3's and ja-ko-mimic2's dev parts joined the
     # examples, 91 when a dozen written person requests did; 92, and steady, since each
     # training pass visits the examples in an order of its own (alarm.py, train); 91 when
@@ -476,7 +478,9 @@ EMERGENCY_RATCHET = {
     # families read in its dev part after probe7 (a taxi driver who will not stop, 다 끝내고
     # 싶어, someone swept away clinging to a rock), one English test-part message lost to the
     # retrain.
-    "emergency-probe6": (EMERGENCY_PROBE6_SET, 0.95, 3),
+    # 96 in the seventh session: someone "not reacting" read as not responding (a test-part
+    # message the retrains had moved either way).
+    "emergency-probe6": (EMERGENCY_PROBE6_SET, 0.96, 3),
     # Sixth session, by a new writer: at its first measurement 95 of 105 (100 happening and 5
     # questions about the numbers; ja 17 of 21, ko 18 — one false, a scooter accident "last
     # month"); after its dev part joined the alarm's examples and the families read there (Korean
