@@ -13,8 +13,9 @@ knowledge base's own phrasings and keywords in every language — no labelled me
 the matcher (a server: in a worker thread after a swap, kb/live.py), so an edited knowledge
 base brings its model along; one trained once is remembered in the process. It only ever
 settles a choice between options the scores already offer, and only when it is sure enough
-(``SETTLES_AT``): it never brings in an entry the scores did not find, nor answers a message
-the scores declined.
+(``SETTLES_AT``; less, ``SETTLES_AGREEING_AT``, when its choice is the scores' own first
+option): it never brings in an entry the scores did not find, nor answers a message the
+scores declined.
 """
 
 from __future__ import annotations
