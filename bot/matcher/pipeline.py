@@ -378,8 +378,15 @@ class Matcher:
         # comparison in the story, and the question asks about here.
         if not abroad_in_asking and (_HERE.search(asking) or _COMPARED.search(reading.normal)):
             return False
-        # Who writes is not what they ask about: "i'm from vietnam, where do i buy a sim?".
-        return bool(self.abroad.unspoken_of(reading.without_introductions, position))
+        # Who writes is not what they ask about: "i'm from vietnam, where do i buy a sim?" —
+        # but where they are now is: "i live in taipei. where do i renew my arc?".
+        located = " ".join(
+            c.normal for c in reading.clauses if _WHERE_THE_VISITOR_IS.search(c.normal)
+        )
+        return bool(
+            self.abroad.unspoken_of(reading.without_introductions, position)
+            or (located and self.abroad.unspoken_of(located, position))
+        )
 
     def _about_something_unserved(self, match: Match, reading: Reading) -> bool:
         """Whether the question names a subject the desk does not serve that neither the
@@ -526,6 +533,13 @@ class Matcher:
 
 
 #: "Here", said in the clause that asks: where the visitor is, Hualien.
+#: Where the visitor is now, said in an introduction ("i live in taipei", "we are in tokyo
+#: now"), unlike where they come from ("i'm from vietnam").
+_WHERE_THE_VISITOR_IS = re.compile(
+    r"\b(?:i|we) (?:live|am living|are living|stay|am staying|are staying|m staying|re staying) in\b|"
+    r"\b(?:currently|right now) in\b|\b(?:we are|were|we re|im|i am|i m) (?:now |currently |still )?in "
+    r"\w+(?: \w+)? (?:now|right now|at the moment|this week|today)\b"
+)
 _HERE = re.compile(
     r"\b(?:here|over here|in this county)\b|這裡|這邊|這兒|我們這|ここ|こちら|여기|이곳"
 )

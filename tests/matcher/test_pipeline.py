@@ -492,6 +492,9 @@ def test_a_metro_is_somewhere_else(question: str, matcher: Matcher) -> None:
         "我在花蓮待了一年 下個月搬去台北 台北哪裡可以辦手機門號",
         # A place the KB never mentions, asked about; Hualien only in the story.
         "how do i renew a residence permit in munich? i finished my exchange in hualien",
+        # Where the visitor is now, said as who they are.
+        "i live in taipei. where do i renew my arc?",
+        "we are in tokyo now. which hospital speaks english?",
     ],
 )
 def test_a_practical_matter_in_a_place_its_entry_never_names_is_declined(
@@ -846,3 +849,12 @@ def test_what_the_desk_can_be_asked_is_the_help_entry(
 ) -> None:
     match = matcher.match(question)
     assert (match.decision, match.entry) == (Decision.ANSWER, entry)
+
+
+def test_where_a_visitor_comes_from_is_not_where_they_ask_about(matcher: Matcher) -> None:
+    for question, entry in [
+        ("im from vietnam, where do i buy a sim?", "service.sim-card"),
+        ("i live in hualien now, where do i renew my arc?", "service.arc"),
+    ]:
+        match = matcher.match(question)
+        assert (match.decision, match.entry) == (Decision.ANSWER, entry), question
