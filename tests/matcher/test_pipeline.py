@@ -472,11 +472,15 @@ def test_a_choice_of_practical_entries_about_a_place_abroad_is_declined(
         "地下鉄って何時まで走ってますか",
         "지하철 몇 시까지 해요?",
         "台北捷運的悠遊卡在哪裡買",
+        # Parcels and postage are the post's business; no entry speaks of them.
+        "how much is postage for a parcel to germany",
+        "寄包裹到日本大概要幾天",
+        "한국으로 소포 보내려면 얼마 들어요?",
     ],
 )
-def test_a_metro_is_somewhere_else(question: str, matcher: Matcher) -> None:
-    # Hualien has none (intents.yaml, unserved): the train entry, which names Taipei and
-    # EasyCard, would answer about another city's metro.
+def test_a_metro_or_a_parcel_is_not_the_desks(question: str, matcher: Matcher) -> None:
+    # Hualien has no metro (intents.yaml, unserved): the train entry, which names Taipei and
+    # EasyCard, would answer about another city's.
     assert matcher.match(question).decision is Decision.FALLBACK
 
 
