@@ -146,11 +146,11 @@ _CALENDAR_WORDS = re.compile(
     rf"till|by|this|next|over)\s+)?(?:{_MONTH_NAMES})\b|\b(?:later |end of |the end of )?"
     r"(?:this|next) (?:weekend|week|month|year)\b|\b(?:today|tonight|tomorrow|tmr|tmrw|"
     r"weekend)\b|(?:1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九])\s?月(?:份)?(?:初|中|底|下旬|上旬|中旬)?|"
-    r"(?:下個月|下月|這個月|本月|這月|[来來]月|今月)(?:初|中|底|下旬|上旬|中旬)?|月底|月末|今天|今晚|"
+    r"(?:下個月|下月|這個月|本月|這月|(?<![原後回起本])[来來]月|今月)(?:初|中|底|下旬|上旬|中旬)?|月底|月末|今天|今晚|"
     r"明天|這週末|這個週末|本週末|週末|下週末|下週|下周|下禮拜|這週|本週|這禮拜|寒假|暑假|"
     # Japanese and Korean, as asked_window reads them. Korean months (12월) stay: taken out,
     # they cost a visit "in October" as many answers as they gained (docs/matcher.md, Dates).
-    r"今週末|[来來]週|今週|明日|夏休み|(?:다음|이번)\s?(?:달|주말|주)|주말|오늘|내일|(?:겨울|여름)\s?방학"
+    r"今週末|(?<![原後回起本])[来來]週|今週|明日|夏休み|(?:다음|이번)\s?(?:달|주말|주)|주말|오늘|내일|(?:겨울|여름)\s?방학"
 )
 
 
@@ -180,10 +180,15 @@ def asked_window(normal: str, today: dt.date) -> Window | None:
             re.compile(r"\b(?:this )?weekend\b|這週末|這個週末|本週末|週末|今週末|주말"),
             _weekend(today),
         ),
-        (re.compile(r"\bnext week\b|下週|下周|下禮拜|下星期|[来來]週|다음\s?주"), _week(today, 1)),
+        (
+            re.compile(
+                r"\bnext week\b|下週|下周|下禮拜|下星期|(?<![原後回起本])[来來]週|다음\s?주"
+            ),
+            _week(today, 1),
+        ),
         (re.compile(r"\bthis week\b|這週|本週|這禮拜|這星期|今週|이번\s?주"), _week(today, 0)),
         (
-            re.compile(r"\bnext month\b|下個月|下月|[来來]月|다음\s?달"),
+            re.compile(r"\bnext month\b|下個月|下月|(?<![原後回起本])[来來]月|다음\s?달"),
             _month_window(today.year + (next_month == 1), next_month, None, dt.date(1, 1, 1)),
         ),
         (

@@ -23,6 +23,8 @@ D = dt.date
         ("這個月有什麼活動", WEDNESDAY, Window(WEDNESDAY, D(2026, 12, 31))),
         ("月底會在花蓮待幾天", WEDNESDAY, Window(D(2026, 12, 21), D(2026, 12, 31))),
         ("下個月有什麼活動", SUNDAY, Window(D(2027, 1, 1), D(2027, 1, 31), month=True)),
+        # 原來/後來 before 月 are "so it was"/"later", not next month.
+        ("原來月底有活動", WEDNESDAY, Window(D(2026, 12, 21), D(2026, 12, 31))),
         # OpenCC writes Japanese 来 as 來 in the normal form.
         ("来月お祭りはありますか", SUNDAY, Window(D(2027, 1, 1), D(2027, 1, 31), month=True)),
         ("来週何か行事はありますか", WEDNESDAY, Window(D(2026, 12, 14), D(2026, 12, 20))),

@@ -190,8 +190,10 @@ class Matcher:
             return fixed(question, lang, ABOUT_THE_DESK_ENTRY)
         if asks_what_the_desk_does(normal) and HELP_ENTRY in self.fixed_entries:
             return fixed(question, lang, HELP_ENTRY)
-        if asks_for_a_task(normal):
+        if situation is None and asks_for_a_task(normal):
             # Before a greeting or thanks: 「대만어로 감사합니다 뭐라고 해요?」 asks for a phrase.
+            # An emergency named makes it the numbers' ("how do i say i need an ambulance in
+            # chinese", 「119에 영어로 신고할 때 어떻게 말해요?」).
             return self.decider.decline(question, lang, [])
         if reading.greeting_only and GREETING_ENTRY in self.fixed_entries:
             return fixed(question, lang, GREETING_ENTRY)
@@ -532,7 +534,6 @@ class Matcher:
         return self.elsewhere.is_elsewhere(place)
 
 
-#: "Here", said in the clause that asks: where the visitor is, Hualien.
 #: Where the visitor is now, said in an introduction ("i live in taipei", "we are in tokyo
 #: now"), unlike where they come from ("i'm from vietnam").
 _WHERE_THE_VISITOR_IS = re.compile(
@@ -540,6 +541,7 @@ _WHERE_THE_VISITOR_IS = re.compile(
     r"\b(?:currently|right now) in\b|\b(?:we are|were|we re|im|i am|i m) (?:now |currently |still )?in "
     r"\w+(?: \w+)? (?:now|right now|at the moment|this week|today)\b"
 )
+#: "Here", said in the clause that asks: where the visitor is, Hualien.
 _HERE = re.compile(
     r"\b(?:here|over here|in this county)\b|這裡|這邊|這兒|我們這|ここ|こちら|여기|이곳"
 )

@@ -169,9 +169,11 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"daughter|husband|wife|man|woman|person|someone|somebody|grandma|grandpa|"
             r"grandmother|grandfather|roommate|classmate|boyfriend|girlfriend)s? (?:is |s |are )?"
             r"(?:still )?(?:isnt|not|wont|doesnt|cant) (?:waking up|wake up|wake|responding|respond|reacting|react)\b"
-            r"(?! to (?:my|our|the) (?:e ?mails?|messages?|texts?|calls?))",
+            # …nor someone reacting badly to a vaccine or not answering requests.
+            r"(?! well| badly| to (?:my|our|the|his|her|this|that) (?:e ?mails?|messages?|texts?|calls?|requests?|complaints?)"
+            r"| to (?:the |a |his |her |this )?(?:vaccine|vaccination|medicine|medication|treatment|shot|jab))",
             r"(?:lying|lies|lay) .{0,30}(?:not responding|unresponsive|not moving|(?:very |completely |totally |dead )?still\b(?! (?:awake|in bed|at home|waiting|there)))",
-            r"\band (?:still )?(?:wont|doesnt|cant|isnt) (?:wake up|waking up|respond(?:ing)?|react(?:ing)?)\b|"
+            r"\band (?:still )?(?:wont|doesnt|cant|isnt) (?:wake up|waking up|respond(?:ing)?|react(?:ing)?)\b(?! well| badly| to)|"
             r"(?:wont|doesnt|isnt|cant) (?:wake up|waking up|wake)$",
             r"heart attack|having a stroke|seizure|fitting|convulsing|chest pain",
             r"(?:is|are|was|keeps|still) bleeding|bleeding (?:a lot|heavily|badly|everywhere|from)",
@@ -799,7 +801,7 @@ _HYPOTHETICAL_HAN = re.compile(
     r"如果|萬一|要是|假如|假設|的話|遇到.{0,6}(?:怎麼辦|要打|怎麼報案|找誰)"
 )
 # もし, but not the もし inside かもしれない ("may have swallowed a battery" is happening).
-_HYPOTHETICAL_JA = re.compile(r"(?<!か)もし(?!れ)|場合")
+_HYPOTHETICAL_JA = re.compile(r"(?<!か)(?<!もし)もし(?!れ|もし)|場合")
 # …and "if it happens" (불이 나면, 지진 나면, 사고가 생기면, 사기 당하면).
 _HYPOTHETICAL_KO = re.compile(r"만약|경우|하면\s?어떻게|(?<![가-힣]가)(?:나|생기|일어나|당하)면")
 
@@ -881,9 +883,20 @@ _NOT_AN_EMERGENCY_NUMBER = re.compile(
 )
 
 
+#: A threat's condition is no supposition ("he will hurt me if i dont pay", 「如果不給錢就打我」):
+#: a condition on the visitor's own doing, with a threat beside it.
 _THREATENED_UNLESS = re.compile(
     r"\bif (?:i|we|you|he|she|they) (?:dont|do not|doesnt|does not|wont|will not|refuse|tell|"
     r"call|report|leave|go to)\b|(?:如果|要是|萬一)(?:我|你|妳|我們|他|她)?(?:不|沒|敢|報警)"
+)
+_THREAT = re.compile(
+    r"\b(?:hurt|kill|beat|hit|break|burn|stab|shoot|post|leak|expose|share|send)\b|"
+    r"打(?:我|死|你|人)|殺|揍|弄死|傷害|公開|散佈|曝光"
+)
+#: "not sure if", "wonder whether": a question put indirectly, not a supposition.
+_ASKED_INDIRECTLY = re.compile(
+    r"\b(?:not sure|dont know|do not know|don t know|wonder|wondering|check|ask|asking|see|tell me) "
+    r"(?:if|whether)\b"
 )
 
 
@@ -892,8 +905,9 @@ def supposes(normal: str, original: str | None = None) -> bool:
     not be happening. The signs weigh a supposition next to each sign; the learned alarm,
     which reads no grammar, does not sound for a message that makes one (pipeline.py)."""
     folded = unicodedata.normalize("NFKC", original if original is not None else normal)
-    # A threat's condition is no supposition: "he will hurt me if i dont pay", 「如果不給錢就…」.
-    normal = _THREATENED_UNLESS.sub(" ", normal)
+    normal = _ASKED_INDIRECTLY.sub(" ", normal)
+    if _THREAT.search(normal):
+        normal = _THREATENED_UNLESS.sub(" ", normal)
     return bool(
         _HYPOTHETICAL_EN.search(normal)
         or _HYPOTHETICAL_HAN.search(normal.replace(" ", ""))

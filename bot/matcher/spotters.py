@@ -149,7 +149,7 @@ _ZH_INDIRECT_REQUEST = re.compile(
 _JA_PERSON_REQUEST = re.compile(
     # 担当者 asked for (担当者につないで, ご担当の方と直接), not named (「…の担当者です」,
     # 「担当者の電話番号」: who writes, and a contact asked for).
-    r"担当(?:者(?:の方)?|の方)(?:様|さん)?より\S{0,8}?(?:ご?連絡|お?電話|お返事|ご回答)|"
+    r"担当(?:者(?:の方)?|の方)(?:様|さん)?より\S{0,8}?(?:ご?連絡|お?電話|お返事|ご回答)(?:を)?(?:いただ|頂|ください|下さい|願|ほしい|欲しい)|"
     r"担当(?:者(?:の方)?|の方)(?:様|さん)?(?:と|に|から|へ|を)\S{0,4}?(?:話|つな|繋|代わ|替わ|連絡|電話|"
     r"折り返|相談|直接|お願い|対応|呼)|"
     r"(?:スタッフ|職員|人間|有人|窓口の人|係の人)(?:の方|さん)?(?:と|に)?(?:お|ご)?"
@@ -179,8 +179,11 @@ _KO_PERSON_REQUEST = re.compile(
     r"(?:과|와|이랑|랑|하고|한테|에게|께|분|으로|로|을|를)?"
     r"\s?(?:좀\s?)?(?:통화|연결|이야기|얘기|대화|상담|바꿔|바꾸|직접|불러|전달|넘겨|여쭤|여쭙|물어보고\s?싶)|"
     r"(?:챗봇|봇|로봇|기계|AI|자동\s?응답|자동\s?답변)\s?말고|"
-    # A real person asked after (「진짜 사람 없어요??」), not people counted somewhere.
-    r"(?:진짜|실제)\s?사람\s?(?:없|있|이랑|하고|과|와|좀|바꿔|연결)|"
+    # A real person asked for (「실제 사람이랑」), or asked after in frustration with the bot
+    # (「아 답답해 진짜 사람 없어요??」) — not whether a place is crowded (「진짜 사람 없어요?」).
+    r"(?:진짜|실제)\s?사람\s?(?:이랑|하고|과|와|좀|바꿔|연결)|"
+    r"^(?=.*(?:답답|짜증|봇|기계|대답|말이\s?안\s?통|못\s?알아)).*(?:진짜|실제)\s?사람\s?(?:없|있)|"
+    r"^(?:여기|이거|이\s?채팅)\s?(?:진짜|실제)\s?사람\s?(?:없|있)|"
     # Indirect: a person's own reply, a call or a mail asked for (「직원분이 직접 답변해 주실 수
     # 있나요」「메일로 회신 부탁드립니다」「전화로 상담 가능할까요」), or a number left to be called.
     r"(?:직원|담당자?)(?:분)?(?:이|께서|의)?\s?(?:직접\s?)?(?:답변|회신|답장)|"
@@ -230,13 +233,12 @@ _WHAT_THE_DESK_DOES = re.compile(
     r"(?:\s+(?:you|u|here|about|exactly|then|lol|anyway|this bot|this chat))*$|"
     r"^(?:請問)?(?:我|我們)?(?:可以|能|都能|都可以|該|要)問(?:你|妳|您)?(?:些|哪些|什麼|啥)(?:問題|事情?|東西)?(?:呢|啊|嗎|呀)?$|"
     r"^(?:ここ|このチャット|このボット|ここで|ここでは|これ)?(?:は|で|では)?(?:何|なに)(?:を|が)(?:聞け|聞いて|質問でき|質問して)(?:る|ます|いい|も)?.{0,6}$|"
-    r"^(?:이거\s?|여기\s?|여기서\s?)?(?:뭐|뭘|무엇을|어떤\s?(?:거|걸|것|질문))\s?(?:물어보|물어봐|물어볼|질문하|질문할)(?:면\s?돼|\s?수\s?있)"
+    r"^(?:이거\s?|여기\s?|여기서\s?)?(?:뭐|뭘|무엇을|어떤\s?(?:거|걸|것|질문))\s?(?:물어보|물어봐|물어볼|질문하|질문할)(?:면\s?돼|\s?수\s?있)\S{0,4}$"
 )
 
 
 def asks_what_the_desk_does(normal: str) -> bool:
-    """Whether a message only asks what the desk can be asked (see the pattern above); a
-    message of several clauses counts when every clause does or asks how to use it."""
+    """Whether a message only asks what the desk can be asked (see the pattern above)."""
     compact = normal.replace(" ", "")
     return bool(_WHAT_THE_DESK_DOES.search(normal) or _WHAT_THE_DESK_DOES.search(compact))
 
@@ -297,24 +299,16 @@ _EN_TASK = re.compile(
     r"\bhelp (?:me )?with my (?:essay|homework|assignment|thesis|code|paper)\b|"
     r"\b(?:homework|exam|quiz|test|assignment|textbook) (?:question|problem)\b|"
     # Code named by its language, whatever the verb ("python script to scrape train times,
-    # can you write it for me").
-    # A sum converted at a rate: arithmetic, not where to change money ("if i change 500 euro
-    # at 35.2 how many nt do i get", 「1500日幣是多少台幣」).
-    r"\bhow (?:many|much) (?:nt|ntd|twd|nt dollars|taiwan dollars|taiwanese dollars)(?: \w+){0,3} "
-    r"(?:do i get|will i get|would i get|is that|is it|are they)\b|"
-    r"\b\d[\d,.]* ?(?:euros?|eur|usd|us dollars|dollars|yen|jpy|won|krw|ringgit|myr|rmb|yuan) "
-    r"(?:in|to|into) (?:nt|ntd|twd|taiwan dollars)\b|"
-    r"\b(?:difference between|error in|syntax (?:of|in)) .{0,30}\b(?:in|of) (?:python|java|javascript|sql|excel)\b|"
-    # Gadgets to buy or choose, recipes, geography's records: shopping advice and trivia
-    # ("which iphone should i get", "best vpn", "a recipe for beef noodle soup", "the tallest
-    # mountain in south korea"). A SIM for one's phone is the KB's.
-    r"\b(?:buy|get|purchase|recommend|which|best|cheap|cheapest|good)\b(?:(?!\b(?:sim|esim|card|plan|data|charger|case)\b)[^.?!]){0,25}?"
-    r"\b(?:iphones?|ipads?|macbooks?|laptops?|hair ?dryers?|airpods|headphones|vpns?(?: apps?)?)\b|"
-    r"\brecipes?\b|\bhow (?:do (?:i|you)|to) (?:cook|bake) \w+|"
-    r"\bwhat(?:s| is| are) the (?:tallest|highest|longest|largest|biggest|deepest|oldest) "
-    r"(?:mountains?|rivers?|lakes?|buildings?|islands?|countries|country|deserts?|oceans?|volcanos?|volcanoes)\b|"
+    # can you write it for me"), a programming language's workings.
     r"\b(?:python|sql|java|javascript|excel|vba|bash|powershell|html|css) (?:script|code|program|"
     r"function|query|macro|formula)s?\b|"
+    r"\b(?:difference between|error in|syntax (?:of|in)) .{0,30}\b(?:in|of) (?:python|java|javascript|sql|excel)\b|"
+    # Recipes, geography's records ("a recipe for beef noodle soup", "the tallest mountain in
+    # south korea").
+    r"\brecipes? (?:for|to make|without|with)\b|\b(?:a|an|good|easy|simple|quick) (?:\w+ )?recipe\b|"
+    r"\bhow (?:do (?:i|you)|to) (?:cook|bake) \w+|"
+    r"\bwhat(?:s| is| are) the (?:tallest|highest|longest|largest|biggest|deepest|oldest) "
+    r"(?:mountains?|rivers?|lakes?|buildings?|islands?|countries|country|deserts?|oceans?|volcanos?|volcanoes)\b|"
     # A phrase to be put into another language ("how do you say 'i'm allergic to shrimp' in
     # mandarin"), a film or a series to watch.
     r"\bhow (?:do|would|can|should) (?:you|i|we|one) (?:say|pronounce)\b.{1,80}\b(?:in|into) "
@@ -328,8 +322,7 @@ _EN_TASK = re.compile(
     r"\b(?:what is|whats|which is|name) the (?:capital|population|currency|national (?:animal|"
     r"flower|sport)) of\b|\bcapital (?:city )?of\b|\bhow (?:tall|high|deep|long|old) is "
     r"(?:the |mount |mt )?(?:taipei 101|\w+ (?:tower|building|mountain|river|bridge))\b|"
-    r"\bwho (?:won|invented|discovered|wrote|painted|founded)\b|\bwhy do (?:whales|dolphins)\b|"
-    r"\bhow do (?:whales|dolphins) (?:breathe|sleep|sing|communicate)\b|\bwhy is (?:it|\w+(?: \w+){0,3}) called\b|"
+    r"\bwho (?:won|invented|discovered|wrote|painted|founded)\b|\bwhy is (?:it|\w+(?: \w+){0,3}) called\b|"
     # Who holds an office: the KB names no official ("who is the mayor of temple city").
     r"\bwho (?:is|was) (?:the )?(?:current |new |present |first |last )?(?:mayor|governor|president|prime minister|"
     r"magistrate|premier|king|queen|chairman)\b|"
@@ -350,14 +343,10 @@ _ZH_TASK = re.compile(
     # A phrase to be put into another language, a film or a series to watch, why a place is
     # called what it is (「過敏用中文怎麼說」「推薦一部韓劇」「為什麼台灣叫寶島」).
     r"(?:用|的)(?:中文|英文|日文|韓文|臺語|閩南語|客語|阿美語)(?:要)?怎麼(?:說|講|念|唸)|"
-    r"食譜|(?:買|推薦).{0,8}(?:iphone|ipad|macbook|蘋果手機|筆電|筆記型電腦|吹風機|vpn)|"
     # A programming language's workings (「Python裡list和tuple有啥區別」).
     r"(?:python|java|javascript|sql|html|css|c\+\+|excel)(?:裡|里|裏|的|中|要)?(?:怎麼寫|怎麼用|的?語法|.{0,20}(?:區別|差別|差異|報錯|錯誤))|"
-    r"\d[\d,.]*(?:塊)?(?:日幣|日圓|日元|美金|美元|歐元|韓元|韓幣|人民幣|港幣|馬幣|令吉)(?:大概|大約|約)?"
-    r"(?:是|等於|可以換|能換|換)?(?:多少|幾)(?:塊)?(?:臺幣|新臺幣|錢)|"
-    r"(?:鯨魚|鯨|海豚)(?:為什麼|為何|怎麼會)|"
     r"推薦.{0,6}(?:韓劇|日劇|陸劇|臺劇|美劇|電影|影集|連續劇|動漫|動畫|小說)|"
-    r"為什麼.{1,8}?(?:叫(?:做)?|被稱為|被叫做?|稱為|又稱|別稱)|"
+    r"為什麼.{1,8}?(?:叫(?![了我你妳他她人車們])(?:做)?|被稱為|被叫做?|稱為|又稱|別稱)|"
     r"(?:幫|替|給)我(?:寫|改|翻譯|算|解|做)|寫(?:一)?(?:篇|段|首|個程式|份報告|封信)|程式碼|寫程式|"
     r"寫作業|做作業|報告怎麼寫|翻譯(?:這|下面|以下)|"
     # A question from a class or an exam (「化學課的題目」「期中考考題怎麼解」) is homework.
@@ -383,9 +372,7 @@ _JA_TASK = re.compile(
     r"(?:書い|書け|かい|作っ|つくっ|作成|直し|添削|解い|やっ)|プログラム(?:を)?(?:書い|書け|かい)|"
     r"翻訳して(?:ください|くれ|ほしい)?$|(?:中國語|英語|臺灣語|韓國語|日本語)に(?:[訳譯]|翻[訳譯])して|"
     # For a report or homework (「レポートで台湾の原住民族について書いてる」).
-    r"(?:レポート|宿題|課題|論文)(?:で|のため|用に)|"
-    # Why whales and dolphins are as they are: biology, not the whale-watching trips.
-    r"(?:クジラ|鯨|イルカ)(?:って|は|が).{0,24}(?:なんで|なぜ|どうして)|"
+    r"(?:レポート|宿題|論文)(?:で|のため|用に)|"
     r"(?:中國語|英語|臺灣語|韓國語)で.{0,16}?(?:なんて|何て|なんと|何と)(?:言|い)|"
     r"(?:おすすめ|オススメ)の?.{0,4}?(?:ドラマ|映画|アニメ|小説)|(?:ドラマ|映画|アニメ|小説)(?:を)?(?:おすすめ|オススメ|教えて)|"
     # A disaster's toll (「死者は何人」).
@@ -397,7 +384,7 @@ _KO_TASK = re.compile(
     r"(?:시장|군수|현장|도지사|대통령|총통|총리|의장)(?:님)?\s?(?:의\s?)?(?:이름|성함)|"
     r"(?:코드|스크립트|에세이|작문|리포트|보고서|숙제|과제|편지)(?:를|을)?\s?"
     r"(?:좀\s?)?(?:짜|작성|만들|써|대신|풀어|해\s?줘)|프로그램(?:를|을)?\s?(?:좀\s?)?짜|"
-    r"번역해\s?(?:줘|주세요)|(?:돌)?고래(?:는|가|들은|들이)?\s?왜|"
+    r"번역해\s?(?:줘|주세요)|"
     r"(?:중국어|영어|대만어|일본어)로\s?(?:\S+\s?){0,4}?(?:뭐라고\s?(?:해|말|하|써|읽)|어떻게\s?(?:말|발음|읽))|"
     r"(?:드라마|영화|애니|소설|웹툰)\s?(?:좀\s?)?추천|"
     # A disaster's toll (「사망자가 몇 명」).
@@ -406,13 +393,64 @@ _KO_TASK = re.compile(
 )
 
 
+#: Three kinds of question whose words a question the desk answers also uses: each is read
+#: only when none of those words (its guard) is in the message.
+#: A sum converted at a rate is arithmetic ("if i change 500 euro at 35.2 how many nt do i
+#: get", 「1500日幣是多少台幣」) — not where or at which bank to change money, nor a fare.
+_CONVERSION = re.compile(
+    r"\b\d[\d,.]* ?(?:euros?|eur|usd|us dollars|dollars|yen|jpy|won|krw|ringgit|myr|rmb|yuan)\b"
+    r".{0,40}\bhow (?:many|much) (?:nt|ntd|twd|nt dollars|taiwan dollars)\b|"
+    r"\bhow (?:many|much) (?:nt|ntd|twd|nt dollars|taiwan dollars)\b.{0,30}\b\d[\d,.]* ?"
+    r"(?:euros?|eur|usd|us dollars|dollars|yen|jpy|won|krw|ringgit|myr|rmb|yuan)\b|"
+    r"\b\d[\d,.]* ?(?:euros?|eur|usd|us dollars|dollars|yen|jpy|won|krw|ringgit|myr|rmb|yuan) "
+    r"(?:in|to|into) (?:nt|ntd|twd|taiwan dollars)\b|"
+    r"\d[\d,.]*(?:塊)?(?:日幣|日圓|日元|美金|美元|歐元|韓元|韓幣|人民幣|港幣|馬幣|令吉)(?:大概|大約|約)?"
+    r"(?:是|等於|可以換|能換|換)?(?:多少|幾)(?:塊)?(?:臺幣|新臺幣|錢)"
+)
+_CHANGING_MONEY = re.compile(r"\b(?:where|bank|banks|atm|counter|fee|fees)\b|哪|銀行|郵局|手續費")
+#: Gadgets to buy or choose ("which iphone should i get", "best vpn", 「推薦一台筆電」) — not
+#: a SIM for one's phone, nor a phone lost or broken.
+_GADGET_SHOPPING = re.compile(
+    r"\b(?:buy|get|purchase|recommend|which|best|cheap|cheapest|good)\b[^.?!]{0,25}?"
+    r"\b(?:iphones?|ipads?|macbooks?|laptops?|hair ?dryers?|airpods|headphones|vpns?(?: apps?)?)\b|"
+    r"(?:買|推薦).{0,8}(?:iphone|ipad|macbook|蘋果手機|筆電|筆記型電腦|吹風機|vpn)"
+)
+_NOT_SHOPPING = re.compile(
+    r"\b(?:get|got|have|want) (?:it|them|my \w+) back\b|"
+    r"\b(?:lost|left|stolen|forgot|missing|broke|broken|repair|sim|esim|card|data|plan|"
+    r"charger|case)\b|卡|掉|不見|遺失|忘|修"
+)
+#: Why whales and dolphins are as they are: biology ("why do whales sing", 「クジラって哺乳類な
+#: のになんで海で暮らせるの」) — not why a trip saw none or was called off.
+_WHALE_BIOLOGY = re.compile(
+    r"\bwhy do (?:whales|dolphins)\b|\bhow do (?:whales|dolphins) (?:breathe|sleep|sing|communicate)\b|"
+    r"(?:鯨魚|海豚)(?:為什麼|為何|怎麼會)|(?:クジラ|鯨|イルカ)(?:って|は|が).{0,24}(?:なんで|なぜ|どうして)|"
+    r"(?:돌)?고래(?:는|가|들은|들이)?\s?왜"
+)
+_WHALE_TRIPS = re.compile(
+    r"\b(?:tour|trip|boat|cancel|cancelled|canceled|refund|see|saw|spot|watching)\b|賞鯨|取消|退|船|"
+    r"看不到|沒看到|出海|ウォッチング|ツアー|見られ|見え|会え|キャンセル|中止|欠航|환불|투어|배|취소|"
+    r"못\s?봤|안\s?나왔|보러|관찰"
+)
+
+
 def asks_for_a_task(normal: str) -> bool:
     """Whether the normalised message asks the desk to do work it does not do."""
+    compact = normal.replace(" ", "")
     return bool(
         _EN_TASK.search(normal)
-        or _ZH_TASK.search(normal.replace(" ", ""))
+        or _ZH_TASK.search(compact)
         or _JA_TASK.search(normal)
         or _KO_TASK.search(normal)
+        or (
+            (_CONVERSION.search(normal) or _CONVERSION.search(compact))
+            and not _CHANGING_MONEY.search(normal)
+        )
+        or (
+            (_GADGET_SHOPPING.search(normal) or _GADGET_SHOPPING.search(compact))
+            and not _NOT_SHOPPING.search(normal)
+        )
+        or (_WHALE_BIOLOGY.search(normal) and not _WHALE_TRIPS.search(normal))
     )
 
 

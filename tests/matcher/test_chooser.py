@@ -107,7 +107,9 @@ def test_less_certainty_settles_the_option_the_scores_put_first() -> None:
     assert model.choice("…", [1, 0]) is None
     assert _sure(0.31, 0.25, 0.22, 0.22).choice("…", [1, 0]) == 0
     # Agreeing, but below even the lower bar.
-    assert _sure(0.24, 0.23, 0.23, 0.3).choice("…", [0, 1]) is None
+    assert _sure(0.24, 0.19, 0.19, 0.19, 0.19).choice("…", [0, 1]) is None
+    # A tie among the options is no choice.
+    assert _sure(0.3, 0.3, 0.2, 0.2).choice("…", [0, 1]) is None
 
 
 def test_the_phrasings_decide_between_entries() -> None:

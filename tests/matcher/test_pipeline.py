@@ -706,6 +706,20 @@ def test_a_sick_child_still_gets_the_clinics(matcher: Matcher) -> None:
         ("where do i get a sim for my iphone", False),
         ("what is the biggest hospital in hualien", False),
         ("how to make an appointment at the hospital", False),
+        # What shares those tasks' words and is the KB's (found in review): fares, money
+        # changed at a bank, a phone lost, a SIM for one's phone, the festival's food, a whale
+        # trip called off, being told to bring papers.
+        ("how much nt is it to take the train from hualien to taipei?", False),
+        ("can i change 200 usd to ntd at a bank in hualien?", False),
+        ("我有500美金可以換多少台幣？哪家銀行可以換", False),
+        ("how do i get my iphone back? i left it on the bus", False),
+        ("哪裡可以買iphone可以用的sim卡", False),
+        ("any recipes from the amis harvest festival?", False),
+        ("今天賞鯨為什麼取消了", False),
+        ("ホエールウォッチングでクジラが見られないのはなぜですか", False),
+        ("돌고래가 왜 오늘 안 나왔어요? 환불 되나요", False),
+        ("為什麼移民署叫我補件", False),
+        ("手続きの課題で困っています。居留証の更新はどこですか", False),
     ],
 )
 def test_work_the_desk_does_not_do_is_a_task(message: str, is_task: bool) -> None:
@@ -821,9 +835,12 @@ class _AlwaysWorried:
         ("萬一颱風天停電了要打給誰", False),
         ("もし台風で停電したら、どこに連絡すればいいですか", False),
         ("the building is swaying and everyone is running out", True),
+        # "not sure if" asks indirectly; it supposes nothing.
+        ("my house is shaking and the wall cracked, not sure if we should run out", True),
         ("건물이 계속 흔들리고 사람들이 뛰쳐나가요", True),
-        # A threat's condition is no supposition.
+        # A threat's condition is no supposition; without a threat it still is one.
         ("my landlord says if i dont give him cash tonight he will break my legs", True),
+        ("if i dont speak chinese can the hospital still help me", False),
         ("房東說如果我不付錢就要打我 他現在在門外", True),
     ],
 )
@@ -862,3 +879,13 @@ def test_where_a_visitor_comes_from_is_not_where_they_ask_about(matcher: Matcher
     ]:
         match = matcher.match(question)
         assert (match.decision, match.entry) == (Decision.ANSWER, entry), question
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["how do i say i need an ambulance in chinese", "119에 영어로 신고할 때 어떻게 말해요?"],
+)
+def test_a_phrase_for_an_emergency_is_the_numbers_entry(matcher: Matcher, question: str) -> None:
+    # Put into another language is a task; an emergency named makes it the numbers' question.
+    match = matcher.match(question)
+    assert (match.decision, match.entry) == (Decision.ANSWER, "contact.emergency")
