@@ -371,8 +371,8 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     "chat-mimic5": {
         "answered_right": 0.8989,
         "reached": 0.9595,
-        "wrong": 0.0292,
-        "out_of_scope_declined": 0.8928,
+        "wrong": 0.025,
+        "out_of_scope_declined": 0.9285,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
