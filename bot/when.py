@@ -75,6 +75,10 @@ _MONTH_NAMES = "|".join(sorted(_MONTHS_EN, key=len, reverse=True))
 _HAN_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _HAN_NUMBERS.update({"十": 10, "十一": 11, "十二": 12})
 
+#: Japanese "next" (来月, 来週), which OpenCC writes 來 — not the 來 of 原來 or 後來 ("so it was",
+#: "later") that Chinese puts before 月.
+_JA_NEXT = r"(?<![原後回起本])[来來]"
+
 #: A week of a month named by its place ("the first week of dec"): the part of the month it is.
 _WEEK_OF = r"(?:the )?(?:first|1st|second|2nd|third|3rd|last|final) week of"
 _PART_OF_WEEK = {"first": "early", "1st": "early", "last": "late", "final": "late"}
@@ -146,11 +150,11 @@ _CALENDAR_WORDS = re.compile(
     rf"till|by|this|next|over)\s+)?(?:{_MONTH_NAMES})\b|\b(?:later |end of |the end of )?"
     r"(?:this|next) (?:weekend|week|month|year)\b|\b(?:today|tonight|tomorrow|tmr|tmrw|"
     r"weekend)\b|(?:1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九])\s?月(?:份)?(?:初|中|底|下旬|上旬|中旬)?|"
-    r"(?:下個月|下月|這個月|本月|這月|(?<![原後回起本])[来來]月|今月)(?:初|中|底|下旬|上旬|中旬)?|月底|月末|今天|今晚|"
+    rf"(?:下個月|下月|這個月|本月|這月|{_JA_NEXT}月|今月)(?:初|中|底|下旬|上旬|中旬)?|月底|月末|今天|今晚|"
     r"明天|這週末|這個週末|本週末|週末|下週末|下週|下周|下禮拜|這週|本週|這禮拜|寒假|暑假|"
     # Japanese and Korean, as asked_window reads them. Korean months (12월) stay: taken out,
     # they cost a visit "in October" as many answers as they gained (docs/matcher.md, Dates).
-    r"今週末|(?<![原後回起本])[来來]週|今週|明日|夏休み|(?:다음|이번)\s?(?:달|주말|주)|주말|오늘|내일|(?:겨울|여름)\s?방학"
+    rf"今週末|{_JA_NEXT}週|今週|明日|夏休み|(?:다음|이번)\s?(?:달|주말|주)|주말|오늘|내일|(?:겨울|여름)\s?방학"
 )
 
 
@@ -181,14 +185,12 @@ def asked_window(normal: str, today: dt.date) -> Window | None:
             _weekend(today),
         ),
         (
-            re.compile(
-                r"\bnext week\b|下週|下周|下禮拜|下星期|(?<![原後回起本])[来來]週|다음\s?주"
-            ),
+            re.compile(rf"\bnext week\b|下週|下周|下禮拜|下星期|{_JA_NEXT}週|다음\s?주"),
             _week(today, 1),
         ),
         (re.compile(r"\bthis week\b|這週|本週|這禮拜|這星期|今週|이번\s?주"), _week(today, 0)),
         (
-            re.compile(r"\bnext month\b|下個月|下月|(?<![原後回起本])[来來]月|다음\s?달"),
+            re.compile(rf"\bnext month\b|下個月|下月|{_JA_NEXT}月|다음\s?달"),
             _month_window(today.year + (next_month == 1), next_month, None, dt.date(1, 1, 1)),
         ),
         (

@@ -397,13 +397,12 @@ _KO_TASK = re.compile(
 #: only when none of those words (its guard) is in the message.
 #: A sum converted at a rate is arithmetic ("if i change 500 euro at 35.2 how many nt do i
 #: get", 「1500日幣是多少台幣」) — not where or at which bank to change money, nor a fare.
+_FOREIGN_MONEY = r"(?:euros?|eur|usd|us dollars|dollars|yen|jpy|won|krw|ringgit|myr|rmb|yuan)"
+_TAIWAN_DOLLARS = r"(?:nt|ntd|twd|nt dollars|taiwan dollars)"
 _CONVERSION = re.compile(
-    r"\b\d[\d,.]* ?(?:euros?|eur|usd|us dollars|dollars|yen|jpy|won|krw|ringgit|myr|rmb|yuan)\b"
-    r".{0,40}\bhow (?:many|much) (?:nt|ntd|twd|nt dollars|taiwan dollars)\b|"
-    r"\bhow (?:many|much) (?:nt|ntd|twd|nt dollars|taiwan dollars)\b.{0,30}\b\d[\d,.]* ?"
-    r"(?:euros?|eur|usd|us dollars|dollars|yen|jpy|won|krw|ringgit|myr|rmb|yuan)\b|"
-    r"\b\d[\d,.]* ?(?:euros?|eur|usd|us dollars|dollars|yen|jpy|won|krw|ringgit|myr|rmb|yuan) "
-    r"(?:in|to|into) (?:nt|ntd|twd|taiwan dollars)\b|"
+    rf"\b\d[\d,.]* ?{_FOREIGN_MONEY}\b.{{0,40}}\bhow (?:many|much) {_TAIWAN_DOLLARS}\b|"
+    rf"\bhow (?:many|much) {_TAIWAN_DOLLARS}\b.{{0,30}}\b\d[\d,.]* ?{_FOREIGN_MONEY}\b|"
+    rf"\b\d[\d,.]* ?{_FOREIGN_MONEY} (?:in|to|into) {_TAIWAN_DOLLARS}\b|"
     r"\d[\d,.]*(?:塊)?(?:日幣|日圓|日元|美金|美元|歐元|韓元|韓幣|人民幣|港幣|馬幣|令吉)(?:大概|大約|約)?"
     r"(?:是|等於|可以換|能換|換)?(?:多少|幾)(?:塊)?(?:臺幣|新臺幣|錢)"
 )
