@@ -45,7 +45,7 @@ unit: $(STAMP) catalogs
 test: lint typecheck unit
 
 eval: $(STAMP) catalogs
-	$(BIN)/python -m bot eval eval/dev.tsv eval/holdout.tsv eval/fresh.tsv eval/chat.tsv eval/chat-fresh.tsv eval/chat-blind.tsv eval/chat-zh-probe.tsv eval/chat-en-probe.tsv eval/chat-zh-probe2.tsv eval/chat-en-probe2.tsv eval/chat-zh-mimic.tsv eval/chat-en-mimic.tsv eval/chat-mimic3.tsv eval/chat-mimic4.tsv eval/chat-mimic5.tsv eval/chat-mimic6.tsv eval/ja-ko.tsv eval/ja-ko-blind.tsv eval/ja-ko-story.tsv eval/ja-ko-probe.tsv eval/ja-ko-probe2.tsv eval/ja-ko-mimic.tsv eval/ja-ko-mimic2.tsv eval/ja-ko-mimic3.tsv eval/ja-ko-mimic4.tsv eval/ja-ko-mimic5.tsv eval/emergency-probe.tsv eval/emergency-probe2.tsv eval/emergency-probe3.tsv eval/emergency-probe4.tsv eval/emergency-probe5.tsv eval/emergency-probe6.tsv eval/emergency-probe7.tsv eval/false-alarm.tsv
+	$(BIN)/python -m bot eval eval/dev.tsv eval/holdout.tsv eval/fresh.tsv eval/chat.tsv eval/chat-fresh.tsv eval/chat-blind.tsv eval/chat-zh-probe.tsv eval/chat-en-probe.tsv eval/chat-zh-probe2.tsv eval/chat-en-probe2.tsv eval/chat-zh-mimic.tsv eval/chat-en-mimic.tsv eval/chat-mimic3.tsv eval/chat-mimic4.tsv eval/chat-mimic5.tsv eval/chat-mimic6.tsv eval/chat-mimic7.tsv eval/ja-ko.tsv eval/ja-ko-blind.tsv eval/ja-ko-story.tsv eval/ja-ko-probe.tsv eval/ja-ko-probe2.tsv eval/ja-ko-mimic.tsv eval/ja-ko-mimic2.tsv eval/ja-ko-mimic3.tsv eval/ja-ko-mimic4.tsv eval/ja-ko-mimic5.tsv eval/ja-ko-mimic6.tsv eval/emergency-probe.tsv eval/emergency-probe2.tsv eval/emergency-probe3.tsv eval/emergency-probe4.tsv eval/emergency-probe5.tsv eval/emergency-probe6.tsv eval/emergency-probe7.tsv eval/false-alarm.tsv
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_matcher.py

@@ -48,6 +48,9 @@ JA_KO_MIMIC3_SET = ROOT / "eval" / "ja-ko-mimic3.tsv"
 #: Seventh session: the same by a new writer (100 Japanese, 100 Korean).
 JA_KO_MIMIC4_SET = ROOT / "eval" / "ja-ko-mimic4.tsv"
 JA_KO_MIMIC5_SET = ROOT / "eval" / "ja-ko-mimic5.tsv"
+#: Eighth session, by a new writer asked for out-of-scope questions that share words with
+#: entries (a partner city's own sister cities, Korea's own health insurance).
+JA_KO_MIMIC6_SET = ROOT / "eval" / "ja-ko-mimic6.tsv"
 #: Written blind on 2026-12-07 (third session) in Chinese chat style, 100 zh-Hant and 50
 #: zh-Hans, by a helper who read only the entries' ids, titles and answers; its misses were
 #: then analysed by cause, and the causes (not the messages) worked on.
@@ -74,6 +77,8 @@ CHAT_MIMIC4_SET = ROOT / "eval" / "chat-mimic4.tsv"
 #: Seventh session: the same by a new writer.
 CHAT_MIMIC5_SET = ROOT / "eval" / "chat-mimic5.tsv"
 CHAT_MIMIC6_SET = ROOT / "eval" / "chat-mimic6.tsv"
+#: Eighth session: the same by a new writer.
+CHAT_MIMIC7_SET = ROOT / "eval" / "chat-mimic7.tsv"
 #: Emergencies as frightened people type them, and messages that only share words with one,
 #: 40 in each of en, zh-Hant, zh-Hans, ja and ko, written blind on 2026-12-07 (fourth
 #: session) from the entries' ids, titles and answers alone. The first (emergency-probe) was

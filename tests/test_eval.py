@@ -35,6 +35,7 @@ from tests.conftest import (
     CHAT_MIMIC4_SET,
     CHAT_MIMIC5_SET,
     CHAT_MIMIC6_SET,
+    CHAT_MIMIC7_SET,
     CHAT_SET,
     CHAT_ZH_MIMIC_SET,
     CHAT_ZH_PROBE2_SET,
@@ -55,6 +56,7 @@ from tests.conftest import (
     JA_KO_MIMIC3_SET,
     JA_KO_MIMIC4_SET,
     JA_KO_MIMIC5_SET,
+    JA_KO_MIMIC6_SET,
     JA_KO_MIMIC_SET,
     JA_KO_PROBE2_SET,
     JA_KO_PROBE_SET,
@@ -389,6 +391,18 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
         "emergencies_answered": 1.0,
         "false_emergencies": 1.0,
     },
+    # Eighth session, by a new writer (240: en, zh-Hant, zh-Hans) asked for out-of-scope
+    # questions that share words with entries. First measured on the code the session began
+    # with: 92.2 / 96.4 / 2.1 / 90.6 / 93.3, 14 of 15 emergencies, none false.
+    "chat-mimic7": {
+        "answered_right": 0.922,
+        "reached": 0.964,
+        "wrong": 0.021,
+        "out_of_scope_declined": 0.906,
+        "handed_off": 0.933,
+        "emergencies_answered": 0.933,
+        "false_emergencies": 0.0,
+    },
     "chat-en-mimic": {
         "answered_right": 0.9236,
         "reached": 0.993,
@@ -413,6 +427,7 @@ CHAT_SETS = {
     "chat-mimic4": CHAT_MIMIC4_SET,
     "chat-mimic5": CHAT_MIMIC5_SET,
     "chat-mimic6": CHAT_MIMIC6_SET,
+    "chat-mimic7": CHAT_MIMIC7_SET,
 }
 CEILINGS = {"wrong", "false_emergencies"}
 
@@ -786,6 +801,22 @@ JA_KO_MIMIC5_RATCHET: dict[str, dict[str, float]] = {
     "ko": {"answered_right": 0.9397, "reached": 1.0, "wrong": 0.0},
 }
 
+#: Eighth session, by a new writer asked for out-of-scope questions that share words with
+#: entries (100 ja, 100 ko). First measured on the code the session began with: 93.2 / 96.3 /
+#: 7.0 / 50.0 / 85.7 (ja 95.1, ko 91.4), 14 of 16 emergencies, none false.
+JA_KO_MIMIC6_RATCHET: dict[str, dict[str, float]] = {
+    "all": {
+        "answered_right": 0.932,
+        "reached": 0.963,
+        "wrong": 0.07,
+        "out_of_scope_declined": 0.5,
+        "handed_off": 0.857,
+        "emergencies_answered": 0.875,
+        "false_emergencies": 0.0,
+    },
+    "ja": {"answered_right": 0.951, "reached": 0.963, "wrong": 0.08},
+    "ko": {"answered_right": 0.914, "reached": 0.963, "wrong": 0.06},
+}
 
 @pytest.mark.parametrize(
     ("name", "path", "ratchet"),
@@ -800,6 +831,7 @@ JA_KO_MIMIC5_RATCHET: dict[str, dict[str, float]] = {
         ("ja-ko-mimic3", JA_KO_MIMIC3_SET, JA_KO_MIMIC3_RATCHET),
         ("ja-ko-mimic4", JA_KO_MIMIC4_SET, JA_KO_MIMIC4_RATCHET),
         ("ja-ko-mimic5", JA_KO_MIMIC5_SET, JA_KO_MIMIC5_RATCHET),
+        ("ja-ko-mimic6", JA_KO_MIMIC6_SET, JA_KO_MIMIC6_RATCHET),
     ],
 )
 def test_japanese_and_korean_figures_do_not_drop(
