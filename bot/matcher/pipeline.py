@@ -241,6 +241,10 @@ class Matcher:
         match = decider.decide(question, lang, scored)
         match = self._past_the_partners_name(match, reading)
         match = self._the_asking_clause_alone(match, reading)
+        # Settled before the checks of what the message is about: 「明日の釧路の天気は？」
+        # offered Hualien's weather beside the sister cities, and the option settled on is
+        # what the visitor would be answered with.
+        match = self._settled(match, reading)
         if self._about_a_partners_own_affairs(match, reading):
             # Jecheon's sights or Kushiro's marsh: the county's answer about its own would
             # mislead; the exchange with a partner city is answered.

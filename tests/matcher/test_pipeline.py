@@ -328,6 +328,12 @@ def test_a_time_and_nothing_else_asks_what_is_on_then(matcher: Matcher, question
         "高千穂の夜神楽は今年いつから始まりますか？",  # Takachiho's own festival
         "what is there to see in kushiro?",
         "제천시청 근처 맛집 추천해 주세요",  # a Korean name with a suffix attached
+        # Offered Hualien's weather beside the sister cities, then settled on the weather by
+        # the chooser after the check had passed the "did you mean".
+        "盛岡の明日の天気は？",
+        "what's the weather in morioka tomorrow",
+        "울산 내일 날씨 어때요?",
+        "堤川明天天氣怎麼樣",
     ],
 )
 def test_a_partner_citys_own_affairs_are_not_answered(matcher: Matcher, question: str) -> None:
