@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cached_property
 
+from bot.kana import in_kanji
 from bot.text import Lang, detect_language, has_han, is_han, is_hangul, is_kana, normalize
 
 
@@ -425,4 +426,9 @@ class Reading:
 def read(text: str, previous: Lang | None = None) -> Reading:
     """``text`` read once; ``previous``, the visitor's last language, only breaks the tie of
     a short kanji-only text (see detect_language)."""
-    return Reading(text, normalize(text), detect_language(text, previous))
+    lang = detect_language(text, previous)
+    if lang is Lang.JA:
+        # 「きょりゅうしょう どこで しんせい するの」: the words of kana alone in the kanji the
+        # phrasings are written in (kana.py).
+        text = in_kanji(text)
+    return Reading(text, normalize(text), lang)

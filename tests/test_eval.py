@@ -818,6 +818,7 @@ JA_KO_MIMIC6_RATCHET: dict[str, dict[str, float]] = {
     "ko": {"answered_right": 0.914, "reached": 0.963, "wrong": 0.06},
 }
 
+
 @pytest.mark.parametrize(
     ("name", "path", "ratchet"),
     [

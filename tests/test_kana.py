@@ -1,0 +1,55 @@
+"""Japanese typed in kana alone (bot/kana.py): read in the kanji the phrasings use."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.kana import READINGS, in_kanji
+from bot.matcher import Decision, Matcher
+from bot.reading import read
+from bot.text import Lang
+
+
+def test_the_words_of_a_hiragana_run_are_spelled_in_kanji() -> None:
+    assert in_kanji("きょりゅうしょう どこで しんせい するの") == "居留証 どこで 申請 するの"
+
+
+def test_the_longest_word_wins() -> None:
+    assert in_kanji("かれんけんの こと") == "花蓮県の こと"
+    assert in_kanji("けんこうほけんに はいりたい") == "健康保険に はいりたい"
+
+
+def test_katakana_kanji_and_short_runs_are_left_as_they_are() -> None:
+    # カレン is a name in katakana; 「花蓮でほけん」 has no run of three hiragana holding a word.
+    for text in ("カレンさんに会いたい", "居留証の更新", "花蓮で", "ok"):
+        assert in_kanji(text) == text
+
+
+def test_every_reading_is_hiragana_of_three_or_more_and_spelled_otherwise() -> None:
+    for reading, spelled in READINGS.items():
+        assert len(reading) >= 3, reading
+        assert all("\u3041" <= ch <= "\u309f" for ch in reading), reading
+        assert reading != spelled
+
+
+def test_a_japanese_message_is_read_respelled() -> None:
+    japanese = read("しまいとし ぜんぶ おしえて")
+    assert japanese.lang is Lang.JA
+    assert "姉妹都市" in japanese.normal
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("けんこうほけん はいれますか", "service.health-insurance"),
+        ("たいふう くるの？ あした がっこう やすみ？", "service.typhoon"),
+        ("もりおかと かれんは いつから しまいとし なの", "exchange.sister-cities"),
+        ("くうこうから かれんしないまで どうやって いくの", "service.airport"),
+        ("でんしゃの きっぷ どこで かうの", "service.train"),
+    ],
+)
+def test_questions_in_kana_alone_are_answered(
+    matcher: Matcher, question: str, expected: str
+) -> None:
+    match = matcher.match(question)
+    assert (match.decision, match.entry) == (Decision.ANSWER, expected)
