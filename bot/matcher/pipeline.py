@@ -355,8 +355,9 @@ class Matcher:
         """Whether the question is about a place the KB never mentions. Hualien named makes
         it the county's business — unless only the story names it and the question asks
         about the other place ("how do i get a residence permit in germany? after my
-        exchange in hualien i'm moving to munich")."""
-        if not self.elsewhere or not self.elsewhere.named_in(reading.normal):
+        exchange in hualien i'm moving to munich"). Who writes is not what they ask about:
+        「我們是日本長野的農協 想跟縣府農業處聯繫」 asks about the county's department."""
+        if not self.elsewhere or not self.elsewhere.named_in(reading.without_introductions):
             return False
         return not self._hualien_decides(reading, self.elsewhere.named_in(reading.asking))
 

@@ -531,6 +531,41 @@ def test_korean_questions_about_somewhere_else_are_not_answered(
 @pytest.mark.parametrize(
     ("question", "entry"),
     [
+        # Who writes, from a place the knowledge base never names, is not what they ask.
+        ("我們是大阪的一間旅行社 想跟縣府觀光處聯絡 請問電話多少", "contact.tourism-department"),
+        ("我們是首爾的一所高中 想跟縣府教育處聯絡 要找誰", "contact.education-department"),
+        (
+            "hello, i'm a teacher from singapore. who do i contact at the county's education "
+            "department?",
+            "contact.education-department",
+        ),
+    ],
+)
+def test_where_the_writer_is_from_is_not_what_they_ask(
+    matcher: Matcher, question: str, entry: str
+) -> None:
+    match = matcher.match(question)
+    assert match.decision in (Decision.ANSWER, Decision.CLARIFY)
+    assert entry in match.candidates
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # …but the place asked about is: the introduction does not make it Hualien's.
+        "我們是大阪的旅行社 請問大阪明天天氣如何",
+        "hi, i'm from singapore. whats the weather in singapore tomorrow",
+    ],
+)
+def test_a_place_elsewhere_asked_about_after_an_introduction_is_declined(
+    matcher: Matcher, question: str
+) -> None:
+    assert matcher.match(question).decision is not Decision.ANSWER
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
         ("trains to taipei always sold out, any tips?", "service.train"),
         ("hi, im from vietnam, where can i buy a prepaid sim with data", "service.sim-card"),
         ("日本から花蓮に来ました。花蓮でSIMカードはどこで買えますか", "service.sim-card"),
