@@ -326,6 +326,11 @@ _EN_TASK = re.compile(
     r"flower|sport)) of\b|\bcapital (?:city )?of\b|\bhow (?:tall|high|deep|long|old) is "
     r"(?:the |mount |mt )?(?:taipei 101|\w+ (?:tower|building|mountain|river|bridge))\b|"
     r"\bwho (?:won|invented|discovered|wrote|painted|founded)\b|\bwhy is (?:it|\w+(?: \w+){0,3}) called\b|"
+    # A race's past results, how storms get their names ("last year's winning time", "who
+    # names the typhoons").
+    r"\b(?:winning times?|course records?|past (?:winners|results|champions))\b|"
+    r"\bwho (?:names|picks the names of) (?:the )?(?:typhoons|hurricanes|storms)\b|"
+    r"\bhow (?:are|do) (?:typhoons|hurricanes|storms) (?:get )?(?:named|their names)\b|"
     # Who holds an office: the KB names no official ("who is the mayor of temple city").
     r"\bwho (?:is|was) (?:the )?(?:current |new |present |first |last )?(?:mayor|governor|president|prime minister|"
     r"magistrate|premier|king|queen|chairman)\b|"
@@ -364,7 +369,10 @@ _ZH_TASK = re.compile(
     # A disaster's toll (「921地震死了多少人」「死亡人數」).
     r"(?:死了|死亡|罹難|喪生)(?:幾個人|多少人|幾人)|(?:死亡|傷亡|罹難)人數|"
     # A population, a country's emblems (「花蓮人口有多少」「台灣的國花是什麼」).
-    r"人口(?:有|是|大概|總共)*(?:多少|幾)|多少人口|國花|國鳥|國樹"
+    r"人口(?:有|是|大概|總共)*(?:多少|幾)|多少人口|國花|國鳥|國樹|"
+    # A race's past results, how typhoons get their names (「歷屆冠軍」「颱風的名字是誰取的」).
+    r"歷屆(?:冠軍|成績|紀錄)|冠軍(?:是誰|成績|紀錄)|(?:去年|往年|上屆)的?(?:冠軍|成績)|"
+    r"颱風的?名字(?:是|都是)?(?:誰|怎麼|如何)(?:取|命名|決定)|颱風(?:是)?怎麼命名"
 )
 
 
@@ -382,7 +390,10 @@ _JA_TASK = re.compile(
     r"(?:おすすめ|オススメ)の?.{0,4}?(?:ドラマ|映画|アニメ|小説)|(?:ドラマ|映画|アニメ|小説)(?:を)?(?:おすすめ|オススメ|教えて)|"
     # A disaster's toll (「死者は何人」).
     r"(?:死者|犠牲者|死亡者)(?:の数)?(?:は|って)?(?:何人|どのくらい|どれくらい)|何人(?:が)?(?:亡くな|死ん|犠牲)|"
-    r"人口(?:は|って)?(?:何人|どのくらい|どれくらい|いくつ)"
+    r"人口(?:は|って)?(?:何人|どのくらい|どれくらい|いくつ)|"
+    # A race's past results, how typhoons get their names (「過去の優勝タイム」「台風の名前は誰が」).
+    r"優勝(?:タイム|者|記録)|歴代(?:の)?(?:優勝|記録|チャンピオン)|大会記録|"
+    r"台風の名前(?:は|って)?(?:誰|だれ|どうやって|どう)(?:が)?(?:決め|つけ|付け)?"
 )
 _KO_TASK = re.compile(
     r"(?:시장|군수|현장|도지사|대통령|총통|총리|의장)(?:님)?(?:은|는|이|가)?\s?누구|"
@@ -394,7 +405,10 @@ _KO_TASK = re.compile(
     r"(?:드라마|영화|애니|소설|웹툰)\s?(?:좀\s?)?추천|"
     # A disaster's toll (「사망자가 몇 명」).
     r"(?:사망자|희생자)(?:는|가|수)?\s?(?:몇|얼마)|몇\s?명(?:이|이나)?\s?(?:죽|사망|숨)|"
-    r"인구(?:가|는)?\s?(?:몇|얼마)"
+    r"인구(?:가|는)?\s?(?:몇|얼마)|"
+    # A race's past results, how typhoons get their names (「역대 우승자」「태풍 이름은 누가 지어요」).
+    r"우승자|우승\s?기록|역대\s?(?:우승|기록)|대회\s?기록|"
+    r"태풍\s?이름(?:은|을|는)?\s?(?:누가|어떻게)"
 )
 
 
