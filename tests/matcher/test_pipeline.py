@@ -459,6 +459,37 @@ def test_written_chat_out_of_scope_messages_are_seldom_answered(matcher: Matcher
 @pytest.mark.parametrize(
     "question",
     [
+        "do filipinos need a visa for taiwan or is it visa free now",
+        "how do i get a tourist visa for korea from here",
+        "馬來西亞人來台灣可以免簽幾天",
+        "アメリカの観光ビザってどうやって申請するの",
+        "미국 관광비자 신청하려면 뭐가 필요해요?",
+    ],
+)
+def test_a_visa_to_enter_a_country_is_not_answered(question: str, matcher: Matcher) -> None:
+    # The consulates' business: the immigration office's entry, which extends visas, and the
+    # ARC's would mislead, answered or offered.
+    assert matcher.match(question).decision is Decision.FALLBACK
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("where do i extend my visa in hualien", "contact.immigration"),
+        ("came on a working holiday, now i have a job here. do i need an ARC?", "service.arc"),
+        ("簽證延期要去哪裡辦", "contact.immigration"),
+    ],
+)
+def test_a_visa_extended_here_is_still_answered(
+    question: str, entry: str, matcher: Matcher
+) -> None:
+    match = matcher.match(question)
+    assert (match.decision, match.entry) == (Decision.ANSWER, entry)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
         "whats the cheapest phone plan in korea for a student?",
         "how do i renew my passport while living in japan?",
     ],
