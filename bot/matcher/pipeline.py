@@ -390,10 +390,7 @@ class Matcher:
         located = " ".join(
             c.normal for c in reading.clauses if _WHERE_THE_VISITOR_IS.search(c.normal)
         )
-        return bool(
-            self.abroad.unspoken_of(reading.without_introductions, position)
-            or (located and self.abroad.unspoken_of(located, position))
-        )
+        return bool(abroad_in_asking or (located and self.abroad.unspoken_of(located, position)))
 
     def _about_something_unserved(self, match: Match, reading: Reading) -> bool:
         """Whether the question names a subject the desk does not serve that neither the

@@ -562,6 +562,36 @@ def test_korean_questions_about_somewhere_else_are_not_answered(
 @pytest.mark.parametrize(
     ("question", "entry"),
     [
+        # A place abroad in the story, what the visitor asks asked of the county.
+        (
+            "we import tea in germany, whats the number of the agriculture department?",
+            "contact.agriculture-department",
+        ),
+        ("我們下個月帶韓國的學生去參訪 需要口譯服務 可以安排嗎", "service.interpretation"),
+    ],
+)
+def test_a_place_abroad_only_in_the_story_leaves_the_question_the_countys(
+    matcher: Matcher, question: str, entry: str
+) -> None:
+    match = matcher.match(question)
+    assert (match.decision, match.entry) == (Decision.ANSWER, entry)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # Taipei and Incheon in Korean, as Taipei is in English and Chinese.
+        "타이베이 병원 영어 되는 곳 있어요?",
+        "인천공항에서 환전 어디가 싸요?",
+    ],
+)
+def test_taipei_and_incheon_in_korean_are_places_elsewhere(matcher: Matcher, question: str) -> None:
+    assert matcher.match(question).decision is not Decision.ANSWER
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
         # Who writes, from a place the knowledge base never names, is not what they ask.
         ("我們是大阪的一間旅行社 想跟縣府觀光處聯絡 請問電話多少", "contact.tourism-department"),
         ("我們是首爾的一所高中 想跟縣府教育處聯絡 要找誰", "contact.education-department"),
