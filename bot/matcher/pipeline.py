@@ -241,10 +241,6 @@ class Matcher:
         match = decider.decide(question, lang, scored)
         match = self._past_the_partners_name(match, reading)
         match = self._the_asking_clause_alone(match, reading)
-        # Settled before the checks of what the message is about: 「明日の釧路の天気は？」
-        # offered Hualien's weather beside the sister cities, and the option settled on is
-        # what the visitor would be answered with.
-        match = self._settled(match, reading)
         if self._about_a_partners_own_affairs(match, reading):
             # Jecheon's sights or Kushiro's marsh: the county's answer about its own would
             # mislead; the exchange with a partner city is answered.
@@ -460,6 +456,16 @@ class Matcher:
         return match
 
     def _about_a_partners_own_affairs(self, match: Match, reading: Reading) -> bool:
+        if match.decision is Decision.CLARIFY and match.candidates:
+            # A choice is declined when each of its options, answered, would be: 「明日の釧路の
+            # 天気は？」 offered Hualien's weather beside the sister cities, and the chooser
+            # would then have settled on the weather.
+            return all(
+                self._about_a_partners_own_affairs(
+                    replace(match, decision=Decision.ANSWER, entry=entry), reading
+                )
+                for entry in match.candidates
+            )
         if match.decision is not Decision.ANSWER or match.entry is None or not self.partners:
             return False
         normal = reading.normal

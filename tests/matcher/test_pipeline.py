@@ -341,6 +341,22 @@ def test_a_partner_citys_own_affairs_are_not_answered(matcher: Matcher, question
 
 
 @pytest.mark.parametrize(
+    "question",
+    [
+        "what should i eat in jecheon, any good restaurants?",
+        "盛岡のさんさ踊りのチケットはどこで買えますか",
+        "蔚山的鯨魚博物館門票多少錢",
+    ],
+)
+def test_a_partner_citys_own_affairs_are_declined_without_unrelated_options(
+    matcher: Matcher, question: str
+) -> None:
+    # Offered, the sister cities or Hualien's own festivals would answer as little as
+    # answered: each option is declined, so the choice is.
+    assert matcher.match(question).decision is Decision.FALLBACK
+
+
+@pytest.mark.parametrize(
     ("question", "expected"),
     [
         ("since when is takachiho a sister city?", "exchange.sister-cities"),
