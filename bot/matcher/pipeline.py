@@ -353,7 +353,10 @@ class Matcher:
         about the other place ("how do i get a residence permit in germany? after my
         exchange in hualien i'm moving to munich"). Who writes is not what they ask about:
         「我們是日本長野的農協 想跟縣府農業處聯繫」 asks about the county's department."""
-        if not self.elsewhere or not self.elsewhere.named_in(reading.without_introductions):
+        if not self.elsewhere or not (
+            self.elsewhere.named_in(reading.without_introductions)
+            or self.elsewhere.named_in(_where_the_visitor_is(reading))
+        ):
             return False
         return not self._hualien_decides(reading, self.elsewhere.named_in(reading.asking))
 
@@ -382,10 +385,12 @@ class Matcher:
         if not abroad_in_asking and (_HERE.search(asking) or _COMPARED.search(reading.normal)):
             return False
         # Who writes is not what they ask about: "i'm from vietnam, where do i buy a sim?" —
-        # but where they are now is: "i live in taipei. where do i renew my arc?".
-        located = " ".join(
-            c.normal for c in reading.clauses if _WHERE_THE_VISITOR_IS.search(c.normal)
-        )
+        # but where they are now is: "i live in taipei. where do i renew my arc?"; and the
+        # story's place is when the question points at it ("going to korea after my
+        # exchange. how does health insurance work there?").
+        located = _where_the_visitor_is(reading)
+        if _THERE.search(asking):
+            located = f"{located} {reading.without_introductions}"
         return bool(abroad_in_asking or (located and self.abroad.unspoken_of(located, position)))
 
     def _about_something_unserved(self, match: Match, reading: Reading) -> bool:
@@ -546,9 +551,28 @@ class Matcher:
 #: now"), unlike where they come from ("i'm from vietnam").
 _WHERE_THE_VISITOR_IS = re.compile(
     r"\b(?:i|we) (?:live|am living|are living|stay|am staying|are staying|m staying|re staying) in\b|"
-    r"\b(?:currently|right now) in\b|\b(?:we are|were|we re|im|i am|i m) (?:now |currently |still )?in "
-    r"\w+(?: \w+)? (?:now|right now|at the moment|this week|today)\b"
+    r"\b(?:currently|right now) in\b|\b(?:we are|were|we re|im|i am|i m) (?:now |currently |still )?(?:in|at) |"
+    r"\b(?:staying|living) in\b|\b(?:visiting|going to|moving to|heading to|travell?ing to|flying to)\b|"
+    r"\b(?:ll|will) (?:be|stay) in\b|"
+    # 「我在台中」「我人在台北」「我們先在台北住三天」「我住台北」 (normal forms).
+    r"我們?(?:現在|目前|人|先|還|都)?(?:在|住在|住|待在)|"
+    # 「今台北にいます」「来週台北に行きます」, 「저는 서울에 살아요」「서울에 있어요」.
+    r"(?:に|で)(?:います|いる|住んで|滞在|泊まって)|に(?:行きます|行く|行って)|"
+    r"에\s?(?:살아요|살고|삽니다|있어요|있는데|있습니다|머물|지내)|에서\s?(?:살아요|살고|지내|머물)"
 )
+#: "There", said in the clause that asks: the place the story named.
+_THERE = re.compile(
+    r"(?<!\bis )(?<!\bare )(?<!\bwas )\bthere\b(?! (?:is|are|was|were|a|any|anything|some)\b)|"
+    r"那邊|那裡|那里|當地|そこ|あちら|現地|거기|그곳|그쪽|현지"
+)
+
+
+def _where_the_visitor_is(reading: Reading) -> str:
+    """The clauses that say where the visitor is now or is going: a place named there is
+    where the question is asked about, even said as who the visitor is."""
+    return " ".join(c.normal for c in reading.clauses if _WHERE_THE_VISITOR_IS.search(c.normal))
+
+
 #: "Here", said in the clause that asks: where the visitor is, Hualien.
 _HERE = re.compile(
     r"\b(?:here|over here|in this county)\b|這裡|這邊|這兒|我們這|ここ|こちら|여기|이곳"

@@ -552,6 +552,15 @@ def test_a_metro_or_a_parcel_is_not_the_desks(question: str, matcher: Matcher) -
         # Where the visitor is now, said as who they are.
         "i live in taipei. where do i renew my arc?",
         "we are in tokyo now. which hospital speaks english?",
+        # …in every language, and where they are going (a review's cases).
+        "我在台中，哪裡可以看醫生",
+        "我住台北，健保卡要去哪辦",
+        "I'm in Kenting, any good restaurants?",
+        "We'll be staying in Taipei for 3 days first. Any good hotels?",
+        "저는 서울에 살아요. 건강보험 어떻게 가입해요?",
+        "今台北にいます。居留証の更新はどこでできますか",
+        # The story's place, pointed at from the question.
+        "going to korea after my exchange. how does health insurance work there?",
     ],
 )
 def test_a_practical_matter_in_a_place_its_entry_never_names_is_declined(
