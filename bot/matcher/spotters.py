@@ -452,6 +452,32 @@ _WHALE_TRIPS = re.compile(
 )
 
 
+#: A visa to enter a country — a visa-free stay, a tourist, work or working-holiday visa to
+#: get — is the consulates' business, mostly of other countries ("how do i apply for a us
+#: tourist visa", 「台湾ってビザなしで何日いられますか」, 「미국 관광비자 신청」): the immigration
+#: office's entry, which extends visas, would mislead. Not a visa the visitor holds and asks
+#: about here — extending it, an ARC or insurance on it (its guard, in normal forms).
+_VISA_TO_ENTER = re.compile(
+    r"\bvisa free\b|\bwithout a visa\b|\bvisa (?:exemption|waiver|on arrival|requirements?|process|"
+    r"application)\b|\b(?:tourist|work|working holiday|business|transit) visa\b|"
+    r"\b(?:apply for|get|obtain|need|require) (?:a |an )?(?:\w+ ){0,2}visa\b|"
+    r"免簽|落地簽|(?:觀光|旅遊|工作|打工度假|商務|過境)簽證|(?:申請|辦|需要|要)簽證|簽證(?:要求|申請|怎麼辦)|"
+    r"ビザなし|ビザ免除|ノービザ|(?:觀光|就勞|ワーキングホリデー|ワーホリ|商用)ビザ|ビザ(?:の)?(?:申請|取得)|ビザ(?:が|は)?(?:必要|いる)|"
+    r"무비자|비자\s?없이|(?:관광|취업|워킹홀리데이|상용)\s?비자|비자\s?(?:신청|발급|받|필요)|비자가\s?필요"
+)
+_VISA_HELD_HERE = re.compile(
+    r"\b(?:extend|extension|extending|renew|renewal|arc|residen\w*|permit|insurance|nhi|health|"
+    r"hospital|doctor|clinic|overstay\w*)\b|"
+    r"延|居留|健保|保險|醫院|看病|移民署|在留|病院|연장|갱신|거류|보험|병원|이민서|체류\s?기간"
+)
+
+
+def asks_about_a_visa_to_enter(normal: str) -> bool:
+    """Whether the normalised message asks how to get into a country, not about the visa the
+    visitor holds here."""
+    return bool(_VISA_TO_ENTER.search(normal) and not _VISA_HELD_HERE.search(normal))
+
+
 def asks_for_a_task(normal: str) -> bool:
     """Whether the normalised message asks the desk to do work it does not do."""
     compact = normal.replace(" ", "")

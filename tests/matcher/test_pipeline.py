@@ -494,6 +494,12 @@ def test_a_visa_to_enter_a_country_is_not_answered(question: str, matcher: Match
         ("where do i extend my visa in hualien", "contact.immigration"),
         ("came on a working holiday, now i have a job here. do i need an ARC?", "service.arc"),
         ("簽證延期要去哪裡辦", "contact.immigration"),
+        # The visa the visitor holds, named (a review's cases: once declined as visas to get).
+        ("how do i extend my tourist visa in hualien", "contact.immigration"),
+        ("on a tourist visa, can I get NHI?", "service.health-insurance"),
+        ("工作簽證轉居留證要什麼文件", "service.arc"),
+        ("취업비자로 왔는데 거류증은 어디서 신청해요?", "service.arc"),
+        ("관광비자로 왔는데 병원 가면 보험 돼요?", "service.health-insurance"),
     ],
 )
 def test_a_visa_extended_here_is_still_answered(
