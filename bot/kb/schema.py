@@ -288,6 +288,9 @@ class IntentPhrases(Strict):
     #: about one only from an entry that speaks of it ("my cat is sick, is there a vet" is
     #: not answered with the clinics for people).
     unserved: LocalizedList = Field(default_factory=LocalizedList)
+    #: One place's names in each language (taipei, 臺北, 타이베이): an entry that names it in
+    #: any of them speaks of it, whatever the language of the question.
+    place_names: list[list[str]] = Field(default_factory=list)
     #: Words that say what kind of answer is wanted ("phone", "地址" → a contact; "dates",
     #: 「什麼時候」 → an event): entries of that category get a small lift when they appear.
     category_cues: dict[Category, LocalizedList] = Field(default_factory=dict)

@@ -103,7 +103,12 @@ class Matcher:
             self.index.places_unmentioned, self.index.is_kb_pair, self.entries
         )
         entry_texts = EntryTexts(self.entries)
-        self.abroad = Abroad(normalize_many(places), self.index.is_kb_pair, entry_texts)
+        self.abroad = Abroad(
+            normalize_many(places),
+            self.index.is_kb_pair,
+            entry_texts,
+            [normalize_many(group) for group in intents.place_names],
+        )
         self.unserved = Unserved(intents.unserved.every(), entry_texts)
         self.partners = PlaceSpotter(intents.partners.every(), self.index.is_kb_pair)
         # Hualien's sights and townships say where a question is, beside what it asks about

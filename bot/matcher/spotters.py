@@ -590,6 +590,8 @@ _HAN_TOWARD = frozenset("去到在往飛")
 #: Korean after a place that makes it where the visitor comes from (「울산에서 온」「제천 출신」)
 #: or a description of people from there (「울산 대표단」「제천시 공무원」「모리오카 친구들」).
 _KO_NOT_THE_SUBJECT = re.compile(
+    # Where a trip was boarded or comes from: 「타이베이역에서 탄 기차」「타이베이 쪽에서 오는 길」.
+    r"(?:역)?에서\s?(?:탄|타고|출발한)|\s?쪽에서|"
     r"\S*?(?:에서\s(?:온|왔|오)|\s?출신)|(?:시|군|현|도|구|시청)?\s?(?:대표단|방문단|시찰단|연수단|친구|사람|"
     r"학생|유학생|교환학생|주민|청소년|공무원|단체|시민|팀)"
 )
@@ -791,11 +793,17 @@ class Abroad:
     """
 
     def __init__(
-        self, places: Iterable[str], known_pair: Callable[[str], bool], texts: EntryTexts
+        self,
+        places: Iterable[str],
+        known_pair: Callable[[str], bool],
+        texts: EntryTexts,
+        names: Sequence[Sequence[str]] = (),
     ) -> None:
-        """``places``: normalised."""
+        """``places``: normalised; ``names``: each place's names in every language
+        (intents.yaml ``place_names``), normalised."""
         self.places = PlaceSpotter(places, known_pair)
         self._texts = texts
+        self._names = {name: group for group in names for name in group}
 
     def __bool__(self) -> bool:
         return bool(self.places)
@@ -807,14 +815,16 @@ class Abroad:
         if not named:
             return []
         texts = self._texts.of(entry_index)
+
+        def spoken_of(name: str) -> bool:
+            if has_han(name) or is_hangul(name[0]):
+                return texts.has_piece(name.replace(" ", ""))
+            return texts.has_words(name)
+
+        # An entry that names the place in any language speaks of it: the lost-items entry's
+        # "lost my phone on the train to taipei" for 「타이베이 가는 기차에서 지갑 잃어버렸어요」.
         return [
-            place
-            for place in named
-            if not (
-                texts.has_piece(place.replace(" ", ""))
-                if has_han(place)
-                else texts.has_words(place)
-            )
+            place for place in named if not any(map(spoken_of, self._names.get(place, (place,))))
         ]
 
 

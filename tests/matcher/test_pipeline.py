@@ -658,6 +658,23 @@ def test_a_place_elsewhere_asked_about_after_an_introduction_is_declined(
 @pytest.mark.parametrize(
     ("question", "entry"),
     [
+        # The lost-items entry names Taipei in English ("lost my phone on the train to
+        # taipei"): it speaks of the place in Korean too (a review's cases).
+        ("타이베이 가는 기차에서 지갑 잃어버렸어요", "service.lost-items"),
+        ("타이베이역에서 탄 기차에 가방 두고 내렸어요", "service.lost-items"),
+        ("타이베이 쪽에서 오는 길 태풍 때문에 막혔어요?", "service.typhoon"),
+    ],
+)
+def test_an_entry_naming_a_place_in_any_language_speaks_of_it(
+    matcher: Matcher, question: str, entry: str
+) -> None:
+    match = matcher.match(question)
+    assert (match.decision, match.entry) == (Decision.ANSWER, entry)
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
         ("trains to taipei always sold out, any tips?", "service.train"),
         ("hi, im from vietnam, where can i buy a prepaid sim with data", "service.sim-card"),
         ("日本から花蓮に来ました。花蓮でSIMカードはどこで買えますか", "service.sim-card"),
