@@ -8,9 +8,11 @@ spelling, so no rule turns it into kanji; a list does: the words of the desk's s
 one kanji spelling a visitor would mean.
 
 Only words of three kana or more are listed, and only those with one likely meaning in a
-message to this desk (じしん is listed as 地震, not the 自信 of confidence: the desk is asked
-about earthquakes). A word is replaced only inside a run of hiragana, and the longest word
-wins (かれんけん before かれん).
+message to this desk (じしん is 地震, but not in 「じしんが ない」, no confidence). Hiragana
+runs words together, so a reading is taken as a word only where one begins and ends: at the
+edge of the hiragana (a space, kanji, katakana, the text's ends) or beside a particle —
+otherwise こうしん (更新) would be found in けんこうしんだん (健康診断) and にゅうかん (入管) in
+にゅうかんりょう (入館料). The longest word wins (かれんけん before かれん).
 """
 
 from __future__ import annotations
@@ -37,7 +39,6 @@ READINGS: dict[str, str] = {
     "ほうもんだん": "訪問団",
     "ひょうけいほうもん": "表敬訪問",
     "こうりゅう": "交流",
-    "けんちょう": "県庁",
     "しやくしょ": "市役所",
     "やくしょ": "役所",
     "みんせいしょ": "民政処",
@@ -93,14 +94,31 @@ READINGS: dict[str, str] = {
     "いべんと": "イベント",
 }
 
-_HIRAGANA_RUN = re.compile(r"[\u3041-\u309f]{3,}")
-_WORD = re.compile("|".join(sorted(map(re.escape, READINGS), key=len, reverse=True)))
+_HIRAGANA = "\u3041-\u309f"
+#: What may stand before a word inside hiragana: a particle, or the polite お (おまつり).
+_BEFORE = r"[のはがをにでとへもお]"
+#: What may follow one: a particle, the copula, a form of する.
+_AFTER = r"[のはがをにでとへも]|って|から|まで|より|する|して|した|しま|しよ|しない|です|でし|だ|じゃ|など"
+#: Readings that are also another word in a common phrase: 自信が(ない).
+_NOT_FOLLOWED_BY = {"じしん": r"\s?が?\s?(?:ない|なく|なかっ|ある|あり|をもっ|まんまん)"}
+
+
+def _alternative(reading: str) -> str:
+    unless = _NOT_FOLLOWED_BY.get(reading)
+    return re.escape(reading) + (f"(?!{unless})" if unless else "")
+
+
+_WORD = re.compile(
+    rf"(?:(?<![{_HIRAGANA}])|(?<={_BEFORE}))"
+    rf"(?:{'|'.join(map(_alternative, sorted(READINGS, key=len, reverse=True)))})"
+    rf"(?=$|[^{_HIRAGANA}]|{_AFTER})"
+)
 
 
 def in_kanji(text: str) -> str:
     """``text`` with the words of READINGS in its hiragana written as the phrasings write
-    them; a text with no run of three hiragana or more is given back as it is."""
-    return _HIRAGANA_RUN.sub(lambda run: _WORD.sub(_spelled, run.group()), text)
+    them."""
+    return _WORD.sub(_spelled, text)
 
 
 def _spelled(word: re.Match[str]) -> str:

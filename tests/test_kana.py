@@ -19,6 +19,37 @@ def test_the_longest_word_wins() -> None:
     assert in_kanji("けんこうほけんに はいりたい") == "健康保険に はいりたい"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A reading inside another word (a review's cases): 健康診断, 香辛料, 入館料, 契約書,
+        # 転勤, 自分自身, ご自身, 新製品, 保健室, 拝借, 週末旅行, 早くしろ, 新生活, 自信がない.
+        "けんこうしんだん は どこで うけられますか",
+        "こうしんりょう の きいた たべもの",
+        "はくぶつかん の にゅうかんりょう は いくら",
+        "けいやくしょ は ひつようですか",
+        "てんきん で きました",
+        "じぶんじしん で やります",
+        "ごじしんで おこしください",
+        "しんせいひん の おみやげ",
+        "ほけんしつ は どこ",
+        "はいしゃく した",
+        "しゅうまつりょこう",
+        "はやくしろ",
+        "しんせいかつ",
+        "ちゅうごくごに じしんが なくて ふあんです",
+    ],
+)
+def test_a_reading_inside_another_word_is_left_alone(text: str) -> None:
+    assert in_kanji(text) == text
+
+
+def test_a_word_begins_after_a_particle_or_the_polite_o() -> None:
+    assert in_kanji("もりおかのしまいとしは") == "盛岡の姉妹都市は"
+    assert in_kanji("おまつり いつ？") == "お祭り いつ？"
+    assert in_kanji("じしんが おきたら どうする") == "地震が おきたら どうする"
+
+
 def test_katakana_kanji_and_short_runs_are_left_as_they_are() -> None:
     # カレン is a name in katakana; 「花蓮でほけん」 has no run of three hiragana holding a word.
     for text in ("カレンさんに会いたい", "居留証の更新", "花蓮で", "ok"):
