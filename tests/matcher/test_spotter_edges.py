@@ -1,0 +1,90 @@
+"""The edges of the person-request, task, visa and emergency patterns: what a family is meant
+to catch beside what only shares its words (cases from a review of the eighth session's
+patterns, each once read the wrong way)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.matcher import Decision, Matcher
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # A place's own staff, or the visitor calling — not a person of the desk asked for.
+        "博物館有沒有工作人員可以解釋展覽內容",
+        "醫院有沒有工作人員可以跟我說日文",
+        "有沒有客服可以打電話問移民署的事",
+        # A call already had, a meeting in a visit's programme.
+        "주무관님과 통화를 했는데 거류증 신청서 양식이 어디 있나요",
+        "지난주 공무원과 통화해서 방문 날짜 정했어요. 현청 주소 알려 주세요",
+        "대표단이 현 공무원과 말씀 나눌 수 있는 일정을 넣을 수 있나요",
+        # People of a place in kana.
+        "げんちの ひとと はなせる いべんと ありますか",
+        "ほかの ひとに かわって きょりゅうしょう を うけとれますか",
+    ],
+)
+def test_staff_of_a_place_or_a_call_already_had_is_no_request_for_a_person(
+    matcher: Matcher, question: str
+) -> None:
+    assert matcher.match(question).decision is not Decision.HANDOFF
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "핸드폰 배터리가 죽어버릴까 봐 걱정돼요. 충전할 수 있는 곳 있어요?",
+        "화분 식물이 죽어버릴까 봐 태풍 오면 어떻게 해요",
+        "배고파 죽을까 생각함 ㅋㅋ 야시장 몇 시에 열어요",
+    ],
+)
+def test_a_thing_feared_dying_or_hunger_is_no_emergency(matcher: Matcher, question: str) -> None:
+    assert matcher.match(question).situation is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["없어지고 싶어요", "죽어 버릴래요", "그만 살고 싶어요", "차라리 죽는 게 나을 것 같아요"],
+)
+def test_korean_wishes_not_to_live_are_emergencies(matcher: Matcher, question: str) -> None:
+    match = matcher.match(question)
+    assert (match.decision, match.entry) == (Decision.ANSWER, "contact.emergency")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # Grades, transcripts and a team, not a race's results.
+        "can i get a copy of my course records from NDHU",
+        "the past winners of the hualien scholarship, can they apply again?",
+        "申請獎學金需要附去年的成績嗎",
+        "去年的冠軍隊伍還會來參加花車嘉年華嗎",
+        # A letter the visitor writes.
+        "我想寫一封感謝信給縣長，地址是什麼",
+        "申請書の文章を書いてから、どこに提出すればいいですか",
+        "訪問団の挨拶文を書いてきたのですが、通訳をお願いできますか",
+    ],
+)
+def test_grades_and_letters_the_visitor_writes_are_no_task(matcher: Matcher, question: str) -> None:
+    assert matcher.match(question).decision is not Decision.FALLBACK
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "who decides typhoon names",
+        "where do typhoon names come from",
+        "颱風名字怎麼來的",
+        "台風の名前って誰が決めてるの？",
+        "タロコマラソンの優勝記録は",
+        "last year's winner of the taroko marathon",
+        "太魯閣馬拉松最快成績是多少",
+        "お礼状を書いてもらえますか",
+        "招待状の文面を作成してください",
+    ],
+)
+def test_general_knowledge_and_drafting_are_declined(matcher: Matcher, question: str) -> None:
+    # Japanese patterns read the normal form (記錄, 禮狀, 臺風): written otherwise, they
+    # never matched.
+    assert matcher.match(question).decision is Decision.FALLBACK
