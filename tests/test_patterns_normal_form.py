@@ -29,17 +29,35 @@ def _chinese_patterns() -> dict[str, str]:
         for name, value in vars(module).items():
             if not isinstance(value, re.Pattern) or not isinstance(value.pattern, str):
                 continue
-            # Japanese and Korean patterns read the text as typed (its kana, its kanji).
+            # Japanese and Korean patterns mostly read the text as typed (its kana, its
+            # kanji); those that read the normal form are listed below.
             if _HAN_RUN.search(value.pattern) and not _KANA_OR_HANGUL.search(value.pattern):
                 found[f"{module.__name__}.{name}"] = value.pattern
+    for name in _NORMAL_FORM_READERS:
+        found[f"bot.matcher.spotters.{name}"] = getattr(spotters, name).pattern
     return found
+
+
+#: Patterns with kana or Hangul that read a message's normal form (asks_for_a_task and
+#: asks_about_a_visa_to_enter are given it): their kanji must be normal too (記錄, 禮狀, 臺風;
+#: a session's Japanese task patterns were written 記録 and never matched).
+_NORMAL_FORM_READERS = (
+    "_JA_TASK",
+    "_KO_TASK",
+    "_VISA_TO_ENTER",
+    "_VISA_HELD_HERE",
+    "_WHALE_BIOLOGY",
+    "_WHALE_TRIPS",
+)
 
 
 @pytest.mark.parametrize(("name", "pattern"), sorted(_chinese_patterns().items()))
 def test_every_chinese_literal_can_match_the_normal_form(name: str, pattern: str) -> None:
+    # A character class lists its spellings on purpose ([県縣]): only literals are read.
+    literals = re.sub(r"\[[^\]]*\]", " ", pattern)
     dead = [
         f"{run} (normal form {normal})"
-        for run in sorted(set(_HAN_RUN.findall(pattern)))
+        for run in sorted(set(_HAN_RUN.findall(literals)))
         if (normal := normalize(run).replace(" ", "")) != run and normal not in pattern
     ]
     assert not dead, dead
