@@ -227,8 +227,8 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
         "false_emergencies": 0.0,
     },
     "chat-fresh": {
-        "answered_right": 0.9543,
-        "reached": 0.9809,
+        "answered_right": 0.9581,
+        "reached": 0.9847,
         # Hualien only in the story no longer keeps a place the KB never mentions in scope
         # (third session): wrong 1.7 → 1.3, declined 84 → 88; who holds an office is no
         # question for the desk: 1.0, 92.
@@ -279,8 +279,8 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
         "reached": 0.9913,
         # Tasks with a modified object, a text to translate, general knowledge for its own
         # sake; a place elsewhere asked about while Hualien is only in the story: 4.7 → 2.7.
-        "wrong": 0.02,
-        "out_of_scope_declined": 0.92,
+        "wrong": 0.0134,
+        "out_of_scope_declined": 0.96,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
@@ -294,8 +294,8 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # 越南話 = 越南語; the desk's opinion and how nature formed are no questions for it):
     # 86.3 / 95.8 / 1.7, every person request and emergency.
     "chat-zh-probe2": {
-        "answered_right": 0.8947,
-        "reached": 0.9578,
+        "answered_right": 0.9052,
+        "reached": 0.9684,
         "wrong": 0.0084,
         "out_of_scope_declined": 1.0,
         "handed_off": 1.0,
@@ -343,8 +343,8 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # zh-Hans). First measured 80.0 / 92.7 / 1.2 / 95.7 / 91.7, 10 of 11 emergencies: the
     # likeliest picture of the hidden set. Its test part stays unread.
     "chat-mimic3": {
-        "answered_right": 0.8536,
-        "reached": 0.9365,
+        "answered_right": 0.8634,
+        "reached": 0.9414,
         "wrong": 0.0125,
         "out_of_scope_declined": 0.9565,
         "handed_off": 1.0,
@@ -356,10 +356,10 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # on its dev part: 90.2 / 94.1 / 4.2 / 91.7 / 83.3, 12 of 13 emergencies and one false (a
     # heat stroke with dizziness, 「中暑了 头晕但还能走」); without the chooser 89.2.
     "chat-mimic4": {
-        "answered_right": 0.9313,
-        "reached": 0.9705,
-        "wrong": 0.0167,
-        "out_of_scope_declined": 0.9166,
+        "answered_right": 0.9362,
+        "reached": 0.9754,
+        "wrong": 0.0125,
+        "out_of_scope_declined": 0.9583,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 1.0,
@@ -371,8 +371,8 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # (a script named by its language, a phrase to translate, a drama to watch): 88.4, handed
     # off 100, wrong 3.8; a phone's "emergency calls only" read as its status: 88.9, none false.
     "chat-mimic5": {
-        "answered_right": 0.8989,
-        "reached": 0.9595,
+        "answered_right": 0.909,
+        "reached": 0.9696,
         "wrong": 0.025,
         "out_of_scope_declined": 0.9285,
         "handed_off": 1.0,
@@ -395,12 +395,12 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # questions that share words with entries. First measured on the code the session began
     # with: 92.2 / 96.4 / 2.1 / 90.6 / 93.3, 14 of 15 emergencies, none false.
     "chat-mimic7": {
-        "answered_right": 0.922,
-        "reached": 0.964,
-        "wrong": 0.021,
-        "out_of_scope_declined": 0.906,
-        "handed_off": 0.933,
-        "emergencies_answered": 0.933,
+        "answered_right": 0.9326,
+        "reached": 0.974,
+        "wrong": 0.0125,
+        "out_of_scope_declined": 0.9375,
+        "handed_off": 1.0,
+        "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
     "chat-en-mimic": {
@@ -773,14 +773,14 @@ JA_KO_MIMIC3_RATCHET: dict[str, dict[str, float]] = {
 JA_KO_MIMIC4_RATCHET: dict[str, dict[str, float]] = {
     "all": {
         "answered_right": 0.9512,
-        "reached": 0.9756,
-        "wrong": 0.015,
-        "out_of_scope_declined": 0.9166,
+        "reached": 0.9817,
+        "wrong": 0.01,
+        "out_of_scope_declined": 0.9583,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.939, "reached": 0.9512, "wrong": 0.03},
+    "ja": {"answered_right": 0.939, "reached": 0.9634, "wrong": 0.02},
     "ko": {"answered_right": 0.9634, "reached": 1.0, "wrong": 0.0},
 }
 
@@ -791,13 +791,13 @@ JA_KO_MIMIC5_RATCHET: dict[str, dict[str, float]] = {
     "all": {
         "answered_right": 0.9518,
         "reached": 0.9879,
-        "wrong": 0.015,
-        "out_of_scope_declined": 0.909,
+        "wrong": 0.01,
+        "out_of_scope_declined": 0.9545,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.9638, "reached": 0.9759, "wrong": 0.03},
+    "ja": {"answered_right": 0.9638, "reached": 0.9759, "wrong": 0.02},
     "ko": {"answered_right": 0.9397, "reached": 1.0, "wrong": 0.0},
 }
 
@@ -806,16 +806,16 @@ JA_KO_MIMIC5_RATCHET: dict[str, dict[str, float]] = {
 #: 7.0 / 50.0 / 85.7 (ja 95.1, ko 91.4), 14 of 16 emergencies, none false.
 JA_KO_MIMIC6_RATCHET: dict[str, dict[str, float]] = {
     "all": {
-        "answered_right": 0.932,
-        "reached": 0.963,
-        "wrong": 0.07,
-        "out_of_scope_declined": 0.5,
-        "handed_off": 0.857,
-        "emergencies_answered": 0.875,
+        "answered_right": 0.9567,
+        "reached": 0.9876,
+        "wrong": 0.03,
+        "out_of_scope_declined": 0.8333,
+        "handed_off": 1.0,
+        "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.951, "reached": 0.963, "wrong": 0.08},
-    "ko": {"answered_right": 0.914, "reached": 0.963, "wrong": 0.06},
+    "ja": {"answered_right": 0.9753, "reached": 0.9876, "wrong": 0.03},
+    "ko": {"answered_right": 0.9382, "reached": 0.9876, "wrong": 0.03},
 }
 
 
