@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+import bot.matcher.pipeline as pipeline
 import bot.matcher.situations as situations
 import bot.matcher.spotters as spotters
 import bot.reading as reading
@@ -25,7 +26,7 @@ def _chinese_patterns() -> dict[str, str]:
     for kind, table in (("happening", situations._HAPPENING), ("topic", situations._TOPICS)):
         for situation, signs in table.items():
             found[f"situations {kind} {situation}"] = "|".join(signs.han)
-    for module in (situations, spotters, reading, when):
+    for module in (situations, spotters, pipeline, reading, when):
         for name, value in vars(module).items():
             if not isinstance(value, re.Pattern) or not isinstance(value.pattern, str):
                 continue
@@ -33,8 +34,8 @@ def _chinese_patterns() -> dict[str, str]:
             # kanji); those that read the normal form are listed below.
             if _HAN_RUN.search(value.pattern) and not _KANA_OR_HANGUL.search(value.pattern):
                 found[f"{module.__name__}.{name}"] = value.pattern
-    for name in _NORMAL_FORM_READERS:
-        found[f"bot.matcher.spotters.{name}"] = getattr(spotters, name).pattern
+    for module, name in _NORMAL_FORM_READERS:
+        found[f"{module.__name__}.{name}"] = getattr(module, name).pattern
     return found
 
 
@@ -42,12 +43,15 @@ def _chinese_patterns() -> dict[str, str]:
 #: asks_about_a_visa_to_enter are given it): their kanji must be normal too (記錄, 禮狀, 臺風;
 #: a session's Japanese task patterns were written 記録 and never matched).
 _NORMAL_FORM_READERS = (
-    "_JA_TASK",
-    "_KO_TASK",
-    "_VISA_TO_ENTER",
-    "_VISA_HELD_HERE",
-    "_WHALE_BIOLOGY",
-    "_WHALE_TRIPS",
+    (spotters, "_JA_TASK"),
+    (spotters, "_KO_TASK"),
+    (spotters, "_VISA_TO_ENTER"),
+    (spotters, "_VISA_HELD_HERE"),
+    (spotters, "_WHALE_BIOLOGY"),
+    (spotters, "_WHALE_TRIPS"),
+    (pipeline, "_WHERE_THE_VISITOR_IS"),
+    (pipeline, "_THERE"),
+    (pipeline, "_HERE"),
 )
 
 
