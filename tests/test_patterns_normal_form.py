@@ -50,7 +50,6 @@ _NORMAL_FORM_READERS = (
     (spotters, "_WHALE_BIOLOGY"),
     (spotters, "_WHALE_TRIPS"),
     (pipeline, "_WHERE_THE_VISITOR_IS"),
-    (pipeline, "_THERE"),
     (pipeline, "_HERE"),
 )
 

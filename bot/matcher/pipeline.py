@@ -359,10 +359,7 @@ class Matcher:
         about the other place ("how do i get a residence permit in germany? after my
         exchange in hualien i'm moving to munich"). Who writes is not what they ask about:
         「我們是日本長野的農協 想跟縣府農業處聯繫」 asks about the county's department."""
-        if not self.elsewhere or not (
-            self.elsewhere.named_in(reading.without_introductions)
-            or self.elsewhere.named_in(_where_the_visitor_is(reading))
-        ):
+        if not self.elsewhere or not self.elsewhere.named_in(reading.without_introductions):
             return False
         return not self._hualien_decides(reading, self.elsewhere.named_in(reading.asking))
 
@@ -391,12 +388,14 @@ class Matcher:
         if not abroad_in_asking and (_HERE.search(asking) or _COMPARED.search(reading.normal)):
             return False
         # Who writes is not what they ask about: "i'm from vietnam, where do i buy a sim?" —
-        # but where they are now is: "i live in taipei. where do i renew my arc?"; and the
-        # story's place is when the question points at it ("going to korea after my
-        # exchange. how does health insurance work there?").
+        # but where they are now is, for a service used where one is or a place to go to:
+        # "i live in taipei. where do i renew my arc?", 「我在台中，哪裡可以看醫生」, "I am in
+        # Taichung, where is the nearest hospital?". The county's contacts, events and
+        # exchange are asked after from anywhere (「我在首爾，民政處的電話幾號」).
+        service = self.kb[match.entry].category is Category.SERVICE
+        if not service and not _ASKS_WHERE_TO_GO.search(asking):
+            return bool(abroad_in_asking)
         located = _where_the_visitor_is(reading)
-        if _THERE.search(asking):
-            located = f"{located} {reading.without_introductions}"
         return bool(abroad_in_asking or (located and self.abroad.unspoken_of(located, position)))
 
     def _about_something_unserved(self, match: Match, reading: Reading) -> bool:
@@ -557,19 +556,24 @@ class Matcher:
 #: now"), unlike where they come from ("i'm from vietnam").
 _WHERE_THE_VISITOR_IS = re.compile(
     r"\b(?:i|we) (?:live|am living|are living|stay|am staying|are staying|m staying|re staying) in\b|"
-    r"\b(?:currently|right now) in\b|\b(?:we are|were|we re|im|i am|i m) (?:now |currently |still )?(?:in|at) |"
-    r"\b(?:staying|living) in\b|\b(?:visiting|going to|moving to|heading to|travell?ing to|flying to)\b|"
-    r"\b(?:ll|will) (?:be|stay) in\b|"
-    # 「我在台中」「我人在台北」「我們先在台北住三天」「我住台北」 (normal forms).
-    r"我們?(?:現在|目前|人|先|還|都)?(?:在|住在|住|待在)|"
-    # 「今台北にいます」「来週台北に行きます」, 「저는 서울에 살아요」「서울에 있어요」.
-    r"(?:に|で)(?:います|いる|住んで|滯在|泊まって)|に(?:行きます|行く|行って)|"
-    r"에\s?(?:살아요|살고|삽니다|있어요|있는데|있습니다|머물|지내)|에서\s?(?:살아요|살고|지내|머물)"
+    r"\b(?:currently|right now) in\b|\b(?:staying|living) in\b|\b(?:ll|will) (?:be|stay) in\b|"
+    # A clause that only says where ("I'm in Kenting", "we are at sun moon lake now"), not
+    # what the visitor is in ("i'm at tokyo university, how do i apply").
+    r"^(?:im|i am|i m|we are|were|we re) (?:now |currently |still )?(?:in|at) (?!\w+ (?:university|college|school)\b)"
+    r"\w+(?: \w+){0,2}(?: now| right now| at the moment| this week| today)?$|"
+    # 「我住台北」「我人在台北」「我現在在台北」, or a clause that is only where: 「我在台中」 (not
+    # 「我在等去台北的火車」, 「我在東京的大學教書」; normal forms).
+    r"我們?(?:住在|住|待在)(?!過)|我們?(?:現在|目前|人)在|^我們?在\S{1,5}$|"
+    # 「今台北にいます」, 「저는 서울에 살아요」「지금 서울에 있어요」 — the visitor, not their parents.
+    r"^(?:今|いま|現在)\S{0,10}?(?:に|で)(?:います|いる|滯在|泊まって)|"
+    r"^(?:저는|전|우리는)?\s?\S+에\s?(?:살아요|살고\s?있|삽니다)|^(?:지금|현재)\s?\S+에\s?(?:있어요|있는데|있습니다)"
 )
-#: "There", said in the clause that asks: the place the story named.
-_THERE = re.compile(
-    r"(?<!\bis )(?<!\bare )(?<!\bwas )\bthere\b(?! (?:is|are|was|were|a|any|anything|some)\b)|"
-    r"那邊|那裡|當地|そこ|あちら|現地|거기|그곳|그쪽|현지"
+
+
+#: A place to go to, asked for: where the visitor is then says where it should be.
+_ASKS_WHERE_TO_GO = re.compile(
+    r"\b(?:nearest|closest|near me|nearby|where is|where are|where can|where do)\b|"
+    r"哪裡|哪裏|哪里|哪邊|附近|最近的|どこ|近く|어디|근처|가까운"
 )
 
 

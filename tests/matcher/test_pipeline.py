@@ -565,8 +565,7 @@ def test_a_metro_or_a_parcel_is_not_the_desks(question: str, matcher: Matcher) -
         "We'll be staying in Taipei for 3 days first. Any good hotels?",
         "저는 서울에 살아요. 건강보험 어떻게 가입해요?",
         "今台北にいます。居留証の更新はどこでできますか",
-        # The story's place, pointed at from the question.
-        "going to korea after my exchange. how does health insurance work there?",
+        "I am in Taichung, where is the nearest hospital?",
     ],
 )
 def test_a_practical_matter_in_a_place_its_entry_never_names_is_declined(
@@ -653,6 +652,33 @@ def test_a_place_elsewhere_asked_about_after_an_introduction_is_declined(
     matcher: Matcher, question: str
 ) -> None:
     assert matcher.match(question).decision is not Decision.ANSWER
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        # The county's contacts, events and exchange, asked after from abroad (a second
+        # review's cases: once declined by where the visitor is).
+        ("我在首爾，民政處的電話幾號", "contact.civil-affairs"),
+        (
+            "i'm in taipei, what's the county government's phone number?",
+            "contact.county-government",
+        ),
+        ("我們在東京，想問豐年祭是什麼時候", "event.harvest-festivals"),
+        # Where the visitor is going, or what they are doing: not where they are.
+        ("im moving to japan next month, what do i do with my arc?", "service.arc"),
+        ("going to japan next week, where can i exchange money for yen?", "service.money"),
+        ("我在等去台北的火車，可以在哪裡換錢", "service.money"),
+        ("我在東京的大學教書，想申請學校交流", "exchange.school-exchange"),
+        # Someone else's place.
+        ("日本に住んでいる友達が来ます。SIMカードはどこで買えますか", "service.sim-card"),
+    ],
+)
+def test_where_the_visitor_is_counts_only_for_a_service_used_there(
+    matcher: Matcher, question: str, entry: str
+) -> None:
+    match = matcher.match(question)
+    assert (match.decision, match.entry) == (Decision.ANSWER, entry)
 
 
 @pytest.mark.parametrize(
