@@ -22,6 +22,7 @@ import re
 #: Kana reading → the kanji spelling the Japanese phrasings use.
 READINGS: dict[str, str] = {
     # Hualien, its partner cities, the exchange.
+    "かれんけんちょう": "花蓮県庁",
     "かれんけん": "花蓮県",
     "かれん": "花蓮",
     "たろこ": "タロコ",
@@ -41,6 +42,7 @@ READINGS: dict[str, str] = {
     "こうりゅう": "交流",
     "しやくしょ": "市役所",
     "やくしょ": "役所",
+    "けんちょう": "県庁",
     "みんせいしょ": "民政処",
     "りゅうがくせい": "留学生",
     "こうかんりゅうがく": "交換留学",
@@ -95,10 +97,19 @@ READINGS: dict[str, str] = {
 }
 
 _HIRAGANA = "\u3041-\u309f"
-#: What may stand before a word inside hiragana: a particle, or the polite お (おまつり).
-_BEFORE = r"[のはがをにでとへもお]"
-#: What may follow one: a particle, the copula, a form of する.
-_AFTER = r"[のはがをにでとへも]|って|から|まで|より|する|して|した|しま|しよ|しない|です|でし|だ|じゃ|など"
+#: What may stand before a word inside hiragana: a particle, the polite お (おまつり), a word
+#: of time (きのうじしん, あしたたいふう).
+_BEFORE = "|".join(
+    f"(?<={before})" for before in ("[のはがをにでとへもお]", "きのう", "きょう", "あした", "いま")
+)
+#: What may follow one: a particle, the copula, a form of する, a question word, a verb of
+#: coming, going, calling or losing, another word of the list (きょりゅうしょうこうしん).
+_AFTER = (
+    r"[のはがをにでとへもやね]|か(?!つ)|よ(?!ほう)|って|から|まで|より|について|さん|"
+    r"する|して|した|しま|しよ|しない|です|でし|だ|じゃ|など|"
+    r"どこ|いつ|どう|なに|なん|いくら|くる|きて|きた|こない|よんで|よぶ|ある|あっ|あり|いる|"
+    r"いき|いく|こわい|なくし|なくな|おとし|うりば|ほしい"
+)
 #: Readings that are also another word in a common phrase: 自信が(ない).
 _NOT_FOLLOWED_BY = {"じしん": r"\s?が?\s?(?:ない|なく|なかっ|ある|あり|をもっ|まんまん)"}
 
@@ -108,17 +119,19 @@ def _alternative(reading: str) -> str:
     return re.escape(reading) + (f"(?!{unless})" if unless else "")
 
 
+_WORDS = "|".join(map(_alternative, sorted(READINGS, key=len, reverse=True)))
 _WORD = re.compile(
-    rf"(?:(?<![{_HIRAGANA}])|(?<={_BEFORE}))"
-    rf"(?:{'|'.join(map(_alternative, sorted(READINGS, key=len, reverse=True)))})"
-    rf"(?=$|[^{_HIRAGANA}]|{_AFTER})"
+    rf"(?:(?<![{_HIRAGANA}])|{_BEFORE})"
+    rf"(?:{_WORDS})"
+    rf"(?=$|[^{_HIRAGANA}]|{_AFTER}|{'|'.join(map(re.escape, READINGS))})"
 )
 
 
 def in_kanji(text: str) -> str:
     """``text`` with the words of READINGS in its hiragana written as the phrasings write
-    them."""
-    return _WORD.sub(_spelled, text)
+    them. Twice: a word after another one (きょりゅうしょうこうしん) begins where the first,
+    once respelled, ends."""
+    return _WORD.sub(_spelled, _WORD.sub(_spelled, text))
 
 
 def _spelled(word: re.Match[str]) -> str:

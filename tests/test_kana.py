@@ -44,6 +44,22 @@ def test_a_reading_inside_another_word_is_left_alone(text: str) -> None:
     assert in_kanji(text) == text
 
 
+@pytest.mark.parametrize(
+    ("text", "spelled"),
+    [
+        # Chat without particles (a second review's cases).
+        ("びょういんどこ？", "病院どこ？"),
+        ("あしたたいふうくる？", "あした台風くる？"),
+        ("きょりゅうしょうこうしんしたい", "居留証更新したい"),
+        ("ほけんしょうなくした", "保険証なくした"),
+        ("けんちょうに いきたい", "県庁に いきたい"),
+        ("ほうねんさいいつ", "豊年祭いつ"),
+    ],
+)
+def test_a_word_before_a_question_word_a_verb_or_another_word(text: str, spelled: str) -> None:
+    assert in_kanji(text) == spelled
+
+
 def test_a_word_begins_after_a_particle_or_the_polite_o() -> None:
     assert in_kanji("もりおかのしまいとしは") == "盛岡の姉妹都市は"
     assert in_kanji("おまつり いつ？") == "お祭り いつ？"

@@ -125,7 +125,10 @@ _ZH_INDIRECT_REQUEST = re.compile(
     r"(?:有沒有|有無|有)(?:真人|活人|工作人員|客服|專人)(?:可以|能)(?:聊|談|講|說|回|問)|"
     # A call to the visitor (「有沒有專人可以打電話跟我說明」), not the visitor calling (「…可以打
     # 電話問」) nor a place's staff explaining (「博物館有沒有工作人員可以解釋展覽」).
-    r"(?:有沒有|有無|有)(?:真人|活人|工作人員|客服|專人)(?:可以|能)(?:打(?:個)?電話(?:給我|跟我)|給我打(?:個)?電話)|親自(?:回覆|回電|聯絡)我|(?:我)?想找(?:個|一個)?(?:真)?人(?:聊|談|講|說)(?!天練習|中文|英文|語言)|"
+    r"(?:有沒有|有無|有)(?:真人|活人|工作人員|客服|專人)(?:可以|能)(?:打(?:個)?電話(?:給我|跟我)|給我打(?:個)?電話)|"
+    # …or to explain to the visitor, asked at the start (「有沒有專人可以跟我說明」), not of a
+    # place (「博物館有沒有工作人員可以跟我解釋展覽」).
+    r"^(?:請問)?(?:有沒有|有無|有)(?:真人|活人|工作人員|客服|專人)(?:可以|能)(?:跟我|和我)(?:說明|解釋|聊|講|說)|親自(?:回覆|回電|聯絡)我|(?:我)?想找(?:個|一個)?(?:真)?人(?:聊|談|講|說)(?!天練習|中文|英文|語言)|"
     r"(?:你們|您們|請)(?:找|叫|派)(?:個|一個)?(?:真)?人(?:來|過來)|(?:找|叫)(?:個|一個)?真人(?:來|過來)|(?:找|叫)(?:個|一個)?人(?:來|過來)$|"
     r"(?:跟|和|與)我(?:聯絡|聯繫)|(?<!會)打給我|問人|找人問|派(?:個)?人|"
     # The county's superiors asked for, not the visitor's own (「領導讓我聯繫民政處」).
@@ -160,7 +163,7 @@ _JA_PERSON_REQUEST = re.compile(
     r"人(?:と|に)(?:話|相談|代わ|つな)|人間(?:の|と|に)|有人対応|"
     # In kana alone, as typed without converting (「にんげんの ひと いますか」, 「ひとと はなせますか」)
     # — not people of a place (「げんちの ひとと はなしたい」) nor dangers to them.
-    r"にんげんの\s?(?:ひと|かた|スタッフ)|にんげんと\s?(?:はなし|はなせ)|^ひと(?:と|に)\s?(?:はなし|はなせ)|"
+    r"にんげんの\s?(?:ひと|かた|スタッフ)|にんげんと\s?(?:はなし|はなせ)|(?<!の)(?<!の\s)ひと(?:と|に)\s?(?:はなし|はなせ)|"
     # Someone of the office, by the polite 方 (「市役所の方と直接お話しできますか」「担当課の方に
     # つないでください」), not the people of a place (「花蓮の方と交流できる」).
     r"(?:県庁|県|市役所|役所|役場|課|部署|窓口|事務局|事務所|センター|職場)の方(?:と|に)"
@@ -336,6 +339,7 @@ _EN_TASK = re.compile(
     # A race's past results, how storms get their names ("last year's winning time", "who
     # names the typhoons").
     r"\b(?:winning times?|last years? (?:\w+ )?winners?|fastest times? ever)\b|"
+    r"\bcourse record (?:for|of|at)\b|\bpast (?:winners|results|champions) of the (?:\w+ )?(?:marathon|race)\b|"
     r"\bwho (?:names|picks the names of|decides|gives|chooses) (?:the )?(?:typhoons?|hurricanes?|storms?)"
     r"(?:s)?(?: their)? names?\b|\bwho (?:names|names the) (?:typhoons|hurricanes|storms)\b|"
     r"\bhow (?:are|do) (?:typhoons|hurricanes|storms) (?:get )?(?:named|their names)\b|"
@@ -372,7 +376,10 @@ _ZH_TASK = re.compile(
     r"(?:市長|縣長|總統|首相|州長|議長)(?:現在)?(?:是|叫)(?:誰|哪位|什麼名字)|誰是(?:現任)?(?:市長|縣長|總統|首相)|"
     r"(?:有)?哪些(?:議員|立委|委員|官員)|(?:議員|立委)(?:有)?(?:哪些|是誰|名單)|"
     # A speech or a greeting to be written, records for their own sake (「史上最強的颱風」).
-    r"(?:寫|擬)(?:一)?(?:篇|份|段)?(?:致詞|致辭|演講稿|講稿|賀詞|歡迎詞)|史上最|歷史上最.{0,4}(?:強|大|嚴重)|"
+    r"(?:寫|擬)(?:一)?(?:篇|份|段)?(?:致詞|致辭|演講稿|講稿|賀詞|歡迎詞)|"
+    # A letter asked for (「請擬一份邀請函給姊妹市」「可以幫忙寫感謝函嗎」), not one the visitor
+    # writes (「我想寫一封感謝信給縣長，地址是什麼」).
+    r"(?:請|幫忙|幫我)(?:幫忙)?(?:寫|擬)(?:一)?(?:封|份|篇)?(?:邀請函|感謝函|感謝信|謝函)|^寫一封(?:邀請函|感謝函|感謝信)|史上最|歷史上最.{0,4}(?:強|大|嚴重)|"
     # The desk's opinion asked between two places or things, how nature came to be.
     r"你(?:覺得|認為).{0,12}(?:哪個|哪一個|哪裡|哪邊).{0,6}比較|(?:是)?(?:怎麼|如何)形成(?:的)?|形成的原因|"
     # A disaster's toll (「921地震死了多少人」「死亡人數」).
@@ -380,7 +387,7 @@ _ZH_TASK = re.compile(
     # A population, a country's emblems (「花蓮人口有多少」「台灣的國花是什麼」).
     r"人口(?:有|是|大概|總共)*(?:多少|幾)|多少人口|國花|國鳥|國樹|"
     # A race's past results, how typhoons get their names (「歷屆冠軍」「颱風的名字是誰取的」).
-    r"歷屆(?:冠軍|紀錄)|冠軍(?:是誰|成績|紀錄)|(?:去年|上屆)的?冠軍是誰|最快(?:成績|紀錄)|"
+    r"歷屆(?:冠軍|紀錄)|冠軍(?:是誰|成績|紀錄)|(?:馬拉松|比賽|賽事)的?(?:歷屆|往年)成績|(?:去年|上屆)的?冠軍是誰|最快(?:成績|紀錄)|"
     r"(?:颱風|臺風)的?(?:名字|名稱)(?:是|都是)?(?:誰|怎麼|如何)(?:取|命名|決定|來)|(?:颱風|臺風)(?:是)?怎麼命名"
 )
 
@@ -403,12 +410,15 @@ _JA_TASK = re.compile(
     r"(?:死者|犠牲者|死亡者)(?:の数)?(?:は|って)?(?:何人|どのくらい|どれくらい)|何人(?:が)?(?:亡くな|死ん|犠牲)|"
     r"人口(?:は|って)?(?:何人|どのくらい|どれくらい|いくつ)|"
     # A race's past results, how typhoons get their names (「過去の優勝タイム」「台風の名前は誰が」).
-    r"優勝(?:タイム|記錄)|優勝者(?:は|って)(?:誰|だれ)|歴代(?:の)?(?:優勝|記錄|チャンピオン)|大會記錄|"
+    r"優勝(?:タイム|記錄)|優勝者(?:は|って)(?:誰|だれ)|(?:マラソン|大會)の優勝者$|歴代(?:の)?(?:優勝|記錄|チャンピオン)|大會記錄|"
     r"臺風の名前(?:は|って)?(?:誰|だれ|どうやって|どう)"
 )
 _KO_TASK = re.compile(
     r"(?:시장|군수|현장|도지사|대통령|총통|총리|의장)(?:님)?(?:은|는|이|가)?\s?누구|"
     r"(?:시장|군수|현장|도지사|대통령|총통|총리|의장)(?:님)?\s?(?:의\s?)?(?:이름|성함)|"
+    # A letter or a speech asked to be written (「초청장 좀 써 주세요」), not one the county
+    # issues (「초청장을 작성해 주실 수 있나요」).
+    r"(?:초청장|인사말|축사|감사\s?편지)(?:를|을)?\s?(?:좀\s?)?(?:써|대신\s?써)\s?(?:주세요|줘)|"
     r"(?:코드|스크립트|에세이|작문|리포트|보고서|숙제|과제|편지)(?:를|을)?\s?"
     r"(?:좀\s?)?(?:짜|작성|만들|써|대신|풀어|해\s?줘)|프로그램(?:를|을)?\s?(?:좀\s?)?짜|"
     r"번역해\s?(?:줘|주세요)|"
@@ -418,7 +428,7 @@ _KO_TASK = re.compile(
     r"(?:사망자|희생자)(?:는|가|수)?\s?(?:몇|얼마)|몇\s?명(?:이|이나)?\s?(?:죽|사망|숨)|"
     r"인구(?:가|는)?\s?(?:몇|얼마)|"
     # A race's past results, how typhoons get their names (「역대 우승자」「태풍 이름은 누가 지어요」).
-    r"우승\s?기록|역대\s?(?:우승|기록)|우승자(?:가|는)?\s?누구|"
+    r"우승\s?기록|역대\s?(?:우승|기록)|우승자(?:가|는)?\s?누구|마라톤\s?우승자$|"
     r"태풍\s?이름(?:은|을|는)?\s?(?:누가|어떻게)"
 )
 
@@ -477,9 +487,12 @@ _VISA_TO_ENTER = re.compile(
     r"무비자|비자\s?없이|(?:관광|취업|워킹홀리데이|상용)\s?비자|비자\s?(?:신청|발급|받|필요)|비자가\s?필요"
 )
 _VISA_HELD_HERE = re.compile(
-    r"\b(?:extend|extension|extending|renew|renewal|arc|residen\w*|permit|insurance|nhi|health|"
-    r"hospital|doctor|clinic|overstay\w*)\b|"
-    r"延|居留|健保|保險|醫院|看病|移民署|在留|病院|연장|갱신|거류|보험|병원|이민서|체류\s?기간"
+    r"\b(?:extend\w*|extension|renew\w*|expir\w*|arc|residen\w*|permit|insurance|nhi|health|"
+    r"hospital|doctor|clinic|overstay\w*|invitation)\b|"
+    r"延|到期|過期|居留|健保|保險|醫院|看病|移民署|邀請函|在留|病院|切れ|招へい|招聘|"
+    r"연장|갱신|만료|거류|보험|병원|이민서|체류\s?기간|초청장|"
+    # Visa the card: the money entry's (「visa or mastercard」).
+    r"\bvisa (?:or |and )?(?:card|debit|credit|mastercard)\b|\bmastercard\b"
 )
 
 

@@ -91,3 +91,77 @@ def test_general_knowledge_and_drafting_are_declined(matcher: Matcher, question:
     # Japanese patterns read the normal form (記錄, 禮狀, 臺風): written otherwise, they
     # never matched.
     assert matcher.match(question).decision is Decision.FALLBACK
+
+
+# A second review's cases, each read the wrong way by the first mends.
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "그냥 죽어버릴까 봐요",
+        "요즘 너무 힘들어서 죽어버릴까 봐요",
+        "きゅうきゅうしゃよんで",
+        "けいさつよんで",
+    ],
+)
+def test_the_thought_itself_and_calls_for_help_in_kana_are_emergencies(
+    matcher: Matcher, question: str
+) -> None:
+    # 「-ㄹ까 봐요」 ends the thought ("I'm thinking of…"); 봐 then worry is a thing feared dying.
+    match = matcher.match(question)
+    assert (match.decision, match.entry) == (Decision.ANSWER, "contact.emergency")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "すみません ひとと はなしたいです",
+        "有沒有專人可以跟我說明",
+        "有專人可以跟我講嗎",
+    ],
+)
+def test_a_person_asked_for_after_a_word_of_address(matcher: Matcher, question: str) -> None:
+    assert matcher.match(question).decision is Decision.HANDOFF
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("do i need a visa card to withdraw money at the atm?", "service.money"),
+        ("do night markets require a visa or mastercard?", "service.money"),
+        ("訪問團要辦簽證，縣府可以發邀請函嗎", "exchange.delegation-visit"),
+    ],
+)
+def test_a_visa_card_or_an_invitation_for_a_visa_is_the_kbs(
+    matcher: Matcher, question: str, entry: str
+) -> None:
+    match = matcher.match(question)
+    assert (match.decision, match.entry) == (Decision.ANSWER, entry)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "need to get my visa extended",
+        "대표단 비자 신청을 위해 초청장 받을 수 있나요?",
+    ],
+)
+def test_a_visa_held_or_an_invitation_asked_of_the_county_is_not_declined(
+    matcher: Matcher, question: str
+) -> None:
+    assert matcher.match(question).decision is not Decision.FALLBACK
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "請幫忙擬一份邀請函給姊妹市",
+        "초청장 좀 써 주세요",
+        "what's the course record for the taroko marathon?",
+        "太魯閣馬拉松往年成績",
+        "タロコマラソンの優勝者",
+    ],
+)
+def test_letters_asked_for_and_race_results_are_declined(matcher: Matcher, question: str) -> None:
+    assert matcher.match(question).decision is Decision.FALLBACK
