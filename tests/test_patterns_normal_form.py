@@ -47,6 +47,8 @@ _NORMAL_FORM_READERS = (
     (spotters, "_KO_TASK"),
     (spotters, "_VISA_TO_ENTER"),
     (spotters, "_VISA_HELD_HERE"),
+    (spotters, "_HEALTH"),
+    (spotters, "_HOLDING_A_VISA"),
     (spotters, "_WHALE_BIOLOGY"),
     (spotters, "_WHALE_TRIPS"),
     (pipeline, "_WHERE_THE_VISITOR_IS"),

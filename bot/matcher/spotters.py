@@ -487,19 +487,29 @@ _VISA_TO_ENTER = re.compile(
     r"무비자|비자\s?없이|(?:관광|취업|워킹홀리데이|상용)\s?비자|비자\s?(?:신청|발급|받|필요)|비자가\s?필요"
 )
 _VISA_HELD_HERE = re.compile(
-    r"\b(?:extend\w*|extension|renew\w*|expir\w*|arc|residen\w*|permit|insurance|nhi|health|"
-    r"hospital|doctor|clinic|overstay\w*|invitation)\b|"
-    r"延|到期|過期|居留|健保|保險|醫院|看病|移民署|邀請函|在留|病院|切れ|招へい|招聘|"
-    r"연장|갱신|만료|거류|보험|병원|이민서|체류\s?기간|초청장|"
+    r"\b(?:extend\w*|extension|renew\w*|expir\w*|arc|residen\w*|permit|overstay\w*|invitation)\b|"
+    r"延|到期|過期|居留|移民署|邀請函|在留|切れ|招へい|招聘|"
+    r"연장|갱신|만료|거류|이민서|체류\s?기간|초청장|"
     # Visa the card: the money entry's (「visa or mastercard」).
     r"\bvisa (?:or |and )?(?:card|debit|credit|mastercard)\b|\bmastercard\b"
+)
+#: Insurance or a doctor on a visa held ("on a tourist visa, can I get NHI?", 「관광비자로
+#: 왔는데 병원 가면 보험 돼요?」) — not insurance a visa asks for (「觀光簽證需要保險證明嗎」).
+_HEALTH = re.compile(
+    r"\b(?:insurance|nhi|health|hospital|doctor|clinic)\b|健保|保險|醫院|看病|病院|보험|병원"
+)
+_HOLDING_A_VISA = re.compile(
+    r"\b(?:on a|on my|i have a|has a|have a|holding a|came on a|entered on a|with my)\b|"
+    r"持|我的|簽證的人|ビザの人|(?:で|に)(?:来|來|入国|入國|滞在|滯在)|(?:로|으로)\s?(?:왔|입국|와서|온)|비자인\s?사람"
 )
 
 
 def asks_about_a_visa_to_enter(normal: str) -> bool:
     """Whether the normalised message asks how to get into a country, not about the visa the
     visitor holds here."""
-    return bool(_VISA_TO_ENTER.search(normal) and not _VISA_HELD_HERE.search(normal))
+    if not _VISA_TO_ENTER.search(normal) or _VISA_HELD_HERE.search(normal):
+        return False
+    return not (_HEALTH.search(normal) and _HOLDING_A_VISA.search(normal))
 
 
 def asks_for_a_task(normal: str) -> bool:

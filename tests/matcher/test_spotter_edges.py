@@ -165,3 +165,15 @@ def test_a_visa_held_or_an_invitation_asked_of_the_county_is_not_declined(
 )
 def test_letters_asked_for_and_race_results_are_declined(matcher: Matcher, question: str) -> None:
     assert matcher.match(question).decision is Decision.FALLBACK
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "do i need travel insurance to apply for a tourist visa?",
+        "觀光簽證需要保險證明嗎",
+        "관광비자 신청할 때 여행자 보험 필요해요?",
+    ],
+)
+def test_insurance_a_visa_asks_for_is_no_visa_held(matcher: Matcher, question: str) -> None:
+    assert matcher.match(question).decision is Decision.FALLBACK
