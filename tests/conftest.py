@@ -51,6 +51,8 @@ JA_KO_MIMIC5_SET = ROOT / "eval" / "ja-ko-mimic5.tsv"
 #: Eighth session, by a new writer asked for out-of-scope questions that share words with
 #: entries (a partner city's own sister cities, Korea's own health insurance).
 JA_KO_MIMIC6_SET = ROOT / "eval" / "ja-ko-mimic6.tsv"
+#: Written at the end of the eighth session by another new writer, measured on its last code.
+JA_KO_MIMIC7_SET = ROOT / "eval" / "ja-ko-mimic7.tsv"
 #: Written blind on 2026-12-07 (third session) in Chinese chat style, 100 zh-Hant and 50
 #: zh-Hans, by a helper who read only the entries' ids, titles and answers; its misses were
 #: then analysed by cause, and the causes (not the messages) worked on.
@@ -79,6 +81,8 @@ CHAT_MIMIC5_SET = ROOT / "eval" / "chat-mimic5.tsv"
 CHAT_MIMIC6_SET = ROOT / "eval" / "chat-mimic6.tsv"
 #: Eighth session: the same by a new writer.
 CHAT_MIMIC7_SET = ROOT / "eval" / "chat-mimic7.tsv"
+#: Written at the end of the eighth session by another new writer, measured on its last code.
+CHAT_MIMIC8_SET = ROOT / "eval" / "chat-mimic8.tsv"
 #: Emergencies as frightened people type them, and messages that only share words with one,
 #: 40 in each of en, zh-Hant, zh-Hans, ja and ko, written blind on 2026-12-07 (fourth
 #: session) from the entries' ids, titles and answers alone. The first (emergency-probe) was

@@ -36,6 +36,7 @@ from tests.conftest import (
     CHAT_MIMIC5_SET,
     CHAT_MIMIC6_SET,
     CHAT_MIMIC7_SET,
+    CHAT_MIMIC8_SET,
     CHAT_SET,
     CHAT_ZH_MIMIC_SET,
     CHAT_ZH_PROBE2_SET,
@@ -57,6 +58,7 @@ from tests.conftest import (
     JA_KO_MIMIC4_SET,
     JA_KO_MIMIC5_SET,
     JA_KO_MIMIC6_SET,
+    JA_KO_MIMIC7_SET,
     JA_KO_MIMIC_SET,
     JA_KO_PROBE2_SET,
     JA_KO_PROBE_SET,
@@ -403,6 +405,17 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
+    # Written at the end of the eighth session by another new writer, measured first on that
+    # session's last code: 96.9 / 98.5 / 1.7 / 90.0 / 86.7, 15 of 15 emergencies, one false.
+    "chat-mimic8": {
+        "answered_right": 0.9692,
+        "reached": 0.9846,
+        "wrong": 0.0167,
+        "out_of_scope_declined": 0.9,
+        "handed_off": 0.866,
+        "emergencies_answered": 1.0,
+        "false_emergencies": 1.0,
+    },
     "chat-en-mimic": {
         "answered_right": 0.9236,
         "reached": 0.993,
@@ -428,6 +441,7 @@ CHAT_SETS = {
     "chat-mimic5": CHAT_MIMIC5_SET,
     "chat-mimic6": CHAT_MIMIC6_SET,
     "chat-mimic7": CHAT_MIMIC7_SET,
+    "chat-mimic8": CHAT_MIMIC8_SET,
 }
 CEILINGS = {"wrong", "false_emergencies"}
 
@@ -818,6 +832,23 @@ JA_KO_MIMIC6_RATCHET: dict[str, dict[str, float]] = {
     "ko": {"answered_right": 0.9382, "reached": 0.9876, "wrong": 0.03},
 }
 
+#: Written at the end of the eighth session by another new writer (100 ja, 100 ko), measured
+#: first on that session's last code: 95.1 / 98.8 / 5.5 / 62.5 / 71.4 (ja 98.8, ko 91.4),
+#: 16 of 16 emergencies, none false.
+JA_KO_MIMIC7_RATCHET: dict[str, dict[str, float]] = {
+    "all": {
+        "answered_right": 0.9506,
+        "reached": 0.9876,
+        "wrong": 0.055,
+        "out_of_scope_declined": 0.625,
+        "handed_off": 0.7142,
+        "emergencies_answered": 1.0,
+        "false_emergencies": 0.0,
+    },
+    "ja": {"answered_right": 0.9876, "reached": 0.9876, "wrong": 0.05},
+    "ko": {"answered_right": 0.9135, "reached": 0.9876, "wrong": 0.06},
+}
+
 
 @pytest.mark.parametrize(
     ("name", "path", "ratchet"),
@@ -833,6 +864,7 @@ JA_KO_MIMIC6_RATCHET: dict[str, dict[str, float]] = {
         ("ja-ko-mimic4", JA_KO_MIMIC4_SET, JA_KO_MIMIC4_RATCHET),
         ("ja-ko-mimic5", JA_KO_MIMIC5_SET, JA_KO_MIMIC5_RATCHET),
         ("ja-ko-mimic6", JA_KO_MIMIC6_SET, JA_KO_MIMIC6_RATCHET),
+        ("ja-ko-mimic7", JA_KO_MIMIC7_SET, JA_KO_MIMIC7_RATCHET),
     ],
 )
 def test_japanese_and_korean_figures_do_not_drop(

@@ -33,6 +33,9 @@ HAPPENING = [
     ("我朋友说他想自杀", S.SUICIDE),
     ("もう死にたいです", S.SUICIDE),
     ("죽고 싶어요", S.SUICIDE),
+    # Scalded (a retrain dropped a test-part message of this kind; the sign holds it).
+    ("鍋の熱湯を子どもがかぶって、皮膚がはがれている", S.MEDICAL),
+    ("友達が熱い油を浴びてしまった", S.MEDICAL),
     ("my husband beats me when he drinks", S.ABUSE),
     ("the boy next door is being abused by his father", S.ABUSE),
     ("男友一直打我 我不敢回家", S.ABUSE),
