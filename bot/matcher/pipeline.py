@@ -111,6 +111,14 @@ class Matcher:
         )
         self.unserved = Unserved(intents.unserved.every(), entry_texts)
         self.partners = PlaceSpotter(intents.partners.every(), self.index.is_kb_pair)
+        #: The cities whose own sister cities a visitor may ask after: the partners and the
+        #: cities named in every language (normalised, without 市 or 시).
+        self.cities = frozenset(
+            _city_name(name)
+            for name in normalize_many(
+                [*intents.partners.every(), *(n for group in intents.place_names for n in group)]
+            )
+        )
         # Hualien's sights and townships say where a question is, beside what it asks about
         # (score.py, _places_as_where); the county's own name is in most questions and is left.
         places_in_hualien = [
@@ -247,6 +255,10 @@ class Matcher:
         match = decider.decide(question, lang, scored)
         match = self._past_the_partners_name(match, reading)
         match = self._the_asking_clause_alone(match, reading)
+        if self._about_another_citys_sister_cities(reading):
+            # 「釧路市の姉妹都市をぜんぶ教えて」, "what are the sister cities of taipei": the
+            # sister-cities entry lists Hualien's, and would answer another city's wrongly.
+            return self.decider.decline(question, lang, scored)
         if self._about_a_partners_own_affairs(match, reading):
             # Jecheon's sights or Kushiro's marsh: the county's answer about its own would
             # mislead; the exchange with a partner city is answered.
@@ -465,6 +477,17 @@ class Matcher:
             return _as_the_message(again, match)
         return match
 
+    def _about_another_citys_sister_cities(self, reading: Reading) -> bool:
+        """Whether the clause that asks asks for the sister cities of a place that is not
+        Hualien: a partner or a city named in every language, as the whole owner ("the sister
+        cities of taipei", not 「我們在美國加州結的姊妹市」 nor "is miri a sister city")."""
+        text = reading.without_introductions
+        return any(
+            _city_name(found.group(1)) in self.cities
+            for pattern in _SISTER_CITIES_OF
+            for found in pattern.finditer(text)
+        )
+
     def _about_a_partners_own_affairs(self, match: Match, reading: Reading) -> bool:
         if match.decision is Decision.CLARIFY and match.candidates:
             # A choice is declined when each of its options, answered, would be: 「明日の釧路の
@@ -568,6 +591,28 @@ _WHERE_THE_VISITOR_IS = re.compile(
     r"^(?:今|いま|現在)\S{0,10}?(?:に|で)(?:います|いる|滯在|泊まって)|"
     r"^(?:저는|전|우리는)?\s?\S+에\s?(?:살아요|살고\s?있|삽니다)|^(?:지금|현재)\s?\S+에\s?(?:있어요|있는데|있습니다)"
 )
+
+
+#: Sister cities asked for, and whose (normal forms): "sister cities of taipei", "kushiros
+#: sister cities", 「盛岡市的姊妹市」, 「釧路市の姉妹都市」, 「제천시 자매도시」.
+_SISTER_CITIES_OF = tuple(
+    re.compile(pattern)
+    for pattern in (
+        r"\bsister cit(?:y|ies) of (\w+(?: \w+)?)",
+        r"\b(\w+?)(?:s| citys)(?: own| other)? sister cit(?:y|ies)\b",
+        r"(\S{2,6}?)的(?:姊妹市|姐妹市|姊妹城市|姐妹城市|友好城市)",
+        r"(\S{2,6}?)の(?:姉妹都市|友好都市)",
+        r"(\S{2,6}?)(?:시)?\s?(?:의\s?)?(?:자매도시|우호도시)",
+    )
+)
+
+
+def _city_name(name: str) -> str:
+    """A city's name without what marks it a city, town or county (盛岡市, 高千穂町, 제천시)."""
+    name = name.strip()
+    for mark in ("市", "町", "村", "縣", "県", "시", "군"):
+        name = name.removesuffix(mark)
+    return name
 
 
 #: A place to go to, asked for: where the visitor is then says where it should be.

@@ -55,6 +55,8 @@ _EN_INDIRECT_REQUEST = re.compile(
     r"(?:there|here|reading this)|discuss (?:this|it|my \w+) with (?:a|an|the|someone|your)|"
     r"arrange a (?:call|meeting) with (?:someone|your|a|an|the)|reach out to (?:me|us)|"
     r"callback|a call back|(?:your|the) boss|someone (?:at|from) (?:the )?(?:office|county|desk)|"
+    # "if a member of your staff could contact us directly by email".
+    r"(?:a member of|someone (?:from|on)|one of) your (?:staff|team)\b.{0,20}\b(?:contact|call|email|phone|reach)|"
     # A reply from a person by name of how it comes, instead of the bot's: "answer me
     # personally by email instead of these automatic replies", "arrange a phone call for me",
     # "connect me with whoever is handling our trip … talk to them directly".
@@ -138,6 +140,8 @@ _ZH_INDIRECT_REQUEST = re.compile(
     r"(?:聯絡|聯繫|找)(?:一下)?(?:你們的?)?負責人|"
     # 「我想直接跟你們的同仁談」: speaking with the county's people themselves.
     r"(?:跟|和|與)(?:你們|貴單位|縣府)?的?(?:同仁|承辦人?|工作人員|負責人|專人)(?:直接)?(?:談|聊|講|說|討論|溝通)|"
+    # Whoever handles a matter, spoken with directly (「我要跟負責姊妹市業務的人直接談」).
+    r"(?:跟|和|與)負責.{1,12}?的(?:人|同事|同仁|窗口)直接(?:談|聊|講|說|討論|溝通)|"
     # Someone asked to get in touch however the person is named or not named (「能不能有人
     # 私訊我」「麻煩有空的同仁回一下」「叫你們負責國際交流的來回我」), a person who knows asked
     # for (「找個懂的來」「請專員協助」), a message left for them (「留言給負責人」), a person
@@ -163,6 +167,7 @@ _JA_PERSON_REQUEST = re.compile(
     r"人(?:と|に)(?:話|相談|代わ|つな)|人間(?:の|と|に)|有人対応|"
     # In kana alone, as typed without converting (「にんげんの ひと いますか」, 「ひとと はなせますか」)
     # — not people of a place (「げんちの ひとと はなしたい」) nor dangers to them.
+    r"(?:すたっふ|しょくいん)(?:さん)?(?:に|と)\s?(?:かわ|はなし|はなせ|つな)|中の人(?:いますか|いる\?|と話)|"
     r"にんげんの\s?(?:ひと|かた|スタッフ)|にんげんと\s?(?:はなし|はなせ)|(?<!の)(?<!の\s)ひと(?:と|に)\s?(?:はなし|はなせ)|"
     # Someone of the office, by the polite 方 (「市役所の方と直接お話しできますか」「担当課の方に
     # つないでください」), not the people of a place (「花蓮の方と交流できる」).
@@ -186,7 +191,7 @@ _KO_PERSON_REQUEST = re.compile(
     # 담당자 asked for (담당자와 통화, 담당자 연결), not named (「유학생 담당자입니다」).
     r"(?:직원|(?<!한국 )(?<!한국)(?<!외국 )(?<!외국)(?<!현지 )(?<!현지)사람|담당자?|상담원|상담사)(?:분)?"
     r"(?:과|와|이랑|랑|하고|한테|에게|께|분|으로|로|을|를)?"
-    r"\s?(?:좀\s?)?(?:통화|연결|이야기|얘기|대화|상담|바꿔|바꾸|직접|불러|전달|넘겨|여쭤|여쭙|물어보고\s?싶)|"
+    r"\s?(?:좀\s?)?(?:통화|연결|이야기|얘기|대화|채팅|상담|바꿔|바꾸|직접|불러|전달|넘겨|여쭤|여쭙|물어보고\s?싶)|"
     r"(?:챗봇|봇|로봇|기계|AI|자동\s?응답|자동\s?답변)\s?말고|"
     # A real person asked for (「실제 사람이랑」), or asked after in frustration with the bot
     # (「아 답답해 진짜 사람 없어요??」) — not whether a place is crowded (「진짜 사람 없어요?」).
@@ -324,6 +329,10 @@ _EN_TASK = re.compile(
     r"(?:mountains?|rivers?|lakes?|buildings?|islands?|countries|country|deserts?|oceans?|volcanos?|volcanoes)\b|"
     # A phrase to be put into another language ("how do you say 'i'm allergic to shrimp' in
     # mandarin"), a film or a series to watch.
+    # A plot to summarise, a phrase to translate as the whole request ("translate nice to
+    # meet you into korean"), a food's calories.
+    r"\bsummari[sz]e the (?:plot|story|book|novel|movie|film)\b|\bhow many calories\b|"
+    r"^translate .{1,40} (?:into|to) (?:korean|japanese|chinese|mandarin|english|german|taiwanese)$|"
     r"\bhow (?:do|would|can|should) (?:you|i|we|one) (?:say|pronounce)\b.{1,80}\b(?:in|into) "
     r"(?:mandarin|chinese|taiwanese|hokkien|japanese|korean|english|amis|german)\b|"
     r"\brecommend (?:me |us )?(?:a |an |some |any )?(?:good |great |fun )?(?:k ?dramas?|c ?dramas?|"
@@ -395,6 +404,8 @@ _ZH_TASK = re.compile(
 _JA_TASK = re.compile(
     r"(?:市長|町長|村長|[県縣]長|知事|首相|大統領|總統|議長)(?:さん)?(?:は|って)(?:誰|だれ|どなた)|"
     r"(?:市長|町長|村長|[県縣]長|知事|首相|大統領|總統|議長)(?:さん)?の(?:お)?名前|"
+    # An outline or a draft asked for (「卒論の構成案つくって」).
+    r"構成案?(?:を)?(?:つくって|作って|考えて)(?:ください|くれ|ほしい)?|"
     # A letter's wording asked to be drafted (「お礼状の文面を考えていただけませんか」) — not one the
     # visitor writes (「志望動機の文章を書いて提出」「挨拶文を書いてきた」). Normal forms (禮狀).
     r"(?:文面|文章|文案|例文|挨拶文)(?:を)?(?:(?:考え|作っ|書い)て|(?:作成|添削)して)"
@@ -421,7 +432,7 @@ _KO_TASK = re.compile(
     r"(?:초청장|인사말|축사|감사\s?편지)(?:를|을)?\s?(?:좀\s?)?(?:써|대신\s?써)\s?(?:주세요|줘)|"
     r"(?:코드|스크립트|에세이|작문|리포트|보고서|숙제|과제|편지)(?:를|을)?\s?"
     r"(?:좀\s?)?(?:짜|작성|만들|써|대신|풀어|해\s?줘)|프로그램(?:를|을)?\s?(?:좀\s?)?짜|"
-    r"번역해\s?(?:줘|주세요)|"
+    r"번역해\s?(?:줘|주세요)|첨삭\s?(?:해\s?줘|해\s?주세요|부탁)|"
     r"(?:중국어|영어|대만어|일본어)로\s?(?:\S+\s?){0,4}?(?:뭐라고\s?(?:해|말|하|써|읽)|어떻게\s?(?:말|발음|읽))|"
     r"(?:드라마|영화|애니|소설|웹툰)\s?(?:좀\s?)?추천|"
     # A disaster's toll (「사망자가 몇 명」).

@@ -177,3 +177,60 @@ def test_letters_asked_for_and_race_results_are_declined(matcher: Matcher, quest
 )
 def test_insurance_a_visa_asks_for_is_no_visa_held(matcher: Matcher, question: str) -> None:
     assert matcher.match(question).decision is Decision.FALLBACK
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "which cities are twinned with ulsan? i mean ulsan's own sister cities",
+        "what are the sister cities of seoul",
+        "高千穂町の姉妹都市ってほかにどこ？",
+        "울산시 자매도시 전부 알려 주세요",
+        "堤川市的姊妹市有哪些",
+    ],
+)
+def test_another_citys_own_sister_cities_are_declined(matcher: Matcher, question: str) -> None:
+    # The sister-cities entry lists Hualien's: answered, it would name them as the other's.
+    assert matcher.match(question).decision is Decision.FALLBACK
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("what are hualien's sister cities", "exchange.sister-cities"),
+        ("is morioka a sister city of hualien", "exchange.sister-cities"),
+        ("花蓮的姊妹市有哪些", "exchange.sister-cities"),
+    ],
+)
+def test_hualiens_sister_cities_are_still_answered(
+    matcher: Matcher, question: str, entry: str
+) -> None:
+    match = matcher.match(question)
+    assert (match.decision, match.entry) == (Decision.ANSWER, entry)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "スタッフの方とお話ししたいです",
+        "すたっふに つないで ください",
+        "직원이랑 채팅할 수 있어요?",
+        "我想跟負責學校交流的人直接聊",
+        "could one of your team contact me by phone tomorrow",
+    ],
+)
+def test_more_ways_to_ask_for_a_person(matcher: Matcher, question: str) -> None:
+    assert matcher.match(question).decision is Decision.HANDOFF
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "can you summarize the story of the movie parasite",
+        "how many calories are in beef noodle soup",
+        "レポートの構成案を考えてください",
+        "이력서 첨삭 부탁드려요",
+    ],
+)
+def test_more_tasks_are_declined(matcher: Matcher, question: str) -> None:
+    assert matcher.match(question).decision is Decision.FALLBACK
