@@ -410,9 +410,9 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     "chat-mimic8": {
         "answered_right": 0.9692,
         "reached": 0.9846,
-        "wrong": 0.0167,
-        "out_of_scope_declined": 0.9,
-        "handed_off": 0.866,
+        "wrong": 0.0084,
+        "out_of_scope_declined": 0.9666,
+        "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 1.0,
     },
@@ -822,14 +822,14 @@ JA_KO_MIMIC6_RATCHET: dict[str, dict[str, float]] = {
     "all": {
         "answered_right": 0.9567,
         "reached": 0.9876,
-        "wrong": 0.03,
-        "out_of_scope_declined": 0.8333,
+        "wrong": 0.02,
+        "out_of_scope_declined": 0.9166,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.9753, "reached": 0.9876, "wrong": 0.03},
-    "ko": {"answered_right": 0.9382, "reached": 0.9876, "wrong": 0.03},
+    "ja": {"answered_right": 0.9753, "reached": 0.9876, "wrong": 0.02},
+    "ko": {"answered_right": 0.9382, "reached": 0.9876, "wrong": 0.02},
 }
 
 #: Written at the end of the eighth session by another new writer (100 ja, 100 ko), measured
@@ -839,14 +839,14 @@ JA_KO_MIMIC7_RATCHET: dict[str, dict[str, float]] = {
     "all": {
         "answered_right": 0.9506,
         "reached": 0.9876,
-        "wrong": 0.055,
-        "out_of_scope_declined": 0.625,
-        "handed_off": 0.7142,
+        "wrong": 0.0351,
+        "out_of_scope_declined": 0.7916,
+        "handed_off": 0.9285,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.9876, "reached": 0.9876, "wrong": 0.05},
-    "ko": {"answered_right": 0.9135, "reached": 0.9876, "wrong": 0.06},
+    "ja": {"answered_right": 0.9876, "reached": 0.9876, "wrong": 0.03},
+    "ko": {"answered_right": 0.9135, "reached": 0.9876, "wrong": 0.04},
 }
 
 
