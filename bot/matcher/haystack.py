@@ -15,7 +15,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from bot.text import code_points
+from bot.text import code_points, has_han, is_hangul
 
 #: A pair of adjacent characters as one int: code points are below 2**21.
 _SHIFT = 21
@@ -62,3 +62,10 @@ class Haystack:
             if first >= 0x80 and second >= 0x80 and (first << _SHIFT) | second not in pairs:
                 return False
         return piece in self.compact
+
+    def names_place(self, place: str) -> bool:
+        """Whether the texts name ``place`` (normalised): a Han or Hangul name inside words
+        (Korean attaches particles: 타이베이에서), any other as whole words."""
+        if has_han(place) or is_hangul(place[0]):
+            return self.has_piece(place.replace(" ", ""))
+        return self.has_words(place)

@@ -789,12 +789,7 @@ class Elsewhere:
                     text for entry in self._entries for text in entry.answer.model_dump().values()
                 ]
                 self._answers = Haystack(normalize_many(answers))
-            # Han and Hangul names inside words (Korean attaches particles: 타이베이에서).
-            if has_han(place) or is_hangul(place[0]):
-                known = self._answers.has_piece(place.replace(" ", ""))
-            else:
-                known = self._answers.has_words(place)
-            self._in_answers[place] = known
+            known = self._in_answers[place] = self._answers.names_place(place)
         return not known
 
 
@@ -860,16 +855,12 @@ class Abroad:
         if not named:
             return []
         texts = self._texts.of(entry_index)
-
-        def spoken_of(name: str) -> bool:
-            if has_han(name) or is_hangul(name[0]):
-                return texts.has_piece(name.replace(" ", ""))
-            return texts.has_words(name)
-
         # An entry that names the place in any language speaks of it: the lost-items entry's
         # "lost my phone on the train to taipei" for 「타이베이 가는 기차에서 지갑 잃어버렸어요」.
         return [
-            place for place in named if not any(map(spoken_of, self._names.get(place, (place,))))
+            place
+            for place in named
+            if not any(map(texts.names_place, self._names.get(place, (place,))))
         ]
 
 
