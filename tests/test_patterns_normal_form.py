@@ -51,6 +51,10 @@ _NORMAL_FORM_READERS = (
     (spotters, "_HOLDING_A_VISA"),
     (spotters, "_WHALE_BIOLOGY"),
     (spotters, "_WHALE_TRIPS"),
+    (spotters, "_PAPERS_FOUND"),
+    (spotters, "_AWAY_FROM_HOME"),
+    (spotters, "_HOME_PAPERS_KEPT_UP"),
+    (spotters, "_PAPERS_HELD_HERE"),
     (pipeline, "_WHERE_THE_VISITOR_IS"),
     (pipeline, "_HERE"),
 )

@@ -50,6 +50,7 @@ from bot.matcher.spotters import (
     PlaceSpotter,
     Unserved,
     asks_about_a_visa_to_enter,
+    asks_about_papers_at_home,
     asks_for_a_task,
     asks_what_the_desk_does,
     asks_whether_the_desk_is_a_person,
@@ -204,7 +205,11 @@ class Matcher:
             return fixed(question, lang, ABOUT_THE_DESK_ENTRY)
         if asks_what_the_desk_does(normal) and HELP_ENTRY in self.fixed_entries:
             return fixed(question, lang, HELP_ENTRY)
-        if situation is None and (asks_for_a_task(normal) or asks_about_a_visa_to_enter(normal)):
+        if situation is None and (
+            asks_for_a_task(normal)
+            or asks_about_a_visa_to_enter(normal)
+            or asks_about_papers_at_home(normal)
+        ):
             # Before a greeting or thanks: 「대만어로 감사합니다 뭐라고 해요?」 asks for a phrase.
             # An emergency named makes it the numbers' ("how do i say i need an ambulance in
             # chinese", 「119에 영어로 신고할 때 어떻게 말해요?」).

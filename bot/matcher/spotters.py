@@ -523,6 +523,62 @@ def asks_about_a_visa_to_enter(normal: str) -> bool:
     return not (_HEALTH.search(normal) and _HOLDING_A_VISA.search(normal))
 
 
+#: Papers of the visitor's own country — a passport, a driving licence, a pension, insurance
+#: or an ID at home — kept up from abroad are that country's business ("how do i renew my US
+#: passport while im abroad", 「日本の運転免許の更新って、海外にいる間は」, 「한국 국민연금 해외
+#: 체류 중 납부 예외」): the county's entries on its own papers (the ARC, the NHI, a lost
+#: passport, a SIM bought with one) would mislead. Read in normal forms.
+_PAPERS = (
+    r"(?:\b(?:passports?|driver'?s licen[cs]es?|driving licen[cs]es?|licen[cs]es?|pensions?|"
+    r"my number(?: card)?|id cards?|health insurance|tax(?:es| return)?|absentee ballots?|"
+    r"vote|voting)\b|"
+    r"護照|駕照|駕駛執照|年金|退休金|身分證|健保|健康保險|報稅|投票|"
+    r"パスポート|旅券|運轉免許|免許|マイナンバー|住民票|保險證|稅金|確定申告|"
+    r"여권|운전면허|면허|국민연금|연금|건강보험|주민등록|세금|투표)"
+)
+_PAPERS_FOUND = re.compile(_PAPERS)
+#: The visitor says they are away from home ("while i'm abroad", 「海外にいる間」, 「해외 체류
+#: 중」, 「人在國外」) — not that they came from abroad ("a student from abroad").
+_AWAY_FROM_HOME = re.compile(
+    r"\b(?:while|when|whilst) (?:i'?m |im |i am |we'?re |we are |living |staying |being |"
+    r"i live |i'?m living |im living )?(?:abroad|overseas)\b|"
+    r"\b(?:i'?m|im|i am|we'?re|we are|living|live|staying) (?:abroad|overseas)\b|"
+    r"人在國外|人在海外|在國外|旅居|僑居|住在國外|住在海外|"
+    r"海外(?:に|で)?(?:いる|居る|住ん|在住|滯在|暮らし|生活)|海外在住|海外にいて|"
+    r"해외\s?(?:체류|거주)|해외에\s?(?:있|살|체류|거주)|해외에서도|외국에\s?(?:있|살)|외국에서도|"
+    r"해외에서\s?(?:갱신|신청|연장|재발급|할|하|받|납부)"
+)
+#: The visitor's own country's papers named as such and asked to be renewed or paused
+#: (「日本の在留カード更新」, "renew my american passport"): Taiwan's are the county's.
+_HOME_PAPERS_KEPT_UP = re.compile(
+    rf"\b(?:us|american|japanese|korean|german|malaysian|palauan|british|home country'?s?|"
+    rf"my country'?s?) {_PAPERS}.*\b(?:renew\w*|reissu\w*|suspend\w*|paus\w*|exempt\w*)\b|"
+    rf"\b(?:renew\w*|reissu\w*|suspend\w*) (?:my |our )?(?:us|american|japanese|korean|german|"
+    rf"malaysian|palauan|british) {_PAPERS}|"
+    rf"(?:日本|韓國|美國|德國|馬來西亞|帛琉|本國)的?{_PAPERS}.*(?:更新|換發|換照|延長|停保|暫停)|"
+    rf"(?:日本|韓國|本國|自國)の?(?:{_PAPERS}|在留カード).*(?:更新|再發行|切り替え|停止|免除)|"
+    rf"(?:한국|본국|우리나라)\s?의?\s?{_PAPERS}.*(?:갱신|재발급|연장|정지|예외|납부)"
+)
+#: Papers lost or stolen are the lost-items entry's whatever country issued them; Taiwan's
+#: own (the ARC, an international driving permit to drive here) are the county's.
+_PAPERS_HELD_HERE = re.compile(
+    r"\b(?:lost|stolen|arc|residence permit|international driving permit|idp)\b|"
+    r"遺失|弄丟|不見|被偷|掉了|居留|移民署|國際駕照|なくし|無くし|紛失|盜|國際免許|"
+    r"잃어버|분실|도난|거류|이민서|국제운전면허|국제면허"
+)
+
+
+def asks_about_papers_at_home(normal: str) -> bool:
+    """Whether the normalised message asks about keeping up the visitor's own country's
+    papers — its passport, licence, pension or insurance — rather than anything of Taiwan's."""
+    if _PAPERS_HELD_HERE.search(normal):
+        return False
+    return bool(
+        (_AWAY_FROM_HOME.search(normal) and _PAPERS_FOUND.search(normal))
+        or _HOME_PAPERS_KEPT_UP.search(normal)
+    )
+
+
 def asks_for_a_task(normal: str) -> bool:
     """Whether the normalised message asks the desk to do work it does not do."""
     compact = normal.replace(" ", "")

@@ -489,6 +489,45 @@ def test_a_visa_to_enter_a_country_is_not_answered(question: str, matcher: Match
 
 
 @pytest.mark.parametrize(
+    "question",
+    [
+        "my japanese passport expires next month and i'm living abroad now, can i renew it in hualien?",
+        "how to renew my korean driver's license while im overseas",
+        "im abroad for a year, do i still pay into my us pension",
+        "日本の年金って海外に住んでいても払わないといけないですか",
+        "海外在住でも日本の免許の更新はできますか",
+        "한국 여권 갱신하려면 어디로 가요?",
+        "해외에 있는 동안 주민등록증 재발급 가능한가요",
+        "我人在國外 美國護照要怎麼更新",
+    ],
+)
+def test_the_visitors_own_countrys_papers_are_not_answered(question: str, matcher: Matcher) -> None:
+    # That country's business: the county's entries on Taiwan's papers (the ARC, the NHI, a
+    # lost passport, a licence to drive here) would mislead, answered or offered.
+    assert matcher.match(question).decision is Decision.FALLBACK
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("I'm a student from abroad, how do I join the NHI?", "service.health-insurance"),
+        ("do i need my passport to buy a sim card", "service.sim-card"),
+        ("I lost my korean passport while traveling, how to reissue", "service.lost-items"),
+        ("日本の運転免許で台湾で運転できますか", "service.local-transport"),
+        ("한국 운전면허증으로 대만에서 운전 가능해요?", "service.local-transport"),
+        ("can i renew my ARC while i'm overseas?", "service.arc"),
+        ("can I get an international driving permit while abroad", "service.local-transport"),
+        ("外國人健保怎麼加入 我從國外來的", "service.health-insurance"),
+    ],
+)
+def test_papers_used_or_lost_here_are_still_answered(
+    question: str, entry: str, matcher: Matcher
+) -> None:
+    match = matcher.match(question)
+    assert (match.decision, match.entry) == (Decision.ANSWER, entry)
+
+
+@pytest.mark.parametrize(
     ("question", "entry"),
     [
         ("where do i extend my visa in hualien", "contact.immigration"),
