@@ -37,6 +37,7 @@ from tests.conftest import (
     CHAT_MIMIC6_SET,
     CHAT_MIMIC7_SET,
     CHAT_MIMIC8_SET,
+    CHAT_MIMIC9_SET,
     CHAT_SET,
     CHAT_ZH_MIMIC_SET,
     CHAT_ZH_PROBE2_SET,
@@ -59,6 +60,7 @@ from tests.conftest import (
     JA_KO_MIMIC5_SET,
     JA_KO_MIMIC6_SET,
     JA_KO_MIMIC7_SET,
+    JA_KO_MIMIC8_SET,
     JA_KO_MIMIC_SET,
     JA_KO_PROBE2_SET,
     JA_KO_PROBE_SET,
@@ -416,6 +418,18 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
         "emergencies_answered": 1.0,
         "false_emergencies": 1.0,
     },
+    # Written at the start of the ninth session by another new writer, measured first on the
+    # eighth session's last code (7d4a63c): 94.4 / 95.9 / 3.3 / 83.3 / 86.7, 14 of 15
+    # emergencies, none false.
+    "chat-mimic9": {
+        "answered_right": 0.9435,
+        "reached": 0.9589,
+        "wrong": 0.0334,
+        "out_of_scope_declined": 0.8333,
+        "handed_off": 0.8666,
+        "emergencies_answered": 0.9333,
+        "false_emergencies": 0.0,
+    },
     "chat-en-mimic": {
         "answered_right": 0.9236,
         "reached": 0.993,
@@ -442,6 +456,7 @@ CHAT_SETS = {
     "chat-mimic6": CHAT_MIMIC6_SET,
     "chat-mimic7": CHAT_MIMIC7_SET,
     "chat-mimic8": CHAT_MIMIC8_SET,
+    "chat-mimic9": CHAT_MIMIC9_SET,
 }
 CEILINGS = {"wrong", "false_emergencies"}
 
@@ -850,6 +865,24 @@ JA_KO_MIMIC7_RATCHET: dict[str, dict[str, float]] = {
 }
 
 
+#: Written at the start of the ninth session by another new writer (100 ja, 100 ko), measured
+#: first on the eighth session's last code (7d4a63c): 96.3 / 98.1 / 2.0 / 95.8 / 64.3 (ja 96.3,
+#: ko 96.3), 13 of 16 emergencies, none false.
+JA_KO_MIMIC8_RATCHET: dict[str, dict[str, float]] = {
+    "all": {
+        "answered_right": 0.9629,
+        "reached": 0.9814,
+        "wrong": 0.02,
+        "out_of_scope_declined": 0.9583,
+        "handed_off": 0.6428,
+        "emergencies_answered": 0.8125,
+        "false_emergencies": 0.0,
+    },
+    "ja": {"answered_right": 0.9629, "reached": 0.9753, "wrong": 0.03},
+    "ko": {"answered_right": 0.9629, "reached": 0.9876, "wrong": 0.01},
+}
+
+
 @pytest.mark.parametrize(
     ("name", "path", "ratchet"),
     [
@@ -865,6 +898,7 @@ JA_KO_MIMIC7_RATCHET: dict[str, dict[str, float]] = {
         ("ja-ko-mimic5", JA_KO_MIMIC5_SET, JA_KO_MIMIC5_RATCHET),
         ("ja-ko-mimic6", JA_KO_MIMIC6_SET, JA_KO_MIMIC6_RATCHET),
         ("ja-ko-mimic7", JA_KO_MIMIC7_SET, JA_KO_MIMIC7_RATCHET),
+        ("ja-ko-mimic8", JA_KO_MIMIC8_SET, JA_KO_MIMIC8_RATCHET),
     ],
 )
 def test_japanese_and_korean_figures_do_not_drop(
