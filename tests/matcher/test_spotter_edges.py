@@ -234,3 +234,40 @@ def test_more_ways_to_ask_for_a_person(matcher: Matcher, question: str) -> None:
 )
 def test_more_tasks_are_declined(matcher: Matcher, question: str) -> None:
     assert matcher.match(question).decision is Decision.FALLBACK
+
+
+# Ninth session: a new writer's emergencies and person requests in Japanese and Korean.
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "駅でスマホすられた、警察呼びたい",
+        "同居人に蹴られて部屋から出られない",
+        "기숙사 방에 불났어요 빨리요",
+        "식당 주방에 불났다",
+    ],
+)
+def test_a_theft_with_the_police_wanted_a_housemates_blows_and_a_fire_are_emergencies(
+    matcher: Matcher, question: str
+) -> None:
+    match = matcher.match(question)
+    assert (match.decision, match.entry) == (Decision.ANSWER, "contact.emergency")
+    assert match.situation is not None
+    assert match.situation.happening
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "その件、スタッフさんに詳しく聞きたいので繋いでいただけますか",
+        "担当の方とやりとりしたいです",
+        "スタッフ お願いします",
+        "실무자와 통화하고 싶어요",
+        "상담원 호출해 주세요",
+    ],
+)
+def test_staff_put_through_after_a_reason_or_called_for_are_person_requests(
+    matcher: Matcher, question: str
+) -> None:
+    assert matcher.match(question).decision is Decision.HANDOFF
