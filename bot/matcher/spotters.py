@@ -925,6 +925,20 @@ class Abroad:
         ]
 
 
+#: "at the gym", "at church": where the story happened, not the place sought; "a church
+#: group", "my gym buddy": whom the visitor is with.
+_AT = re.compile(r"\bat (?:the |a |an |my |our )?$")
+_COMPANY = re.compile(r"^ (?:group|groups|club|friends?|members?|buddy|buddies|team)\b")
+
+
+def _only_in_the_story(subject: str, normal: str) -> bool:
+    """Whether every mention of an English ``subject`` (padded) says where or with whom."""
+    found = list(re.finditer(rf"\b{re.escape(subject.strip())}\b", normal))
+    return bool(found) and all(
+        _AT.search(normal[: f.start()]) or _COMPANY.search(normal[f.end() :]) for f in found
+    )
+
+
 class Unserved:
     """Subjects the desk does not serve (intents.yaml ``unserved``: pets, vets), and whether
     an entry speaks of them: "my cat is sick, is there a vet nearby" meets the clinics for
@@ -938,8 +952,14 @@ class Unserved:
         return bool(self.subjects.zh or self.subjects.en)
 
     def named(self, normal: str) -> list[str]:
-        """The subjects the normalised question names (English ones padded with spaces)."""
-        return self.subjects.found(normal)
+        """The subjects the normalised question names (English ones padded with spaces), but
+        not where the story happened or whom with: "i lost my phone at the gym" asks about a
+        lost phone, "is there a gym near ndhu" about a gym."""
+        return [
+            subject
+            for subject in self.subjects.found(normal)
+            if not (subject.startswith(" ") and _only_in_the_story(subject, normal))
+        ]
 
     def unspoken_of(self, named: list[str], entry_index: int) -> list[str]:
         """Those of the ``named`` subjects entry ``entry_index`` never speaks of."""

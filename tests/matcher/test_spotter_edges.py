@@ -271,3 +271,37 @@ def test_staff_put_through_after_a_reason_or_called_for_are_person_requests(
     matcher: Matcher, question: str
 ) -> None:
     assert matcher.match(question).decision is Decision.HANDOFF
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "where can i do laundry near the train station",
+        "any barber in hualien city that speaks english",
+        "is there a mosque in hualien for friday prayers",
+        "我想找工作 花蓮有職缺嗎",
+        "台灣的插座是幾伏特",
+        "花莲的自来水能直接喝吗",
+        "カラオケどこかいいとこある？",
+        "근처에 헬스장 있어요?",
+    ],
+)
+def test_everyday_needs_no_entry_serves_are_declined(matcher: Matcher, question: str) -> None:
+    # A laundrette, a barber, a job: the visitor centres or the languages entry, met by
+    # "near the station" or "speaks english", would mislead.
+    assert matcher.match(question).decision is Decision.FALLBACK
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("I lost my phone at the gym, what should I do", "service.lost-items"),
+        ("i got a job offer in hualien, do i need an ARC", "service.arc"),
+        ("can i use my credit card at the ktv", "service.money"),
+    ],
+)
+def test_an_unserved_place_where_the_story_happened_is_no_subject(
+    matcher: Matcher, question: str, entry: str
+) -> None:
+    match = matcher.match(question)
+    assert (match.decision, match.entry) == (Decision.ANSWER, entry)
