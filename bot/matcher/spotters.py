@@ -38,7 +38,7 @@ _ZH_COUNTY_PERSON = (
 # Indirect requests: asking to be called back or contacted, a personal reply, whoever is
 # responsible ("would one of your colleagues phone me?", 「可以請專人回電嗎」「換成人工」).
 _EN_INDIRECT_REQUEST = re.compile(
-    r"\b(?:(?:phone|call|ring|text|email|e mail|contact|reach) me(?: back)?|get back to me|"
+    r"\b(?:(?:phone|call|ring|text|email|e mail|contact|reach) me(?: back)?|(?:message|msg|dm) me back|get back to me|"
     r"personal (?:reply|answer|response)|reply (?:from|by) a (?:person|human)|"
     r"(?:dont|do not|don t) want to (?:talk|speak|chat) (?:to|with) (?:an? |the |this )?(?:ai|bot|"
     r"robot|machine|chatbot|computer)|"
@@ -49,8 +49,8 @@ _EN_INDIRECT_REQUEST = re.compile(
     r"machine|robot|automated)(?: answer| reply)?(?: please| pls)?$|"
     r"(?:put|get) (?:me|us) in touch|connect (?:me|us) (?:to|with) (?:someone|the right|a)|"
     r"escalate (?:this|it|my)|(?:your|a) (?:supervisor|manager)|have someone (?:call|contact|"
-    r"email|get back)|(?:can|could|would) (?:someone|somebody|anyone|one of you|a staff "
-    r"member) (?:call|contact|email|phone|ring|get back|help me personally)|"
+    r"email|get back)|(?:can|could|would) (?:someone|somebody|anyone|one of you|a (?:real |actual )?staff "
+    r"member|a (?:real |actual )?(?:person|human)) (?:call|contact|email|phone|ring|get back|help me personally)|"
     r"(?:file|make|lodge) a complaint|anyone (?:there|here)$|is (?:anyone|anybody|someone) "
     r"(?:there|here|reading this)|discuss (?:this|it|my \w+) with (?:a|an|the|someone|your)|"
     r"arrange a (?:call|meeting) with (?:someone|your|a|an|the)|reach out to (?:me|us)|"
@@ -69,8 +69,10 @@ _EN_INDIRECT_REQUEST = re.compile(
     r"(?:someone|somebody|a person|one of you)(?:\s+\S+){0,4}\s+(?:reach out|get in touch)|"
     r"(?:an? |any )?(?:actual|real|live) (?:person|human|people)(?: there| here)?$|"
     r"(?:is there|are there|any|get me|i want|i need|we need|need|want) (?:an? |any |some )?"
-    r"(?:actual|real|live) (?:person|human|people)(?: (?:i can|to) (?:talk|speak|chat)| (?:there|here|"
+    r"(?:actual|real|live) (?:person|human|people)(?: (?:i can|to) (?:talk|speak|chat)| (?:there|here|around|"
     r"on this chat|in this chat|on this|to help)|$)|"
+    # "is there a human around?": a person asked after, not people at a place.
+    r"(?:is there|are there|any) (?:a |an |any )?(?:human|humans|staff|person) (?:around|here|there|online|available)$|"
     r"(?:speak|talk|chat|meet) (?:to|with) (?:one of )?(?:your|the) (?:officers?|staff|team|"
     r"people|colleagues|officials?)(?: directly| in person)?|"
     # The message routed to whoever handles it, a preference for a person, a human asked
@@ -255,6 +257,9 @@ _WHAT_THE_DESK_DOES = re.compile(
     r"(?:stuff|things|questions|topics|info)?\s*(?:can|could|should|do|may)\s+(?:i|we)\s+ask"
     r"(?:\s+(?:you|u|here|about|exactly|then|lol|anyway|this bot|this chat))*$|"
     r"^(?:請問)?(?:我|我們)?(?:可以|能|都能|都可以|該|要)問(?:你|妳|您)?(?:些|哪些|什麼|啥)(?:問題|事情?|東西)?(?:呢|啊|嗎|呀)?$|"
+    # What the desk itself can do (「這個機器人可以幫我做什麼」「這個小助手都能回答些啥」).
+    r"^(?:請問)?(?:這個|你|妳|您)?(?:機器人|小助手|助手|客服|bot|ai)?(?:都|到底)?(?:可以|能|會)"
+    r"(?:幫我|幫忙|幫你|為我)?(?:做|回答|答|處理|解決|幫)(?:些|哪些)?(?:什麼|甚麼|啥|哪些)(?:問題|事情?|東西)?(?:呢|啊|嗎|呀)?$|"
     r"^(?:ここ|このチャット|このボット|ここで|ここでは|これ)?(?:は|で|では)?(?:何|なに)(?:を|が)(?:聞け|聞いて|質問でき|質問して)(?:る|ます|いい|も)?.{0,6}$|"
     r"^(?:이거\s?|여기\s?|여기서\s?)?(?:뭐|뭘|무엇을|어떤\s?(?:거|걸|것|질문))\s?(?:물어보|물어봐|물어볼|질문하|질문할)(?:면\s?돼|\s?수\s?있)\S{0,4}$"
 )

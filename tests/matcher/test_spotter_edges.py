@@ -305,3 +305,28 @@ def test_an_unserved_place_where_the_story_happened_is_no_subject(
 ) -> None:
     match = matcher.match(question)
     assert (match.decision, match.entry) == (Decision.ANSWER, entry)
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("感謝 超有用", "faq.thanks"),
+        ("谢谢 真有用耶", "faq.thanks"),
+        ("고마워요ㅎㅎ 덕분에 잘 해결됐어요", "faq.thanks"),
+        ("這個助手能處理哪些事情", "faq.help"),
+        ("这个bot都能做些什么", "faq.help"),
+    ],
+)
+def test_thanks_with_praise_and_what_the_desk_does(
+    matcher: Matcher, question: str, entry: str
+) -> None:
+    match = matcher.match(question)
+    assert (match.decision, match.entry) == (Decision.ANSWER, entry)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["is there any staff around?", "could a real person message me back please"],
+)
+def test_a_person_asked_after_or_asked_to_write_back(matcher: Matcher, question: str) -> None:
+    assert matcher.match(question).decision is Decision.HANDOFF
