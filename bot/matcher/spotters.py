@@ -653,6 +653,11 @@ class HandoffSpotter:
         # ("is this a bot? i need a human").
         normal = _ABOUT_THE_BOT.sub(" ", normal)
         original = _ABOUT_THE_BOT.sub(" ", original)
+        # How the handoff works asked, not for it: "if i ask for staff here, when do they get
+        # back to me?", 「轉給工作人員之後大概多久會回」 — the staff entry answers; a request
+        # beside it still is one ("how do i get connected to a person? connect me now").
+        normal = _ABOUT_THE_HANDOFF.sub(" ", normal)
+        original = _ABOUT_THE_HANDOFF.sub(" ", original)
         # When the people work is asked, not for one of them: 「人工客服幾點上班」.
         normal = _STAFF_HOURS.sub(" ", normal)
         return self.phrases.found_in(normal) or is_person_request(normal, original)
@@ -664,6 +669,22 @@ _STAFF_HOURS = re.compile(
 )
 
 
+_STAFF = r"(?:staff|a person|a human|a real person|an agent|someone|a staff member)"
+_ABOUT_THE_HANDOFF = re.compile(
+    rf"\bif (?:i|we) (?:ask for|type|request|want|choose|pick|say) (?:to (?:talk|speak) to )?{_STAFF}\b|"
+    r"\bhow (?:do|can|would) (?:i|we) (?:get|be) (?:transferred|connected|put through|passed on)\b|"
+    r"\b(?:staff|staffs|staff s|your) (?:office |working |opening )?hours\b|"
+    r"\bwhen (?:are|is|do) (?:your |the )?staff (?:actually |usually |normally )?"
+    r"(?:online|available|in|working|reply|answer|respond)\b|"
+    r"\bhow (?:long|soon) (?:does|do|will|until) (?:it|staff|they|someone|a person|your staff)\b.{0,30}"
+    r"\b(?:reply|answer|respond|get back|see it|see my)\b|"
+    r"\bwhen (?:will|do|would) (?:they|staff|someone|a person|your staff) (?:usually |normally )?"
+    r"(?:get back|reply|answer|respond)\b|"
+    r"轉(?:給|接|到)(?:工作人員|承辦人員?|真人|專人|人工)(?:之後|以後|後)|"
+    r"(?:怎麼|如何)轉(?:給|接|到)(?:工作人員|承辦人員?|真人|專人|人工)|"
+    r"(?:スタッフ|職員|担当者?)(?:に|へ)(?:つな|繋)ぐ(?:方法|には)|"
+    r"(?:직원|담당자?|상담원)\s?연결(?:하는|은|하려면)\s?(?:방법|어떻게)"
+)
 _QUOTES = '"“”「」『』＂‘’'
 _QUOTED_WORD = re.compile(rf"[{_QUOTES}][^{_QUOTES}]{{1,8}}[{_QUOTES}]")
 

@@ -330,3 +330,22 @@ def test_thanks_with_praise_and_what_the_desk_does(
 )
 def test_a_person_asked_after_or_asked_to_write_back(matcher: Matcher, question: str) -> None:
     assert matcher.match(question).decision is Decision.HANDOFF
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "if we type staff after office hours, when will someone reply?",
+        "how long until your staff get back to me after i ask for a person",
+        "スタッフにつなぐ方法を教えてください",
+        "상담원 연결하려면 어떻게 해요?",
+    ],
+)
+def test_how_the_handoff_works_is_the_staff_entry(matcher: Matcher, question: str) -> None:
+    match = matcher.match(question)
+    assert (match.decision, match.entry) == (Decision.ANSWER, "contact.staff")
+
+
+def test_a_request_beside_a_question_about_the_handoff_is_still_one(matcher: Matcher) -> None:
+    question = "how do i get connected to a real person? please connect me now"
+    assert matcher.match(question).decision is Decision.HANDOFF
