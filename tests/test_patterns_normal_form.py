@@ -57,6 +57,8 @@ _NORMAL_FORM_READERS = (
     (spotters, "_PAPERS_HELD_HERE"),
     (pipeline, "_WHERE_THE_VISITOR_IS"),
     (pipeline, "_HERE"),
+    (pipeline, "_A_WAY_TO_TRAVEL"),
+    (pipeline, "_AN_OFFICIAL_VISIT"),
 )
 
 

@@ -112,6 +112,7 @@ class Matcher:
         )
         self.unserved = Unserved(intents.unserved.every(), entry_texts)
         self.partners = PlaceSpotter(intents.partners.every(), self.index.is_kb_pair)
+        self.partner_names = PhraseSpotter(intents.partners.every())
         #: The cities whose own sister cities a visitor may ask after: the partners and the
         #: cities named in every language (normalised, without 市 or 시).
         self.cities = frozenset(
@@ -507,15 +508,19 @@ class Matcher:
         if match.decision is not Decision.ANSWER or match.entry is None or not self.partners:
             return False
         normal = reading.normal
+        if self.kb[match.entry].category is Category.EXCHANGE and self._asks_for_a_boat_or_flight(
+            reading
+        ):
+            return True
         # Who writes is not what they ask about: 「盛岡市役所の者です。居留証の申請は…」.
         named = self.partners.named(reading.without_introductions)
         if not named:
             return False
+        category = self.kb[match.entry].category
         # 「화롄 친구들을 초대하려고 하는데, 올해 제천국제음악영화제 날짜가 언제예요?」 asks about
         # Jecheon's own festival, Hualien only in the story.
         if self._hualien_decides(reading, bool(self.partners.named(reading.asking))):
             return False
-        category = self.kb[match.entry].category
         if category in (Category.SERVICE, Category.EVENT):
             return True
         if category is not Category.EXCHANGE:
@@ -529,6 +534,18 @@ class Matcher:
         again = self.match(without) if without.strip() else None
         return again is None or not any(
             self.kb[entry].category is Category.EXCHANGE for entry in again.candidates
+        )
+
+    def _asks_for_a_boat_or_flight(self, reading: Reading) -> bool:
+        """Whether the clause that asks asks after a boat or a flight to or from a partner
+        (「与那国島行きの船って花蓮から出てますか」, "is there a ferry from yonaguni to hualien"):
+        the carriers' business, however much the two names say "sister cities". The partner
+        counts where the trip starts too; a delegation's trip is the exchange's."""
+        asking = reading.asking
+        return (
+            self.partner_names.found_in(asking)
+            and bool(_A_WAY_TO_TRAVEL.search(asking))
+            and not _AN_OFFICIAL_VISIT.search(reading.normal)
         )
 
     def _analyzer_for(self, lang: Lang) -> Analyzer:
@@ -634,6 +651,17 @@ def _where_the_visitor_is(reading: Reading) -> str:
 
 
 #: "Here", said in the clause that asks: where the visitor is, Hualien.
+_A_WAY_TO_TRAVEL = re.compile(
+    r"\b(?:is there|are there|any|how (?:do|can) (?:i|we|you) get|can (?:i|we|you) (?:take|get|go by))\b"
+    r"(?:\s+\S+){0,3}?\s+(?:direct )?(?:ferry|ferries|boat|boats|ship|ships|flight|flights)\b|"
+    r"(?:船|フェリー|飛行機|直行便|航路)(?:って|は|で|が)?.{0,10}?(?:ある|あります|出て|行ける|行けます|飛んで)|"
+    r"有(?:沒有)?(?:船|渡輪|班機|航班|直航|飛機)|(?:船|渡輪|飛機|直航)(?:嗎|可以到|能到)|"
+    r"(?:배|페리|비행기|항공편|직항)(?:가|이|는)?\s?(?:있|다니|뜨)"
+)
+_AN_OFFICIAL_VISIT = re.compile(
+    r"\b(?:delegation|delegates|visit|visiting|mayor|council|magistrate|official)\b|"
+    r"訪問|代表團|參訪|拜會|視察|表敬|議會|방문|대표단|시찰|의회"
+)
 _HERE = re.compile(
     r"\b(?:here|over here|in this county)\b|這裡|這邊|這兒|我們這|ここ|こちら|여기|이곳"
 )

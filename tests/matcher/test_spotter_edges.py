@@ -349,3 +349,33 @@ def test_how_the_handoff_works_is_the_staff_entry(matcher: Matcher, question: st
 def test_a_request_beside_a_question_about_the_handoff_is_still_one(matcher: Matcher) -> None:
     question = "how do i get connected to a real person? please connect me now"
     assert matcher.match(question).decision is Decision.HANDOFF
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is there a ferry from yonaguni to hualien",
+        "盛岡から花蓮への直行便はありますか",
+        "從花蓮到與那國島有船嗎",
+    ],
+)
+def test_a_boat_or_flight_to_a_partner_is_not_the_exchange(matcher: Matcher, question: str) -> None:
+    # The sister-cities entry, met by the two names, would answer about the friendship.
+    assert matcher.match(question).decision is Decision.FALLBACK
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        (
+            "our delegation from jecheon will fly in on march 3, who do we contact for the courtesy visit",
+            "exchange.delegation-visit",
+        ),
+        ("since when is yonaguni a sister city", "exchange.sister-cities"),
+    ],
+)
+def test_a_delegations_flight_or_the_friendship_itself_is_still_the_exchange(
+    matcher: Matcher, question: str, entry: str
+) -> None:
+    match = matcher.match(question)
+    assert (match.decision, match.entry) == (Decision.ANSWER, entry)
