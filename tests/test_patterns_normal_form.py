@@ -55,6 +55,8 @@ _NORMAL_FORM_READERS = (
     (spotters, "_AWAY_FROM_HOME"),
     (spotters, "_HOME_PAPERS_KEPT_UP"),
     (spotters, "_PAPERS_HELD_HERE"),
+    (spotters, "_HISTORY_AND_MEANING"),
+    (spotters, "_THE_EXCHANGES_OWN"),
     (pipeline, "_WHERE_THE_VISITOR_IS"),
     (pipeline, "_HERE"),
     (pipeline, "_A_WAY_TO_TRAVEL"),

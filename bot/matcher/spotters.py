@@ -499,6 +499,21 @@ _WHALE_TRIPS = re.compile(
 #: tourist visa", 「台湾ってビザなしで何日いられますか」, 「미국 관광비자 신청」): the immigration
 #: office's entry, which extends visas, would mislead. Not a visa the visitor holds and asks
 #: about here — extending it, an ARC or insurance on it (its guard, in normal forms).
+#: A history, an origin or a word's meaning asked for its own sake ("whats the history behind
+#: the amis ilisin", 「阿美族的祖先是從哪裡來的」, 「花莲清朝的时候叫什么名字」, 「유래가 뭐예요」):
+#: the festival's or the county's entry would answer when and where instead. Not the
+#: exchange's own history ("the history of the sister-city tie with morioka"), its guard.
+_HISTORY_AND_MEANING = re.compile(
+    r"\bhistory (?:behind|of)\b|\borigins? (?:of|behind)\b|"
+    r"\bwhere (?:does|did|do) (?:the |this |that |their |its )?(?:\w+ ){0,3}(?:name|tradition|word|"
+    r"custom|festival|ritual|people|tribe|ancestors)s?(?: \S+)? (?:originally |first )?come from\b|"
+    r"\bwhat (?:does|did) (?:the )?(?:\w+ ){0,2}word (?:\S+ ){0,2}(?:actually |really )?mean\b|"
+    r"由來|起源|祖先|(?:以前|古時候|清朝|日治|日據|古代)(?:的時候|時期|時代)?(?:叫|稱為|稱作)(?:什麼|甚麼|啥)|"
+    r"語源|ルーツ|(?:どういう|どんな)意味|유래|기원이|어원|조상|무슨\s?뜻"
+)
+_THE_EXCHANGES_OWN = re.compile(
+    r"\b(?:sister|friendship|exchange|mou)\b|姊妹|友好|交流|姉妹|자매|우호|교류"
+)
 _VISA_TO_ENTER = re.compile(
     r"\bvisa free\b|\bwithout a visa\b|\bvisa (?:exemption|waiver|on arrival|requirements?|process|"
     r"application)\b|\b(?:tourist|work|working holiday|business|transit) visa\b|"
@@ -606,6 +621,10 @@ def asks_for_a_task(normal: str) -> bool:
             and not _NOT_SHOPPING.search(normal)
         )
         or (_WHALE_BIOLOGY.search(normal) and not _WHALE_TRIPS.search(normal))
+        or (
+            (_HISTORY_AND_MEANING.search(normal) or _HISTORY_AND_MEANING.search(compact))
+            and not _THE_EXCHANGES_OWN.search(normal)
+        )
     )
 
 

@@ -379,3 +379,34 @@ def test_a_delegations_flight_or_the_friendship_itself_is_still_the_exchange(
 ) -> None:
     match = matcher.match(question)
     assert (match.decision, match.entry) == (Decision.ANSWER, entry)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what's the origin of the ilisin festival",
+        "where did the amis people originally come from",
+        "太魯閣族的祖先從哪裡來",
+        "花蓮日治時期叫什麼",
+        "「パンツァハ」ってどういう意味？",
+        "아미족 풍년제 유래가 뭐예요?",
+    ],
+)
+def test_a_history_an_origin_or_a_meaning_is_declined(matcher: Matcher, question: str) -> None:
+    # The festival's entry would answer when and where, not where a tradition comes from.
+    assert matcher.match(question).decision is Decision.FALLBACK
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("what's the history of hualien's sister city tie with morioka", "exchange.sister-cities"),
+        ("when is the amis harvest festival", "event.harvest-festivals"),
+        ("what does ARC stand for", "service.arc"),
+    ],
+)
+def test_the_exchanges_own_history_and_the_festivals_dates_are_still_answered(
+    matcher: Matcher, question: str, entry: str
+) -> None:
+    match = matcher.match(question)
+    assert (match.decision, match.entry) == (Decision.ANSWER, entry)
