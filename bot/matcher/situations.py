@@ -219,8 +219,8 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"throat (?:is |are |feels )?(?:tight|closing|swelling|swollen)|(?:lips|tongue|face) (?:are |is )?(?:swelling|swollen)|cant swallow",
             r"^(?=.*\b(?:hasnt|havent|not|no one|nobody) (?:answered|opened|seen|heard from|picked up)\b)"
             r"(?=.*\b(?:days|mail|letters|newspapers|smell)\b)",
-            r"^(?=.*\b(?:water|flood|flooding) (?:is |keeps )?(?:still )?(?:rising|coming in|getting higher))"
-            r"(?=.*\b(?:room|basement|house|flat|apartment|car|knees|waist|trapped|stuck|fast|quickly)\b)",
+            r"^(?=.*\b(?:water|flood|flooding|river) (?:is |keeps )?(?:still )?(?:rising|coming in|coming up|getting higher))"
+            r"(?=.*\b(?:room|basement|house|flat|apartment|car|knees|waist|trapped|stuck|fast|quickly|tent|tents)\b)",
             r"(?:wave|waves|sea|current|river) (?:just )?(?:took|swept|pulled|dragged|knocked)\b",
             r"(?:dog|dogs) (?:is |are )?(?:attacking|biting|bit|mauling)|attacked by (?:a |some )?(?:dog|dogs)",
             r"(?:went|was|were|been) swimming\b.{0,40}\b(?:cant see (?:him|her|them)|hasnt come back|"

@@ -410,3 +410,15 @@ def test_the_exchanges_own_history_and_the_festivals_dates_are_still_answered(
 ) -> None:
     match = matcher.match(question)
     assert (match.decision, match.entry) == (Decision.ANSWER, entry)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "the river is coming up fast near our campsite",
+        "water keeps coming up around the tent, we cant get out",
+    ],
+)
+def test_water_coming_up_around_a_camp_is_an_emergency(matcher: Matcher, question: str) -> None:
+    match = matcher.match(question)
+    assert (match.decision, match.entry) == (Decision.ANSWER, "contact.emergency")
