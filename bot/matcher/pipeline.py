@@ -659,8 +659,9 @@ _A_WAY_TO_TRAVEL = re.compile(
     r"(?:배|페리|비행기|항공편|직항)(?:가|이|는)?\s?(?:있|다니|뜨)"
 )
 _AN_OFFICIAL_VISIT = re.compile(
-    r"\b(?:delegation|delegates|visit|visiting|mayor|council|magistrate|official)\b|"
-    r"訪問|代表團|參訪|拜會|視察|表敬|議會|방문|대표단|시찰|의회"
+    r"\b(?:delegation|delegates|visit|visiting|mayor|council|magistrate|official|exchange|program|"
+    r"programme|subsidy|subsidies|festival|event|events|agreement|sister|friendship)\b|"
+    r"訪問|代表團|參訪|拜會|視察|表敬|議會|交流|補助|姊妹|姉妹|友好|방문|대표단|시찰|의회|교류|자매|지원"
 )
 _HERE = re.compile(
     r"\b(?:here|over here|in this county)\b|這裡|這邊|這兒|我們這|ここ|こちら|여기|이곳"

@@ -50,7 +50,9 @@ _EN_INDIRECT_REQUEST = re.compile(
     r"(?:put|get) (?:me|us) in touch|connect (?:me|us) (?:to|with) (?:someone|the right|a)|"
     r"escalate (?:this|it|my)|(?:your|a) (?:supervisor|manager)|have someone (?:call|contact|"
     r"email|get back)|(?:can|could|would) (?:someone|somebody|anyone|one of you|a (?:real |actual )?staff "
-    r"member|a (?:real |actual )?(?:person|human)) (?:call|contact|email|phone|ring|get back|help me personally)|"
+    r"member|a (?:real |actual )?(?:person|human)) (?:call|contact|email|phone|ring|get back|help me personally)"
+    # …me, not the police, an ambulance or a taxi for me (the numbers answer those).
+    r"(?! (?:the |a |an )?(?:police|ambulance|fire|taxi|cab|110|119|112))|"
     r"(?:file|make|lodge) a complaint|anyone (?:there|here)$|is (?:anyone|anybody|someone) "
     r"(?:there|here|reading this)|discuss (?:this|it|my \w+) with (?:a|an|the|someone|your)|"
     r"arrange a (?:call|meeting) with (?:someone|your|a|an|the)|reach out to (?:me|us)|"
@@ -72,7 +74,9 @@ _EN_INDIRECT_REQUEST = re.compile(
     r"(?:actual|real|live) (?:person|human|people)(?: (?:i can|to) (?:talk|speak|chat)| (?:there|here|around|"
     r"on this chat|in this chat|on this|to help)|$)|"
     # "is there a human around?": a person asked after, not people at a place.
-    r"(?:is there|are there|any) (?:a |an |any )?(?:human|humans|staff|person) (?:around|here|there|online|available)$|"
+    # …not staff at a place the visitor goes ("the visitor center … is there staff there?").
+    r"(?:is there|are there|any) (?:a |an |any )?(?:human|humans|real person) (?:around|here|there|online|available)$|"
+    r"(?:is there|are there|any) (?:a |an |any )?(?:staff|person|one) (?:online|available)$|"
     r"(?:speak|talk|chat|meet) (?:to|with) (?:one of )?(?:your|the) (?:officers?|staff|team|"
     r"people|colleagues|officials?)(?: directly| in person)?|"
     # The message routed to whoever handles it, a preference for a person, a human asked
@@ -163,10 +167,13 @@ _JA_PERSON_REQUEST = re.compile(
     # 「担当者の電話番号」: who writes, and a contact asked for).
     r"担当(?:者(?:の方)?|の方)(?:様|さん)?より\S{0,8}?(?:ご?連絡|お?電話|お返事|ご回答)(?:を)?(?:いただ|頂|ください|下さい|願|ほしい|欲しい)|"
     r"担当(?:者(?:の方)?|の方)(?:様|さん)?(?:と|に|から|へ|を)\S{0,4}?(?:話|つな|繋|代わ|替わ|連絡|電話|"
-    r"折り返|相談|直接|お願い|対応|呼|やり取り|やりとり)|"
+    r"折り返|相談|直接|お願い|対応|呼)|"
+    r"担当(?:者(?:の方)?|の方)(?:様|さん)?と(?:直接)?(?:やり取り|やりとり)(?:させて|したい|を?お願い|でき(?:ます|ません)か)|"
     # The person named, then asked to be put through after a reason (「この件は職員さんに
     # ちゃんと確認したいので、つないでもらえますか」).
     r"(?:職員|担当者?|スタッフ)(?:の方|さん)?(?:に|と).{0,24}(?:つないで|繋いで)(?:もらえ|ください|下さい|ほしい|欲しい|いただ)|"
+    # Put through, asked outright (「今すぐつないでほしいです」).
+    r"(?:今すぐ|すぐ|早く|はやく)(?:つないで|繋いで)(?:ほしい|欲しい|ください|下さい|もらえ)|"
     # Staff asked for as the whole message (「staff おねがいします」).
     r"^(?:staff|スタッフ|職員|担当者?)(?:さん|の方)?\s?(?:を)?\s?(?:お願い|おねがい)(?:します|いたします)?$|"
     r"(?:スタッフ|職員|人間|有人|窓口の人|係の人)(?:の方|さん)?(?:と|に)?(?:お|ご)?"
@@ -198,7 +205,12 @@ _KO_PERSON_REQUEST = re.compile(
     # 담당자 asked for (담당자와 통화, 담당자 연결), not named (「유학생 담당자입니다」).
     r"(?:직원|(?<!한국 )(?<!한국)(?<!외국 )(?<!외국)(?<!현지 )(?<!현지)사람|담당자?|실무자|상담원|상담사)(?:분)?"
     r"(?:과|와|이랑|랑|하고|한테|에게|께|분|으로|로|을|를)?"
-    r"\s?(?:좀\s?)?(?:통화|연결|이야기|얘기|대화|채팅|상담|바꿔|바꾸|직접|불러|전달|넘겨|여쭤|여쭙|물어보고\s?싶|호출)|"
+    r"\s?(?:좀\s?)?(?:통화|연결|이야기|얘기|대화|채팅|상담|바꿔|바꾸|직접|불러|전달|넘겨|여쭤|여쭙|물어보고\s?싶|"
+    # …not a talk already had (「실무자랑 이야기해 봤는데」) nor a restaurant's call bell.
+    r"호출(?!하는|\s?(?:벨|버튼|시스템)))(?!\S*\s?(?:봤|했는데|했어|했습니다|했고|하셨))|"
+    # Put through now, asked outright (「지금 연결해 주세요」) — not a school to be put in touch
+    # with (「화롄 학교와 … 연결해 주실 수 있나요?」).
+    r"(?:지금|바로)\s?(?:바로\s?)?연결해\s?(?:주세요|줘요|줘|주십시오)|"
     r"(?:챗봇|봇|로봇|기계|AI|자동\s?응답|자동\s?답변)\s?말고|"
     # A real person asked for (「실제 사람이랑」), or asked after in frustration with the bot
     # (「아 답답해 진짜 사람 없어요??」) — not whether a place is crowded (「진짜 사람 없어요?」).
@@ -259,7 +271,7 @@ _WHAT_THE_DESK_DOES = re.compile(
     r"^(?:請問)?(?:我|我們)?(?:可以|能|都能|都可以|該|要)問(?:你|妳|您)?(?:些|哪些|什麼|啥)(?:問題|事情?|東西)?(?:呢|啊|嗎|呀)?$|"
     # What the desk itself can do (「這個機器人可以幫我做什麼」「這個小助手都能回答些啥」).
     r"^(?:請問)?(?:這個|你|妳|您)?(?:機器人|小助手|助手|客服|bot|ai)?(?:都|到底)?(?:可以|能|會)"
-    r"(?:幫我|幫忙|幫你|為我)?(?:做|回答|答|處理|解決|幫)(?:些|哪些)?(?:什麼|甚麼|啥|哪些)(?:問題|事情?|東西)?(?:呢|啊|嗎|呀)?$|"
+    r"(?:(?:幫我|幫你|為我)?(?:做|回答|答|處理|解決|幫)|幫忙)(?:些|哪些)?(?:什麼|甚麼|啥|哪些)(?:問題|事情?|東西)?(?:呢|啊|嗎|呀)?$|"
     r"^(?:ここ|このチャット|このボット|ここで|ここでは|これ)?(?:は|で|では)?(?:何|なに)(?:を|が)(?:聞け|聞いて|質問でき|質問して)(?:る|ます|いい|も)?.{0,6}$|"
     r"^(?:이거\s?|여기\s?|여기서\s?)?(?:뭐|뭘|무엇을|어떤\s?(?:거|걸|것|질문))\s?(?:물어보|물어봐|물어볼|질문하|질문할)(?:면\s?돼|\s?수\s?있)\S{0,4}$"
 )
@@ -499,20 +511,24 @@ _WHALE_TRIPS = re.compile(
 #: tourist visa", 「台湾ってビザなしで何日いられますか」, 「미국 관광비자 신청」): the immigration
 #: office's entry, which extends visas, would mislead. Not a visa the visitor holds and asks
 #: about here — extending it, an ARC or insurance on it (its guard, in normal forms).
-#: A history, an origin or a word's meaning asked for its own sake ("whats the history behind
-#: the amis ilisin", 「阿美族的祖先是從哪裡來的」, 「花莲清朝的时候叫什么名字」, 「유래가 뭐예요」):
-#: the festival's or the county's entry would answer when and where instead. Not the
-#: exchange's own history ("the history of the sister-city tie with morioka"), its guard.
+#: Where a name, a word, a tradition or a people comes from, asked for its own sake ("where
+#: does the tradition originally come from", "what does the amis word pangcah mean",
+#: 「阿美族的祖先是從哪裡來的」, 「花莲清朝的时候叫什么名字」, 「名前の由来」, 「이름의 유래」): the
+#: festival's or the county's entry would answer when and where instead. Only these forms: a
+#: history or a meaning asked beside an answerable question ("the history of the marathon and
+#: when is it this year?", 「ARC가 무슨 뜻이에요? 교환학생도 필요해요?」, an earthquake alert's
+#: meaning) is the entry's. Not the exchange's own past, its guard.
 _HISTORY_AND_MEANING = re.compile(
-    r"\bhistory (?:behind|of)\b|\borigins? (?:of|behind)\b|"
     r"\bwhere (?:does|did|do) (?:the |this |that |their |its )?(?:\w+ ){0,3}(?:name|tradition|word|"
-    r"custom|festival|ritual|people|tribe|ancestors)s?(?: \S+)? (?:originally |first )?come from\b|"
+    r"custom|ritual|people|tribe|ancestors)s?(?: \S+)? (?:originally |first )?come from\b|"
     r"\bwhat (?:does|did) (?:the )?(?:\w+ ){0,2}word (?:\S+ ){0,2}(?:actually |really )?mean\b|"
-    r"由來|起源|祖先|(?:以前|古時候|清朝|日治|日據|古代)(?:的時候|時期|時代)?(?:叫|稱為|稱作)(?:什麼|甚麼|啥)|"
-    r"語源|ルーツ|(?:どういう|どんな)意味|유래|기원이|어원|조상|무슨\s?뜻"
+    r"\borigin of (?:the )?(?:name|word)\b|"
+    r"祖先(?:是)?(?:從|打)哪(?:裡|兒)?來|(?:名字|名稱|地名)的?由來|"
+    r"(?:以前|古時候|清朝|日治|日據|古代)(?:的時候|時期|時代)?(?:叫|稱為|稱作)(?:什麼|甚麼|啥)|"
+    r"語源|名前の由來|地名の由來|어원|이름(?:의)?\s?유래"
 )
 _THE_EXCHANGES_OWN = re.compile(
-    r"\b(?:sister|friendship|exchange|mou)\b|姊妹|友好|交流|姉妹|자매|우호|교류"
+    r"\b(?:sister|friendship|exchange|mou|relationship|partnership)\b|姊妹|友好|交流|姉妹|자매|우호|교류"
 )
 _VISA_TO_ENTER = re.compile(
     r"\bvisa free\b|\bwithout a visa\b|\bvisa (?:exemption|waiver|on arrival|requirements?|process|"
@@ -571,15 +587,27 @@ _AWAY_FROM_HOME = re.compile(
     r"人在國外|人在海外|在國外|旅居|僑居|住在國外|住在海外|"
     r"海外(?:に|で)?(?:いる|居る|住ん|在住|滯在|暮らし|生活)|海外在住|海外にいて|"
     r"해외\s?(?:체류|거주)|해외에\s?(?:있|살|체류|거주)|해외에서도|외국에\s?(?:있|살)|외국에서도|"
-    r"해외에서\s?(?:갱신|신청|연장|재발급|할|하|받|납부)"
+    r"해외에서\s?(?:갱신|신청|연장|재발급|할|하|납부)"
+)
+#: …unless the visitor says they are abroad here: "living abroad in Hualien", 「海外に住んで
+#: いる学生です。台湾の健康保険に入れますか」 ask about Taiwan's papers.
+_TAIWAN_NAMED = re.compile(
+    r"\b(?:taiwan|taiwans|taiwanese|hualien|hualiens|here)\b|臺灣|花蓮|這裡|這邊|ここ|대만|화롄|여기"
 )
 #: The visitor's own country's papers named as such and asked to be renewed or paused
 #: (「日本の在留カード更新」, "renew my american passport"): Taiwan's are the county's.
+_NATIONALITY = (
+    r"(?:us|american|japanese|korean|german|malaysian|palauan|british|uk|french|filipino|philippine|"
+    r"canadian|australian|indonesian|vietnamese|thai|indian|italian|spanish|dutch|swiss|"
+    r"singaporean|home country'?s?|my country'?s?)"
+)
 _HOME_PAPERS_KEPT_UP = re.compile(
-    rf"\b(?:us|american|japanese|korean|german|malaysian|palauan|british|home country'?s?|"
-    rf"my country'?s?) {_PAPERS}.*\b(?:renew\w*|reissu\w*|suspend\w*|paus\w*|exempt\w*)\b|"
-    rf"\b(?:renew\w*|reissu\w*|suspend\w*) (?:my |our )?(?:us|american|japanese|korean|german|"
-    rf"malaysian|palauan|british) {_PAPERS}|"
+    rf"\b{_NATIONALITY} {_PAPERS}.*\b(?:renew\w*|reissu\w*|suspend\w*|paus\w*|exempt\w*)\b|"
+    rf"\b(?:renew\w*|reissu\w*|suspend\w*) (?:my |our |a |an |the )?{_NATIONALITY} {_PAPERS}|"
+    # A passport renewed is always its country's: the county issues none.
+    r"\b(?:renew\w*|reissu\w*) (?:my |our |a |an |the |his |her )?(?:\w+ )?passports?\b|"
+    r"\bpassports? renewal\b|\bpassports? (?:expires|expired|expiring|is expiring)\b.{0,40}\brenew|"
+    r"護照.{0,16}(?:換新|換發|換本|更新|延期)|パスポート(?:の)?(?:更新|切り替え)|여권\s?(?:갱신|연장)|"
     rf"(?:日本|韓國|美國|德國|馬來西亞|帛琉|本國)的?{_PAPERS}.*(?:更新|換發|換照|延長|停保|暫停)|"
     rf"(?:日本|韓國|本國|自國)の?(?:{_PAPERS}|在留カード).*(?:更新|再發行|切り替え|停止|免除)|"
     rf"(?:한국|본국|우리나라)\s?의?\s?{_PAPERS}.*(?:갱신|재발급|연장|정지|예외|납부)"
@@ -587,6 +615,8 @@ _HOME_PAPERS_KEPT_UP = re.compile(
 #: Papers lost or stolen are the lost-items entry's whatever country issued them; Taiwan's
 #: own (the ARC, an international driving permit to drive here) are the county's.
 _PAPERS_HELD_HERE = re.compile(
+    # …or only shown for a SIM or to change money here.
+    r"(?<![a-z])sims?(?![a-z])|\b(?:exchange money|change money)\b|유심|シム|換錢|換匯|兩替|환전|"
     r"\b(?:lost|stolen|arc|residence permit|international driving permit|idp)\b|"
     r"遺失|弄丟|不見|被偷|掉了|居留|移民署|國際駕照|なくし|無くし|紛失|盜|國際免許|"
     r"잃어버|분실|도난|거류|이민서|국제운전면허|국제면허"
@@ -598,9 +628,12 @@ def asks_about_papers_at_home(normal: str) -> bool:
     papers — its passport, licence, pension or insurance — rather than anything of Taiwan's."""
     if _PAPERS_HELD_HERE.search(normal):
         return False
+    if _HOME_PAPERS_KEPT_UP.search(normal):
+        return True
     return bool(
-        (_AWAY_FROM_HOME.search(normal) and _PAPERS_FOUND.search(normal))
-        or _HOME_PAPERS_KEPT_UP.search(normal)
+        _AWAY_FROM_HOME.search(normal)
+        and _PAPERS_FOUND.search(normal)
+        and not _TAIWAN_NAMED.search(normal)
     )
 
 
@@ -690,7 +723,7 @@ _STAFF_HOURS = re.compile(
 
 _STAFF = r"(?:staff|a person|a human|a real person|an agent|someone|a staff member)"
 _ABOUT_THE_HANDOFF = re.compile(
-    rf"\bif (?:i|we) (?:ask for|type|request|want|choose|pick|say) (?:to (?:talk|speak) to )?{_STAFF}\b|"
+    rf"\bif (?:i|we) (?:ask for|type|request|choose|pick|say) (?:to (?:talk|speak) to )?{_STAFF}\b|"
     r"\bhow (?:do|can|would) (?:i|we) (?:get|be) (?:transferred|connected|put through|passed on)\b|"
     r"\b(?:staff|staffs|staff s|your) (?:office |working |opening )?hours\b|"
     r"\bwhen (?:are|is|do) (?:your |the )?staff (?:actually |usually |normally )?"
@@ -701,8 +734,9 @@ _ABOUT_THE_HANDOFF = re.compile(
     r"(?:get back|reply|answer|respond)\b|"
     r"轉(?:給|接|到)(?:工作人員|承辦人員?|真人|專人|人工)(?:之後|以後|後)|"
     r"(?:怎麼|如何)轉(?:給|接|到)(?:工作人員|承辦人員?|真人|專人|人工)|"
-    r"(?:スタッフ|職員|担当者?)(?:に|へ)(?:つな|繋)ぐ(?:方法|には)|"
-    r"(?:직원|담당자?|상담원)\s?연결(?:하는|은|하려면)\s?(?:방법|어떻게)"
+    r"(?:スタッフ|職員|担当者?)(?:さん)?(?:に|へ)(?:つな|繋)(?:ぐ(?:方法|には)|いでもらうと|いでもらったら)|"
+    r"(?:轉接|轉給)(?:真人|專人|人工|工作人員|承辦人員?)?(?:客服)?要等多久|"
+    r"(?:직원|담당자?|상담원)\s?연결(?:하는|은|하려면)\s?(?:방법|어떻게)|(?:직원|담당자?|상담원)\s?연결되면"
 )
 _QUOTES = '"“”「」『』＂‘’'
 _QUOTED_WORD = re.compile(rf"[{_QUOTES}][^{_QUOTES}]{{1,8}}[{_QUOTES}]")
@@ -970,17 +1004,29 @@ class Abroad:
         ]
 
 
-#: "at the gym", "at church": where the story happened, not the place sought; "a church
-#: group", "my gym buddy": whom the visitor is with.
-_AT = re.compile(r"\bat (?:the |a |an |my |our )?$")
-_COMPANY = re.compile(r"^ (?:group|groups|club|friends?|members?|buddy|buddies|team)\b")
+#: "at the gym", "in a ktv", "near the church": where the story happened, not the place
+#: sought; "a church group", "our church", "my gym buddy": whom the visitor is with, or a
+#: name the subject is part of.
+_WHERE = re.compile(
+    r"\b(?:at|in|inside|near|outside|from) (?:the |a |an |my |our )?$|\b(?:our|my) $"
+)
+_COMPANY = re.compile(
+    # …or part of a place's name ("the mennonite church hospital").
+    r"^ (?:group|groups|club|friends?|members?|buddy|buddies|team|hospital|school|university|college)\b"
+)
+#: Something lost or left at a place is the lost-items entry's, whatever the place
+#: (「我在健身房弄丟手機了」, 「ジムで財布をなくしました」, 「노래방에서 지갑 잃어버렸어요」).
+_A_LOSS = re.compile(
+    r"\b(?:lost|left (?:my|our|a|the)|forgot (?:my|our)|stolen|missing)\b|"
+    r"弄丟|掉了|不見了|遺失|忘在|被偷|なくし|無くし|落とし|忘れ|盜まれ|잃어버|분실|두고\s?(?:왔|내렸)|도난"
+)
 
 
 def _only_in_the_story(subject: str, normal: str) -> bool:
     """Whether every mention of an English ``subject`` (padded) says where or with whom."""
     found = list(re.finditer(rf"\b{re.escape(subject.strip())}\b", normal))
     return bool(found) and all(
-        _AT.search(normal[: f.start()]) or _COMPANY.search(normal[f.end() :]) for f in found
+        _WHERE.search(normal[: f.start()]) or _COMPANY.search(normal[f.end() :]) for f in found
     )
 
 
@@ -991,6 +1037,14 @@ class Unserved:
 
     def __init__(self, phrases: Iterable[str], texts: EntryTexts) -> None:
         self.subjects = PhraseSpotter(phrases)
+        # Chinese and Japanese subjects are found inside words but not across the spaces
+        # between them (「發生 水災」 holds no 生水 once read), Korean ones at the start of a
+        # word (친구인데 holds no 구인).
+        spaced = set(normalize_many(list(phrases))) - {""}
+        self._han = sorted(p for p in spaced if _unspaced(p) and not is_hangul(p[0]))
+        self._hangul = [
+            re.compile(rf"(?<!\S){re.escape(p)}") for p in sorted(spaced) if is_hangul(p[0])
+        ]
         self._texts = texts
 
     def __bool__(self) -> bool:
@@ -1000,11 +1054,21 @@ class Unserved:
         """The subjects the normalised question names (English ones padded with spaces), but
         not where the story happened or whom with: "i lost my phone at the gym" asks about a
         lost phone, "is there a gym near ndhu" about a gym."""
-        return [
+        if _A_LOSS.search(normal):
+            return []
+        padded = f" {normal} "
+        english = [
             subject
-            for subject in self.subjects.found(normal)
-            if not (subject.startswith(" ") and _only_in_the_story(subject, normal))
+            for subject in self.subjects.en
+            if subject in padded and not _only_in_the_story(subject, normal)
         ]
+        han = [subject for subject in self._han if subject in normal]
+        hangul = [
+            found.group().replace(" ", "")
+            for pattern in self._hangul
+            if (found := pattern.search(normal))
+        ]
+        return english + han + hangul
 
     def unspoken_of(self, named: list[str], entry_index: int) -> list[str]:
         """Those of the ``named`` subjects entry ``entry_index`` never speaks of."""

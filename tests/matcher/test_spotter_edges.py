@@ -326,7 +326,7 @@ def test_thanks_with_praise_and_what_the_desk_does(
 
 @pytest.mark.parametrize(
     "question",
-    ["is there any staff around?", "could a real person message me back please"],
+    ["is there any staff online?", "could a real person message me back please"],
 )
 def test_a_person_asked_after_or_asked_to_write_back(matcher: Matcher, question: str) -> None:
     assert matcher.match(question).decision is Decision.HANDOFF
@@ -384,16 +384,17 @@ def test_a_delegations_flight_or_the_friendship_itself_is_still_the_exchange(
 @pytest.mark.parametrize(
     "question",
     [
-        "what's the origin of the ilisin festival",
+        "where does the name ilisin come from",
         "where did the amis people originally come from",
         "太魯閣族的祖先從哪裡來",
         "花蓮日治時期叫什麼",
-        "「パンツァハ」ってどういう意味？",
-        "아미족 풍년제 유래가 뭐예요?",
+        "「パンツァハ」の語源は？",
+        "화롄이라는 이름의 유래가 뭐예요?",
     ],
 )
 def test_a_history_an_origin_or_a_meaning_is_declined(matcher: Matcher, question: str) -> None:
-    # The festival's entry would answer when and where, not where a tradition comes from.
+    # The festival's entry would answer when and where, not where a name or a people comes
+    # from.
     assert matcher.match(question).decision is Decision.FALLBACK
 
 
@@ -422,3 +423,92 @@ def test_the_exchanges_own_history_and_the_festivals_dates_are_still_answered(
 def test_water_coming_up_around_a_camp_is_an_emergency(matcher: Matcher, question: str) -> None:
     match = matcher.match(question)
     assert (match.decision, match.entry) == (Decision.ANSWER, "contact.emergency")
+
+
+# A helper's review of the ninth session's families: each case below was read the wrong way by
+# a first version of a family (or left out by it), and is held here.
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "ホストマザーに毎日叩かれてる",
+        "숙소 주인이 때렸어요 무서워요",
+        "カメラ盗まれた、110番したい",
+        "I'm abroad in hualien and my passport was stolen at knifepoint just now",
+        "can a person call the police for me? i don't speak chinese",
+    ],
+)
+def test_review_emergencies_are_answered_as_such(matcher: Matcher, question: str) -> None:
+    match = matcher.match(question)
+    assert (match.decision, match.entry) == (Decision.ANSWER, "contact.emergency")
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("매운 거 먹고 입에 불났어요 ㅋㅋ 야시장에 우유 파는 데 있어요?", "service.food"),
+        ("단톡방 불났네요 ㅋㅋ 태풍 때문에 내일 학교 쉬어요?", "service.typhoon"),
+        (
+            "朝5時にホストファミリーに叩き起こされて豊年祭に連れて行かれた笑 楽しかった",
+            "event.harvest-festivals",
+        ),
+        ("地震警報が鳴ってる、どういう意味？揺れてる！", "service.earthquake"),
+        ("スマホにミサイルみたいな警報が鳴ったんですが、地震速報ですか", "service.earthquake"),
+        ("想請教會不會有颱風假", "service.typhoon"),
+        ("제 친구인데요, 여권을 잃어버렸어요", "service.lost-items"),
+        ("我在國外考的駕照可以在花蓮騎機車嗎", "service.local-transport"),
+        ("해외에 살고 있는 유학생인데 대만 건강보험 가입 어떻게 해요?", "service.health-insurance"),
+        ("大学の担当者とやり取りしていますが、ARCの申請に必要な書類は何ですか", "service.arc"),
+        ("ARC가 무슨 뜻이에요? 교환학생도 필요해요?", "service.arc"),
+        (
+            "is there any flight subsidy for students going to temple city on the exchange program?",
+            "exchange.student-programs",
+        ),
+        (
+            "i got food poisoning from the tap water i think, where's a clinic",
+            "service.medical-care",
+        ),
+        (
+            "i'm heading to the taroko visitor center tomorrow. is there staff there?",
+            "contact.visitor-centers",
+        ),
+        ("화롄 중학교랑 자매결연 하고 싶은데 연결해 주실 수 있나요?", "exchange.school-exchange"),
+        ("where is the mennonite church hospital", "contact.hospitals"),
+    ],
+)
+def test_review_answerable_messages_keep_their_answer(
+    matcher: Matcher, question: str, entry: str
+) -> None:
+    match = matcher.match(question)
+    assert (match.decision, match.entry) == (Decision.ANSWER, entry)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "颱風過後發生水災，火車還有開嗎",
+        "my friend drank too much alcohol and is throwing up, which hospital is open now",
+    ],
+)
+def test_review_a_shared_word_does_not_decline(matcher: Matcher, question: str) -> None:
+    assert matcher.match(question).decision is not Decision.FALLBACK
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "スタッフにつなぐ方法は？今すぐつないでほしいです",
+        "상담원 연결하려면 어떻게 해요? 지금 연결해 주세요",
+    ],
+)
+def test_review_a_request_after_asking_how_still_hands_off(matcher: Matcher, question: str) -> None:
+    assert matcher.match(question).decision is Decision.HANDOFF
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["how do i renew my french passport in hualien", "马来西亚护照过期了 在台湾哪里可以换新"],
+)
+def test_review_any_countrys_passport_renewed_is_declined(matcher: Matcher, question: str) -> None:
+    assert matcher.match(question).decision is Decision.FALLBACK
