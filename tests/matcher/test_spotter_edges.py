@@ -512,3 +512,12 @@ def test_review_a_request_after_asking_how_still_hands_off(matcher: Matcher, que
 )
 def test_review_any_countrys_passport_renewed_is_declined(matcher: Matcher, question: str) -> None:
     assert matcher.match(question).decision is Decision.FALLBACK
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["予防接種はどこで受けられますか", "백신 어디서 맞을 수 있어요?", "where can i get a flu shot in hualien"],
+)
+def test_vaccines_and_medicines_are_the_medical_entrys(matcher: Matcher, question: str) -> None:
+    match = matcher.match(question)
+    assert (match.decision, match.entry) == (Decision.ANSWER, "service.medical-care")
