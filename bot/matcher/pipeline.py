@@ -540,12 +540,13 @@ class Matcher:
         """Whether the clause that asks asks after a boat or a flight to or from a partner
         (「与那国島行きの船って花蓮から出てますか」, "is there a ferry from yonaguni to hualien"):
         the carriers' business, however much the two names say "sister cities". The partner
-        counts where the trip starts too; a delegation's trip is the exchange's."""
+        counts where the trip starts too; a delegation's trip, asked after as such, is the
+        exchange's — not a partner described as one (「友好都市だと聞きました」)."""
         asking = reading.asking
         return (
             self.partner_names.found_in(asking)
             and bool(_A_WAY_TO_TRAVEL.search(asking))
-            and not _AN_OFFICIAL_VISIT.search(reading.normal)
+            and not _AN_OFFICIAL_VISIT.search(asking)
         )
 
     def _analyzer_for(self, lang: Lang) -> Analyzer:
@@ -659,9 +660,9 @@ _A_WAY_TO_TRAVEL = re.compile(
     r"(?:배|페리|비행기|항공편|직항)(?:가|이|는)?\s?(?:있|다니|뜨)"
 )
 _AN_OFFICIAL_VISIT = re.compile(
-    r"\b(?:delegation|delegates|visit|visiting|mayor|council|magistrate|official|exchange|program|"
-    r"programme|subsidy|subsidies|festival|event|events|agreement|sister|friendship)\b|"
-    r"訪問|代表團|參訪|拜會|視察|表敬|議會|交流|補助|姊妹|姉妹|友好|방문|대표단|시찰|의회|교류|자매|지원"
+    r"\b(?:delegation|delegates|visit|mayor|council|magistrate|official|exchange|program|"
+    r"programme|subsidy|subsidies|festival|event|events|agreement)\b|"
+    r"訪問|代表團|參訪|拜會|視察|表敬|議會|交流|補助|방문|대표단|시찰|의회|교류|지원"
 )
 _HERE = re.compile(
     r"\b(?:here|over here|in this county)\b|這裡|這邊|這兒|我們這|ここ|こちら|여기|이곳"

@@ -153,11 +153,11 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"一酸化炭素|^(?=.*(?:ガス|ストーブ|給湯器|練炭|ヒーター))(?=.*(?:頭痛|吐き気|めまい|ぼーっと|意識))",
         ),
         ko=(
-            # A fire somewhere (「숙소 주방에 불났어요」), not a mouth burning from spice, a chat
-            # or a review "on fire" (입에 불났어, 단톡방 불났네, 인스타에 불났던데). Read without
-            # spaces: a group chat (톡방, 채팅방) is no room.
-            r"불이\s?(?:났|나|붙)|(?:집|숙소|부엌|주방|(?<![톡팅])방|건물|호텔|기숙사|차|가게|식당|옆집|아파트|산|공장|층)"
-            r"(?:에|에서)?\s?불\s?났(?!다는|던데|을)|^불\s?났(?:어|다(?!는)|습니다)|불길|화재|연기가",
+            # A fire (「지금 불났어요」「숙소 주방에 불났어요」), not a mouth burning from spice, a chat,
+            # a shop or a review "on fire" (입에 불났어, 단톡방 불났네, 리뷰 불났어요) nor a fire told
+            # of (불났다는 뉴스, 불났다고 하던데, 불났었어요, 불났을 때). Read without spaces.
+            r"불이\s?(?:났|나|붙)|(?<!입에)(?<!입이)(?<!톡방)(?<!단톡)(?<!팅방)(?<!조회수)(?<!리뷰)(?<!인스타)(?<!댓글)"
+            r"(?<!대박)(?<!장사)(?<!반응)불\s?났(?!다는|다고|던|었|을)|불\s?붙었|불길|화재|연기가",
             r"(?:냄비|프라이팬|기름)(?:에|이)?\s?불(?:이)?\s?(?:붙|났)|산사태|토사|물이\s?(?:계속\s?)?(?:차\s?안으로|집\s?안으로)?\s?들어와",
             r"가스\s?(?:냄새|누출|새)|타는\s?냄새",
             r"일산화탄소|^(?=.*(?:가스|난로|보일러|히터|온수기))(?=.*(?:두통|머리가\s?아|메스꺼|어지러|구토|의식))",
@@ -223,8 +223,11 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"throat (?:is |are |feels )?(?:tight|closing|swelling|swollen)|(?:lips|tongue|face) (?:are |is )?(?:swelling|swollen)|cant swallow",
             r"^(?=.*\b(?:hasnt|havent|not|no one|nobody) (?:answered|opened|seen|heard from|picked up)\b)"
             r"(?=.*\b(?:days|mail|letters|newspapers|smell)\b)",
-            r"^(?=.*\b(?:water|flood|flooding|river) (?:is |keeps )?(?:still )?(?:rising|coming in|coming up|getting higher))"
-            r"(?=.*\b(?:room|basement|house|flat|apartment|car|knees|waist|trapped|stuck|fast|quickly|tent|tents)\b)",
+            r"^(?=.*\b(?:water|flood|flooding) (?:is |keeps )?(?:still )?(?:rising|coming in|getting higher))"
+            r"(?=.*\b(?:room|basement|house|flat|apartment|car|knees|waist|trapped|stuck|fast|quickly)\b)",
+            # Water coming up round a tent (「camping by the river and water coming up fast around
+            # the tents」) — not a river asked about before a trip.
+            r"\b(?:water|river|stream)\b.{0,30}\b(?:coming up|rising|getting higher)\b.{0,40}\b(?:tent|tents|campsite)\b",
             r"(?:wave|waves|sea|current|river) (?:just )?(?:took|swept|pulled|dragged|knocked)\b",
             r"(?:dog|dogs) (?:is |are )?(?:attacking|biting|bit|mauling)|attacked by (?:a |some )?(?:dog|dogs)",
             r"(?:went|was|were|been) swimming\b.{0,40}\b(?:cant see (?:him|her|them)|hasnt come back|"
@@ -241,7 +244,7 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"electrocuted|(?:badly|severely) burn(?:ed|t)|(?:is|s|went|gone|going) into labou?r|(?:is|s) in labou?r|water broke",
             r"(?:stuck|trapped|stranded) (?:on|in) (?:the |a )?(?:sandbar|rocks?|river|car|"
             r"lift|elevator|mud|flood)",
-            r"(?:river|water|sea) is rising (?:fast|quickly)|water is up to (?:my|our|the) (?:knees|waist|chest)|(?:flat|house|home|room) is flooding",
+            r"(?:river|water|sea|stream|creek) is rising (?:fast|quickly)|water is up to (?:my|our|the) (?:knees|waist|chest)|(?:flat|house|home|room) is flooding",
             # A child burning with fever and limp; a breathing crisis; a seizure described;
             # something swallowed; fumes and dizziness; a fall and not getting up.
             r"^(?=.*\b(?:fever|burning hot|burning up|temperature|39|40|41)\b)(?=.*\b(?:floppy|limp|lethargic|barely "
@@ -250,7 +253,9 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"struggling to breathe|gasping",
             r"shaking all over|foam(?:ing)? at (?:the|his|her) mouth|convuls\w*|eyes rolled back",
             r"\bface\b.{0,20}\bdroop\w*|droop\w* (?:face|mouth)|(?:cant|cannot|can t) (?:lift|raise|move) (?:his|her|their|my) "
-            r"(?:left |right )?(?:arm|leg|hand)|(?:words|speech) (?:are |is )?(?:coming out )?(?:all )?(?:wrong|garbled|slurred)",
+            r"(?:left |right )?(?:arm|leg|hand)|(?:words|speech) (?:are |is )?(?:coming out )?(?:all )?(?:wrong|garbled|slurred)|"
+            # Speech gone all of a sudden ("my grandma can't speak properly all of a sudden").
+            r"^(?=.*\b(?:cant|cannot|can t) (?:speak|talk) (?:properly|clearly|right|normally)\b)(?=.*\b(?:suddenly|all of a sudden)\b)",
             r"(?:swallowed|ate|drank) (?:a |an |some |the |his |her )?(?:\w+ )?(?:magnet|battery|button battery|coin|bleach|"
             r"detergent|chemical|poison|pesticide)",
             r"(?:chemical|fumes|bleach)\b.{0,50}\b(?:dizzy|faint|cant breathe|passed out|collapsed)",
@@ -324,6 +329,8 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"溺れ|波にさらわれ|熱中症|閉じ込められ|"
             # Someone swept away by the water (「一人が流されて、岩にしがみついてます」).
             r"(?:一人|人|子|子ども|子供|友達|友人|誰か|だれか|息子|娘)が(?:川に|沢に|海に|波に)?流され|岩にしがみつ",
+            # Water coming up round the tents (「テントの近くまで川の水が上がってきた」).
+            r"^(?=.*テント)(?=.*水(?:位)?が.{0,4}(?:上がって|増えて)き)",
             r"胸が(?:苦し|痛|締め付け)|胸を(?:押さえ|抑え|かきむし)|冷や汗|顔(?:が)?真っ青|落石.{0,16}(?:埋ま|下敷き|挟ま|閉じ込め)|(?:車|人)が埋まって",
             r"息が(?:苦し|でき|吸え)|意識が(?:遠|もうろう|朦朧)|^(?=.*(?:熱|発熱|4\d度))(?=.*(?:ぐったり|目を開けな|反応がな|意識))|"
             r"喘息(?:の)?発作|ヒューヒュー|ゼーゼー|唇が(?:紫|青)|けいれん|痙攣|泡を吹|"
@@ -349,7 +356,7 @@ _HAPPENING: dict[Situation, _Signs] = {
         ),
         ko=(
             r"쓰러|의식(?:이)?\s?없|불러도\s?대답\s?(?:안|없)|(?:협곡|계곡|절벽|낭떠러지)(?:에서|으로|아래로)\s?(?:떨어|추락)|일행이\s?떨어졌|"
-            r"임신.{0,12}(?:피가|출혈)|엘리베이터(?:에|가)\s?(?:갇혔|멈췄)|(?:강물|계곡물|물)이?\s?(?:갑자기\s?)?(?:불어|차\s?올라)|"
+            r"임신.{0,12}(?:피가|출혈)|엘리베이터(?:에|가)\s?(?:갇혔|멈췄)|(?:강물|계곡물|물)이?\s?(?:갑자기\s?)?(?:불어|차\s?올라|차\s?오르)|"
             r"텐트까지\s?물|숨을\s?(?:안|못)|피가\s?(?:많이|멈추|안\s?멈|철철)|다치|다쳤|부상",
             # A cut wrist is an injury now, whoever made it (the suicide signs also read it).
             r"손목을\s?(?:그었|긋|그어|칼로)",
@@ -497,8 +504,10 @@ _HAPPENING: dict[Situation, _Signs] = {
         ja=(
             # 「ホームステイ先のお父さんに叩かれてます」: the hitter is who the visitor lives with;
             # blows suffered, not 叩き起こされ (woken roughly) nor 暴力的なゲーム.
-            r"(?:夫|彼氏|恋人|親|父|母|兄|姉|ホスト\S{0,8}?|ルームメイト|ルームメート|同居人|シェアハウスの人|寮の人|大家)"
-            r"(?:さん|ちゃん|親)?(?:から|に)\S{0,4}?(?:殴られ|叩かれ|蹴られ|暴力を?(?:振る|ふる|受け))",
+            r"(?:夫|彼氏|恋人|親|父|母|兄|姉|ホスト(?:ファミリー|マザー|ファーザー|の(?:お)?(?:父|母|兄|姉))?|ルームメイト|"
+            r"ルームメート|同居人|シェアハウスの人|寮の人|大家)"
+            r"(?:さん|ちゃん|親)?(?:から|に)\S{0,4}?(?:殴られ|叩かれ|蹴られ|暴力を?(?:振る|ふる|受け)|首を絞められ|ビンタされ)|"
+            r"(?:夫|彼氏|同居人|ルームメイト|ルームメート|ホスト\S{0,6}?)が\S{0,6}?(?:叩いて|殴って|蹴って)(?:くる|きます|きて)|首を絞められ",
             # Someone beating someone, told as it happens (「お父さんがお母さんを殴っていて」).
             r"(?:人|私|僕|母|父|妻|夫|奥|旦那|嫁|娘|息子|子|子供|赤ちゃん|彼女|彼|お母さん|お父さん|ママ|パパ|"
             r"友達|妹|弟|姉|兄|誰か)(?:さん|ちゃん)?を(?:殴って|殴った|殴りつけ|蹴って|蹴った|叩いて|叩いた)",
@@ -506,7 +515,11 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?<![a-z])dv(?![a-z])|虐待され|暴力を(?:受け|振る)",
         ),
         ko=(
-            r"(?:남편|남친|남자친구|아빠|엄마|부모|룸메이트|룸메|호스트|집주인|숙소\s?주인)(?:이|가|한테|에게)\s?(?:또\s?|계속\s?|자꾸\s?)?(?:저를\s?|나를\s?|절\s?|날\s?)?(?:때리|때려|때렸|맞)|"
+            r"(?:남편|남친|남자친구|아빠|엄마|부모)(?:이|가|한테|에게)\s?(?:또\s?|계속\s?|자꾸\s?)?(?:저를\s?|나를\s?|절\s?|날\s?)?(?:때리|때려|때렸|맞)|"
+            # Whoever the visitor lives with hitting them (「룸메가 또 때렸어요」「집주인한테 맞았어요」)
+            # — after 이/가, 맞 is "right" (「집주인이 맞다고 하면」), so only 때리 there.
+            r"(?:룸메이트|룸메|호스트|집주인|숙소\s?주인)(?:이|가)\s?(?:또\s?|계속\s?|자꾸\s?)?(?:저를\s?|나를\s?|절\s?|날\s?)?(?:때리|때려|때렸)|"
+            r"(?:룸메이트|룸메|호스트|집주인|숙소\s?주인)(?:한테|에게)\s?(?:또\s?|계속\s?)?(?:맞았|맞고|맞아서)|목을\s?(?:졸랐|졸라|조르)|"
             r"가정\s?폭력을|학대",
             r"(?:남편|남자\s?친구|남친|아내|아빠|아버지)(?:이|가)?.{0,20}(?:때리려|때려요|때리고\s?있|물건을\s?던지)",
             r"(?:(?:옆|윗|아랫|위|아래)\s?(?:집|방|층|호실)|이웃).{0,16}(?:비명|물건\s?(?:던지|부수|깨지)|때리는\s?소리|맞는\s?소리)",
@@ -602,6 +615,8 @@ _HAPPENING: dict[Situation, _Signs] = {
             # The police called for, as the whole message (「けいさつよんで」, read 警察よんで).
             r"^警察(?:を)?(?:呼んで|よんで)(?:ください|下さい)?$",
             # The police wanted after a theft (「財布すられた！警察よびたいです」).
+            # …a theft of now, not yesterday's (「昨日財布を盗まれたので警察に通報したい」).
+            r"^(?!.*(?:昨日|きのう|先週|先月|この前|おととい)).*?"
             r"(?:盗まれ|すられ|スリに|取られ|とられ).{0,12}(?:警察|110番?)(?:を|に)?"
             r"(?:呼びたい|よびたい|(?:呼|よ)んで(?:ください|下さい|ほしい|欲しい|[!！]|$)|通報したい|したい|"
             r"どうやって呼ぶ)",
@@ -789,7 +804,7 @@ _TOPICS: dict[Situation, _Signs] = {
         ko=(r"가정\s?폭력|학대",),
     ),
     Situation.CRIME: _Signs(
-        en=(r"police|robbery|theft|harassment|stalking|crime",),
+        en=(r"police|cops|robbery|theft|harassment|stalking|crime",),
         han=(r"報警|警察|報案|搶劫|騷擾|跟蹤",),
         ja=(r"警察|110番",),
         ko=(r"경찰|신고",),
@@ -863,7 +878,7 @@ _NOT_AN_EMERGENCY_HAN = re.compile(
 #: An emergency or its number said outright: no shared word above makes it something else
 #: ("without a SIM card, can I still call the emergency number?").
 _SAID_OUTRIGHT = re.compile(
-    r"\b(?:emergency|emergencies|sos|ambulance|call the police|something (?:bad|terrible) happens|in danger)\b|(?<!\d)(?:911|999|112|110|119)(?!\d)|"
+    r"\b(?:emergency|emergencies|sos|ambulance|call the (?:police|cops)|something (?:bad|terrible) happens|in danger)\b|(?<!\d)(?:911|999|112|110|119)(?!\d)|"
     r"緊急|求救|報警|救護車|긴급"
 )
 #: A number named only as what a visitor gets ready for ("a SIM so I can call 119 if

@@ -52,7 +52,7 @@ _EN_INDIRECT_REQUEST = re.compile(
     r"email|get back)|(?:can|could|would) (?:someone|somebody|anyone|one of you|a (?:real |actual )?staff "
     r"member|a (?:real |actual )?(?:person|human)) (?:call|contact|email|phone|ring|get back|help me personally)"
     # …me, not the police, an ambulance or a taxi for me (the numbers answer those).
-    r"(?! (?:the |a |an )?(?:police|ambulance|fire|taxi|cab|110|119|112))|"
+    r"(?! (?:the |a |an )?(?:police|cops|ambulance|fire|emergency|taxi|cab|110|119|112))|"
     r"(?:file|make|lodge) a complaint|anyone (?:there|here)$|is (?:anyone|anybody|someone) "
     r"(?:there|here|reading this)|discuss (?:this|it|my \w+) with (?:a|an|the|someone|your)|"
     r"arrange a (?:call|meeting) with (?:someone|your|a|an|the)|reach out to (?:me|us)|"
@@ -76,7 +76,7 @@ _EN_INDIRECT_REQUEST = re.compile(
     # "is there a human around?": a person asked after, not people at a place.
     # …not staff at a place the visitor goes ("the visitor center … is there staff there?").
     r"(?:is there|are there|any) (?:a |an |any )?(?:human|humans|real person) (?:around|here|there|online|available)$|"
-    r"(?:is there|are there|any) (?:a |an |any )?(?:staff|person|one) (?:online|available)$|"
+    r"(?:is there|are there|any) (?:a |an |any )?(?:staff|person|one) (?:online|available|here|on here)$|"
     r"(?:speak|talk|chat|meet) (?:to|with) (?:one of )?(?:your|the) (?:officers?|staff|team|"
     r"people|colleagues|officials?)(?: directly| in person)?|"
     # The message routed to whoever handles it, a preference for a person, a human asked
@@ -173,7 +173,7 @@ _JA_PERSON_REQUEST = re.compile(
     # ちゃんと確認したいので、つないでもらえますか」).
     r"(?:職員|担当者?|スタッフ)(?:の方|さん)?(?:に|と).{0,24}(?:つないで|繋いで)(?:もらえ|ください|下さい|ほしい|欲しい|いただ)|"
     # Put through, asked outright (「今すぐつないでほしいです」).
-    r"(?:今すぐ|すぐ|早く|はやく)(?:つないで|繋いで)(?:ほしい|欲しい|ください|下さい|もらえ)|"
+    r"(?:今すぐ|すぐに?)(?:つないで|繋いで)(?:ほしいです|ほしい|欲しい|ください|下さい)[。!！]*$|"
     # Staff asked for as the whole message (「staff おねがいします」).
     r"^(?:staff|スタッフ|職員|担当者?)(?:さん|の方)?\s?(?:を)?\s?(?:お願い|おねがい)(?:します|いたします)?$|"
     r"(?:スタッフ|職員|人間|有人|窓口の人|係の人)(?:の方|さん)?(?:と|に)?(?:お|ご)?"
@@ -208,9 +208,10 @@ _KO_PERSON_REQUEST = re.compile(
     r"\s?(?:좀\s?)?(?:통화|연결|이야기|얘기|대화|채팅|상담|바꿔|바꾸|직접|불러|전달|넘겨|여쭤|여쭙|물어보고\s?싶|"
     # …not a talk already had (「실무자랑 이야기해 봤는데」) nor a restaurant's call bell.
     r"호출(?!하는|\s?(?:벨|버튼|시스템)))(?!\S*\s?(?:봤|했는데|했어|했습니다|했고|하셨))|"
-    # Put through now, asked outright (「지금 연결해 주세요」) — not a school to be put in touch
-    # with (「화롄 학교와 … 연결해 주실 수 있나요?」).
-    r"(?:지금|바로)\s?(?:바로\s?)?연결해\s?(?:주세요|줘요|줘|주십시오)|"
+    # Put through now, asked outright as the message's last words (「지금 연결해 주세요」) — not a
+    # school to be put in touch with (「화롄 학교와 … 연결해 주실 수 있나요?」) nor Wi-Fi or 119
+    # (「와이파이 바로 연결해 줘요?」).
+    r"(?:^|\s)(?:지금|다시)\s?(?:바로\s?)?연결해\s?(?:주세요|줘|주십시오)\s*$|"
     r"(?:챗봇|봇|로봇|기계|AI|자동\s?응답|자동\s?답변)\s?말고|"
     # A real person asked for (「실제 사람이랑」), or asked after in frustration with the bot
     # (「아 답답해 진짜 사람 없어요??」) — not whether a place is crowded (「진짜 사람 없어요?」).
@@ -528,7 +529,10 @@ _HISTORY_AND_MEANING = re.compile(
     r"語源|名前の由來|地名の由來|어원|이름(?:의)?\s?유래"
 )
 _THE_EXCHANGES_OWN = re.compile(
-    r"\b(?:sister|friendship|exchange|mou|relationship|partnership)\b|姊妹|友好|交流|姉妹|자매|우호|교류"
+    r"\b(?:sister|friendship|exchange|mou|relationship|partnership)\b|姊妹|友好|交流|姉妹|자매|우호|교류|"
+    # …nor an alert, a typhoon day or the ARC, whose meaning their entries give ("what does the
+    # word 國家級警報 mean? is it a quake?").
+    r"\b(?:alert|alarm|warning|typhoon|arc)\b|警報|速報|颱風|臺風|경보|태풍"
 )
 _VISA_TO_ENTER = re.compile(
     r"\bvisa free\b|\bwithout a visa\b|\bvisa (?:exemption|waiver|on arrival|requirements?|process|"
@@ -589,10 +593,18 @@ _AWAY_FROM_HOME = re.compile(
     r"해외\s?(?:체류|거주)|해외에\s?(?:있|살|체류|거주)|해외에서도|외국에\s?(?:있|살)|외국에서도|"
     r"해외에서\s?(?:갱신|신청|연장|재발급|할|하|납부)"
 )
-#: …unless the visitor says they are abroad here: "living abroad in Hualien", 「海外に住んで
-#: いる学生です。台湾の健康保険に入れますか」 ask about Taiwan's papers.
+#: …unless the visitor says they are abroad here and asks of Taiwan's papers: "living abroad
+#: in Hualien, can I use my licence to rent a scooter", 「海外に住んでいる学生です。台湾の健康保険に
+#: 入れますか」 — but not when the papers are said to be home's ("my driver's license back
+#: home", 「日本の年金」, a pension, a vote).
 _TAIWAN_NAMED = re.compile(
     r"\b(?:taiwan|taiwans|taiwanese|hualien|hualiens|here)\b|臺灣|花蓮|這裡|這邊|ここ|대만|화롄|여기"
+)
+_HOME_NAMED = re.compile(
+    r"\b(?:back home|at home|home country|my country|american|japanese|korean|german|malaysian|"
+    r"palauan|british|french|filipino|philippine|canadian|australian|indonesian|vietnamese|thai|"
+    r"pension|vote|voting|ballot|taxes|tax return|absentee)\b|"
+    r"日本|韓國|美國|德國|馬來西亞|本國|自國|年金|住民票|投票|한국|본국|국민연금|연금|투표|세금"
 )
 #: The visitor's own country's papers named as such and asked to be renewed or paused
 #: (「日本の在留カード更新」, "renew my american passport"): Taiwan's are the county's.
@@ -605,7 +617,7 @@ _HOME_PAPERS_KEPT_UP = re.compile(
     rf"\b{_NATIONALITY} {_PAPERS}.*\b(?:renew\w*|reissu\w*|suspend\w*|paus\w*|exempt\w*)\b|"
     rf"\b(?:renew\w*|reissu\w*|suspend\w*) (?:my |our |a |an |the )?{_NATIONALITY} {_PAPERS}|"
     # A passport renewed is always its country's: the county issues none.
-    r"\b(?:renew\w*|reissu\w*) (?:my |our |a |an |the |his |her )?(?:\w+ )?passports?\b|"
+    r"\b(?:renew|renewing|reissue) (?:my |our |a |an |the |his |her )?(?:\w+ )?passports?\b|"
     r"\bpassports? renewal\b|\bpassports? (?:expires|expired|expiring|is expiring)\b.{0,40}\brenew|"
     r"護照.{0,16}(?:換新|換發|換本|更新|延期)|パスポート(?:の)?(?:更新|切り替え)|여권\s?(?:갱신|연장)|"
     rf"(?:日本|韓國|美國|德國|馬來西亞|帛琉|本國)的?{_PAPERS}.*(?:更新|換發|換照|延長|停保|暫停)|"
@@ -617,6 +629,8 @@ _HOME_PAPERS_KEPT_UP = re.compile(
 _PAPERS_HELD_HERE = re.compile(
     # …or only shown for a SIM or to change money here.
     r"(?<![a-z])sims?(?![a-z])|\b(?:exchange money|change money)\b|유심|シム|換錢|換匯|兩替|환전|"
+    # …or renewed to update Taiwan's papers with (the NHI card, a visa extended here).
+    r"\b(?:nhi|visa)\b|健保|簽證|ビザ|비자|"
     r"\b(?:lost|stolen|arc|residence permit|international driving permit|idp)\b|"
     r"遺失|弄丟|不見|被偷|掉了|居留|移民署|國際駕照|なくし|無くし|紛失|盜|國際免許|"
     r"잃어버|분실|도난|거류|이민서|국제운전면허|국제면허"
@@ -633,7 +647,7 @@ def asks_about_papers_at_home(normal: str) -> bool:
     return bool(
         _AWAY_FROM_HOME.search(normal)
         and _PAPERS_FOUND.search(normal)
-        and not _TAIWAN_NAMED.search(normal)
+        and (_HOME_NAMED.search(normal) or not _TAIWAN_NAMED.search(normal))
     )
 
 
@@ -734,9 +748,9 @@ _ABOUT_THE_HANDOFF = re.compile(
     r"(?:get back|reply|answer|respond)\b|"
     r"轉(?:給|接|到)(?:工作人員|承辦人員?|真人|專人|人工)(?:之後|以後|後)|"
     r"(?:怎麼|如何)轉(?:給|接|到)(?:工作人員|承辦人員?|真人|專人|人工)|"
-    r"(?:スタッフ|職員|担当者?)(?:さん)?(?:に|へ)(?:つな|繋)(?:ぐ(?:方法|には)|いでもらうと|いでもらったら)|"
+    r"(?:スタッフ|職員|担当者?)(?:さん)?(?:に|へ)(?:つな|繋)ぐ(?:方法|には)|"
     r"(?:轉接|轉給)(?:真人|專人|人工|工作人員|承辦人員?)?(?:客服)?要等多久|"
-    r"(?:직원|담당자?|상담원)\s?연결(?:하는|은|하려면)\s?(?:방법|어떻게)|(?:직원|담당자?|상담원)\s?연결되면"
+    r"(?:직원|담당자?|상담원)\s?연결(?:하는|은|하려면)\s?(?:방법|어떻게)|(?:직원|담당자?|상담원)\s?연결되면\s?(?:답장|답변|답|얼마|언제|몇)"
 )
 _QUOTES = '"“”「」『』＂‘’'
 _QUOTED_WORD = re.compile(rf"[{_QUOTES}][^{_QUOTES}]{{1,8}}[{_QUOTES}]")
@@ -1005,28 +1019,26 @@ class Abroad:
 
 
 #: "at the gym", "in a ktv", "near the church": where the story happened, not the place
-#: sought; "a church group", "our church", "my gym buddy": whom the visitor is with, or a
-#: name the subject is part of.
-_WHERE = re.compile(
-    r"\b(?:at|in|inside|near|outside|from) (?:the |a |an |my |our )?$|\b(?:our|my) $"
-)
-_COMPANY = re.compile(
-    # …or part of a place's name ("the mennonite church hospital").
-    r"^ (?:group|groups|club|friends?|members?|buddy|buddies|team|hospital|school|university|college)\b"
-)
-#: Something lost or left at a place is the lost-items entry's, whatever the place
-#: (「我在健身房弄丟手機了」, 「ジムで財布をなくしました」, 「노래방에서 지갑 잃어버렸어요」).
-_A_LOSS = re.compile(
-    r"\b(?:lost|left (?:my|our|a|the)|forgot (?:my|our)|stolen|missing)\b|"
-    r"弄丟|掉了|不見了|遺失|忘在|被偷|なくし|無くし|落とし|忘れ|盜まれ|잃어버|분실|두고\s?(?:왔|내렸)|도난"
-)
+#: sought; "a church group", "my gym buddy": whom the visitor is with. In Chinese, Japanese and
+#: Korean, a place marked as where something happened (「在健身房弄丟手機」「ジムで財布をなくし
+#: ました」「노래방에서 지갑 잃어버렸어요」).
+_WHERE = re.compile(r"\bat (?:the |a |an )?$|\b(?:in|inside|near|outside|from) (?:the|a|an) $")
+_COMPANY = re.compile(r"^ (?:group|groups|club|friends?|members?|buddy|buddies|team)\b")
+_HAN_WHERE_BEFORE = re.compile(r"在$")
+_HAN_WHERE_AFTER = re.compile(r"^(?:で|에서)")
 
 
 def _only_in_the_story(subject: str, normal: str) -> bool:
-    """Whether every mention of an English ``subject`` (padded) says where or with whom."""
-    found = list(re.finditer(rf"\b{re.escape(subject.strip())}\b", normal))
+    """Whether every mention of ``subject`` (English ones padded) says where or with whom."""
+    if subject.startswith(" "):
+        found = list(re.finditer(rf"\b{re.escape(subject.strip())}\b", normal))
+        return bool(found) and all(
+            _WHERE.search(normal[: f.start()]) or _COMPANY.search(normal[f.end() :]) for f in found
+        )
+    found = list(re.finditer(re.escape(subject), normal))
     return bool(found) and all(
-        _WHERE.search(normal[: f.start()]) or _COMPANY.search(normal[f.end() :]) for f in found
+        _HAN_WHERE_BEFORE.search(normal[: f.start()]) or _HAN_WHERE_AFTER.search(normal[f.end() :])
+        for f in found
     )
 
 
@@ -1038,12 +1050,14 @@ class Unserved:
     def __init__(self, phrases: Iterable[str], texts: EntryTexts) -> None:
         self.subjects = PhraseSpotter(phrases)
         # Chinese and Japanese subjects are found inside words but not across the spaces
-        # between them (「發生 水災」 holds no 生水 once read), Korean ones at the start of a
-        # word (친구인데 holds no 구인).
+        # between them, Korean ones of two syllables at the start of a word (친구인데 holds no
+        # 구인, 학교 회의 no 교회), longer ones anywhere (코인빨래방, 근처헬스장).
         spaced = set(normalize_many(list(phrases))) - {""}
         self._han = sorted(p for p in spaced if _unspaced(p) and not is_hangul(p[0]))
         self._hangul = [
-            re.compile(rf"(?<!\S){re.escape(p)}") for p in sorted(spaced) if is_hangul(p[0])
+            re.compile(re.escape(p) if len(p.replace(" ", "")) > 2 else rf"(?<!\S){re.escape(p)}")
+            for p in sorted(spaced)
+            if is_hangul(p[0])
         ]
         self._texts = texts
 
@@ -1054,21 +1068,15 @@ class Unserved:
         """The subjects the normalised question names (English ones padded with spaces), but
         not where the story happened or whom with: "i lost my phone at the gym" asks about a
         lost phone, "is there a gym near ndhu" about a gym."""
-        if _A_LOSS.search(normal):
-            return []
         padded = f" {normal} "
-        english = [
-            subject
-            for subject in self.subjects.en
-            if subject in padded and not _only_in_the_story(subject, normal)
-        ]
+        english = [subject for subject in self.subjects.en if subject in padded]
         han = [subject for subject in self._han if subject in normal]
-        hangul = [
-            found.group().replace(" ", "")
-            for pattern in self._hangul
-            if (found := pattern.search(normal))
+        hangul = [found.group() for pattern in self._hangul if (found := pattern.search(normal))]
+        return [
+            subject if subject.startswith(" ") else subject.replace(" ", "")
+            for subject in english + han + hangul
+            if not _only_in_the_story(subject, normal)
         ]
-        return english + han + hangul
 
     def unspoken_of(self, named: list[str], entry_index: int) -> list[str]:
         """Those of the ``named`` subjects entry ``entry_index`` never speaks of."""
