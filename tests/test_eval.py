@@ -38,6 +38,7 @@ from tests.conftest import (
     CHAT_MIMIC7_SET,
     CHAT_MIMIC8_SET,
     CHAT_MIMIC9_SET,
+    CHAT_MIMIC10_SET,
     CHAT_SET,
     CHAT_ZH_MIMIC_SET,
     CHAT_ZH_PROBE2_SET,
@@ -61,6 +62,7 @@ from tests.conftest import (
     JA_KO_MIMIC6_SET,
     JA_KO_MIMIC7_SET,
     JA_KO_MIMIC8_SET,
+    JA_KO_MIMIC9_SET,
     JA_KO_MIMIC_SET,
     JA_KO_PROBE2_SET,
     JA_KO_PROBE_SET,
@@ -385,10 +387,13 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     },
     # Seventh session, by another new writer (240: en, zh-Hant, zh-Hans), measured first after
     # that session's families and the chooser's agreement rule: 91.8 / 97.4 / 3.8 / 80.0 /
-    # 86.7, 15 of 15 emergencies, 2 false.
+    # 86.7, 15 of 15 emergencies, 2 false. Reached lowered from 97.4 in the ninth session: the
+    # medical entry's new keywords (9 more right over the sets) moved one earthquake question
+    # of this set's dev part from a choice to a decline (「昨晚那個地震把我嚇哭 第一次遇到QQ 要去
+    # 哪裡查震度多大」, 0.214 against the bar's support) — a trade taken knowingly.
     "chat-mimic6": {
         "answered_right": 0.923,
-        "reached": 0.9743,
+        "reached": 0.969,
         "wrong": 0.025,
         "out_of_scope_declined": 0.8666,
         "handed_off": 1.0,
@@ -430,6 +435,19 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
         "emergencies_answered": 0.9333,
         "false_emergencies": 0.0,
     },
+    # Written during the ninth session by another new writer (asked for questions that share
+    # words with other topics), measured first on the session's code after its two reviews
+    # (d5c7251): 87.7 / 93.3 / 2.5 / 93.3 / 93.3, 14 of 15 emergencies, one false (on the
+    # code the session began with: 87.2 / 93.3 / 3.3 / 86.7 / 93.3).
+    "chat-mimic10": {
+        "answered_right": 0.8769,
+        "reached": 0.9333,
+        "wrong": 0.025,
+        "out_of_scope_declined": 0.9333,
+        "handed_off": 0.9333,
+        "emergencies_answered": 0.9333,
+        "false_emergencies": 1.0,
+    },
     "chat-en-mimic": {
         "answered_right": 0.9236,
         "reached": 0.993,
@@ -457,6 +475,7 @@ CHAT_SETS = {
     "chat-mimic7": CHAT_MIMIC7_SET,
     "chat-mimic8": CHAT_MIMIC8_SET,
     "chat-mimic9": CHAT_MIMIC9_SET,
+    "chat-mimic10": CHAT_MIMIC10_SET,
 }
 CEILINGS = {"wrong", "false_emergencies"}
 
@@ -883,6 +902,25 @@ JA_KO_MIMIC8_RATCHET: dict[str, dict[str, float]] = {
 }
 
 
+#: Written during the ninth session by another new writer (100 ja, 100 ko), measured first on
+#: the session's code after its two reviews (d5c7251): 94.4 / 98.1 / 3.5 / 83.3 / 71.4 (ja 92.6,
+#: ko 96.3; Korean person requests 3 of 7), 15 of 16 emergencies, none false (on the code the
+#: session began with: 94.4 / 98.1 / 4.5 / 79.2 / 64.3).
+JA_KO_MIMIC9_RATCHET: dict[str, dict[str, float]] = {
+    "all": {
+        "answered_right": 0.9444,
+        "reached": 0.9814,
+        "wrong": 0.035,
+        "out_of_scope_declined": 0.8333,
+        "handed_off": 0.7142,
+        "emergencies_answered": 0.9375,
+        "false_emergencies": 0.0,
+    },
+    "ja": {"answered_right": 0.9259, "reached": 0.9629, "wrong": 0.05},
+    "ko": {"answered_right": 0.9629, "reached": 1.0, "wrong": 0.02},
+}
+
+
 @pytest.mark.parametrize(
     ("name", "path", "ratchet"),
     [
@@ -899,6 +937,7 @@ JA_KO_MIMIC8_RATCHET: dict[str, dict[str, float]] = {
         ("ja-ko-mimic6", JA_KO_MIMIC6_SET, JA_KO_MIMIC6_RATCHET),
         ("ja-ko-mimic7", JA_KO_MIMIC7_SET, JA_KO_MIMIC7_RATCHET),
         ("ja-ko-mimic8", JA_KO_MIMIC8_SET, JA_KO_MIMIC8_RATCHET),
+        ("ja-ko-mimic9", JA_KO_MIMIC9_SET, JA_KO_MIMIC9_RATCHET),
     ],
 )
 def test_japanese_and_korean_figures_do_not_drop(

@@ -729,7 +729,8 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"^(?:sos|(?:somebody|someone|please|pls) help(?: me| us)?|help us|help me please)$",
             # Someone's cry for help heard now; "calling for help with my visa" is not one.
             r"(?:screaming|shouting|yelling|crying)(?: out)? (?:for help|help)\b|calling out for help",
-            r"(?:cant|cannot|can t) find (?:my|our) (?:son|daughter|kid|child|boy|girl|baby|toddler)|"
+            r"(?:cant|cannot|can t) find (?:my|our) (?:\d+ ?(?:yr|yrs|year|years|yo)(?: old)? |little |young )?"
+            r"(?:son|daughter|kid|child|boy|girl|baby|toddler)|"
             r"(?:son|daughter|kid|child|boy|girl|toddler) (?:is |has |went )?(?:gone )?missing|"
             r"(?:son|daughter|kid|child|boy|girl|toddler) (?:just )?(?:vanished|disappeared)|vanished in the crowd",
             rf"^(?=.*\b{_PEOPLE}s?\b)"

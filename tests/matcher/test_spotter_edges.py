@@ -599,3 +599,8 @@ def test_second_review_answers_hold(matcher: Matcher, question: str, entry: str)
 )
 def test_second_review_polite_and_plain_requests_hand_off(matcher: Matcher, question: str) -> None:
     assert matcher.match(question).decision is Decision.HANDOFF
+
+
+def test_a_child_of_a_stated_age_lost_is_an_emergency(matcher: Matcher) -> None:
+    match = matcher.match("cant find my 7 year old daughter at the night market, been 15 min")
+    assert (match.decision, match.entry) == (Decision.ANSWER, "contact.emergency")
