@@ -604,3 +604,28 @@ def test_second_review_polite_and_plain_requests_hand_off(matcher: Matcher, ques
 def test_a_child_of_a_stated_age_lost_is_an_emergency(matcher: Matcher) -> None:
     match = matcher.match("cant find my 7 year old daughter at the night market, been 15 min")
     assert (match.decision, match.entry) == (Decision.ANSWER, "contact.emergency")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["드론 날려도 돼요? 칠성담에서", "花蓮可以飛空拍機嗎", "when is the next election in hualien"],
+)
+def test_drones_and_elections_are_declined(matcher: Matcher, question: str) -> None:
+    assert matcher.match(question).decision is Decision.FALLBACK
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["담당 직원분 연결 부탁드려요", "상담원님 계세요?", "담당자님이 직접 회신 주실 수 있을까요"],
+)
+def test_korean_connections_and_staff_asked_after_hand_off(matcher: Matcher, question: str) -> None:
+    assert matcher.match(question).decision is Decision.HANDOFF
+
+
+@pytest.mark.parametrize(
+    "question", ["공항에 한국어 하는 직원 있어요?", "화롄 학교랑 연결 부탁드려요"]
+)
+def test_staff_at_a_place_or_a_school_to_meet_is_no_request(
+    matcher: Matcher, question: str
+) -> None:
+    assert matcher.match(question).decision is not Decision.HANDOFF
