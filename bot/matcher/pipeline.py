@@ -422,6 +422,10 @@ class Matcher:
         if match.decision not in (Decision.ANSWER, Decision.CLARIFY) or not self.unserved:
             return False
         named = self.unserved.named(reading.without_introductions)
+        if LOST_ITEMS_ENTRY in match.candidates and _A_LOSS.search(reading.normal):
+            # Something lost where the subject is ("stolen from my gym locker", 「노래방 갔다가
+            # 지갑 잃어버렸어요」): the lost-items entry speaks of every place a thing is lost.
+            return False
         return bool(named and match.candidates) and all(
             self.unserved.unspoken_of(named, self.positions[entry]) for entry in match.candidates
         )
@@ -652,6 +656,11 @@ def _where_the_visitor_is(reading: Reading) -> str:
 
 
 #: "Here", said in the clause that asks: where the visitor is, Hualien.
+LOST_ITEMS_ENTRY = "service.lost-items"
+_A_LOSS = re.compile(
+    r"\b(?:lost|left (?:my|our|a|the)|forgot (?:my|our)|stolen|missing)\b|"
+    r"弄丟|掉了|不見了|遺失|忘在|被偷|なくし|無くし|落とし|置き忘れ|盜まれ|잃어버|분실|두고\s?(?:왔|내렸)|도난"
+)
 _A_WAY_TO_TRAVEL = re.compile(
     r"\b(?:is there|are there|any|how (?:do|can) (?:i|we|you) get|can (?:i|we|you) (?:take|get|go by))\b"
     r"(?:\s+\S+){0,3}?\s+(?:direct )?(?:ferry|ferries|boat|boats|ship|ships|flight|flights)\b|"

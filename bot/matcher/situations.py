@@ -155,9 +155,11 @@ _HAPPENING: dict[Situation, _Signs] = {
         ko=(
             # A fire (「지금 불났어요」「숙소 주방에 불났어요」), not a mouth burning from spice, a chat,
             # a shop or a review "on fire" (입에 불났어, 단톡방 불났네, 리뷰 불났어요) nor a fire told
-            # of (불났다는 뉴스, 불났다고 하던데, 불났었어요, 불났을 때). Read without spaces.
-            r"불이\s?(?:났|나|붙)|(?<!입에)(?<!입이)(?<!톡방)(?<!단톡)(?<!팅방)(?<!조회수)(?<!리뷰)(?<!인스타)(?<!댓글)"
-            r"(?<!대박)(?<!장사)(?<!반응)불\s?났(?!다는|다고|던|었|을)|불\s?붙었|불길|화재|연기가",
+            # of (불났다는 뉴스, 불났었어요, 불났을 때) — but 불났다고 (「불났다고 방송 나와요」) is
+            # news of now. Read without spaces.
+            r"불이\s?(?:났|나|붙)|(?<!입에)(?<!입이)(?<!입안에)(?<!혀에)(?<!얼굴이)(?<!톡방)(?<!단톡)(?<!팅방)(?<!조회수)"
+            r"(?<!리뷰)(?<!인스타)(?<!댓글)(?<!댓글창)(?<!대박)(?<!장사)(?<!반응)(?<!주문)(?<!분위기)(?<!분위기완전)(?<!웨이팅)"
+            r"불\s?났(?!다는|던|었|을)|(?<!고기)(?<!고기에)(?<!삼겹살)에\s?불\s?붙었|불길|화재|연기가",
             r"(?:냄비|프라이팬|기름)(?:에|이)?\s?불(?:이)?\s?(?:붙|났)|산사태|토사|물이\s?(?:계속\s?)?(?:차\s?안으로|집\s?안으로)?\s?들어와",
             r"가스\s?(?:냄새|누출|새)|타는\s?냄새",
             r"일산화탄소|^(?=.*(?:가스|난로|보일러|히터|온수기))(?=.*(?:두통|머리가\s?아|메스꺼|어지러|구토|의식))",
@@ -227,7 +229,8 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?=.*\b(?:room|basement|house|flat|apartment|car|knees|waist|trapped|stuck|fast|quickly)\b)",
             # Water coming up round a tent (「camping by the river and water coming up fast around
             # the tents」) — not a river asked about before a trip.
-            r"\b(?:water|river|stream)\b.{0,30}\b(?:coming up|rising|getting higher)\b.{0,40}\b(?:tent|tents|campsite)\b",
+            r"^(?!.*\b(?:is|will|does) (?:the )?(?:water|river|stream)\b)(?!.*\b(?:planning|next week|going to)\b)"
+            r".*\b(?:water|river|stream)\b.{0,30}\b(?:coming up|rising|getting higher)\b.{0,40}\b(?:tent|tents|campsite)\b",
             r"(?:wave|waves|sea|current|river) (?:just )?(?:took|swept|pulled|dragged|knocked)\b",
             r"(?:dog|dogs) (?:is |are )?(?:attacking|biting|bit|mauling)|attacked by (?:a |some )?(?:dog|dogs)",
             r"(?:went|was|were|been) swimming\b.{0,40}\b(?:cant see (?:him|her|them)|hasnt come back|"
@@ -255,7 +258,8 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"\bface\b.{0,20}\bdroop\w*|droop\w* (?:face|mouth)|(?:cant|cannot|can t) (?:lift|raise|move) (?:his|her|their|my) "
             r"(?:left |right )?(?:arm|leg|hand)|(?:words|speech) (?:are |is )?(?:coming out )?(?:all )?(?:wrong|garbled|slurred)|"
             # Speech gone all of a sudden ("my grandma can't speak properly all of a sudden").
-            r"^(?=.*\b(?:cant|cannot|can t) (?:speak|talk) (?:properly|clearly|right|normally)\b)(?=.*\b(?:suddenly|all of a sudden)\b)",
+            r"^(?=.*\b(?:he|she|grandma|grandpa|grandmother|grandfather|dad|mom|mum|father|mother|husband|wife|"
+            r"friend|partner)\b)(?=.*\b(?:cant|cannot|can t) (?:speak|talk)\b)(?=.*\b(?:suddenly|all of a sudden|out of nowhere)\b)",
             r"(?:swallowed|ate|drank) (?:a |an |some |the |his |her )?(?:\w+ )?(?:magnet|battery|button battery|coin|bleach|"
             r"detergent|chemical|poison|pesticide)",
             r"(?:chemical|fumes|bleach)\b.{0,50}\b(?:dizzy|faint|cant breathe|passed out|collapsed)",
@@ -330,7 +334,7 @@ _HAPPENING: dict[Situation, _Signs] = {
             # Someone swept away by the water (「一人が流されて、岩にしがみついてます」).
             r"(?:一人|人|子|子ども|子供|友達|友人|誰か|だれか|息子|娘)が(?:川に|沢に|海に|波に)?流され|岩にしがみつ",
             # Water coming up round the tents (「テントの近くまで川の水が上がってきた」).
-            r"^(?=.*テント)(?=.*水(?:位)?が.{0,4}(?:上がって|増えて)き)",
+            r"^(?!.*(?:きたら|れば|予定|来週))(?=.*テント)(?=.*水(?:位|かさ)?が.{0,4}(?:上がって|増えて)き)",
             r"胸が(?:苦し|痛|締め付け)|胸を(?:押さえ|抑え|かきむし)|冷や汗|顔(?:が)?真っ青|落石.{0,16}(?:埋ま|下敷き|挟ま|閉じ込め)|(?:車|人)が埋まって",
             r"息が(?:苦し|でき|吸え)|意識が(?:遠|もうろう|朦朧)|^(?=.*(?:熱|発熱|4\d度))(?=.*(?:ぐったり|目を開けな|反応がな|意識))|"
             r"喘息(?:の)?発作|ヒューヒュー|ゼーゼー|唇が(?:紫|青)|けいれん|痙攣|泡を吹|"
@@ -492,7 +496,7 @@ _HAPPENING: dict[Situation, _Signs] = {
         han=(
             # 打 as beating, not 打噴嚏 (sneezing), 打電話, 打工, 打球 and the like.
             r"(?:被|遭|一直|常常|又)(?:家暴|打(?!噴嚏|電話|工|球|字|折|卡|針|給|算|開|掃|包|招呼|擾|聽|不通|來)|虐待|性侵|施暴)",
-            r"打我|打她|打他|動手打|施暴|虐待(?:我|她|他|小孩|孩子)|性侵",
+            r"打(?:我|她|他)(?!的?(?:電話|手機))|動手打|施暴|虐待(?:我|她|他|小孩|孩子)|性侵",
             r"不讓(?:我|她|他)出門|把(?:我|她|他)關|被(?:僱主|老闆|先生|老公|男友|男朋友|丈夫|爸爸|媽媽|家人|前夫|室友|同居人)打",
             r"(?:又|對我|跟我)動手|動手了",
             r"被.{0,6}(?:家暴|虐待)|家暴我|打小孩|虐童",
@@ -506,8 +510,8 @@ _HAPPENING: dict[Situation, _Signs] = {
             # blows suffered, not 叩き起こされ (woken roughly) nor 暴力的なゲーム.
             r"(?:夫|彼氏|恋人|親|父|母|兄|姉|ホスト(?:ファミリー|マザー|ファーザー|の(?:お)?(?:父|母|兄|姉))?|ルームメイト|"
             r"ルームメート|同居人|シェアハウスの人|寮の人|大家)"
-            r"(?:さん|ちゃん|親)?(?:から|に)\S{0,4}?(?:殴られ|叩かれ|蹴られ|暴力を?(?:振る|ふる|受け)|首を絞められ|ビンタされ)|"
-            r"(?:夫|彼氏|同居人|ルームメイト|ルームメート|ホスト\S{0,6}?)が\S{0,6}?(?:叩いて|殴って|蹴って)(?:くる|きます|きて)|首を絞められ",
+            r"(?:さん|ちゃん|親)?(?:から|に)(?:毎日|いつも|また|何度も)?(?:殴られ|叩かれ|蹴られ|暴力を?(?:振る|ふる|受け)|首を?絞められ(?:た|て|まし|そうに)|ビンタされ)|"
+            r"(?:夫|彼氏|同居人|ルームメイト|ルームメート|ホスト\S{0,6}?)が\S{0,6}?(?:叩いて|殴って|蹴って)(?:くる|きます|きて)|首を?絞められ(?:た|て|まし|そうに)",
             # Someone beating someone, told as it happens (「お父さんがお母さんを殴っていて」).
             r"(?:人|私|僕|母|父|妻|夫|奥|旦那|嫁|娘|息子|子|子供|赤ちゃん|彼女|彼|お母さん|お父さん|ママ|パパ|"
             r"友達|妹|弟|姉|兄|誰か)(?:さん|ちゃん)?を(?:殴って|殴った|殴りつけ|蹴って|蹴った|叩いて|叩いた)",
@@ -518,8 +522,8 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?:남편|남친|남자친구|아빠|엄마|부모)(?:이|가|한테|에게)\s?(?:또\s?|계속\s?|자꾸\s?)?(?:저를\s?|나를\s?|절\s?|날\s?)?(?:때리|때려|때렸|맞)|"
             # Whoever the visitor lives with hitting them (「룸메가 또 때렸어요」「집주인한테 맞았어요」)
             # — after 이/가, 맞 is "right" (「집주인이 맞다고 하면」), so only 때리 there.
-            r"(?:룸메이트|룸메|호스트|집주인|숙소\s?주인)(?:이|가)\s?(?:또\s?|계속\s?|자꾸\s?)?(?:저를\s?|나를\s?|절\s?|날\s?)?(?:때리|때려|때렸)|"
-            r"(?:룸메이트|룸메|호스트|집주인|숙소\s?주인)(?:한테|에게)\s?(?:또\s?|계속\s?)?(?:맞았|맞고|맞아서)|목을\s?(?:졸랐|졸라|조르)|"
+            r"(?:룸메이트|룸메|호스트|집주인|숙소\s?주인|셰어하우스\s?사람|하우스메이트)(?:이|가).{0,12}?(?:때리|때려|때렸)|"
+            r"(?:룸메이트|룸메|호스트|집주인|숙소\s?주인)(?:한테|에게)\s?(?:또\s?|계속\s?)?(?:맞았|맞고|맞아서)|목을?\s?(?:졸랐|졸라서|졸라요)|"
             r"가정\s?폭력을|학대",
             r"(?:남편|남자\s?친구|남친|아내|아빠|아버지)(?:이|가)?.{0,20}(?:때리려|때려요|때리고\s?있|물건을\s?던지)",
             r"(?:(?:옆|윗|아랫|위|아래)\s?(?:집|방|층|호실)|이웃).{0,16}(?:비명|물건\s?(?:던지|부수|깨지)|때리는\s?소리|맞는\s?소리)",

@@ -76,7 +76,7 @@ _EN_INDIRECT_REQUEST = re.compile(
     # "is there a human around?": a person asked after, not people at a place.
     # …not staff at a place the visitor goes ("the visitor center … is there staff there?").
     r"(?:is there|are there|any) (?:a |an |any )?(?:human|humans|real person) (?:around|here|there|online|available)$|"
-    r"(?:is there|are there|any) (?:a |an |any )?(?:staff|person|one) (?:online|available|here|on here)$|"
+    r"(?:is there|are there|any) (?:a |an |any )?(?:staff|person) (?:online|available|here|on here)$|"
     r"(?:speak|talk|chat|meet) (?:to|with) (?:one of )?(?:your|the) (?:officers?|staff|team|"
     r"people|colleagues|officials?)(?: directly| in person)?|"
     # The message routed to whoever handles it, a preference for a person, a human asked
@@ -96,7 +96,7 @@ _EN_INDIRECT_REQUEST = re.compile(
     r"a human|one of your|your (?:staff|team|office|officers?|colleagues))|"
     r"(?:could|can|would|may) (?:a |one of your )(?:staff(?: member)?|officers?|colleagues?) (?:please )?"
     r"(?:look into|handle|deal with|sort out|look at my|check my)|"
-    r"(?:is there|are there|any) (?:a |an )?(?:human|real person|actual person)s? (?:there )?(?:who|that) (?:can|could)|"
+    r"(?:is there|are there|any) (?:a |an )?(?:human|real person|actual person|(?:real |actual )?staff member)s? (?:there )?(?:who|that) (?:can|could)|"
     r"(?:i|we) need (?:a |an )?(?:real |actual )?(?:person|human) to (?:sort|handle|look|deal|help|check|talk|"
     r"speak|call|answer|reply)|"
     r"(?:someone|somebody|a person|a human) (?:to |who can |could )?(?:look at|handle|deal with|check) "
@@ -211,7 +211,7 @@ _KO_PERSON_REQUEST = re.compile(
     # Put through now, asked outright as the message's last words (「지금 연결해 주세요」) — not a
     # school to be put in touch with (「화롄 학교와 … 연결해 주실 수 있나요?」) nor Wi-Fi or 119
     # (「와이파이 바로 연결해 줘요?」).
-    r"(?:^|\s)(?:지금|다시)\s?(?:바로\s?)?연결해\s?(?:주세요|줘|주십시오)\s*$|"
+    r"(?:^|\s)지금\s?(?:바로\s?)?연결해\s?(?:주세요|줘|주십시오)(?:\s?(?:빨리요|빨리|급해요|부탁해요))?\s*$|"
     r"(?:챗봇|봇|로봇|기계|AI|자동\s?응답|자동\s?답변)\s?말고|"
     # A real person asked for (「실제 사람이랑」), or asked after in frustration with the bot
     # (「아 답답해 진짜 사람 없어요??」) — not whether a place is crowded (「진짜 사람 없어요?」).
@@ -605,10 +605,13 @@ _TAIWAN_NAMED = re.compile(
     r"\b(?:taiwan|taiwans|taiwanese|hualien|hualiens|here)\b|臺灣|花蓮|這裡|這邊|ここ|대만|화롄|여기"
 )
 _HOME_NAMED = re.compile(
-    r"\b(?:back home|at home|home country|my country|american|japanese|korean|german|malaysian|"
-    r"palauan|british|french|filipino|philippine|canadian|australian|indonesian|vietnamese|thai|"
-    r"pension|vote|voting|ballot|taxes|tax return|absentee)\b|"
-    r"日本|韓國|美國|德國|馬來西亞|本國|自國|年金|住民票|投票|한국|본국|국민연금|연금|투표|세금"
+    r"\b(?:back home|at home|home country|my country|pension|vote|voting|ballot|taxes|tax return|absentee)\b|"
+    r"本國|自國|年金|住民票|投票|본국|국민연금|연금|투표|세금|"
+    # The papers themselves said to be another country's (「日本の年金」, "my japanese
+    # insurance") — not the visitor ("as a Japanese student", 「한국인인데」).
+    rf"\b(?:american|japanese|korean|german|malaysian|palauan|british|french|filipino|canadian|"
+    rf"australian|indonesian|vietnamese|thai) {_PAPERS}|(?:日本|韓國|美國|德國|馬來西亞)(?:の|的)?{_PAPERS}|"
+    rf"한국\s?(?:의\s?)?{_PAPERS}"
 )
 #: The visitor's own country's papers named as such and asked to be renewed or paused
 #: (「日本の在留カード更新」, "renew my american passport"): Taiwan's are the county's.
@@ -748,12 +751,13 @@ _ABOUT_THE_HANDOFF = re.compile(
     r"(?:online|available|in|working|reply|answer|respond)\b|"
     r"\bhow (?:long|soon) (?:does|do|will|until) (?:it|staff|they|someone|a person|your staff)\b.{0,30}"
     r"\b(?:reply|answer|respond|get back|see it|see my)\b|"
-    r"\bwhen (?:will|do|would) (?:they|staff|someone|a person|your staff) (?:usually |normally )?"
+    r"\bwhen (?:will|do|would) (?:they|staff|someone|a person|your staff) (?:usually |normally |actually )?"
     r"(?:get back|reply|answer|respond)\b|"
     r"轉(?:給|接|到)(?:工作人員|承辦人員?|真人|專人|人工)(?:之後|以後|後)|"
     r"(?:怎麼|如何)轉(?:給|接|到)(?:工作人員|承辦人員?|真人|專人|人工)|"
     r"(?:スタッフ|職員|担当者?)(?:さん)?(?:に|へ)(?:つな|繋)ぐ(?:方法|には)|"
     r"(?:轉接|轉給)(?:真人|專人|人工|工作人員|承辦人員?)?(?:客服)?要等多久|"
+    r"轉(?:人工|真人|專人)(?:需要|要|前)|打staff就(?:行|可以|好)|"
     r"(?:직원|담당자?|상담원)\s?연결(?:하는|은|하려면)\s?(?:방법|어떻게)|(?:직원|담당자?|상담원)\s?연결되면\s?(?:답장|답변|답|얼마|언제|몇)"
 )
 _QUOTES = '"“”「」『』＂‘’'

@@ -629,3 +629,60 @@ def test_staff_at_a_place_or_a_school_to_meet_is_no_request(
     matcher: Matcher, question: str
 ) -> None:
     assert matcher.match(question).decision is not Decision.HANDOFF
+
+
+# A third review, of the second review's mends.
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "지금 호텔 불났다고 방송 나와요 빨리 나가야 돼요?",
+        "엘리베이터 옆 쓰레기통에 불붙었어요",
+        "호스트가 술 먹고 절 때렸어요",
+        "ルームメイトに首絞められた、助けて",
+        "テント張ってたら急に水位が上がってきた！",
+        "my mom can't speak properly out of nowhere, what do i do",
+    ],
+)
+def test_third_review_emergencies_are_answered_as_such(matcher: Matcher, question: str) -> None:
+    match = matcher.match(question)
+    assert (match.decision, match.entry) == (Decision.ANSWER, "contact.emergency")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "마라탕 먹고 입안에 불났어요 ㅋㅋ 우유 파는 데 있어요?",
+        "昨日首を絞められる夢を見て眠れなかった。近くに薬局ある？",
+        "is the river rising near the campsite after the typhoon? planning to go saturday",
+        "suddenly i can't speak properly when i'm nervous lol, does the bot understand english?",
+        "ルームメイトに背中を叩かれて励まされた！花蓮でおすすめのカフェある？",
+        "我的個資會給誰看到？剛剛有打我的電話",
+    ],
+)
+def test_third_review_no_emergency_is_invented(matcher: Matcher, question: str) -> None:
+    assert matcher.match(question).entry != "contact.emergency"
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("교회 가는 길에 여권 잃어버렸어요", "service.lost-items"),
+        (
+            "I'm living abroad in Hualien as a Japanese student, how do I apply for Taiwan's health insurance?",
+            "service.health-insurance",
+        ),
+        ("와이파이가 끊겼는데 다시 연결해 주세요", "service.wifi"),
+        ("你好呀 在吗", "faq.greeting"),
+    ],
+)
+def test_third_review_answers_hold(matcher: Matcher, question: str, entry: str) -> None:
+    match = matcher.match(question)
+    assert (match.decision, match.entry) == (Decision.ANSWER, entry)
+
+
+def test_third_review_a_cause_told_to_a_clinic_is_no_subject(matcher: Matcher) -> None:
+    match = matcher.match("水道水を飲んでお腹を壊しました、病院はどこ？")
+    assert match.decision is not Decision.FALLBACK
+    assert "service.medical-care" in match.candidates
