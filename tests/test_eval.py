@@ -233,7 +233,7 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
         "false_emergencies": 0.0,
     },
     "chat-fresh": {
-        "answered_right": 0.9581,
+        "answered_right": 0.9619,
         "reached": 0.9847,
         # Hualien only in the story no longer keeps a place the KB never mentions in scope
         # (third session): wrong 1.7 → 1.3, declined 84 → 88; who holds an office is no
@@ -250,8 +250,8 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # At its first measurement: 88.1 / 95.8 / 1.1, 11 of 13 emergencies and 2 false ones.
     # With the reading and spotting families of chat-zh-probe's misses (below): 95.8.
     "chat-blind": {
-        "answered_right": 0.972,
-        "reached": 0.993,
+        "answered_right": 0.986,
+        "reached": 1.0,
         "wrong": 0.0,
         "out_of_scope_declined": 1.0,
         "handed_off": 1.0,
@@ -318,7 +318,7 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # application personally": 91.2 / 97.5 / 4.5, 21 of 22, every person request; a phone
     # gone to voicemail, "tq … v helpful", who was the first president: 93.8 / 98.8 / 3.6.
     "chat-en-probe2": {
-        "answered_right": 0.9625,
+        "answered_right": 0.975,
         "reached": 0.9875,
         "wrong": 0.0091,
         "out_of_scope_declined": 1.0,
@@ -349,12 +349,12 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # zh-Hans). First measured 80.0 / 92.7 / 1.2 / 95.7 / 91.7, 10 of 11 emergencies: the
     # likeliest picture of the hidden set. Its test part stays unread.
     "chat-mimic3": {
-        "answered_right": 0.8634,
-        "reached": 0.9414,
-        "wrong": 0.0125,
+        "answered_right": 0.878,
+        "reached": 0.956,
+        "wrong": 0.0042,
         "out_of_scope_declined": 0.9565,
         "handed_off": 1.0,
-        "emergencies_answered": 0.909,
+        "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
     # Sixth session: written blind in chat.tsv's style by a new writer (240: en, zh-Hant,
@@ -362,10 +362,10 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # on its dev part: 90.2 / 94.1 / 4.2 / 91.7 / 83.3, 12 of 13 emergencies and one false (a
     # heat stroke with dizziness, 「中暑了 头晕但还能走」); without the chooser 89.2.
     "chat-mimic4": {
-        "answered_right": 0.9362,
-        "reached": 0.9754,
-        "wrong": 0.0125,
-        "out_of_scope_declined": 0.9583,
+        "answered_right": 0.946,
+        "reached": 0.9852,
+        "wrong": 0.0084,
+        "out_of_scope_declined": 1.0,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 1.0,
@@ -377,10 +377,10 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # (a script named by its language, a phrase to translate, a drama to watch): 88.4, handed
     # off 100, wrong 3.8; a phone's "emergency calls only" read as its status: 88.9, none false.
     "chat-mimic5": {
-        "answered_right": 0.909,
-        "reached": 0.9696,
-        "wrong": 0.025,
-        "out_of_scope_declined": 0.9285,
+        "answered_right": 0.9191,
+        "reached": 0.9747,
+        "wrong": 0.0209,
+        "out_of_scope_declined": 0.9642,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
@@ -393,7 +393,7 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # 哪裡查震度多大」, 0.214 against the bar's support) — a trade taken knowingly.
     "chat-mimic6": {
         "answered_right": 0.923,
-        "reached": 0.969,
+        "reached": 0.9692,
         "wrong": 0.025,
         "out_of_scope_declined": 0.8666,
         "handed_off": 1.0,
@@ -404,10 +404,10 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # questions that share words with entries. First measured on the code the session began
     # with: 92.2 / 96.4 / 2.1 / 90.6 / 93.3, 14 of 15 emergencies, none false.
     "chat-mimic7": {
-        "answered_right": 0.9326,
-        "reached": 0.974,
-        "wrong": 0.0125,
-        "out_of_scope_declined": 0.9375,
+        "answered_right": 0.9481,
+        "reached": 0.9844,
+        "wrong": 0.0042,
+        "out_of_scope_declined": 1.0,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
@@ -415,8 +415,8 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # Written at the end of the eighth session by another new writer, measured first on that
     # session's last code: 96.9 / 98.5 / 1.7 / 90.0 / 86.7, 15 of 15 emergencies, one false.
     "chat-mimic8": {
-        "answered_right": 0.9692,
-        "reached": 0.9846,
+        "answered_right": 0.9743,
+        "reached": 0.9897,
         "wrong": 0.0084,
         "out_of_scope_declined": 0.9666,
         "handed_off": 1.0,
@@ -427,11 +427,11 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # eighth session's last code (7d4a63c): 94.4 / 95.9 / 3.3 / 83.3 / 86.7, 14 of 15
     # emergencies, none false.
     "chat-mimic9": {
-        "answered_right": 0.9435,
-        "reached": 0.9589,
-        "wrong": 0.0334,
-        "out_of_scope_declined": 0.8333,
-        "handed_off": 0.8666,
+        "answered_right": 0.9743,
+        "reached": 0.9794,
+        "wrong": 0.0042,
+        "out_of_scope_declined": 0.9666,
+        "handed_off": 1.0,
         "emergencies_answered": 0.9333,
         "false_emergencies": 0.0,
     },
@@ -440,19 +440,19 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # (d5c7251): 87.7 / 93.3 / 2.5 / 93.3 / 93.3, 14 of 15 emergencies, one false (on the
     # code the session began with: 87.2 / 93.3 / 3.3 / 86.7 / 93.3).
     "chat-mimic10": {
-        "answered_right": 0.8769,
-        "reached": 0.9333,
-        "wrong": 0.025,
-        "out_of_scope_declined": 0.9333,
-        "handed_off": 0.9333,
+        "answered_right": 0.8871,
+        "reached": 0.9538,
+        "wrong": 0.0167,
+        "out_of_scope_declined": 0.9666,
+        "handed_off": 1.0,
         "emergencies_answered": 0.9333,
-        "false_emergencies": 1.0,
+        "false_emergencies": 0.0,
     },
     "chat-en-mimic": {
         "answered_right": 0.9236,
         "reached": 0.993,
-        "wrong": 0.0112,
-        "out_of_scope_declined": 0.9166,
+        "wrong": 0.0056,
+        "out_of_scope_declined": 0.9583,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
@@ -748,13 +748,13 @@ JA_KO_PROBE2_RATCHET: dict[str, dict[str, float]] = {
     "all": {
         "answered_right": 0.9578,
         "reached": 1.0,
-        "wrong": 0.0084,
-        "out_of_scope_declined": 0.9333,
+        "wrong": 0.0,
+        "out_of_scope_declined": 1.0,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.9821, "reached": 1.0, "wrong": 0.0143},
+    "ja": {"answered_right": 0.9821, "reached": 1.0, "wrong": 0.0},
     "ko": {"answered_right": 0.923, "reached": 1.0, "wrong": 0.0},
 }
 #: eval/ja-ko-mimic.tsv (180, written blind in ja-ko.tsv's own style). At its first
@@ -766,16 +766,16 @@ JA_KO_PROBE2_RATCHET: dict[str, dict[str, float]] = {
 JA_KO_MIMIC_RATCHET: dict[str, dict[str, float]] = {
     # Fifth session, with Taiwan named beside a place abroad asked about here: 90.3 (ja 90.4).
     "all": {
-        "answered_right": 0.9513,
+        "answered_right": 0.9583,
         "reached": 0.993,
-        "wrong": 0.0056,
-        "out_of_scope_declined": 0.9615,
+        "wrong": 0.0,
+        "out_of_scope_declined": 1.0,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.9277, "reached": 0.9879, "wrong": 0.0},
-    "ko": {"answered_right": 0.9836, "reached": 1.0, "wrong": 0.0134},
+    "ja": {"answered_right": 0.9397, "reached": 0.9879, "wrong": 0.0},
+    "ko": {"answered_right": 0.9836, "reached": 1.0, "wrong": 0.0},
 }
 #: Fifth session: written blind in ja-ko.tsv's style by a new writer (150). First measured
 #: 91.1 / 94.8 / 2.7 (ja 95.1, ko 84.9), 5 of 6 emergencies and one false (a swollen wrist,
@@ -787,7 +787,7 @@ JA_KO_MIMIC_RATCHET: dict[str, dict[str, float]] = {
 #: wrong over all sets).
 JA_KO_MIMIC2_RATCHET: dict[str, dict[str, float]] = {
     "all": {
-        "answered_right": 0.9555,
+        "answered_right": 0.9629,
         "reached": 0.9851,
         "wrong": 0.0134,
         "out_of_scope_declined": 1.0,
@@ -796,7 +796,7 @@ JA_KO_MIMIC2_RATCHET: dict[str, dict[str, float]] = {
         "false_emergencies": 0.0,
     },
     "ja": {"answered_right": 0.9756, "reached": 0.9756, "wrong": 0.0223},
-    "ko": {"answered_right": 0.9245, "reached": 1.0, "wrong": 0.0},
+    "ko": {"answered_right": 0.9433, "reached": 1.0, "wrong": 0.0},
 }
 
 #: Sixth session: written blind in ja-ko.tsv's style by a new writer (90 ja, 60 ko). First
@@ -805,15 +805,15 @@ JA_KO_MIMIC2_RATCHET: dict[str, dict[str, float]] = {
 JA_KO_MIMIC3_RATCHET: dict[str, dict[str, float]] = {
     "all": {
         "answered_right": 0.9384,
-        "reached": 0.9846,
-        "wrong": 0.0067,
-        "out_of_scope_declined": 0.9166,
+        "reached": 0.9923,
+        "wrong": 0.0,
+        "out_of_scope_declined": 1.0,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.9487, "reached": 0.9871, "wrong": 0.0112},
-    "ko": {"answered_right": 0.923, "reached": 0.9807, "wrong": 0.0},
+    "ja": {"answered_right": 0.9487, "reached": 0.9871, "wrong": 0.0},
+    "ko": {"answered_right": 0.923, "reached": 1.0, "wrong": 0.0},
 }
 
 #: Seventh session: the same by a new writer (100 ja, 100 ko). First measured 93.9 / 97.0 /
@@ -839,13 +839,13 @@ JA_KO_MIMIC5_RATCHET: dict[str, dict[str, float]] = {
     "all": {
         "answered_right": 0.9518,
         "reached": 0.9879,
-        "wrong": 0.01,
-        "out_of_scope_declined": 0.9545,
+        "wrong": 0.005,
+        "out_of_scope_declined": 1.0,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.9638, "reached": 0.9759, "wrong": 0.02},
+    "ja": {"answered_right": 0.9638, "reached": 0.9759, "wrong": 0.01},
     "ko": {"answered_right": 0.9397, "reached": 1.0, "wrong": 0.0},
 }
 
@@ -856,14 +856,14 @@ JA_KO_MIMIC6_RATCHET: dict[str, dict[str, float]] = {
     "all": {
         "answered_right": 0.9567,
         "reached": 0.9876,
-        "wrong": 0.02,
-        "out_of_scope_declined": 0.9166,
+        "wrong": 0.015,
+        "out_of_scope_declined": 0.9583,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
     "ja": {"answered_right": 0.9753, "reached": 0.9876, "wrong": 0.02},
-    "ko": {"answered_right": 0.9382, "reached": 0.9876, "wrong": 0.02},
+    "ko": {"answered_right": 0.9382, "reached": 0.9876, "wrong": 0.01},
 }
 
 #: Written at the end of the eighth session by another new writer (100 ja, 100 ko), measured
@@ -871,16 +871,16 @@ JA_KO_MIMIC6_RATCHET: dict[str, dict[str, float]] = {
 #: 16 of 16 emergencies, none false.
 JA_KO_MIMIC7_RATCHET: dict[str, dict[str, float]] = {
     "all": {
-        "answered_right": 0.9506,
+        "answered_right": 0.9567,
         "reached": 0.9876,
-        "wrong": 0.0351,
-        "out_of_scope_declined": 0.7916,
+        "wrong": 0.015,
+        "out_of_scope_declined": 0.9583,
         "handed_off": 0.9285,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.9876, "reached": 0.9876, "wrong": 0.03},
-    "ko": {"answered_right": 0.9135, "reached": 0.9876, "wrong": 0.04},
+    "ja": {"answered_right": 0.9876, "reached": 0.9876, "wrong": 0.01},
+    "ko": {"answered_right": 0.9259, "reached": 0.9876, "wrong": 0.02},
 }
 
 
@@ -889,16 +889,16 @@ JA_KO_MIMIC7_RATCHET: dict[str, dict[str, float]] = {
 #: ko 96.3), 13 of 16 emergencies, none false.
 JA_KO_MIMIC8_RATCHET: dict[str, dict[str, float]] = {
     "all": {
-        "answered_right": 0.9629,
-        "reached": 0.9814,
-        "wrong": 0.02,
+        "answered_right": 0.9814,
+        "reached": 1.0,
+        "wrong": 0.005,
         "out_of_scope_declined": 0.9583,
-        "handed_off": 0.6428,
-        "emergencies_answered": 0.8125,
+        "handed_off": 1.0,
+        "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.9629, "reached": 0.9753, "wrong": 0.03},
-    "ko": {"answered_right": 0.9629, "reached": 0.9876, "wrong": 0.01},
+    "ja": {"answered_right": 0.9876, "reached": 1.0, "wrong": 0.01},
+    "ko": {"answered_right": 0.9753, "reached": 1.0, "wrong": 0.0},
 }
 
 
@@ -908,16 +908,16 @@ JA_KO_MIMIC8_RATCHET: dict[str, dict[str, float]] = {
 #: session began with: 94.4 / 98.1 / 4.5 / 79.2 / 64.3).
 JA_KO_MIMIC9_RATCHET: dict[str, dict[str, float]] = {
     "all": {
-        "answered_right": 0.9444,
-        "reached": 0.9814,
-        "wrong": 0.035,
-        "out_of_scope_declined": 0.8333,
-        "handed_off": 0.7142,
-        "emergencies_answered": 0.9375,
+        "answered_right": 0.9506,
+        "reached": 0.9876,
+        "wrong": 0.01,
+        "out_of_scope_declined": 0.9166,
+        "handed_off": 0.9285,
+        "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.9259, "reached": 0.9629, "wrong": 0.05},
-    "ko": {"answered_right": 0.9629, "reached": 1.0, "wrong": 0.02},
+    "ja": {"answered_right": 0.9382, "reached": 0.9753, "wrong": 0.02},
+    "ko": {"answered_right": 0.9629, "reached": 1.0, "wrong": 0.0},
 }
 
 
