@@ -71,6 +71,8 @@ THANKS_ENTRY = "faq.thanks"
 ABOUT_THE_DESK_ENTRY = "faq.about-bot"
 #: What the desk can be asked: asked outright, this entry answers it.
 HELP_ENTRY = "faq.help"
+#: Speaks of every place a thing is lost: no unserved subject keeps it from a loss.
+LOST_ITEMS_ENTRY = "service.lost-items"
 
 
 class Matcher:
@@ -656,7 +658,6 @@ def _where_the_visitor_is(reading: Reading) -> str:
 
 
 #: "Here", said in the clause that asks: where the visitor is, Hualien.
-LOST_ITEMS_ENTRY = "service.lost-items"
 _A_LOSS = re.compile(
     r"\b(?:lost|left (?:my|our|a|the)|forgot (?:my|our)|stolen|missing)\b|"
     r"弄丟|掉了|不見了|遺失|忘在|被偷|なくし|無くし|落とし|置き忘れ|盜まれ|잃어버|분실|두고\s?(?:왔|내렸)|도난"

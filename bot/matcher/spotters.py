@@ -604,22 +604,24 @@ _AWAY_FROM_HOME = re.compile(
 _TAIWAN_NAMED = re.compile(
     r"\b(?:taiwan|taiwans|taiwanese|hualien|hualiens|here)\b|臺灣|花蓮|這裡|這邊|ここ|대만|화롄|여기"
 )
+#: Other countries by their adjective (English) or their name (Chinese and Japanese kanji, in
+#: normal forms).
+_NATIONS = (
+    r"american|japanese|korean|german|malaysian|palauan|british|french|filipino|philippine|"
+    r"canadian|australian|indonesian|vietnamese|thai|indian|italian|spanish|dutch|swiss|singaporean"
+)
+_HAN_NATIONS = r"日本|韓國|美國|德國|馬來西亞|帛琉"
 _HOME_NAMED = re.compile(
     r"\b(?:back home|at home|home country|my country|pension|vote|voting|ballot|taxes|tax return|absentee)\b|"
     r"本國|自國|年金|住民票|投票|본국|국민연금|연금|투표|세금|"
     # The papers themselves said to be another country's (「日本の年金」, "my japanese
     # insurance") — not the visitor ("as a Japanese student", 「한국인인데」).
-    rf"\b(?:american|japanese|korean|german|malaysian|palauan|british|french|filipino|canadian|"
-    rf"australian|indonesian|vietnamese|thai) {_PAPERS}|(?:日本|韓國|美國|德國|馬來西亞)(?:の|的)?{_PAPERS}|"
+    rf"\b(?:{_NATIONS}) {_PAPERS}|(?:{_HAN_NATIONS})(?:の|的)?{_PAPERS}|"
     rf"한국\s?(?:의\s?)?{_PAPERS}"
 )
 #: The visitor's own country's papers named as such and asked to be renewed or paused
 #: (「日本の在留カード更新」, "renew my american passport"): Taiwan's are the county's.
-_NATIONALITY = (
-    r"(?:us|american|japanese|korean|german|malaysian|palauan|british|uk|french|filipino|philippine|"
-    r"canadian|australian|indonesian|vietnamese|thai|indian|italian|spanish|dutch|swiss|"
-    r"singaporean|home country'?s?|my country'?s?)"
-)
+_NATIONALITY = rf"(?:us|uk|{_NATIONS}|home country'?s?|my country'?s?)"
 _HOME_PAPERS_KEPT_UP = re.compile(
     rf"\b{_NATIONALITY} {_PAPERS}.*\b(?:renew\w*|reissu\w*|suspend\w*|paus\w*|exempt\w*)\b|"
     rf"\b(?:renew\w*|reissu\w*|suspend\w*) (?:my |our |a |an |the )?{_NATIONALITY} {_PAPERS}|"
@@ -627,7 +629,7 @@ _HOME_PAPERS_KEPT_UP = re.compile(
     r"\b(?:renew|renewing|reissue) (?:my |our |a |an |the |his |her )?(?:\w+ )?passports?\b|"
     r"\bpassports? renewal\b|\bpassports? (?:expires|expired|expiring|is expiring)\b.{0,40}\brenew|"
     r"護照.{0,16}(?:換新|換發|換本|更新|延期)|パスポート(?:の)?(?:更新|切り替え)|여권\s?(?:갱신|연장)|"
-    rf"(?:日本|韓國|美國|德國|馬來西亞|帛琉|本國)的?{_PAPERS}.*(?:更新|換發|換照|延長|停保|暫停)|"
+    rf"(?:{_HAN_NATIONS}|本國)的?{_PAPERS}.*(?:更新|換發|換照|延長|停保|暫停)|"
     rf"(?:日本|韓國|本國|自國)の?(?:{_PAPERS}|在留カード).*(?:更新|再發行|切り替え|停止|免除)|"
     rf"(?:한국|본국|우리나라)\s?의?\s?{_PAPERS}.*(?:갱신|재발급|연장|정지|예외|납부)"
 )
