@@ -177,3 +177,39 @@ def test_what_happened_long_ago_or_may_happen_is_not_answered_as_an_emergency(
     found = matcher.match(message)
     assert not found.emergency, message
     assert found.entry != "contact.emergency", message
+
+
+@pytest.mark.parametrize(
+    ("message", "situations"),
+    [
+        # A threat to kill or someone hiding from another, told as it happens: the alarm
+        # model knew some of them, the signs none (chat-mimic11's dev part).
+        ("我先生喝醉又在摔東西 說要打死我 我現在躲在廁所", {S.ABUSE, S.CRIME}),
+        ("他說要打死我", {S.CRIME}),
+        ("老公又在摔東西 我好怕", {S.ABUSE}),
+        ("he says he's going to kill me", {S.CRIME}),
+        ("my boyfriend is throwing things around the flat and screaming", {S.ABUSE}),
+        ("夫が酔って物を投げてる。殺すって言ってる。今トイレに隠れてます", {S.CRIME}),
+        ("남편이 술 먹고 물건 던지고 죽인다고 해요 지금 화장실에 숨어 있어요", {S.ABUSE, S.CRIME}),
+    ],
+)
+def test_a_threat_to_kill_or_hiding_from_someone_is_happening(
+    message: str, situations: set[Situation]
+) -> None:
+    found = detect(normalize(message), message)
+    assert found is not None, message
+    assert found.happening, message
+    assert situations <= set(found.situations), (message, found.situations)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "我媽說我再不回家就要打死我 哈哈",
+        "颱風天躲在房間追劇好爽",
+        "上次我先生摔東西的事已經處理好了 想問家暴諮詢有什麼管道",
+    ],
+)
+def test_a_threat_in_jest_or_a_settled_quarrel_is_not_happening(message: str) -> None:
+    found = detect(normalize(message), message)
+    assert found is None or not found.happening, (message, found)

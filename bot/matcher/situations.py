@@ -484,6 +484,8 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"slapping) (?:his|her|my|their) (?:wife|husband|partner|girlfriend|boyfriend|mom|"
             r"mother|dad|father|kids?|children|son|daughter|sister|brother)",
             rf"{_PARTNER}s? (?:\w+ )?(?:threw|throws) (?:\w+ ){{0,2}}at (?:me|her|him|us)",
+            rf"{_PARTNER}s? (?:is |keeps |started |has been )?(?:\w+ )?(?:and )?(?:smashing|throwing|breaking) "
+            r"(?:things|stuff|plates|dishes|furniture|bottles)",
             r"domestic (?:abuse|violence) (?:at|in|from)",
             r"(?:sexually )?assaulted|raped|molested",
             r"(?:wont|doesnt) let (?:me|her|him) (?:leave|go out)",
@@ -504,6 +506,9 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?:小孩|孩子|小朋友).{0,8}(?:瘀青|被打|哭喊)|強暴|強姦",
             # Violence overheard next door: screaming, things thrown, someone beaten.
             r"(?:隔壁|樓上|樓下|鄰居|對面).{0,12}(?:尖叫|摔東西|砸東西|丟東西|打人|打老婆|打小孩|哭喊|慘叫)",
+            # Whom the visitor lives with smashing things (「我先生喝醉又在摔東西」).
+            r"(?:先生|老公|丈夫|男友|男朋友|老婆|太太|妻子|女友|女朋友|爸爸|媽媽|繼父|繼母|室友|同居人)"
+            r".{0,8}(?:又在|正在|在|一直|又)(?:摔|砸|丟)東西",
         ),
         ja=(
             # 「ホームステイ先のお父さんに叩かれてます」: the hitter is who the visitor lives with;
@@ -525,7 +530,7 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?:룸메이트|룸메|호스트|집주인|숙소\s?주인|셰어하우스\s?사람|하우스메이트)(?:이|가).{0,12}?(?:때리|때려|때렸)|"
             r"(?:룸메이트|룸메|호스트|집주인|숙소\s?주인)(?:한테|에게)\s?(?:또\s?|계속\s?)?(?:맞았|맞고|맞아서)|목을?\s?(?:졸랐|졸라서|졸라요)|"
             r"가정\s?폭력을|학대",
-            r"(?:남편|남자\s?친구|남친|아내|아빠|아버지)(?:이|가)?.{0,20}(?:때리려|때려요|때리고\s?있|물건을\s?던지)",
+            r"(?:남편|남자\s?친구|남친|아내|아빠|아버지)(?:이|가)?.{0,20}(?:때리려|때려요|때리고\s?있|물건(?:을)?\s?(?:던지|부수))",
             r"(?:(?:옆|윗|아랫|위|아래)\s?(?:집|방|층|호실)|이웃).{0,16}(?:비명|물건\s?(?:던지|부수|깨지)|때리는\s?소리|맞는\s?소리)",
             r"때리는\s?소리.{0,16}비명|비명.{0,16}때리는\s?소리",
             r"(?:주인|사장|고용주|아저씨|아줌마)(?:한테|에게)\s?맞|맞고\s?있어요|(?:애|아이|애기)를\s?(?:계속\s?)?때려|살려\s?달라고\s?울",
@@ -584,8 +589,8 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?:keeps|kept) (?:coming|walking) into (?:my|her|our) room",
             r"(?:smashed|broke|broken) (?:my|our|the) (?:car )?(?:window|windows|door|lock)",
             r"(?:throwing|threw) (?:\w+ )?at (?:people|us|me|someone)",
-            r"(?:says?|said|threatens|threatened) (?:he|she|they) (?:will|would|gonna|is going to) "
-            r"(?:hurt|kill|beat) (?:me|us|her|him)",
+            r"(?:says?|said|saying|threatens|threatened) (?:(?:he|she|they) (?:will|would|gonna|is going to|are going to)|"
+            r"(?:hes|shes|theyre) (?:gonna|going to)) (?:hurt|kill|beat) (?:me|us|her|him)",
             r"(?:followed|following) (?:me|her) (?:home|back (?:home|to (?:my|the) (?:room|hotel|dorm)))",
         ),
         han=(
@@ -611,7 +616,9 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"跟我跟到|一路跟到|跟到(?:我)?(?:家|宿舍|租屋處|住處|住的地方)|"
             r"(?:男的|陌生人|那個人|怪人|一個男|有人).{0,24}(?:站在|守在|躲在|徘徊在|一直在)(?:我家)?(?:樓下|門口|窗外)",
             r"(?:一直|偷偷|有人|陌生人|男的)(?:在)?跟著我|(?:每天|一直|天天)(?:在)?.{0,8}(?:外面|門口|樓下)等我|拿(?:著)?(?:刀|棍|槍|酒瓶)|被人打|打架(?!鼓)",
-            r"(?:要|說要|威脅要|揚言)殺(?:了|死)?(?:我|你)|殺人(?!遊戲)|砍(?:人|傷|我)|被.{0,6}摸|摸(?:我|屁股|胸)|砸(?:破|爛|車|東西)|打破.{0,3}(?:車窗|窗)",
+            r"(?:要|說要|威脅要|揚言)殺(?:了|死)?(?:我|你)|(?:說|揚言|威脅|喊著?)要?(?:打死|弄死|砍死)(?:我|我們)|"
+            # Hiding from someone now (「我現在躲在廁所」).
+            r"(?:現在|正|正在)(?:躲|藏)在(?:廁所|房間|衣櫃|浴室|床底)|殺人(?!遊戲)|砍(?:人|傷|我)|被.{0,6}摸|摸(?:我|屁股|胸)|砸(?:破|爛|車|東西)|打破.{0,3}(?:車窗|窗)",
         ),
         ja=(
             r"(?:つけ|付きまと)られ|ついて(?:こ|き)られ|後をつけ|ストーカー|脅(?:し|さ)|強盗|襲われ|"
@@ -629,6 +636,8 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?:体|足|脚|太もも|お尻|胸)を?(?:ずっと)?(?:触|さわ)(?:られ|って(?:くる|き))|ずっと(?:触|さわ)って(?:くる|き)",
             r"(?:今|さっき|たった今).{0,10}(?:盗まれ|すられ|スリに)|犯人が(?:まだ|近く)",
             r"喧嘩(?:して|になって|が起き)|けんか(?:して|になって)|(?:ナイフ|刃物|包丁)(?:を)?(?:持|振り回)|暴れて(?:る|いる)",
+            # A threat to kill (「殺すって言ってる」), hiding now (「今トイレに隠れてます」).
+            r"殺(?:す|してやる)(?:って|と)(?:言|叫|脅)|(?:トイレ|風呂場?|浴室|クローゼット|押し入れ)に(?:隠れて|閉じこもって)(?:る|い|ます)|"
             r"ドア(?:を)?ガチャガチャ|ドアノブ(?:を)?(?:回|ガチャ)|鍵を(?:開けよう|こじ開け)",
             r"(?:部屋|家)(?:の中)?に(?:誰か|知らない(?:人|男|女)|男|人)が(?:いる|いま|いた)|(?:知らない(?:人|男|女)|誰か)が(?:部屋|家)(?:の中)?に(?:いる|いま|いた)|(?:カバン|かばん|引き出し)を(?:あさ|漁)|ドア(?:を)?(?:ずっと)?(?:蹴|叩き続|ドンドン)|開けろ(?:って|と)",
             r"(?:検察|警察|銀行|裁判所)を?名乗る.{0,40}(?:送金|振り込|atm)",
@@ -637,6 +646,8 @@ _HAPPENING: dict[Situation, _Signs] = {
         ),
         ko=(
             r"따라와|따라오|스토킹|협박|강도|폭행|괴롭|위협|성추행|몰카",
+            # A threat to kill (「죽인다고 해요」), hiding now (「지금 화장실에 숨어 있어요」).
+            r"죽(?:인다|이겠다|여\s?버린다|여\s?버리겠다|일\s?거라)고|(?:화장실|욕실|옷장|방)에\s?숨어\s?있",
             r"(?:제|내|저의)\s?(?:다리|몸|허벅지|엉덩이|가슴)(?:을|를)?\s?(?:계속\s?)?(?:만지|더듬|만져)|계속\s?(?:만져|만지|더듬)",
             # A theft just now, the thief still near.
             r"날치기|가방(?:을)?\s?(?:낚아채|뺏)|소매치기\s?(?:당했|당했어|당했습니다|당함)|(?:방금|지금|막).{0,10}(?:훔쳐\s?갔|도둑맞|털렸)|(?:훔쳐\s?갔|도둑맞|털렸).{0,10}(?:방금|지금\s?막)|범인이\s?(?:아직|지금)",
@@ -1041,6 +1052,11 @@ class _Views:
     spaced: str  # normalised, words apart (English)
     compact: str  # normalised, spaces removed (Han)
     folded: str  # NFKC only, spaces removed (Japanese, Korean: no OpenCC on kana or Hangul)
+    #: The scripts the message has letters of, each with its patterns' name in _Compiled and
+    #: the view they read: a script's patterns are not run over a message without one
+    #: (English signs over Chinese text cost a third of detection). Told once a message, not
+    #: once for each of its sixteen sets of signs.
+    scripts: tuple[tuple[str, str, _Script], ...]
 
 
 #: Texting shorthand spelt out before English signs are read: panicked people type "lips r
@@ -1084,7 +1100,20 @@ def _views(normal: str, original: str) -> _Views:
     normal = _FIGURES.sub(" ", _JUST_IN_CASE.sub(" ", _PHONE_STATUS.sub(" ", normal)))
     folded = unicodedata.normalize("NFKC", original).casefold()
     folded = _FIGURES.sub(" ", _JUST_IN_CASE.sub(" ", _PHONE_STATUS.sub(" ", folded)))
-    return _Views(normal, normal.replace(" ", ""), re.sub(r"\s+", "", folded))
+    compact = normal.replace(" ", "")
+    folded = re.sub(r"\s+", "", folded)
+    scripts = (
+        ("en", normal, _EN, _has_latin(normal)),
+        ("han", compact, _HAN, has_han(compact)),
+        ("ja", folded, _JA, _has_kana_or_han(folded)),
+        ("ko", folded, _KO, _has_hangul(folded)),
+    )
+    return _Views(
+        normal,
+        compact,
+        folded,
+        tuple((name, text, script) for name, text, script, present in scripts if present),
+    )
 
 
 @dataclass(frozen=True)
@@ -1105,8 +1134,7 @@ _JA = _Script(_HYPOTHETICAL_JA, _TOLD_OF_THE_PAST_JA, spaced=False)
 _KO = _Script(_HYPOTHETICAL_KO, _TOLD_OF_THE_PAST_KO, spaced=False)
 
 
-#: Whether a view holds any letter of a script's signs: a script's patterns are not run
-#: over a message without one (English signs over Chinese text cost a third of detection).
+#: Whether a view holds any letter of a script's signs (_Views.scripts).
 _HAS_LATIN = re.compile(r"[a-z0-9]")
 _HAS_KANA = re.compile(r"[\u3041-\u30ff]")
 _HAS_HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3131-\u318e]")
@@ -1126,13 +1154,9 @@ def _has_hangul(text: str) -> bool:
 
 def _signs(compiled: _Compiled, views: _Views) -> Iterator[tuple[re.Match[str], _Script]]:
     """Every sign found, with how its script is read."""
-    for pattern, text, script, letters in (
-        (compiled.en, views.spaced, _EN, _has_latin),
-        (compiled.han, views.compact, _HAN, has_han),
-        (compiled.ja, views.folded, _JA, _has_kana_or_han),
-        (compiled.ko, views.folded, _KO, _has_hangul),
-    ):
-        if pattern is not None and letters(text):
+    for name, text, script in views.scripts:
+        pattern: re.Pattern[str] | None = getattr(compiled, name)
+        if pattern is not None:
             for found in pattern.finditer(text):
                 yield found, script
 
