@@ -92,7 +92,8 @@ _EN_THANKS_PIECE = (
     r"got it|noted|understood|alright|ok(?:ay)?)(?: thanks?| thank you| info| answer)?|"
     r"(?:that|this|it|you|that info|this info)(?: (?:really|truly|so|very))? (?:helped|helps|was "
     r"(?:(?:really|very|so|super) )?(?:helpful|useful|clear))(?: (?:a lot|so much|me))?|"
-    r"(?:ok(?:ay)? |alright )?(?:got it|makes sense|clear now|understood)|"
+    r"(?:ok(?:ay)? |alright )?(?:got it|makes sense|clear now|understood)|mate|"
+    r"(?:thats|that is|that has|thatll|it is|its|all) (?:sorted|solved|fixed|done)(?: (?:it|me|now))?|"
     r"terima kasih(?: banyak)?(?: ya)?|danke(?: schon| sehr)?|vielen dank|merci(?: beaucoup)?|"
     r"gracias|arigato(?: gozaimasu)?|kamsahamnida|xie ?xie)"
 )
@@ -133,7 +134,7 @@ _HAN_THANKS = re.compile(
     # Praise and acknowledgement close a thanks as well (「3Q 感恩 讚啦」「好喔 收到」).
     r"讚(?:啦|喔|讚|讚讚)*|(?:太|好|超|真)?棒(?:了|啦|喔)?|好(?:喔|哦|唷|滴|der)|ok(?:啦|喔|der)?|"
     # …and a closing remark that the matter is settled (「感恩感恩 問題解決了」).
-    r"(?:問題)?(?:解決了|搞定了|處理好了)|沒事了|沒問題了)+$"
+    r"(?:問題)?(?:解決了|搞定了|處理好了)|沒事了|沒問題了|(?:很|超|非常|蠻|挺)?清楚(?:了|啦)?|明白了|懂了)+$"
 )
 _HAN_INTRO = re.compile(
     r"^(?:我是|我們是|本人是|本人|我叫|敝姓|本校(?:為|是)|本會(?:為|是)|我在|我們在)"

@@ -53,8 +53,9 @@ _EN_INDIRECT_REQUEST = re.compile(
     r"member|a (?:real |actual )?(?:person|human)) (?:call|contact|email|phone|ring|get back|help me personally)"
     # …me, not the police, an ambulance or a taxi for me (the numbers answer those).
     r"(?! (?:the |a |an )?(?:police|cops|ambulance|fire|emergency|taxi|cab|110|119|112))|"
-    r"(?:file|make|lodge) a complaint|anyone (?:there|here)$|is (?:anyone|anybody|someone) "
-    r"(?:there|here|reading this)|discuss (?:this|it|my \w+) with (?:a|an|the|someone|your)|"
+    r"(?:file|make|lodge) a complaint|anyone (?:there|here)$|is (?:anyone|anybody|someone|somebody) "
+    r"(?:actually |really |even )?(?:there|here|reading this)|is there (?:anyone|anybody|someone|somebody) "
+    r"(?:actually|really|even) (?:there|here|reading this)|discuss (?:this|it|my \w+) with (?:a|an|the|someone|your)|"
     r"arrange a (?:call|meeting) with (?:someone|your|a|an|the)|reach out to (?:me|us)|"
     r"callback|a call back|(?:your|the) boss|someone (?:at|from) (?:the )?(?:office|county|desk)|"
     # "if a member of your staff could contact us directly by email".
@@ -148,6 +149,8 @@ _ZH_INDIRECT_REQUEST = re.compile(
     r"(?:跟|和|與)(?:你們|貴單位|縣府)?的?(?:同仁|承辦人?|工作人員|負責人|專人)(?:直接)?(?:談|聊|講|說|討論|溝通)|"
     # Whoever handles a matter, spoken with directly (「我要跟負責姊妹市業務的人直接談」).
     r"(?:跟|和|與)負責.{1,12}?的(?:人|同事|同仁|窗口)直接(?:談|聊|講|說|討論|溝通)|"
+    # …or directly with whoever handles it (「我想直接和負責這件事的人溝通」).
+    r"直接(?:跟|和|與)負責.{0,12}?的?(?:人|同事|同仁|窗口|承辦人?)(?:談|聊|講|說|討論|溝通)|"
     # Someone asked to get in touch however the person is named or not named (「能不能有人
     # 私訊我」「麻煩有空的同仁回一下」「叫你們負責國際交流的來回我」), a person who knows asked
     # for (「找個懂的來」「請專員協助」), a message left for them (「留言給負責人」), a person
@@ -176,7 +179,7 @@ _JA_PERSON_REQUEST = re.compile(
     r"(?:今すぐ|すぐに?)(?:つないで|繋いで)(?:ほしいです|ほしい|欲しい|ください|下さい)[。!！]*$|"
     # Staff asked for as the whole message (「staff おねがいします」).
     r"^(?:staff|スタッフ|職員|担当者?)(?:さん|の方)?\s?(?:を)?\s?(?:お願い|おねがい)(?:します|いたします)?$|"
-    r"(?:スタッフ|職員|人間|有人|窓口の人|係の人)(?:の方|さん)?(?:と|に)?(?:お|ご)?"
+    r"(?:スタッフ|職員|人間|有人|窓口の人|係の人|責任者)(?:の方|さん)?(?:と|に)?(?:お|ご)?"
     r"(?:話|つな|繋|相談|代わ|替わ|代えて|やりとり|やり取り|直接)|"
     r"人(?:と|に)(?:話|相談|代わ|つな)|人間(?:の|と|に)|有人対応|"
     # In kana alone, as typed without converting (「にんげんの ひと いますか」, 「ひとと はなせますか」)
@@ -188,7 +191,11 @@ _JA_PERSON_REQUEST = re.compile(
     r"(?:県庁|県|市役所|役所|役場|課|部署|窓口|事務局|事務所|センター|職場)の方(?:と|に)"
     r"(?:直接)?(?:お?話|相談|つな|繋|代わ)|"
     r"(?:ボット|bot|チャットボット|AI|機械|自動応答|自動返信)(?:じゃなく|ではなく|でなく|とは?話したくな)|"
-    r"(?:職員|担当|スタッフ|係)(?:の方|の人|者)?(?:を|さんを)?(?:呼んで|出して)|"
+    r"(?:職員|担当|スタッフ|係|責任者|上の人|上の方)(?:の方|の人|者)?(?:を|さんを)?(?:呼んで|出して)|"
+    # Someone who understands, asked after in frustration with the answers (「同じ答えばっかり…
+    # ちゃんと分かる人いないの？」), not a Japanese speaker sought at a place.
+    r"^(?=.*(?:同じ答え|同じ返事|ばっか|ばかり|ボット|機械|話にならな|使えな|意味不明|答えになってな|役に立たな|ちゃんと))"
+    r".*(?:分かる|わかる|詳しい|まともな)人(?:は|って)?(?:いない|いません|いる[?？]|いますか|おらん)|"
     r"折り返し|(?:電話|連絡)(?:を)?(?:して|いただ|ください|下さい|ほしい|欲しい|もらえ|お願い)|"
     r"オペレーター|"
     # Indirect: a person's reply, a call or a mail asked for (「職員の方のお返事をいただけますか」
@@ -203,7 +210,7 @@ _JA_PERSON_REQUEST = re.compile(
 )
 _KO_PERSON_REQUEST = re.compile(
     # 담당자 asked for (담당자와 통화, 담당자 연결), not named (「유학생 담당자입니다」).
-    r"(?:직원|(?<!한국 )(?<!한국)(?<!외국 )(?<!외국)(?<!현지 )(?<!현지)사람|담당자?|실무자|상담원|상담사)(?:분)?"
+    r"(?:직원|(?<!한국 )(?<!한국)(?<!외국 )(?<!외국)(?<!현지 )(?<!현지)사람|담당자?|실무자|상담원|상담사|책임자|관리자)(?:분)?"
     r"(?:과|와|이랑|랑|하고|한테|에게|께|분|으로|로|을|를)?"
     r"\s?(?:좀\s?)?(?:통화|연결|이야기|얘기|대화|채팅|상담|바꿔|바꾸|직접|불러|전달|넘겨|여쭤|여쭙|물어보고\s?싶|"
     # …not a talk already had (「실무자랑 이야기해 봤는데」) nor a restaurant's call bell.
@@ -216,7 +223,7 @@ _KO_PERSON_REQUEST = re.compile(
     # A real person asked for (「실제 사람이랑」), or asked after in frustration with the bot
     # (「아 답답해 진짜 사람 없어요??」) — not whether a place is crowded (「진짜 사람 없어요?」).
     r"(?:진짜|실제)\s?사람\s?(?:이랑|하고|과|와|좀|바꿔|연결)|"
-    r"^(?=.*(?:답답|짜증|봇|기계|대답|말이\s?안\s?통|못\s?알아)).*(?:진짜|실제)\s?사람\s?(?:없|있)|"
+    r"^(?=.*(?:답답|짜증|봇|기계|대답|엉뚱|말이\s?안\s?통|못\s?알아)).*(?:(?:진짜|실제)\s?)?사람\s?(?:없|있)|"
     r"^(?:여기|이거|이\s?채팅)\s?(?:진짜|실제)\s?사람\s?(?:없|있)|"
     # Indirect: a person's own reply, a call or a mail asked for (「직원분이 직접 답변해 주실 수
     # 있나요」「메일로 회신 부탁드립니다」「전화로 상담 가능할까요」), or a number left to be called.
@@ -270,7 +277,7 @@ def asks_whether_the_desk_is_a_person(normal: str) -> bool:
 #: other entry the words "ask" or "here" happen to match. Whole messages only: "what can i ask
 #: about the ARC" asks about the ARC.
 _WHAT_THE_DESK_DOES = re.compile(
-    r"^(?:(?:hi|hey|hello|ok|okay|so|um|uh|hmm|yo|sorry|and)\s+)*(?:what|which)\s+(?:kinds? of\s+|sorts? of\s+|types? of\s+)?"
+    r"^(?:(?:hi|hey|hello|ok|okay|so|um|uh|hmm|yo|sorry|and)\s+)*(?:what|which)\s+(?:kinds? of\s+|kinda\s+|sorts? of\s+|sorta\s+|types? of\s+)?"
     r"(?:stuff|things|questions|topics|info)?\s*(?:can|could|should|do|may)\s+(?:i|we)\s+ask"
     r"(?:\s+(?:you|u|here|about|exactly|then|lol|anyway|this bot|this chat))*$|"
     r"^(?:請問)?(?:我|我們)?(?:可以|能|都能|都可以|該|要)問(?:你|妳|您)?(?:些|哪些|什麼|啥)(?:問題|事情?|東西)?(?:呢|啊|嗎|呀)?$|"

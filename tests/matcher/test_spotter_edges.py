@@ -527,6 +527,12 @@ _REVIEWED_ANSWERS = [
     ("予防接種はどこで受けられますか", "service.medical-care"),
     ("백신 어디서 맞을 수 있어요?", "service.medical-care"),
     ("where can i get a flu shot in hualien", "service.medical-care"),
+    # The tenth session's sets' dev parts: thanks in chat, what can be asked in chat spelling.
+    ("cheers mate, that's sorted it", "faq.thanks"),
+    ("感謝 很清楚", "faq.thanks"),
+    ("what kinda stuff can i ask u", "faq.help"),
+    # …and a person at a place, a crowd and an office's number are no request for a person.
+    ("is there anybody there who speaks english at the visitor centre", "contact.visitor-centers"),
 ]
 _REVIEWED_HANDOFFS = [
     # The first review's cases.
@@ -539,6 +545,13 @@ _REVIEWED_HANDOFFS = [
     "담당 직원분 연결 부탁드려요",
     "상담원님 계세요?",
     "담당자님이 직접 회신 주실 수 있을까요",
+    # The tenth session's sets' dev parts: someone asked after in frustration with the
+    # answers, the person in charge, whoever handles the matter spoken with directly.
+    "you've given me the same answer 3 times now 🙄 is there anybody actually there",
+    "我想直接和负责这件事的人沟通，可以吗",
+    "さっきから同じ答えばっかり…ちゃんと分かる人いないの？",
+    "아니 계속 엉뚱한 대답만 하네.. 사람 없어요?",
+    "책임자분 좀 바꿔주세요",
 ]
 
 
@@ -587,7 +600,14 @@ def test_a_cause_told_to_a_clinic_is_no_subject(matcher: Matcher) -> None:
 
 
 @pytest.mark.parametrize(
-    "question", ["공항에 한국어 하는 직원 있어요?", "화롄 학교랑 연결 부탁드려요"]
+    "question",
+    [
+        "공항에 한국어 하는 직원 있어요?",
+        "화롄 학교랑 연결 부탁드려요",
+        "花蓮に日本語が分かる人いますか",
+        "七星潭 주말에 사람 없어요?",
+        "관리자 없는 무인 호텔 있어요?",
+    ],
 )
 def test_staff_at_a_place_or_a_school_to_meet_is_no_request(
     matcher: Matcher, question: str
