@@ -346,7 +346,10 @@ _EN_TASK = re.compile(
     r"translate|proofread|fix) (?:me |us |my |our |a |an |the |this |some )?(?:\w+ ){0,3}"
     r"(?:sql|python|java|javascript|code|script|function|query|essay|poem|story|"
     r"song|letter|cover letter|homework|assignment|equation|sentence|paragraph|text|speech|"
-    r"toast|remarks|caption|slogan)\b|"
+    r"toast|remarks|caption|slogan|resume|cv)\b|"
+    # A plan for the visitor's own body or studies ("make me a diet plan for the marathon").
+    r"\b(?:make|create|design|plan|write|put together) (?:me |us |my |a |an )?(?:\w+ ){0,2}(?:diet|meal|"
+    r"workout|training|exercise|running|study|revision) (?:plan|schedule|programme|program|routine|menu)\b|"
     r"\b(?:write|code|debug) (?:me |us |a |an |the |this |some )?(?:\w+ ){0,2}program\b|"
     r"\bhelp (?:me )?with my (?:essay|homework|assignment|thesis|code|paper)\b|"
     r"\b(?:homework|exam|quiz|test|assignment|textbook) (?:question|problem)\b|"
@@ -409,6 +412,10 @@ _ZH_TASK = re.compile(
     r"(?:用|的)(?:中文|英文|日文|韓文|臺語|閩南語|客語|阿美語)(?:要)?怎麼(?:說|講|念|唸)|"
     # A programming language's workings (「Python裡list和tuple有啥區別」).
     r"(?:python|java|javascript|sql|html|css|c\+\+|excel)(?:裡|里|裏|的|中|要)?(?:怎麼寫|怎麼用|的?語法|.{0,20}(?:區別|差別|差異|報錯|錯誤))|"
+    # …or put to work (「怎麼用Python爬網頁資料」), a scraper.
+    r"(?:怎麼|如何)用(?:python|java|javascript|sql|excel)|爬(?:網頁|蟲)|網路爬蟲|"
+    # A plan for the visitor's own body (「幫我排一個馬拉松訓練菜單」「減肥菜單」).
+    r"(?:訓練|練跑|健身|減肥|減重|飲食)(?:選單|計畫|計劃|課表)|"
     r"推薦.{0,6}(?:韓劇|日劇|陸劇|臺劇|美劇|電影|影集|連續劇|動漫|動畫|小說)|"
     r"為什麼.{1,8}?(?:叫(?![了我你妳他她人車們])(?:做)?|被稱為|被叫做?|稱為|又稱|別稱)|"
     r"(?:幫|替|給)我(?:寫|擬|改|翻譯|算|解|做)|寫(?:一)?(?:篇|段|首|個程式|份報告|封信)|程式碼|寫程式|"
@@ -449,6 +456,10 @@ _JA_TASK = re.compile(
     r"翻譯して(?:ください|くれ|ほしい)?$|(?:中國語|英語|臺灣語|韓國語|日本語)に(?:[訳譯]|翻[訳譯])して|"
     # For a report or homework (「レポートで台湾の原住民族について書いてる」).
     r"(?:レポート|宿題|論文)(?:で|のため|用に)|"
+    # A plan for the visitor's own body, a résumé to be made or corrected (「練習メニュー作って
+    # ほしい」「英語の履歴書を添削してもらえますか」).
+    r"(?:練習|トレーニング|筋トレ|ダイエット|食事)(?:メニュー|プラン|計畫)|獻立(?:を)?(?:作っ|考え)|"
+    r"(?:履歴書|職務經歴書|エントリーシート|自己pr)(?:を)?(?:作っ|作成し|添削し|直し|書い|見)て|"
     r"(?:中國語|英語|臺灣語|韓國語)で.{0,16}?(?:なんて|何て|なんと|何と)(?:言|い)|"
     r"(?:おすすめ|オススメ)の?.{0,4}?(?:ドラマ|映畫|アニメ|小説)|(?:ドラマ|映畫|アニメ|小説)(?:を)?(?:おすすめ|オススメ|教えて)|"
     # A disaster's toll (「死者は何人」).
@@ -467,6 +478,9 @@ _KO_TASK = re.compile(
     r"(?:코드|스크립트|에세이|작문|리포트|보고서|숙제|과제|편지)(?:를|을)?\s?"
     r"(?:좀\s?)?(?:짜|작성|만들|써|대신|풀어|해\s?줘)|프로그램(?:를|을)?\s?(?:좀\s?)?짜|"
     r"번역해\s?(?:줘|주세요)|첨삭\s?(?:해\s?줘|해\s?주세요|부탁)|"
+    # A plan for the visitor's own body, a résumé (「완주용 식단 짜줘」「이력서 좀 봐 주세요」).
+    r"(?:식단|운동\s?(?:계획|루틴)|훈련\s?(?:계획|일정|프로그램)|다이어트\s?계획|이력서|자소서|자기소개서)"
+    r"(?:을|를)?\s?(?:좀\s?)?(?:짜|만들어|써|고쳐|봐\s?주|봐\s?줘)|"
     r"(?:중국어|영어|대만어|일본어)로\s?(?:\S+\s?){0,4}?(?:뭐라고\s?(?:해|말|하|써|읽)|어떻게\s?(?:말|발음|읽))|"
     r"(?:드라마|영화|애니|소설|웹툰)\s?(?:좀\s?)?추천|"
     # A disaster's toll (「사망자가 몇 명」).

@@ -484,6 +484,15 @@ _REVIEWED_DECLINES = [
     "드론 날려도 돼요? 칠성담에서",
     "花蓮可以飛空拍機嗎",
     "when is the next election in hualien",
+    # The tenth session's sets' dev parts: a plan for the visitor's own body, a résumé, a
+    # scraper, buying property.
+    "マラソンでサブ4目指してるので練習メニュー作ってほしい",
+    "英語の履歴書を添削してもらえますか",
+    "마라톤 풀코스 완주용 식단 짜줘",
+    "怎麼用Python爬網頁資料",
+    "can you make me a training plan for the taroko marathon",
+    "花蓮でマンション買いたいんですが外国人でも不動産買えますか",
+    "外國人可以在花蓮買房子嗎",
 ]
 _REVIEWED_ANSWERS = [
     # The first review's cases.
@@ -531,6 +540,7 @@ _REVIEWED_ANSWERS = [
     ("cheers mate, that's sorted it", "faq.thanks"),
     ("感謝 很清楚", "faq.thanks"),
     ("what kinda stuff can i ask u", "faq.help"),
+    ("太魯閣馬拉松要怎麼訓練 報名時間是什麼時候", "event.taroko-marathon"),
     # …and a person at a place, a crowd and an office's number are no request for a person.
     ("is there anybody there who speaks english at the visitor centre", "contact.visitor-centers"),
 ]
