@@ -256,11 +256,11 @@ class Matcher:
             # The clause that asks names a time and nothing else ("what's on this weekend?
             # bored exchange student here"): the rest says who asks, not what about.
             return fixed(question, lang, UPCOMING_ENTRY)
-        if self._about_somewhere_else(reading):
-            # About a place the desk knows nothing of: the county's answer would mislead.
-            return self.decider.decline(question, lang, scored)
         decider = self.translated_decider if lang.is_translated else self.decider
         match = decider.decide(question, lang, scored)
+        if self._about_somewhere_else(reading, match):
+            # About a place the desk knows nothing of: the county's answer would mislead.
+            return self.decider.decline(question, lang, scored)
         match = self._past_the_partners_name(match, reading)
         match = self._the_asking_clause_alone(match, reading)
         if self._about_another_citys_sister_cities(reading):
@@ -373,15 +373,28 @@ class Matcher:
             padded = padded.replace(phrase, " ")
         return padded.strip()
 
-    def _about_somewhere_else(self, reading: Reading) -> bool:
+    def _about_somewhere_else(self, reading: Reading, match: Match) -> bool:
         """Whether the question is about a place the KB never mentions. Hualien named makes
         it the county's business — unless only the story names it and the question asks
         about the other place ("how do i get a residence permit in germany? after my
         exchange in hualien i'm moving to munich"). Who writes is not what they ask about:
-        「我們是日本長野的農協 想跟縣府農業處聯繫」 asks about the county's department."""
+        「我們是日本長野的農協 想跟縣府農業處聯繫」 asks about the county's department — nor
+        is where their business is, when the clause that asks wants one of the county's
+        contacts (``match``) and no place to go to ("We import fruit into Singapore …
+        Agriculture Department contact pls?")."""
         if not self.elsewhere or not self.elsewhere.named_in(reading.without_introductions):
             return False
-        return not self._hualien_decides(reading, self.elsewhere.named_in(reading.asking))
+        asked_there = self.elsewhere.named_in(reading.asking)
+        if (
+            not asked_there
+            and match.decision is Decision.ANSWER
+            and match.entry is not None
+            and self.kb[match.entry].category is Category.CONTACT
+            and not _ASKS_WHERE_TO_GO.search(reading.asking)
+            and not _where_the_visitor_is(reading)
+        ):
+            return False
+        return not self._hualien_decides(reading, asked_there)
 
     def _about_practical_matters_abroad(self, match: Match, reading: Reading) -> bool:
         if match.decision is Decision.CLARIFY and match.candidates:

@@ -493,6 +493,8 @@ _REVIEWED_DECLINES = [
     "can you make me a training plan for the taroko marathon",
     "花蓮でマンション買いたいんですが外国人でも不動産買えますか",
     "外國人可以在花蓮買房子嗎",
+    # …while a place to go to there is still not the county's to answer.
+    "I live in Singapore now, where is the nearest immigration office?",
 ]
 _REVIEWED_ANSWERS = [
     # The first review's cases.
@@ -541,6 +543,12 @@ _REVIEWED_ANSWERS = [
     ("感謝 很清楚", "faq.thanks"),
     ("what kinda stuff can i ask u", "faq.help"),
     ("太魯閣馬拉松要怎麼訓練 報名時間是什麼時候", "event.taroko-marathon"),
+    # Where the visitor's business is, told beside a county department's contact asked for.
+    (
+        "We import tropical fruit into Singapore and would like to speak with whoever handles "
+        "farm products at the county. Agriculture Department contact pls?",
+        "contact.agriculture-department",
+    ),
     # …and a person at a place, a crowd and an office's number are no request for a person.
     ("is there anybody there who speaks english at the visitor centre", "contact.visitor-centers"),
 ]
