@@ -411,8 +411,10 @@ class Matcher:
             return False
         position = self.positions[match.entry]
         # 「花蓮での留学を終えて来月帰国します。日本の国民健康保険の再加入手続きは…」 asks
-        # about Japan's own insurance, Hualien only in the story.
-        asking = reading.asking
+        # about Japan's own insurance, Hualien only in the story. A place abroad held up as
+        # the model of what is sought is not where it is sought: 「日本の気象庁みたいなサイト
+        # ある？」 asks for Taiwan's.
+        asking = _LIKE_THE_ONE_AT_HOME.sub(" ", reading.asking)
         abroad_in_asking = self.abroad.unspoken_of(asking, position)
         if self._hualien_decides(reading, bool(abroad_in_asking)):
             return False
@@ -692,6 +694,13 @@ _HERE = re.compile(
 )
 #: A place abroad named as what things here differ from: 「分別のルールが日本と違うみたいで」,
 #: 「跟德國不一樣」, "unlike back home in germany", 「한국이랑 달라서」 (normal forms).
+#: What is sought, described by its like elsewhere: 「日本の気象庁みたいな」「像日本氣象廳那樣的」
+#: 「일본 기상청 같은」, "something like japans jma".
+_LIKE_THE_ONE_AT_HOME = re.compile(
+    r"[^\s。、,!?！？]{1,12}?(?:みたいな|みたいに|のような|のように)|像[^\s,?？]{1,10}?(?:一樣|那樣|那種)的?|"
+    r"(?:\S+\s){0,2}\S*(?:같은|처럼)(?=\s)|"
+    r"\b(?:something|anything|a site|a website|an app|a service|one|the same) like (?:the |in )?\w+(?: \w+)?"
+)
 _COMPARED = re.compile(
     r"\b(?:unlike|different (?:from|than)|not like|not the same as)\b|"
     r"(?:と|とは)(?:違|ちが)|(?:跟|和|與)[^ ]{1,8}(?:不一樣|不同|不太一樣|差很多)|"

@@ -256,6 +256,8 @@ _OR_THE_OTHER = (
 _ABOUT_THE_BOT = re.compile(
     r"(?:你|妳|您|這)是(?:不是)?(?:真人|機器人|ai|自動回覆)|是真人還是|是不是(?:真人|機器人)|機器人還是真人"
     r"|機器人在?(?:回|答)(?!不)|是機器人嗎|還是(?:真人|機器人)(?:嗎|呢)?$"
+    # 「你背後有真人在看嗎 還是全自動的」: who is behind the desk.
+    r"|背後(?:有|是)(?:真人|人)|還是(?:全)?自動(?:的|回覆|回答)?(?:嗎|呢)?$"
     rf"|\b(?:are|r) (?:you|u) (?:a |an )?(?:real|human|bot|robot|person|ai\b|machine|automated){_OR_THE_OTHER}"
     r"|\b(?:real person|human) or (?:a |an )?(?:bot|robot|machine|ai\b|automatic|automated)"
     rf"|\bis this (?:a |an )?(?:bot|robot|ai|chatbot|automated|automatic|real person|human)\b{_OR_THE_OTHER}"

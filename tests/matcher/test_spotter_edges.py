@@ -495,6 +495,7 @@ _REVIEWED_DECLINES = [
     "外國人可以在花蓮買房子嗎",
     # …while a place to go to there is still not the county's to answer.
     "I live in Singapore now, where is the nearest immigration office?",
+    "日本の国民健康保険の再加入手続きはどうすればいいですか",
 ]
 _REVIEWED_ANSWERS = [
     # The first review's cases.
@@ -543,6 +544,14 @@ _REVIEWED_ANSWERS = [
     ("感謝 很清楚", "faq.thanks"),
     ("what kinda stuff can i ask u", "faq.help"),
     ("太魯閣馬拉松要怎麼訓練 報名時間是什麼時候", "event.taroko-marathon"),
+    # A place abroad held up as the model of what is sought, not where it is sought.
+    ("剛剛地震 有沒有像日本氣象廳那樣的網站可以查", "service.earthquake"),
+    (
+        "is there something like japans jma where i can check the quake that just happened",
+        "service.earthquake",
+    ),
+    # Who is behind the desk, asked about, is no request for a person.
+    ("你背后有真人在看吗 还是全自动的", "faq.about-bot"),
     # Where the visitor's business is, told beside a county department's contact asked for.
     (
         "We import tropical fruit into Singapore and would like to speak with whoever handles "
@@ -605,6 +614,7 @@ def test_reviewed_requests_for_a_person_hand_off(matcher: Matcher, question: str
     [
         "颱風過後發生水災，火車還有開嗎",
         "my friend drank too much alcohol and is throwing up, which hospital is open now",
+        "さっき揺れたけど震度いくつだったか確認したい。日本の気象庁みたいなサイトある？",
     ],
 )
 def test_a_shared_word_does_not_decline(matcher: Matcher, question: str) -> None:
