@@ -55,6 +55,9 @@ JA_KO_MIMIC6_SET = ROOT / "eval" / "ja-ko-mimic6.tsv"
 JA_KO_MIMIC7_SET = ROOT / "eval" / "ja-ko-mimic7.tsv"
 JA_KO_MIMIC8_SET = ROOT / "eval" / "ja-ko-mimic8.tsv"
 JA_KO_MIMIC9_SET = ROOT / "eval" / "ja-ko-mimic9.tsv"
+#: Tenth session: written blind at its start by another new writer, measured first on the
+#: ninth session's last code.
+JA_KO_MIMIC10_SET = ROOT / "eval" / "ja-ko-mimic10.tsv"
 #: Written blind on 2026-12-07 (third session) in Chinese chat style, 100 zh-Hant and 50
 #: zh-Hans, by a helper who read only the entries' ids, titles and answers; its misses were
 #: then analysed by cause, and the causes (not the messages) worked on.
@@ -87,6 +90,9 @@ CHAT_MIMIC7_SET = ROOT / "eval" / "chat-mimic7.tsv"
 CHAT_MIMIC8_SET = ROOT / "eval" / "chat-mimic8.tsv"
 CHAT_MIMIC9_SET = ROOT / "eval" / "chat-mimic9.tsv"
 CHAT_MIMIC10_SET = ROOT / "eval" / "chat-mimic10.tsv"
+#: Tenth session: written blind at its start by another new writer, measured first on the
+#: ninth session's last code.
+CHAT_MIMIC11_SET = ROOT / "eval" / "chat-mimic11.tsv"
 #: Emergencies as frightened people type them, and messages that only share words with one,
 #: 40 in each of en, zh-Hant, zh-Hans, ja and ko, written blind on 2026-12-07 (fourth
 #: session) from the entries' ids, titles and answers alone. The first (emergency-probe) was

@@ -39,6 +39,7 @@ from tests.conftest import (
     CHAT_MIMIC8_SET,
     CHAT_MIMIC9_SET,
     CHAT_MIMIC10_SET,
+    CHAT_MIMIC11_SET,
     CHAT_SET,
     CHAT_ZH_MIMIC_SET,
     CHAT_ZH_PROBE2_SET,
@@ -63,6 +64,7 @@ from tests.conftest import (
     JA_KO_MIMIC7_SET,
     JA_KO_MIMIC8_SET,
     JA_KO_MIMIC9_SET,
+    JA_KO_MIMIC10_SET,
     JA_KO_MIMIC_SET,
     JA_KO_PROBE2_SET,
     JA_KO_PROBE_SET,
@@ -448,6 +450,18 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
         "emergencies_answered": 0.9333,
         "false_emergencies": 0.0,
     },
+    # Written at the start of the tenth session by another new writer, measured first on the
+    # ninth session's last code (19666fe): 87.2 / 94.9 / 2.1 / 90.0 / 86.7, 14 of 15
+    # emergencies, one false.
+    "chat-mimic11": {
+        "answered_right": 0.9025,
+        "reached": 0.9794,
+        "wrong": 0.0209,
+        "out_of_scope_declined": 0.9,
+        "handed_off": 1.0,
+        "emergencies_answered": 1.0,
+        "false_emergencies": 1.0,
+    },
     "chat-en-mimic": {
         "answered_right": 0.9236,
         "reached": 0.993,
@@ -476,6 +490,7 @@ CHAT_SETS = {
     "chat-mimic8": CHAT_MIMIC8_SET,
     "chat-mimic9": CHAT_MIMIC9_SET,
     "chat-mimic10": CHAT_MIMIC10_SET,
+    "chat-mimic11": CHAT_MIMIC11_SET,
 }
 CEILINGS = {"wrong", "false_emergencies"}
 
@@ -921,6 +936,24 @@ JA_KO_MIMIC9_RATCHET: dict[str, dict[str, float]] = {
 }
 
 
+#: Written at the start of the tenth session by another new writer (100 ja, 100 ko), measured
+#: first on the ninth session's last code (19666fe): 92.0 / 96.9 / 4.0 / 79.2 / 64.3 (ja 93.8,
+#: ko 90.1; person requests 9 of 14), 15 of 16 emergencies, one false.
+JA_KO_MIMIC10_RATCHET: dict[str, dict[str, float]] = {
+    "all": {
+        "answered_right": 0.9197,
+        "reached": 0.9753,
+        "wrong": 0.035,
+        "out_of_scope_declined": 0.8333,
+        "handed_off": 0.8571,
+        "emergencies_answered": 0.9375,
+        "false_emergencies": 1.0,
+    },
+    "ja": {"answered_right": 0.9382, "reached": 0.9753, "wrong": 0.04},
+    "ko": {"answered_right": 0.9012, "reached": 0.9753, "wrong": 0.03},
+}
+
+
 @pytest.mark.parametrize(
     ("name", "path", "ratchet"),
     [
@@ -938,6 +971,7 @@ JA_KO_MIMIC9_RATCHET: dict[str, dict[str, float]] = {
         ("ja-ko-mimic7", JA_KO_MIMIC7_SET, JA_KO_MIMIC7_RATCHET),
         ("ja-ko-mimic8", JA_KO_MIMIC8_SET, JA_KO_MIMIC8_RATCHET),
         ("ja-ko-mimic9", JA_KO_MIMIC9_SET, JA_KO_MIMIC9_RATCHET),
+        ("ja-ko-mimic10", JA_KO_MIMIC10_SET, JA_KO_MIMIC10_RATCHET),
     ],
 )
 def test_japanese_and_korean_figures_do_not_drop(
