@@ -191,6 +191,15 @@ def test_what_happened_long_ago_or_may_happen_is_not_answered_as_an_emergency(
         ("my boyfriend is throwing things around the flat and screaming", {S.ABUSE}),
         ("夫が酔って物を投げてる。殺すって言ってる。今トイレに隠れてます", {S.CRIME}),
         ("남편이 술 먹고 물건 던지고 죽인다고 해요 지금 화장실에 숨어 있어요", {S.ABUSE, S.CRIME}),
+        # The review of these signs: told or texted threats, hiding beside whom the visitor
+        # hides from or a spiked drink, a partner throwing things in Japanese.
+        ("he told me he's going to kill me if i call anyone. im in Hualien city", {S.CRIME}),
+        ("my ex texted me that he will kill me tonight and he knows where my dorm is", {S.CRIME}),
+        ("hiding in the closet rn he's looking for me pls what number", {S.CRIME}),
+        ("夫が酔って物を投げてくる、子どもがいる", {S.ABUSE}),
+        ("ホストファミリーのお父さんに殺すぞって言われた、今部屋にいる、怖い", {S.CRIME}),
+        ("소개팅 상대가 술에 뭐 탄 것 같아요 너무 어지럽고 지금 화장실에 숨어있어요", {S.CRIME}),
+        ("有人一直跟著我 我現在躲在廁所", {S.CRIME}),
     ],
 )
 def test_a_threat_to_kill_or_hiding_from_someone_is_happening(
@@ -208,6 +217,25 @@ def test_a_threat_to_kill_or_hiding_from_someone_is_happening(
         "我媽說我再不回家就要打死我 哈哈",
         "颱風天躲在房間追劇好爽",
         "上次我先生摔東西的事已經處理好了 想問家暴諮詢有什麼管道",
+        # The review of these signs: laughter, a drama or a film, a cat or a game of
+        # hide-and-seek, the heat or a typhoon, packing and clearing out, a quarrel made up.
+        "my mum said she's gonna kill me if i miss the last train lol what time is the last train",
+        "coach said he's gonna kill us at practice tmr lol. anyway is the taroko marathon still on?",
+        "we watched a drama last night where the husband keeps smashing plates, so intense haha",
+        "my wife keeps throwing things out before we move, when does the garbage truck come?",
+        "my boyfriend is throwing stuff in the suitcase, we leave for the airport in an hour",
+        "我媽說要打死我 因為我又把護照弄丟了 哈哈 怎麼補辦",
+        "昨天男友喝醉在摔東西 今天已經和好了 想問附近有沒有好吃的",
+        "老婆一直丟東西說要斷捨離 垃圾車幾點來",
+        "颱風天我們正躲在房間裡 明天會放颱風假嗎",
+        "小朋友正在躲在衣櫃裡玩捉迷藏 好可愛",
+        "母に殺すって言われるw 門限過ぎた笑 タクシーある？",
+        "猫がトイレに隠れてます、動物病院ありますか",
+        "地震の時はトイレに隠れてますか？どうすればいい？",
+        "映画で犯人が殺すって叫んでた、怖かった〜",
+        "엄마가 성적 보면 나 죽인다고 했어요 ㅋㅋ",
+        "고양이가 옷장에 숨어 있어요 ㅋㅋ 귀여워",
+        "애들이 숨바꼭질 하느라 화장실에 숨어 있어요 ㅎㅎ",
     ],
 )
 def test_a_threat_in_jest_or_a_settled_quarrel_is_not_happening(message: str) -> None:
