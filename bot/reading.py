@@ -92,8 +92,8 @@ _EN_THANKS_PIECE = (
     r"got it|noted|understood|alright|ok(?:ay)?)(?: thanks?| thank you| info| answer)?|"
     r"(?:that|this|it|you|that info|this info)(?: (?:really|truly|so|very))? (?:helped|helps|was "
     r"(?:(?:really|very|so|super) )?(?:helpful|useful|clear))(?: (?:a lot|so much|me))?|"
-    r"(?:ok(?:ay)? |alright )?(?:got it|makes sense|clear now|understood)|mate|"
-    r"(?:thats|that is|that has|thatll|it is|its|all) (?:sorted|solved|fixed|done)(?: (?:it|me|now))?|"
+    r"(?:ok(?:ay)? |alright )?(?:got it|makes sense|clear now|understood)|(?:cheers|thanks|thx|ta) mate|legend|brill|ta|"
+    r"(?:thats|that is|that has|thatll|it is|its|all) (?:sorted|solved|fixed)(?: (?:it|me|now))*(?: for (?:me|us))?|"
     r"terima kasih(?: banyak)?(?: ya)?|danke(?: schon| sehr)?|vielen dank|merci(?: beaucoup)?|"
     r"gracias|arigato(?: gozaimasu)?|kamsahamnida|xie ?xie)"
 )

@@ -380,17 +380,18 @@ class Matcher:
         exchange in hualien i'm moving to munich"). Who writes is not what they ask about:
         「我們是日本長野的農協 想跟縣府農業處聯繫」 asks about the county's department — nor
         is where their business is, when the clause that asks wants one of the county's
-        contacts (``match``) and no place to go to ("We import fruit into Singapore …
-        Agriculture Department contact pls?")."""
+        contacts (``match`` answers or offers one first) and no place near the visitor ("We
+        import fruit into Singapore … Agriculture Department contact pls?"); where the
+        visitor is or moves to is ("moving to tokyo … the immigration office there")."""
         if not self.elsewhere or not self.elsewhere.named_in(reading.without_introductions):
             return False
         asked_there = self.elsewhere.named_in(reading.asking)
         if (
             not asked_there
-            and match.decision is Decision.ANSWER
-            and match.entry is not None
-            and self.kb[match.entry].category is Category.CONTACT
-            and not _ASKS_WHERE_TO_GO.search(reading.asking)
+            and match.decision in (Decision.ANSWER, Decision.CLARIFY)
+            and match.candidates
+            and self.kb[match.candidates[0]].category is Category.CONTACT
+            and not _NEAR_THE_VISITOR.search(reading.asking)
             and not _where_the_visitor_is(reading)
         ):
             return False
@@ -624,6 +625,10 @@ class Matcher:
 _WHERE_THE_VISITOR_IS = re.compile(
     r"\b(?:i|we) (?:live|am living|are living|stay|am staying|are staying|m staying|re staying) in\b|"
     r"\b(?:currently|right now) in\b|\b(?:staying|living) in\b|\b(?:ll|will) (?:be|stay) in\b|"
+    # Where the visitor is for a while, or moving to: "we're in kaohsiung for a conference",
+    # "i'm moving to tokyo after my exchange", 「下個月要搬去台中」「来週から大阪に引っ越します」.
+    r"\b(?:im|i am|i m|we are|were|we re) (?:now |currently |still )?in \w+(?: \w+)? (?:for|on) (?:a|an|the|my|our|work|business)\b|"
+    r"\b(?:moving|move|relocating|relocate) (?:back )?to\b|搬(?:去|到|回)|(?:に|へ)引っ越|(?:로|으로)\s?이사|"
     # A clause that only says where ("I'm in Kenting", "we are at sun moon lake now"), not
     # what the visitor is in ("i'm at tokyo university, how do i apply").
     r"^(?:im|i am|i m|we are|were|we re) (?:now |currently |still )?(?:in|at) (?!\w+ (?:university|college|school)\b)"
@@ -660,6 +665,10 @@ def _city_name(name: str) -> str:
 
 
 #: A place to go to, asked for: where the visitor is then says where it should be.
+#: A place asked for by how near it is to the visitor, wherever they are.
+_NEAR_THE_VISITOR = re.compile(
+    r"\b(?:nearest|closest|near me|nearby|around here|over there|there)\b|附近|最近的|那邊的|那裡的|近く|現地|근처|가까운|거기"
+)
 _ASKS_WHERE_TO_GO = re.compile(
     r"\b(?:nearest|closest|near me|nearby|where is|where are|where can|where do)\b|"
     r"哪裡|哪裏|哪里|哪邊|附近|最近的|どこ|近く|어디|근처|가까운"

@@ -43,7 +43,7 @@ _EN_INDIRECT_REQUEST = re.compile(
     r"(?:dont|do not|don t) want to (?:talk|speak|chat) (?:to|with) (?:an? |the |this )?(?:ai|bot|"
     r"robot|machine|chatbot|computer)|"
     r"(?:pass|forward|hand) (?:this|it|my (?:message|question|request)) (?:on|along|over|to)|"
-    r"whoever is (?:responsible|in charge)|(?:someone|somebody|a person|the person|an officer|"
+    r"whoever is (?:responsible|in charge)|(?<!who is )(?<!whos )(?:someone|somebody|a person|the person|an officer|"
     r"the officer|the staff member) (?:responsible|in charge)|(?:speak|talk|chat) (?:to|with) "
     r"(?:someone|somebody|a (?:real )?(?:person|human))|human being|(?:not|no) (?:a )?(?:bot|"
     r"machine|robot|automated)(?: answer| reply)?(?: please| pls)?$|"
@@ -54,7 +54,9 @@ _EN_INDIRECT_REQUEST = re.compile(
     # …me, not the police, an ambulance or a taxi for me (the numbers answer those).
     r"(?! (?:the |a |an )?(?:police|cops|ambulance|fire|emergency|taxi|cab|110|119|112))|"
     r"(?:file|make|lodge) a complaint|anyone (?:there|here)$|is (?:anyone|anybody|someone|somebody) "
-    r"(?:actually |really |even )?(?:there|here|reading this)|is there (?:anyone|anybody|someone|somebody) "
+    r"(?:actually |really |even )?(?:there|here|reading this)(?! (?:at|in|on|during|after|before|from|over)\b)|"
+    r"is (?:anyone|anybody|someone|somebody) real\b|(?:someone|somebody|anyone|anybody|a person|a human) (?:who|that) "
+    r"(?:actually |really )?(?:understands|gets|can understand|knows what)|is there (?:anyone|anybody|someone|somebody) "
     r"(?:actually|really|even) (?:there|here|reading this)|discuss (?:this|it|my \w+) with (?:a|an|the|someone|your)|"
     r"arrange a (?:call|meeting) with (?:someone|your|a|an|the)|reach out to (?:me|us)|"
     r"callback|a call back|(?:your|the) boss|someone (?:at|from) (?:the )?(?:office|county|desk)|"
@@ -150,7 +152,7 @@ _ZH_INDIRECT_REQUEST = re.compile(
     # Whoever handles a matter, spoken with directly (「我要跟負責姊妹市業務的人直接談」).
     r"(?:跟|和|與)負責.{1,12}?的(?:人|同事|同仁|窗口)直接(?:談|聊|講|說|討論|溝通)|"
     # …or directly with whoever handles it (「我想直接和負責這件事的人溝通」).
-    r"直接(?:跟|和|與)負責.{0,12}?的?(?:人|同事|同仁|窗口|承辦人?)(?:談|聊|講|說|討論|溝通)|"
+    r"直接(?:跟|和|與)負責.{0,12}?的?(?:人|同事|同仁|窗口|承辦人?)(?:談|聊|講|說|討論|溝通)(?!過|了)|"
     # Someone asked to get in touch however the person is named or not named (「能不能有人
     # 私訊我」「麻煩有空的同仁回一下」「叫你們負責國際交流的來回我」), a person who knows asked
     # for (「找個懂的來」「請專員協助」), a message left for them (「留言給負責人」), a person
@@ -193,9 +195,10 @@ _JA_PERSON_REQUEST = re.compile(
     r"(?:ボット|bot|チャットボット|AI|機械|自動応答|自動返信)(?:じゃなく|ではなく|でなく|とは?話したくな)|"
     r"(?:職員|担当|スタッフ|係|責任者|上の人|上の方)(?:の方|の人|者)?(?:を|さんを)?(?:呼んで|出して)|"
     # Someone who understands, asked after in frustration with the answers (「同じ答えばっかり…
-    # ちゃんと分かる人いないの？」), not a Japanese speaker sought at a place.
-    r"^(?=.*(?:同じ答え|同じ返事|ばっか|ばかり|ボット|機械|話にならな|使えな|意味不明|答えになってな|役に立たな|ちゃんと))"
-    r".*(?:分かる|わかる|詳しい|まともな)人(?:は|って)?(?:いない|いません|いる[?？]|いますか|おらん)|"
+    # ちゃんと分かる人いないの？」「全然違う答え。係の人いないの？」), not a Japanese speaker
+    # sought at a place.
+    r"^(?=.*(?:同じ答え|同じ返事|違う答え|ばっか|ばかり|ボット|機械|話にならな|使えな|意味不明|答えになってな|役に立たな))"
+    r".*(?:分かる|わかる|詳しい|まともな|係の|担当の|窓口の)(?:人|方)(?:は|って)?(?:いない|いません|いる[?？]|いますか|おらん)|"
     r"折り返し|(?:電話|連絡)(?:を)?(?:して|いただ|ください|下さい|ほしい|欲しい|もらえ|お願い)|"
     r"オペレーター|"
     # Indirect: a person's reply, a call or a mail asked for (「職員の方のお返事をいただけますか」
@@ -223,7 +226,7 @@ _KO_PERSON_REQUEST = re.compile(
     # A real person asked for (「실제 사람이랑」), or asked after in frustration with the bot
     # (「아 답답해 진짜 사람 없어요??」) — not whether a place is crowded (「진짜 사람 없어요?」).
     r"(?:진짜|실제)\s?사람\s?(?:이랑|하고|과|와|좀|바꿔|연결)|"
-    r"^(?=.*(?:답답|짜증|봇|기계|대답|엉뚱|말이\s?안\s?통|못\s?알아)).*(?:(?:진짜|실제)\s?)?사람\s?(?:없|있)|"
+    r"^(?=.*(?:답답|짜증|봇|기계|대답|엉뚱한\s?(?:답|대답|소리)|말이\s?안\s?통|못\s?알아)).*(?:(?:진짜|실제)\s?)?사람\s?(?:없|있)|"
     r"^(?:여기|이거|이\s?채팅)\s?(?:진짜|실제)\s?사람\s?(?:없|있)|"
     # Indirect: a person's own reply, a call or a mail asked for (「직원분이 직접 답변해 주실 수
     # 있나요」「메일로 회신 부탁드립니다」「전화로 상담 가능할까요」), or a number left to be called.
@@ -312,6 +315,11 @@ _A_PLACE_TO_TALK = re.compile(
     r"\b(?:cent(?:re|er)|counter|booth|kiosk|place|somewhere)s?\b(?:\s+\S+){0,4}?(?: where| that)? "
     r"(?:i|we|you|one) (?:can|could) (?:go (?:and |to )?)?(?:talk|speak|chat)\b"
 )
+#: A talk with the person in charge already had (「我昨天已經直接跟負責的人溝通過了 謝謝」): told,
+#: not asked for.
+_HAN_TALK_ALREADY_HAD = re.compile(
+    r"已經.{0,4}(?:跟|和|與).{1,16}?(?:談|聊|講|說|溝通|聯絡|聯繫|討論)(?:過|好了)|(?:談|聊|溝通|聯絡|聯繫|討論)過了"
+)
 _HAN_A_PLACE_TO_TALK = re.compile(
     r"(?:服務中心|遊客中心|旅遊中心|旅客中心|服務臺|櫃臺|地方)(?:可以|能)(?:直接)?(?:找人|跟人|和人|問人|當面)"
 )
@@ -326,6 +334,8 @@ def is_person_request(normal: str, original: str = "") -> bool:
     if _ANOTHER_OFFICES_CONTACT.search(compact):
         return False
     if _A_PLACE_TO_TALK.search(normal) or _HAN_A_PLACE_TO_TALK.search(compact):
+        return False
+    if _HAN_TALK_ALREADY_HAD.search(compact):
         return False
     folded = unicodedata.normalize("NFKC", original or normal)
     return bool(
@@ -351,7 +361,8 @@ _EN_TASK = re.compile(
     r"toast|remarks|caption|slogan|resume|cv)\b|"
     # A plan for the visitor's own body or studies ("make me a diet plan for the marathon").
     r"\b(?:make|create|design|plan|write|put together) (?:me |us |my |a |an )?(?:\w+ ){0,2}(?:diet|meal|"
-    r"workout|training|exercise|running|study|revision) (?:plan|schedule|programme|program|routine|menu)\b|"
+    r"workout|training|exercise|running) (?:plan|schedule|routine|menu)\b|"
+    r"\bscrape\b.{0,40}\b(?:with|in|using) (?:python|java|javascript|r)\b|\bweb scrap(?:e|er|ing)\b|"
     r"\b(?:write|code|debug) (?:me |us |a |an |the |this |some )?(?:\w+ ){0,2}program\b|"
     r"\bhelp (?:me )?with my (?:essay|homework|assignment|thesis|code|paper)\b|"
     r"\b(?:homework|exam|quiz|test|assignment|textbook) (?:question|problem)\b|"
@@ -415,9 +426,10 @@ _ZH_TASK = re.compile(
     # A programming language's workings (「Python裡list和tuple有啥區別」).
     r"(?:python|java|javascript|sql|html|css|c\+\+|excel)(?:裡|里|裏|的|中|要)?(?:怎麼寫|怎麼用|的?語法|.{0,20}(?:區別|差別|差異|報錯|錯誤))|"
     # …or put to work (「怎麼用Python爬網頁資料」), a scraper.
-    r"(?:怎麼|如何)用(?:python|java|javascript|sql|excel)|爬(?:網頁|蟲)|網路爬蟲|"
-    # A plan for the visitor's own body (「幫我排一個馬拉松訓練菜單」「減肥菜單」).
-    r"(?:訓練|練跑|健身|減肥|減重|飲食)(?:選單|計畫|計劃|課表)|"
+    r"(?:怎麼|如何)用(?:python|java|javascript|sql|excel)|爬(?:網頁|蟲(?!類))|網路爬蟲|"
+    # A plan for the visitor's own body (「幫我排一個馬拉松訓練菜單」「減肥菜單」), not the
+    # county's own training plans (「人才訓練計畫」).
+    r"(?:訓練|練跑|健身)(?:選單|課表)|(?:減肥|減重|飲食|健身)(?:選單|計畫|計劃)|"
     r"推薦.{0,6}(?:韓劇|日劇|陸劇|臺劇|美劇|電影|影集|連續劇|動漫|動畫|小說)|"
     r"為什麼.{1,8}?(?:叫(?![了我你妳他她人車們])(?:做)?|被稱為|被叫做?|稱為|又稱|別稱)|"
     r"(?:幫|替|給)我(?:寫|擬|改|翻譯|算|解|做)|寫(?:一)?(?:篇|段|首|個程式|份報告|封信)|程式碼|寫程式|"
@@ -460,7 +472,7 @@ _JA_TASK = re.compile(
     r"(?:レポート|宿題|論文)(?:で|のため|用に)|"
     # A plan for the visitor's own body, a résumé to be made or corrected (「練習メニュー作って
     # ほしい」「英語の履歴書を添削してもらえますか」).
-    r"(?:練習|トレーニング|筋トレ|ダイエット|食事)(?:メニュー|プラン|計畫)|獻立(?:を)?(?:作っ|考え)|"
+    r"(?:練習|トレーニング|筋トレ|ダイエット|食事)(?:メニュー|プラン|計畫)(?:を)?(?:作っ|つくっ|考え|組ん)て|獻立(?:を)?(?:作っ|考え)|"
     r"(?:履歴書|職務經歴書|エントリーシート|自己pr)(?:を)?(?:作っ|作成し|添削し|直し|書い|見)て|"
     r"(?:中國語|英語|臺灣語|韓國語)で.{0,16}?(?:なんて|何て|なんと|何と)(?:言|い)|"
     r"(?:おすすめ|オススメ)の?.{0,4}?(?:ドラマ|映畫|アニメ|小説)|(?:ドラマ|映畫|アニメ|小説)(?:を)?(?:おすすめ|オススメ|教えて)|"
