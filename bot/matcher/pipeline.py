@@ -381,8 +381,8 @@ class Matcher:
         「我們是日本長野的農協 想跟縣府農業處聯繫」 asks about the county's department — nor
         is where their business is, when the clause that asks wants one of the county's
         contacts (``match`` answers or offers one first) and no place near the visitor ("We
-        import fruit into Singapore … Agriculture Department contact pls?"); where the
-        visitor is or moves to is ("moving to tokyo … the immigration office there")."""
+        import fruit into Singapore … Agriculture Department contact pls?"). An office
+        "there" is the other place's ("moving to tokyo … the immigration office there")."""
         if not self.elsewhere or not self.elsewhere.named_in(reading.without_introductions):
             return False
         asked_there = self.elsewhere.named_in(reading.asking)
@@ -625,10 +625,10 @@ class Matcher:
 _WHERE_THE_VISITOR_IS = re.compile(
     r"\b(?:i|we) (?:live|am living|are living|stay|am staying|are staying|m staying|re staying) in\b|"
     r"\b(?:currently|right now) in\b|\b(?:staying|living) in\b|\b(?:ll|will) (?:be|stay) in\b|"
-    # Where the visitor is for a while, or moving to: "we're in kaohsiung for a conference",
-    # "i'm moving to tokyo after my exchange", 「下個月要搬去台中」「来週から大阪に引っ越します」.
+    # Where the visitor is for a while ("we're in kaohsiung for a conference") — not where
+    # they move to, whose papers here are still Hualien's ("moving to japan, what do i do with
+    # my arc?").
     r"\b(?:im|i am|i m|we are|were|we re) (?:now |currently |still )?in \w+(?: \w+)? (?:for|on) (?:a|an|the|my|our|work|business)\b|"
-    r"\b(?:moving|move|relocating|relocate) (?:back )?to\b|搬(?:去|到|回)|(?:に|へ)引っ越|(?:로|으로)\s?이사|"
     # A clause that only says where ("I'm in Kenting", "we are at sun moon lake now"), not
     # what the visitor is in ("i'm at tokyo university, how do i apply").
     r"^(?:im|i am|i m|we are|were|we re) (?:now |currently |still )?(?:in|at) (?!\w+ (?:university|college|school)\b)"

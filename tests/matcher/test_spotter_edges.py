@@ -500,8 +500,6 @@ _REVIEWED_DECLINES = [
     "how do i scrape the taroko website with python",
     "thinking of buying a house in hualien when i retire, what are the rules",
     "I'm moving to Tokyo after my exchange, how do I contact the immigration office there?",
-    "来週から大阪に引っ越します。入国管理局の電話番号は？",
-    "下個月要搬去台中了 移民署電話多少",
     "日本の国民健康保険の再加入手続きはどうすればいいですか",
 ]
 _REVIEWED_ANSWERS = [
