@@ -940,9 +940,11 @@ JA_KO_MIMIC9_RATCHET: dict[str, dict[str, float]] = {
 #: first on the ninth session's last code (19666fe): 92.0 / 96.9 / 4.0 / 79.2 / 64.3 (ja 93.8,
 #: ko 90.1; person requests 9 of 14), 15 of 16 emergencies, one false.
 JA_KO_MIMIC10_RATCHET: dict[str, dict[str, float]] = {
+    # Reached 97.5 -> 96.9 (ko 97.5 -> 96.3) with the veto on unrelated options: 「칠성담 말고
+    # 또 바다 보이는 데 어디 있어요?」 is declined (docs/matcher.md, tenth session).
     "all": {
         "answered_right": 0.9197,
-        "reached": 0.9753,
+        "reached": 0.9691,
         "wrong": 0.035,
         "out_of_scope_declined": 0.8333,
         "handed_off": 0.8571,
@@ -950,7 +952,7 @@ JA_KO_MIMIC10_RATCHET: dict[str, dict[str, float]] = {
         "false_emergencies": 1.0,
     },
     "ja": {"answered_right": 0.9382, "reached": 0.9753, "wrong": 0.04},
-    "ko": {"answered_right": 0.9012, "reached": 0.9753, "wrong": 0.03},
+    "ko": {"answered_right": 0.9012, "reached": 0.9629, "wrong": 0.03},
 }
 
 

@@ -65,6 +65,9 @@ GREETING_ENTRY = "faq.greeting"
 #: The categories whose answers are about practical matters in Hualien: a question about such
 #: a matter in a place abroad or elsewhere in Taiwan is not answered from them.
 _PRACTICAL = frozenset({Category.SERVICE, Category.EVENT, Category.CONTACT})
+#: Below this many times the even share (1 / the number of entries) for every option, a
+#: "did you mean" is declined as unrelated (Matcher._options_unrelated; docs/matcher.md).
+UNRELATED_SHARE = 2.5
 UPCOMING_ENTRY = "event.upcoming"
 THANKS_ENTRY = "faq.thanks"
 #: Whether a person or a program answers: asked outright, this entry answers it.
@@ -294,7 +297,22 @@ class Matcher:
                 # if it can; otherwise the message stands on its own.
                 match = self._in_context(question, lang, scored, topic, lifted=True) or match
         match = self._settled(match, reading)
+        if situation is None and self._options_unrelated(match, reading):
+            return self.decider.decline(question, lang, scored)
         return match if situation is None else replace(match, situation=situation)
+
+    def _options_unrelated(self, match: Match, reading: Reading) -> bool:
+        """Whether a "did you mean" offers only options that the chooser, trained on the
+        entries' own phrasings, finds no likelier for the message than a few entries taken at
+        random (``UNRELATED_SHARE`` times the even share): words the message shares with
+        them by chance, not its topic ("how do i get better sleep before an exam week": the
+        weather; 「哪一牌的衝浪板比較好」: the hospitals). Declined, the visitor is offered staff
+        instead of unrelated choices."""
+        if match.decision is not Decision.CLARIFY or match.in_context or self.chooser is None:
+            return False
+        probabilities = self.chooser.probabilities(reading.normal)
+        bar = UNRELATED_SHARE / len(probabilities)
+        return all(probabilities[self.positions[entry]] < bar for entry in match.candidates)
 
     def _settled(self, match: Match, reading: Reading) -> Match:
         """A "did you mean" answered with the option the chooser is sure of (chooser.py):

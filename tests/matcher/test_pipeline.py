@@ -1104,3 +1104,50 @@ def test_a_phrase_for_an_emergency_is_the_numbers_entry(matcher: Matcher, questi
     # Put into another language is a task; an emergency named makes it the numbers' question.
     match = matcher.match(question)
     assert (match.decision, match.entry) == (Decision.ANSWER, "contact.emergency")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "any tips for learning guitar as an adult? thinking of taking lessons",
+        "how do i get better sleep before an exam week",
+        "我想學衝浪 哪一牌的衝浪板比較好",
+        "スマホの画面が割れたけど自分で直せる？",
+        "what is the meaning of life lol",
+    ],
+)
+def test_a_did_you_mean_of_unrelated_options_is_declined(matcher: Matcher, question: str) -> None:
+    # Each drew a "did you mean" of entries it shares a word with by chance (sleep: the
+    # weather; a surfboard: the hospitals) before the chooser's veto.
+    assert matcher.match(question).decision is Decision.FALLBACK
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("我是交換生 宿舍沒抽到 想在外面租房 該問誰", "service.accommodation"),
+        ("칠성담 가려면 시내에서 뭐 타요?", "service.local-transport"),
+    ],
+)
+def test_a_did_you_mean_of_related_options_stays(
+    matcher: Matcher, question: str, entry: str
+) -> None:
+    match = matcher.match(question)
+    assert match.decision is not Decision.FALLBACK
+    assert entry in match.candidates
+
+
+def test_the_veto_reads_the_chooser_not_the_words(matcher: Matcher) -> None:
+    """With a chooser that finds every entry equally likely, every "did you mean" is declined;
+    with none (a KB too large to train one), none is."""
+    question = "칠성담 가려면 시내에서 뭐 타요?"
+    assert matcher.match(question).decision is Decision.CLARIFY
+    chooser = matcher.chooser
+    assert chooser is not None
+    try:
+        matcher.chooser = replace(chooser, bias=chooser.bias * 0, weights=chooser.weights * 0)
+        assert matcher.match(question).decision is Decision.FALLBACK
+        matcher.chooser = None
+        assert matcher.match(question).decision is Decision.CLARIFY
+    finally:
+        matcher.chooser = chooser
