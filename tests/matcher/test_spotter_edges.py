@@ -590,6 +590,7 @@ _REVIEWED_HANDOFFS = [
     "ugh useless answers. is there someone who actually understands my question?",
     "hello?? is anyone real here? none of this answers my question",
     "ちょっと、全然違う答え。係の人いないの？",
+    "메일로 담당 직원분이랑 따로 연락할 수 있을까요?",
 ]
 
 
@@ -664,6 +665,7 @@ def test_a_cause_told_to_a_clinic_is_no_subject(matcher: Matcher) -> None:
         "上禮拜已經直接跟負責的人談過了 問題都解決了 謝謝你們",
         "ちゃんと英語が分かる人いますか？病院で",
         "엉뚱한 질문인데 밤에 칠성담에 사람 있어요? 혼자 가도 안전해요?",
+        "이메일로 민정처에 연락할 수 있나요?",
     ],
 )
 def test_staff_at_a_place_or_a_school_to_meet_is_no_request(
