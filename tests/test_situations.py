@@ -241,3 +241,27 @@ def test_a_threat_to_kill_or_hiding_from_someone_is_happening(
 def test_a_threat_in_jest_or_a_settled_quarrel_is_not_happening(message: str) -> None:
     found = detect(normalize(message), message)
     assert found is None or not found.happening, (message, found)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "which number should we call if something bad happens on the hike",
+        "遇到危險要打幾號",
+        "何かあった時は何番に電話すればいいですか",
+        "위험할 때 몇 번으로 전화해요?",
+    ],
+)
+def test_the_number_to_call_in_danger_asked_without_the_word_is_named(message: str) -> None:
+    found = detect(normalize(message), message)
+    assert found is not None, message
+    assert not found.happening, message
+    assert found.lead is S.GENERAL, (message, found.situations)
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["who do i call if my package is in trouble with customs", "what number do i call for a taxi"],
+)
+def test_a_number_for_other_trouble_names_no_emergency(message: str) -> None:
+    assert detect(normalize(message), message) is None, message

@@ -831,10 +831,25 @@ _TOPICS: dict[Situation, _Signs] = {
         en=(
             r"(?<!not )(?<!not an )(?<!non )(?<!no )(?<!isnt an )(?<!isnt )"
             r"(?:emergency|emergencies)|sos|911|999|112|110|119|urgent help|call for help",
+            # The number to call in danger, asked without the word ("if i'm ever in danger who
+            # do i call", "which number can i call if something bad happens").
+            r"(?:who|what number|which number|what|which) (?:do|should|can|would) (?:i|we) (?:call|dial|ring)\b.{0,30}"
+            r"\b(?:in danger|something (?:bad|terrible|serious) happens|anything (?:bad )?happens)|"
+            r"\b(?:in danger|something (?:bad|terrible|serious) happens)\b.{0,30}\b(?:who|what number|which number) "
+            r"(?:do|should|can|would) (?:i|we) (?:call|dial|ring)",
         ),
-        han=(r"緊急|求救|救命(?:電話|專線)|急救|110|119|112",),
-        ja=(r"緊急|救急|110番|119番|^助けて(?:ください)?$",),
-        ko=(r"긴급|응급|119|112|^살려\s?(?:주세요|줘요?)$",),
+        han=(
+            r"緊急|求救|救命(?:電話|專線)|急救|110|119|112",
+            r"(?:遇到危險|有危險|發生危險|出事)(?:的話|時|的時候)?(?:要|該|可以)?(?:打|撥|找)(?:給誰|幾號|什麼電話|哪支|哪個號碼)",
+        ),
+        ja=(
+            r"緊急|救急|110番|119番|^助けて(?:ください)?$",
+            r"(?:危ない目に|危険な目に|何かあった)(?:ら|とき|時)(?:は)?(?:何番|どこに電話|誰に電話)",
+        ),
+        ko=(
+            r"긴급|응급|119|112|^살려\s?(?:주세요|줘요?)$",
+            r"(?:위험할|위험한\s?일\s?생길|무슨\s?일\s?생길|무슨\s?일\s?있을)\s?(?:때|땐)\s?(?:몇\s?번|어디로?\s?전화|누구한테)",
+        ),
     ),
 }
 
