@@ -1126,7 +1126,7 @@ def test_a_did_you_mean_of_unrelated_options_is_declined(matcher: Matcher, quest
     ("question", "entry"),
     [
         ("我是交換生 宿舍沒抽到 想在外面租房 該問誰", "service.accommodation"),
-        ("칠성담 가려면 시내에서 뭐 타요?", "service.local-transport"),
+        ("집 옮겨서 거류증 주소 바꿔야 되는데 어디로 가면 돼요?", "service.arc"),
     ],
 )
 def test_a_did_you_mean_of_related_options_stays(
@@ -1140,7 +1140,7 @@ def test_a_did_you_mean_of_related_options_stays(
 def test_the_veto_reads_the_chooser_not_the_words(matcher: Matcher) -> None:
     """With a chooser that finds every entry equally likely, every "did you mean" is declined;
     with none (a KB too large to train one), none is."""
-    question = "칠성담 가려면 시내에서 뭐 타요?"
+    question = "집 옮겨서 거류증 주소 바꿔야 되는데 어디로 가면 돼요?"
     assert matcher.match(question).decision is Decision.CLARIFY
     chooser = matcher.chooser
     assert chooser is not None
@@ -1151,3 +1151,43 @@ def test_the_veto_reads_the_chooser_not_the_words(matcher: Matcher) -> None:
         assert matcher.match(question).decision is Decision.CLARIFY
     finally:
         matcher.chooser = chooser
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        (
+            "울산시 국제교류과입니다. 화롄현 관광처 담당자분과 연락하고자 합니다. "
+            "연락 방법을 알려 주시겠습니까?",
+            "contact.tourism-department",
+        ),
+        (
+            "hi, secretary of a rotary club in kuching here — we were told the civil affairs "
+            "department looks after twinning. how can i get in touch with them?",
+            "contact.civil-affairs",
+        ),
+    ],
+)
+def test_the_one_office_named_where_its_contact_is_asked_is_answered(
+    matcher: Matcher, question: str, entry: str
+) -> None:
+    match = matcher.match(question)
+    assert (match.decision, match.entry) == (Decision.ANSWER, entry)
+    offices = matcher.offices
+    try:
+        # Without the offices' names, the story beside the request leaves a "did you mean".
+        matcher.offices = {}
+        assert matcher.match(question).decision is Decision.CLARIFY
+    finally:
+        matcher.offices = offices
+
+
+def test_an_office_named_without_asking_how_to_reach_it_is_not_forced(matcher: Matcher) -> None:
+    question = "울산시 국제교류과입니다. 화롄현 관광처에서 자매도시 방문단도 담당하나요?"
+    assert matcher.match(question).decision is Decision.CLARIFY
+
+
+def test_every_office_named_is_a_contact_entry(kb: KnowledgeBase) -> None:
+    contacts = {entry.id for entry in kb.entries if entry.category.value == "contact"}
+    assert kb.intents.offices
+    assert set(kb.intents.offices) <= contacts
