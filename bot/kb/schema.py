@@ -294,6 +294,13 @@ class IntentPhrases(Strict):
     #: Words that say what kind of answer is wanted ("phone", "地址" → a contact; "dates",
     #: 「什麼時候」 → an event): entries of that category get a small lift when they appear.
     category_cues: dict[Category, LocalizedList] = Field(default_factory=dict)
+    #: The county's offices by name, each for its contact entry (民政處, 観光処, 관광처), and the
+    #: words that ask how to reach one (電話, 連絡先, 연락처): a "did you mean" that offers the
+    #: entry of the one office a message names, where it asks how to reach it, is answered
+    #: with that entry ("How do I get in touch with the Civil Affairs Department? I'm
+    #: secretary of a Rotary club in Miri …" offered the coordination entry beside it).
+    offices: dict[str, LocalizedList] = Field(default_factory=dict)
+    contact_asked: LocalizedList = Field(default_factory=LocalizedList)
 
 
 class PlaceFile(Strict):

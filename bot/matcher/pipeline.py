@@ -151,6 +151,12 @@ class Matcher:
         )
         self.translated_scorer = Scorer(translated_index, translated_analyzer, self.config)
         self.cues = CategoryCues(intents.category_cues, self.entries, self.config.cue_boost)
+        self.offices = {
+            entry: PhraseSpotter(names.every())
+            for entry, names in intents.offices.items()
+            if entry in ids
+        }
+        self.contact_asked = PhraseSpotter(intents.contact_asked.every())
         self.positions = {entry.id: i for i, entry in enumerate(self.entries)}
         # The entries each answer offers as buttons (the desk shows its first related ones).
         buttons = {
@@ -296,10 +302,33 @@ class Matcher:
                 # Words of its own, matched without confidence: the topic's family settles it
                 # if it can; otherwise the message stands on its own.
                 match = self._in_context(question, lang, scored, topic, lifted=True) or match
+        match = self._the_office_named(match, reading)
         match = self._settled(match, reading)
         if situation is None and self._options_unrelated(match, reading):
             return self.decider.decline(question, lang, scored)
         return match if situation is None else replace(match, situation=situation)
+
+    def _the_office_named(self, match: Match, reading: Reading) -> Match:
+        """A "did you mean" that offers the contact entry of the one county office the message
+        names, where it asks how to reach it (intents.yaml ``offices``): that entry. The
+        story beside a delegate's request (「釧路市観光振興室の者です。花蓮県の観光処のご担当と
+        連絡を取りたく…」) spreads the scores over the exchange entries; the office's own name
+        says whom they want to reach."""
+        if match.decision is not Decision.CLARIFY or match.in_context:
+            return match
+        named = [entry for entry, names in self.offices.items() if names.found_in(reading.normal)]
+        if len(named) != 1 or named[0] not in match.candidates:
+            return match
+        if not self.contact_asked.found_in(reading.normal):
+            return match
+        entry = named[0]
+        return replace(
+            match,
+            decision=Decision.ANSWER,
+            entry=entry,
+            candidates=(entry,),
+            score=dict(match.guesses).get(entry, match.score),
+        )
 
     def _options_unrelated(self, match: Match, reading: Reading) -> bool:
         """Whether a "did you mean" offers only options that the chooser, trained on the
