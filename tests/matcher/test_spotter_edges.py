@@ -591,6 +591,13 @@ _REVIEWED_HANDOFFS = [
     "hello?? is anyone real here? none of this answers my question",
     "ちょっと、全然違う答え。係の人いないの？",
     "메일로 담당 직원분이랑 따로 연락할 수 있을까요?",
+    # The session's last sets' dev parts: a person to handle it, another person to answer, a
+    # meeting in person, staff called for, the person in charge asked after in frustration.
+    "you keep giving me the same link. please let a person handle this",
+    "你答非所問欸 可以換個人來回嗎",
+    "這件事我想跟人當面談 可以約個時間嗎",
+    "同じ回答ばっかり😇 もういいから職員さん呼んで",
+    "責任者の方いますか？何度聞いても解決しないんですけど",
 ]
 
 
@@ -666,6 +673,10 @@ def test_a_cause_told_to_a_clinic_is_no_subject(matcher: Matcher) -> None:
         "ちゃんと英語が分かる人いますか？病院で",
         "엉뚱한 질문인데 밤에 칠성담에 사람 있어요? 혼자 가도 안전해요?",
         "이메일로 민정처에 연락할 수 있나요?",
+        # …and a hotline's number, an office's person in charge to be reached by its contact.
+        "외국인이 전화로 상담할 수 있는 번호 있어요? 영어로라도 괜찮아요",
+        "제천시청 국제교류팀입니다. 민정처 담당자분과 통화하고자 하는데 연락 방법을 안내해 주십시오.",
+        "釧路市観光振興室の者です。花蓮県の観光処のご担当と連絡を取りたく、連絡方法をご教示ください。",
     ],
 )
 def test_staff_at_a_place_or_a_school_to_meet_is_no_request(
