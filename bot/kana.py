@@ -101,6 +101,11 @@ READINGS: dict[str, str] = {
     "じしん": "地震",
     "てんきよほう": "天気予報",
     "てんき": "天気",
+    # When: the dates of events and the weather are asked by these.
+    "こんしゅうまつ": "今週末",
+    "らいしゅう": "来週",
+    "こんげつ": "今月",
+    "らいげつ": "来月",
     # Events.
     "ほうねんさい": "豊年祭",
     "まつり": "祭り",

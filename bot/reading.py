@@ -163,7 +163,8 @@ _JA_GREETING = re.compile(
     r"(?:今日|本日|明日|これ)から(?:こちらで|しばらく)?お世話になります)+$"
 )
 _JA_THANKS = re.compile(
-    r"^(?:ありがとう(?:ございます|ございました)?|どうも|助かりました|了解です|わかりました|"
+    # …typed in a hurry (ありがとうごさいます: ざ without its marks).
+    r"^(?:ありがとう(?:ご[ざさ]います|ご[ざさ]いました)?|どうも|助かりました|了解です|わかりました|"
     r"(?:おかげで|お陰で)?(?:解決しました|よく(?:わかり|分かり)ました|分かりました|安心しました))+$"
 )
 #: Who is writing: 「…の者です」「…と申します」「…でございます」, or a group or a role and です
@@ -182,7 +183,7 @@ _JA_ASKS = re.compile(
     r"ください|下さい|教えて|知りたい|ほしい|いただけ|可能|たいのですが|たいです|かな"
 )
 _KO_GREETING = re.compile(
-    r"^(?:안녕하세요|안녕하십니까|안녕|안뇽|하이(?:요)?|헬로(?:우)?|처음\s?뵙겠습니다|수고하십니다|"
+    r"^(?:안녕하세요|안녕하십니까|안녕|안뇽|하이(?:요)?|헬로(?:우)?|처음\s?뵙겠습니다|수고하십니다|ㅎㅇ|ᄒᄋ|"
     r"반갑습니다|반가워요|만나서\s?반갑습니다)+[~!ㅎ^]*$"
 )
 #: …and a closing remark of satisfaction after them (「덕분에 해결됐어요」「よく分かりました」).
@@ -282,7 +283,8 @@ def _role(raw: str, normal: str) -> Role:
     if (
         _EN_THANKS.match(normal)
         or _HAN_THANKS.match(compact)
-        or _JA_THANKS.match(re.sub(r"[\s。！!、]", "", folded))
+        # (Punctuation and emoji apart: 「ありがとうございました🙏」.)
+        or _JA_THANKS.match(re.sub(r"[\W_]", "", folded))
         or _KO_THANKS.match(compact)
     ):
         return Role.THANKS

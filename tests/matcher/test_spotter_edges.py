@@ -550,6 +550,9 @@ _REVIEWED_ANSWERS = [
     ("what kinda stuff can i ask u", "faq.help"),
     ("legend, cheers mate that's sorted it for me", "faq.thanks"),
     ("brill, all sorted now ta", "faq.thanks"),
+    ("助かりました、ありがとうごさいました🙏", "faq.thanks"),
+    ("ㅎㅇ", "faq.greeting"),
+    ("らいげつ かれんで なにか いべんと ある？", "event.upcoming"),
     ("太魯閣馬拉松要怎麼訓練 報名時間是什麼時候", "event.taroko-marathon"),
     # A place abroad held up as the model of what is sought, not where it is sought.
     ("剛剛地震 有沒有像日本氣象廳那樣的網站可以查", "service.earthquake"),
