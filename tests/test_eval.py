@@ -40,6 +40,7 @@ from tests.conftest import (
     CHAT_MIMIC9_SET,
     CHAT_MIMIC10_SET,
     CHAT_MIMIC11_SET,
+    CHAT_MIMIC12_SET,
     CHAT_SET,
     CHAT_ZH_MIMIC_SET,
     CHAT_ZH_PROBE2_SET,
@@ -65,6 +66,7 @@ from tests.conftest import (
     JA_KO_MIMIC8_SET,
     JA_KO_MIMIC9_SET,
     JA_KO_MIMIC10_SET,
+    JA_KO_MIMIC11_SET,
     JA_KO_MIMIC_SET,
     JA_KO_PROBE2_SET,
     JA_KO_PROBE_SET,
@@ -462,6 +464,18 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
         "emergencies_answered": 1.0,
         "false_emergencies": 1.0,
     },
+    # Written late in the tenth session by another new writer, measured first on the session's
+    # code then (5bcb427): 92.3 / 96.9 / 2.9 / 90.0 / 80.0, 15 of 15, two false (on the code the
+    # session began with, 19666fe: 91.3 / 96.4 / 2.9 / 90.0 / 80.0).
+    "chat-mimic12": {
+        "answered_right": 0.923,
+        "reached": 0.9692,
+        "wrong": 0.0209,
+        "out_of_scope_declined": 0.9333,
+        "handed_off": 1.0,
+        "emergencies_answered": 1.0,
+        "false_emergencies": 1.0,
+    },
     "chat-en-mimic": {
         "answered_right": 0.9236,
         "reached": 0.993,
@@ -491,6 +505,7 @@ CHAT_SETS = {
     "chat-mimic9": CHAT_MIMIC9_SET,
     "chat-mimic10": CHAT_MIMIC10_SET,
     "chat-mimic11": CHAT_MIMIC11_SET,
+    "chat-mimic12": CHAT_MIMIC12_SET,
 }
 CEILINGS = {"wrong", "false_emergencies"}
 
@@ -956,6 +971,24 @@ JA_KO_MIMIC10_RATCHET: dict[str, dict[str, float]] = {
 }
 
 
+#: Written late in the tenth session by another new writer (100 ja, 100 ko, some in kana
+#: alone), measured first on the session's code then (5bcb427): 91.4 / 94.4 / 2.5 / 83.3 / 85.7
+#: (ja 91.4, ko 91.4), 16 of 16, none false (on 19666fe: 90.7 / 93.8 / 3.0 / 83.3 / 78.6).
+JA_KO_MIMIC11_RATCHET: dict[str, dict[str, float]] = {
+    "all": {
+        "answered_right": 0.9444,
+        "reached": 0.9691,
+        "wrong": 0.025,
+        "out_of_scope_declined": 0.8333,
+        "handed_off": 1.0,
+        "emergencies_answered": 1.0,
+        "false_emergencies": 0.0,
+    },
+    "ja": {"answered_right": 0.9382, "reached": 0.9506, "wrong": 0.02},
+    "ko": {"answered_right": 0.9506, "reached": 0.9876, "wrong": 0.03},
+}
+
+
 @pytest.mark.parametrize(
     ("name", "path", "ratchet"),
     [
@@ -974,6 +1007,7 @@ JA_KO_MIMIC10_RATCHET: dict[str, dict[str, float]] = {
         ("ja-ko-mimic8", JA_KO_MIMIC8_SET, JA_KO_MIMIC8_RATCHET),
         ("ja-ko-mimic9", JA_KO_MIMIC9_SET, JA_KO_MIMIC9_RATCHET),
         ("ja-ko-mimic10", JA_KO_MIMIC10_SET, JA_KO_MIMIC10_RATCHET),
+        ("ja-ko-mimic11", JA_KO_MIMIC11_SET, JA_KO_MIMIC11_RATCHET),
     ],
 )
 def test_japanese_and_korean_figures_do_not_drop(
