@@ -237,7 +237,7 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
         "false_emergencies": 0.0,
     },
     "chat-fresh": {
-        "answered_right": 0.9619,
+        "answered_right": 0.9657,
         "reached": 0.9847,
         # Hualien only in the story no longer keeps a place the KB never mentions in scope
         # (third session): wrong 1.7 → 1.3, declined 84 → 88; who holds an office is no
@@ -304,7 +304,7 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # 越南話 = 越南語; the desk's opinion and how nature formed are no questions for it):
     # 86.3 / 95.8 / 1.7, every person request and emergency.
     "chat-zh-probe2": {
-        "answered_right": 0.9052,
+        "answered_right": 0.9157,
         "reached": 0.9684,
         "wrong": 0.0084,
         "out_of_scope_declined": 1.0,
@@ -396,8 +396,8 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # of this set's dev part from a choice to a decline (「昨晚那個地震把我嚇哭 第一次遇到QQ 要去
     # 哪裡查震度多大」, 0.214 against the bar's support) — a trade taken knowingly.
     "chat-mimic6": {
-        "answered_right": 0.923,
-        "reached": 0.9692,
+        "answered_right": 0.9282,
+        "reached": 0.9743,
         "wrong": 0.025,
         "out_of_scope_declined": 0.8666,
         "handed_off": 1.0,
@@ -408,8 +408,8 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # questions that share words with entries. First measured on the code the session began
     # with: 92.2 / 96.4 / 2.1 / 90.6 / 93.3, 14 of 15 emergencies, none false.
     "chat-mimic7": {
-        "answered_right": 0.9481,
-        "reached": 0.9844,
+        "answered_right": 0.9585,
+        "reached": 0.9896,
         "wrong": 0.0042,
         "out_of_scope_declined": 1.0,
         "handed_off": 1.0,
@@ -444,8 +444,8 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # (d5c7251): 87.7 / 93.3 / 2.5 / 93.3 / 93.3, 14 of 15 emergencies, one false (on the
     # code the session began with: 87.2 / 93.3 / 3.3 / 86.7 / 93.3).
     "chat-mimic10": {
-        "answered_right": 0.8871,
-        "reached": 0.9538,
+        "answered_right": 0.8974,
+        "reached": 0.9589,
         "wrong": 0.0167,
         "out_of_scope_declined": 0.9666,
         "handed_off": 1.0,
@@ -456,7 +456,7 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # ninth session's last code (19666fe): 87.2 / 94.9 / 2.1 / 90.0 / 86.7, 14 of 15
     # emergencies, one false.
     "chat-mimic11": {
-        "answered_right": 0.9025,
+        "answered_right": 0.9128,
         "reached": 0.9794,
         "wrong": 0.0209,
         "out_of_scope_declined": 0.9,
@@ -477,7 +477,7 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
         "false_emergencies": 1.0,
     },
     "chat-en-mimic": {
-        "answered_right": 0.9236,
+        "answered_right": 0.9305,
         "reached": 0.993,
         "wrong": 0.0056,
         "out_of_scope_declined": 0.9583,
@@ -673,7 +673,7 @@ JA_KO_RATCHET: dict[str, dict[str, float]] = {
     # closed on a typhoon day, what to ride (뭐 타) in the entries' words: 86.8 (ja 86.0, ko
     # 88.2); 밖으로 was left out, its particle 으로 became a KB token and moved a story message.
     "all": {
-        "answered_right": 0.923,
+        "answered_right": 0.934,
         "reached": 0.989,
         "wrong": 0.0096,
         "out_of_scope_declined": 1.0,
@@ -682,7 +682,7 @@ JA_KO_RATCHET: dict[str, dict[str, float]] = {
         "false_emergencies": 0.0,
     },
     "ja": {"answered_right": 0.9473, "reached": 0.9824, "wrong": 0.0157, "handed_off": 1.0},
-    "ko": {"answered_right": 0.8823, "reached": 1.0, "wrong": 0.0, "handed_off": 1.0},
+    "ko": {"answered_right": 0.9117, "reached": 1.0, "wrong": 0.0, "handed_off": 1.0},
 }
 
 
@@ -850,7 +850,7 @@ JA_KO_MIMIC3_RATCHET: dict[str, dict[str, float]] = {
 #: 3.5 (ja 92.7, ko 95.1), 14 of 14 emergencies, none false.
 JA_KO_MIMIC4_RATCHET: dict[str, dict[str, float]] = {
     "all": {
-        "answered_right": 0.9512,
+        "answered_right": 0.9573,
         "reached": 0.9817,
         "wrong": 0.01,
         "out_of_scope_declined": 0.9583,
@@ -859,7 +859,7 @@ JA_KO_MIMIC4_RATCHET: dict[str, dict[str, float]] = {
         "false_emergencies": 0.0,
     },
     "ja": {"answered_right": 0.939, "reached": 0.9634, "wrong": 0.02},
-    "ko": {"answered_right": 0.9634, "reached": 1.0, "wrong": 0.0},
+    "ko": {"answered_right": 0.9756, "reached": 1.0, "wrong": 0.0},
 }
 
 #: Seventh session, by another new writer (100 ja, 100 ko), measured first after that
@@ -921,13 +921,13 @@ JA_KO_MIMIC8_RATCHET: dict[str, dict[str, float]] = {
     "all": {
         "answered_right": 0.9814,
         "reached": 1.0,
-        "wrong": 0.005,
-        "out_of_scope_declined": 0.9583,
+        "wrong": 0.0,
+        "out_of_scope_declined": 1.0,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.9876, "reached": 1.0, "wrong": 0.01},
+    "ja": {"answered_right": 0.9876, "reached": 1.0, "wrong": 0.0},
     "ko": {"answered_right": 0.9753, "reached": 1.0, "wrong": 0.0},
 }
 
@@ -958,16 +958,16 @@ JA_KO_MIMIC10_RATCHET: dict[str, dict[str, float]] = {
     # Reached 97.5 -> 96.9 (ko 97.5 -> 96.3) with the veto on unrelated options: 「칠성담 말고
     # 또 바다 보이는 데 어디 있어요?」 is declined (docs/matcher.md, tenth session).
     "all": {
-        "answered_right": 0.9197,
+        "answered_right": 0.932,
         "reached": 0.9691,
-        "wrong": 0.035,
+        "wrong": 0.03,
         "out_of_scope_declined": 0.8333,
-        "handed_off": 0.8571,
+        "handed_off": 0.9285,
         "emergencies_answered": 0.9375,
         "false_emergencies": 1.0,
     },
-    "ja": {"answered_right": 0.9382, "reached": 0.9753, "wrong": 0.04},
-    "ko": {"answered_right": 0.9012, "reached": 0.9629, "wrong": 0.03},
+    "ja": {"answered_right": 0.9506, "reached": 0.9753, "wrong": 0.04},
+    "ko": {"answered_right": 0.9135, "reached": 0.9629, "wrong": 0.02},
 }
 
 
