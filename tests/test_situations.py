@@ -250,6 +250,12 @@ def test_a_threat_in_jest_or_a_settled_quarrel_is_not_happening(message: str) ->
         "遇到危險要打幾號",
         "何かあった時は何番に電話すればいいですか",
         "위험할 때 몇 번으로 전화해요?",
+        # The final review's: other words for the same question.
+        "in case of danger, who do I call here?",
+        "god forbid anything happens, who should we ring?",
+        "碰到危險狀況要撥什麼號碼",
+        "旅行中に危ない目にあったら何番に電話すればいいですか",
+        "혹시 무슨 일 생기면 몇 번으로 전화해야 돼요?",
     ],
 )
 def test_the_number_to_call_in_danger_asked_without_the_word_is_named(message: str) -> None:
@@ -261,7 +267,33 @@ def test_the_number_to_call_in_danger_asked_without_the_word_is_named(message: s
 
 @pytest.mark.parametrize(
     "message",
-    ["who do i call if my package is in trouble with customs", "what number do i call for a taxi"],
+    [
+        "who do i call if my package is in trouble with customs",
+        "what number do i call for a taxi",
+        # The final review's: danger to a plan, trouble with a booking or a parcel.
+        "what number do i call, my ARC is in danger of expiring next week",
+        "who do i call if anything happens to my booking at the homestay",
+        "訂房出事的話要打給誰",
+        "ホテルの予約に何かあったらどこに電話すればいいですか",
+        "택배에 무슨 일 생길 때 누구한테 전화하면 돼요?",
+    ],
 )
 def test_a_number_for_other_trouble_names_no_emergency(message: str) -> None:
     assert detect(normalize(message), message) is None, message
+
+
+@pytest.mark.parametrize(
+    ("message", "situation"),
+    [
+        # A helper's emergencies that a retrained alarm let go: the signs hold them now.
+        ("the laundromat is flooding and there are sparks from the socket", S.FIRE),
+        ("my partner is throwing chairs and i cant get out of the apartment", S.ABUSE),
+    ],
+)
+def test_sparks_from_wiring_and_chairs_thrown_at_home_are_happening(
+    message: str, situation: Situation
+) -> None:
+    found = detect(normalize(message), message)
+    assert found is not None, message
+    assert found.happening, message
+    assert situation in found.situations, (message, found.situations)

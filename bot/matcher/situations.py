@@ -126,6 +126,8 @@ _HAPPENING: dict[Situation, _Signs] = {
             r"(?:flames?|smoke) (?:is |are )?(?:coming|everywhere|spreading|pouring|filling|"
             r"from|out of|in (?:the|my|our))",
             r"(?:full of|lots of|thick|black) smoke",
+            # Sparks from wiring, the start of an electrical fire.
+            r"sparks? (?:are |is )?(?:coming )?(?:from|out of|flying from) (?:the |a |my )?(?:socket|outlet|plug|wires?|wall|fuse box|heater)",
             r"smell(?:s|ing)? (?:\w+ ){0,3}(?:of )?(?:gas|smoke|burning)(?! (?:from|of) cigarettes?)(?<!cigarette smoke)|(?:gas|burning) smell",
             r"carbon monoxide|^(?=.*\b(?:water heater|gas heater|gas)\b)(?=.*\b(?:dizzy|nauseous|passed out|throwing up)\b)",
             r"gas (?:leak|is leaking)|leaking gas",
@@ -833,22 +835,30 @@ _TOPICS: dict[Situation, _Signs] = {
             r"(?:emergency|emergencies)|sos|911|999|112|110|119|urgent help|call for help",
             # The number to call in danger, asked without the word ("if i'm ever in danger who
             # do i call", "which number can i call if something bad happens").
-            r"(?:who|what number|which number|what|which) (?:do|should|can|would) (?:i|we) (?:call|dial|ring)\b.{0,30}"
-            r"\b(?:in danger|something (?:bad|terrible|serious) happens|anything (?:bad )?happens)|"
-            r"\b(?:in danger|something (?:bad|terrible|serious) happens)\b.{0,30}\b(?:who|what number|which number) "
-            r"(?:do|should|can|would) (?:i|we) (?:call|dial|ring)",
+            # …not danger to a booking or a plan ("in danger of missing the last train",
+            # "if anything happens to my booking").
+            r"(?:who|what number|which number|what|which) (?:do|should|can|would) (?:i|we|you) (?:call|dial|ring)\b.{0,30}"
+            r"\b(?:in danger(?! of)|in (?:real )?trouble here|something (?:bad|terrible|serious) happens(?! to (?:my|our|the|your)\b)|"
+            r"anything (?:bad )?happens(?! to (?:my|our|the|your)\b))|"
+            r"\b(?:in danger(?! of)|in case of danger|something (?:bad|terrible|serious) happens(?! to (?:my|our|the|your)\b)|"
+            r"god forbid anything happens)\b.{0,30}\b(?:who|what number|which number|what) (?:do|should|can|would) (?:i|we|you) "
+            r"(?:call|dial|ring)",
         ),
         han=(
             r"緊急|求救|救命(?:電話|專線)|急救|110|119|112",
-            r"(?:遇到危險|有危險|發生危險|出事)(?:的話|時|的時候)?(?:要|該|可以)?(?:打|撥|找)(?:給誰|幾號|什麼電話|哪支|哪個號碼)",
+            r"(?:遇到危險|碰到危險|有危險|發生危險|遇到壞人|碰到壞人)(?:狀況|情況)?(?:的話|時|的時候)?(?:要|該|可以)?(?:打|撥|找)"
+            r"(?:給誰|幾號|什麼電話|什麼號碼|哪支|哪個號碼)",
         ),
         ja=(
             r"緊急|救急|110番|119番|^助けて(?:ください)?$",
-            r"(?:危ない目に|危険な目に|何かあった)(?:ら|とき|時)(?:は)?(?:何番|どこに電話|誰に電話)",
+            # …not something wrong with a booking or a ticket (「予約に何かあったら」).
+            r"(?:(?:危ない|危険な)目に(?:あった|遭った)?|(?<!に)何かあった)(?:ら|とき|時)(?:は)?(?:何番|どこに電話|誰に電話)",
         ),
         ko=(
             r"긴급|응급|119|112|^살려\s?(?:주세요|줘요?)$",
-            r"(?:위험할|위험한\s?일\s?생길|무슨\s?일\s?생길|무슨\s?일\s?있을)\s?(?:때|땐)\s?(?:몇\s?번|어디로?\s?전화|누구한테)",
+            # …not something wrong with a parcel or a booking (「택배에 무슨 일 생길 때」).
+            r"(?<!에\s)(?<!에)(?:위험할\s?(?:때|땐)|위험한\s?일\s?생길\s?(?:때|땐)|무슨\s?일\s?(?:생길\s?(?:때|땐)|생기면|있을\s?(?:때|땐)|있으면))"
+            r"\s?(?:몇\s?번|어디로?\s?전화|누구한테)",
         ),
     ),
 }
@@ -1057,7 +1067,7 @@ _IDIOMS: dict[Situation, _Signs] = {
     Situation.ABUSE: _Signs(
         en=(
             rf"{_PARTNER}s? (?:is |keeps |started |has been )?(?:\w+ )?(?:and )?(?:smashing|throwing|breaking) "
-            r"(?:things|stuff|plates|dishes|furniture|bottles)(?! (?:out|away|in the|into|on purpose))",
+            r"(?:things|stuff|plates|dishes|furniture|bottles|chairs|glasses|a chair|a bottle)(?! (?:out|away|in the|into|on purpose))",
         ),
         han=(
             # Whom the visitor lives with smashing things (「我先生喝醉又在摔東西」), not

@@ -53,7 +53,8 @@ _EN_INDIRECT_REQUEST = re.compile(
     r"member|a (?:real |actual )?(?:person|human)) (?:call|contact|email|phone|ring|get back|help me personally)"
     # …me, not the police, an ambulance or a taxi for me (the numbers answer those).
     r"(?! (?:the |a |an )?(?:police|cops|ambulance|fire|emergency|taxi|cab|110|119|112))|"
-    r"(?:let|have|get) (?:a |an )?(?:real |actual )?(?:person|human|staff member) (?:handle|deal with|look at|take) (?:this|it|over)|"
+    r"(?:let|get) (?:a |an )?(?:real |actual )?(?:person|human|staff member) (?:to )?(?:handle|deal with|take over)(?: this| it)?\b|"
+    r"(?:have|get) an? (?:real|actual) (?:person|human) (?:to )?(?:handle|deal with|look at|take over)\b|"
     r"(?:file|make|lodge) a complaint|anyone (?:there|here)$|is (?:anyone|anybody|someone|somebody) "
     r"(?:actually |really |even )?(?:there|here|reading this)(?! (?:at|in|on|during|after|before|from|over)\b)|"
     r"is (?:anyone|anybody|someone|somebody) real\b|(?:someone|somebody|anyone|anybody|a person|a human) (?:who|that) "
@@ -131,9 +132,9 @@ _ZH_INDIRECT_REQUEST = re.compile(
     r"承辦的?先生(?:或|跟|和)?小姐|(?:先生|小姐)(?:或|跟|和)?(?:先生|小姐)可以(?:直接)?(?:跟我|幫我|回)|"
     r"找(?:個|一個)人(?:來)?幫(?:我|忙)(?:看|處理|確認|弄)|"
     r"(?:同事|同仁|承辦|工作人員|專人|負責人)(?:直接)?(?:line|賴|私訊|密)我|"
-    r"換(?:個|一個)(?:懂的|會的|真的|專業的)(?:人)?(?:來)?|換(?:個|一個)人(?:來)?(?:回|答|處理|看|聊|談)|"
-    # A talk in person asked for (「這件事我想跟人當面談 可以約個時間嗎」).
-    r"(?:跟|和|與)(?:人|你們|承辦人?|負責人)當面(?:談|聊|說|討論)|約(?:個)?時間(?:當面)?(?:談|見面|面談)|"
+    r"換(?:個|一個)(?:懂的|會的|真的|專業的)(?:人)?(?:來)?|換(?:個|一個)人(?:來)?(?:回|答)|"
+    # A talk in person asked for by the visitor (「這件事我想跟人當面談」), not told of others.
+    r"我(?:想|要|希望)?(?:直接)?(?:跟|和|與)(?:人|你們|承辦人?|負責人)當面(?:談|聊|說|討論)|"
     # A complaint about the bot with a person asked for: 「機器人都答非所問 有沒有活人可以聊」.
     r"(?:答非所問|鬼打牆|跳針|雞同鴨講|聽不懂|看不懂|沒有用|沒用).{0,20}(?:真人|活人|人工|客服|工作人員|專人)|"
     r"(?:有沒有|有無|有)(?:真人|活人|工作人員|客服|專人)(?:可以|能)(?:聊|談|講|說|回|問)|"
@@ -196,13 +197,13 @@ _JA_PERSON_REQUEST = re.compile(
     r"(?:県庁|県|市役所|役所|役場|課|部署|窓口|事務局|事務所|センター|職場)の方(?:と|に)"
     r"(?:直接)?(?:お?話|相談|つな|繋|代わ)|"
     r"(?:ボット|bot|チャットボット|AI|機械|自動応答|自動返信)(?:じゃなく|ではなく|でなく|とは?話したくな)|"
-    r"(?:職員|担当|スタッフ|係|責任者|上の人|上の方)(?:の方|の人|者)?(?:さん)?(?:を)?(?:呼んで|出して)|"
+    r"(?:職員|担当|スタッフ|係|責任者|上の人|上の方)(?:の方|の人|者)?(?:さん)?(?:を)?(?:呼んで|出して)(?!も(?!らえ|らい)|って|と言)|"
     # Someone who understands, asked after in frustration with the answers (「同じ答えばっかり…
     # ちゃんと分かる人いないの？」「全然違う答え。係の人いないの？」), not a Japanese speaker
     # sought at a place.
     r"^(?=.*(?:同じ答え|同じ回答|同じ返事|違う答え|ばっか|ばかり|ボット|機械|話にならな|使えな|意味不明|答えになってな|"
-    r"役に立たな|何度聞いても|解決しな))"
-    r".*(?:(?:分かる|わかる|詳しい|まともな|係の|担当の|窓口の)(?:人|方)|責任者(?:の方)?|担当者)(?:は|って)?"
+    r"役に立たな|何度聞いても|何回聞いても|何回も聞いて))"
+    r".*(?:(?:分かる|わかる|詳しい|まともな|ちゃんとした|係の|担当の|窓口の)(?:人|方)|責任者(?:の方)?|担当者)(?:は|って)?"
     r"(?:いない|いません|いる[?？]|いますか|おらん)|"
     r"折り返し|(?:電話|連絡)(?:を)?(?:して|いただ|ください|下さい|ほしい|欲しい|もらえ|お願い)|"
     r"オペレーター|"
@@ -239,7 +240,7 @@ _KO_PERSON_REQUEST = re.compile(
     # A connection asked for where a person is named (「담당 공무원분께 직접 여쭤봐야 할 것 같습니다.
     # 연결 부탁드립니다」), or staff asked after as present (「직원분 계세요?」).
     r"^(?=.*(?:공무원|직원|담당|상담원|사람))(?=.*연결\s?(?:좀\s?)?(?:부탁|해\s?주세요|해\s?주십시오))|"
-    r"(?:직원|담당자?|상담원)(?:분|님)\s?(?:계세요|계신가요|계십니까)|"
+    r"(?:직원|담당자?|상담원|책임자)(?:분|님)\s?(?:계세요|계신가요|계십니까)|"
     r"(?:메일|이메일|전화|문자)로\s?(?:회신|답변|연락|상담|답장|답)\s?(?:좀\s?)?(?:부탁|주세요|주시|주실|바랍니다|받고|가능|해\s?주|할\s?수)"
     # …not a line to call (「전화로 상담할 수 있는 번호 있어요?」: a hotline).
     r"(?!\s?있는\s?(?:번호|곳|전화|데|창구))|"
@@ -335,8 +336,10 @@ _HAN_TALK_ALREADY_HAD = re.compile(
 #: 하는데 연락 방법을 안내해 주시기 바랍니다」「観光処のご担当者様と連絡を取りたく、連絡方法を」):
 #: the office's contact, not a request for this desk's staff.
 _KO_JA_OFFICES_CONTACT = re.compile(
-    r"(?:처|국|과|청|서|센터)\s?(?:의\s?)?담당(?:자|\s?직원)?(?:분|님)?.{0,30}(?:연락\s?방법|연락처|전화\s?번호|이메일\s?주소)|"
+    r"(?:처|국|과|청|센터)\s?(?:의\s?)?담당(?:자|\s?직원)?(?:분|님)?.{0,30}(?:연락\s?방법|연락처|전화\s?번호|이메일\s?주소)"
+    r"(?:을|를)?\s?(?:좀\s?)?(?:알려|안내|가르쳐|알고\s?싶)|"
     r"(?:処|處|局|課|署|センター)の(?:ご)?担当(?:者)?(?:様|の方|さん)?.{0,30}(?:連絡方法|連絡先|電話番号|メールアドレス)"
+    r"(?:を)?(?:教え|ご教示|お知らせ|知りたい)"
 )
 _HAN_A_PLACE_TO_TALK = re.compile(
     r"(?:服務中心|遊客中心|旅遊中心|旅客中心|服務臺|櫃臺|地方)(?:可以|能)(?:直接)?(?:找人|跟人|和人|問人|當面)"

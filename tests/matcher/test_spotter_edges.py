@@ -601,6 +601,11 @@ _REVIEWED_HANDOFFS = [
     "這件事我想跟人當面談 可以約個時間嗎",
     "同じ回答ばっかり😇 もういいから職員さん呼んで",
     "責任者の方いますか？何度聞いても解決しないんですけど",
+    # The final review's: a staff member called for politely, the person in charge after
+    # asking again and again, an actual person to handle it.
+    "もういいです、スタッフさんを呼んでもらえますか",
+    "何回聞いても解決しないんですけど、担当者はいないんですか",
+    "I'd rather have an actual person handle it",
 ]
 
 
@@ -680,6 +685,13 @@ def test_a_cause_told_to_a_clinic_is_no_subject(matcher: Matcher) -> None:
         "외국인이 전화로 상담할 수 있는 번호 있어요? 영어로라도 괜찮아요",
         "제천시청 국제교류팀입니다. 민정처 담당자분과 통화하고자 하는데 연락 방법을 안내해 주십시오.",
         "釧路市観光振興室の者です。花蓮県の観光処のご担当と連絡を取りたく、連絡方法をご教示ください。",
+        # The final review's: a person to look at something elsewhere, another person to
+        # care for a patient, a meeting told of, staff called at a hotel to no avail.
+        "my hostel said they'd let a person look at it tomorrow, the wifi in my room is broken",
+        "我媽住院了 想換個人來看護 花蓮有看護可以請嗎",
+        "朋友说要跟人当面谈房租，花莲租房有什么要注意的",
+        "ホテルでスタッフさん呼んでも誰も来ない。花蓮でいい民宿ある？",
+        "問題が解決しない時、大学の担当者はいますか？留学生向けの",
     ],
 )
 def test_staff_at_a_place_or_a_school_to_meet_is_no_request(
