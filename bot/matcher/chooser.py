@@ -91,16 +91,21 @@ class Chooser:
     def choice(self, normal: str, options: Sequence[int]) -> int | None:
         """The option the model is sure of (an entry's position), if any; ``options`` in the
         scores' order, the first the scores' own lead."""
-        probabilities = self.probabilities(normal)
-        best = int(probabilities.argmax())
-        if best not in options:
-            return None
-        if any(probabilities[other] >= probabilities[best] for other in options if other != best):
-            return None  # a tie is no choice: "zzzz", every entry as likely as the next
-        agrees = best == options[0]
-        if probabilities[best] >= (SETTLES_AGREEING_AT if agrees else SETTLES_AT):
-            return best
+        return choice_among(self.probabilities(normal), options)
+
+
+def choice_among(probabilities: FloatArray, options: Sequence[int]) -> int | None:
+    """The option a model's ``probabilities`` for a message are sure of (Chooser.choice), for
+    a caller that reads them for more than the choice."""
+    best = int(probabilities.argmax())
+    if best not in options:
         return None
+    if any(probabilities[other] >= probabilities[best] for other in options if other != best):
+        return None  # a tie is no choice: "zzzz", every entry as likely as the next
+    agrees = best == options[0]
+    if probabilities[best] >= (SETTLES_AGREEING_AT if agrees else SETTLES_AT):
+        return best
+    return None
 
 
 #: The models trained in this process, by the digest of their texts, the latest last: a server

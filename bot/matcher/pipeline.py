@@ -34,7 +34,14 @@ from bot.kb.schema import RELATED_SHOWN, Category, Entry
 from bot.matcher.alarm import THRESHOLD as ALARM_THRESHOLD
 from bot.matcher.alarm import saved_model
 from bot.matcher.analyzer import Analyzer, Fillers
-from bot.matcher.chooser import SETTLES_FROM_WORDS, WORD_WEIGHT, Chooser, chooser_for
+from bot.matcher.chooser import (
+    SETTLES_FROM_WORDS,
+    WORD_WEIGHT,
+    Chooser,
+    FloatArray,
+    choice_among,
+    chooser_for,
+)
 from bot.matcher.config import MatcherConfig
 from bot.matcher.decide import Decider, emergency, fixed, handoff, numbers_asked
 from bot.matcher.index import TRANSLATED_INDEX_LANGS, build_index
@@ -303,9 +310,12 @@ class Matcher:
                 # if it can; otherwise the message stands on its own.
                 match = self._in_context(question, lang, scored, topic, lifted=True) or match
         match = self._the_office_named(match, reading)
-        match = self._settled(match, reading)
-        if situation is None and self._options_unrelated(match, reading):
-            return self.decider.decline(question, lang, scored)
+        if match.decision is Decision.CLARIFY and not match.in_context and self.chooser:
+            # One reading of the chooser settles a near-tie or finds the options unrelated.
+            probabilities = self.chooser.probabilities(reading.normal)
+            match = self._settled(match, reading, probabilities)
+            if situation is None and self._options_unrelated(match, probabilities):
+                return self.decider.decline(question, lang, scored)
         return match if situation is None else replace(match, situation=situation)
 
     def _the_office_named(self, match: Match, reading: Reading) -> Match:
@@ -321,46 +331,32 @@ class Matcher:
             return match
         if not self.contact_asked.found_in(reading.normal):
             return match
-        entry = named[0]
-        return replace(
-            match,
-            decision=Decision.ANSWER,
-            entry=entry,
-            candidates=(entry,),
-            score=dict(match.guesses).get(entry, match.score),
-        )
+        return _answered_with(match, named[0])
 
-    def _options_unrelated(self, match: Match, reading: Reading) -> bool:
+    def _options_unrelated(self, match: Match, probabilities: FloatArray) -> bool:
         """Whether a "did you mean" offers only options that the chooser, trained on the
         entries' own phrasings, finds no likelier for the message than a few entries taken at
         random (``UNRELATED_SHARE`` times the even share): words the message shares with
         them by chance, not its topic ("how do i get better sleep before an exam week": the
         weather; 「哪一牌的衝浪板比較好」: the hospitals). Declined, the visitor is offered staff
-        instead of unrelated choices."""
-        if match.decision is not Decision.CLARIFY or match.in_context or self.chooser is None:
+        instead of unrelated choices. ``probabilities``: the chooser's, for the message."""
+        if match.decision is not Decision.CLARIFY:
             return False
-        probabilities = self.chooser.probabilities(reading.normal)
         bar = UNRELATED_SHARE / len(probabilities)
         return all(probabilities[self.positions[entry]] < bar for entry in match.candidates)
 
-    def _settled(self, match: Match, reading: Reading) -> Match:
-        """A "did you mean" answered with the option the chooser is sure of (chooser.py):
-        neighbouring entries the scores cannot tell apart, its phrasings can. A message of a
-        word or two ("festival", 「交流」) names a topic, not one of its entries: the choice
-        stays the visitor's."""
-        if match.decision is not Decision.CLARIFY or match.in_context or self.chooser is None:
-            return match
+    def _settled(self, match: Match, reading: Reading, probabilities: FloatArray) -> Match:
+        """A "did you mean" answered with the option the chooser is sure of (chooser.py,
+        ``probabilities`` its reading of the message): neighbouring entries the scores cannot
+        tell apart, its phrasings can. A message of a word or two ("festival", 「交流」) names a
+        topic, not one of its entries: the choice stays the visitor's."""
         if _words(self._analyzer_for(reading.lang), reading) < SETTLES_FROM_WORDS:
             return match
         options = [self.positions[entry] for entry in match.candidates]
-        choice = self.chooser.choice(reading.normal, options)
+        choice = choice_among(probabilities, options)
         if choice is None:
             return match
-        entry = self.entries[choice].id
-        confidence = dict(match.guesses).get(entry, match.score)
-        return replace(
-            match, decision=Decision.ANSWER, entry=entry, candidates=(entry,), score=confidence
-        )
+        return _answered_with(match, self.entries[choice].id)
 
     def _is_follow_up(self, reading: Reading, match: Match) -> bool:
         """A short message the matcher does not answer confidently on its own."""
@@ -711,14 +707,17 @@ def _city_name(name: str) -> str:
     return name
 
 
-#: A place to go to, asked for: where the visitor is then says where it should be.
-#: A place asked for by how near it is to the visitor, wherever they are.
+#: How near a place is to the visitor, wherever they are ("nearest", 附近, 近く, 근처).
+_NEAR_EN = "nearest|closest|near me|nearby"
+_NEAR_CJK = "附近|最近的|近く|근처|가까운"
+#: A place asked for by how near it is to the visitor, or "there": the other place's.
 _NEAR_THE_VISITOR = re.compile(
-    r"\b(?:nearest|closest|near me|nearby|around here|over there|there)\b|附近|最近的|那邊的|那裡的|近く|現地|근처|가까운|거기"
+    rf"\b(?:{_NEAR_EN}|around here|over there|there)\b|{_NEAR_CJK}|那邊的|那裡的|現地|거기"
 )
+#: A place to go to, asked for: where the visitor is then says where it should be.
 _ASKS_WHERE_TO_GO = re.compile(
-    r"\b(?:nearest|closest|near me|nearby|where is|where are|where can|where do)\b|"
-    r"哪裡|哪裏|哪里|哪邊|附近|最近的|どこ|近く|어디|근처|가까운"
+    rf"\b(?:{_NEAR_EN}|where is|where are|where can|where do)\b|{_NEAR_CJK}|"
+    r"哪裡|哪裏|哪里|哪邊|どこ|어디"
 )
 
 
@@ -796,6 +795,17 @@ def _without_names(normal: str, names: list[str]) -> str:
         else:
             normal = re.sub(rf"(?<!\w){re.escape(name)}\w*", " ", normal)
     return normal
+
+
+def _answered_with(match: Match, entry: str) -> Match:
+    """A "did you mean" answered with one of its options, at that option's own score."""
+    return replace(
+        match,
+        decision=Decision.ANSWER,
+        entry=entry,
+        candidates=(entry,),
+        score=dict(match.guesses).get(entry, match.score),
+    )
 
 
 def _lift(scored: list[Scored], lifts: dict[int, float]) -> list[Scored]:

@@ -1288,11 +1288,10 @@ def detect(normal: str, original: str | None = None) -> Emergency | None:
     views = _views(normal, original if original is not None else normal)
     happening: list[Situation] = []
     named: list[Situation] = []
+    in_earnest = not (_IN_JEST.search(views.spaced) or _IN_JEST.search(views.folded))
     for situation in Situation:
         signs = list(_signs(_HAPPENING_RE[situation], views))
-        if situation in _IDIOMS_RE and not (
-            _IN_JEST.search(views.spaced) or _IN_JEST.search(views.folded)
-        ):
+        if in_earnest and situation in _IDIOMS_RE:
             signs += _signs(_IDIOMS_RE[situation], views)
         if any(_happening(*sign) for sign in signs):
             happening.append(situation)
