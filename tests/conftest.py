@@ -61,6 +61,9 @@ JA_KO_MIMIC10_SET = ROOT / "eval" / "ja-ko-mimic10.tsv"
 #: Written blind late in the tenth session by another new writer (with kana-only messages and
 #: jokes that are no emergencies asked for), measured first on the session's code then.
 JA_KO_MIMIC11_SET = ROOT / "eval" / "ja-ko-mimic11.tsv"
+#: Written blind at the start of the eleventh session by another new writer, measured first on
+#: the tenth session's last code.
+JA_KO_MIMIC12_SET = ROOT / "eval" / "ja-ko-mimic12.tsv"
 #: Written blind on 2026-12-07 (third session) in Chinese chat style, 100 zh-Hant and 50
 #: zh-Hans, by a helper who read only the entries' ids, titles and answers; its misses were
 #: then analysed by cause, and the causes (not the messages) worked on.
@@ -99,6 +102,9 @@ CHAT_MIMIC11_SET = ROOT / "eval" / "chat-mimic11.tsv"
 #: Written blind late in the tenth session by another new writer (jokes and exaggeration that
 #: are no emergencies asked for), measured first on the session's code then.
 CHAT_MIMIC12_SET = ROOT / "eval" / "chat-mimic12.tsv"
+#: Written blind at the start of the eleventh session by another new writer, measured first on
+#: the tenth session's last code.
+CHAT_MIMIC13_SET = ROOT / "eval" / "chat-mimic13.tsv"
 #: Emergencies as frightened people type them, and messages that only share words with one,
 #: 40 in each of en, zh-Hant, zh-Hans, ja and ko, written blind on 2026-12-07 (fourth
 #: session) from the entries' ids, titles and answers alone. The first (emergency-probe) was

@@ -41,6 +41,7 @@ from tests.conftest import (
     CHAT_MIMIC10_SET,
     CHAT_MIMIC11_SET,
     CHAT_MIMIC12_SET,
+    CHAT_MIMIC13_SET,
     CHAT_SET,
     CHAT_ZH_MIMIC_SET,
     CHAT_ZH_PROBE2_SET,
@@ -67,6 +68,7 @@ from tests.conftest import (
     JA_KO_MIMIC9_SET,
     JA_KO_MIMIC10_SET,
     JA_KO_MIMIC11_SET,
+    JA_KO_MIMIC12_SET,
     JA_KO_MIMIC_SET,
     JA_KO_PROBE2_SET,
     JA_KO_PROBE_SET,
@@ -476,6 +478,18 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
         "emergencies_answered": 1.0,
         "false_emergencies": 1.0,
     },
+    # Written blind at the start of the eleventh session by another new writer, measured first
+    # on the tenth session's last code (4ddedb7): 88.2 / 92.3 / 4.2 / 86.7 / 73.3, 14 of 15,
+    # none false; 15 of 15 once the alarm model was retrained with its development part.
+    "chat-mimic13": {
+        "answered_right": 0.8871,
+        "reached": 0.9282,
+        "wrong": 0.0417,
+        "out_of_scope_declined": 0.8666,
+        "handed_off": 0.7333,
+        "emergencies_answered": 1.0,
+        "false_emergencies": 0.0,
+    },
     "chat-en-mimic": {
         "answered_right": 0.9305,
         "reached": 0.993,
@@ -506,6 +520,7 @@ CHAT_SETS = {
     "chat-mimic10": CHAT_MIMIC10_SET,
     "chat-mimic11": CHAT_MIMIC11_SET,
     "chat-mimic12": CHAT_MIMIC12_SET,
+    "chat-mimic13": CHAT_MIMIC13_SET,
 }
 CEILINGS = {"wrong", "false_emergencies"}
 
@@ -989,6 +1004,24 @@ JA_KO_MIMIC11_RATCHET: dict[str, dict[str, float]] = {
 }
 
 
+#: Written blind at the start of the eleventh session by another new writer, measured first on
+#: the tenth session's last code (4ddedb7): 89.5 / 94.4 / 4.0 / 87.5 / 64.3 (ja 86.4, ko 92.6),
+#: 14 of 16, one false; 15 of 16 once the alarm model was retrained with its development part.
+JA_KO_MIMIC12_RATCHET: dict[str, dict[str, float]] = {
+    "all": {
+        "answered_right": 0.9012,
+        "reached": 0.9506,
+        "wrong": 0.04,
+        "out_of_scope_declined": 0.875,
+        "handed_off": 0.6428,
+        "emergencies_answered": 0.9375,
+        "false_emergencies": 1.0,
+    },
+    "ja": {"answered_right": 0.8641, "reached": 0.9259, "wrong": 0.05},
+    "ko": {"answered_right": 0.9382, "reached": 0.9753, "wrong": 0.03},
+}
+
+
 @pytest.mark.parametrize(
     ("name", "path", "ratchet"),
     [
@@ -1008,6 +1041,7 @@ JA_KO_MIMIC11_RATCHET: dict[str, dict[str, float]] = {
         ("ja-ko-mimic9", JA_KO_MIMIC9_SET, JA_KO_MIMIC9_RATCHET),
         ("ja-ko-mimic10", JA_KO_MIMIC10_SET, JA_KO_MIMIC10_RATCHET),
         ("ja-ko-mimic11", JA_KO_MIMIC11_SET, JA_KO_MIMIC11_RATCHET),
+        ("ja-ko-mimic12", JA_KO_MIMIC12_SET, JA_KO_MIMIC12_RATCHET),
     ],
 )
 def test_japanese_and_korean_figures_do_not_drop(
