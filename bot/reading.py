@@ -60,9 +60,9 @@ _COMMA = re.compile(r"\s*(?:(?<!\d),|,(?!\d{3})|[，、])\s*|\s+[-–—]+\s+|\s
 
 _GREETING_WORDS = (
     r"hi+|hello+|hey+|hallo|heya|hiya|yo|howdy|greetings|aloha|alii|bonjour|hola|ciao|"
-    r"servus|moin|konnichiwa|annyeong|namaste|salam|assalamualaikum|good (?:morning|afternoon|"
+    r"servus|moin|konnichiwa|annyeong(?: ?haseyo)?|ni ?hao|xin chao|kumusta|sawasdee|selamat (?:pagi|siang|sore|malam)|namaste|salam|assalamualaikum|good (?:morning|afternoon|"
     r"evening|day)|morning|evening|guten (?:tag|morgen|abend)|dear (?:sir|madam|sirs|sir or madam|"
-    r"sir madam|desk|team|all|staff|colleagues|friends|officer|hualien[\w ]*)"
+    r"sir madam|desk|team|all|staff|colleagues|friends|officer|hualien(?: \w+){0,3})"
 )
 _EN_GREETING = re.compile(
     rf"^(?:(?:{_GREETING_WORDS})(?: (?:there|all|everyone|everybody|guys|team|desk|folks|"
@@ -221,6 +221,19 @@ _BACK_TO_BUSINESS = re.compile(
     r"^(?:그건 그렇고|농담이고|본론으로(?: 들어가서| 돌아가서)?|진지하게(?: 물어볼게요)?)$"
 )
 
+#: A clause that only asks whether what came before is so ("… from long time. it is true?",
+#: 「聽說花蓮有賞鯨 是真的嗎」, 「…と聞きました。本当ですか？」, 「…라던데 사실인가요?」): the
+#: question is the clause before it, and the two are read as one.
+_CONFIRMATION_TAG = re.compile(
+    r"^(?:(?:so|but|and|ok|hmm|lol)\s+)*(?:(?:is|isnt|was) (?:it|that|this) (?:true|right|correct|so|real)|"
+    r"(?:it is|its|thats|that is) (?:true|right|correct)|(?:true|right|correct|really|for real|is that so|"
+    r"am i right|or not)(?: or not)?)$|"
+    r"^(?:這|这|那)?(?:是真的|是不是真的|真的|對|对|沒錯|没错|是這樣|是这样)(?:嗎|吗|嘛|嗎嗎|吧|不|沒|没|呢)$|"
+    r"^(?:對不對|对不对|是嗎|是吗|真的假的)$|"
+    r"^(?:それ(?:は|って)?)?(?:本当|ほんと|ホント|マジ|事実|正しい|合って(?:い)?ます)(?:ですか|でしょうか|なの|なん(?:です)?か|？|\?)*$|"
+    r"^(?:그게\s?|그거\s?)?(?:사실|진짜|정말|맞)(?:인가요|이에요|이야|예요|나요|아요|죠|습니까|입니까)\??$"
+)
+
 #: …and the unmistakable ones, found inside a clause typed without a comma ("haha ok real
 #: question where is…", 「ㅋㅋ 그건 그렇고 기차표는…」): the clause is split at them.
 _BACK_TO_BUSINESS_INSIDE = re.compile(
@@ -375,6 +388,21 @@ class Reading:
                     for c in clauses
                 ]
                 role = Role.ASIDE
+            folded = unicodedata.normalize("NFKC", piece).strip().rstrip("?？!！。.~ ")
+            if (
+                clauses
+                and clauses[-1].role in (Role.STORY, Role.ASK)
+                and (
+                    _CONFIRMATION_TAG.match(normal)
+                    or _CONFIRMATION_TAG.match(normal.replace(" ", ""))
+                    or _CONFIRMATION_TAG.match(folded)
+                )
+            ):
+                # "…is sister city with hualien. it is true?": the clause before is asked.
+                before = clauses.pop()
+                text = f"{before.text} {piece}"
+                clauses.append(Clause(text, normalize(text), Role.ASK))
+                continue
             clauses.append(Clause(piece, normal, role))
         return tuple(clauses)
 

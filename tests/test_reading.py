@@ -30,6 +30,7 @@ GREETINGS_ONLY = [
     # お世話になります: "I'll be in your care from today").
     "はじめまして。盛岡市国際課の佐々木です。今日からお世話になります。どうぞよろしくお願いします。",
     "何卒よろしくお願い申し上げます",
+    "Annyeong haseyo! I'm from Jecheon.",
 ]
 
 NOT_GREETINGS = [
@@ -128,6 +129,39 @@ def test_the_clause_that_asks_weighs_most_and_the_greeting_nothing() -> None:
     assert "hey" not in weights
     assert weights["can someone official step in"] == 1.0
     assert 0 < weights["my stipend hasnt been paid for 2 months"] < 1.0
+
+
+@pytest.mark.parametrize(
+    ("message", "asked"),
+    [
+        (
+            "my grandpa say our city is sister city with hualien from long time. it is true?",
+            "my grandpa say our city is sister city with hualien from long time it is true",
+        ),
+        ("聽說花蓮有賞鯨 是真的嗎", "聽說花蓮有賞鯨 是真的嗎"),
+        ("朋友说花莲火车站可以租机车 对吗", "朋友說花蓮火車站可以租機車 對嗎"),
+        ("울산이랑 화롄이 자매도시라던데 사실인가요?", "울산이랑 화롄이 자매도시라던데 사실인가요"),
+    ],
+)
+def test_a_clause_asking_only_whether_it_is_so_asks_the_clause_before(
+    message: str, asked: str
+) -> None:
+    reading = read(message)
+    assert reading.clauses[-1].role is Role.ASK
+    assert reading.weighted()[-1] == (asked, 1.0)
+
+
+def test_a_tag_question_alone_is_still_a_question() -> None:
+    assert [c.role for c in read("is it true?").clauses] == [Role.ASK]
+
+
+def test_a_letter_to_the_desk_is_a_greeting_only_in_its_first_words() -> None:
+    # Without punctuation, "dear hualien …" once swallowed the whole request as a greeting.
+    assert read("dear hualien exchange desk").greeting_only
+    assert not read(
+        "dear hualien exchange desk on behalf of the mayor of temple city i would like to "
+        "request a courtesy call with the county magistrate"
+    ).greeting_only
 
 
 def test_a_message_with_no_asking_clause_counts_in_full() -> None:
