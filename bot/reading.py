@@ -130,7 +130,7 @@ _HAN_GREETING = re.compile(
 _HAN_THANKS = re.compile(
     r"^(?:(?:非常|十分)?(?:謝謝|感謝|多謝|謝啦|謝了|感恩|3q|thx|thanks?)(?:你|您|妳|大家)?"
     r"(?:的)?(?:耐心)?(?:幫忙|協助|回覆|解答)?[啦喔哦了呀~]*|[了瞭]解(?:了)?|知道了|好的|ok|收到|"
-    r"幫大忙了?|辛苦(?:了|啦|你了|您了)?|太好了|(?:很|超|真|好|非常|蠻|挺)?有(?:幫助|用)(?:了|啦|耶|欸|喔|哦|的)*|"
+    r"幫(?:了)?(?:我|我們)?(?:一個|個)?大忙(?:了|啦)?|辛苦(?:了|啦|你了|您了)?|太好了|(?:很|超|真|好|非常|蠻|挺)?有(?:幫助|用)(?:了|啦|耶|欸|喔|哦|的)*|"
     # Praise and acknowledgement close a thanks as well (「3Q 感恩 讚啦」「好喔 收到」).
     r"讚(?:啦|喔|讚|讚讚)*|(?:太|好|超|真)?棒(?:了|啦|喔)?|好(?:喔|哦|唷|滴|der)|ok(?:啦|喔|der)?|"
     # …and a closing remark that the matter is settled (「感恩感恩 問題解決了」).
@@ -188,7 +188,8 @@ _KO_GREETING = re.compile(
 )
 #: …and a closing remark of satisfaction after them (「덕분에 해결됐어요」「よく分かりました」).
 _KO_THANKS = re.compile(
-    r"^(?:(?:감사합니다|감사해요|고맙습니다|고마워요|고마워|땡큐|알겠습니다|"
+    # ㄳ and ㄱㅅ (감사 in initials) as NFKC writes them: ᆪ, ᄀᄉ.
+    r"^(?:(?:감사합니다|감사해요|감사요|감사|고맙습니다|고마워요|고마워용?|땡큐요?|ᆪ|ᄀᄉ|알겠습니다|"
     # Solved, by the desk's help or by the visitor (해결됐어요, 잘 해결했어요).
     r"(?:덕분에\s?)?(?:(?:잘\s?)?해결(?:됐어요|되었습니다|됐습니다|했어요|했습니다)|"
     r"도움이\s?(?:됐어요|되었습니다|많이\s?됐어요)|"
@@ -250,6 +251,15 @@ _LEADING_GREETING = re.compile(
     re.IGNORECASE,
 )
 
+#: Thanks typed before a new question with only a space and a turning word between ("thanks
+#: btw where…", 「감사해요 근데 기차표는…」, 「ありがとう あと…」, 「謝謝 另外…」).
+_LEADING_THANKS = re.compile(
+    r"^(?:thanks|thank you|thx|ty|감사합니다|감사해요|감사|고마워요|고맙습니다|ありがとうございます|"
+    r"ありがとう|謝謝|谢谢|感謝|感谢|多謝|多谢)[!！~]*\s+(?=(?:but|and|also|btw|oh|one more|근데|그런데|"
+    r"그리고|참|혹시|あと|ところで|それと|另外|還有|还有|那|請問|请问)(?:\s|$|(?=\S)))",
+    re.IGNORECASE,
+)
+
 
 def _split(text: str) -> list[str]:
     pieces: list[str] = []
@@ -257,10 +267,10 @@ def _split(text: str) -> list[str]:
         for part in _COMMA.split(sentence):
             for piece in _split_han_spaces(part):
                 piece = piece.strip()
-                greeting = _LEADING_GREETING.match(piece)
+                opener = _LEADING_GREETING.match(piece) or _LEADING_THANKS.match(piece)
                 turn = _BACK_TO_BUSINESS_INSIDE.search(piece)
-                if greeting and _role(piece, normalize(piece)) is not Role.GREETING:
-                    pieces += [greeting.group(0), piece[greeting.end() :]]
+                if opener and _role(piece, normalize(piece)) not in (Role.GREETING, Role.THANKS):
+                    pieces += [opener.group(0), piece[opener.end() :]]
                 elif turn:
                     pieces += [piece[: turn.start()], turn.group(0), piece[turn.end() :]]
                 else:

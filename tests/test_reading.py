@@ -63,12 +63,31 @@ THANKS_ONLY = [
     "that info really helped, thx",
     "terima kasih banyak, super helpful",
     "danke schon, makes sense now",
+    # Eleventh session: thanks in Korean initials (ㄳ), a big help in Chinese.
+    "ㄳㄳ 덕분에 해결했어요",
+    "感謝你 幫了大忙",
 ]
 
 NOT_THANKS_ONLY = [
     "thanks! that helped, and where do i pay the nhi premium",
     "great, now how do i get to taroko",
+    "감사해요 근데 기차표는 어디서 사요?",
+    "thanks btw where do i buy train tickets",
 ]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "감사해요 근데 기차표는 어디서 사요?",
+        "thanks btw where do i buy train tickets",
+        "謝謝 另外火車票在哪買",
+    ],
+)
+def test_thanks_before_a_turn_to_a_new_question_is_set_apart(message: str) -> None:
+    reading = read(message)
+    assert reading.clauses[0].role is Role.THANKS
+    assert reading.clauses[-1].role is Role.ASK
 
 
 @pytest.mark.parametrize("message", GREETINGS_ONLY)
