@@ -105,3 +105,18 @@ def test_questions_in_kana_alone_are_answered(
 ) -> None:
     match = matcher.match(question)
     assert (match.decision, match.entry) == (Decision.ANSWER, expected)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "こどもが ぼたんでんち のみこんだかも どうしよう",
+        "ぱすぽーと とられた！いま おいかけられてる",
+        "おじいちゃんが たおれて いしきが ない",
+        "こどもが うみで おぼれてる",
+    ],
+)
+def test_emergencies_in_kana_alone_are_answered_as_emergencies(
+    matcher: Matcher, message: str
+) -> None:
+    assert matcher.match(message).emergency

@@ -98,6 +98,9 @@ NOT_EMERGENCIES = [
     "is the investment climate good for a hualien factory",
     "help",  # what the desk can do
     "help me",
+    # A blister asked about is no burn (the sign was the word alone).
+    "손에 물집 같은 게 생겼는데 무슨 피부병일까요?",
+    "발에 물집 잡혔는데 약국 어디 있어요",
 ]
 
 
