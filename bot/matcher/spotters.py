@@ -102,8 +102,8 @@ _EN_INDIRECT_REQUEST = re.compile(
     r"(?:could|can|would|may) (?:a |one of your )(?:staff(?: member)?|officers?|colleagues?) (?:please )?"
     r"(?:look into|handle|deal with|sort out|look at my|check my)|"
     r"(?:is there|are there|any) (?:a |an )?(?:human|real person|actual person|(?:real |actual )?staff member)s? (?:there )?(?:who|that) (?:can|could)|"
-    r"(?:i|we) need (?:a |an )?(?:real |actual )?(?:person|human) to (?:sort|handle|look|deal|help|check|talk|"
-    r"speak|call|answer|reply)|"
+    r"(?:i|we) need (?:a |an )?(?:real |actual )?(?:person|human|officer|staff member|official|someone|somebody) to "
+    r"(?:sort|handle|look|deal|help|check|talk|speak|call|answer|reply)|"
     r"(?:someone|somebody|a person|a human) (?:to |who can |could )?(?:look at|handle|deal with|check) "
     r"(?:my|this|our) (?:case|problem|situation|message|request|application) (?:personally|in person|directly))\b"
 )
@@ -169,7 +169,11 @@ _ZH_INDIRECT_REQUEST = re.compile(
     r"留言給(?:負責人|承辦人?|工作人員|同仁|專人)|"
     r"有(?:沒有)?人(?:可以|能)幫(?:我|忙)(?:看|處理|確認)(?:一下)?(?:我的|我們的)?(?:狀況|情況|案子|問題|申請|資料|檔案)|"
     # OpenCC's Taiwan phrasing writes 窗口 (a contact window) as 視窗 in the normal form.
-    r"(?:跟|和|與)(?:你們|您們|貴單位|貴府)的?(?:窗口|視窗)(?:聯絡|聯繫|談|講)"
+    r"(?:跟|和|與)(?:你們|您們|貴單位|貴府)的?(?:窗口|視窗)(?:聯絡|聯繫|談|講)|"
+    # 「人工」「轉人工」 alone: the customer-service word for a person, typed as the whole message.
+    r"^(?:轉|要|找)?人工(?:客服|服務)?(?:呢|咧|啦|喔|吧)?$|"
+    # A person asked to add the visitor on a chat app (「能不能讓工作人員加我微信聊」).
+    r"(?:工作人員|承辦人?|專人|同仁|客服|你們的人)(?:可以|能)?加(?:我|一下我)(?:的)?(?:微信|wechat|line|賴|whatsapp)"
 )
 _JA_PERSON_REQUEST = re.compile(
     # 担当者 asked for (担当者につないで, ご担当の方と直接), not named (「…の担当者です」,
@@ -207,6 +211,9 @@ _JA_PERSON_REQUEST = re.compile(
     r"(?:いない|いません|いる[?？]|いますか|おらん)|"
     r"折り返し|(?:電話|連絡)(?:を)?(?:して|いただ|ください|下さい|ほしい|欲しい|もらえ|お願い)|"
     r"オペレーター|"
+    # Staff asked after as the whole message (「すたっふさん いますか？」「職員の方いらっしゃいますか」).
+    r"^(?:あの|すみません|すいません)?\s?(?:スタッフ|すたっふ|職員|しょくいん|担当者?|係の人|人間|にんげん|誰か|だれか|どなたか)"
+    r"(?:さん|の方)?\s?(?:は|が)?\s?(?:いますか|いる|いませんか|おられますか|いらっしゃいますか|いらっしゃいませんか)[?？!！\s]*$|"
     # Indirect: a person's reply, a call or a mail asked for (「職員の方のお返事をいただけますか」
     # 「お電話でご相談できますでしょうか」「メールでご回答いただけると助かります」), someone to ask.
     r"(?:職員|担当|スタッフ)の方?の?(?:お返事|ご回答|ご返答|回答|返事)|"
@@ -219,7 +226,7 @@ _JA_PERSON_REQUEST = re.compile(
 )
 _KO_PERSON_REQUEST = re.compile(
     # 담당자 asked for (담당자와 통화, 담당자 연결), not named (「유학생 담당자입니다」).
-    r"(?:직원|(?<!한국 )(?<!한국)(?<!외국 )(?<!외국)(?<!현지 )(?<!현지)사람|담당자?|실무자|상담원|상담사|책임자|관리자)(?:분)?"
+    r"(?:직원|(?<!한국 )(?<!한국)(?<!외국 )(?<!외국)(?<!현지 )(?<!현지)사람|담당자?|실무자|상담원|상담사|책임자|관리자)(?:분|님)?"
     r"(?:과|와|이랑|랑|하고|한테|에게|께|분|으로|로|을|를)?"
     r"\s?(?:좀\s?)?(?:통화|연결|이야기|얘기|대화|채팅|상담|바꿔|바꾸|직접|불러|전달|넘겨|여쭤|여쭙|물어보고\s?싶|"
     # …not a talk already had (「실무자랑 이야기해 봤는데」) nor a restaurant's call bell.
@@ -241,6 +248,9 @@ _KO_PERSON_REQUEST = re.compile(
     # 연결 부탁드립니다」), or staff asked after as present (「직원분 계세요?」).
     r"^(?=.*(?:공무원|직원|담당|상담원|사람))(?=.*연결\s?(?:좀\s?)?(?:부탁|해\s?주세요|해\s?주십시오))|"
     r"(?:직원|담당자?|상담원|책임자)(?:분|님)\s?(?:계세요|계신가요|계십니까)|"
+    # Anyone there, as the whole message (「사람 있어요?」「거기 누구 없어요?」), and a callback.
+    r"^(?:저기요?\s?|여기\s?|거기\s?)?(?:사람|누구|아무도)\s?(?:있어요|있나요|있습니까|없어요|없나요|없습니까|계세요)[?？!\s]*$|"
+    r"콜백|"
     r"(?:메일|이메일|전화|문자)로\s?(?:회신|답변|연락|상담|답장|답)\s?(?:좀\s?)?(?:부탁|주세요|주시|주실|바랍니다|받고|가능|해\s?주|할\s?수)"
     # …not a line to call (「전화로 상담할 수 있는 번호 있어요?」: a hotline).
     r"(?!\s?있는\s?(?:번호|곳|전화|데|창구))|"

@@ -606,6 +606,15 @@ _REVIEWED_HANDOFFS = [
     "もういいです、スタッフさんを呼んでもらえますか",
     "何回聞いても解決しないんですけど、担当者はいないんですか",
     "I'd rather have an actual person handle it",
+    # Eleventh session: a title with 님, anyone there, a callback in Korean; staff asked after
+    # in kana; 人工 alone and an app to be added on; an officer needed to look at it.
+    "상담사님 연결 부탁드려요 ㅠㅠ 복잡한 문제라서",
+    "사람 있어요?",
+    "내일 오전에 콜백 가능할까요?",
+    "すたっふさん いますか？",
+    "人工",
+    "能不能让工作人员加我微信聊",
+    "Sorry, robot answers are not enough for my case. I need an officer to look at my situation personally.",
 ]
 
 
@@ -692,6 +701,9 @@ def test_a_cause_told_to_a_clinic_is_no_subject(matcher: Matcher) -> None:
         "朋友说要跟人当面谈房租，花莲租房有什么要注意的",
         "ホテルでスタッフさん呼んでも誰も来ない。花蓮でいい民宿ある？",
         "問題が解決しない時、大学の担当者はいますか？留学生向けの",
+        # …and 人工 in a word (an artificial lake), people at a beach.
+        "人工湖在哪裡",
+        "해변에 사람 많아요?",
     ],
 )
 def test_staff_at_a_place_or_a_school_to_meet_is_no_request(
