@@ -44,6 +44,12 @@ SETTLES_AT = 0.3
 #: (the words shared with every entry; the n-grams that set neighbours apart) agree, and less
 #: certainty suffices. Chosen on the development parts as SETTLES_AT was (docs/matcher.md).
 SETTLES_AGREEING_AT = 0.25
+#: …or, agreeing, when no other entry comes near it: a message in words of its own spreads the
+#: model's belief thin ("3 days in hualien with my teenage kids, what are the must-sees?": the
+#: sights 0.19, the next entry 0.05), so certainty over all entries is low while the choice is
+#: clear. Chosen on the development parts (docs/matcher.md, "Clear of the rest").
+SETTLES_CLEAR_OF_THE_REST_AT = 0.1
+CLEAR_OF_THE_REST = 4.0
 
 #: A message must hold this many words (tokens of the analyzer weighing at least
 #: ``WORD_WEIGHT``: words, Chinese pairs and terms, not single characters) to be settled: one or
@@ -105,6 +111,10 @@ def choice_among(probabilities: FloatArray, options: Sequence[int]) -> int | Non
     agrees = best == options[0]
     if probabilities[best] >= (SETTLES_AGREEING_AT if agrees else SETTLES_AT):
         return best
+    if agrees and probabilities[best] >= SETTLES_CLEAR_OF_THE_REST_AT:
+        runner_up = float(np.partition(probabilities, -2)[-2])
+        if probabilities[best] >= CLEAR_OF_THE_REST * runner_up:
+            return best
     return None
 
 

@@ -617,7 +617,7 @@ _HAPPENING: dict[Situation, _Signs] = {
         ),
         ja=(
             r"(?:つけ|付きまと)られ|ついて(?:こ|き)られ|後をつけ|ストーカー|脅(?:し|さ)|強盗|襲われ|"
-            r"殴られ|ひったくり|痴漢|盗撮",
+            r"殴られ|ひったくり|痴漢|盗撮|追いかけられ(?:てる|ている|てます)",
             # The police called for, as the whole message (「けいさつよんで」, read 警察よんで).
             r"^警察(?:を)?(?:呼んで|よんで)(?:ください|下さい)?$",
             # The police wanted after a theft (「財布すられた！警察よびたいです」).

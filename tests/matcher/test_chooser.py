@@ -12,7 +12,15 @@ from bot.evaluation import read_rows
 from bot.kb.loader import KnowledgeBase
 from bot.matcher import Decision, Matcher
 from bot.matcher import chooser as chooser_module
-from bot.matcher.chooser import SETTLES_AGREEING_AT, SETTLES_AT, Chooser, chooser_for, train
+from bot.matcher.chooser import (
+    CLEAR_OF_THE_REST,
+    SETTLES_AGREEING_AT,
+    SETTLES_AT,
+    SETTLES_CLEAR_OF_THE_REST_AT,
+    Chooser,
+    chooser_for,
+    train,
+)
 from bot.text import normalize
 from tests.conftest import CHAT_SET
 
@@ -115,6 +123,30 @@ def test_less_certainty_settles_the_option_the_scores_put_first() -> None:
     assert _sure(0.24, 0.19, 0.19, 0.19, 0.19).choice("…", [0, 1]) is None
     # A tie among the options is no choice.
     assert _sure(0.3, 0.3, 0.2, 0.2).choice("…", [0, 1]) is None
+
+
+def test_an_agreeing_choice_clear_of_every_other_entry_settles_with_less_certainty() -> None:
+    assert SETTLES_CLEAR_OF_THE_REST_AT < 0.15 < SETTLES_AGREEING_AT
+    rest = (1 - 0.15 - 0.04) / 20
+    assert CLEAR_OF_THE_REST * 0.04 <= 0.15
+    assert CLEAR_OF_THE_REST * rest <= 0.15
+    clear = _sure(0.15, 0.04, *[rest] * 20)
+    assert clear.choice("…", [0, 1]) == 0
+    # Not the scores' own first option: no.
+    assert clear.choice("…", [1, 0]) is None
+    # Another entry, even one the scores did not offer, comes near it: no.
+    near = _sure(0.15, 0.03, 0.08, *[(1 - 0.26) / 20] * 20)
+    assert near.choice("…", [0, 1]) is None
+    # Clear of the rest but too unsure of anything.
+    faint = _sure(0.09, 0.02, *[(1 - 0.11) / 40] * 40)
+    assert faint.choice("…", [0, 1]) is None
+
+
+def test_a_message_in_words_of_its_own_is_settled_when_its_entry_is_clear(
+    matcher: Matcher,
+) -> None:
+    match = matcher.match("3 days in hualien with my teenage kids, what are the must-sees?")
+    assert (match.decision, match.entry) == (Decision.ANSWER, "service.attractions")
 
 
 def test_the_phrasings_decide_between_entries() -> None:
