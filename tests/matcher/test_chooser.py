@@ -127,10 +127,10 @@ def test_less_certainty_settles_the_option_the_scores_put_first() -> None:
 
 def test_an_agreeing_choice_clear_of_every_other_entry_settles_with_less_certainty() -> None:
     assert SETTLES_CLEAR_OF_THE_REST_AT < 0.15 < SETTLES_AGREEING_AT
-    rest = (1 - 0.15 - 0.04) / 20
-    assert CLEAR_OF_THE_REST * 0.04 <= 0.15
+    rest = (1 - 0.15 - 0.03) / 40
+    assert CLEAR_OF_THE_REST * 0.03 <= 0.15
     assert CLEAR_OF_THE_REST * rest <= 0.15
-    clear = _sure(0.15, 0.04, *[rest] * 20)
+    clear = _sure(0.15, 0.03, *[rest] * 40)
     assert clear.choice("…", [0, 1]) == 0
     # Not the scores' own first option: no.
     assert clear.choice("…", [1, 0]) is None
@@ -142,11 +142,20 @@ def test_an_agreeing_choice_clear_of_every_other_entry_settles_with_less_certain
     assert faint.choice("…", [0, 1]) is None
 
 
+@pytest.mark.parametrize(
+    ("message", "entry"),
+    [
+        ("タクシーにカメラ忘れた😭 どうしたらいい？", "service.lost-items"),
+    ],
+)
 def test_a_message_in_words_of_its_own_is_settled_when_its_entry_is_clear(
-    matcher: Matcher,
+    matcher: Matcher, message: str, entry: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    match = matcher.match("3 days in hualien with my teenage kids, what are the must-sees?")
-    assert (match.decision, match.entry) == (Decision.ANSWER, "service.attractions")
+    match = matcher.match(message)
+    assert (match.decision, match.entry) == (Decision.ANSWER, entry)
+    # …which the chooser's certainty alone left a "did you mean".
+    monkeypatch.setattr(chooser_module, "CLEAR_OF_THE_REST", float("inf"))
+    assert matcher.match(message).decision is Decision.CLARIFY
 
 
 def test_the_phrasings_decide_between_entries() -> None:
