@@ -45,9 +45,9 @@ SETTLES_AT = 0.3
 #: certainty suffices. Chosen on the development parts as SETTLES_AT was (docs/matcher.md).
 SETTLES_AGREEING_AT = 0.25
 #: …or, agreeing, when no other entry comes near it: a message in words of its own spreads the
-#: model's belief thin ("3 days in hualien with my teenage kids, what are the must-sees?": the
-#: sights 0.19, the next entry 0.05), so certainty over all entries is low while the choice is
-#: clear. Chosen on the development parts (docs/matcher.md, "Clear of the rest").
+#: model's belief thin (「タクシーにカメラ忘れた😭 どうしたらいい？」: lost items 0.247, the next
+#: entry 0.041), so certainty over all entries is low while the choice is clear. Chosen on the
+#: development parts (docs/matcher.md, "Clear of the rest").
 SETTLES_CLEAR_OF_THE_REST_AT = 0.1
 CLEAR_OF_THE_REST = 4.0
 
