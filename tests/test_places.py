@@ -155,3 +155,42 @@ def test_a_kb_without_a_places_file_still_loads(tmp_path: Path) -> None:
     assert problems == []
     assert kb is not None
     assert kb.places == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("where can i buy a tourist sim? landing at taoyuan first", "service.sim-card"),
+        ("i live in taipei, where do i buy a prepaid sim", "service.sim-card"),
+        ("到了桃園機場再買網卡可以嗎 要帶護照嗎", "service.sim-card"),
+    ],
+)
+def test_a_nationwide_answer_holds_elsewhere_in_taiwan(
+    matcher: Matcher, question: str, entry: str
+) -> None:
+    match = matcher.match(question)
+    assert (match.decision, match.entry) == (Decision.ANSWER, entry)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "where can i buy a sim card in vietnam",
+        "我住台中 哪裡可以看醫生",  # the clinics are Hualien's
+        "高雄哪裡可以換日幣",  # changing money is answered for Hualien's banks
+    ],
+)
+def test_a_nationwide_answer_does_not_hold_abroad_nor_does_a_local_one_elsewhere(
+    matcher: Matcher, question: str
+) -> None:
+    assert matcher.match(question).decision is Decision.FALLBACK
+
+
+def test_every_place_in_taiwan_is_a_place_elsewhere(kb: KnowledgeBase) -> None:
+    in_taiwan = set(kb.intents.in_taiwan.every())
+    assert in_taiwan
+    assert in_taiwan <= set(kb.intents.elsewhere.every())
+    assert {"taoyuan", "桃園", "타오위안"} <= in_taiwan
+    assert not {"vietnam", "tokyo", "首爾"} & in_taiwan
+    nationwide = {entry.id for entry in kb.entries if entry.nationwide}
+    assert nationwide == {"service.sim-card", "service.wifi", "service.health-insurance"}

@@ -228,6 +228,11 @@ class Entry(Strict):
     sources: list[Source] = Field(default_factory=list)
     translated: TranslatedMarks = Field(default_factory=TranslatedMarks)
     last_reviewed: dt.date
+    #: The answer holds anywhere in Taiwan (SIM cards, public Wi-Fi, the national health
+    #: insurance): a question naming another place in Taiwan (intents.yaml ``in_taiwan``:
+    #: "landing at taoyuan, where do i get a prepaid SIM?") is still answered from it; one
+    #: abroad is not.
+    nationwide: bool = False
 
     @field_validator("questions")
     @classmethod
@@ -278,6 +283,9 @@ class IntentPhrases(Strict):
     #: Places outside the desk's remit (other cities, countries). A question naming one that
     #: the knowledge base never mentions is about somewhere else and is not answered.
     elsewhere: LocalizedList = Field(default_factory=LocalizedList)
+    #: Those of them in Taiwan (its other cities, sights and airports): an entry whose answer
+    #: holds anywhere in Taiwan (``Entry.nationwide``) answers a question naming one.
+    in_taiwan: LocalizedList = Field(default_factory=LocalizedList)
     #: Hualien's own names (the county, its townships, Taroko): a question naming one is about
     #: Hualien even when it names a place abroad too ("flights from Seoul to Hualien").
     home: LocalizedList = Field(default_factory=LocalizedList)

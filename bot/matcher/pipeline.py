@@ -122,6 +122,7 @@ class Matcher:
             entry_texts,
             [normalize_many(group) for group in intents.place_names],
         )
+        self.in_taiwan = frozenset(normalize_many(intents.in_taiwan.every()))
         self.unserved = Unserved(intents.unserved.every(), entry_texts)
         self.partners = PlaceSpotter(intents.partners.every(), self.index.is_kb_pair)
         self.partner_names = PhraseSpotter(intents.partners.every())
@@ -274,7 +275,7 @@ class Matcher:
             return fixed(question, lang, UPCOMING_ENTRY)
         decider = self.translated_decider if lang.is_translated else self.decider
         match = decider.decide(question, lang, scored)
-        if self._about_somewhere_else(reading, match):
+        if self._about_somewhere_else(reading, match) and not self._nationwide(match, reading):
             # About a place the desk knows nothing of: the county's answer would mislead.
             return self.decider.decline(question, lang, scored)
         match = self._past_the_partners_name(match, reading)
@@ -287,7 +288,9 @@ class Matcher:
             # Jecheon's sights or Kushiro's marsh: the county's answer about its own would
             # mislead; the exchange with a partner city is answered.
             return self.decider.decline(question, lang, scored)
-        if self._about_practical_matters_abroad(match, reading):
+        if self._about_practical_matters_abroad(match, reading) and not self._nationwide(
+            match, reading
+        ):
             # A SIM card in Vietnam, a hotel near Taipei Main Station: the county's answer
             # about its own would mislead (spotters.Abroad).
             return self.decider.decline(question, lang, scored)
@@ -439,6 +442,19 @@ class Matcher:
         ):
             return False
         return not self._hualien_decides(reading, asked_there)
+
+    def _nationwide(self, match: Match, reading: Reading) -> bool:
+        """Whether the answer (or the first option) holds anywhere in Taiwan and every place
+        the question names outside Hualien is in Taiwan: "landing at taoyuan first, where do
+        i get a prepaid sim?" is answered from the SIM cards' entry, "a sim card in vietnam"
+        is not."""
+        entry = match.entry if match.decision is Decision.ANSWER else None
+        if match.decision is Decision.CLARIFY and match.candidates:
+            entry = match.candidates[0]
+        if entry is None or not self.kb[entry].nationwide:
+            return False
+        named = self.abroad.places.named(reading.normal)
+        return bool(named) and all(place in self.in_taiwan for place in named)
 
     def _about_practical_matters_abroad(self, match: Match, reading: Reading) -> bool:
         if match.decision is Decision.CLARIFY and match.candidates:
