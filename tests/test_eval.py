@@ -287,12 +287,12 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # handed off 100, no false emergency.
     "chat-en-probe": {
         # A place abroad compared in the story while the question asks about "here": 94.8.
-        "answered_right": 0.9739,
+        "answered_right": 0.9826,
         "reached": 0.9913,
         # Tasks with a modified object, a text to translate, general knowledge for its own
         # sake; a place elsewhere asked about while Hualien is only in the story: 4.7 → 2.7.
-        "wrong": 0.02,
-        "out_of_scope_declined": 0.92,
+        "wrong": 0.0134,
+        "out_of_scope_declined": 0.96,
         "handed_off": 1.0,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
@@ -410,8 +410,8 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # questions that share words with entries. First measured on the code the session began
     # with: 92.2 / 96.4 / 2.1 / 90.6 / 93.3, 14 of 15 emergencies, none false.
     "chat-mimic7": {
-        "answered_right": 0.9585,
-        "reached": 0.9896,
+        "answered_right": 0.9637,
+        "reached": 0.9948,
         "wrong": 0.0042,
         "out_of_scope_declined": 1.0,
         "handed_off": 1.0,
@@ -446,8 +446,8 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # (d5c7251): 87.7 / 93.3 / 2.5 / 93.3 / 93.3, 14 of 15 emergencies, one false (on the
     # code the session began with: 87.2 / 93.3 / 3.3 / 86.7 / 93.3).
     "chat-mimic10": {
-        "answered_right": 0.9025,
-        "reached": 0.9589,
+        "answered_right": 0.9076,
+        "reached": 0.9641,
         "wrong": 0.0167,
         "out_of_scope_declined": 0.9666,
         "handed_off": 1.0,
@@ -470,8 +470,8 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # code then (5bcb427): 92.3 / 96.9 / 2.9 / 90.0 / 80.0, 15 of 15, two false (on the code the
     # session began with, 19666fe: 91.3 / 96.4 / 2.9 / 90.0 / 80.0).
     "chat-mimic12": {
-        "answered_right": 0.923,
-        "reached": 0.9692,
+        "answered_right": 0.9282,
+        "reached": 0.9743,
         "wrong": 0.0209,
         "out_of_scope_declined": 0.9333,
         "handed_off": 1.0,
@@ -482,8 +482,8 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # on the tenth session's last code (4ddedb7): 88.2 / 92.3 / 4.2 / 86.7 / 73.3, 14 of 15,
     # none false; 15 of 15 once the alarm model was retrained with its development part.
     "chat-mimic13": {
-        "answered_right": 0.9025,
-        "reached": 0.9435,
+        "answered_right": 0.9076,
+        "reached": 0.9487,
         "wrong": 0.0375,
         "out_of_scope_declined": 0.8666,
         "handed_off": 0.9333,
