@@ -163,6 +163,10 @@ def test_a_kb_without_a_places_file_still_loads(tmp_path: Path) -> None:
         ("where can i buy a tourist sim? landing at taoyuan first", "service.sim-card"),
         ("i live in taipei, where do i buy a prepaid sim", "service.sim-card"),
         ("到了桃園機場再買網卡可以嗎 要帶護照嗎", "service.sim-card"),
+        # Declined as practical matters elsewhere until the eleventh session: the answers
+        # (telecom stores and airport counters; the NHI's own site) hold in Taipei too.
+        ("我在花蓮待了一年 下個月搬去台北 台北哪裡可以辦手機門號", "service.sim-card"),
+        ("我住台北，健保卡要去哪辦", "service.health-insurance"),
     ],
 )
 def test_a_nationwide_answer_holds_elsewhere_in_taiwan(
