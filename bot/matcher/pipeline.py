@@ -59,6 +59,7 @@ from bot.matcher.spotters import (
     asks_about_a_visa_to_enter,
     asks_about_papers_at_home,
     asks_for_a_task,
+    asks_how_the_handoff_works,
     asks_what_the_desk_does,
     asks_whether_the_desk_is_a_person,
 )
@@ -81,6 +82,9 @@ THANKS_ENTRY = "faq.thanks"
 ABOUT_THE_DESK_ENTRY = "faq.about-bot"
 #: What the desk can be asked: asked outright, this entry answers it.
 HELP_ENTRY = "faq.help"
+#: How to reach the desk's people, and when they answer: asked outright ("if I type staff
+#: now, when would someone get back to me?"), this entry answers it.
+STAFF_ENTRY = "contact.staff"
 #: Speaks of every place a thing is lost: no unserved subject keeps it from a loss.
 LOST_ITEMS_ENTRY = "service.lost-items"
 
@@ -105,7 +109,13 @@ class Matcher:
         self.emergency_index = next(
             (i for i, entry in enumerate(self.entries) if entry.id == EMERGENCY_ENTRY), None
         )
-        self.fixed_entries = ids & {GREETING_ENTRY, THANKS_ENTRY, ABOUT_THE_DESK_ENTRY, HELP_ENTRY}
+        self.fixed_entries = ids & {
+            GREETING_ENTRY,
+            THANKS_ENTRY,
+            ABOUT_THE_DESK_ENTRY,
+            HELP_ENTRY,
+            STAFF_ENTRY,
+        }
         self.handoff = HandoffSpotter(intents.handoff.all())
         self.home = PhraseSpotter(intents.home.every())
         places = [*intents.elsewhere.every(), *kb.places]
@@ -225,6 +235,8 @@ class Matcher:
             return fixed(question, lang, ABOUT_THE_DESK_ENTRY)
         if asks_what_the_desk_does(normal) and HELP_ENTRY in self.fixed_entries:
             return fixed(question, lang, HELP_ENTRY)
+        if asks_how_the_handoff_works(normal) and STAFF_ENTRY in self.fixed_entries:
+            return fixed(question, lang, STAFF_ENTRY)
         if situation is None and (
             asks_for_a_task(normal)
             or asks_about_a_visa_to_enter(normal)

@@ -48,6 +48,8 @@ _EN_INDIRECT_REQUEST = re.compile(
     r"(?:someone|somebody|a (?:real )?(?:person|human))|human being|(?:not|no) (?:a )?(?:bot|"
     r"machine|robot|automated)(?: answer| reply)?(?: please| pls)?$|"
     r"(?:put|get) (?:me|us) in touch|connect (?:me|us) (?:to|with) (?:someone|the right|a)|"
+    # Put through, asked outright ("just connect me now please").
+    r"(?:just |pls |please )?connect me(?: now| please| pls| asap| already)+$|"
     r"escalate (?:this|it|my)|(?:your|a) (?:supervisor|manager)|have someone (?:call|contact|"
     r"email|get back)|(?:can|could|would) (?:someone|somebody|anyone|one of you|a (?:real |actual )?staff "
     r"member|a (?:real |actual )?(?:person|human)) (?:call|contact|email|phone|ring|get back|help me personally)"
@@ -830,6 +832,29 @@ _ABOUT_THE_HANDOFF = re.compile(
     r"轉(?:人工|真人|專人)(?:需要|要|前)|打staff就(?:行|可以|好)|"
     r"(?:직원|담당자?|상담원)\s?연결(?:하는|은|하려면)\s?(?:방법|어떻게)|(?:직원|담당자?|상담원)\s?연결되면\s?(?:답장|답변|답|얼마|언제|몇)"
 )
+
+
+#: The desk's people named: a question about transfers or opening hours is about them only
+#: so ("how do i get transferred from the airport?", "your opening hours at the visitor
+#: centre?" are not).
+_THE_DESKS_PEOPLE = re.compile(
+    r"\b(?:staff|person|human|someone|somebody|agent|officer)\b|人工|真人|工作人員|專人|承辦|客服|"
+    r"スタッフ|職員|担当|직원|담당|상담원"
+)
+
+
+def asks_how_the_handoff_works(normal: str) -> bool:
+    """Whether the message asks how to reach the desk's people or when they answer (the
+    patterns above, the people named), not for one of them: the staff entry answers it."""
+    compact = normal.replace(" ", "")
+    about = (
+        _ABOUT_THE_HANDOFF.search(normal)
+        or _ABOUT_THE_HANDOFF.search(compact)
+        or _STAFF_HOURS.search(compact)
+    )
+    return bool(about and _THE_DESKS_PEOPLE.search(normal))
+
+
 _QUOTES = '"“”「」『』＂‘’'
 _QUOTED_WORD = re.compile(rf"[{_QUOTES}][^{_QUOTES}]{{1,8}}[{_QUOTES}]")
 

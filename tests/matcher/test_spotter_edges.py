@@ -339,6 +339,11 @@ def test_a_person_asked_after_or_asked_to_write_back(matcher: Matcher, question:
         "how long until your staff get back to me after i ask for a person",
         "スタッフにつなぐ方法を教えてください",
         "상담원 연결하려면 어떻게 해요?",
+        # Eleventh session: answered outright, where the words of the question pulled in
+        # other entries (lost items, the help entry) before the staff entry.
+        "if I type staff now, when would someone actually get back to me? it's saturday night",
+        "转人工需要说明什么吗，还是直接打staff就行",
+        "직원 연결하는 방법이 뭐예요? 버튼 같은 거 있어요?",
     ],
 )
 def test_how_the_handoff_works_is_the_staff_entry(matcher: Matcher, question: str) -> None:
@@ -349,6 +354,25 @@ def test_how_the_handoff_works_is_the_staff_entry(matcher: Matcher, question: st
 def test_a_request_beside_a_question_about_the_handoff_is_still_one(matcher: Matcher) -> None:
     question = "how do i get connected to a real person? please connect me now"
     assert matcher.match(question).decision is Decision.HANDOFF
+    assert (
+        matcher.match("how do i get connected to a person? just connect me now please").decision
+        is Decision.HANDOFF
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        # Transfers and opening hours not of the desk's people.
+        ("how do i get transferred from the airport to the city?", "service.airport"),
+        ("what are your opening hours at the visitor centre?", "contact.visitor-centers"),
+    ],
+)
+def test_transfers_and_hours_of_others_are_not_the_staff_entry(
+    matcher: Matcher, question: str, entry: str
+) -> None:
+    match = matcher.match(question)
+    assert (match.decision, match.entry) == (Decision.ANSWER, entry)
 
 
 @pytest.mark.parametrize(
