@@ -108,25 +108,24 @@ READINGS: dict[str, str] = {
     "らいげつ": "来月",
     # Emergencies told in kana (「こどもが ぼたんでんち のみこんだかも」「ぱすぽーと とられた！
     # いま おいかけられてる」): the words situations.py reads its signs in. Verbs are listed in the
-    # forms a frightened message ends a word with, since a word must end where it is found.
+    # forms a frightened message ends a word with, since a word must end where it is found. Not
+    # the words a question about safety uses as often (ちかん, かさい, けむり: 「よる ひとりで
+    # あるいても ちかん とか だいじょうぶ？」), which the signs would take for one happening.
     "ぼたんでんち": "ボタン電池",
     "でんち": "電池",
     "のみこんだ": "飲み込んだ",
     "のみこんじゃった": "飲み込んじゃった",
+    "のんじゃった": "飲んじゃった",
     "たおれた": "倒れた",
     "たおれて": "倒れて",
+    "たおれました": "倒れました",
     "いしき": "意識",
-    "どろぼう": "泥棒",
-    "ごうとう": "強盗",
-    "ちかん": "痴漢",
     "すとーかー": "ストーカー",
     "おいかけられてる": "追いかけられてる",
     "おいかけられて": "追いかけられて",
     "おぼれてる": "溺れてる",
     "おぼれて": "溺れて",
-    "おぼれた": "溺れた",
-    "かさい": "火災",
-    "けむり": "煙",
+    "なんばん": "何番",
     # Events.
     "ほうねんさい": "豊年祭",
     "まつり": "祭り",

@@ -252,12 +252,19 @@ _LEADING_GREETING = re.compile(
 )
 
 #: Thanks typed before a new question with only a space and a turning word between ("thanks
-#: btw where…", 「감사해요 근데 기차표는…」, 「ありがとう あと…」, 「謝謝 另外…」).
+#: btw where…", 「감사해요 근데 기차표는…」, 「ありがとう あと…」, 「謝謝 另外…」): set apart only
+#: when what follows asks something (_ASKS_AFTER_THANKS) — "thanks and bye", 「감사합니다
+#: 참고하겠습니다」 and 「謝謝 那就這樣」 close the conversation.
 _LEADING_THANKS = re.compile(
     r"^(?:thanks|thank you|thx|ty|감사합니다|감사해요|감사|고마워요|고맙습니다|ありがとうございます|"
     r"ありがとう|謝謝|谢谢|感謝|感谢|多謝|多谢)[!！~]*\s+(?=(?:but|and|also|btw|oh|one more|근데|그런데|"
-    r"그리고|참|혹시|あと|ところで|それと|另外|還有|还有|那|請問|请问)(?:\s|$|(?=\S)))",
+    r"그리고|혹시|あと|ところで|それと|另外|還有|还有|那|請問|请问)(?:\s|$|(?=\S)))",
     re.IGNORECASE,
+)
+_ASKS_AFTER_THANKS = re.compile(
+    r"[?？]|\b(?:where|what|whats|how|when|which|who|why|is there|are there|can i|can we|do i|do we|"
+    r"does|should i)\b|哪|什麼|什么|怎麼|怎么|幾|几|多少|如何|嗎|吗|どこ|何|いつ|どう|ですか|ますか|"
+    r"어디|뭐|언제|어떻게|얼마|나요|까요|있어요\?"
 )
 
 
@@ -267,7 +274,10 @@ def _split(text: str) -> list[str]:
         for part in _COMMA.split(sentence):
             for piece in _split_han_spaces(part):
                 piece = piece.strip()
-                opener = _LEADING_GREETING.match(piece) or _LEADING_THANKS.match(piece)
+                thanks = _LEADING_THANKS.match(piece)
+                if thanks and not _ASKS_AFTER_THANKS.search(piece[thanks.end() :]):
+                    thanks = None
+                opener = _LEADING_GREETING.match(piece) or thanks
                 turn = _BACK_TO_BUSINESS_INSIDE.search(piece)
                 if opener and _role(piece, normalize(piece)) not in (Role.GREETING, Role.THANKS):
                     pieces += [opener.group(0), piece[opener.end() :]]

@@ -120,3 +120,18 @@ def test_emergencies_in_kana_alone_are_answered_as_emergencies(
     matcher: Matcher, message: str
 ) -> None:
     assert matcher.match(message).emergency
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # The review of the kana emergencies: safety asked, a dream, a monkey, a fallen tree.
+        "よる ひとりで あるいても ちかん とか だいじょうぶ？",
+        "おいかけられてる ゆめを みた　こわかった",
+        "タロコで さるに おいかけられてる ひと みたよ 笑",
+        "たいふうで きが たおれて みちが とおれません。タロコ いけますか",
+        "昨日タロコで猿に追いかけられてる人を見ました。危ないですか",
+    ],
+)
+def test_kana_words_of_danger_in_no_danger_are_no_emergency(matcher: Matcher, message: str) -> None:
+    assert not matcher.match(message).emergency

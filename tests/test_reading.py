@@ -79,6 +79,23 @@ NOT_THANKS_ONLY = [
 @pytest.mark.parametrize(
     "message",
     [
+        # The review of the split: closing remarks after the turning word ask nothing.
+        "thanks and bye",
+        "thanks and have a nice day",
+        "thanks but I already found it",
+        "thanks also for the quick reply",
+        "감사합니다 참고하겠습니다",
+        "고마워요 그런데 벌써 해결됐어요",
+    ],
+)
+def test_thanks_and_a_closing_remark_are_not_split(message: str) -> None:
+    # One clause, matched whole: the thanks entry answers it (tests/matcher/test_pipeline.py).
+    assert len(read(message).clauses) == 1
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
         "감사해요 근데 기차표는 어디서 사요?",
         "thanks btw where do i buy train tickets",
         "謝謝 另外火車票在哪買",

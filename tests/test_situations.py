@@ -101,6 +101,11 @@ NOT_EMERGENCIES = [
     # A blister asked about is no burn (the sign was the word alone).
     "손에 물집 같은 게 생겼는데 무슨 피부병일까요?",
     "발에 물집 잡혔는데 약국 어디 있어요",
+    # 데 and 불 inside other words (하는데, 불편), a blister burst on a hike, a healed burn.
+    "타로코 등산하는데 발에 물집이 생겼어요 약국 어디 있어요?",
+    "신발이 불편해서 발뒤꿈치에 물집이 생겼어요 밴드 어디서 사요?",
+    "등산하다가 발에 물집이 터졌어요 약국 있나요",
+    "어제 화상 입은 데 물집이 다 나았어요 이제 수영해도 되나요?",
 ]
 
 

@@ -104,8 +104,12 @@ _EN_INDIRECT_REQUEST = re.compile(
     r"(?:could|can|would|may) (?:a |one of your )(?:staff(?: member)?|officers?|colleagues?) (?:please )?"
     r"(?:look into|handle|deal with|sort out|look at my|check my)|"
     r"(?:is there|are there|any) (?:a |an )?(?:human|real person|actual person|(?:real |actual )?staff member)s? (?:there )?(?:who|that) (?:can|could)|"
-    r"(?:i|we) need (?:a |an )?(?:real |actual )?(?:person|human|officer|staff member|official|someone|somebody) to "
-    r"(?:sort|handle|look|deal|help|check|talk|speak|call|answer|reply)|"
+    r"(?:i|we) need (?:a |an )?(?:real |actual )?(?:person|human) to (?:sort|handle|look|deal|help|check|talk|"
+    r"speak|call|answer|reply)|"
+    # An officer to look at the visitor's own case ("I need an officer to look at my situation
+    # personally"), not anyone to help with a chore ("we need somebody to check our bikes").
+    r"(?:i|we) need (?:a |an )?(?:officer|official|staff member|someone|somebody) to (?:look (?:at|into)|"
+    r"handle|deal with|review) (?:my|our|this) (?:case|situation|application|matter|problem|file)|"
     r"(?:someone|somebody|a person|a human) (?:to |who can |could )?(?:look at|handle|deal with|check) "
     r"(?:my|this|our) (?:case|problem|situation|message|request|application) (?:personally|in person|directly))\b"
 )
@@ -175,7 +179,8 @@ _ZH_INDIRECT_REQUEST = re.compile(
     # 「人工」「轉人工」 alone: the customer-service word for a person, typed as the whole message.
     r"^(?:轉|要|找)?人工(?:客服|服務)?(?:呢|咧|啦|喔|吧)?$|"
     # A person asked to add the visitor on a chat app (「能不能讓工作人員加我微信聊」).
-    r"(?:工作人員|承辦人?|專人|同仁|客服|你們的人)(?:可以|能)?加(?:我|一下我)(?:的)?(?:微信|wechat|line|賴|whatsapp)"
+    r"(?:能不能|可不可以|可否|可以|請|麻煩)(?:讓|叫|請)?(?:你們|您們|縣府)?的?(?:工作人員|承辦人?|專人|同仁|客服)"
+    r"加(?:我|一下我)(?:的)?(?:微信|wechat|line|賴|whatsapp)"
 )
 _JA_PERSON_REQUEST = re.compile(
     # 担当者 asked for (担当者につないで, ご担当の方と直接), not named (「…の担当者です」,
@@ -232,7 +237,7 @@ _KO_PERSON_REQUEST = re.compile(
     r"(?:과|와|이랑|랑|하고|한테|에게|께|분|으로|로|을|를)?"
     r"\s?(?:좀\s?)?(?:통화|연결|이야기|얘기|대화|채팅|상담|바꿔|바꾸|직접|불러|전달|넘겨|여쭤|여쭙|물어보고\s?싶|"
     # …not a talk already had (「실무자랑 이야기해 봤는데」) nor a restaurant's call bell.
-    r"호출(?!하는|\s?(?:벨|버튼|시스템)))(?!\S*\s?(?:봤|했는데|했어|했습니다|했고|하셨))|"
+    r"호출(?!하는|\s?(?:벨|버튼|시스템)))(?!\S*\s?\S*?(?:봤|했는데|했어|했습니다|했고|하셨|안\s?(?:돼|되|와|받)))|"
     # Put through now, asked outright as the message's last words (「지금 연결해 주세요」) — not a
     # school to be put in touch with (「화롄 학교와 … 연결해 주실 수 있나요?」) nor Wi-Fi or 119
     # (「와이파이 바로 연결해 줘요?」).
@@ -252,7 +257,7 @@ _KO_PERSON_REQUEST = re.compile(
     r"(?:직원|담당자?|상담원|책임자)(?:분|님)\s?(?:계세요|계신가요|계십니까)|"
     # Anyone there, as the whole message (「사람 있어요?」「거기 누구 없어요?」), and a callback.
     r"^(?:저기요?\s?|여기\s?|거기\s?)?(?:사람|누구|아무도)\s?(?:있어요|있나요|있습니까|없어요|없나요|없습니까|계세요)[?？!\s]*$|"
-    r"콜백|"
+    r"콜백\s?(?:좀\s?)?(?:가능|부탁|해\s?주|주세요|주실|받을\s?수|요청|원해)|"
     r"(?:메일|이메일|전화|문자)로\s?(?:회신|답변|연락|상담|답장|답)\s?(?:좀\s?)?(?:부탁|주세요|주시|주실|바랍니다|받고|가능|해\s?주|할\s?수)"
     # …not a line to call (「전화로 상담할 수 있는 번호 있어요?」: a hotline).
     r"(?!\s?있는\s?(?:번호|곳|전화|데|창구))|"
@@ -353,6 +358,12 @@ _KO_JA_OFFICES_CONTACT = re.compile(
     r"(?:処|處|局|課|署|センター)の(?:ご)?担当(?:者)?(?:様|の方|さん)?.{0,30}(?:連絡方法|連絡先|電話番号|メールアドレス)"
     r"(?:を)?(?:教え|ご教示|お知らせ|知りたい)"
 )
+#: The staff of a place the visitor deals with (「민박집 관리자님한테 연결이 안 돼요」「호텔 직원분이랑
+#:통화했는데」): not the desk's people.
+_KO_A_PLACES_STAFF = re.compile(
+    r"(?:민박(?:집)?|숙소|호텔|게스트\s?하우스|렌터카|회사|업체|가게|식당|병원|공항|은행)\s?(?:의\s?)?"
+    r"(?:직원|관리자|사장|담당자?|상담원|매니저)"
+)
 _HAN_A_PLACE_TO_TALK = re.compile(
     r"(?:服務中心|遊客中心|旅遊中心|旅客中心|服務臺|櫃臺|地方)(?:可以|能)(?:直接)?(?:找人|跟人|和人|問人|當面)"
 )
@@ -371,6 +382,8 @@ def is_person_request(normal: str, original: str = "") -> bool:
     if _HAN_TALK_ALREADY_HAD.search(compact):
         return False
     if _KO_JA_OFFICES_CONTACT.search(unicodedata.normalize("NFKC", original or normal)):
+        return False
+    if _KO_A_PLACES_STAFF.search(unicodedata.normalize("NFKC", original or normal)):
         return False
     folded = unicodedata.normalize("NFKC", original or normal)
     return bool(

@@ -1189,3 +1189,12 @@ def test_every_office_named_is_a_contact_entry(kb: KnowledgeBase) -> None:
     contacts = {entry.id for entry in kb.entries if entry.category.value == "contact"}
     assert kb.intents.offices
     assert set(kb.intents.offices) <= contacts
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["thanks and bye", "thanks but I already found it", "감사합니다 참고하겠습니다"],
+)
+def test_thanks_and_a_closing_remark_are_the_thanks_entry(matcher: Matcher, message: str) -> None:
+    match = matcher.match(message)
+    assert (match.decision, match.entry) == (Decision.ANSWER, "faq.thanks")

@@ -728,6 +728,16 @@ def test_a_cause_told_to_a_clinic_is_no_subject(matcher: Matcher) -> None:
         # …and 人工 in a word (an artificial lake), people at a beach.
         "人工湖在哪裡",
         "해변에 사람 많아요?",
+        # The review of those: a callback awaited from a firm, a guesthouse's manager out of
+        # reach or already spoken to, a hotel's or a firm's staff adding the visitor on an app
+        # (and a scam story of it), somebody needed for a chore.
+        "렌터카 회사 콜백이 안 와요. 다른 렌터카 업체 있나요?",
+        "민박집 관리자님한테 연결이 안 돼요. 체크인은 어떻게 하죠?",
+        "민박 관리자님께 직접 말했는데 환불을 안 해줘요",
+        "飯店客服能加我微信嗎 我想訂房",
+        "租車行的工作人員加我LINE 要我先付款 正常嗎",
+        "we need somebody to check our bikes before the ride, any bike shops near the station?",
+        "I need a staff member to help me at the airport? do they have wheelchair assistance?",
     ],
 )
 def test_staff_at_a_place_or_a_school_to_meet_is_no_request(
