@@ -64,6 +64,9 @@ JA_KO_MIMIC11_SET = ROOT / "eval" / "ja-ko-mimic11.tsv"
 #: Written blind at the start of the eleventh session by another new writer, measured first on
 #: the tenth session's last code.
 JA_KO_MIMIC12_SET = ROOT / "eval" / "ja-ko-mimic12.tsv"
+#: Written blind in the middle of the eleventh session by another new writer, measured first on
+#: the session's code then and on the session-start code.
+JA_KO_MIMIC13_SET = ROOT / "eval" / "ja-ko-mimic13.tsv"
 #: Written blind on 2026-12-07 (third session) in Chinese chat style, 100 zh-Hant and 50
 #: zh-Hans, by a helper who read only the entries' ids, titles and answers; its misses were
 #: then analysed by cause, and the causes (not the messages) worked on.
@@ -105,6 +108,9 @@ CHAT_MIMIC12_SET = ROOT / "eval" / "chat-mimic12.tsv"
 #: Written blind at the start of the eleventh session by another new writer, measured first on
 #: the tenth session's last code.
 CHAT_MIMIC13_SET = ROOT / "eval" / "chat-mimic13.tsv"
+#: Written blind in the middle of the eleventh session by another new writer, measured first on
+#: the session's code then and on the session-start code.
+CHAT_MIMIC14_SET = ROOT / "eval" / "chat-mimic14.tsv"
 #: Emergencies as frightened people type them, and messages that only share words with one,
 #: 40 in each of en, zh-Hant, zh-Hans, ja and ko, written blind on 2026-12-07 (fourth
 #: session) from the entries' ids, titles and answers alone. The first (emergency-probe) was

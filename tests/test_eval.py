@@ -42,6 +42,7 @@ from tests.conftest import (
     CHAT_MIMIC11_SET,
     CHAT_MIMIC12_SET,
     CHAT_MIMIC13_SET,
+    CHAT_MIMIC14_SET,
     CHAT_SET,
     CHAT_ZH_MIMIC_SET,
     CHAT_ZH_PROBE2_SET,
@@ -69,6 +70,7 @@ from tests.conftest import (
     JA_KO_MIMIC10_SET,
     JA_KO_MIMIC11_SET,
     JA_KO_MIMIC12_SET,
+    JA_KO_MIMIC13_SET,
     JA_KO_MIMIC_SET,
     JA_KO_PROBE2_SET,
     JA_KO_PROBE_SET,
@@ -410,7 +412,7 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # questions that share words with entries. First measured on the code the session began
     # with: 92.2 / 96.4 / 2.1 / 90.6 / 93.3, 14 of 15 emergencies, none false.
     "chat-mimic7": {
-        "answered_right": 0.9637,
+        "answered_right": 0.9689,
         "reached": 0.9948,
         "wrong": 0.0042,
         "out_of_scope_declined": 1.0,
@@ -446,7 +448,7 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # (d5c7251): 87.7 / 93.3 / 2.5 / 93.3 / 93.3, 14 of 15 emergencies, one false (on the
     # code the session began with: 87.2 / 93.3 / 3.3 / 86.7 / 93.3).
     "chat-mimic10": {
-        "answered_right": 0.9076,
+        "answered_right": 0.9179,
         "reached": 0.9641,
         "wrong": 0.0167,
         "out_of_scope_declined": 0.9666,
@@ -458,7 +460,7 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
     # ninth session's last code (19666fe): 87.2 / 94.9 / 2.1 / 90.0 / 86.7, 14 of 15
     # emergencies, one false.
     "chat-mimic11": {
-        "answered_right": 0.923,
+        "answered_right": 0.9282,
         "reached": 0.9794,
         "wrong": 0.0209,
         "out_of_scope_declined": 0.9,
@@ -487,6 +489,18 @@ CHAT_RATCHET: dict[str, dict[str, float]] = {
         "wrong": 0.0375,
         "out_of_scope_declined": 0.8666,
         "handed_off": 0.9333,
+        "emergencies_answered": 1.0,
+        "false_emergencies": 0.0,
+    },
+    # Written blind in the middle of the eleventh session by another new writer, measured first
+    # on the session's code then (629d008): 94.9 / 96.9 / 3.3 / 90.0 / 86.7, 17 of 17, none
+    # false (on the session-start code, 4ddedb7: 93.8 / 96.9 / 3.3 / 90.0 / 86.7).
+    "chat-mimic14": {
+        "answered_right": 0.9487,
+        "reached": 0.9692,
+        "wrong": 0.0334,
+        "out_of_scope_declined": 0.9,
+        "handed_off": 0.8666,
         "emergencies_answered": 1.0,
         "false_emergencies": 0.0,
     },
@@ -521,6 +535,7 @@ CHAT_SETS = {
     "chat-mimic11": CHAT_MIMIC11_SET,
     "chat-mimic12": CHAT_MIMIC12_SET,
     "chat-mimic13": CHAT_MIMIC13_SET,
+    "chat-mimic14": CHAT_MIMIC14_SET,
 }
 CEILINGS = {"wrong", "false_emergencies"}
 
@@ -849,7 +864,7 @@ JA_KO_MIMIC2_RATCHET: dict[str, dict[str, float]] = {
 #: 2.0 (ja 93.6, ko 86.5), 8 of 9 emergencies, none false; without the chooser 88.5.
 JA_KO_MIMIC3_RATCHET: dict[str, dict[str, float]] = {
     "all": {
-        "answered_right": 0.9384,
+        "answered_right": 0.9461,
         "reached": 0.9923,
         "wrong": 0.0,
         "out_of_scope_declined": 1.0,
@@ -858,7 +873,7 @@ JA_KO_MIMIC3_RATCHET: dict[str, dict[str, float]] = {
         "false_emergencies": 0.0,
     },
     "ja": {"answered_right": 0.9487, "reached": 0.9871, "wrong": 0.0},
-    "ko": {"answered_right": 0.923, "reached": 1.0, "wrong": 0.0},
+    "ko": {"answered_right": 0.9423, "reached": 1.0, "wrong": 0.0},
 }
 
 #: Seventh session: the same by a new writer (100 ja, 100 ko). First measured 93.9 / 97.0 /
@@ -1022,6 +1037,24 @@ JA_KO_MIMIC12_RATCHET: dict[str, dict[str, float]] = {
 }
 
 
+#: Written blind in the middle of the eleventh session by another new writer, measured first on
+#: the session's code then (629d008): 92.6 / 95.1 / 2.0 / 100 / 71.4 (ja 90.1, ko 95.1), 16 of
+#: 18, one false (on the session-start code, 4ddedb7: 90.1 / 94.4 / 2.0 / 100 / 71.4, 15 of 18).
+JA_KO_MIMIC13_RATCHET: dict[str, dict[str, float]] = {
+    "all": {
+        "answered_right": 0.932,
+        "reached": 0.9567,
+        "wrong": 0.015,
+        "out_of_scope_declined": 1.0,
+        "handed_off": 0.7142,
+        "emergencies_answered": 0.9444,
+        "false_emergencies": 1.0,
+    },
+    "ja": {"answered_right": 0.9135, "reached": 0.9506, "wrong": 0.01},
+    "ko": {"answered_right": 0.9506, "reached": 0.9629, "wrong": 0.02},
+}
+
+
 @pytest.mark.parametrize(
     ("name", "path", "ratchet"),
     [
@@ -1042,6 +1075,7 @@ JA_KO_MIMIC12_RATCHET: dict[str, dict[str, float]] = {
         ("ja-ko-mimic10", JA_KO_MIMIC10_SET, JA_KO_MIMIC10_RATCHET),
         ("ja-ko-mimic11", JA_KO_MIMIC11_SET, JA_KO_MIMIC11_RATCHET),
         ("ja-ko-mimic12", JA_KO_MIMIC12_SET, JA_KO_MIMIC12_RATCHET),
+        ("ja-ko-mimic13", JA_KO_MIMIC13_SET, JA_KO_MIMIC13_RATCHET),
     ],
 )
 def test_japanese_and_korean_figures_do_not_drop(
