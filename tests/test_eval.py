@@ -1042,16 +1042,16 @@ JA_KO_MIMIC12_RATCHET: dict[str, dict[str, float]] = {
 #: 18, one false (on the session-start code, 4ddedb7: 90.1 / 94.4 / 2.0 / 100 / 71.4, 15 of 18).
 JA_KO_MIMIC13_RATCHET: dict[str, dict[str, float]] = {
     "all": {
-        "answered_right": 0.932,
-        "reached": 0.9567,
-        "wrong": 0.015,
+        "answered_right": 0.9444,
+        "reached": 0.9691,
+        "wrong": 0.01,
         "out_of_scope_declined": 1.0,
-        "handed_off": 0.7142,
-        "emergencies_answered": 0.9444,
-        "false_emergencies": 1.0,
+        "handed_off": 0.9285,
+        "emergencies_answered": 1.0,
+        "false_emergencies": 0.0,
     },
-    "ja": {"answered_right": 0.9135, "reached": 0.9506, "wrong": 0.01},
-    "ko": {"answered_right": 0.9506, "reached": 0.9629, "wrong": 0.02},
+    "ja": {"answered_right": 0.9259, "reached": 0.9506, "wrong": 0.01},
+    "ko": {"answered_right": 0.9629, "reached": 0.9876, "wrong": 0.01},
 }
 
 

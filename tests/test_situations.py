@@ -106,6 +106,9 @@ NOT_EMERGENCIES = [
     "신발이 불편해서 발뒤꿈치에 물집이 생겼어요 밴드 어디서 사요?",
     "등산하다가 발에 물집이 터졌어요 약국 있나요",
     "어제 화상 입은 데 물집이 다 나았어요 이제 수영해도 되나요?",
+    # Fainting from hunger, in jest.
+    "배고파서 쓰러지기 직전ㅋㅋ 야시장 어디예요?",
+    "去年我兒子在夜市走丟過一次 後來找到了",
 ]
 
 
@@ -305,3 +308,17 @@ def test_sparks_from_wiring_and_chairs_thrown_at_home_are_happening(
     assert found is not None, message
     assert found.happening, message
     assert situation in found.situations, (message, found.situations)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # A child lost now (走丟), and a voice-phishing call going on.
+        "我兒子在夜市走丟了",
+        "지금 은행 직원이라는 사람이랑 통화중인데 계좌 비밀번호 불러달래요",
+    ],
+)
+def test_a_child_lost_now_or_a_scam_call_in_progress_is_happening(message: str) -> None:
+    found = detect(normalize(message), message)
+    assert found is not None
+    assert found.happening

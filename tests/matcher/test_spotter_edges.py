@@ -639,6 +639,11 @@ _REVIEWED_HANDOFFS = [
     "人工",
     "能不能让工作人员加我微信聊",
     "Sorry, robot answers are not enough for my case. I need an officer to look at my situation personally.",
+    # …and the second pair of blind sets': a human brought out, the person in charge in kana,
+    # anyone "inside" asked after with a long vowel.
+    "もういい、ボットじゃ埒があかない。人間出して💢",
+    "にんげんの たんとうしゃさんと おはなし できますか",
+    "だれか中の人いるー？",
 ]
 
 
