@@ -109,6 +109,14 @@ NOT_EMERGENCIES = [
     # Fainting from hunger, in jest.
     "배고파서 쓰러지기 직전ㅋㅋ 야시장 어디예요?",
     "去年我兒子在夜市走丟過一次 後來找到了",
+    # The second review: a child lost yesterday and found, a fear of it; a bank account;
+    # what to do if someone claims to be the bank; hunger in jest in Chinese.
+    "我女兒昨天在夜市走丟了，還好後來找到了，想謝謝警察",
+    "帶小孩去太魯閣會不會走丟？",
+    "은행에서 계좌 만들 때 비밀번호 몇 자리로 해요?",
+    "은행 직원이라는 사람이 비밀번호 물어보면 어떻게 해야 돼요?",
+    "餓到快昏倒了哈哈，附近有什麼好吃的",
+    "더워서 쓰러질 것 같아요 ㅋㅋ 시원한 카페 있어요?",
 ]
 
 
@@ -313,8 +321,8 @@ def test_sparks_from_wiring_and_chairs_thrown_at_home_are_happening(
 @pytest.mark.parametrize(
     "message",
     [
-        # A child lost now (走丟), and a voice-phishing call going on.
-        "我兒子在夜市走丟了",
+        # A child lost now (走丟, half an hour searched), and a voice-phishing call going on.
+        "我女兒在夜市走丟了 找了半小時都找不到",
         "지금 은행 직원이라는 사람이랑 통화중인데 계좌 비밀번호 불러달래요",
     ],
 )

@@ -48,8 +48,6 @@ _EN_INDIRECT_REQUEST = re.compile(
     r"(?:someone|somebody|a (?:real )?(?:person|human))|human being|(?:not|no) (?:a )?(?:bot|"
     r"machine|robot|automated)(?: answer| reply)?(?: please| pls)?$|"
     r"(?:put|get) (?:me|us) in touch|connect (?:me|us) (?:to|with) (?:someone|the right|a)|"
-    # Put through, asked outright ("just connect me now please").
-    r"(?:just |pls |please )?connect me(?: now| please| pls| asap| already)+$|"
     r"escalate (?:this|it|my)|(?:your|a) (?:supervisor|manager)|have someone (?:call|contact|"
     r"email|get back)|(?:can|could|would) (?:someone|somebody|anyone|one of you|a (?:real |actual )?staff "
     r"member|a (?:real |actual )?(?:person|human)) (?:call|contact|email|phone|ring|get back|help me personally)"
@@ -181,6 +179,14 @@ _ZH_INDIRECT_REQUEST = re.compile(
     # A person asked to add the visitor on a chat app (「能不能讓工作人員加我微信聊」).
     r"(?:能不能|可不可以|可否|可以|請|麻煩)(?:讓|叫|請)?(?:你們|您們|縣府)?的?(?:工作人員|承辦人?|專人|同仁|客服)"
     r"加(?:我|一下我)(?:的)?(?:微信|wechat|line|賴|whatsapp)"
+)
+#: Put through, asked outright ("just connect me now please") — not to the Wi-Fi ("the hotel
+#: wifi keeps dropping, connect me please").
+_EN_CONNECT_ME = re.compile(
+    r"\b(?:just |pls |please )?connect me(?: now| please| pls| asap| already)+$"
+)
+_A_CONNECTION_OF_DEVICES = re.compile(
+    r"\b(?:wifi|wi fi|internet|network|hotspot|vpn|bluetooth|data|phone|laptop)\b"
 )
 _JA_PERSON_REQUEST = re.compile(
     # 担当者 asked for (担当者につないで, ご担当の方と直接), not named (「…の担当者です」,
@@ -390,6 +396,7 @@ def is_person_request(normal: str, original: str = "") -> bool:
         _EN_PERSON_REQUEST.search(normal)
         or _EN_PERSON_ONLY.match(normal)
         or _EN_INDIRECT_REQUEST.search(normal)
+        or (_EN_CONNECT_ME.search(normal) and not _A_CONNECTION_OF_DEVICES.search(normal))
         or _ZH_PERSON_REQUEST.search(compact)
         or _ZH_INDIRECT_REQUEST.search(compact)
         or _JA_PERSON_REQUEST.search(folded)
@@ -856,16 +863,29 @@ _THE_DESKS_PEOPLE = re.compile(
 )
 
 
+#: Another place whose staff are meant ("the staff hours at the visitor center", 「移民署花蓮
+#:服務站的工作人員幾點上班」, 「렌터카 회사 상담원 연결」): that place's entry, not the desk's.
+_ANOTHER_PLACES_PEOPLE = re.compile(
+    r"\b(?:visitor cent(?:er|re)|immigration|hospital|clinic|hostel|hotel|bank|university|uni|school|"
+    r"station|park|company|rental|airport|office at|museum)\b|遊客中心|服務中心|服務站|移民署|醫院|診所|"
+    r"飯店|旅館|民宿|銀行|大學|學校|車站|火車站|公司|租車|機場|出入國|出入国|病院|ホテル|大学|駅|空港|"
+    r"병원|은행|대학|학교|렌터카|회사|호텔|공항|역\s"
+)
+
+
 def asks_how_the_handoff_works(normal: str) -> bool:
     """Whether the message asks how to reach the desk's people or when they answer (the
-    patterns above, the people named), not for one of them: the staff entry answers it."""
+    patterns above, the people named and no other place's), not for one of them: the staff
+    entry answers it."""
     compact = normal.replace(" ", "")
     about = (
         _ABOUT_THE_HANDOFF.search(normal)
         or _ABOUT_THE_HANDOFF.search(compact)
         or _STAFF_HOURS.search(compact)
     )
-    return bool(about and _THE_DESKS_PEOPLE.search(normal))
+    return bool(
+        about and _THE_DESKS_PEOPLE.search(normal) and not _ANOTHER_PLACES_PEOPLE.search(normal)
+    )
 
 
 _QUOTES = '"“”「」『』＂‘’'

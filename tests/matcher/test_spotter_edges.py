@@ -366,6 +366,9 @@ def test_a_request_beside_a_question_about_the_handoff_is_still_one(matcher: Mat
         # Transfers and opening hours not of the desk's people.
         ("how do i get transferred from the airport to the city?", "service.airport"),
         ("what are your opening hours at the visitor centre?", "contact.visitor-centers"),
+        # …nor another place's staff (the second review).
+        ("what are the staff hours at the Hualien visitor center?", "contact.visitor-centers"),
+        ("入出國移民署花蓮服務站的工作人員幾點上班？", "contact.immigration"),
     ],
 )
 def test_transfers_and_hours_of_others_are_not_the_staff_entry(
@@ -743,6 +746,9 @@ def test_a_cause_told_to_a_clinic_is_no_subject(matcher: Matcher) -> None:
         "租車行的工作人員加我LINE 要我先付款 正常嗎",
         "we need somebody to check our bikes before the ride, any bike shops near the station?",
         "I need a staff member to help me at the airport? do they have wheelchair assistance?",
+        # Connecting a phone to the Wi-Fi.
+        "my phone won't connect to the wifi, just connect me now please?",
+        "the hotel wifi keeps dropping, connect me please",
     ],
 )
 def test_staff_at_a_place_or_a_school_to_meet_is_no_request(
