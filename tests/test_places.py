@@ -193,7 +193,8 @@ def test_a_nationwide_answer_does_not_hold_abroad_nor_does_a_local_one_elsewhere
 def test_every_place_in_taiwan_is_a_place_elsewhere(kb: KnowledgeBase) -> None:
     in_taiwan = set(kb.intents.in_taiwan.every())
     assert in_taiwan
-    assert in_taiwan <= set(kb.intents.elsewhere.every())
+    assert in_taiwan <= set(kb.intents.places_elsewhere())
+    assert not in_taiwan & set(kb.intents.elsewhere.every())  # listed once
     assert {"taoyuan", "桃園", "타오위안"} <= in_taiwan
     assert not {"vietnam", "tokyo", "首爾"} & in_taiwan
     nationwide = {entry.id for entry in kb.entries if entry.nationwide}

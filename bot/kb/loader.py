@@ -29,7 +29,7 @@ _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoade
 
 SYNONYMS_FILE = "synonyms.yaml"
 INTENTS_FILE = "intents.yaml"
-#: Optional: a knowledge base without it declines only intents.elsewhere's places.
+#: Optional: a knowledge base without it declines only intents' hand-listed places (elsewhere, in_taiwan).
 PLACES_FILE = "places.yaml"
 _SPECIAL_FILES = {SYNONYMS_FILE, INTENTS_FILE, PLACES_FILE}
 
@@ -50,7 +50,7 @@ class KnowledgeBase:
     entries: tuple[Entry, ...]
     synonyms: tuple[tuple[str, ...], ...]
     intents: IntentPhrases
-    #: Places outside Taiwan (places.yaml), besides intents.elsewhere's hand-picked ones.
+    #: Places outside Taiwan (places.yaml), besides intents' hand-picked ones (elsewhere, in_taiwan).
     places: tuple[str, ...] = ()
     by_id: dict[str, Entry] = field(init=False, repr=False, compare=False)
 

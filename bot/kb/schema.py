@@ -280,11 +280,12 @@ class IntentPhrases(Strict):
     handoff: LocalizedList
     #: Words stripped before matching because they carry no topic ("please", "請問").
     fillers: LocalizedList
-    #: Places outside the desk's remit (other cities, countries). A question naming one that
+    #: Places outside Taiwan (other countries and their cities). A question naming one that
     #: the knowledge base never mentions is about somewhere else and is not answered.
     elsewhere: LocalizedList = Field(default_factory=LocalizedList)
-    #: Those of them in Taiwan (its other cities, sights and airports): an entry whose answer
-    #: holds anywhere in Taiwan (``Entry.nationwide``) answers a question naming one.
+    #: Taiwan's places outside Hualien (its other cities, sights and airports): elsewhere as
+    #: those are, except that an entry whose answer holds anywhere in Taiwan
+    #: (``Entry.nationwide``) answers a question naming one.
     in_taiwan: LocalizedList = Field(default_factory=LocalizedList)
     #: Hualien's own names (the county, its townships, Taroko): a question naming one is about
     #: Hualien even when it names a place abroad too ("flights from Seoul to Hualien").
@@ -309,6 +310,10 @@ class IntentPhrases(Strict):
     #: secretary of a Rotary club in Miri …" offered the coordination entry beside it).
     offices: dict[str, LocalizedList] = Field(default_factory=dict)
     contact_asked: LocalizedList = Field(default_factory=LocalizedList)
+
+    def places_elsewhere(self) -> list[str]:
+        """Every place outside Hualien by hand, abroad and in Taiwan, in every language."""
+        return [*self.elsewhere.every(), *self.in_taiwan.every()]
 
 
 class PlaceFile(Strict):

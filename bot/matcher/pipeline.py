@@ -118,7 +118,7 @@ class Matcher:
         }
         self.handoff = HandoffSpotter(intents.handoff.all())
         self.home = PhraseSpotter(intents.home.every())
-        places = [*intents.elsewhere.every(), *kb.places]
+        places = [*intents.places_elsewhere(), *kb.places]
         self.index, self.analyzer = build_index(
             self.entries, self.config, kb.synonyms, Fillers(intents.fillers.all()), places
         )

@@ -185,7 +185,7 @@ def test_a_rebuild_normalises_only_the_texts_it_has_not_read_before(
     monkeypatch.setattr(index_module, "normalize_many", recording)
     rebuilt = Matcher(asked_anew)
     # The new question, and the places the build looks for (a few thousand: not memoised).
-    places = {*kb.intents.elsewhere.every(), *kb.places}
+    places = {*kb.intents.places_elsewhere(), *kb.places}
     assert [text for text in normalised if text not in places] == [added]
     monkeypatch.undo()
     index_module._last_built.clear()
@@ -215,7 +215,7 @@ def test_the_places_the_texts_never_mention_are_those_of_the_definition(kb: Know
     whole words, a mixed one anywhere (spaces left out): the build's shortcuts (the English
     words the texts use, the characters they hold) change nothing of that."""
     fillers = Fillers(kb.intents.fillers.all())
-    places = [*kb.intents.elsewhere.every(), *kb.places, "서울", "Taroko Gorge", "花蓮 hotel"]
+    places = [*kb.intents.places_elsewhere(), *kb.places, "서울", "Taroko Gorge", "花蓮 hotel"]
     index, _ = build_index(
         kb.entries, MatcherConfig(), kb.synonyms, fillers, places, AUTHORED_INDEX_LANGS
     )
