@@ -379,19 +379,18 @@ def is_person_request(normal: str, original: str = "") -> bool:
     """Whether the normalised message asks for a person by the grammar above. ``original``
     (the message as typed) is read for Japanese, whose kanji normalisation would change."""
     compact = normal.replace(" ", "")
-    if _ABOUT_THE_BOT.search(normal) or _ABOUT_THE_BOT.search(compact):
-        return False
-    if _ANOTHER_OFFICES_CONTACT.search(compact):
-        return False
-    if _A_PLACE_TO_TALK.search(normal) or _HAN_A_PLACE_TO_TALK.search(compact):
-        return False
-    if _HAN_TALK_ALREADY_HAD.search(compact):
-        return False
-    if _KO_JA_OFFICES_CONTACT.search(unicodedata.normalize("NFKC", original or normal)):
-        return False
-    if _KO_A_PLACES_STAFF.search(unicodedata.normalize("NFKC", original or normal)):
-        return False
     folded = unicodedata.normalize("NFKC", original or normal)
+    if (
+        _ABOUT_THE_BOT.search(normal)
+        or _ABOUT_THE_BOT.search(compact)
+        or _ANOTHER_OFFICES_CONTACT.search(compact)
+        or _A_PLACE_TO_TALK.search(normal)
+        or _HAN_A_PLACE_TO_TALK.search(compact)
+        or _HAN_TALK_ALREADY_HAD.search(compact)
+        or _KO_JA_OFFICES_CONTACT.search(folded)
+        or _KO_A_PLACES_STAFF.search(folded)
+    ):
+        return False
     return bool(
         _EN_PERSON_REQUEST.search(normal)
         or _EN_PERSON_ONLY.match(normal)
